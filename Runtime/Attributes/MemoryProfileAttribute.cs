@@ -1,0 +1,35 @@
+using System;
+using TorchSharp;
+
+namespace TorchBudget;
+
+/// <summary>
+/// Asks TorchBudget to generate <c>ParameterCount</c>, <c>TrainableParameterCount</c> and a
+/// <c>MemoryReport</c> on this <c>partial</c> TorchSharp module class at compile time.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class MemoryProfileAttribute : Attribute
+{
+    /// <param name="inputShape">One sample's shape, without the batch dimension (e.g. 1, 28, 28).</param>
+    public MemoryProfileAttribute(params long[] inputShape) => InputShape = inputShape;
+
+    /// <summary>One sample's shape, without the batch dimension.</summary>
+    public long[] InputShape { get; }
+
+    /// <summary>Element type of parameters and activations. Default Float32.</summary>
+    public torch.ScalarType DType { get; set; } = torch.ScalarType.Float32;
+
+    /// <summary>Element type of the input batch. Default Float32; Int64 for token ids.</summary>
+    public torch.ScalarType InputDType { get; set; } = torch.ScalarType.Float32;
+
+    /// <summary>The optimizer of the training step. Default Adam.</summary>
+    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
+
+    /// <summary>Batch sizes of the generated table. Default 1, 16, 64, 256.</summary>
+    public long[] BatchSizes { get; set; } = new long[] { 1, 16, 64, 256 };
+
+    /// <summary>
+    /// The module constructor's arguments, positional; omitted ones take their declared defaults.
+    /// </summary>
+    public object[] Arguments { get; set; } = Array.Empty<object>();
+}

@@ -1,0 +1,36 @@
+namespace TorchBudget;
+
+/// <summary>One module of a profiled model, named as TorchSharp's <c>named_modules()</c> names it.</summary>
+public sealed class LayerReport
+{
+    /// <summary>Creates a layer row; generated code calls this.</summary>
+    public LayerReport(string name, string kind, long? parameterCount, long? trainableParameterCount, long? bufferElements)
+    {
+        Name = name;
+        Kind = kind;
+        ParameterCount = parameterCount;
+        TrainableParameterCount = trainableParameterCount;
+        BufferElements = bufferElements;
+    }
+
+    /// <summary>Dotted path, e.g. <c>layer2.0.downsample.0</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The TorchSharp layer kind (<c>Conv2d</c>, <c>Sequential</c>) or the user module's class name.</summary>
+    public string Kind { get; }
+
+    /// <summary>Parameters this module registers itself (children excluded); null when unknown.</summary>
+    public long? ParameterCount { get; }
+
+    /// <summary>Of <see cref="ParameterCount"/>, those with requires_grad; null when unknown.</summary>
+    public long? TrainableParameterCount { get; }
+
+    /// <summary>Elements of the buffers this module registers itself; null when unknown.</summary>
+    public long? BufferElements { get; }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{Name} ({Kind}): {Format(ParameterCount)} parameters, {Format(BufferElements)} buffer elements";
+
+    internal static string Format(long? value) => value is { } v ? v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "unknown";
+}
