@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using TorchBudget.Generator.Diagnostics;
+using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Parsing;
+
+namespace TorchBudget.Analyzers;
+
+/// <summary>
+/// Reports what the analysis finds about each [MemoryProfile] class (TBG004–TBG007) at real source
+/// locations, so the IDE shows them while typing and #pragma/.editorconfig apply.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class MemoryProfileAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.CannotAnalyze,
+        DiagnosticDescriptors.InvalidAttributeArguments,
+        DiagnosticDescriptors.NotProfilable,
+        DiagnosticDescriptors.ComponentsNotRegistered,
+        DiagnosticDescriptors.InternalError);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            var profileAttribute = start.Compilation.GetTypeByMetadataName(AttributeNames.MemoryProfile);
+            if (profileAttribute is null) return;
+            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, profileAttribute), SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol profileAttribute)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        var attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, profileAttribute));
+        if (attribute is null) return;
+
+        var spec = Parser.Parse(type, attribute, context.Compilation, context.CancellationToken);
+        foreach (var info in spec.Diagnostics)
+        {
+            if (DiagnosticDescriptors.Find(info.Id) is not { } descriptor) continue;
+            context.ReportDiagnostic(Diagnostic.Create(descriptor, ToLocation(info.Location, context.Compilation), info.MessageArgs.Cast<object>().ToArray()));
+        }
+    }
+
+    /// <summary>Back onto the real syntax tree, so suppressions and the IDE see a source location.</summary>
+    private static Location ToLocation(LocationInfo? info, Compilation compilation)
+    {
+        if (info is null) return Location.None;
+        var tree = compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == info.FilePath);
+        return tree is null ? Location.Create(info.FilePath, info.Span, info.LineSpan) : Location.Create(tree, info.Span);
+    }
+}

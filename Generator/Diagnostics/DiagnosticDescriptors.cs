@@ -1,0 +1,67 @@
+using Microsoft.CodeAnalysis;
+
+namespace TorchBudget.Generator.Diagnostics;
+
+/// <summary>Every TorchBudget diagnostic. IDs are public API: never renumber.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "TorchBudget";
+
+    private static string HelpLink(string id) => $"https://github.com/TorchBudget/TorchBudget/blob/main/docs/diagnostics/{id}.md";
+
+    public static readonly DiagnosticDescriptor CannotAnalyze = new(
+        id: "TBG004",
+        title: "TorchBudget cannot analyze this construct",
+        messageFormat: "TorchBudget cannot analyze this: {0}; the report of '{1}' is incomplete",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The generator does not print a guess as a fact: counts that depend on this construct are left out and MemoryReport.IsComplete is false.",
+        helpLinkUri: HelpLink("TBG004"));
+
+    public static readonly DiagnosticDescriptor InvalidAttributeArguments = new(
+        id: "TBG005",
+        title: "Invalid TorchBudget attribute arguments",
+        messageFormat: "Invalid [{0}] on '{1}': {2}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("TBG005"));
+
+    public static readonly DiagnosticDescriptor NotProfilable = new(
+        id: "TBG006",
+        title: "[MemoryProfile] class cannot be profiled",
+        messageFormat: "[MemoryProfile] on '{0}' has no effect: {1}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("TBG006"));
+
+    public static readonly DiagnosticDescriptor ComponentsNotRegistered = new(
+        id: "TBG007",
+        title: "Module fields are never registered",
+        messageFormat: "'{0}' never calls RegisterComponents(): TorchSharp registers none of its fields ({1}), so their parameters are neither counted nor trained",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("TBG007"));
+
+    public static readonly DiagnosticDescriptor InternalError = new(
+        id: "TBG900",
+        title: "TorchBudget internal error",
+        messageFormat: "TorchBudget failed while analyzing '{0}': {1}. Please report this; the build goes on without its generated members.",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLink("TBG900"));
+
+    public static DiagnosticDescriptor? Find(string id) => id switch
+    {
+        "TBG004" => CannotAnalyze,
+        "TBG005" => InvalidAttributeArguments,
+        "TBG006" => NotProfilable,
+        "TBG007" => ComponentsNotRegistered,
+        "TBG900" => InternalError,
+        _ => null,
+    };
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis.CSharp;
+using Scriban;
+using Scriban.Runtime;
+using TorchBudget.Generator.Model;
+
+namespace TorchBudget.Generator.Emitting;
+
+/// <summary><see cref="ModelSpec"/> → C# text, through a Scriban template parsed once.</summary>
+internal static class Emitter
+{
+    private static readonly Template MemoryProfileTemplate = LoadTemplate("MemoryProfile.scriban");
+
+    public static string Emit(ModelSpec spec)
+    {
+        var depth = spec.Target.Namespace is null ? 0 : 1;
+        var model = new ScriptObject
+        {
+            ["class_name"] = spec.Target.ClassName,
+            ["namespace"] = spec.Target.Namespace,
+            ["headers"] = spec.Target.TypeHeaders.Select((text, i) => new ScriptObject { ["text"] = text, ["indent"] = Indent(depth + i) }).ToList(),
+            ["indent"] = Indent(depth + spec.Target.TypeHeaders.Count),
+            ["model_name"] = Literal(spec.Target.ClassName),
+            ["input_shape"] = string.Join(", ", spec.Settings.InputShape.Select(Long)),
+            ["dtype"] = spec.Settings.DType,
+            ["input_dtype"] = spec.Settings.InputDType,
+            ["optimizer"] = spec.Settings.Optimizer,
+            ["batch_sizes"] = string.Join(", ", spec.Settings.BatchSizes.Select(Long)),
+            ["parameter_count"] = NullableLong(spec.ParameterCount),
+            ["trainable_parameter_count"] = NullableLong(spec.TrainableParameterCount),
+            ["buffer_elements"] = NullableLong(spec.BufferElements),
+            ["is_complete"] = spec.IsComplete,
+            ["notes"] = spec.Notes.Select(Literal).ToList(),
+            ["layers"] = spec.Layers.Select(layer => new ScriptObject
+            {
+                ["name"] = Literal(layer.Name),
+                ["kind"] = Literal(layer.Kind),
+                ["parameter_count"] = NullableLong(layer.ParameterCount) ?? "null",
+                ["trainable_parameter_count"] = NullableLong(layer.TrainableParameterCount) ?? "null",
+                ["buffer_elements"] = NullableLong(layer.BufferElements) ?? "null",
+            }).ToList(),
+        };
+        var context = new TemplateContext { StrictVariables = true, MemberRenamer = member => member.Name };
+        context.PushGlobal(model);
+        return MemoryProfileTemplate.Render(context).Replace("\r\n", "\n");
+    }
+
+    private static string Indent(int depth) => new(' ', 4 * depth);
+
+    private static string Long(long value) => value.ToString(CultureInfo.InvariantCulture) + "L";
+
+    private static string? NullableLong(long? value) => value is { } v ? Long(v) : null;
+
+    private static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
+
+    private static Template LoadTemplate(string name)
+    {
+        using var stream = typeof(Emitter).Assembly.GetManifestResourceStream("TorchBudget.Templates." + name)
+            ?? throw new FileNotFoundException("Embedded template missing", name);
+        using var reader = new StreamReader(stream);
+        var template = Template.Parse(reader.ReadToEnd(), name);
+        if (template.HasErrors) throw new InvalidDataException($"{name}: {string.Join("; ", template.Messages)}");
+        return template;
+    }
+}

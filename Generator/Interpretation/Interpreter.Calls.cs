@@ -1,0 +1,228 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using TorchBudget.Generator.Layers;
+using TorchBudget.Generator.Model;
+
+namespace TorchBudget.Generator.Interpretation;
+
+internal sealed partial class Interpreter
+{
+    private Value Invoke(IInvocationOperation invocation, Frame frame)
+    {
+        var method = invocation.TargetMethod;
+        var receiver = invocation.Instance is null ? null : Evaluate(invocation.Instance, frame);
+
+        if (method.MethodKind == MethodKind.LocalFunction || (IsInSource(method) && !method.IsAbstract && !method.IsPartialDefinition))
+        {
+            return CallSourceMethod(method, receiver, BindArguments(invocation.Arguments, frame), invocation, frame);
+        }
+
+        var containing = method.ContainingType;
+        if (SymbolEqualityComparer.Default.Equals(containing, torch.Nn))
+        {
+            return CallNnFactory(method, invocation, frame);
+        }
+        if (SymbolEqualityComparer.Default.Equals(containing, torch.Torch) && TensorFactories.IsFactory(method.Name))
+        {
+            return TensorFactories.Create(method, BindArgumentsByName(invocation, frame), invocation, torch);
+        }
+
+        return receiver switch
+        {
+            UnknownValue unknown => unknown,
+            ModuleValue module => CallModuleMethod(module.Module, invocation, frame),
+            TensorValue tensor => CallTensorMethod(tensor, invocation, frame),
+            ListValue list => CallListMethod(list, invocation, frame),
+            _ => CallLibraryMethod(invocation, receiver, frame),
+        };
+    }
+
+    private Value CallSourceMethod(IMethodSymbol method, Value? receiver, IReadOnlyDictionary<IParameterSymbol, Value> arguments, IOperation at, Frame caller)
+    {
+        var self = receiver is ModuleValue { Module.UserType: not null } module ? module.Module : method.IsStatic || method.MethodKind == MethodKind.LocalFunction ? caller.Self : null;
+        if (receiver is UnknownValue unknownReceiver) return unknownReceiver;
+
+        IOperation? body = null;
+        if (method.MethodKind == MethodKind.LocalFunction)
+        {
+            if (localFunctions.TryGetValue(method.OriginalDefinition, out var local)) body = local.Body;
+        }
+        else
+        {
+            var syntax = method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
+            body = syntax switch
+            {
+                MethodDeclarationSyntax or AccessorDeclarationSyntax or ArrowExpressionClauseSyntax => GetOperation(syntax) switch
+                {
+                    IMethodBodyOperation m => (IOperation?)m.BlockBody ?? m.ExpressionBody,
+                    IBlockOperation block => block,
+                    var other => other,
+                },
+                _ => null,
+            };
+        }
+        if (body is null) return Unknown($"the body of '{method.Name}' is not available", at);
+
+        using var call = EnterCall(LocationInfo.From(at.Syntax));
+        if (call.Refused is { } refused) { caller.Self?.Unknowns.Add(refused); return refused; }
+
+        var frame = new Frame(self);
+        // Local functions see the enclosing method's locals.
+        if (method.MethodKind == MethodKind.LocalFunction) foreach (var pair in caller.Variables) frame.Variables[pair.Key] = pair.Value;
+        foreach (var pair in arguments) frame.Variables[pair.Key] = pair.Value;
+        var completion = Execute(body, frame);
+        if (completion == Completion.Return) return frame.ReturnValue;
+        return body is IBlockOperation ? NullValue.Instance : frame.ReturnValue;
+    }
+
+    private Value CallNnFactory(IMethodSymbol method, IInvocationOperation invocation, Frame frame)
+    {
+        var location = LocationInfo.From(invocation.Syntax);
+        if (method.Name == "Parameter")
+        {
+            var parameterArgs = BindArgumentsByName(invocation, frame);
+            return MakeParameter(parameterArgs.FirstOrDefault().Value, parameterArgs.Skip(1).FirstOrDefault().Value, invocation);
+        }
+        if (!torch.IsModule(method.ReturnType))
+        {
+            return Unknown($"torch.nn.{method.Name} does not build a module", invocation);
+        }
+        var module = new ModuleInstance(method.Name, null, location);
+        var arguments = BindArgumentsByName(invocation, frame);
+        module.Arguments = arguments.ToDictionary(a => a.Key, a => a.Value);
+        if (LayerRules.Find(method.Name) is not { } rule)
+        {
+            module.Unknowns.Add(new UnknownValue($"torch.nn.{method.Name} is not in TorchBudget's layer table", location));
+            return new ModuleValue(module);
+        }
+        try
+        {
+            rule.Build(new LayerArgs(method.Name, arguments), new LayerBuilder(module));
+        }
+        catch (UnknownArgumentException unknown)
+        {
+            module.Unknowns.Add(new UnknownValue($"an argument of {method.Name} depends on {unknown.Unknown.Reason}", unknown.Unknown.Location ?? location));
+        }
+        catch (InvalidLayerArgumentException invalid)
+        {
+            module.Unknowns.Add(new UnknownValue(invalid.Message, location));
+        }
+        catch (OverflowException)
+        {
+            module.Unknowns.Add(new UnknownValue($"the parameter count of {method.Name} overflows a 64-bit integer", location));
+        }
+        return new ModuleValue(module);
+    }
+
+    private Value MakeParameter(Value? data, Value? requiresGrad, IOperation at)
+    {
+        if (data is UnknownValue unknown) return unknown;
+        if (data is not TensorValue tensor) return Unknown("a Parameter of an unknown tensor", at);
+        var parameter = new TensorSlot(tensor.Tensor.ElementCount, isParameter: true, tensor.Tensor.ElementType);
+        switch (requiresGrad)
+        {
+            case null:
+                break;
+            case BoolValue flag:
+                parameter.RequiresGrad = flag.Flag;
+                break;
+            default:
+                return Unknown("whether the Parameter requires grad is not known", at, requiresGrad);
+        }
+        return new TensorValue(parameter);
+    }
+
+    private Value Create(IObjectCreationOperation creation, Frame frame)
+    {
+        var type = creation.Type as INamedTypeSymbol;
+        if (type is null || creation.Constructor is null) return Unknown("an object of unknown type", creation);
+
+        if (torch.IsUserModule(type))
+        {
+            if (type.IsAbstract) return Unknown($"'{type.Name}' is abstract", creation);
+            return Construct(type, creation.Constructor, BindArguments(creation.Arguments, frame), LocationInfo.From(creation.Syntax));
+        }
+        if (torch.IsParameter(type))
+        {
+            var parameterArgs = BindArgumentsByName(creation.Arguments, frame);
+            return MakeParameter(parameterArgs.FirstOrDefault().Value, parameterArgs.Skip(1).FirstOrDefault().Value, creation);
+        }
+        if (IsCollectionType(type))
+        {
+            var list = new ListValue(new List<Value>());
+            var source = creation.Arguments.FirstOrDefault(a => a.Parameter?.Type is INamedTypeSymbol { Name: "IEnumerable" });
+            if (source is not null)
+            {
+                if (Enumerate(Evaluate(source.Value, frame), source) is ListValue items) list.Items.AddRange(items.Items);
+                else return Unknown("a list copied from an unknown collection", creation);
+            }
+            if (creation.Initializer is { } initializer)
+            {
+                foreach (var element in initializer.Initializers)
+                {
+                    if (element is IInvocationOperation { TargetMethod.Name: "Add" } add && add.Arguments.Length == 1) list.Items.Add(Evaluate(add.Arguments[0].Value, frame));
+                    else return Unknown("a collection initializer the analysis does not model", element);
+                }
+            }
+            return list;
+        }
+        if (type.IsTupleType)
+        {
+            return new TupleValue(creation.Arguments.Select(a => Evaluate(a.Value, frame)).ToList());
+        }
+        return Unknown($"'new {type.Name}(...)' is not modeled", creation);
+    }
+
+    private static bool IsCollectionType(INamedTypeSymbol type) =>
+        type.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic" && type.Name is "List" or "Collection";
+
+    /// <summary>Binds call arguments to the callee's parameters, defaults included (Roslyn did the matching).</summary>
+    private Dictionary<IParameterSymbol, Value> BindArguments(IEnumerable<IArgumentOperation> arguments, Frame frame)
+    {
+        var bound = new Dictionary<IParameterSymbol, Value>(SymbolEqualityComparer.Default);
+        foreach (var argument in arguments)
+        {
+            if (argument.Parameter is not null) bound[argument.Parameter] = Evaluate(argument.Value, frame);
+        }
+        return bound;
+    }
+
+    private List<KeyValuePair<string, Value>> BindArgumentsByName(IInvocationOperation invocation, Frame frame) =>
+        BindArgumentsByName(invocation.Arguments, frame);
+
+    private List<KeyValuePair<string, Value>> BindArgumentsByName(IEnumerable<IArgumentOperation> arguments, Frame frame) =>
+        arguments.Where(a => a.Parameter is not null)
+            .OrderBy(a => a.Parameter!.Ordinal)
+            .Select(a => new KeyValuePair<string, Value>(a.Parameter!.Name, Evaluate(a.Value, frame)))
+            .ToList();
+
+    /// <summary>Positional arguments for a constructor (from the attribute), the rest from declared defaults.</summary>
+    public Dictionary<IParameterSymbol, Value> DefaultArguments(IMethodSymbol method, IReadOnlyList<Value> positional)
+    {
+        var bound = new Dictionary<IParameterSymbol, Value>(SymbolEqualityComparer.Default);
+        for (var i = 0; i < method.Parameters.Length; i++)
+        {
+            var parameter = method.Parameters[i];
+            if (parameter.IsParams)
+            {
+                bound[parameter] = new ListValue(positional.Skip(i).ToList());
+                break;
+            }
+            bound[parameter] = i < positional.Count
+                ? positional[i]
+                : parameter.HasExplicitDefaultValue
+                    ? FromConstantOrDefault(parameter.Type, parameter.ExplicitDefaultValue)
+                    : new UnknownValue($"constructor parameter '{parameter.Name}' has no value", null);
+        }
+        return bound;
+    }
+
+    private Value FromConstantOrDefault(ITypeSymbol type, object? constant) =>
+        constant is null && type.IsValueType && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T
+            ? DefaultOf(type)
+            : FromConstant(type, constant, null);
+}

@@ -1,0 +1,231 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using TorchBudget.Generator.Model;
+
+namespace TorchBudget.Generator.Interpretation;
+
+/// <summary>
+/// Runs a module's constructor abstractly over Roslyn's IOperation tree, building the modules, parameters
+/// and buffers TorchSharp would register. Values it cannot know become <see cref="UnknownValue"/>s.
+/// </summary>
+internal sealed partial class Interpreter(Compilation compilation, TorchSharpSymbols torch, CancellationToken cancellationToken)
+{
+    private readonly Dictionary<SyntaxTree, SemanticModel> semanticModels = new();
+    private readonly Dictionary<IFieldSymbol, Value> staticFields = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<ISymbol, ILocalFunctionOperation> localFunctions = new(SymbolEqualityComparer.Default);
+    private readonly List<INamedTypeSymbol> typesUnderConstruction = new();
+    private long steps;
+    private int callDepth;
+
+    /// <summary>Builds a user module as <c>new T(arguments)</c> would.</summary>
+    public Value Construct(INamedTypeSymbol type, IMethodSymbol constructor, IReadOnlyDictionary<IParameterSymbol, Value> arguments, LocationInfo? location)
+    {
+        if (typesUnderConstruction.Count(t => SymbolEqualityComparer.Default.Equals(t, type)) >= InterpreterLimits.MaxSameTypeNesting)
+        {
+            var chain = string.Join(" holds ", typesUnderConstruction.Select(t => t.Name).Append(type.Name));
+            return new UnknownValue($"the modules construct each other without end ({chain})", location);
+        }
+
+        var module = new ModuleInstance(type.Name, type, location);
+        InitializeFieldDefaults(module, type);
+        typesUnderConstruction.Add(type);
+        try
+        {
+            RunConstructor(module, constructor, arguments, location);
+        }
+        finally
+        {
+            typesUnderConstruction.RemoveAt(typesUnderConstruction.Count - 1);
+        }
+        return new ModuleValue(module);
+    }
+
+    private void RunConstructor(ModuleInstance self, IMethodSymbol constructor, IReadOnlyDictionary<IParameterSymbol, Value> arguments, LocationInfo? location)
+    {
+        var type = constructor.ContainingType;
+        if (!IsInSource(type)) return; // TorchSharp's own Module constructors register nothing.
+
+        var frame = new Frame(self);
+        foreach (var pair in arguments) frame.Variables[pair.Key] = pair.Value;
+
+        using var call = EnterCall(location);
+        if (call.Refused is { } refused) { self.Unknowns.Add(refused); return; }
+
+        var syntax = constructor.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken);
+        switch (syntax)
+        {
+            case ConstructorDeclarationSyntax declaration when GetOperation(declaration) is IConstructorBodyOperation body:
+                RunConstructorBody(self, type, body, frame);
+                break;
+            case TypeDeclarationSyntax:
+                // A primary constructor (or the implicit one): initializers see its parameters.
+                RunFieldInitializers(self, type, frame);
+                RunBaseConstructor(self, type, null, frame);
+                break;
+            case null when constructor.IsImplicitlyDeclared:
+                RunFieldInitializers(self, type, frame);
+                RunBaseConstructor(self, type, null, frame);
+                break;
+            default:
+                self.Unknowns.Add(new UnknownValue($"the constructor of '{type.Name}' has no body to analyze", location));
+                break;
+        }
+    }
+
+    private void RunConstructorBody(ModuleInstance self, INamedTypeSymbol type, IConstructorBodyOperation body, Frame frame)
+    {
+        var initializer = (body.Initializer as IExpressionStatementOperation)?.Operation as IInvocationOperation ?? body.Initializer as IInvocationOperation;
+        var chainsToThis = initializer is not null && SymbolEqualityComparer.Default.Equals(initializer.TargetMethod.ContainingType, type);
+        if (chainsToThis)
+        {
+            // this(...) runs the other constructor, which runs the field initializers.
+            RunConstructor(self, initializer!.TargetMethod, BindArguments(initializer.Arguments, frame), LocationInfo.From(initializer.Syntax));
+        }
+        else
+        {
+            RunFieldInitializers(self, type, frame);
+            RunBaseConstructor(self, type, initializer, frame);
+        }
+
+        var code = (IOperation?)body.BlockBody ?? body.ExpressionBody;
+        if (code is not null) Execute(code, frame);
+    }
+
+    private void RunBaseConstructor(ModuleInstance self, INamedTypeSymbol type, IInvocationOperation? initializer, Frame frame)
+    {
+        var baseType = type.BaseType;
+        if (baseType is null || !IsInSource(baseType)) return;
+        if (initializer is not null)
+        {
+            RunConstructor(self, initializer.TargetMethod, BindArguments(initializer.Arguments, frame), LocationInfo.From(initializer.Syntax));
+            return;
+        }
+        var parameterless = baseType.InstanceConstructors.FirstOrDefault(c => c.Parameters.All(p => p.IsOptional || p.IsParams));
+        if (parameterless is null)
+        {
+            self.Unknowns.Add(new UnknownValue($"cannot tell which constructor of '{baseType.Name}' runs", LocationInfo.From(type.Locations.FirstOrDefault() ?? Location.None)));
+            return;
+        }
+        RunConstructor(self, parameterless, DefaultArguments(parameterless, Array.Empty<Value>()), null);
+    }
+
+    private void RunFieldInitializers(ModuleInstance self, INamedTypeSymbol type, Frame constructorFrame)
+    {
+        // Initializers see the primary constructor's parameters but no locals of a constructor body.
+        var frame = new Frame(self);
+        foreach (var pair in constructorFrame.Variables.Where(p => p.Key is IParameterSymbol)) frame.Variables[pair.Key] = pair.Value;
+
+        foreach (var member in type.GetMembers())
+        {
+            if (member.IsStatic) continue;
+            var initializer = member switch
+            {
+                IFieldSymbol field => (field.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as VariableDeclaratorSyntax)?.Initializer,
+                IPropertySymbol property => (property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as PropertyDeclarationSyntax)?.Initializer,
+                _ => null,
+            };
+            if (initializer is null) continue;
+            var value = GetOperation(initializer) switch
+            {
+                IFieldInitializerOperation f => Evaluate(f.Value, frame),
+                IPropertyInitializerOperation p => Evaluate(p.Value, frame),
+                _ => new UnknownValue($"cannot read the initializer of '{member.Name}'", LocationInfo.From(initializer)),
+            };
+            self.Fields[member] = value;
+        }
+    }
+
+    private void InitializeFieldDefaults(ModuleInstance module, INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null && IsInSource(current); current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers().Where(m => !m.IsStatic))
+            {
+                var memberType = member switch
+                {
+                    IFieldSymbol { AssociatedSymbol: null } f => f.Type,
+                    IPropertySymbol p when IsAutoProperty(p) => p.Type,
+                    _ => null,
+                };
+                if (memberType is not null) module.Fields[member] = DefaultOf(memberType);
+            }
+        }
+    }
+
+    internal static bool IsAutoProperty(IPropertySymbol property) =>
+        !property.IsIndexer && property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is PropertyDeclarationSyntax syntax
+        && syntax.ExpressionBody is null
+        && syntax.AccessorList is { } accessors && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null);
+
+    private static Value DefaultOf(ITypeSymbol type) => type.SpecialType switch
+    {
+        SpecialType.System_Boolean => BoolValue.False,
+        SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal => new RealValue(0),
+        >= SpecialType.System_Char and <= SpecialType.System_UInt64 => new IntValue(0),
+        _ when type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T => NullValue.Instance,
+        _ => new UnknownValue($"the default value of '{type.Name}'", null),
+    };
+
+    private static bool IsInSource(ISymbol symbol) => symbol.Locations.Any(l => l.IsInSource);
+
+    private IOperation? GetOperation(SyntaxNode node)
+    {
+        var tree = node.SyntaxTree;
+        if (!compilation.ContainsSyntaxTree(tree)) return null;
+        if (!semanticModels.TryGetValue(tree, out var model))
+        {
+            model = compilation.GetSemanticModel(tree);
+            semanticModels[tree] = model;
+        }
+        return model.GetOperation(node, cancellationToken);
+    }
+
+    private void CountStep(IOperation at)
+    {
+        if (++steps > InterpreterLimits.MaxSteps)
+        {
+            throw new AnalysisLimitException(new UnknownValue($"the constructor runs more than {InterpreterLimits.MaxSteps:N0} steps", LocationInfo.From(at.Syntax)));
+        }
+        if ((steps & 0x3FF) == 0) cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private CallScope EnterCall(LocationInfo? location)
+    {
+        if (callDepth >= InterpreterLimits.MaxCallDepth)
+        {
+            return new CallScope(this, new UnknownValue($"calls nest deeper than {InterpreterLimits.MaxCallDepth}", location));
+        }
+        callDepth++;
+        return new CallScope(this, null);
+    }
+
+    private readonly struct CallScope(Interpreter owner, UnknownValue? refused) : IDisposable
+    {
+        public UnknownValue? Refused { get; } = refused;
+
+        public void Dispose()
+        {
+            if (Refused is null) owner.callDepth--;
+        }
+    }
+
+    /// <summary>Locals and parameters of one running method or constructor.</summary>
+    private sealed class Frame(ModuleInstance? self)
+    {
+        public ModuleInstance? Self { get; } = self;
+        public Dictionary<ISymbol, Value> Variables { get; } = new(SymbolEqualityComparer.Default);
+        public Value ReturnValue { get; set; } = NullValue.Instance;
+        public Stack<Value> ConditionalReceivers { get; } = new();
+    }
+}
+
+/// <summary>Stops the whole analysis of a model when it exceeds <see cref="InterpreterLimits"/>.</summary>
+internal sealed class AnalysisLimitException(UnknownValue unknown) : Exception(unknown.Reason)
+{
+    public UnknownValue Unknown { get; } = unknown;
+}

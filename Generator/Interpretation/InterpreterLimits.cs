@@ -1,0 +1,17 @@
+namespace TorchBudget.Generator.Interpretation;
+
+/// <summary>Bounds that keep the interpreter fast on every keystroke and safe on odd code.</summary>
+internal static class InterpreterLimits
+{
+    /// <summary>Operations evaluated per model before the analysis gives up (loops over huge ranges).</summary>
+    public const long MaxSteps = 1_000_000;
+
+    /// <summary>Nested constructor and method calls (recursive modules, runaway recursion).</summary>
+    public const int MaxCallDepth = 48;
+
+    /// <summary>Iterations of one loop.</summary>
+    public const int MaxLoopIterations = 100_000;
+
+    /// <summary>How often the same user module type may be under construction (A holds B holds A…).</summary>
+    public const int MaxSameTypeNesting = 8;
+}

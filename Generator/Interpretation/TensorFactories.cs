@@ -1,0 +1,71 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using TorchBudget.Generator.Model;
+
+namespace TorchBudget.Generator.Interpretation;
+
+/// <summary>
+/// <c>torch.zeros/ones/empty/rand/randn/full/tensor</c>: the tensors users wrap in a Parameter or keep
+/// as buffers. Only the element count and an explicit dtype matter here.
+/// </summary>
+internal static class TensorFactories
+{
+    private static readonly HashSet<string> ShapeFactories = new() { "zeros", "ones", "empty", "rand", "randn", "full", "randint" };
+
+    // Parameters of these factories that are not dimensions.
+    private static readonly HashSet<string> NonDimensionParameters = new() { "dtype", "device", "requires_grad", "names", "value", "fill_value", "generator", "low", "high" };
+
+    public static bool IsFactory(string name) => ShapeFactories.Contains(name) || name == "tensor";
+
+    public static Value Create(IMethodSymbol method, IReadOnlyList<KeyValuePair<string, Value>> arguments, IOperation at, TorchSharpSymbols torch)
+    {
+        var location = LocationInfo.From(at.Syntax);
+        var elementType = arguments.FirstOrDefault(a => a.Key == "dtype").Value switch
+        {
+            EnumValue { MemberName: { } name } => name,
+            null or NullValue => null,
+            _ => "?",
+        };
+        if (elementType == "?") return new UnknownValue("the dtype of a tensor", location);
+
+        long count = 1;
+        if (method.Name == "tensor")
+        {
+            var data = arguments.FirstOrDefault().Value;
+            count = data switch
+            {
+                ListValue list => list.Items.Count,
+                IntValue or RealValue or BoolValue => 1,
+                _ => -1,
+            };
+            return count < 0 ? new UnknownValue("the data of torch.tensor(...)", location) : new TensorValue(new TensorSlot(count, false, elementType));
+        }
+
+        foreach (var argument in arguments)
+        {
+            if (NonDimensionParameters.Contains(argument.Key)) continue;
+            var parameter = method.Parameters.FirstOrDefault(p => p.Name == argument.Key);
+            if (parameter is null || !IsDimensionType(parameter.Type)) continue;
+            switch (argument.Value)
+            {
+                case IntValue dim when dim.Number >= 0:
+                    count = checked(count * dim.Number);
+                    break;
+                case ListValue dims when dims.Items.All(d => d is IntValue { Number: >= 0 }):
+                    foreach (var d in dims.Items) count = checked(count * ((IntValue)d).Number);
+                    break;
+                case UnknownValue unknown:
+                    return unknown;
+                default:
+                    return new UnknownValue($"the shape of torch.{method.Name}(...)", location);
+            }
+        }
+        return new TensorValue(new TensorSlot(count, isParameter: false, elementType));
+    }
+
+    private static bool IsDimensionType(ITypeSymbol type) =>
+        type.SpecialType is SpecialType.System_Int64 or SpecialType.System_Int32
+        || type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int64 or SpecialType.System_Int32 }
+        || type is INamedTypeSymbol { Name: "ReadOnlySpan", TypeArguments: [{ SpecialType: SpecialType.System_Int64 }] };
+}

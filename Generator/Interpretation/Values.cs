@@ -1,0 +1,98 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using TorchBudget.Generator.Model;
+
+namespace TorchBudget.Generator.Interpretation;
+
+/// <summary>
+/// What the interpreter knows about a C# value while it runs a module's constructor. Anything it cannot
+/// know is an <see cref="UnknownValue"/> that says why and where, so no count is ever built on a guess.
+/// </summary>
+internal abstract class Value
+{
+    public virtual string Describe() => GetType().Name;
+}
+
+internal sealed class IntValue(long number) : Value
+{
+    public long Number { get; } = number;
+    public override string Describe() => Number.ToString(CultureInfo.InvariantCulture);
+}
+
+internal sealed class RealValue(double number) : Value
+{
+    public double Number { get; } = number;
+    public override string Describe() => Number.ToString("R", CultureInfo.InvariantCulture);
+}
+
+internal sealed class BoolValue(bool flag) : Value
+{
+    public static readonly BoolValue True = new(true);
+    public static readonly BoolValue False = new(false);
+    public bool Flag { get; } = flag;
+    public static BoolValue Of(bool flag) => flag ? True : False;
+    public override string Describe() => Flag ? "true" : "false";
+}
+
+internal sealed class StringValue(string text) : Value
+{
+    public string Text { get; } = text;
+    public override string Describe() => "\"" + Text + "\"";
+}
+
+internal sealed class NullValue : Value
+{
+    public static readonly NullValue Instance = new();
+    private NullValue() { }
+    public override string Describe() => "null";
+}
+
+/// <summary>An enum constant, e.g. <c>PaddingModes.Zeros</c> or <c>ScalarType.Float32</c>.</summary>
+internal sealed class EnumValue(string typeName, string? memberName, long raw) : Value
+{
+    public string TypeName { get; } = typeName;
+    public string? MemberName { get; } = memberName;
+    public long Raw { get; } = raw;
+    public override string Describe() => $"{TypeName}.{MemberName ?? Raw.ToString(CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>Arrays and lists alike: a mutable sequence with reference identity, as in C#.</summary>
+internal sealed class ListValue(List<Value> items) : Value
+{
+    public List<Value> Items { get; } = items;
+    public override string Describe() => "[" + string.Join(", ", Items.Select(i => i.Describe())) + "]";
+}
+
+internal sealed class TupleValue(IReadOnlyList<Value> items) : Value
+{
+    public IReadOnlyList<Value> Items { get; } = items;
+    public override string Describe() => "(" + string.Join(", ", Items.Select(i => i.Describe())) + ")";
+}
+
+internal sealed class ModuleValue(ModuleInstance module) : Value
+{
+    public ModuleInstance Module { get; } = module;
+    public override string Describe() => Module.Kind;
+}
+
+internal sealed class TensorValue(TensorSlot tensor) : Value
+{
+    public TensorSlot Tensor { get; } = tensor;
+    public override string Describe() => Tensor.IsParameter ? "Parameter" : "Tensor";
+}
+
+/// <summary>The parameters of a module as <c>parameters()</c> or <c>named_parameters()</c> would list them.</summary>
+internal sealed class ParameterListValue(ModuleInstance owner, bool named) : Value
+{
+    public ModuleInstance Owner { get; } = owner;
+    public bool Named { get; } = named;
+}
+
+/// <summary>A value the analysis cannot know, with the reason and the place that made it unknowable.</summary>
+internal sealed class UnknownValue(string reason, LocationInfo? location) : Value
+{
+    public string Reason { get; } = reason;
+    public LocationInfo? Location { get; } = location;
+    public override string Describe() => "unknown (" + Reason + ")";
+}

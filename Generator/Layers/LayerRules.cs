@@ -1,0 +1,130 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Generator.Interpretation;
+
+namespace TorchBudget.Generator.Layers;
+
+/// <summary>
+/// The one table of TorchSharp 0.107 layer knowledge. Parameter names and shapes were measured on the
+/// real package (named_parameters/named_buffers); the factories' argument names are TorchSharp's own.
+/// </summary>
+internal static partial class LayerRules
+{
+    private static readonly Dictionary<string, LayerRule> Rules = BuildTable().ToDictionary(r => r.Factory);
+
+    public static LayerRule? Find(string factory) => Rules.TryGetValue(factory, out var rule) ? rule : null;
+
+    public static IEnumerable<LayerRule> All => Rules.Values.OrderBy(r => r.Factory, System.StringComparer.Ordinal);
+
+    private static IEnumerable<LayerRule> BuildTable()
+    {
+        yield return new("Linear", "weight[out, in], bias[out] unless hasBias: false", (a, b) =>
+        {
+            if (a.Has("weight"))
+            {
+                // Linear(Parameter weight, Parameter bias = null) registers the given tensors.
+                AddGivenParameter(a, b, "weight");
+                AddGivenParameter(a, b, "bias");
+                return;
+            }
+            long input = a.Size("inputSize"), output = a.Size("outputSize");
+            b.Parameter("weight", output, input);
+            if (a.Bool("hasBias")) b.Parameter("bias", output);
+        });
+
+        yield return new("Bilinear", "weight[out, in1, in2], bias[out] unless hasBias: false", (a, b) =>
+        {
+            long in1 = a.Size("in1_features"), in2 = a.Size("in2_features"), output = a.Size("out_features");
+            b.Parameter("weight", output, in1, in2);
+            if (a.Bool("hasBias")) b.Parameter("bias", output);
+        });
+
+        foreach (var rank in new[] { 1, 2, 3 })
+        {
+            yield return new($"Conv{rank}d", "weight[out, in/groups, kernel...], bias[out] unless bias: false", (a, b) => Convolution(a, b, rank, transposed: false));
+            yield return new($"ConvTranspose{rank}d", "weight[in, out/groups, kernel...], bias[out] unless bias: false", (a, b) => Convolution(a, b, rank, transposed: true));
+            yield return new($"BatchNorm{rank}d", "weight[C], bias[C] if affine; running_mean[C], running_var[C], num_batches_tracked[] if track_running_stats", Normalization);
+            yield return new($"InstanceNorm{rank}d", "as BatchNorm, but affine and track_running_stats default to false", Normalization);
+        }
+
+        yield return new("LayerNorm", "weight[shape] if elementwise_affine, bias[shape] unless bias: false", (a, b) =>
+        {
+            var shape = a.Shape("normalized_shape");
+            if (!a.Bool("elementwise_affine")) return;
+            b.Parameter("weight", shape);
+            if (a.Bool("bias")) b.Parameter("bias", shape);
+        });
+
+        yield return new("GroupNorm", "weight[C], bias[C] if affine", (a, b) =>
+        {
+            var groups = a.Size("num_groups");
+            var channels = a.Size("num_channels");
+            if (channels % groups != 0) throw new InvalidLayerArgumentException($"GroupNorm: num_channels {channels} is not divisible by num_groups {groups}");
+            if (!a.Bool("affine")) return;
+            b.Parameter("weight", channels);
+            b.Parameter("bias", channels);
+        });
+
+        yield return new("Embedding", "weight[num_embeddings, embedding_dims]", (a, b) => b.Parameter("weight", a.Size("num_embeddings"), a.Size("embedding_dims")));
+        yield return new("EmbeddingBag", "weight[num_embeddings, embedding_dims]", (a, b) => b.Parameter("weight", a.Size("num_embeddings"), a.Size("embedding_dims")));
+        // from_pretrained registers a fresh parameter of the given tensor's size, trainable even when frozen (measured).
+        yield return new("Embedding_from_pretrained", "weight[shape of embeddings]", (a, b) => AddCopiedParameter(a, b, "embeddings"));
+        yield return new("EmbeddingBag_from_pretrained", "weight[shape of embeddings]", (a, b) => AddCopiedParameter(a, b, "embeddings"));
+
+        yield return new("LSTM", "per layer and direction: weight_ih[4H, in], weight_hh[4H, H], bias_ih[4H], bias_hh[4H]", (a, b) => Recurrent(a, b, gates: 4));
+        yield return new("GRU", "per layer and direction: weight_ih[3H, in], weight_hh[3H, H], bias_ih[3H], bias_hh[3H]", (a, b) => Recurrent(a, b, gates: 3));
+        yield return new("RNN", "per layer and direction: weight_ih[H, in], weight_hh[H, H], bias_ih[H], bias_hh[H]", (a, b) => Recurrent(a, b, gates: 1));
+        yield return new("LSTMCell", "weight_ih[4H, in], weight_hh[4H, H], bias_ih[4H], bias_hh[4H]", (a, b) => RecurrentCell(a, b, gates: 4));
+        yield return new("GRUCell", "weight_ih[3H, in], weight_hh[3H, H], bias_ih[3H], bias_hh[3H]", (a, b) => RecurrentCell(a, b, gates: 3));
+        yield return new("RNNCell", "weight_ih[H, in], weight_hh[H, H], bias_ih[H], bias_hh[H]", (a, b) => RecurrentCell(a, b, gates: 1));
+
+        yield return new("MultiheadAttention", "in_proj_weight[3E, E] (or q/k/v_proj_weight with kdim/vdim), in_proj_bias[3E], bias_k/bias_v[1, 1, E], out_proj.weight[E, E], out_proj.bias[E]", (a, b) =>
+            Attention(b, "", a.Size("embedded_dim"), a.Size("num_heads"), a.Bool("bias"), a.Bool("add_bias_kv"), a.OptionalLong("kdim"), a.OptionalLong("vdim")));
+
+        yield return new("TransformerEncoderLayer", "self_attn, linear1[F, d], linear2[d, F], norm1, norm2", (a, b) =>
+            EncoderLayer(b, "", a.Size("d_model"), a.Size("nhead"), a.Size("dim_feedforward")));
+        yield return new("TransformerDecoderLayer", "self_attn, multihead_attn, linear1, linear2, norm1..3", (a, b) =>
+            DecoderLayer(b, "", a.Size("d_model"), a.Size("nhead"), a.Size("dim_feedforward")));
+        yield return new("TransformerEncoder", "num_layers copies of the layer as layers.{i}.*", (a, b) => StackedCopies(a, b, "encoder_layer"));
+        yield return new("TransformerDecoder", "num_layers copies of the layer as layers.{i}.*", (a, b) => StackedCopies(a, b, "decoder_layer"));
+        yield return new("Transformer", "encoder.layers.{i}.*, encoder.norm, decoder.layers.{i}.*, decoder.norm", (a, b) =>
+        {
+            long model = a.Size("d_model"), heads = a.Size("nhead"), feedForward = a.Size("dim_feedforward");
+            for (var i = 0L; i < a.Long("num_encoder_layers"); i++) EncoderLayer(b, $"encoder.layers.{i}.", model, heads, feedForward);
+            LayerNormParameters(b, "encoder.norm.", model);
+            for (var i = 0L; i < a.Long("num_decoder_layers"); i++) DecoderLayer(b, $"decoder.layers.{i}.", model, heads, feedForward);
+            LayerNormParameters(b, "decoder.norm.", model);
+        });
+
+        yield return new("PReLU", "weight[num_parameters]", (a, b) => b.Parameter("weight", a.Size("num_parameters")));
+
+        yield return new("Sequential", "children named 0, 1, ... or by the given names", (a, b) =>
+        {
+            if (a.Ordered.Count == 0) return;
+            AddItems(a, b, a.First, registerUserModules: false);
+        });
+        yield return new("ModuleList", "children named 0, 1, ...", (a, b) => AddItems(a, b, a.First, registerUserModules: true));
+        yield return new("ModuleDict", "children by key", (a, b) => AddItems(a, b, a.First, registerUserModules: true));
+        yield return new("ParameterList", "parameters named 0, 1, ...", (a, b) => AddParameterItems(a, b));
+        yield return new("ParameterDict", "parameters by key", (a, b) => AddParameterItems(a, b));
+
+        foreach (var name in ParameterFreeLayers) yield return new(name, "no parameters", (_, _) => { });
+    }
+
+    /// <summary>Factories measured to create no parameters and no buffers (losses keep their weight tensors unregistered).</summary>
+    private static string[] ParameterFreeLayers => new[]
+    {
+        "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
+        "AlphaDropout", "AvgPool1d", "AvgPool2d", "AvgPool3d", "CELU", "ChannelShuffle", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
+        "CosineSimilarity", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "ELU", "FeatureAlphaDropout", "Flatten", "Fold",
+        "FractionalMaxPool2d", "FractionalMaxPool3d", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "Identity",
+        "LPPool1d", "LPPool2d", "LeakyReLU", "LocalResponseNorm", "LogSigmoid", "LogSoftmax", "MaxPool1d", "MaxPool2d", "MaxPool3d",
+        "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d", "Mish", "PairwiseDistance", "PixelShuffle", "PixelUnshuffle", "RReLU", "ReLU", "ReLU6",
+        "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "SELU", "SiLU",
+        "Sigmoid", "Softmax", "Softmax2d", "Softmin", "Softplus", "Softshrink", "Softsign", "Tanh", "Tanhshrink", "Threshold", "Unflatten",
+        "Unfold", "Upsample", "ZeroPad2d",
+        "BCELoss", "BCEWithLogitsLoss", "CTCLoss", "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss", "HingeEmbeddingLoss",
+        "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss", "MarginRankingLoss", "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss",
+        "MultiMarginLoss", "NLLLoss", "PoissonNLLLoss", "SmoothL1Loss", "SoftMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",
+    };
+}

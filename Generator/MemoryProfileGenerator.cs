@@ -1,0 +1,49 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using TorchBudget.Generator.Emitting;
+using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Parsing;
+
+namespace TorchBudget.Generator;
+
+/// <summary>
+/// Adds ParameterCount, TrainableParameterCount and MemoryReport to every partial class marked
+/// [MemoryProfile]. Diagnostics are reported by the analyzers (with real locations), not here.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class MemoryProfileGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var models = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.MemoryProfile,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (ctx, ct) => Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct))
+            .WithTrackingName(TrackingNames.Models);
+
+        // Diagnostics carry spans that move with every edit above them; what is emitted must not.
+        var emittable = models
+            .Where(static spec => spec.Target.CanEmit)
+            .Select(static (spec, _) => spec with { Diagnostics = EquatableArray<DiagnosticInfo>.Empty })
+            .WithTrackingName(TrackingNames.Emittable);
+
+        context.RegisterSourceOutput(emittable, static (output, spec) =>
+        {
+            string text;
+            try
+            {
+                text = Emitter.Emit(spec);
+            }
+            catch (System.Exception exception) when (exception is not System.OperationCanceledException)
+            {
+                // Never crash the compiler: the user's build goes on without the generated members.
+                output.ReportDiagnostic(Diagnostic.Create(Diagnostics.DiagnosticDescriptors.InternalError, Location.None,
+                    spec.Target.ClassName, $"{exception.GetType().Name}: {exception.Message}"));
+                return;
+            }
+            output.AddSource(spec.Target.HintName, SourceText.From(text, System.Text.Encoding.UTF8));
+        });
+    }
+}

@@ -1,0 +1,21 @@
+using System.Linq;
+
+namespace TorchBudget.Generator.Model;
+
+/// <summary>
+/// Everything the emitter and the analyzers need about one profiled class, as plain equatable data.
+/// </summary>
+internal sealed record ModelSpec(
+    TypeTarget Target,
+    ProfileSettings Settings,
+    EquatableArray<LayerSpec> Layers,
+    long? ParameterCount,
+    long? TrainableParameterCount,
+    long? BufferElements,
+    EquatableArray<string> Notes,
+    EquatableArray<DiagnosticInfo> Diagnostics)
+{
+    /// <summary>True when every count is known: nothing was left to a guess.</summary>
+    public bool IsComplete => ParameterCount is not null && TrainableParameterCount is not null
+        && BufferElements is not null && Layers.All(l => l.ParameterCount is not null);
+}

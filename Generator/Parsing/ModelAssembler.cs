@@ -1,0 +1,94 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using TorchBudget.Generator.Diagnostics;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Model;
+
+namespace TorchBudget.Generator.Parsing;
+
+/// <summary>Condenses the interpreted module tree into a <see cref="ModelSpec"/>: layers, totals, notes, diagnostics.</summary>
+internal static class ModelAssembler
+{
+    public static ModelSpec Assemble(TypeTarget target, ProfileSettings settings, Value root, List<DiagnosticInfo> diagnostics, LocationInfo? attributeLocation, string modelName)
+    {
+        var notes = new List<string>();
+        var reported = new HashSet<(LocationInfo?, string)>();
+        void ReportUnknown(UnknownValue unknown)
+        {
+            var location = unknown.Location ?? attributeLocation;
+            if (!reported.Add((location, unknown.Reason))) return;
+            diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.CannotAnalyze.Id, location, new[] { unknown.Reason, modelName }.ToEquatableArray()));
+            notes.Add(location is null ? $"Not analyzed: {unknown.Reason}." : $"Not analyzed: {unknown.Reason} ({Path.GetFileName(location.FilePath)}, line {location.LineSpan.Start.Line + 1}).");
+        }
+
+        if (root is not ModuleValue { Module: var model })
+        {
+            ReportUnknown(root as UnknownValue ?? new UnknownValue("the model's constructor", attributeLocation));
+            return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, notes.ToEquatableArray(), diagnostics.ToEquatableArray());
+        }
+
+        var namedModules = Registration.NamedModules(model);
+        var reachable = new[] { model }.Concat(namedModules.Select(m => m.Value)).Distinct().ToList();
+        foreach (var module in reachable)
+        {
+            foreach (var unknown in module.Unknowns) ReportUnknown(unknown);
+            ReportUnregisteredFields(module, diagnostics, notes);
+        }
+
+        var layers = namedModules.Select(m => new LayerSpec(
+            m.Key,
+            m.Value.Kind,
+            OwnCount(m.Value, m.Value.Parameters, trainableOnly: false),
+            OwnCount(m.Value, m.Value.Parameters, trainableOnly: true),
+            OwnCount(m.Value, m.Value.Buffers, trainableOnly: false))).ToEquatableArray();
+
+        var complete = reachable.All(m => m.Unknowns.Count == 0);
+        var parameters = Registration.NamedParameters(model).Select(p => p.Value).ToList();
+        var buffers = Registration.NamedBuffers(model).Select(b => b.Value).ToList();
+        long? total = complete ? Sum(parameters) : null;
+        long? trainable = complete ? Sum(parameters.Where(p => p.RequiresGrad)) : null;
+        long? bufferElements = complete ? Sum(buffers) : null;
+        if (complete && (total is null || trainable is null || bufferElements is null))
+        {
+            ReportUnknown(new UnknownValue("the total overflows a 64-bit integer or a tensor size is unknown", attributeLocation));
+        }
+        if (complete && parameters.Count < namedModules.Sum(m => m.Value.Parameters.Count))
+        {
+            notes.Add("Some parameters are registered under several names; TorchSharp counts each tensor once, and so does this report.");
+        }
+        return new ModelSpec(target, settings, layers, total, trainable, bufferElements, notes.ToEquatableArray(), diagnostics.ToEquatableArray());
+    }
+
+    private static long? OwnCount(ModuleInstance module, IEnumerable<KeyValuePair<string, TensorSlot>> tensors, bool trainableOnly) =>
+        module.Unknowns.Count > 0 ? null : Sum(tensors.Select(t => t.Value).Where(t => !trainableOnly || t.RequiresGrad));
+
+    private static long? Sum(IEnumerable<TensorSlot> tensors)
+    {
+        long total = 0;
+        foreach (var tensor in tensors)
+        {
+            if (tensor.ElementCount is not { } count) return null;
+            try { total = checked(total + count); }
+            catch (System.OverflowException) { return null; }
+        }
+        return total;
+    }
+
+    /// <summary>A user module that never ran RegisterComponents leaves its layers out of the model: say so.</summary>
+    private static void ReportUnregisteredFields(ModuleInstance module, List<DiagnosticInfo> diagnostics, List<string> notes)
+    {
+        if (module.UserType is null || module.ComponentsRegistered) return;
+        var componentFields = Registration.FieldsInReflectionOrder(module.UserType)
+            .Where(f => module.Fields.TryGetValue(f, out var value) && value is ModuleValue or TensorValue)
+            .Select(f => f.Name)
+            .ToList();
+        if (componentFields.Count == 0) return;
+        var fields = string.Join(", ", componentFields);
+        var location = module.UserType.Locations.FirstOrDefault(l => l.IsInSource);
+        var info = new DiagnosticInfo(DiagnosticDescriptors.ComponentsNotRegistered.Id, location is null ? null : LocationInfo.From(location), new[] { module.Kind, fields }.ToEquatableArray());
+        if (diagnostics.Contains(info)) return;
+        diagnostics.Add(info);
+        notes.Add($"'{module.Kind}' never calls RegisterComponents(), so TorchSharp registers none of its fields ({fields}); they are not counted, as in TorchSharp.");
+    }
+}

@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using TorchBudget.Generator.Diagnostics;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Model;
+
+namespace TorchBudget.Generator.Parsing;
+
+/// <summary>
+/// Roslyn → <see cref="ModelSpec"/>: reads the attribute, runs the module's constructor in the interpreter
+/// and condenses the result into plain equatable data. Never throws: failures become diagnostics.
+/// </summary>
+internal static class Parser
+{
+    public static ModelSpec Parse(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var (target, notPartial) = TypeTargets.From(type);
+        ProfileAttribute? profile = null;
+        try
+        {
+            profile = ProfileAttribute.Read(attribute, type.Name);
+            var diagnostics = new List<DiagnosticInfo>(profile.Diagnostics);
+            var torch = TorchSharpSymbols.From(compilation);
+
+            string? notProfilable = !torch.Available ? "the project does not reference TorchSharp"
+                : !torch.IsModule(type) ? "it is not a TorchSharp module (derive from torch.nn.Module<Tensor, Tensor>)"
+                : type.IsAbstract ? "it is abstract"
+                : type.IsGenericType ? "it is generic, so its layer sizes are not fixed"
+                : notPartial is not null ? $"'{notPartial}' is not partial, so TorchBudget cannot add members to it (declare it 'partial')"
+                : null;
+            if (notProfilable is not null)
+            {
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.NotProfilable.Id, LocationInfo.From(type.Locations[0]),
+                    new[] { type.Name, notProfilable }.ToEquatableArray()));
+                return Empty(target with { CanEmit = false }, profile.Settings, diagnostics, notProfilable);
+            }
+            if (profile.Diagnostics.Count > 0)
+            {
+                return Empty(target with { CanEmit = false }, profile.Settings, diagnostics, "the [MemoryProfile] arguments are invalid");
+            }
+
+            var (constructor, arguments, problem) = ConstructorChoice.Choose(type, profile.Arguments);
+            if (constructor is null)
+            {
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.InvalidAttributeArguments.Id, profile.Location,
+                    new[] { "MemoryProfile", type.Name, problem! }.ToEquatableArray()));
+                return Empty(target with { CanEmit = false }, profile.Settings, diagnostics, problem!);
+            }
+
+            var interpreter = new Interpreter(compilation, torch, cancellationToken);
+            Value root;
+            try
+            {
+                root = interpreter.Construct(type, constructor, interpreter.DefaultArguments(constructor, arguments), profile.Location);
+            }
+            catch (AnalysisLimitException limit)
+            {
+                root = limit.Unknown;
+            }
+            return ModelAssembler.Assemble(target, profile.Settings, root, diagnostics, profile.Location, type.Name);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            // The compiler must never see an exception from us: report it and emit nothing.
+            var settings = profile?.Settings ?? new ProfileSettings(EquatableArray<long>.Empty, "Float32", "Float32", "Adam", EquatableArray<long>.Empty);
+            var message = $"{exception.GetType().Name}: {exception.Message}";
+            var diagnostic = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, LocationInfo.From(type.Locations[0]), new[] { type.Name, message }.ToEquatableArray());
+            return Empty(target with { CanEmit = false }, settings, new[] { diagnostic }, message);
+        }
+    }
+
+    private static ModelSpec Empty(TypeTarget target, ProfileSettings settings, IEnumerable<DiagnosticInfo> diagnostics, string note) =>
+        new(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, new[] { note }.ToEquatableArray(), diagnostics.ToEquatableArray());
+}

@@ -1,0 +1,128 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TorchBudget.Generator.Diagnostics;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Model;
+
+namespace TorchBudget.Generator.Parsing;
+
+/// <summary>Reads and validates <c>[MemoryProfile(...)]</c>; every problem becomes a TBG005 at the argument.</summary>
+internal sealed class ProfileAttribute
+{
+    private static readonly ImmutableArray<long> DefaultBatchSizes = ImmutableArray.Create(1L, 16L, 64L, 256L);
+
+    private ProfileAttribute(ProfileSettings settings, IReadOnlyList<Value> arguments, IReadOnlyList<DiagnosticInfo> diagnostics, LocationInfo? location)
+    {
+        Settings = settings;
+        Arguments = arguments;
+        Diagnostics = diagnostics;
+        Location = location;
+    }
+
+    public ProfileSettings Settings { get; }
+
+    /// <summary>The constructor arguments from <c>Arguments = new object[] { ... }</c>.</summary>
+    public IReadOnlyList<Value> Arguments { get; }
+
+    public IReadOnlyList<DiagnosticInfo> Diagnostics { get; }
+
+    public LocationInfo? Location { get; }
+
+    public static ProfileAttribute Read(AttributeData attribute, string className)
+    {
+        var syntax = attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax;
+        var location = LocationInfo.From(syntax);
+        var diagnostics = new List<DiagnosticInfo>();
+        void Invalid(string message, SyntaxNode? at) =>
+            diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.InvalidAttributeArguments.Id, LocationInfo.From(at) ?? location,
+                new[] { "MemoryProfile", className, message }.ToEquatableArray()));
+
+        var inputShape = attribute.ConstructorArguments.Length == 1 ? Longs(attribute.ConstructorArguments[0]) : null;
+        if (inputShape is null) Invalid("the input shape must be constant long values", syntax);
+        else if (inputShape.Value.Length == 0) Invalid("the input shape is empty: give one sample's shape without the batch dimension, e.g. [MemoryProfile(1, 28, 28)]", syntax);
+        else if (inputShape.Value.Any(d => d <= 0)) Invalid($"input shape dimensions must be positive, got ({string.Join(", ", inputShape.Value)})", syntax);
+
+        string dtype = "Float32", inputDType = "Float32", optimizer = "Adam";
+        var batchSizes = DefaultBatchSizes;
+        var arguments = new List<Value>();
+        foreach (var named in attribute.NamedArguments)
+        {
+            var at = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
+            switch (named.Key)
+            {
+                case "DType":
+                    dtype = EnumName(named.Value) ?? "?";
+                    if (dtype is not ("Float32" or "Float64" or "Float16" or "BFloat16")) Invalid($"DType must be Float32, Float64, Float16 or BFloat16, got {dtype}", at);
+                    break;
+                case "InputDType":
+                    inputDType = EnumName(named.Value) ?? "?";
+                    if (inputDType is "?" or "ComplexFloat32" or "ComplexFloat64" or "QInt8" or "QUInt8" or "QInt32") Invalid($"InputDType {inputDType} is not supported", at);
+                    break;
+                case "Optimizer":
+                    optimizer = EnumName(named.Value) ?? "?";
+                    if (optimizer == "?") Invalid("Optimizer is not a known OptimizerKind", at);
+                    break;
+                case "BatchSizes":
+                    var sizes = Longs(named.Value);
+                    if (sizes is null || sizes.Value.Length == 0) Invalid("BatchSizes must be a non-empty list of constant longs", at);
+                    else if (sizes.Value.Any(b => b <= 0)) Invalid($"batch sizes must be positive, got ({string.Join(", ", sizes.Value)})", at);
+                    else batchSizes = sizes.Value;
+                    break;
+                case "Arguments":
+                    if (named.Value.Kind == TypedConstantKind.Array && !named.Value.IsNull) arguments.AddRange(named.Value.Values.Select(FromTypedConstant));
+                    else if (!named.Value.IsNull) Invalid("Arguments must be an object[] of constants", at);
+                    break;
+            }
+        }
+        var settings = new ProfileSettings((inputShape ?? ImmutableArray<long>.Empty).ToEquatableArray(), dtype, inputDType, optimizer, batchSizes.ToEquatableArray());
+        return new ProfileAttribute(settings, arguments, diagnostics, location);
+    }
+
+    private static ImmutableArray<long>? Longs(TypedConstant constant)
+    {
+        if (constant.Kind != TypedConstantKind.Array || constant.IsNull) return null;
+        var values = ImmutableArray.CreateBuilder<long>();
+        foreach (var item in constant.Values)
+        {
+            if (item.Value is null || item.Kind != TypedConstantKind.Primitive) return null;
+            try { values.Add(System.Convert.ToInt64(item.Value, System.Globalization.CultureInfo.InvariantCulture)); }
+            catch (System.Exception e) when (e is System.OverflowException or System.FormatException or System.InvalidCastException) { return null; }
+        }
+        return values.ToImmutable();
+    }
+
+    private static string? EnumName(TypedConstant constant) =>
+        constant.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } type && constant.Value is { } raw
+            ? type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, raw))?.Name
+            : null;
+
+    private static Value FromTypedConstant(TypedConstant constant)
+    {
+        if (constant.IsNull) return NullValue.Instance;
+        switch (constant.Kind)
+        {
+            case TypedConstantKind.Array:
+                return new ListValue(constant.Values.Select(FromTypedConstant).ToList());
+            case TypedConstantKind.Enum when constant.Type is INamedTypeSymbol enumType:
+                var raw = System.Convert.ToInt64(constant.Value, System.Globalization.CultureInfo.InvariantCulture);
+                var member = enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, constant.Value));
+                return new EnumValue(enumType.Name, member?.Name, raw);
+            case TypedConstantKind.Primitive:
+                return constant.Value switch
+                {
+                    bool flag => BoolValue.Of(flag),
+                    string text => new StringValue(text),
+                    char c => new StringValue(c.ToString()),
+                    float or double => new RealValue(System.Convert.ToDouble(constant.Value, System.Globalization.CultureInfo.InvariantCulture)),
+                    ulong big when big > long.MaxValue => new UnknownValue($"{big} does not fit a long", null),
+                    { } number => new IntValue(System.Convert.ToInt64(number, System.Globalization.CultureInfo.InvariantCulture)),
+                    null => NullValue.Instance,
+                };
+            default:
+                return new UnknownValue($"an attribute argument of kind {constant.Kind}", null);
+        }
+    }
+}
