@@ -1,0 +1,86 @@
+using System.IO;
+
+namespace TorchBudget.Tests.Packaging;
+
+/// <summary>
+/// A fresh console app, outside the repository, that uses the TorchBudget package the way a user would:
+/// one PackageReference, a profiled model, and a program printing generated and real parameter counts.
+/// </summary>
+internal static class ConsumerProject
+{
+    public const string AssemblyName = "PackageConsumer";
+
+    /// <param name="directory">Empty folder to write the project into.</param>
+    /// <param name="packageFeed">Local folder holding the freshly packed TorchBudget package.</param>
+    /// <param name="packageVersion">The version of that package, unique to this test run.</param>
+    public static void Write(string directory, string packageFeed, string packageVersion)
+    {
+        File.WriteAllText(Path.Combine(directory, AssemblyName + ".csproj"), ProjectFile(packageVersion));
+        File.WriteAllText(Path.Combine(directory, "NuGet.config"), NuGetConfig(packageFeed));
+        File.WriteAllText(Path.Combine(directory, "MnistMlp.cs"), Model);
+        File.WriteAllText(Path.Combine(directory, "Program.cs"), Program);
+    }
+
+    // libtorch-cpu-linux-x64: the CPU natives for this platform only, so the program can run TorchSharp.
+    // NU1603: the registry here serves near versions of some of TorchSharp's dependencies (as in the repository).
+    private static string ProjectFile(string packageVersion) => $"""
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <OutputType>Exe</OutputType>
+            <TargetFramework>net10.0</TargetFramework>
+            <Nullable>enable</Nullable>
+            <ImplicitUsings>enable</ImplicitUsings>
+            <NoWarn>$(NoWarn);NU1603</NoWarn>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="TorchBudget" Version="{packageVersion}" />
+            <PackageReference Include="libtorch-cpu-linux-x64" Version="2.10.0" />
+          </ItemGroup>
+        </Project>
+        """;
+
+    // The image's folder holds the packages CI has without a registry; other machines may lack it.
+    private static string NuGetConfig(string packageFeed) => $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <clear />
+            <add key="torchbudget-under-test" value="{packageFeed}" />
+            <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+            {(Directory.Exists(ImagePackages) ? $"<add key=\"image-packages\" value=\"{ImagePackages}\" />" : "")}
+          </packageSources>
+        </configuration>
+        """;
+
+    private const string ImagePackages = "/opt/nuget/packages";
+
+    private const string Model = """
+        using TorchBudget;
+        using static TorchSharp.torch;
+        using static TorchSharp.torch.nn;
+
+        namespace PackageConsumer;
+
+        [MemoryProfile(1, 28, 28)]
+        public partial class MnistMlp : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> fc1 = Linear(784, 128);
+            private readonly Module<Tensor, Tensor> relu = ReLU();
+            private readonly Module<Tensor, Tensor> fc2 = Linear(128, 10);
+
+            public MnistMlp() : base(nameof(MnistMlp)) => RegisterComponents();
+
+            public override Tensor forward(Tensor input) => fc2.forward(relu.forward(fc1.forward(input.flatten(1))));
+        }
+        """;
+
+    // One "name=value" line per fact, for the test to parse.
+    private const string Program = """
+        using PackageConsumer;
+
+        Console.WriteLine($"generated-parameters={MnistMlp.ParameterCount}");
+        Console.WriteLine($"generated-trainable-parameters={MnistMlp.TrainableParameterCount}");
+        Console.WriteLine($"report-complete={MnistMlp.MemoryReport.IsComplete}");
+        Console.WriteLine($"real-parameters={new MnistMlp().parameters().Sum(p => p.numel())}");
+        """;
+}
