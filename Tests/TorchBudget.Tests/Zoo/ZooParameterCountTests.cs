@@ -30,7 +30,7 @@ public class ZooParameterCountTests
     {
         using var module = ZooModels.Create(model);
         var (total, trainable) = Count(module);
-        output.WriteLine($"{model.Name}: parameters() = {total:N0}, with requires_grad = {trainable:N0}");
+        output.WriteLine($"{model.Name}: parameters() = {total:N0}, with requires_grad = {trainable:N0}, buffer elements = {module.buffers().Sum(b => b.numel()):N0}");
 
         Assert.Equal(total, GeneratedConstant(model, "ParameterCount"));
         Assert.Equal(trainable, GeneratedConstant(model, "TrainableParameterCount"));
