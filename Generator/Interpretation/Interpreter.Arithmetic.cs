@@ -31,6 +31,10 @@ internal sealed partial class Interpreter
                 (BinaryOperatorKind.Equals, _, _) => ValuesEqual(left, right) is { } eq ? BoolValue.Of(eq) : Unknown("a comparison the analysis cannot decide", at),
                 (BinaryOperatorKind.NotEquals, _, _) => ValuesEqual(left, right) is { } eq ? BoolValue.Of(!eq) : Unknown("a comparison the analysis cannot decide", at),
                 (_, IntValue a, IntValue b) => IntegerArithmetic(kind, a.Number, b.Number, at),
+                // A tensor combined with a scalar: a new tensor of the same size (initial values of parameters).
+                (BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide, TensorValue or IntValue or RealValue, TensorValue or IntValue or RealValue)
+                    when (left as TensorValue ?? right as TensorValue) is { } tensor && (left is not TensorValue || right is not TensorValue) =>
+                    new TensorValue(new TensorSlot(tensor.Tensor.ElementCount, isParameter: false, tensor.Tensor.ElementType)),
                 (_, IntValue or RealValue, IntValue or RealValue) => RealArithmetic(kind, AsDouble(left), AsDouble(right), at),
                 (_, BoolValue a, BoolValue b) => kind switch
                 {
@@ -95,6 +99,7 @@ internal sealed partial class Interpreter
         (UnaryOperatorKind.Plus, IntValue or RealValue) => operand,
         (UnaryOperatorKind.Not, BoolValue b) => BoolValue.Of(!b.Flag),
         (UnaryOperatorKind.BitwiseNegation, IntValue i) => new IntValue(~i.Number),
+        (UnaryOperatorKind.Hat, IntValue i) => new FromEndIndexValue(i.Number),
         _ => Unknown($"operator {unary.OperatorKind} on {operand.Describe()}", unary),
     };
 

@@ -91,21 +91,27 @@ internal sealed partial class Interpreter
         {
             return Unknown($"torch.nn.{method.Name} does not build a module", invocation);
         }
-        var module = new ModuleInstance(method.Name, null, location);
-        var arguments = BindArgumentsByName(invocation, frame);
+        return BuildLayer(method.Name, BindArgumentsByName(invocation, frame), invocation);
+    }
+
+    /// <summary>A TorchSharp layer from its factory's (or constructor's) arguments, by the rules table.</summary>
+    private static Value BuildLayer(string factory, List<KeyValuePair<string, Value>> arguments, IOperation at)
+    {
+        var location = LocationInfo.From(at.Syntax);
+        var module = new ModuleInstance(factory, null, location);
         module.Arguments = arguments.ToDictionary(a => a.Key, a => a.Value);
-        if (LayerRules.Find(method.Name) is not { } rule)
+        if (LayerRules.Find(factory) is not { } rule)
         {
-            module.Unknowns.Add(new UnknownValue($"torch.nn.{method.Name} is not in TorchBudget's layer table", location));
+            module.Unknowns.Add(new UnknownValue($"torch.nn.{factory} is not in TorchBudget's layer table", location));
             return new ModuleValue(module);
         }
         try
         {
-            rule.Build(new LayerArgs(method.Name, arguments), new LayerBuilder(module));
+            rule.Build(new LayerArgs(factory, arguments), new LayerBuilder(module));
         }
         catch (UnknownArgumentException unknown)
         {
-            module.Unknowns.Add(new UnknownValue($"an argument of {method.Name} depends on {unknown.Unknown.Reason}", unknown.Unknown.Location ?? location));
+            module.Unknowns.Add(new UnknownValue($"an argument of {factory} depends on {unknown.Unknown.Reason}", unknown.Unknown.Location ?? location));
         }
         catch (InvalidLayerArgumentException invalid)
         {
@@ -113,7 +119,7 @@ internal sealed partial class Interpreter
         }
         catch (OverflowException)
         {
-            module.Unknowns.Add(new UnknownValue($"the parameter count of {method.Name} overflows a 64-bit integer", location));
+            module.Unknowns.Add(new UnknownValue($"the parameter count of {factory} overflows a 64-bit integer", location));
         }
         return new ModuleValue(module);
     }
@@ -145,6 +151,10 @@ internal sealed partial class Interpreter
         {
             if (type.IsAbstract) return Unknown($"'{type.Name}' is abstract", creation);
             return Construct(type, creation.Constructor, BindArguments(creation.Arguments, frame), LocationInfo.From(creation.Syntax));
+        }
+        if (torch.IsModule(type) && !IsInSource(type) && LayerRules.Find(type.Name) is not null)
+        {
+            return BuildLayer(type.Name, BindArgumentsByName(creation.Arguments, frame), creation);
         }
         if (torch.IsParameter(type))
         {

@@ -85,6 +85,10 @@ internal sealed partial class Interpreter
                 return tupleValue;
             case IInvocationOperation invocation:
                 return Invoke(invocation, frame);
+            case IDelegateCreationOperation delegateCreation:
+                return Evaluate(delegateCreation.Target, frame);
+            case IAnonymousFunctionOperation function:
+                return new LambdaValue(function, frame);
             case IObjectCreationOperation creation:
                 return Create(creation, frame);
             case IThrowOperation:
@@ -249,6 +253,10 @@ internal sealed partial class Interpreter
         if (indices.FirstOrDefault(i => i is UnknownValue) is { } unknownIndex) return unknownIndex;
         switch (collection)
         {
+            case ListValue list when indices.Count == 1 && indices[0] is FromEndIndexValue fromEnd:
+                return fromEnd.Offset >= 1 && fromEnd.Offset <= list.Items.Count
+                    ? list.Items[list.Items.Count - (int)fromEnd.Offset]
+                    : Unknown($"index ^{fromEnd.Offset} is outside the collection (length {list.Items.Count})", at);
             case ListValue list when indices.Count == 1 && indices[0] is IntValue index:
                 return index.Number >= 0 && index.Number < list.Items.Count
                     ? list.Items[(int)index.Number]

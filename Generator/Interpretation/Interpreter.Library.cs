@@ -106,7 +106,8 @@ internal sealed partial class Interpreter
                 if (flag is BoolValue b) tensor.Tensor.RequiresGrad = b.Flag;
                 else frame.Self?.Unknowns.Add(Unknown("whether a parameter is frozen is not known", invocation, flag));
                 return tensor;
-            case "to" or "cuda" or "cpu":
+            case "to" or "cuda" or "cpu" or "reshape" or "view" or "flatten" or "contiguous" or "clone" or "detach" or "t" or "transpose" or "permute" or "squeeze" or "unsqueeze":
+                // Same elements, a tensor of its own as far as registration goes.
                 return new TensorValue(new TensorSlot(tensor.Tensor.ElementCount, isParameter: false, tensor.Tensor.ElementType));
             case "numel":
                 return tensor.Tensor.ElementCount is { } count ? new IntValue(count) : Unknown("the element count of a tensor", invocation);
@@ -143,6 +144,17 @@ internal sealed partial class Interpreter
         }
     }
 
+    private Value CallLambda(LambdaValue lambda, Value argument, IOperation at)
+    {
+        using var call = EnterCall(LocationInfo.From(at.Syntax));
+        if (call.Refused is { } refused) return refused;
+        var captured = (Frame)lambda.CapturedFrame;
+        var frame = new Frame(captured.Self);
+        foreach (var pair in captured.Variables) frame.Variables[pair.Key] = pair.Value;
+        frame.Variables[lambda.Function.Symbol.Parameters[0]] = argument;
+        return Execute(lambda.Function.Body, frame) == Completion.Return ? frame.ReturnValue : NullValue.Instance;
+    }
+
     /// <summary>Static BCL helpers models use to compute sizes; anything else is unknown.</summary>
     private Value CallLibraryMethod(IInvocationOperation invocation, Value? receiver, Frame frame)
     {
@@ -174,6 +186,20 @@ internal sealed partial class Interpreter
                     "Abs" => Math.Abs(numbers[0]),
                     _ => Math.Round(numbers[0]),
                 });
+            case ("System.Linq.Enumerable", "Select") when args is [var source, LambdaValue map] && map.Function.Symbol.Parameters.Length == 1 && Enumerate(source, invocation) is ListValue mapped:
+                return new ListValue(mapped.Items.Select(item => CallLambda(map, item, invocation)).ToList());
+            case ("System.Linq.Enumerable", "Where") when args is [var source, LambdaValue predicate] && predicate.Function.Symbol.Parameters.Length == 1 && Enumerate(source, invocation) is ListValue filtered:
+                var kept = new List<Value>();
+                foreach (var item in filtered.Items)
+                {
+                    switch (CallLambda(predicate, item, invocation))
+                    {
+                        case BoolValue { Flag: true }: kept.Add(item); break;
+                        case BoolValue: break;
+                        case var other: return Unknown("a filter the analysis cannot decide", invocation, other);
+                    }
+                }
+                return new ListValue(kept);
             case ("System.Linq.Enumerable", "Range") when args is [IntValue start, IntValue count] && count.Number is >= 0 and <= InterpreterLimits.MaxLoopIterations:
                 return new ListValue(Enumerable.Range(0, (int)count.Number).Select(i => (Value)new IntValue(start.Number + i)).ToList());
             case ("System.Linq.Enumerable", "Repeat") when args is [var element, IntValue times] && times.Number is >= 0 and <= InterpreterLimits.MaxLoopIterations:

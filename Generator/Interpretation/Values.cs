@@ -89,6 +89,21 @@ internal sealed class ParameterListValue(ModuleInstance owner, bool named) : Val
     public bool Named { get; } = named;
 }
 
+/// <summary>A lambda, with the frame it captured; run when Select/ForEach-style helpers call it.</summary>
+internal sealed class LambdaValue(Microsoft.CodeAnalysis.Operations.IAnonymousFunctionOperation function, object capturedFrame) : Value
+{
+    public Microsoft.CodeAnalysis.Operations.IAnonymousFunctionOperation Function { get; } = function;
+    public object CapturedFrame { get; } = capturedFrame;
+    public override string Describe() => "lambda";
+}
+
+/// <summary><c>^n</c>: an index counted from the end.</summary>
+internal sealed class FromEndIndexValue(long offset) : Value
+{
+    public long Offset { get; } = offset;
+    public override string Describe() => "^" + Offset.ToString(CultureInfo.InvariantCulture);
+}
+
 /// <summary>A value the analysis cannot know, with the reason and the place that made it unknowable.</summary>
 internal sealed class UnknownValue(string reason, LocationInfo? location) : Value
 {

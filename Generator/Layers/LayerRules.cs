@@ -103,8 +103,14 @@ internal static partial class LayerRules
             if (a.Ordered.Count == 0) return;
             AddItems(a, b, a.First, registerUserModules: false);
         });
-        yield return new("ModuleList", "children named 0, 1, ...", (a, b) => AddItems(a, b, a.First, registerUserModules: true));
-        yield return new("ModuleDict", "children by key", (a, b) => AddItems(a, b, a.First, registerUserModules: true));
+        yield return new("ModuleList", "children named 0, 1, ...", (a, b) =>
+        {
+            if (a.Ordered.Count > 0) AddItems(a, b, a.First, registerUserModules: true);
+        });
+        yield return new("ModuleDict", "children by key", (a, b) =>
+        {
+            if (a.Ordered.Count > 0) AddItems(a, b, a.First, registerUserModules: true);
+        });
         yield return new("ParameterList", "parameters named 0, 1, ...", (a, b) => AddParameterItems(a, b));
         yield return new("ParameterDict", "parameters by key", (a, b) => AddParameterItems(a, b));
 
