@@ -318,7 +318,7 @@ namespace TorchBudget.Build
             }
             catch (ElfFormatException e)
             {
-                return new PatchResult(PatchOutcome.Refused, $"unexpected file, left alone: {e.Message}");
+                return new PatchResult(PatchOutcome.Refused, $"unexpected file: {e.Message}");
             }
         }
 
@@ -348,12 +348,13 @@ namespace TorchBudget.Build
         {
             string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
             string temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-            // Keeping the package file's time (the size is unchanged too) makes the SDK's copy steps
-            // (SkipUnchangedFiles, PreserveNewest) treat the patched copy as up to date.
-            DateTime lastWrite = File.GetLastWriteTimeUtc(path);
             try
             {
-                File.Copy(path, temporary); // a new file with the original's permission bits
+                File.Copy(path, temporary); // a new file with the content's permission bits and time (through links)
+                // Keeping the package file's time (the size is unchanged too) makes the SDK's copy steps
+                // (SkipUnchangedFiles, PreserveNewest) treat the patched copy as up to date. Read from the
+                // copy: for a symbolic link, File.GetLastWriteTimeUtc(path) gives the link's own time.
+                DateTime lastWrite = File.GetLastWriteTimeUtc(temporary);
                 var attributes = File.GetAttributes(temporary);
                 File.SetAttributes(temporary, attributes & ~FileAttributes.ReadOnly);
                 using (var stream = new FileStream(temporary, FileMode.Truncate, FileAccess.Write))
@@ -464,7 +465,7 @@ namespace TorchBudget.Build
                     break;
                 default:
                     Log.LogWarning(null, CannotPatchCode, null, path, 0, 0, 0, 0,
-                        $"TorchBudget: {path}: {result.Detail}. TorchSharp will likely fail to load it, as {systemLibrary} lacks {LibTorchSharpPatch.Version}. {OptOut}");
+                        $"TorchBudget left libLibTorchSharp.so as shipped ({result.Detail}). TorchSharp will likely fail to load it, as {systemLibrary} lacks {LibTorchSharpPatch.Version}. {OptOut}");
                     break;
             }
         }

@@ -93,6 +93,8 @@ public sealed class LibTorchSharpPatchTests : IDisposable
     public void Apply_through_a_symbolic_link_replaces_the_link_not_its_target()
     {
         string original = NativeTestFiles.CopyOfPackageLibrary(scratch, "in-package-cache.so");
+        var packageTime = new DateTime(2026, 5, 7, 12, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(original, packageTime);
         string linked = Path.Combine(scratch, "libLibTorchSharp.so");
         File.CreateSymbolicLink(linked, original);
         byte[] before = File.ReadAllBytes(original);
@@ -101,6 +103,7 @@ public sealed class LibTorchSharpPatchTests : IDisposable
 
         Assert.Equal(before, File.ReadAllBytes(original));
         Assert.Null(new FileInfo(linked).LinkTarget);
+        Assert.Equal(packageTime, File.GetLastWriteTimeUtc(linked)); // the target's time, not the link's
         Assert.Equal(PatchOutcome.AlreadyPatched, LibTorchSharpPatch.Plan(File.ReadAllBytes(linked)).Outcome);
     }
 
