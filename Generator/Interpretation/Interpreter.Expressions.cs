@@ -243,6 +243,22 @@ internal sealed partial class Interpreter
             case UnknownValue unknown when property.Property.Name == "requires_grad":
                 frame.Self?.Unknowns.Add(unknown);
                 return;
+            case ModuleValue { Module: { UserType: null } layer } when layer.Parameters.Any(p => p.Key == property.Property.Name):
+                // layer.weight = Parameter(...) registers the new tensor in place of the old one.
+                var index = layer.Parameters.FindIndex(p => p.Key == property.Property.Name);
+                switch (value)
+                {
+                    case TensorValue { Tensor.IsParameter: true } replacement:
+                        layer.Parameters[index] = new(property.Property.Name, replacement.Tensor);
+                        break;
+                    case NullValue:
+                        layer.Parameters.RemoveAt(index);
+                        break;
+                    default:
+                        layer.Unknowns.Add(Unknown($"'{layer.Kind}.{property.Property.Name}' is assigned a value the analysis does not know", property, value));
+                        break;
+                }
+                return;
         }
         // Other settable properties of TorchSharp objects (training mode, names) do not change what is registered.
     }

@@ -133,20 +133,20 @@ internal static class Registration
         visiting.Remove(module);
     }
 
-    /// <summary>Modules as <c>named_modules()</c> lists them, the root left out; a module seen before is skipped.</summary>
+    /// <summary>
+    /// Modules as TorchSharp 0.107's <c>named_modules()</c> lists them (measured): the root left out, each
+    /// module's direct children first, then each child's own list; a shared module under every name.
+    /// </summary>
     public static List<KeyValuePair<string, ModuleInstance>> NamedModules(ModuleInstance root)
     {
         var result = new List<KeyValuePair<string, ModuleInstance>>();
-        var seen = new HashSet<ModuleInstance> { root };
+        var visiting = new HashSet<ModuleInstance>();
         void Visit(ModuleInstance module, string prefix)
         {
-            foreach (var child in module.Children)
-            {
-                if (!seen.Add(child.Value)) continue;
-                var path = prefix + child.Key;
-                result.Add(new(path, child.Value));
-                Visit(child.Value, path + ".");
-            }
+            if (!visiting.Add(module)) return; // a module that contains itself: list it once
+            foreach (var child in module.Children) result.Add(new(prefix + child.Key, child.Value));
+            foreach (var child in module.Children) Visit(child.Value, prefix + child.Key + ".");
+            visiting.Remove(module);
         }
         Visit(root, "");
         return result;
