@@ -105,7 +105,7 @@ internal sealed partial class Interpreter
                 return conditional.WhenFalse is null ? Completion.Normal : Execute(conditional.WhenFalse, frame);
             case var other:
                 var why = other as UnknownValue;
-                var reason = $"the condition '{Shorten(conditional.Condition.Syntax)}' depends on {why?.Reason ?? "a value known only at run time"}";
+                var reason = $"'{Shorten(conditional.Condition.Syntax)}' is decided at run time ({why?.Reason ?? "a value the analysis does not know"})";
                 var unknown = new UnknownValue(reason, LocationInfo.From(conditional.Condition.Syntax));
                 Havoc(conditional.WhenTrue, frame, unknown);
                 if (conditional.WhenFalse is not null) Havoc(conditional.WhenFalse, frame, unknown);
@@ -227,7 +227,8 @@ internal sealed partial class Interpreter
                     break;
                 case IInvocationOperation invocation:
                     if (invocation.Instance is ILocalReferenceOperation or IFieldReferenceOperation) HavocTarget(invocation.Instance, frame, why);
-                    if (invocation.Instance is null or IInstanceReferenceOperation && frame.Self is not null && !IsSideEffectFree(invocation.TargetMethod))
+                    var onThisModule = invocation.Instance is IInstanceReferenceOperation || (invocation.Instance is null && !invocation.TargetMethod.IsStatic);
+                    if (onThisModule && frame.Self is not null && !IsSideEffectFree(invocation.TargetMethod))
                     {
                         frame.Self.Unknowns.Add(why);
                     }

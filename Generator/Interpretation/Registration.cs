@@ -34,7 +34,7 @@ internal static class Registration
                     module.AddBuffer(name, buffer.Tensor);
                     break;
                 case UnknownValue unknown when CanHoldComponent(MemberType(member), torch):
-                    module.Unknowns.Add(new UnknownValue($"field '{member.Name}' holds {unknown.Reason}", unknown.Location ?? location));
+                    module.Unknowns.Add(new UnknownValue($"the value of field '{member.Name}': {unknown.Reason}", unknown.Location ?? location));
                     break;
             }
         }

@@ -1,0 +1,23 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Testing;
+using TorchBudget.Analyzers;
+
+namespace TorchBudget.Tests.Generator;
+
+/// <summary>Runs the analyzer over markup sources (<c>{|TBG004:span|}</c>) with TorchSharp and TorchBudget referenced.</summary>
+internal static class AnalyzerTest
+{
+    public static Task VerifyAsync(string source, string? editorConfig = null)
+    {
+        var test = new CSharpAnalyzerTest<MemoryProfileAnalyzer, DefaultVerifier>
+        {
+            ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
+            TestCode = TestCompilation.Usings + source,
+        };
+        test.TestState.AdditionalReferences.Add(typeof(TorchSharp.torch).Assembly);
+        test.TestState.AdditionalReferences.Add(typeof(MemoryProfileAttribute).Assembly);
+        if (editorConfig is not null) test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", editorConfig));
+        return test.RunAsync();
+    }
+}

@@ -1,0 +1,180 @@
+using System.Linq;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace TorchBudget.Tests.Generator;
+
+/// <summary>Each diagnostic at the construct that causes it, and none on a model the analysis can follow.</summary>
+public class DiagnosticTests
+{
+    [Fact]
+    public Task No_diagnostic_on_a_model_the_analysis_follows() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(784)]
+        public partial class Mlp : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> fc1, fc2;
+            public Mlp(long hidden = 128) : base("mlp")
+            {
+                fc1 = Linear(784, hidden);
+                fc2 = Linear(hidden, 10);
+                RegisterComponents();
+            }
+            public override Tensor forward(Tensor x) => fc2.forward(fc1.forward(x));
+        }
+        """);
+
+    [Fact]
+    public Task TBG004_on_a_size_read_at_run_time() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(784)]
+        public partial class FromFile : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> fc;
+            public FromFile() : base("m")
+            {
+                var hidden = long.Parse({|TBG004:System.IO.File.ReadAllText("hidden.txt")|});
+                fc = Linear(784, hidden);
+                RegisterComponents();
+            }
+            public override Tensor forward(Tensor x) => fc.forward(x);
+        }
+        """);
+
+    [Fact]
+    public Task TBG004_on_a_branch_decided_at_run_time() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(10)]
+        public partial class Branchy : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> fc;
+            public Branchy() : base("m")
+            {
+                if ({|TBG004:DateTime.Now.Hour > 12|}) fc = Linear(10, 20);
+                else fc = Linear(10, 30);
+                RegisterComponents();
+            }
+            public override Tensor forward(Tensor x) => fc.forward(x);
+        }
+        """);
+
+    [Fact]
+    public Task TBG004_on_a_parameter_count_that_overflows() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(10)]
+        public partial class Huge : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> fc = {|TBG004:Linear(long.MaxValue, 2)|};
+            public Huge() : base("m") => RegisterComponents();
+            public override Tensor forward(Tensor x) => fc.forward(x);
+        }
+        """);
+
+    [Fact]
+    public Task TBG004_on_modules_that_construct_each_other() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(10)]
+        public partial class A : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> inner = new B();
+            public A() : base("a") => RegisterComponents();
+            public override Tensor forward(Tensor x) => inner.forward(x);
+        }
+        public class B : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> inner = {|TBG004:new A()|};
+            public B() : base("b") => RegisterComponents();
+            public override Tensor forward(Tensor x) => inner.forward(x);
+        }
+        """);
+
+    [Fact]
+    public Task TBG005_on_an_empty_input_shape_and_arguments_that_fit_no_constructor() => AnalyzerTest.VerifyAsync("""
+        [{|TBG005:MemoryProfile()|}]
+        public partial class NoShape : Module<Tensor, Tensor>
+        {
+            public NoShape() : base("m") => RegisterComponents();
+            public override Tensor forward(Tensor x) => x;
+        }
+
+        [{|TBG005:MemoryProfile(10, Arguments = new object[] { "wide" })|}]
+        public partial class WrongArguments : Module<Tensor, Tensor>
+        {
+            public WrongArguments(long hidden) : base("m") => RegisterComponents();
+            public override Tensor forward(Tensor x) => x;
+        }
+        """);
+
+    [Fact]
+    public Task TBG006_on_a_class_that_is_not_partial_or_not_a_module() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(10)]
+        public class {|TBG006:NotPartial|} : Module<Tensor, Tensor>
+        {
+            public NotPartial() : base("m") => RegisterComponents();
+            public override Tensor forward(Tensor x) => x;
+        }
+
+        [MemoryProfile(10)]
+        public partial class {|TBG006:NotAModule|}
+        {
+        }
+        """);
+
+    [Fact]
+    public Task TBG007_on_a_module_that_never_registers_its_fields() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(10)]
+        public partial class {|TBG007:Forgetful|} : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> fc = Linear(10, 10);
+            public Forgetful() : base("m") { }
+            public override Tensor forward(Tensor x) => fc.forward(x);
+        }
+        """);
+
+    [Fact]
+    public Task Pragma_suppresses_a_diagnostic() => AnalyzerTest.VerifyAsync("""
+        #pragma warning disable TBG007
+        [MemoryProfile(10)]
+        public partial class Forgetful : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> fc = Linear(10, 10);
+            public Forgetful() : base("m") { }
+            public override Tensor forward(Tensor x) => fc.forward(x);
+        }
+        #pragma warning restore TBG007
+        """);
+
+    [Fact]
+    public Task Editorconfig_turns_a_diagnostic_off() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(10)]
+        public partial class Forgetful : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> fc = Linear(10, 10);
+            public Forgetful() : base("m") { }
+            public override Tensor forward(Tensor x) => fc.forward(x);
+        }
+        """, "root = true\n[*.cs]\ndotnet_diagnostic.TBG007.severity = none\n");
+
+    /// <summary>Where the analysis cannot know, the generated code carries no number and says why.</summary>
+    [Fact]
+    public void Unanalyzable_model_gets_no_count_and_an_incomplete_report()
+    {
+        var compilation = TestCompilation.Create(TestCompilation.Usings + """
+            [MemoryProfile(784)]
+            public partial class FromFile : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> fc = Linear(784, long.Parse(System.IO.File.ReadAllText("hidden.txt")));
+                private readonly Module<Tensor, Tensor> head = Linear(10, 2);
+                public FromFile() : base("m") => RegisterComponents();
+                public override Tensor forward(Tensor x) => head.forward(fc.forward(x));
+            }
+            """);
+        var (output, generated, diagnostics) = TestCompilation.Generate(compilation);
+
+        Assert.DoesNotContain(diagnostics, d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning);
+        var text = Assert.Single(generated);
+        Assert.DoesNotContain("const long ParameterCount", text);
+        Assert.DoesNotContain("const long TrainableParameterCount", text);
+        Assert.Contains("isComplete: false", text);
+        Assert.Contains("parameterCount: null", text);
+        Assert.Contains("new global::TorchBudget.LayerReport(\"fc\", \"Linear\", null, null, null)", text);
+        Assert.Contains("new global::TorchBudget.LayerReport(\"head\", \"Linear\", 22L, 22L, 0L)", text); // Linear(10, 2): 10×2 + 2
+        Assert.Contains("File.ReadAllText", text); // the note says what could not be analyzed
+        Assert.Contains(TestCompilation.Analyze(output), d => d.Id == "TBG004");
+    }
+}
