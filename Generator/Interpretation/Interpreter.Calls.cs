@@ -28,7 +28,7 @@ internal sealed partial class Interpreter
         }
         if (SymbolEqualityComparer.Default.Equals(containing, torch.Torch) && TensorFactories.IsFactory(method.Name))
         {
-            return TensorFactories.Create(method, BindArgumentsByName(invocation, frame), invocation, torch);
+            return TensorFactories.Create(method, BindArgumentsByName(invocation, frame), invocation);
         }
 
         return receiver switch
@@ -98,8 +98,7 @@ internal sealed partial class Interpreter
     private static Value BuildLayer(string factory, List<KeyValuePair<string, Value>> arguments, IOperation at)
     {
         var location = LocationInfo.From(at.Syntax);
-        var module = new ModuleInstance(factory, null, location);
-        module.Arguments = arguments.ToDictionary(a => a.Key, a => a.Value);
+        var module = new ModuleInstance(factory, null);
         if (LayerRules.Find(factory) is not { } rule)
         {
             module.Unknowns.Add(new UnknownValue($"torch.nn.{factory} is not in TorchBudget's layer table", location));

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
-using TorchBudget.Generator.Model;
 
 namespace TorchBudget.Generator.Interpretation;
 
@@ -8,14 +7,12 @@ namespace TorchBudget.Generator.Interpretation;
 /// A module as the interpreter builds it: a TorchSharp layer made by a factory, or a user module whose
 /// constructor the interpreter ran. Mirrors what TorchSharp registers (parameters, buffers, children).
 /// </summary>
-internal sealed class ModuleInstance(string kind, INamedTypeSymbol? userType, LocationInfo? createdAt)
+internal sealed class ModuleInstance(string kind, INamedTypeSymbol? userType)
 {
     public string Kind { get; } = kind;
 
     /// <summary>The user's class, for modules whose constructor was interpreted; null for TorchSharp layers.</summary>
     public INamedTypeSymbol? UserType { get; } = userType;
-
-    public LocationInfo? CreatedAt { get; } = createdAt;
 
     /// <summary>Field and auto-property values of a user module.</summary>
     public Dictionary<ISymbol, Value> Fields { get; } = new(SymbolEqualityComparer.Default);
@@ -28,9 +25,6 @@ internal sealed class ModuleInstance(string kind, INamedTypeSymbol? userType, Lo
 
     /// <summary>Why this module's own registrations are not (all) known; empty when they are.</summary>
     public List<UnknownValue> Unknowns { get; } = new();
-
-    /// <summary>The factory's arguments by parameter name (layers only): later analyses read them.</summary>
-    public IReadOnlyDictionary<string, Value> Arguments { get; set; } = new Dictionary<string, Value>();
 
     public bool ComponentsRegistered { get; set; }
 

@@ -18,7 +18,7 @@ internal static class TensorFactories
 
     public static bool IsFactory(string name) => ShapeFactories.Contains(name) || name == "tensor";
 
-    public static Value Create(IMethodSymbol method, IReadOnlyList<KeyValuePair<string, Value>> arguments, IOperation at, TorchSharpSymbols torch)
+    public static Value Create(IMethodSymbol method, IReadOnlyList<KeyValuePair<string, Value>> arguments, IOperation at)
     {
         var location = LocationInfo.From(at.Syntax);
         var elementType = arguments.FirstOrDefault(a => a.Key == "dtype").Value switch

@@ -138,7 +138,8 @@ internal static partial class LayerRules
         }
     }
 
-    private static void AddItems(LayerArgs a, LayerBuilder b, Value items, bool registerUserModules)
+    /// <summary>Container items; ModuleList/ModuleDict register user modules only once a parent registers them (Registration.Activate).</summary>
+    private static void AddItems(LayerArgs a, LayerBuilder b, Value items)
     {
         if (items is UnknownValue unknown) throw new UnknownArgumentException(unknown);
         if (items is not ListValue list) throw new InvalidLayerArgumentException($"{a.Factory}: its items are not a collection the analysis can follow");
@@ -162,7 +163,6 @@ internal static partial class LayerRules
             }
             index++;
         }
-        _ = registerUserModules; // ModuleList/ModuleDict register user modules only once a parent registers them (Registration.Activate).
     }
 
     private static void AddParameterItems(LayerArgs a, LayerBuilder b)

@@ -101,15 +101,15 @@ internal static partial class LayerRules
         yield return new("Sequential", "children named 0, 1, ... or by the given names", (a, b) =>
         {
             if (a.Ordered.Count == 0) return;
-            AddItems(a, b, a.First, registerUserModules: false);
+            AddItems(a, b, a.First);
         });
         yield return new("ModuleList", "children named 0, 1, ...", (a, b) =>
         {
-            if (a.Ordered.Count > 0) AddItems(a, b, a.First, registerUserModules: true);
+            if (a.Ordered.Count > 0) AddItems(a, b, a.First);
         });
         yield return new("ModuleDict", "children by key", (a, b) =>
         {
-            if (a.Ordered.Count > 0) AddItems(a, b, a.First, registerUserModules: true);
+            if (a.Ordered.Count > 0) AddItems(a, b, a.First);
         });
         yield return new("ParameterList", "parameters named 0, 1, ...", (a, b) => AddParameterItems(a, b));
         yield return new("ParameterDict", "parameters by key", (a, b) => AddParameterItems(a, b));
