@@ -9,6 +9,16 @@ internal static class DiagnosticDescriptors
 
     private static string HelpLink(string id) => $"https://github.com/TorchBudget/TorchBudget/blob/main/docs/diagnostics/{id}.md";
 
+    public static readonly DiagnosticDescriptor ShapeMismatch = new(
+        id: "TBG003",
+        title: "Shape mismatch",
+        messageFormat: "{0} (in '{1}'): this call fails at run time",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The shape the analysis follows through forward contradicts the layer: TorchSharp would throw here.",
+        helpLinkUri: HelpLink("TBG003"));
+
     public static readonly DiagnosticDescriptor CannotAnalyze = new(
         id: "TBG004",
         title: "TorchBudget cannot analyze this construct",
@@ -57,6 +67,7 @@ internal static class DiagnosticDescriptors
 
     public static DiagnosticDescriptor? Find(string id) => id switch
     {
+        "TBG003" => ShapeMismatch,
         "TBG004" => CannotAnalyze,
         "TBG005" => InvalidAttributeArguments,
         "TBG006" => NotProfilable,

@@ -40,7 +40,22 @@ internal static class Emitter
                 ["parameter_count"] = NullableLong(layer.ParameterCount) ?? "null",
                 ["trainable_parameter_count"] = NullableLong(layer.TrainableParameterCount) ?? "null",
                 ["buffer_elements"] = NullableLong(layer.BufferElements) ?? "null",
+                ["output_shape"] = layer.OutputShape is null ? "null" : Literal(layer.OutputShape),
+                ["activation_bytes_per_sample"] = NullableLong(layer.ActivationBytesPerSample) ?? "null",
             }).ToList(),
+            ["output_shape"] = spec.Memory?.OutputShape is { } shape ? Literal(shape) : "null",
+            ["memory"] = spec.Memory is not { } memory ? null : new ScriptObject
+            {
+                ["parameter_bytes"] = Long(memory.ParameterBytes),
+                ["buffer_bytes"] = Long(memory.BufferBytes),
+                ["gradient_bytes"] = Long(memory.GradientBytes),
+                ["optimizer_state_bytes"] = Long(memory.OptimizerStateBytes),
+                ["input_bytes_per_sample"] = Long(memory.InputBytesPerSample),
+                ["activation_bytes_constant"] = NullableLong(memory.ActivationBytesConstant) ?? "null",
+                ["activation_bytes_per_sample"] = NullableLong(memory.ActivationBytesPerSample) ?? "null",
+                ["peak_bytes_constant"] = NullableLong(memory.PeakBytesConstant) ?? "null",
+                ["peak_bytes_per_sample"] = NullableLong(memory.PeakBytesPerSample) ?? "null",
+            },
         };
         var context = new TemplateContext { StrictVariables = true, MemberRenamer = member => member.Name };
         context.PushGlobal(model);

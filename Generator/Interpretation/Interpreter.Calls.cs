@@ -15,6 +15,7 @@ internal sealed partial class Interpreter
     {
         var method = invocation.TargetMethod;
         var receiver = invocation.Instance is null ? null : Evaluate(invocation.Instance, frame);
+        if (trace is not null && InvokeDuringForward(invocation, receiver, frame) is { } forwardResult) return forwardResult;
 
         if (method.MethodKind == MethodKind.LocalFunction || (IsInSource(method) && !method.IsAbstract && !method.IsPartialDefinition))
         {
@@ -41,7 +42,7 @@ internal sealed partial class Interpreter
         };
     }
 
-    private Value CallSourceMethod(IMethodSymbol method, Value? receiver, IReadOnlyDictionary<IParameterSymbol, Value> arguments, IOperation at, Frame caller)
+    private Value CallSourceMethod(IMethodSymbol method, Value? receiver, IReadOnlyDictionary<IParameterSymbol, Value> arguments, IOperation? at, Frame caller)
     {
         var self = receiver is ModuleValue { Module.UserType: not null } module ? module.Module : method.IsStatic || method.MethodKind == MethodKind.LocalFunction ? caller.Self : null;
         if (receiver is UnknownValue unknownReceiver) return unknownReceiver;
@@ -67,7 +68,7 @@ internal sealed partial class Interpreter
         }
         if (body is null) return Unknown($"the body of '{method.Name}' is not available", at);
 
-        using var call = EnterCall(LocationInfo.From(at.Syntax));
+        using var call = EnterCall(LocationInfo.From(at?.Syntax));
         if (call.Refused is { } refused) { caller.Self?.Unknowns.Add(refused); return refused; }
 
         var frame = new Frame(self);
@@ -98,7 +99,7 @@ internal sealed partial class Interpreter
     private static Value BuildLayer(string factory, List<KeyValuePair<string, Value>> arguments, IOperation at)
     {
         var location = LocationInfo.From(at.Syntax);
-        var module = new ModuleInstance(factory, null);
+        var module = new ModuleInstance(factory, null, location) { FactoryArguments = new LayerArgs(factory, arguments) };
         if (LayerRules.Find(factory) is not { } rule)
         {
             module.Unknowns.Add(new UnknownValue($"torch.nn.{factory} is not in TorchBudget's layer table", location));
@@ -106,7 +107,7 @@ internal sealed partial class Interpreter
         }
         try
         {
-            rule.Build(new LayerArgs(factory, arguments), new LayerBuilder(module));
+            rule.Build(module.FactoryArguments, new LayerBuilder(module));
         }
         catch (UnknownArgumentException unknown)
         {

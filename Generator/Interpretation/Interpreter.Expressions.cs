@@ -131,6 +131,7 @@ internal sealed partial class Interpreter
         var owner = reference.Instance is null ? Unknown("a field without an instance", reference) : Evaluate(reference.Instance, frame);
         return owner switch
         {
+            TupleValue tuple when field.Name.StartsWith("Item", System.StringComparison.Ordinal) && int.TryParse(field.Name.Substring(4), out var item) && item >= 1 && item <= tuple.Items.Count => tuple.Items[item - 1],
             ModuleValue { Module: var module } when module.Fields.TryGetValue(field, out var value) => value,
             ModuleValue => Unknown($"field '{field.Name}' is read before it is assigned", reference),
             UnknownValue unknown => unknown,
@@ -172,6 +173,12 @@ internal sealed partial class Interpreter
 
         switch (owner)
         {
+            case ActivationTensor tensor when property.Name == "shape":
+                return new ListValue(tensor.Shape.Dims.Select(DimAsValue).ToList());
+            case ActivationTensor tensor when property.Name is "T" or "mT" && tensor.Shape.Rank >= 2:
+                return trace!.View(tensor, tensor.Shape.With(tensor.Shape.Rank - 1, tensor.Shape[tensor.Shape.Rank - 2]).With(tensor.Shape.Rank - 2, tensor.Shape[tensor.Shape.Rank - 1]), isContiguous: false);
+            case TupleValue tuple when property.Name.StartsWith("Item", System.StringComparison.Ordinal) && int.TryParse(property.Name.Substring(4), out var item) && item >= 1 && item <= tuple.Items.Count:
+                return tuple.Items[item - 1];
             case ListValue list when property.Name is "Count" or "Length" or "LongLength":
                 return new IntValue(list.Items.Count);
             case StringValue text when property.Name == "Length":

@@ -31,7 +31,7 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
             return new UnknownValue($"the modules construct each other without end ({chain})", location);
         }
 
-        var module = new ModuleInstance(type.Name, type);
+        var module = new ModuleInstance(type.Name, type, location);
         InitializeFieldDefaults(module, type);
         typesUnderConstruction.Add(type);
         try

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using TorchBudget.Generator.Model;
 
 namespace TorchBudget.Generator.Interpretation;
 
@@ -7,8 +8,11 @@ namespace TorchBudget.Generator.Interpretation;
 /// A module as the interpreter builds it: a TorchSharp layer made by a factory, or a user module whose
 /// constructor the interpreter ran. Mirrors what TorchSharp registers (parameters, buffers, children).
 /// </summary>
-internal sealed class ModuleInstance(string kind, INamedTypeSymbol? userType)
+internal sealed class ModuleInstance(string kind, INamedTypeSymbol? userType, LocationInfo? createdAt = null)
 {
+    /// <summary>Where the module was built: a shape error inside a Sequential points here.</summary>
+    public LocationInfo? CreatedAt { get; } = createdAt;
+
     public string Kind { get; } = kind;
 
     /// <summary>The user's class, for modules whose constructor was interpreted; null for TorchSharp layers.</summary>
@@ -27,6 +31,9 @@ internal sealed class ModuleInstance(string kind, INamedTypeSymbol? userType)
     public List<UnknownValue> Unknowns { get; } = new();
 
     public bool ComponentsRegistered { get; set; }
+
+    /// <summary>The factory call that built this layer (TorchSharp layers only); forward rules read it.</summary>
+    public Layers.LayerArgs? FactoryArguments { get; set; }
 
     public void AddChild(string name, ModuleInstance child) => Children.Add(new(name, child));
 

@@ -10,6 +10,7 @@ internal sealed class TorchSharpSymbols
     {
         Torch = compilation.GetTypeByMetadataName("TorchSharp.torch");
         Nn = compilation.GetTypeByMetadataName("TorchSharp.torch+nn");
+        Functional = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+functional");
         Module = compilation.GetTypeByMetadataName("TorchSharp.torch+nn+Module");
         Tensor = compilation.GetTypeByMetadataName("TorchSharp.torch+Tensor");
         Parameter = compilation.GetTypeByMetadataName("TorchSharp.Modules.Parameter");
@@ -17,6 +18,7 @@ internal sealed class TorchSharpSymbols
 
     public INamedTypeSymbol? Torch { get; }
     public INamedTypeSymbol? Nn { get; }
+    public INamedTypeSymbol? Functional { get; }
     public INamedTypeSymbol? Module { get; }
     public INamedTypeSymbol? Tensor { get; }
     public INamedTypeSymbol? Parameter { get; }

@@ -7,7 +7,7 @@ namespace TorchBudget.Generator.Layers;
 /// buffers it creates from its arguments. Shape and saved-tensor rules join here, so every analysis and
 /// the docs read one table.
 /// </summary>
-internal sealed class LayerRule(string factory, string summary, Action<LayerArgs, LayerBuilder> build)
+internal sealed class LayerRule(string factory, string summary, Action<LayerArgs, LayerBuilder> build, Func<LayerCall, Interpretation.Value>? forward = null)
 {
     /// <summary>The factory method's name in <c>torch.nn</c>, also the layer's reported kind.</summary>
     public string Factory { get; } = factory;
@@ -16,4 +16,9 @@ internal sealed class LayerRule(string factory, string summary, Action<LayerArgs
     public string Summary { get; } = summary;
 
     public Action<LayerArgs, LayerBuilder> Build { get; } = build;
+
+    /// <summary>Output shape, allocations and saved tensors of one call; null where not modeled yet.</summary>
+    public Func<LayerCall, Interpretation.Value>? Forward { get; } = forward;
+
+    public LayerRule WithForward(Func<LayerCall, Interpretation.Value>? forward) => new(Factory, Summary, Build, forward);
 }

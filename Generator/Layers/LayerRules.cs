@@ -10,7 +10,7 @@ namespace TorchBudget.Generator.Layers;
 /// </summary>
 internal static partial class LayerRules
 {
-    private static readonly Dictionary<string, LayerRule> Rules = BuildTable().ToDictionary(r => r.Factory);
+    private static readonly Dictionary<string, LayerRule> Rules = BuildTable().Select(r => r.WithForward(ForwardRule(r.Factory))).ToDictionary(r => r.Factory);
 
     public static LayerRule? Find(string factory) => Rules.TryGetValue(factory, out var rule) ? rule : null;
 

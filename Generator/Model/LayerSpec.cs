@@ -9,4 +9,6 @@ internal sealed record LayerSpec(
     string Kind,
     long? ParameterCount,
     long? TrainableParameterCount,
-    long? BufferElements);
+    long? BufferElements,
+    string? OutputShape,
+    long? ActivationBytesPerSample);

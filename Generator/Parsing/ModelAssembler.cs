@@ -10,7 +10,7 @@ namespace TorchBudget.Generator.Parsing;
 /// <summary>Condenses the interpreted module tree into a <see cref="ModelSpec"/>: layers, totals, notes, diagnostics.</summary>
 internal static class ModelAssembler
 {
-    public static ModelSpec Assemble(TypeTarget target, ProfileSettings settings, Value root, List<DiagnosticInfo> diagnostics, LocationInfo? attributeLocation, string modelName)
+    public static ModelSpec Assemble(TypeTarget target, ProfileSettings settings, Value root, ForwardTrace? forward, List<DiagnosticInfo> diagnostics, LocationInfo? attributeLocation, string modelName)
     {
         var notes = new List<string>();
         var reported = new HashSet<(LocationInfo?, string)>();
@@ -25,7 +25,7 @@ internal static class ModelAssembler
         if (root is not ModuleValue { Module: var model })
         {
             ReportUnknown(root as UnknownValue ?? new UnknownValue("the model's constructor", attributeLocation));
-            return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, notes.ToEquatableArray(), diagnostics.ToEquatableArray());
+            return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, notes.ToEquatableArray(), diagnostics.ToEquatableArray());
         }
 
         var namedModules = Registration.NamedModules(model);
@@ -36,12 +36,29 @@ internal static class ModelAssembler
             ReportUnregisteredFields(module, diagnostics, notes);
         }
 
+        var activations = forward is null ? null : ActivationAccounting.Of(forward, settings.DType);
+        if (forward is not null)
+        {
+            foreach (var mismatch in forward.Mismatches)
+            {
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.ShapeMismatch.Id, mismatch.Location ?? attributeLocation, new[] { mismatch.Message, modelName }.ToEquatableArray()));
+                notes.Add($"Shape error: {mismatch.Message}.");
+            }
+            // Where construction was already incomplete, forward cannot be followed for the same reason: report it once.
+            if (reachable.All(m => m.Unknowns.Count == 0))
+            {
+                foreach (var unknown in forward.Unknowns.Where(u => !forward.Mismatches.Any(m => m.Message == u.Reason))) ReportUnknown(unknown);
+            }
+        }
+
         var layers = namedModules.Select(m => new LayerSpec(
             m.Key,
             m.Value.Kind,
             OwnCount(m.Value, m.Value.Parameters, trainableOnly: false),
             OwnCount(m.Value, m.Value.Parameters, trainableOnly: true),
-            OwnCount(m.Value, m.Value.Buffers, trainableOnly: false))).ToEquatableArray();
+            OwnCount(m.Value, m.Value.Buffers, trainableOnly: false),
+            forward is not null && forward.OutputShapes.TryGetValue(m.Value, out var shape) ? shape : null,
+            activations?.PerModule(m.Value))).ToEquatableArray();
 
         var complete = reachable.All(m => m.Unknowns.Count == 0);
         var parameters = Registration.NamedParameters(model).Select(p => p.Value).ToList();
@@ -57,7 +74,11 @@ internal static class ModelAssembler
         {
             notes.Add("Some parameters are registered under several names; TorchSharp counts each tensor once, and so does this report.");
         }
-        return new ModelSpec(target, settings, layers, total, trainable, bufferElements, notes.ToEquatableArray(), diagnostics.ToEquatableArray());
+        var memory = complete && total is not null && trainable is not null
+            ? MemoryRows.Of(settings, parameters, buffers, activations, forward is not null && forward.OutputShapes.TryGetValue(model, out var output) ? output : null)
+            : null;
+        if (memory is { PeakBytesPerSample: null }) notes.Add("Peak is not modeled yet: ForBatch and MaxBatchSize need it.");
+        return new ModelSpec(target, settings, layers, total, trainable, bufferElements, memory, notes.ToEquatableArray(), diagnostics.ToEquatableArray());
     }
 
     private static long? OwnCount(ModuleInstance module, IEnumerable<KeyValuePair<string, TensorSlot>> tensors, bool trainableOnly) =>

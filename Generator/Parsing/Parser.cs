@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using TorchBudget.Generator.Diagnostics;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Parsing;
 
@@ -60,7 +61,13 @@ internal static class Parser
             {
                 root = limit.Unknown;
             }
-            return ModelAssembler.Assemble(target, profile.Settings, root, diagnostics, profile.Location, type.Name);
+            ForwardTrace? forward = null;
+            if (root is ModuleValue { Module: var model })
+            {
+                var inputShape = new TensorShape(new[] { Dim.Batch }.Concat(profile.Settings.InputShape.Select(Dim.Of)));
+                forward = interpreter.RunForward(model, inputShape, profile.Settings.InputDType, gradEnabled: true);
+            }
+            return ModelAssembler.Assemble(target, profile.Settings, root, forward, diagnostics, profile.Location, type.Name);
         }
         catch (OperationCanceledException)
         {
@@ -77,5 +84,5 @@ internal static class Parser
     }
 
     private static ModelSpec Empty(TypeTarget target, ProfileSettings settings, IEnumerable<DiagnosticInfo> diagnostics, string note) =>
-        new(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, new[] { note }.ToEquatableArray(), diagnostics.ToEquatableArray());
+        new(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, new[] { note }.ToEquatableArray(), diagnostics.ToEquatableArray());
 }

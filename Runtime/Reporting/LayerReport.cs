@@ -4,8 +4,11 @@ namespace TorchBudget;
 public sealed class LayerReport
 {
     /// <summary>Creates a layer row; generated code calls this.</summary>
-    public LayerReport(string name, string kind, long? parameterCount, long? trainableParameterCount, long? bufferElements)
+    public LayerReport(string name, string kind, long? parameterCount, long? trainableParameterCount, long? bufferElements,
+        string? outputShape, long? activationBytesPerSample)
     {
+        OutputShape = outputShape;
+        ActivationBytesPerSample = activationBytesPerSample;
         Name = name;
         Kind = kind;
         ParameterCount = parameterCount;
@@ -27,6 +30,12 @@ public sealed class LayerReport
 
     /// <summary>Elements of the buffers this module registers itself; null when unknown.</summary>
     public long? BufferElements { get; }
+
+    /// <summary>The output shape at its first call in forward, B the batch size: "[B, 6, 28, 28]"; null when unknown.</summary>
+    public string? OutputShape { get; }
+
+    /// <summary>Bytes per sample this layer leaves alive at the end of forward (outputs and what backward keeps); null when unknown.</summary>
+    public long? ActivationBytesPerSample { get; }
 
     /// <inheritdoc />
     public override string ToString() =>

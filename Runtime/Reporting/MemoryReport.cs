@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Globalization;
 using System.Text;
 using TorchSharp;
 
@@ -25,8 +26,12 @@ public sealed class MemoryReport
         long? bufferElements,
         bool isComplete,
         string[] notes,
-        LayerReport[] layers)
+        LayerReport[] layers,
+        string? outputShape,
+        MemoryModel? memory)
     {
+        OutputShape = outputShape;
+        Memory = memory;
         ModelName = modelName;
         InputShape = Array.AsReadOnly(inputShape);
         DType = dtype;
@@ -77,6 +82,89 @@ public sealed class MemoryReport
     /// <summary>Every module, in <c>named_modules()</c> order, the root left out.</summary>
     public IReadOnlyList<LayerReport> Layers { get; }
 
+    /// <summary>The model's output shape; null when unknown.</summary>
+    public string? OutputShape { get; }
+
+    /// <summary>The byte formulas behind <see cref="ForBatch"/>; null when the parameters are not all known.</summary>
+    public MemoryModel? Memory { get; }
+
+    /// <summary>The memory of one training step at <paramref name="batchSize"/>.</summary>
+    /// <exception cref="InvalidOperationException">A row is unknown; <see cref="Notes"/> say why.</exception>
+    public MemoryBreakdown ForBatch(long batchSize)
+    {
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
+        var missing = Memory is null ? "every row" : Memory.MissingRows;
+        if (Memory is null || missing is not null)
+        {
+            throw new InvalidOperationException($"The memory table of {ModelName} is incomplete ({missing} unknown): {string.Join(" ", Notes)}");
+        }
+        return Memory.At(batchSize);
+    }
+
+    /// <summary>One <see cref="MemoryBreakdown"/> per configured batch size.</summary>
+    public IReadOnlyList<MemoryBreakdown> Table => BatchSizes.Select(ForBatch).ToList();
+
+    /// <summary>
+    /// The largest batch whose Peak fits in <paramref name="safetyFactor"/> × <paramref name="budgetBytes"/>
+    /// (use about 80% of what fits); 0 when not even one sample fits.
+    /// </summary>
+    public long MaxBatchSize(long budgetBytes, double safetyFactor = 0.8)
+    {
+        if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
+        if (safetyFactor <= 0 || safetyFactor > 1) throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
+        ForBatch(1); // throws when the table is incomplete
+        var usable = (decimal)budgetBytes * (decimal)safetyFactor;
+        var perSample = (decimal)Memory!.PeakBytesPerSample!.Value;
+        var fixedPart = (decimal)Memory.PeakBytesConstant!.Value;
+        if (fixedPart + perSample > usable) return 0;
+        if (perSample == 0) return long.MaxValue;
+        var batches = decimal.Floor((usable - fixedPart) / perSample);
+        return batches >= long.MaxValue ? long.MaxValue : (long)batches;
+    }
+
+    /// <summary>The per-layer table and the per-batch table, in Markdown with human units.</summary>
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        text.Append("### ").Append(ModelName).AppendLine();
+        text.AppendLine();
+        text.Append("Input ").Append(Shape(InputShape)).Append(' ').Append(InputDType).Append(", parameters ").Append(DType)
+            .Append(", optimizer ").Append(Optimizer).Append(": ").Append(LayerReport.Format(ParameterCount)).Append(" parameters (")
+            .Append(LayerReport.Format(TrainableParameterCount)).AppendLine(" trainable).");
+        text.AppendLine();
+        text.AppendLine("| Layer | Kind | Output shape | Parameters | Activations / sample |");
+        text.AppendLine("|---|---|---|---:|---:|");
+        foreach (var layer in Layers)
+        {
+            text.Append("| ").Append(layer.Name).Append(" | ").Append(layer.Kind).Append(" | ").Append(layer.OutputShape ?? "unknown").Append(" | ")
+                .Append(LayerReport.Format(layer.ParameterCount)).Append(" | ")
+                .Append(layer.ActivationBytesPerSample is { } bytes ? ByteUnits.Format(bytes) : "unknown").AppendLine(" |");
+        }
+        text.AppendLine();
+        if (Memory?.MissingRows is null && Memory is not null)
+        {
+            text.AppendLine("| Batch | Parameters | Buffers | Gradients | Optimizer state | Input | Activations | Peak |");
+            text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var row in Table)
+            {
+                text.Append("| ").Append(row.BatchSize.ToString(CultureInfo.InvariantCulture));
+                foreach (var bytes in new[] { row.Parameters, row.Buffers, row.Gradients, row.OptimizerState, row.Input, row.Activations, row.Peak })
+                {
+                    text.Append(" | ").Append(ByteUnits.Format(bytes));
+                }
+                text.AppendLine(" |");
+            }
+        }
+        else
+        {
+            text.Append("The per-batch table is incomplete: ").Append(Memory is null ? "every row" : Memory.MissingRows).AppendLine(" unknown.");
+        }
+        foreach (var note in Notes) text.AppendLine().Append("- ").Append(note);
+        return text.ToString();
+    }
+
+    private static string Shape(IReadOnlyList<long> dims) => "[" + string.Join(", ", dims) + "]";
+
     /// <inheritdoc />
     public override string ToString()
     {
@@ -89,7 +177,7 @@ public sealed class MemoryReport
         foreach (var layer in Layers)
         {
             text.Append("  ").Append(layer.Name.PadRight(nameWidth)).Append("  ").Append(layer.Kind.PadRight(22))
-                .Append(LayerReport.Format(layer.ParameterCount).PadLeft(14)).AppendLine();
+                .Append((layer.OutputShape ?? "?").PadRight(22)).Append(LayerReport.Format(layer.ParameterCount).PadLeft(14)).AppendLine();
         }
         foreach (var note in Notes) text.Append("  note: ").AppendLine(note);
         return text.ToString();

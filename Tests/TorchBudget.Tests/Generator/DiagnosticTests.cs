@@ -172,8 +172,8 @@ public class DiagnosticTests
         Assert.DoesNotContain("const long TrainableParameterCount", text);
         Assert.Contains("isComplete: false", text);
         Assert.Contains("parameterCount: null", text);
-        Assert.Contains("new global::TorchBudget.LayerReport(\"fc\", \"Linear\", null, null, null)", text);
-        Assert.Contains("new global::TorchBudget.LayerReport(\"head\", \"Linear\", 22L, 22L, 0L)", text); // Linear(10, 2): 10×2 + 2
+        Assert.Contains("new global::TorchBudget.LayerReport(\"fc\", \"Linear\", null, null, null,", text);
+        Assert.Contains("new global::TorchBudget.LayerReport(\"head\", \"Linear\", 22L, 22L, 0L,", text); // Linear(10, 2): 10×2 + 2
         Assert.Contains("File.ReadAllText", text); // the note says what could not be analyzed
         Assert.Contains(TestCompilation.Analyze(output), d => d.Id == "TBG004");
     }

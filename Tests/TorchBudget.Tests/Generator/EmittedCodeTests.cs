@@ -11,7 +11,10 @@ public class EmittedCodeTests
 {
     /// <summary>
     /// The whole generated file for the seed MNIST MLP. Its numbers are TorchSharp's: Linear(784, 128) has
-    /// 784×128 + 128 = 100,480 parameters and Linear(128, 10) 1,290 (the zoo checks them against parameters()).
+    /// 784×128 + 128 = 100,480 parameters and Linear(128, 10) 1,290 (the zoo checks them against parameters());
+    /// 101,770 float32 parameters are 407,080 bytes, Adam keeps twice that; an input is 784 floats plus an Int64
+    /// label. After forward this Sequential holds 35,328 bytes at batch 64 (measured: the ReLU result 32,768
+    /// and the output 2,560), i.e. 512 + 40 bytes per sample.
     /// </summary>
     [Fact]
     public async Task Emits_counts_and_report_for_a_sequential_mlp()
@@ -45,7 +48,7 @@ public class EmittedCodeTests
                     /// <summary>Parameters with <c>requires_grad</c> set: those the optimizer trains.</summary>
                     public const long TrainableParameterCount = 101770L;
 
-                    /// <summary>What TorchBudget worked out at compile time for this model.</summary>
+                    /// <summary>What TorchBudget worked out at compile time for this model (incomplete: see Notes).</summary>
                     public static global::TorchBudget.MemoryReport MemoryReport { get; } = new global::TorchBudget.MemoryReport(
                         modelName: "MnistMlp",
                         inputShape: new long[] { 1L, 28L, 28L },
@@ -56,18 +59,30 @@ public class EmittedCodeTests
                         parameterCount: 101770L,
                         trainableParameterCount: 101770L,
                         bufferElements: 0L,
-                        isComplete: true,
+                        isComplete: false,
                         notes: new string[]
                         {
+                            "Peak is not modeled yet: ForBatch and MaxBatchSize need it.",
                         },
                         layers: new global::TorchBudget.LayerReport[]
                         {
-                            new global::TorchBudget.LayerReport("layers", "Sequential", 0L, 0L, 0L),
-                            new global::TorchBudget.LayerReport("layers.0", "Flatten", 0L, 0L, 0L),
-                            new global::TorchBudget.LayerReport("layers.1", "Linear", 100480L, 100480L, 0L),
-                            new global::TorchBudget.LayerReport("layers.2", "ReLU", 0L, 0L, 0L),
-                            new global::TorchBudget.LayerReport("layers.3", "Linear", 1290L, 1290L, 0L),
-                        });
+                            new global::TorchBudget.LayerReport("layers", "Sequential", 0L, 0L, 0L, "[B, 10]", 0L),
+                            new global::TorchBudget.LayerReport("layers.0", "Flatten", 0L, 0L, 0L, "[B, 784]", 0L),
+                            new global::TorchBudget.LayerReport("layers.1", "Linear", 100480L, 100480L, 0L, "[B, 128]", 0L),
+                            new global::TorchBudget.LayerReport("layers.2", "ReLU", 0L, 0L, 0L, "[B, 128]", 512L),
+                            new global::TorchBudget.LayerReport("layers.3", "Linear", 1290L, 1290L, 0L, "[B, 10]", 40L),
+                        },
+                        outputShape: "[B, 10]",
+                        memory: new global::TorchBudget.MemoryModel(
+                            parameterBytes: 407080L,
+                            bufferBytes: 0L,
+                            gradientBytes: 407080L,
+                            optimizerStateBytes: 814160L,
+                            inputBytesPerSample: 3144L,
+                            activationBytesConstant: 0L,
+                            activationBytesPerSample: 552L,
+                            peakBytesConstant: null,
+                            peakBytesPerSample: null));
                 }
             }
 

@@ -1,0 +1,43 @@
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Interpretation;
+
+/// <summary>
+/// The memory behind one or more tensors during forward. It stays alive while a tensor that uses it is
+/// not disposed, or when autograd saved it for backward.
+/// </summary>
+internal sealed class Storage(Dim elements, string elementType, ModuleInstance? owner, bool isInput)
+{
+    public Dim Elements { get; } = elements;
+    public string ElementType { get; } = elementType;
+
+    /// <summary>The innermost module running when it was allocated (activations are attributed to it).</summary>
+    public ModuleInstance? Owner { get; } = owner;
+
+    /// <summary>The input batch: counted in the Input row, not in Activations.</summary>
+    public bool IsInput { get; } = isInput;
+
+    public bool SavedForBackward { get; set; }
+}
+
+/// <summary>A tensor flowing through forward: its shape, its storage (views share it), whether it needs grad.</summary>
+internal sealed class ActivationTensor(TensorShape shape, string elementType, Storage storage, bool requiresGrad, bool isContiguous = true) : Value
+{
+    public TensorShape Shape { get; } = shape;
+    public string ElementType { get; } = elementType;
+    public Storage Storage { get; } = storage;
+    public bool RequiresGrad { get; } = requiresGrad;
+    public bool IsContiguous { get; } = isContiguous;
+
+    /// <summary>Set when TorchSharp disposes the handle (Sequential does so with intermediate results).</summary>
+    public bool Disposed { get; set; }
+
+    public override string Describe() => $"Tensor{Shape}";
+}
+
+/// <summary>A size read from a tensor (x.shape[0], x.size(0)) that may be the symbolic batch size.</summary>
+internal sealed class DimValue(Dim dim) : Value
+{
+    public Dim Dim { get; } = dim;
+    public override string Describe() => Dim.ToString();
+}

@@ -1,0 +1,59 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Interpretation;
+
+/// <summary>
+/// What one symbolic forward pass allocated, and for which module; and what it could not follow.
+/// Mirrors TorchSharp inside a DisposeScope: a tensor's memory lives while its handle is not disposed
+/// or while autograd saved it for backward.
+/// </summary>
+internal sealed class ForwardTrace(bool gradEnabled)
+{
+    private readonly List<ActivationTensor> tensors = new();
+
+    public bool GradEnabled { get; } = gradEnabled;
+
+    public Stack<ModuleInstance> Running { get; } = new();
+
+    /// <summary>Each module's output shape at its first call, as torchinfo's column shows it.</summary>
+    public Dictionary<ModuleInstance, string> OutputShapes { get; } = new();
+
+    public List<UnknownValue> Unknowns { get; } = new();
+
+    /// <summary>Shape contradictions found statically (TBG003 material): message and place.</summary>
+    public List<(string Message, LocationInfo? Location)> Mismatches { get; } = new();
+
+    public ActivationTensor Allocate(TensorShape shape, string elementType, bool requiresGrad, bool isInput = false)
+    {
+        var storage = new Storage(shape.ElementCount, elementType, Running.Count > 0 ? Running.Peek() : null, isInput);
+        var tensor = new ActivationTensor(shape, elementType, storage, requiresGrad);
+        tensors.Add(tensor);
+        return tensor;
+    }
+
+    /// <summary>A view: a new tensor handle over the same storage (allocates nothing).</summary>
+    public ActivationTensor View(ActivationTensor source, TensorShape shape, bool isContiguous = true)
+    {
+        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, isContiguous);
+        tensors.Add(view);
+        return view;
+    }
+
+    /// <summary>Memory autograd keeps without any handle (pool indices, normalization statistics, dropout masks).</summary>
+    public void AllocateSaved(TensorShape shape, string elementType)
+    {
+        var hidden = Allocate(shape, elementType, requiresGrad: false);
+        hidden.Disposed = true;
+        hidden.Storage.SavedForBackward = true;
+    }
+
+    /// <summary>Storages alive now, the input batch excluded.</summary>
+    public IEnumerable<Storage> AliveStorages() =>
+        tensors.Where(t => !t.Disposed).Select(t => t.Storage)
+            .Concat(tensors.Select(t => t.Storage).Where(s => s.SavedForBackward))
+            .Where(s => !s.IsInput)
+            .Distinct();
+}

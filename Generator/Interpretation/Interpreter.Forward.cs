@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using TorchBudget.Generator.Layers;
+using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Interpretation;
+
+/// <summary>
+/// The symbolic forward pass: runs the model's forward (and every user submodule's) with tensors whose
+/// shapes carry a symbolic batch size, recording shapes, allocations and what autograd keeps.
+/// </summary>
+internal sealed partial class Interpreter
+{
+    private ForwardTrace? trace;
+
+    public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, string inputType, bool gradEnabled)
+    {
+        trace = new ForwardTrace(gradEnabled);
+        try
+        {
+            var input = trace.Allocate(inputShape, inputType, requiresGrad: false, isInput: true);
+            var output = ApplyModule(root, new Value[] { input }, root.CreatedAt);
+            if (output is UnknownValue unknown) trace.Unknowns.Add(unknown);
+            else if (output is ActivationTensor result) trace.OutputShapes[root] = result.Shape.ToString();
+        }
+        catch (AnalysisLimitException limit)
+        {
+            trace.Unknowns.Add(limit.Unknown);
+        }
+        return trace;
+    }
+
+    private Value ApplyModule(ModuleInstance module, IReadOnlyList<Value> inputs, LocationInfo? callSite)
+    {
+        var forwardTrace = trace!;
+        forwardTrace.Running.Push(module);
+        Value result;
+        try
+        {
+            result = module.UserType is not null ? CallUserForward(module, inputs, callSite)
+                : module.Kind == "Sequential" ? SequentialForward(module, inputs, callSite)
+                : LayerForward(module, inputs, callSite);
+        }
+        finally
+        {
+            forwardTrace.Running.Pop();
+        }
+        if (!forwardTrace.OutputShapes.ContainsKey(module) && DescribeShape(result) is { } shape) forwardTrace.OutputShapes[module] = shape;
+        return result;
+    }
+
+    private Value CallUserForward(ModuleInstance module, IReadOnlyList<Value> inputs, LocationInfo? callSite)
+    {
+        IMethodSymbol? forward = null;
+        for (var type = module.UserType; type is not null && IsInSource(type) && forward is null; type = type.BaseType)
+        {
+            forward = type.GetMembers("forward").OfType<IMethodSymbol>().FirstOrDefault(m => !m.IsAbstract && m.Parameters.Length == inputs.Count);
+        }
+        if (forward is null) return Record(new UnknownValue($"'{module.Kind}' has no forward taking {inputs.Count} argument(s) in source", callSite));
+        var arguments = new Dictionary<IParameterSymbol, Value>(SymbolEqualityComparer.Default);
+        for (var i = 0; i < inputs.Count; i++) arguments[forward.Parameters[i]] = inputs[i];
+        return CallSourceMethod(forward, new ModuleValue(module), arguments, null, new Frame(module));
+    }
+
+    /// <summary>TorchSharp's Sequential disposes each intermediate result; autograd-saved memory survives that.</summary>
+    private Value SequentialForward(ModuleInstance sequential, IReadOnlyList<Value> inputs, LocationInfo? callSite)
+    {
+        if (inputs.Count != 1) return Record(new UnknownValue("Sequential takes one tensor", callSite));
+        var current = inputs[0];
+        for (var i = 0; i < sequential.Children.Count; i++)
+        {
+            var child = sequential.Children[i].Value;
+            var next = ApplyModule(child, new[] { current }, child.CreatedAt ?? callSite);
+            if (i > 0 && current is ActivationTensor intermediate && !ReferenceEquals(intermediate, next)) intermediate.Disposed = true;
+            if (next is UnknownValue) return next;
+            current = next;
+        }
+        return current;
+    }
+
+    private Value LayerForward(ModuleInstance module, IReadOnlyList<Value> inputs, LocationInfo? callSite)
+    {
+        if (module.Unknowns.Count > 0) return module.Unknowns[0];
+        if (inputs.FirstOrDefault(i => i is UnknownValue) is UnknownValue unknownInput) return unknownInput;
+        var rule = LayerRules.Find(module.Kind);
+        if (rule?.Forward is null || module.FactoryArguments is null)
+        {
+            return Record(new UnknownValue($"the forward of {module.Kind} (shape and memory) is not modeled yet", callSite ?? module.CreatedAt));
+        }
+        return RunRule(rule.Forward, new LayerCall(module.FactoryArguments, module, inputs, trace!), callSite ?? module.CreatedAt);
+    }
+
+    private Value RunRule(Func<LayerCall, Value> forward, LayerCall call, LocationInfo? location)
+    {
+        try
+        {
+            return forward(call);
+        }
+        catch (ShapeMismatchException mismatch)
+        {
+            trace!.Mismatches.Add((mismatch.Message, location));
+            return new UnknownValue(mismatch.Message, location);
+        }
+        catch (UnknownArgumentException unknown)
+        {
+            return Record(unknown.Unknown);
+        }
+        catch (InvalidLayerArgumentException invalid)
+        {
+            return Record(new UnknownValue(invalid.Message, location));
+        }
+        catch (Exception e) when (e is OverflowException or NotLinearInBatchException)
+        {
+            return Record(new UnknownValue($"{call.Args.Factory}: {e.Message}", location));
+        }
+    }
+
+    /// <summary>An unknown that affects the memory table.</summary>
+    private UnknownValue Record(UnknownValue unknown)
+    {
+        if (trace is not null && !trace.Unknowns.Any(u => u.Reason == unknown.Reason && Equals(u.Location, unknown.Location))) trace.Unknowns.Add(unknown);
+        return unknown;
+    }
+
+    private static string? DescribeShape(Value value) => value switch
+    {
+        ActivationTensor tensor => tensor.Shape.ToString(),
+        TupleValue tuple when tuple.Items.All(i => i is ActivationTensor or NullValue) => "(" + string.Join(", ", tuple.Items.Select(i => DescribeShape(i) ?? "null")) + ")",
+        _ => null,
+    };
+
+    private static bool IsForwardCall(IMethodSymbol method) => method.Name is "forward" or "call";
+}

@@ -1,0 +1,294 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using TorchBudget.Generator.Layers;
+using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Interpretation;
+
+/// <summary>Tensor methods, torch.* functions, functional.* and operators on tensors during the symbolic forward pass.</summary>
+internal sealed partial class Interpreter
+{
+    /// <summary>functional.* names that behave as a table layer (same shapes, same saved tensors).</summary>
+    private static readonly Dictionary<string, string> FunctionalLayers = new()
+    {
+        ["relu"] = "ReLU", ["relu6"] = "ReLU6", ["leaky_relu"] = "LeakyReLU", ["elu"] = "ELU", ["gelu"] = "GELU", ["silu"] = "SiLU",
+        ["sigmoid"] = "Sigmoid", ["tanh"] = "Tanh", ["mish"] = "Mish", ["hardswish"] = "Hardswish", ["softplus"] = "Softplus",
+        ["softmax"] = "Softmax", ["log_softmax"] = "LogSoftmax", ["dropout"] = "Dropout",
+        ["max_pool1d"] = "MaxPool1d", ["max_pool2d"] = "MaxPool2d", ["max_pool3d"] = "MaxPool3d",
+        ["avg_pool1d"] = "AvgPool1d", ["avg_pool2d"] = "AvgPool2d", ["avg_pool3d"] = "AvgPool3d",
+        ["adaptive_avg_pool1d"] = "AdaptiveAvgPool1d", ["adaptive_avg_pool2d"] = "AdaptiveAvgPool2d", ["adaptive_avg_pool3d"] = "AdaptiveAvgPool3d",
+        ["adaptive_max_pool2d"] = "AdaptiveMaxPool2d",
+    };
+
+    /// <summary>Returns null when the call is not a tensor operation of the forward pass.</summary>
+    private Value? InvokeDuringForward(IInvocationOperation invocation, Value? receiver, Frame frame)
+    {
+        var method = invocation.TargetMethod;
+        var at = LocationInfo.From(invocation.Syntax);
+        if (receiver is ModuleValue module && IsForwardCall(method))
+        {
+            return ApplyModule(module.Module, invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => Evaluate(a.Value, frame)).ToList(), at);
+        }
+        var containing = method.ContainingType;
+        if (receiver is ActivationTensor tensor)
+        {
+            return TensorOperation(method.Name, tensor, BindArgumentsByName(invocation, frame), at);
+        }
+        if (SymbolEqualityComparer.Default.Equals(containing, torch.Functional) && FunctionalLayers.TryGetValue(method.Name, out var layer))
+        {
+            // Each argument is evaluated once: evaluating allocates.
+            var args = BindArgumentsByName(invocation, frame);
+            bool IsTensorParameter(KeyValuePair<string, Value> a) => method.Parameters.FirstOrDefault(p => p.Name == a.Key) is { } p && torch.IsTensor(p.Type);
+            var tensors = args.Where(IsTensorParameter).Select(a => a.Value).ToList();
+            var options = args.Where(a => !IsTensorParameter(a)).ToList();
+            var call = new LayerCall(new LayerArgs(layer, options), new ModuleInstance(layer, null, at), tensors, trace!);
+            return LayerRules.Find(layer)?.Forward is { } rule ? RunRule(rule, call, at) : Record(new UnknownValue($"functional.{method.Name} is not modeled", at));
+        }
+        if (SymbolEqualityComparer.Default.Equals(containing, torch.Torch) && invocation.Arguments.FirstOrDefault() is { } first)
+        {
+            var args = BindArgumentsByName(invocation, frame);
+            switch (method.Name)
+            {
+                case "cat" or "concat" or "concatenate" or "stack":
+                    return Concatenate(method.Name == "stack", args[0].Value, args.Count > 1 ? args[1].Value : new IntValue(0), at);
+                case var name when args.Count > 0 && args[0].Value is ActivationTensor self:
+                    return TensorOperation(name, self, args.Skip(1).ToList(), at);
+            }
+        }
+        if (containing?.SpecialType == SpecialType.None && torch.IsTensor(method.ReturnType) && !IsInSource(method)
+            && (SymbolEqualityComparer.Default.Equals(containing, torch.Functional) || SymbolEqualityComparer.Default.Equals(containing, torch.Torch)))
+        {
+            return Record(new UnknownValue($"{containing.Name}.{method.Name} is not modeled in forward yet", at));
+        }
+        return null;
+    }
+
+    private Value TensorOperation(string name, ActivationTensor self, List<KeyValuePair<string, Value>> args, LocationInfo? at)
+    {
+        Value Arg(int index) => index < args.Count ? args[index].Value : NullValue.Instance;
+        var op = NewOp(name, new Value[] { self }, at);
+        try
+        {
+            switch (name)
+            {
+                case "view" or "reshape":
+                    var target = Reshape(self.Shape, Arg(0), op);
+                    return self.IsContiguous ? op.View(self, target)
+                        : name == "reshape" ? op.Output(target)
+                        : throw op.Mismatch($"view of a non-contiguous tensor {self.Shape}; use reshape or contiguous() first");
+                case "flatten":
+                    return RunRule(LayerRules.Find("Flatten")!.Forward!, NewLayerCall("Flatten", self, at, ("start_dim", Arg(0) is NullValue ? new IntValue(0) : Arg(0)), ("end_dim", Arg(1) is NullValue ? new IntValue(-1) : Arg(1))), at);
+                case "transpose" or "swapaxes" when Arg(0) is IntValue a && Arg(1) is IntValue b:
+                    var first = self.Shape.Axis(a.Number) ?? throw op.Mismatch($"dim {a.Number} is outside {self.Shape}");
+                    var second = self.Shape.Axis(b.Number) ?? throw op.Mismatch($"dim {b.Number} is outside {self.Shape}");
+                    return trace!.View(self, self.Shape.With(first, self.Shape[second]).With(second, self.Shape[first]), isContiguous: false);
+                case "t" when self.Shape.Rank == 2:
+                    return trace!.View(self, new TensorShape(new[] { self.Shape[1], self.Shape[0] }), isContiguous: false);
+                case "permute" when Arg(0) is ListValue order && order.Items.All(i => i is IntValue) && order.Items.Count == self.Shape.Rank:
+                    return trace!.View(self, new TensorShape(order.Items.Select(i => self.Shape[self.Shape.Axis(((IntValue)i).Number) ?? throw op.Mismatch($"permute({order.Describe()}) of {self.Shape}")])), isContiguous: false);
+                case "unsqueeze" when Arg(0) is IntValue dim:
+                    var insertAt = dim.Number < 0 ? dim.Number + self.Shape.Rank + 1 : dim.Number;
+                    if (insertAt < 0 || insertAt > self.Shape.Rank) throw op.Mismatch($"unsqueeze({dim.Number}) of {self.Shape}");
+                    return trace!.View(self, new TensorShape(self.Shape.Dims.Take((int)insertAt).Append(Dim.Of(1)).Concat(self.Shape.Dims.Skip((int)insertAt))), self.IsContiguous);
+                case "squeeze":
+                    var squeezeAxis = Arg(0) is IntValue squeezeDim ? self.Shape.Axis(squeezeDim.Number) : null;
+                    var kept = self.Shape.Dims.Where((d, i) => !(d == Dim.Of(1) && (squeezeAxis is null && Arg(0) is NullValue || squeezeAxis == i)));
+                    return trace!.View(self, new TensorShape(kept), self.IsContiguous);
+                case "contiguous":
+                    return self.IsContiguous ? self : op.Output(self.Shape);
+                case "clone":
+                    return op.Output(self.Shape);
+                case "detach":
+                    return new ActivationTensor(self.Shape, self.ElementType, self.Storage, requiresGrad: false, self.IsContiguous);
+                case "to" when Arg(0) is EnumValue { MemberName: { } type }:
+                    return type == self.ElementType ? self : op.Output(self.Shape, type);
+                case "size" when Arg(0) is IntValue axis:
+                    return DimAsValue(self.Shape[self.Shape.Axis(axis.Number) ?? throw op.Mismatch($"size({axis.Number}) of {self.Shape}")]);
+                case "dim":
+                    return new IntValue(self.Shape.Rank);
+                case "mean" or "sum" or "amax" or "amin":
+                    return Reduce(name, self, Arg(0), Arg(1) is BoolValue { Flag: true }, op);
+                case "relu" or "sigmoid" or "tanh" or "exp" or "sqrt" or "relu_" or "sigmoid_" or "tanh_":
+                    var inPlace = name.EndsWith("_", StringComparison.Ordinal);
+                    var result = inPlace ? self : op.Output(self.Shape);
+                    op.Save(result);
+                    return result;
+                case "log" or "pow" or "abs" or "neg" or "square":
+                    op.Save(self);
+                    return op.Output(self.Shape);
+                case "softmax" or "log_softmax":
+                    return RunRule(LayerRules.Find(name == "softmax" ? "Softmax" : "LogSoftmax")!.Forward!, NewLayerCall("Softmax", self, at, ("dim", Arg(0))), at);
+                case "add" or "sub" or "mul" or "div":
+                    return TensorArithmetic(name, self, Arg(0), at);
+                case "matmul" or "mm" or "bmm":
+                    return Matmul(self, Arg(0), op);
+                case "expand" when Arg(0) is ListValue sizes:
+                    var expanded = sizes.Items.Select((s, i) => s is IntValue { Number: -1 } ? self.Shape[i - (sizes.Items.Count - self.Shape.Rank)] : ToDim(s, op)).ToList();
+                    return trace!.View(self, new TensorShape(expanded), isContiguous: false);
+                case "masked_fill":
+                    return op.Output(self.Shape);
+                default:
+                    return Record(new UnknownValue($"tensor method '{name}' is not modeled in forward yet", at));
+            }
+        }
+        catch (ShapeMismatchException mismatch)
+        {
+            trace!.Mismatches.Add((mismatch.Message, at));
+            return new UnknownValue(mismatch.Message, at);
+        }
+        catch (Exception e) when (e is UnknownArgumentException or InvalidLayerArgumentException or OverflowException or NotLinearInBatchException)
+        {
+            return Record(e is UnknownArgumentException u ? u.Unknown : new UnknownValue($"{name}: {e.Message}", at));
+        }
+    }
+
+    private LayerCall NewOp(string name, IReadOnlyList<Value> inputs, LocationInfo? at) =>
+        new(new LayerArgs(name, Array.Empty<KeyValuePair<string, Value>>()), new ModuleInstance(name, null, at), inputs, trace!);
+
+    private LayerCall NewLayerCall(string factory, ActivationTensor input, LocationInfo? at, params (string Name, Value Value)[] args) =>
+        new(new LayerArgs(factory, args.Select(a => new KeyValuePair<string, Value>(a.Name, a.Value)).ToList()), new ModuleInstance(factory, null, at), new Value[] { input }, trace!);
+
+    private static Value DimAsValue(Dim dim) => dim.IsConstant ? new IntValue(dim.Coefficient) : new DimValue(dim);
+
+    private static Dim ToDim(Value value, LayerCall op) => value switch
+    {
+        IntValue i when i.Number >= 0 => Dim.Of(i.Number),
+        DimValue d => d.Dim,
+        UnknownValue unknown => throw new UnknownArgumentException(unknown),
+        var other => throw op.Mismatch($"{other.Describe()} is not a size"),
+    };
+
+    /// <summary>view/reshape: one -1 is inferred from the element count; otherwise the counts must agree.</summary>
+    private static TensorShape Reshape(TensorShape from, Value sizes, LayerCall op)
+    {
+        var items = sizes is ListValue list ? list.Items : new List<Value> { sizes };
+        var inferred = items.Count(i => i is IntValue { Number: -1 });
+        if (inferred > 1) throw op.Mismatch("only one dimension can be -1");
+        var known = items.Where(i => i is not IntValue { Number: -1 }).Select(i => ToDim(i, op)).ToList();
+        var knownCount = known.Aggregate(Dim.Of(1), (a, b) => a.Times(b));
+        var total = from.ElementCount;
+        var text = "(" + string.Join(", ", items.Select(i => i.Describe())) + ")";
+        if (inferred == 1)
+        {
+            var missing = total.DividedBy(knownCount) ?? throw op.Mismatch($"cannot view {from} ({total} elements) as {text}");
+            return new TensorShape(items.Select(i => i is IntValue { Number: -1 } ? missing : ToDim(i, op)));
+        }
+        if (knownCount != total) throw op.Mismatch($"cannot view {from} ({total} elements) as {text} ({knownCount} elements)");
+        return new TensorShape(known);
+    }
+
+    private Value Reduce(string name, ActivationTensor self, Value dims, bool keepDim, LayerCall op)
+    {
+        var axes = dims switch
+        {
+            NullValue => Enumerable.Range(0, self.Shape.Rank).ToList(),
+            IntValue single => new List<int> { self.Shape.Axis(single.Number) ?? throw op.Mismatch($"{name} over dim {single.Number} of {self.Shape}") },
+            ListValue many => many.Items.Select(d => d is IntValue i ? self.Shape.Axis(i.Number) ?? throw op.Mismatch($"{name} over dim {i.Number} of {self.Shape}") : throw op.Mismatch($"{name} over {d.Describe()}")).ToList(),
+            _ => throw op.Mismatch($"{name} over {dims.Describe()}"),
+        };
+        var shape = new TensorShape(self.Shape.Dims.Select((d, i) => axes.Contains(i) ? (keepDim ? Dim.Of(1) : (Dim?)null) : d).Where(d => d is not null).Select(d => d!.Value));
+        var result = op.Output(shape);
+        if (name is "amax" or "amin")
+        {
+            op.Save(self);
+            op.Save(result);
+        }
+        return result;
+    }
+
+    private Value TensorArithmetic(string name, ActivationTensor self, Value other, LocationInfo? at)
+    {
+        var op = NewOp(name, other is ActivationTensor ? new Value[] { self, other } : new Value[] { self }, at);
+        if (other is UnknownValue unknown) return unknown;
+        if (other is not ActivationTensor tensor) return op.Output(self.Shape);
+        var shape = Broadcast(self.Shape, tensor.Shape, op);
+        var result = op.Output(shape);
+        if (name is "mul" or "div")
+        {
+            op.Save(self);
+            op.Save(tensor);
+        }
+        return result;
+    }
+
+    private static TensorShape Broadcast(TensorShape left, TensorShape right, LayerCall op)
+    {
+        var rank = Math.Max(left.Rank, right.Rank);
+        var dims = new Dim[rank];
+        for (var i = 0; i < rank; i++)
+        {
+            var l = i < rank - left.Rank ? Dim.Of(1) : left[i - (rank - left.Rank)];
+            var r = i < rank - right.Rank ? Dim.Of(1) : right[i - (rank - right.Rank)];
+            dims[i] = l == r || r == Dim.Of(1) ? l : l == Dim.Of(1) ? r : throw op.Mismatch($"shapes {left} and {right} do not broadcast");
+        }
+        return new TensorShape(dims);
+    }
+
+    private Value Matmul(ActivationTensor self, Value other, LayerCall op)
+    {
+        if (other is not ActivationTensor right) return other is UnknownValue u ? u : throw op.Mismatch($"matmul with {other.Describe()}");
+        if (self.Shape.Rank < 2 || right.Shape.Rank < 2) throw new UnknownArgumentException(new UnknownValue("matmul of 1-d tensors", null));
+        var inner = self.Shape[self.Shape.Rank - 1];
+        if (inner != right.Shape[right.Shape.Rank - 2]) throw op.Mismatch($"cannot multiply {self.Shape} by {right.Shape}");
+        var batch = Broadcast(new TensorShape(self.Shape.Dims.Take(self.Shape.Rank - 2)), new TensorShape(right.Shape.Dims.Take(right.Shape.Rank - 2)), op);
+        var call = NewOp("matmul", new Value[] { self, right }, null);
+        var result = call.Output(new TensorShape(batch.Dims.Append(self.Shape[self.Shape.Rank - 2]).Append(right.Shape[right.Shape.Rank - 1])));
+        call.Save(self);
+        call.Save(right);
+        return result;
+    }
+
+    private Value Concatenate(bool stack, Value tensors, Value dim, LocationInfo? at)
+    {
+        var op = NewOp(stack ? "stack" : "cat", Array.Empty<Value>(), at);
+        try
+        {
+            if (Enumerate(tensors, null!) is not ListValue list || list.Items.Count == 0) return Record(new UnknownValue("cat/stack of an unknown list", at));
+            if (list.Items.FirstOrDefault(i => i is not ActivationTensor) is { } notTensor) return notTensor is UnknownValue u ? u : Record(new UnknownValue($"cat/stack of {notTensor.Describe()}", at));
+            var parts = list.Items.Cast<ActivationTensor>().ToList();
+            var call = NewOp(stack ? "stack" : "cat", parts, at);
+            var first = parts[0].Shape;
+            if (dim is not IntValue d) return Record(new UnknownValue("cat/stack along an unknown dimension", at));
+            if (stack)
+            {
+                if (parts.Any(p => p.Shape != first)) throw op.Mismatch($"stack needs equal shapes, got {string.Join(", ", parts.Select(p => p.Shape))}");
+                var axis = d.Number < 0 ? d.Number + first.Rank + 1 : d.Number;
+                return call.Output(new TensorShape(first.Dims.Take((int)axis).Append(Dim.Of(parts.Count)).Concat(first.Dims.Skip((int)axis))));
+            }
+            var catAxis = first.Axis(d.Number) ?? throw op.Mismatch($"cat along dim {d.Number} of {first}");
+            var total = parts.Select(p => p.Shape[catAxis]).Aggregate((a, b) => a.BatchPower == b.BatchPower ? new Dim(checked(a.Coefficient + b.Coefficient), a.BatchPower) : throw op.Mismatch("cat of batch and non-batch sizes"));
+            return call.Output(first.With(catAxis, total));
+        }
+        catch (ShapeMismatchException mismatch)
+        {
+            trace!.Mismatches.Add((mismatch.Message, at));
+            return new UnknownValue(mismatch.Message, at);
+        }
+    }
+
+    /// <summary>Operators on tensors (+, -, *, /) and on sizes read from tensors.</summary>
+    private Value? ForwardArithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation at)
+    {
+        var name = kind switch
+        {
+            BinaryOperatorKind.Add => "add",
+            BinaryOperatorKind.Subtract => "sub",
+            BinaryOperatorKind.Multiply => "mul",
+            BinaryOperatorKind.Divide => "div",
+            _ => null,
+        };
+        if (left is ActivationTensor self && name is not null) return TensorArithmetic(name, self, right, LocationInfo.From(at.Syntax));
+        if (right is ActivationTensor other && name is not null) return TensorArithmetic(name, other, left, LocationInfo.From(at.Syntax));
+        return (kind, left, right) switch
+        {
+            (BinaryOperatorKind.Multiply, DimValue d, IntValue i) => new DimValue(d.Dim.Times(Dim.Of(i.Number))),
+            (BinaryOperatorKind.Multiply, IntValue i, DimValue d) => new DimValue(d.Dim.Times(Dim.Of(i.Number))),
+            (BinaryOperatorKind.Divide, DimValue d, IntValue i) when d.Dim.DividedBy(Dim.Of(i.Number)) is { } quotient => new DimValue(quotient),
+            _ => null,
+        };
+    }
+}

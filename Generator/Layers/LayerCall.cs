@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Layers;
+
+/// <summary>Thrown by a forward rule when the incoming shape contradicts the layer (TBG003).</summary>
+internal sealed class ShapeMismatchException(string message) : Exception(message);
+
+/// <summary>
+/// One call of a layer during the symbolic forward pass: its inputs, and what it allocates and what
+/// autograd keeps for backward (derivatives.yaml), as the layer rules declare.
+/// </summary>
+internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnlyList<Value> inputs, ForwardTrace trace)
+{
+    public LayerArgs Args { get; } = args;
+
+    public ModuleInstance Module { get; } = module;
+
+    public IReadOnlyList<Value> Inputs { get; } = inputs;
+
+    public ActivationTensor Input => TensorAt(0);
+
+    public ActivationTensor TensorAt(int index) => index < Inputs.Count
+        ? Inputs[index] switch
+        {
+            ActivationTensor tensor => tensor,
+            UnknownValue unknown => throw new UnknownArgumentException(unknown),
+            var other => throw new InvalidLayerArgumentException($"{Args.Factory} got {other.Describe()} where a tensor goes"),
+        }
+        : throw new InvalidLayerArgumentException($"{Args.Factory} needs {index + 1} tensor arguments");
+
+    /// <summary>True when autograd records this call: grad is on and a trainable parameter or an input needs grad.</summary>
+    public bool RecordsGraph => trace.GradEnabled
+        && (Module.Parameters.Any(p => p.Value.RequiresGrad) || Inputs.OfType<ActivationTensor>().Any(t => t.RequiresGrad));
+
+    /// <summary>A newly allocated result, in the input's element type unless given.</summary>
+    public ActivationTensor Output(TensorShape shape, string? elementType = null) =>
+        trace.Allocate(shape, elementType ?? Input.ElementType, RecordsGraph);
+
+    public ActivationTensor View(ActivationTensor source, TensorShape shape) => trace.View(source, shape);
+
+    /// <summary>Autograd keeps this tensor's memory until backward.</summary>
+    public void Save(ActivationTensor tensor)
+    {
+        if (RecordsGraph) tensor.Storage.SavedForBackward = true;
+    }
+
+    /// <summary>Autograd keeps a tensor the op makes for backward only (indices, statistics, masks).</summary>
+    public void SaveNew(TensorShape shape, string elementType)
+    {
+        if (RecordsGraph) trace.AllocateSaved(shape, elementType);
+    }
+
+    public ShapeMismatchException Mismatch(string message) => new($"{Args.Factory}: {message}");
+}

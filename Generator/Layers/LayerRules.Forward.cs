@@ -1,0 +1,273 @@
+using System;
+using System.Linq;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Layers;
+
+/// <summary>
+/// Forward rules of the table: each layer's output shape, what it allocates, and what autograd keeps
+/// for backward (PyTorch's derivatives.yaml; CPU dropout keeps a noise tensor of the input's size and
+/// type, measured on TorchSharp 0.107).
+/// </summary>
+internal static partial class LayerRules
+{
+    /// <summary>What autograd keeps of an elementwise op.</summary>
+    private enum Keeps { Nothing, Input, Result }
+
+    private static Func<LayerCall, Value>? ForwardRule(string factory) => factory switch
+    {
+        "Linear" => LinearForward,
+        "Conv1d" => c => ConvolutionForward(c, 1, transposed: false),
+        "Conv2d" => c => ConvolutionForward(c, 2, transposed: false),
+        "Conv3d" => c => ConvolutionForward(c, 3, transposed: false),
+        "ConvTranspose1d" => c => ConvolutionForward(c, 1, transposed: true),
+        "ConvTranspose2d" => c => ConvolutionForward(c, 2, transposed: true),
+        "ConvTranspose3d" => c => ConvolutionForward(c, 3, transposed: true),
+        "MaxPool1d" => c => PoolForward(c, 1, max: true),
+        "MaxPool2d" => c => PoolForward(c, 2, max: true),
+        "MaxPool3d" => c => PoolForward(c, 3, max: true),
+        "AvgPool1d" => c => PoolForward(c, 1, max: false),
+        "AvgPool2d" => c => PoolForward(c, 2, max: false),
+        "AvgPool3d" => c => PoolForward(c, 3, max: false),
+        "AdaptiveAvgPool1d" => c => AdaptivePoolForward(c, 1, max: false),
+        "AdaptiveAvgPool2d" => c => AdaptivePoolForward(c, 2, max: false),
+        "AdaptiveAvgPool3d" => c => AdaptivePoolForward(c, 3, max: false),
+        "AdaptiveMaxPool1d" => c => AdaptivePoolForward(c, 1, max: true),
+        "AdaptiveMaxPool2d" => c => AdaptivePoolForward(c, 2, max: true),
+        "AdaptiveMaxPool3d" => c => AdaptivePoolForward(c, 3, max: true),
+        "BatchNorm1d" or "BatchNorm2d" or "BatchNorm3d" => BatchNormForward,
+        "LayerNorm" => LayerNormForward,
+        "GroupNorm" => GroupNormForward,
+        "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" => DropoutForward,
+        "ReLU" or "Sigmoid" or "Tanh" => c => Elementwise(c, Keeps.Result),
+        "Softmax" or "LogSoftmax" => SoftmaxForward,
+        "GELU" or "SiLU" or "Mish" or "Hardswish" or "LeakyReLU" or "ELU" or "ReLU6" or "Hardtanh" or "Softplus" or "SELU" or "CELU" or "Hardsigmoid" or "LogSigmoid" or "Softsign" or "Tanhshrink" or "PReLU" =>
+            c => Elementwise(c, Keeps.Input),
+        "Identity" => c => c.Input,
+        "Flatten" => FlattenForward,
+        "Unflatten" => UnflattenForward,
+        "Embedding" => EmbeddingForward,
+        _ => null,
+    };
+
+    private static Value Elementwise(LayerCall c, Keeps keeps)
+    {
+        var input = c.Input;
+        var inPlace = c.Args.Has("inplace") && c.Args.Bool("inplace");
+        var result = inPlace ? input : c.Output(input.Shape);
+        if (keeps == Keeps.Input) c.Save(input);
+        if (keeps == Keeps.Result) c.Save(result);
+        return result;
+    }
+
+    private static Value SoftmaxForward(LayerCall c)
+    {
+        if (c.Input.Shape.Axis(c.Args.Long("dim")) is null) throw c.Mismatch($"dim {c.Args.Long("dim")} is outside a {c.Input.Shape.Rank}-d input {c.Input.Shape}");
+        return Elementwise(c, Keeps.Result);
+    }
+
+    private static Value LinearForward(LayerCall c)
+    {
+        var input = c.Input;
+        if (input.Shape.Rank == 0) throw c.Mismatch("input is a scalar");
+        if (!c.Args.Has("inputSize")) throw new UnknownArgumentException(new UnknownValue("the shape of a Linear built from given weights", c.Module.CreatedAt));
+        var expected = c.Args.Long("inputSize");
+        if (input.Shape[input.Shape.Rank - 1] != Dim.Of(expected))
+        {
+            throw c.Mismatch($"expects a last dimension of {expected} (inputSize) but the incoming tensor is {input.Shape}");
+        }
+        var output = c.Output(input.Shape.With(input.Shape.Rank - 1, Dim.Of(c.Args.Long("outputSize"))));
+        c.Save(input);
+        return output;
+    }
+
+    private static Value ConvolutionForward(LayerCall c, int rank, bool transposed)
+    {
+        var input = c.Input;
+        if (input.Shape.Rank != rank + 2) throw c.Mismatch($"expects a {rank + 2}-d input [batch, channels, {SpatialNames(rank)}] but gets {input.Shape}");
+        var channels = input.Shape[1];
+        var expected = c.Args.Long("in_channels");
+        if (!channels.IsConstant || channels.Coefficient != expected)
+        {
+            throw c.Mismatch($"expects {expected} input channels (in_channels) but the incoming tensor {input.Shape} has {channels}");
+        }
+        var kernel = c.Args.Dims("kernel_size", rank);
+        var stride = OptionalDims(c.Args, "stride", rank, 1);
+        var dilation = OptionalDims(c.Args, "dilation", rank, 1);
+        var outputPadding = transposed ? OptionalDims(c.Args, "output_padding", rank, 0) : new long[rank];
+        long[] padding;
+        switch (c.Args.Has("padding") ? c.Args.Raw("padding") : NullValue.Instance)
+        {
+            case EnumValue { MemberName: "Same" }:
+                padding = null!;
+                break;
+            case EnumValue { MemberName: "Valid" }:
+                padding = new long[rank];
+                break;
+            default:
+                padding = OptionalDims(c.Args, "padding", rank, 0);
+                break;
+        }
+        var dims = new Dim[rank + 2];
+        dims[0] = input.Shape[0];
+        dims[1] = Dim.Of(c.Args.Long("out_channels"));
+        for (var i = 0; i < rank; i++)
+        {
+            var size = SpatialSize(c, input.Shape[2 + i]);
+            long output = padding is null ? size
+                : transposed ? (size - 1) * stride[i] - 2 * padding[i] + dilation[i] * (kernel[i] - 1) + outputPadding[i] + 1
+                : Floor(size + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1, stride[i]) + 1;
+            if (output <= 0) throw c.Mismatch($"the input {input.Shape} is too small for kernel {kernel[i]} (output size {output})");
+            dims[2 + i] = Dim.Of(output);
+        }
+        var result = c.Output(new TensorShape(dims));
+        c.Save(input);
+        return result;
+    }
+
+    private static Value PoolForward(LayerCall c, int rank, bool max)
+    {
+        var input = c.Input;
+        if (input.Shape.Rank != rank + 2 && input.Shape.Rank != rank + 1) throw c.Mismatch($"expects a {rank + 2}-d input but gets {input.Shape}");
+        var kernel = c.Args.Dims("kernel_size", rank);
+        var strideName = c.Args.Has("stride") ? "stride" : "strides";
+        var stride = c.Args.Has(strideName) && c.Args.Raw(strideName) is not NullValue ? c.Args.Dims(strideName, rank) : kernel;
+        var padding = OptionalDims(c.Args, "padding", rank, 0);
+        var dilation = max ? OptionalDims(c.Args, "dilation", rank, 1) : Enumerable.Repeat(1L, rank).ToArray();
+        var ceil = c.Args.Has("ceil_mode") && c.Args.Bool("ceil_mode");
+        var lead = input.Shape.Rank - rank;
+        var dims = input.Shape.Dims.Take(lead).ToList();
+        for (var i = 0; i < rank; i++)
+        {
+            var size = SpatialSize(c, input.Shape[lead + i]);
+            var span = size + 2 * padding[i] - dilation[i] * (kernel[i] - 1) - 1;
+            var output = (ceil ? Ceiling(span, stride[i]) : Floor(span, stride[i])) + 1;
+            // PyTorch: with ceil_mode the last window must start inside the input or its left padding.
+            if (ceil && (output - 1) * stride[i] >= size + padding[i]) output--;
+            if (output <= 0) throw c.Mismatch($"the input {input.Shape} is too small for kernel {kernel[i]}");
+            dims.Add(Dim.Of(output));
+        }
+        var result = c.Output(new TensorShape(dims));
+        c.Save(input);
+        if (max) c.SaveNew(result.Shape, "Int64");
+        return result;
+    }
+
+    private static Value AdaptivePoolForward(LayerCall c, int rank, bool max)
+    {
+        var input = c.Input;
+        if (input.Shape.Rank != rank + 2 && input.Shape.Rank != rank + 1) throw c.Mismatch($"expects a {rank + 2}-d input but gets {input.Shape}");
+        var size = c.Args.Dims("output_size", rank);
+        var lead = input.Shape.Rank - rank;
+        var result = c.Output(new TensorShape(input.Shape.Dims.Take(lead).Concat(size.Select(Dim.Of))));
+        c.Save(input);
+        if (max) c.SaveNew(result.Shape, "Int64");
+        return result;
+    }
+
+    private static Value BatchNormForward(LayerCall c)
+    {
+        var input = c.Input;
+        var features = c.Args.Long("num_features");
+        if (input.Shape.Rank < 2 || !input.Shape[1].IsConstant || input.Shape[1].Coefficient != features)
+        {
+            throw c.Mismatch($"expects {features} channels (num_features) in dimension 1 but gets {input.Shape}");
+        }
+        var result = c.Output(input.Shape);
+        c.Save(input);
+        // save_mean and save_invstd, one value per channel.
+        c.SaveNew(new TensorShape(new[] { Dim.Of(features) }), StatisticsType(input.ElementType));
+        c.SaveNew(new TensorShape(new[] { Dim.Of(features) }), StatisticsType(input.ElementType));
+        return result;
+    }
+
+    private static Value LayerNormForward(LayerCall c)
+    {
+        var input = c.Input;
+        var normalized = c.Args.Shape("normalized_shape");
+        var lead = input.Shape.Rank - normalized.Length;
+        if (lead < 0 || normalized.Select((n, i) => input.Shape[lead + i] == Dim.Of(n)).Any(equal => !equal))
+        {
+            throw c.Mismatch($"normalizes the last dimensions [{string.Join(", ", normalized)}] but the incoming tensor is {input.Shape}");
+        }
+        var result = c.Output(input.Shape);
+        c.Save(input);
+        // mean and rstd, one value per normalized row.
+        var rows = new TensorShape(input.Shape.Dims.Take(lead).Concat(normalized.Select(_ => Dim.Of(1))));
+        c.SaveNew(rows, StatisticsType(input.ElementType));
+        c.SaveNew(rows, StatisticsType(input.ElementType));
+        return result;
+    }
+
+    private static Value GroupNormForward(LayerCall c)
+    {
+        var input = c.Input;
+        var channels = c.Args.Long("num_channels");
+        if (input.Shape.Rank < 2 || input.Shape[1] != Dim.Of(channels)) throw c.Mismatch($"expects {channels} channels in dimension 1 but gets {input.Shape}");
+        var result = c.Output(input.Shape);
+        c.Save(input);
+        var perGroup = new TensorShape(new[] { input.Shape[0], Dim.Of(c.Args.Long("num_groups")) });
+        c.SaveNew(perGroup, StatisticsType(input.ElementType));
+        c.SaveNew(perGroup, StatisticsType(input.ElementType));
+        return result;
+    }
+
+    private static Value DropoutForward(LayerCall c)
+    {
+        var input = c.Input;
+        var training = !c.Args.Has("training") || c.Args.Bool("training");
+        if (!training) return input;
+        var inPlace = c.Args.Has("inplace") && c.Args.Bool("inplace");
+        var result = inPlace ? input : c.Output(input.Shape);
+        // CPU dropout multiplies by a noise tensor of the input's size and type and keeps it (measured).
+        c.SaveNew(input.Shape, input.ElementType);
+        return result;
+    }
+
+    private static Value FlattenForward(LayerCall c)
+    {
+        var input = c.Input;
+        var start = input.Shape.Axis(c.Args.Long("start_dim"));
+        var end = input.Shape.Axis(c.Args.Long("end_dim"));
+        if (start is null || end is null || start > end) throw c.Mismatch($"cannot flatten dimensions {c.Args.Long("start_dim")}..{c.Args.Long("end_dim")} of {input.Shape}");
+        var merged = input.Shape.Dims.Skip(start.Value).Take(end.Value - start.Value + 1).Aggregate(Dim.Of(1), (a, b) => a.Times(b));
+        var shape = new TensorShape(input.Shape.Dims.Take(start.Value).Append(merged).Concat(input.Shape.Dims.Skip(end.Value + 1)));
+        return input.IsContiguous ? c.View(input, shape) : c.Output(shape);
+    }
+
+    private static Value UnflattenForward(LayerCall c)
+    {
+        var input = c.Input;
+        var axis = input.Shape.Axis(c.Args.Long("dim")) ?? throw c.Mismatch($"dim {c.Args.Long("dim")} is outside {input.Shape}");
+        var sizes = c.Args.Shape("unflattened_size");
+        var product = sizes.Aggregate(1L, (a, b) => checked(a * b));
+        if (input.Shape[axis] != Dim.Of(product)) throw c.Mismatch($"cannot unflatten {input.Shape[axis]} into [{string.Join(", ", sizes)}]");
+        return c.View(input, new TensorShape(input.Shape.Dims.Take(axis).Concat(sizes.Select(Dim.Of)).Concat(input.Shape.Dims.Skip(axis + 1))));
+    }
+
+    private static Value EmbeddingForward(LayerCall c)
+    {
+        var input = c.Input;
+        if (input.ElementType is not ("Int64" or "Int32")) throw c.Mismatch($"expects integer token ids but gets {input.ElementType}");
+        var result = c.Output(new TensorShape(input.Shape.Dims.Append(Dim.Of(c.Args.Long("embedding_dims")))), c.Module.Parameters[0].Value.ElementType ?? ModuleElementType(c));
+        return result;
+    }
+
+    private static string ModuleElementType(LayerCall c) => c.Args.Has("dtype") && c.Args.EnumMember("dtype") is { } explicitType ? explicitType : "Float32";
+
+    /// <summary>Normalization statistics are float for half-precision inputs on CPU.</summary>
+    private static string StatisticsType(string inputType) => inputType is "Float16" or "BFloat16" ? "Float32" : inputType;
+
+    private static long SpatialSize(LayerCall c, Dim dim) =>
+        dim.IsConstant ? dim.Coefficient : throw c.Mismatch($"a spatial dimension depends on the batch size ({dim})");
+
+    private static long[] OptionalDims(LayerArgs args, string name, int rank, long fallback) =>
+        !args.Has(name) || args.Raw(name) is NullValue ? Enumerable.Repeat(fallback, rank).ToArray() : args.Dims(name, rank);
+
+    private static long Floor(long numerator, long denominator) => (long)Math.Floor((double)numerator / denominator);
+
+    private static long Ceiling(long numerator, long denominator) => (long)Math.Ceiling((double)numerator / denominator);
+
+    private static string SpatialNames(int rank) => rank switch { 1 => "length", 2 => "height, width", _ => "depth, height, width" };
+}

@@ -1,0 +1,46 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Parsing;
+
+/// <summary>The memory table's rows from the registered tensors, the optimizer and the forward pass.</summary>
+internal static class MemoryRows
+{
+    /// <summary>
+    /// Optimizer state per parameter byte in TorchSharp 0.107 (measured): Adam/AdamW allocate exp_avg and
+    /// exp_avg_sq when constructed, amsgrad adds max_exp_avg_sq, RMSprop allocates square_avg,
+    /// momentum_buffer and grad_avg, Adagrad a sum; SGD with momentum a buffer at the first step.
+    /// </summary>
+    public static int OptimizerStateFactor(string optimizer) => optimizer switch
+    {
+        "Adam" or "AdamW" => 2,
+        "AdamAmsgrad" or "RMSprop" => 3,
+        "Adagrad" or "SgdMomentum" => 1,
+        _ => 0,
+    };
+
+    public static Memory? Of(ProfileSettings settings, IReadOnlyList<TensorSlot> parameters, IReadOnlyList<TensorSlot> buffers, ActivationAccounting? activations, string? outputShape)
+    {
+        var modelSize = ElementTypes.SizeOf(settings.DType);
+        var inputSize = ElementTypes.SizeOf(settings.InputDType);
+        if (modelSize is null || inputSize is null) return null;
+        try
+        {
+            long Bytes(IEnumerable<TensorSlot> tensors) => tensors.Aggregate(0L, (sum, t) => checked(sum + t.ElementCount!.Value * (t.ElementType is { } type ? ElementTypes.SizeOf(type) ?? 0 : modelSize.Value)));
+            var parameterBytes = Bytes(parameters);
+            var gradientBytes = Bytes(parameters.Where(p => p.RequiresGrad));
+            // The standard step hands every parameter to the optimizer; SGD's momentum exists only where a gradient does.
+            var optimizerBytes = checked(OptimizerStateFactor(settings.Optimizer) * (settings.Optimizer == "SgdMomentum" ? gradientBytes : parameterBytes));
+            var inputPerSample = checked(settings.InputShape.Aggregate(1L, (a, b) => checked(a * b)) * inputSize.Value + 8); // + its Int64 label
+            return new Memory(parameterBytes, Bytes(buffers), gradientBytes, optimizerBytes, inputPerSample,
+                activations?.Total?.Constant, activations?.Total?.PerSample, PeakBytesConstant: null, PeakBytesPerSample: null, outputShape);
+        }
+        catch (System.OverflowException)
+        {
+            return null;
+        }
+    }
+}
