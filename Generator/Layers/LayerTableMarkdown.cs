@@ -1,0 +1,80 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+
+namespace TorchBudget.Generator.Layers;
+
+/// <summary>
+/// Renders docs/layers.md from <see cref="LayerRules.All"/>, so the published list of supported layers
+/// cannot drift from the table the generator uses. A test compares the committed file with this output.
+/// </summary>
+internal static class LayerTableMarkdown
+{
+    private const string NoParameters = "no parameters";
+
+    public static string Render()
+    {
+        var rules = LayerRules.All
+            .OrderBy(r => r.Factory, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(r => r.Factory, StringComparer.Ordinal)
+            .ToList();
+        var withParameters = rules.Where(r => r.Summary != NoParameters).ToList();
+        var parameterFree = rules.Where(r => r.Summary == NoParameters).Select(r => r.Factory).ToList();
+        var losses = parameterFree.Where(f => f.EndsWith("Loss", StringComparison.Ordinal)).ToList();
+        var otherFree = parameterFree.Except(losses).ToList();
+
+        var text = new StringBuilder();
+        void Line(string line = "") => text.Append(line).Append('\n');
+
+        Line("# Supported TorchSharp layers");
+        Line();
+        Line("<!-- Generated from Generator/Layers/LayerRules.cs by LayerTableMarkdown. Do not edit by hand:");
+        Line("     run `TORCHBUDGET_UPDATE_DOCS=1 dotnet test Tests/TorchBudget.Tests --filter FullyQualifiedName~Docs`. -->");
+        Line();
+        Line($"TorchBudget knows the {rules.Count} `torch.nn` factories below (`torch.nn.Linear(784, 128)`, or `Linear(784, 128)`");
+        Line("with `using static TorchSharp.torch.nn;`). A layer that is not listed here is reported as");
+        Line("[TBG004](diagnostics/TBG004.md) and its counts are left out of the report: TorchBudget never guesses.");
+        Line();
+        Line("\"Parameters\" are the tensors TorchSharp's `parameters()` returns for the layer, counted in elements, as");
+        Line("`ParameterCount` counts them; buffers (`named_buffers()`, e.g. BatchNorm's running statistics) are listed");
+        Line("too, but are not parameters. Names and shapes were measured on TorchSharp 0.107. `weight[out, in]` means a");
+        Line("tensor named `weight` of shape out × in, with the sizes taken from the factory's arguments.");
+        Line();
+        Line($"## Layers with parameters, and containers ({withParameters.Count})");
+        Line();
+        Line("| Factory | Parameters and buffers |");
+        Line("| --- | --- |");
+        foreach (var rule in withParameters) Line($"| `{rule.Factory}` | {Escape(rule.Summary)} |");
+        Line();
+        Line($"## Layers without parameters ({otherFree.Count})");
+        Line();
+        Line("These register no parameters and no buffers, so they add nothing to `ParameterCount`:");
+        Line();
+        Line(CodeList(otherFree));
+        Line();
+        Line($"## Loss modules ({losses.Count})");
+        Line();
+        Line("Loss modules register no parameters and no buffers either; a class weight passed to them is kept");
+        Line("unregistered, so it is not counted:");
+        Line();
+        Line(CodeList(losses));
+        return text.ToString();
+    }
+
+    private static string CodeList(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"`{n}`")) + ".";
+
+    /// <summary>Escapes what Markdown would read as table cells, emphasis or HTML; leaves intraword '_' readable.</summary>
+    private static string Escape(string summary)
+    {
+        var escaped = new StringBuilder(summary.Length);
+        for (var i = 0; i < summary.Length; i++)
+        {
+            var c = summary[i];
+            var intraword = c == '_' && i > 0 && i + 1 < summary.Length && char.IsLetterOrDigit(summary[i - 1]) && char.IsLetterOrDigit(summary[i + 1]);
+            if (c is '\\' or '|' or '*' or '<' or '>' or '`' || (c == '_' && !intraword)) escaped.Append('\\');
+            escaped.Append(c);
+        }
+        return escaped.ToString();
+    }
+}
