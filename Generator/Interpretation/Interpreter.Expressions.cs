@@ -179,6 +179,8 @@ internal sealed partial class Interpreter
                 return trace!.View(tensor, tensor.Shape.With(tensor.Shape.Rank - 1, tensor.Shape[tensor.Shape.Rank - 2]).With(tensor.Shape.Rank - 2, tensor.Shape[tensor.Shape.Rank - 1]), isContiguous: false);
             case TupleValue tuple when property.Name.StartsWith("Item", System.StringComparison.Ordinal) && int.TryParse(property.Name.Substring(4), out var item) && item >= 1 && item <= tuple.Items.Count:
                 return tuple.Items[item - 1];
+            case ModuleValue { Module: { UserType: null } container } when property.Name == "Count":
+                return new IntValue(container.Children.Count);
             case ListValue list when property.Name is "Count" or "Length" or "LongLength":
                 return new IntValue(list.Items.Count);
             case StringValue text when property.Name == "Length":
@@ -388,6 +390,7 @@ internal sealed partial class Interpreter
         ParameterListValue parameters => new ListValue(Registration.NamedParameters(parameters.Owner)
             .Select(p => parameters.Named ? new TupleValue(new Value[] { new StringValue(p.Key), new TensorValue(p.Value) }) : (Value)new TensorValue(p.Value))
             .ToList()),
+        ModuleValue { Module: { UserType: null, Kind: "ModuleDict" } dict } => new ListValue(dict.Children.Select(c => (Value)new TupleValue(new Value[] { new StringValue(c.Key), new ModuleValue(c.Value) })).ToList()),
         ModuleValue { Module: { UserType: null } module } => new ListValue(module.Children.Select(c => (Value)new ModuleValue(c.Value)).ToList()),
         StringValue text => new ListValue(text.Text.Select(c => (Value)new StringValue(c.ToString())).ToList()),
         UnknownValue unknown => unknown,

@@ -53,6 +53,8 @@ internal sealed partial class Interpreter
             var args = BindArgumentsByName(invocation, frame);
             switch (method.Name)
             {
+                case "zeros" or "ones" or "empty" or "randn" or "rand" or "full":
+                    return NewTensorInForward(method, args, at);
                 case "cat" or "concat" or "concatenate" or "stack":
                     return Concatenate(method.Name == "stack", args[0].Value, args.Count > 1 ? args[1].Value : new IntValue(0), at);
                 case var name when args.Count > 0 && args[0].Value is ActivationTensor self:
@@ -144,6 +146,30 @@ internal sealed partial class Interpreter
         {
             return Record(e is UnknownArgumentException u ? u.Unknown : new UnknownValue($"{name}: {e.Message}", at));
         }
+    }
+
+    /// <summary>torch.zeros(batch, hidden) and the like inside forward: new tensors that need no grad.</summary>
+    private Value NewTensorInForward(IMethodSymbol method, List<KeyValuePair<string, Value>> args, LocationInfo? at)
+    {
+        var dims = new List<Dim>();
+        foreach (var argument in args)
+        {
+            var parameter = method.Parameters.FirstOrDefault(p => p.Name == argument.Key);
+            if (parameter is null || argument.Key is "dtype" or "device" or "requires_grad" or "names" or "value" or "fill_value") continue;
+            switch (argument.Value)
+            {
+                case IntValue { Number: >= 0 } size: dims.Add(Dim.Of(size.Number)); break;
+                case DimValue size: dims.Add(size.Dim); break;
+                case ListValue sizes when sizes.Items.All(s => s is IntValue or DimValue):
+                    dims.AddRange(sizes.Items.Select(s => s is DimValue d ? d.Dim : Dim.Of(((IntValue)s).Number)));
+                    break;
+                case UnknownValue unknown: return Record(unknown);
+                case var _ when parameter.Type.SpecialType is SpecialType.System_Int64 or SpecialType.System_Int32 || parameter.Type is IArrayTypeSymbol:
+                    return Record(new UnknownValue($"the shape of torch.{method.Name}(...)", at));
+            }
+        }
+        var type = args.FirstOrDefault(a => a.Key == "dtype").Value is EnumValue { MemberName: { } explicitType } ? explicitType : "Float32";
+        return trace!.Allocate(new TensorShape(dims), type, requiresGrad: false);
     }
 
     private LayerCall NewOp(string name, IReadOnlyList<Value> inputs, LocationInfo? at) =>

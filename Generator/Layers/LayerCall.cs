@@ -55,4 +55,8 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     }
 
     public ShapeMismatchException Mismatch(string message) => new($"{Args.Factory}: {message}");
+
+    /// <summary>The output shape is known but not what the layer allocates inside: the memory table says so.</summary>
+    public void MemoryNotModeled() =>
+        trace.Unknowns.Add(new UnknownValue($"the memory {Args.Factory} allocates in forward is not modeled yet (its output shape is)", Module.CreatedAt));
 }

@@ -48,6 +48,16 @@ internal static partial class LayerRules
         "Flatten" => FlattenForward,
         "Unflatten" => UnflattenForward,
         "Embedding" => EmbeddingForward,
+        "EmbeddingBag" => EmbeddingBagForward,
+        "LSTM" => c => RecurrentForward(c, hasCellState: true),
+        "GRU" or "RNN" => c => RecurrentForward(c, hasCellState: false),
+        "LSTMCell" => c => RecurrentCellForward(c, hasCellState: true),
+        "GRUCell" or "RNNCell" => c => RecurrentCellForward(c, hasCellState: false),
+        "MultiheadAttention" => AttentionForward,
+        "TransformerEncoderLayer" or "TransformerEncoder" => ShapePreservingNotModeled,
+        "ZeroPad2d" or "ReflectionPad2d" or "ReplicationPad2d" or "ConstantPad2d" => c => PadForward(c, 2),
+        "ReflectionPad1d" or "ReplicationPad1d" or "ConstantPad1d" => c => PadForward(c, 1),
+        "ReflectionPad3d" or "ReplicationPad3d" or "ConstantPad3d" => c => PadForward(c, 3),
         _ => null,
     };
 
