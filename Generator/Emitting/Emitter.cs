@@ -53,8 +53,7 @@ internal static class Emitter
                 ["input_bytes_per_sample"] = Long(memory.InputBytesPerSample),
                 ["activation_bytes_constant"] = NullableLong(memory.ActivationBytesConstant) ?? "null",
                 ["activation_bytes_per_sample"] = NullableLong(memory.ActivationBytesPerSample) ?? "null",
-                ["peak_bytes_constant"] = NullableLong(memory.PeakBytesConstant) ?? "null",
-                ["peak_bytes_per_sample"] = NullableLong(memory.PeakBytesPerSample) ?? "null",
+                ["peak_terms"] = memory.PeakTerms is { } terms ? "new long[] { " + string.Join(", ", terms.Select(Long)) + " }" : "null",
             },
         };
         var context = new TemplateContext { StrictVariables = true, MemberRenamer = member => member.Name };

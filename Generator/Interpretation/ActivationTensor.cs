@@ -18,6 +18,17 @@ internal sealed class Storage(Dim elements, string elementType, ModuleInstance? 
     public bool IsInput { get; } = isInput;
 
     public bool SavedForBackward { get; set; }
+
+    /// <summary>How many recorded ops saved it; backward frees it after the last of them ran (if no handle holds it).</summary>
+    public int Savers { get; set; }
+
+    /// <summary>Its size in bytes as Constant + PerSample × B; null when unknown or not linear in B.</summary>
+    public ByteCount? Bytes()
+    {
+        if (ElementTypes.SizeOf(ElementType) is not { } size) return null;
+        try { return ByteCount.Of(Elements, size); }
+        catch (System.Exception e) when (e is NotLinearInBatchException or System.OverflowException) { return null; }
+    }
 }
 
 /// <summary>A tensor flowing through forward: its shape, its storage (views share it), whether it needs grad.</summary>

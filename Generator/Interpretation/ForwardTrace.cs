@@ -23,6 +23,18 @@ internal sealed class ForwardTrace(bool gradEnabled)
 
     public List<UnknownValue> Unknowns { get; } = new();
 
+    /// <summary>The model's output, when forward returned one tensor.</summary>
+    public ActivationTensor? Output { get; set; }
+
+    /// <summary>The ops autograd recorded, in forward order.</summary>
+    public List<TapeNode> Tape { get; } = new();
+
+    /// <summary>Element size of the model's parameters (for gradient temporaries).</summary>
+    public int ParameterElementSize { get; set; } = 4;
+
+    /// <summary>Live activation bytes right after each allocation in forward: forward's own peaks.</summary>
+    public List<Shapes.ByteCount> ForwardPeaks { get; } = new();
+
     /// <summary>Shape contradictions found statically (TBG003 material): message and place.</summary>
     public List<(string Message, LocationInfo? Location)> Mismatches { get; } = new();
 
@@ -31,6 +43,7 @@ internal sealed class ForwardTrace(bool gradEnabled)
         var storage = new Storage(shape.ElementCount, elementType, Running.Count > 0 ? Running.Peek() : null, isInput);
         var tensor = new ActivationTensor(shape, elementType, storage, requiresGrad);
         tensors.Add(tensor);
+        if (!isInput && LiveBytes() is { } live) ForwardPeaks.Add(live);
         return tensor;
     }
 
@@ -43,11 +56,27 @@ internal sealed class ForwardTrace(bool gradEnabled)
     }
 
     /// <summary>Memory autograd keeps without any handle (pool indices, normalization statistics, dropout masks).</summary>
-    public void AllocateSaved(TensorShape shape, string elementType)
+    public Storage AllocateSaved(TensorShape shape, string elementType)
     {
         var hidden = Allocate(shape, elementType, requiresGrad: false);
         hidden.Disposed = true;
         hidden.Storage.SavedForBackward = true;
+        return hidden.Storage;
+    }
+
+    /// <summary>Whether an undisposed tensor handle still holds this storage.</summary>
+    public bool HasLiveHandle(Storage storage) => tensors.Any(t => !t.Disposed && ReferenceEquals(t.Storage, storage));
+
+    /// <summary>Bytes of the storages alive now; null when a size is unknown or grows faster than B.</summary>
+    public Shapes.ByteCount? LiveBytes()
+    {
+        var total = Shapes.ByteCount.Zero;
+        foreach (var storage in AliveStorages())
+        {
+            if (storage.Bytes() is not { } bytes) return null;
+            total = total.Plus(bytes);
+        }
+        return total;
     }
 
     /// <summary>Storages alive now, the input batch excluded.</summary>

@@ -17,15 +17,19 @@ internal sealed partial class Interpreter
 {
     private ForwardTrace? trace;
 
-    public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, string inputType, bool gradEnabled)
+    public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, string inputType, int parameterElementSize, bool gradEnabled)
     {
-        trace = new ForwardTrace(gradEnabled);
+        trace = new ForwardTrace(gradEnabled) { ParameterElementSize = parameterElementSize };
         try
         {
             var input = trace.Allocate(inputShape, inputType, requiresGrad: false, isInput: true);
             var output = ApplyModule(root, new Value[] { input }, root.CreatedAt);
             if (output is UnknownValue unknown) trace.Unknowns.Add(unknown);
-            else if (output is ActivationTensor result) trace.OutputShapes[root] = result.Shape.ToString();
+            else if (output is ActivationTensor result)
+            {
+                trace.OutputShapes[root] = result.Shape.ToString();
+                trace.Output = result;
+            }
         }
         catch (AnalysisLimitException limit)
         {
@@ -98,7 +102,9 @@ internal sealed partial class Interpreter
     {
         try
         {
-            return forward(call);
+            var result = forward(call);
+            call.Record(result);
+            return result;
         }
         catch (ShapeMismatchException mismatch)
         {

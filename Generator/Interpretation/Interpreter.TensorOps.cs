@@ -101,27 +101,27 @@ internal sealed partial class Interpreter
                     var kept = self.Shape.Dims.Where((d, i) => !(d == Dim.Of(1) && (squeezeAxis is null && Arg(0) is NullValue || squeezeAxis == i)));
                     return trace!.View(self, new TensorShape(kept), self.IsContiguous);
                 case "contiguous":
-                    return self.IsContiguous ? self : op.Output(self.Shape);
+                    return self.IsContiguous ? self : Recorded(op, op.Output(self.Shape));
                 case "clone":
-                    return op.Output(self.Shape);
+                    return Recorded(op, op.Output(self.Shape));
                 case "detach":
                     return new ActivationTensor(self.Shape, self.ElementType, self.Storage, requiresGrad: false, self.IsContiguous);
                 case "to" when Arg(0) is EnumValue { MemberName: { } type }:
-                    return type == self.ElementType ? self : op.Output(self.Shape, type);
+                    return type == self.ElementType ? self : Recorded(op, op.Output(self.Shape, type));
                 case "size" when Arg(0) is IntValue axis:
                     return DimAsValue(self.Shape[self.Shape.Axis(axis.Number) ?? throw op.Mismatch($"size({axis.Number}) of {self.Shape}")]);
                 case "dim":
                     return new IntValue(self.Shape.Rank);
                 case "mean" or "sum" or "amax" or "amin":
-                    return Reduce(name, self, Arg(0), Arg(1) is BoolValue { Flag: true }, op);
+                    return Recorded(op, Reduce(name, self, Arg(0), Arg(1) is BoolValue { Flag: true }, op));
                 case "relu" or "sigmoid" or "tanh" or "exp" or "sqrt" or "relu_" or "sigmoid_" or "tanh_":
                     var inPlace = name.EndsWith("_", StringComparison.Ordinal);
                     var result = inPlace ? self : op.Output(self.Shape);
                     op.Save(result);
-                    return result;
+                    return Recorded(op, result);
                 case "log" or "pow" or "abs" or "neg" or "square":
                     op.Save(self);
-                    return op.Output(self.Shape);
+                    return Recorded(op, op.Output(self.Shape));
                 case "softmax" or "log_softmax":
                     return RunRule(LayerRules.Find(name == "softmax" ? "Softmax" : "LogSoftmax")!.Forward!, NewLayerCall("Softmax", self, at, ("dim", Arg(0))), at);
                 case "add" or "sub" or "mul" or "div":
@@ -132,7 +132,7 @@ internal sealed partial class Interpreter
                     var expanded = sizes.Items.Select((s, i) => s is IntValue { Number: -1 } ? self.Shape[i - (sizes.Items.Count - self.Shape.Rank)] : ToDim(s, op)).ToList();
                     return trace!.View(self, new TensorShape(expanded), isContiguous: false);
                 case "masked_fill":
-                    return op.Output(self.Shape);
+                    return Recorded(op, op.Output(self.Shape));
                 default:
                     return Record(new UnknownValue($"tensor method '{name}' is not modeled in forward yet", at));
             }
@@ -170,6 +170,12 @@ internal sealed partial class Interpreter
         }
         var type = args.FirstOrDefault(a => a.Key == "dtype").Value is EnumValue { MemberName: { } explicitType } ? explicitType : "Float32";
         return trace!.Allocate(new TensorShape(dims), type, requiresGrad: false);
+    }
+
+    private static Value Recorded(LayerCall op, Value result, bool passesGradientThrough = false)
+    {
+        op.Record(result, passesGradientThrough);
+        return result;
     }
 
     private LayerCall NewOp(string name, IReadOnlyList<Value> inputs, LocationInfo? at) =>
@@ -230,7 +236,7 @@ internal sealed partial class Interpreter
     {
         var op = NewOp(name, other is ActivationTensor ? new Value[] { self, other } : new Value[] { self }, at);
         if (other is UnknownValue unknown) return unknown;
-        if (other is not ActivationTensor tensor) return op.Output(self.Shape);
+        if (other is not ActivationTensor tensor) return Recorded(op, op.Output(self.Shape), passesGradientThrough: name is "add" or "sub");
         var shape = Broadcast(self.Shape, tensor.Shape, op);
         var result = op.Output(shape);
         if (name is "mul" or "div")
@@ -238,7 +244,7 @@ internal sealed partial class Interpreter
             op.Save(self);
             op.Save(tensor);
         }
-        return result;
+        return Recorded(op, result, passesGradientThrough: name is "add" or "sub" && self.Shape == shape && tensor.Shape == shape);
     }
 
     private static TensorShape Broadcast(TensorShape left, TensorShape right, LayerCall op)
@@ -265,7 +271,7 @@ internal sealed partial class Interpreter
         var result = call.Output(new TensorShape(batch.Dims.Append(self.Shape[self.Shape.Rank - 2]).Append(right.Shape[right.Shape.Rank - 1])));
         call.Save(self);
         call.Save(right);
-        return result;
+        return Recorded(call, result);
     }
 
     private Value Concatenate(bool stack, Value tensors, Value dim, LocationInfo? at)
@@ -283,11 +289,11 @@ internal sealed partial class Interpreter
             {
                 if (parts.Any(p => p.Shape != first)) throw op.Mismatch($"stack needs equal shapes, got {string.Join(", ", parts.Select(p => p.Shape))}");
                 var axis = d.Number < 0 ? d.Number + first.Rank + 1 : d.Number;
-                return call.Output(new TensorShape(first.Dims.Take((int)axis).Append(Dim.Of(parts.Count)).Concat(first.Dims.Skip((int)axis))));
+                return Recorded(call, call.Output(new TensorShape(first.Dims.Take((int)axis).Append(Dim.Of(parts.Count)).Concat(first.Dims.Skip((int)axis)))));
             }
             var catAxis = first.Axis(d.Number) ?? throw op.Mismatch($"cat along dim {d.Number} of {first}");
             var total = parts.Select(p => p.Shape[catAxis]).Aggregate((a, b) => a.BatchPower == b.BatchPower ? new Dim(checked(a.Coefficient + b.Coefficient), a.BatchPower) : throw op.Mismatch("cat of batch and non-batch sizes"));
-            return call.Output(first.With(catAxis, total));
+            return Recorded(call, call.Output(first.With(catAxis, total)));
         }
         catch (ShapeMismatchException mismatch)
         {

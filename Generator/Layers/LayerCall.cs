@@ -15,6 +15,9 @@ internal sealed class ShapeMismatchException(string message) : Exception(message
 /// </summary>
 internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnlyList<Value> inputs, ForwardTrace trace)
 {
+    private readonly List<ActivationTensor> outputs = new();
+    private readonly List<Storage> saved = new();
+
     public LayerArgs Args { get; } = args;
 
     public ModuleInstance Module { get; } = module;
@@ -37,24 +40,41 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         && (Module.Parameters.Any(p => p.Value.RequiresGrad) || Inputs.OfType<ActivationTensor>().Any(t => t.RequiresGrad));
 
     /// <summary>A newly allocated result, in the input's element type unless given.</summary>
-    public ActivationTensor Output(TensorShape shape, string? elementType = null) =>
-        trace.Allocate(shape, elementType ?? Input.ElementType, RecordsGraph);
+    public ActivationTensor Output(TensorShape shape, string? elementType = null)
+    {
+        var output = trace.Allocate(shape, elementType ?? Input.ElementType, RecordsGraph);
+        outputs.Add(output);
+        return output;
+    }
 
     public ActivationTensor View(ActivationTensor source, TensorShape shape) => trace.View(source, shape);
 
     /// <summary>Autograd keeps this tensor's memory until backward.</summary>
     public void Save(ActivationTensor tensor)
     {
-        if (RecordsGraph) tensor.Storage.SavedForBackward = true;
+        if (!RecordsGraph || tensor.Storage.IsInput) return;
+        tensor.Storage.SavedForBackward = true;
+        saved.Add(tensor.Storage);
     }
 
     /// <summary>Autograd keeps a tensor the op makes for backward only (indices, statistics, masks).</summary>
     public void SaveNew(TensorShape shape, string elementType)
     {
-        if (RecordsGraph) trace.AllocateSaved(shape, elementType);
+        if (RecordsGraph) saved.Add(trace.AllocateSaved(shape, elementType));
     }
 
     public ShapeMismatchException Mismatch(string message) => new($"{Args.Factory}: {message}");
+
+    /// <summary>Puts this call on the autograd tape when autograd records it (after the rule ran).</summary>
+    public void Record(Value result, bool passesGradientThrough = false)
+    {
+        if (!RecordsGraph) return;
+        var produced = outputs.Count > 0 ? outputs : (result is ActivationTensor same ? new List<ActivationTensor> { same } : new List<ActivationTensor>());
+        foreach (var storage in saved) storage.Savers++;
+        var parameterGradients = Module.Parameters.Where(p => p.Value.RequiresGrad && p.Value.ElementCount is not null)
+            .Select(p => checked(p.Value.ElementCount!.Value * trace.ParameterElementSize)).ToList();
+        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough));
+    }
 
     /// <summary>The output shape is known but not what the layer allocates inside: the memory table says so.</summary>
     public void MemoryNotModeled() =>

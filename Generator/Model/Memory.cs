@@ -1,6 +1,7 @@
 namespace TorchBudget.Generator.Model;
 
 /// <summary>
+/// PeakTerms holds (constant, per-sample) pairs, absolute bytes: Peak(B) is the largest Constant + PerSample × B.
 /// The memory of one training step as byte counts: fixed rows, and rows that grow with the batch as
 /// Constant + PerSample × B. Null fields are what the analysis could not know.
 /// </summary>
@@ -12,6 +13,5 @@ internal sealed record Memory(
     long InputBytesPerSample,
     long? ActivationBytesConstant,
     long? ActivationBytesPerSample,
-    long? PeakBytesConstant,
-    long? PeakBytesPerSample,
+    EquatableArray<long>? PeakTerms,
     string? OutputShape);

@@ -75,9 +75,14 @@ internal static class ModelAssembler
             notes.Add("Some parameters are registered under several names; TorchSharp counts each tensor once, and so does this report.");
         }
         var memory = complete && total is not null && trainable is not null
-            ? MemoryRows.Of(settings, parameters, buffers, activations, forward is not null && forward.OutputShapes.TryGetValue(model, out var output) ? output : null)
+            ? MemoryRows.Of(settings, parameters, buffers, activations, forward, forward is not null && forward.OutputShapes.TryGetValue(model, out var output) ? output : null)
             : null;
-        if (memory is { PeakBytesPerSample: null }) notes.Add("Peak is not modeled yet: ForBatch and MaxBatchSize need it.");
+        if (memory is { PeakTerms: null, ActivationBytesPerSample: not null })
+        {
+            notes.Add(forward is not null && BackwardSimulation.UnmodeledBackward(forward) is { } layer
+                ? $"Peak is unknown: the CPU backward of {layer} allocates oneDNN work buffers that TorchBudget does not model yet."
+                : "Peak is unknown: the standard step needs forward to return [batch, classes] for cross_entropy with [batch] labels.");
+        }
         return new ModelSpec(target, settings, layers, total, trainable, bufferElements, memory, notes.ToEquatableArray(), diagnostics.ToEquatableArray());
     }
 

@@ -10,8 +10,9 @@ public sealed class MemoryModel
 {
     /// <summary>Creates the formulas; generated code calls this.</summary>
     public MemoryModel(long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, long inputBytesPerSample,
-        long? activationBytesConstant, long? activationBytesPerSample, long? peakBytesConstant, long? peakBytesPerSample)
+        long? activationBytesConstant, long? activationBytesPerSample, long[]? peakTerms)
     {
+        if (peakTerms is { Length: 0 } || peakTerms?.Length % 2 == 1) throw new ArgumentException("Peak terms come in (constant, per-sample) pairs.", nameof(peakTerms));
         ParameterBytes = parameterBytes;
         BufferBytes = bufferBytes;
         GradientBytes = gradientBytes;
@@ -19,8 +20,7 @@ public sealed class MemoryModel
         InputBytesPerSample = inputBytesPerSample;
         ActivationBytesConstant = activationBytesConstant;
         ActivationBytesPerSample = activationBytesPerSample;
-        PeakBytesConstant = peakBytesConstant;
-        PeakBytesPerSample = peakBytesPerSample;
+        PeakTerms = peakTerms is null ? null : Array.AsReadOnly(peakTerms);
     }
 
     /// <summary>Bytes of all parameters.</summary>
@@ -44,15 +44,24 @@ public sealed class MemoryModel
     /// <summary>Activation bytes per sample; null when unknown.</summary>
     public long? ActivationBytesPerSample { get; }
 
-    /// <summary>The batch-independent part of the peak; null when unknown.</summary>
-    public long? PeakBytesConstant { get; }
+    /// <summary>
+    /// The peak as (constant, per-sample) pairs: Peak(B) is the largest Constant + PerSample × B, one pair per
+    /// moment of the step that can be the highest (forward, backward's ops, the optimizer step); null when unknown.
+    /// </summary>
+    public System.Collections.Generic.IReadOnlyList<long>? PeakTerms { get; }
 
-    /// <summary>Peak bytes per sample; null when unknown.</summary>
-    public long? PeakBytesPerSample { get; }
+    /// <summary>The peak at <paramref name="batchSize"/>.</summary>
+    public long PeakAt(long batchSize)
+    {
+        if (PeakTerms is null) throw new InvalidOperationException("The peak is unknown.");
+        var peak = long.MinValue;
+        for (var i = 0; i < PeakTerms.Count; i += 2) peak = Math.Max(peak, checked(PeakTerms[i] + PeakTerms[i + 1] * batchSize));
+        return peak;
+    }
 
     internal string? MissingRows =>
         ActivationBytesPerSample is null || ActivationBytesConstant is null ? "Activations and Peak"
-        : PeakBytesPerSample is null || PeakBytesConstant is null ? "Peak"
+        : PeakTerms is null ? "Peak"
         : null;
 
     internal MemoryBreakdown At(long batchSize) => checked(new MemoryBreakdown(
@@ -63,5 +72,5 @@ public sealed class MemoryModel
         OptimizerStateBytes,
         InputBytesPerSample * batchSize,
         ActivationBytesConstant!.Value + ActivationBytesPerSample!.Value * batchSize,
-        PeakBytesConstant!.Value + PeakBytesPerSample!.Value * batchSize));
+        PeakAt(batchSize)));
 }

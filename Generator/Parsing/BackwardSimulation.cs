@@ -1,0 +1,86 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Parsing;
+
+/// <summary>
+/// The live bytes of a training step beyond what is resident (parameters, buffers, gradients, optimizer
+/// state, input), at each moment that can be the peak: during forward, after the loss, at each op of
+/// backward, and in the optimizer step. Peak(B) is the largest of these lines (measured on TorchSharp
+/// 0.107 CPU: backward allocates each op's input gradients and each parameter's fresh gradient before
+/// adding it into .grad, and frees what only that op kept; the DisposeScope keeps every handle alive).
+/// </summary>
+internal static class BackwardSimulation
+{
+    /// <summary>
+    /// Layers whose CPU backward allocates work buffers the simulation does not know (oneDNN reorders
+    /// gradients, inputs and weights into channel-blocked copies, measured): their peak is not a fact yet.
+    /// </summary>
+    public static string? UnmodeledBackward(ForwardTrace trace) =>
+        trace.Tape.Select(n => n.Kind).FirstOrDefault(kind => kind.StartsWith("Conv", System.StringComparison.Ordinal));
+
+    /// <summary>Null when some size is unknown or the output is not [B, classes] (cross_entropy with [B] labels).</summary>
+    public static List<ByteCount>? PeakTerms(ForwardTrace trace, ActivationTensor output, ByteCount optimizerStepTransient)
+    {
+        if (UnmodeledBackward(trace) is not null) return null;
+        if (output.Shape.Rank != 2 || output.Shape[0] != Dim.Batch || !output.Shape[1].IsConstant) return null;
+        var terms = new List<ByteCount>(trace.ForwardPeaks);
+        if (trace.LiveBytes() is not { } live) return null;
+        var outputGradient = output.Storage.Bytes();
+        if (outputGradient is null) return null;
+
+        // cross_entropy keeps log_softmax's result [B, C] for backward, plus the loss and total_weight scalars.
+        var logSoftmax = outputGradient.Value;
+        live = live.Plus(logSoftmax).Plus(new ByteCount(8, 0));
+        terms.Add(live);
+        // Backward of the loss: a ones scalar, nll_loss's gradient [B, C], log_softmax's gradient [B, C].
+        terms.Add(live.Plus(new ByteCount(4, 0)).Plus(logSoftmax).Plus(outputGradient.Value));
+        live = live.Plus(Negate(logSoftmax));
+
+        var gradients = new Dictionary<Storage, ByteCount> { [output.Storage] = outputGradient.Value };
+        var released = new HashSet<Storage>();
+        foreach (var node in Enumerable.Reverse(trace.Tape))
+        {
+            var incoming = node.Outputs.Select(o => o.Storage).Distinct().Where(gradients.ContainsKey).ToList();
+            if (incoming.Count == 0) continue;
+            var held = gradients.Values.Aggregate(ByteCount.Zero, (a, b) => a.Plus(b));
+            var created = ByteCount.Zero;
+            if (!node.PassesGradientThrough)
+            {
+                foreach (var input in node.Inputs.Where(i => !i.Storage.IsInput))
+                {
+                    if (input.Storage.Bytes() is not { } bytes) return null;
+                    created = created.Plus(bytes);
+                }
+            }
+            var parameterTemps = new ByteCount(node.ParameterGradientBytes.Aggregate(0L, (a, b) => checked(a + b)), 0);
+            terms.Add(live.Plus(held).Plus(created).Plus(parameterTemps));
+
+            foreach (var storage in incoming) gradients.Remove(storage);
+            foreach (var input in node.Inputs.Where(i => !i.Storage.IsInput))
+            {
+                if (input.Storage.Bytes() is { } bytes && !gradients.ContainsKey(input.Storage)) gradients[input.Storage] = bytes;
+            }
+            foreach (var storage in node.Saved)
+            {
+                if (--storage.Savers > 0 || trace.HasLiveHandle(storage) || !released.Add(storage)) continue;
+                if (storage.Bytes() is { } bytes) live = live.Plus(Negate(bytes));
+            }
+        }
+
+        // The optimizer step runs with whatever backward left alive.
+        terms.Add(live.Plus(optimizerStepTransient));
+        return Prune(terms);
+    }
+
+    /// <summary>Drops lines that another line is at or above for every batch size.</summary>
+    private static List<ByteCount> Prune(List<ByteCount> terms) =>
+        terms.Distinct()
+            .Where(t => !terms.Any(o => !o.Equals(t) && o.Constant >= t.Constant && o.PerSample >= t.PerSample))
+            .OrderBy(t => t.PerSample).ThenBy(t => t.Constant)
+            .ToList();
+
+    private static ByteCount Negate(ByteCount bytes) => new(-bytes.Constant, -bytes.PerSample);
+}
