@@ -144,23 +144,28 @@ public sealed class MemoryReport
                 .Append(layer.ActivationBytesPerSample is { } bytes ? ByteUnits.Format(bytes) : "unknown").AppendLine(" |");
         }
         text.AppendLine();
-        if (Memory?.MissingRows is null && Memory is not null)
+        if (Memory is { } memory)
         {
+            // Known rows are printed; an unknown one says so instead of a number.
             text.AppendLine("| Batch | Parameters | Buffers | Gradients | Optimizer state | Input | Activations | Peak |");
             text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var row in Table)
+            foreach (var batch in BatchSizes)
             {
-                text.Append("| ").Append(row.BatchSize.ToString(CultureInfo.InvariantCulture));
-                foreach (var bytes in new[] { row.Parameters, row.Buffers, row.Gradients, row.OptimizerState, row.Input, row.Activations, row.Peak })
+                var activations = memory.ActivationBytesConstant is { } constant && memory.ActivationBytesPerSample is { } perSample
+                    ? ByteUnits.Format(checked(constant + perSample * batch)) : "unknown";
+                var peak = memory.PeakTerms is null ? "unknown" : ByteUnits.Format(memory.PeakAt(batch));
+                text.Append("| ").Append(batch.ToString(CultureInfo.InvariantCulture));
+                foreach (var cell in new[] { ByteUnits.Format(memory.ParameterBytes), ByteUnits.Format(memory.BufferBytes), ByteUnits.Format(memory.GradientBytes),
+                    ByteUnits.Format(memory.OptimizerStateBytes), ByteUnits.Format(checked(memory.InputBytesPerSample * batch)), activations, peak })
                 {
-                    text.Append(" | ").Append(ByteUnits.Format(bytes));
+                    text.Append(" | ").Append(cell);
                 }
                 text.AppendLine(" |");
             }
         }
         else
         {
-            text.Append("The per-batch table is incomplete: ").Append(Memory is null ? "every row" : Memory.MissingRows).AppendLine(" unknown.");
+            text.AppendLine("The per-batch table is unknown: the parameters are not all known.");
         }
         foreach (var note in Notes) text.AppendLine().Append("- ").Append(note);
         return text.ToString();
