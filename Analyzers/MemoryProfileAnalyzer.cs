@@ -9,18 +9,13 @@ using TorchBudget.Generator.Parsing;
 namespace TorchBudget.Analyzers;
 
 /// <summary>
-/// Reports what the analysis finds about each [MemoryProfile] class (TBG004–TBG007) at real source
+/// Reports what the analysis finds about each [MemoryProfile] class (TBG003–TBG007) at real source
 /// locations, so the IDE shows them while typing and #pragma/.editorconfig apply.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class MemoryProfileAnalyzer : DiagnosticAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-        DiagnosticDescriptors.CannotAnalyze,
-        DiagnosticDescriptors.InvalidAttributeArguments,
-        DiagnosticDescriptors.NotProfilable,
-        DiagnosticDescriptors.ComponentsNotRegistered,
-        DiagnosticDescriptors.InternalError);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
 
     public override void Initialize(AnalysisContext context)
     {

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace TorchBudget.Generator.Diagnostics;
@@ -65,14 +66,9 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpLink("TBG900"));
 
-    public static DiagnosticDescriptor? Find(string id) => id switch
-    {
-        "TBG003" => ShapeMismatch,
-        "TBG004" => CannotAnalyze,
-        "TBG005" => InvalidAttributeArguments,
-        "TBG006" => NotProfilable,
-        "TBG007" => ComponentsNotRegistered,
-        "TBG900" => InternalError,
-        _ => null,
-    };
+    /// <summary>Every descriptor the analyzers report (the generator reports only TBG900).</summary>
+    public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
+        ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered, InternalError);
+
+    public static DiagnosticDescriptor? Find(string id) => All.FirstOrDefault(d => d.Id == id);
 }

@@ -84,6 +84,36 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public Task TBG003_on_an_mnist_mlp_fed_cifar_images() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(3, 32, 32)]
+        public partial class MnistMlpOnCifar : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> flatten = Flatten(), fc1 = Linear(784, 128), fc2 = Linear(128, 10);
+            public MnistMlpOnCifar() : base("m") => RegisterComponents();
+            public override Tensor forward(Tensor x) => fc2.forward({|TBG003:fc1.forward(flatten.forward(x))|});
+        }
+        """);
+
+    [Fact]
+    public Task TBG003_on_conv_channels_and_an_impossible_view() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(3, 32, 32)]
+        public partial class WrongChannels : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> layers = Sequential({|TBG003:Conv2d(1, 8, 3)|}, ReLU());
+            public WrongChannels() : base("m") => RegisterComponents();
+            public override Tensor forward(Tensor x) => layers.forward(x);
+        }
+
+        [MemoryProfile(3, 32, 32)]
+        public partial class WrongView : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> conv = Conv2d(3, 6, 5), fc = Linear(400, 10);
+            public WrongView() : base("m") => RegisterComponents();
+            public override Tensor forward(Tensor x) => fc.forward({|TBG003:conv.forward(x).view(-1, 401)|});
+        }
+        """);
+
+    [Fact]
     public Task TBG005_on_an_empty_input_shape_and_arguments_that_fit_no_constructor() => AnalyzerTest.VerifyAsync("""
         [{|TBG005:MemoryProfile()|}]
         public partial class NoShape : Module<Tensor, Tensor>
