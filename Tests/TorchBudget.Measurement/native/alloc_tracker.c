@@ -79,7 +79,16 @@ static void resolve(void)
     resolving = 0;
 }
 
-__attribute__((constructor)) static void tb_init(void) { resolve(); }
+/* A fork while another thread holds the lock would leave the child's copy locked forever. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static void before_fork(void) { pthread_mutex_lock(&lock); }
+static void after_fork(void) { pthread_mutex_unlock(&lock); }
+
+__attribute__((constructor)) static void tb_init(void)
+{
+    resolve();
+    pthread_atfork(before_fork, after_fork, after_fork);
+}
 
 /* ---- which library called: libc10.so's address range, found lazily ---- */
 
@@ -132,7 +141,6 @@ static int called_from_c10(const void *caller)
 
 struct slot { uintptr_t key; size_t size; int tensor; };
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct slot *table;
 static size_t capacity; /* a power of two, or 0 */
 static size_t count;
@@ -176,7 +184,7 @@ static void insert(uintptr_t key, size_t size, int tensor)
         live_all -= (long long)table[i].size;
         if (table[i].tensor) { live_tensor -= (long long)table[i].size; tensor_blocks--; }
     }
-    else count++;
+    else __atomic_store_n(&count, count + 1, __ATOMIC_RELAXED); /* free() peeks at it unlocked */
     table[i].key = key;
     table[i].size = size;
     table[i].tensor = tensor;
@@ -201,7 +209,7 @@ static int remove_key(uintptr_t key, struct slot *removed)
         i = (i + 1) & mask;
     }
     *removed = table[i];
-    count--;
+    __atomic_store_n(&count, count - 1, __ATOMIC_RELAXED);
     live_all -= (long long)removed->size;
     if (removed->tensor) { live_tensor -= (long long)removed->size; tensor_blocks--; }
     /* Backward-shift: move later entries of the probe run into the hole when their home allows. */
