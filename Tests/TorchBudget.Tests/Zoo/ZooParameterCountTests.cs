@@ -22,7 +22,13 @@ public class ZooParameterCountTests
 
     public ZooParameterCountTests(ITestOutputHelper output) => this.output = output;
 
-    public static TheoryData<Type> Models() => ZooModels.All();
+    /// <summary>Every zoo model, one theory row each.</summary>
+    public static TheoryData<Type> Models()
+    {
+        var data = new TheoryData<Type>();
+        foreach (var type in ZooModels.Types) data.Add(type);
+        return data;
+    }
 
     [Theory]
     [MemberData(nameof(Models))]

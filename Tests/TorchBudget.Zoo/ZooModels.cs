@@ -4,14 +4,13 @@ using System.Globalization;
 using System.Linq;
 using System.Reflection;
 using TorchSharp;
-using Xunit;
 using static TorchSharp.torch;
 
 namespace TorchBudget.Tests.Zoo;
 
 /// <summary>
-/// The zoo's models and how the tests build them: a factory per model, written with the same
-/// constructor arguments as the model's <see cref="MemoryProfileAttribute.Arguments"/>.
+/// The zoo's models and how the tests and the measurement app build them: a factory per model,
+/// written with the same constructor arguments as the model's <see cref="MemoryProfileAttribute.Arguments"/>.
 /// </summary>
 public static class ZooModels
 {
@@ -42,17 +41,15 @@ public static class ZooModels
         [typeof(FrozenEmbeddingClassifier)] = () => new FrozenEmbeddingClassifier(),
     };
 
-    /// <summary>Every zoo model, one theory row each.</summary>
-    public static TheoryData<Type> All()
-    {
-        var data = new TheoryData<Type>();
-        foreach (var type in Factories.Keys) data.Add(type);
-        return data;
-    }
-
+    /// <summary>Every zoo model, in the list's order.</summary>
     public static IEnumerable<Type> Types => Factories.Keys;
 
     public static nn.Module<Tensor, Tensor> Create(Type model) => Factories[model]();
+
+    /// <summary>The zoo model of that class name (ordinal, case-insensitive).</summary>
+    public static Type Find(string name) =>
+        Factories.Keys.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"no zoo model named {name}; the zoo has {string.Join(", ", Factories.Keys.Select(t => t.Name))}", nameof(name));
 
     public static MemoryProfileAttribute Profile(Type model) =>
         model.GetCustomAttribute<MemoryProfileAttribute>()
