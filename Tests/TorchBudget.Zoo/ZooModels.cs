@@ -39,6 +39,8 @@ public static class ZooModels
         [typeof(StyleNormNet)] = () => new StyleNormNet(),
         [typeof(ResidualMlp)] = () => new ResidualMlp(64, 1.5),
         [typeof(FrozenEmbeddingClassifier)] = () => new FrozenEmbeddingClassifier(),
+        [typeof(Float64Mlp)] = () => new Float64Mlp(),
+        [typeof(Float64ConvNet)] = () => new Float64ConvNet(),
     };
 
     /// <summary>Every zoo model, in the list's order.</summary>
