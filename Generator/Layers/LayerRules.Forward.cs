@@ -37,6 +37,8 @@ internal static partial class LayerRules
         "AdaptiveMaxPool2d" => c => AdaptivePoolForward(c, 2, max: true),
         "AdaptiveMaxPool3d" => c => AdaptivePoolForward(c, 3, max: true),
         "BatchNorm1d" or "BatchNorm2d" or "BatchNorm3d" => BatchNormForward,
+        "InstanceNorm1d" or "InstanceNorm2d" or "InstanceNorm3d" => InstanceNormForward,
+        "Bilinear" => BilinearForward,
         "LayerNorm" => LayerNormForward,
         "GroupNorm" => GroupNormForward,
         "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" => DropoutForward,
@@ -189,6 +191,45 @@ internal static partial class LayerRules
         // save_mean and save_invstd, one value per channel.
         c.SaveNew(new TensorShape(new[] { Dim.Of(features) }), StatisticsType(input.ElementType));
         c.SaveNew(new TensorShape(new[] { Dim.Of(features) }), StatisticsType(input.ElementType));
+        return result;
+    }
+
+    /// <summary>
+    /// instance_norm runs batch_norm over the input viewed as [1, N·C, ...], with the weight and the running
+    /// statistics repeated N times; batch_norm keeps those repeats and per-(sample, channel) mean/invstd.
+    /// </summary>
+    private static Value InstanceNormForward(LayerCall c)
+    {
+        var input = c.Input;
+        var features = c.Args.Long("num_features");
+        if (input.Shape.Rank < 3 || input.Shape[1] != Dim.Of(features)) throw c.Mismatch($"expects {features} channels (num_features) in dimension 1 but gets {input.Shape}");
+        var result = c.Output(input.Shape);
+        c.Save(input);
+        var perInstance = new TensorShape(new[] { input.Shape[0].Times(Dim.Of(features)) });
+        var statistics = StatisticsType(input.ElementType);
+        c.SaveNew(perInstance, statistics);
+        c.SaveNew(perInstance, statistics);
+        if (c.Args.Bool("affine")) c.SaveNew(perInstance, input.ElementType);
+        if (c.Args.Bool("track_running_stats"))
+        {
+            c.SaveNew(perInstance, input.ElementType);
+            c.SaveNew(perInstance, input.ElementType);
+        }
+        return result;
+    }
+
+    /// <summary>bilinear(x1, x2) through _trilinear: [N, out]; keeps both inputs.</summary>
+    private static Value BilinearForward(LayerCall c)
+    {
+        ActivationTensor first = c.Input, second = c.TensorAt(1);
+        long in1 = c.Args.Long("in1_features"), in2 = c.Args.Long("in2_features");
+        if (first.Shape[first.Shape.Rank - 1] != Dim.Of(in1) || second.Shape[second.Shape.Rank - 1] != Dim.Of(in2))
+        {
+            throw c.Mismatch($"expects last dimensions {in1} and {in2} but gets {first.Shape} and {second.Shape}");
+        }
+        var result = c.Output(first.Shape.With(first.Shape.Rank - 1, Dim.Of(c.Args.Long("out_features"))));
+        c.Save(first);
+        c.Save(second);
         return result;
     }
 
