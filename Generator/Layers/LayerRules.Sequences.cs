@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Shapes;
@@ -7,6 +8,12 @@ namespace TorchBudget.Generator.Layers;
 /// <summary>Forward rules whose output shapes are known but whose internal allocations are not modeled yet.</summary>
 internal static partial class LayerRules
 {
+    /// <summary>Factories whose forward rule knows the output shape but not the memory (it calls MemoryNotModeled).</summary>
+    public static readonly IReadOnlyCollection<string> ShapeOnlyForward = new HashSet<string>
+    {
+        "LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell", "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder", "EmbeddingBag",
+    };
+
     /// <summary>LSTM/GRU/RNN: (output, h_n[, c_n]); output [.., T, D·H], h_n [D·layers, N, H].</summary>
     private static Value RecurrentForward(LayerCall c, bool hasCellState)
     {
