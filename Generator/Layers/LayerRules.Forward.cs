@@ -186,11 +186,17 @@ internal static partial class LayerRules
         {
             throw c.Mismatch($"expects {features} channels (num_features) in dimension 1 but gets {input.Shape}");
         }
-        var result = c.Output(input.Shape);
-        c.Save(input);
         // save_mean and save_invstd, one value per channel.
-        c.SaveNew(new TensorShape(new[] { Dim.Of(features) }), StatisticsType(input.ElementType));
-        c.SaveNew(new TensorShape(new[] { Dim.Of(features) }), StatisticsType(input.ElementType));
+        return NormalizedOutput(c, new TensorShape(new[] { Dim.Of(features) }));
+    }
+
+    /// <summary>Normalizations: a new output like the input; autograd keeps the input and mean/invstd of this shape.</summary>
+    private static ActivationTensor NormalizedOutput(LayerCall c, TensorShape statistics)
+    {
+        var result = c.Output(c.Input.Shape);
+        c.Save(c.Input);
+        c.SaveNew(statistics, StatisticsType(c.Input.ElementType));
+        c.SaveNew(statistics, StatisticsType(c.Input.ElementType));
         return result;
     }
 
@@ -203,12 +209,8 @@ internal static partial class LayerRules
         var input = c.Input;
         var features = c.Args.Long("num_features");
         if (input.Shape.Rank < 3 || input.Shape[1] != Dim.Of(features)) throw c.Mismatch($"expects {features} channels (num_features) in dimension 1 but gets {input.Shape}");
-        var result = c.Output(input.Shape);
-        c.Save(input);
         var perInstance = new TensorShape(new[] { input.Shape[0].Times(Dim.Of(features)) });
-        var statistics = StatisticsType(input.ElementType);
-        c.SaveNew(perInstance, statistics);
-        c.SaveNew(perInstance, statistics);
+        var result = NormalizedOutput(c, perInstance);
         if (c.Args.Bool("affine")) c.SaveNew(perInstance, input.ElementType);
         if (c.Args.Bool("track_running_stats"))
         {
@@ -242,13 +244,8 @@ internal static partial class LayerRules
         {
             throw c.Mismatch($"normalizes the last dimensions [{string.Join(", ", normalized)}] but the incoming tensor is {input.Shape}");
         }
-        var result = c.Output(input.Shape);
-        c.Save(input);
         // mean and rstd, one value per normalized row.
-        var rows = new TensorShape(input.Shape.Dims.Take(lead).Concat(normalized.Select(_ => Dim.Of(1))));
-        c.SaveNew(rows, StatisticsType(input.ElementType));
-        c.SaveNew(rows, StatisticsType(input.ElementType));
-        return result;
+        return NormalizedOutput(c, new TensorShape(input.Shape.Dims.Take(lead).Concat(normalized.Select(_ => Dim.Of(1)))));
     }
 
     private static Value GroupNormForward(LayerCall c)
@@ -256,12 +253,7 @@ internal static partial class LayerRules
         var input = c.Input;
         var channels = c.Args.Long("num_channels");
         if (input.Shape.Rank < 2 || input.Shape[1] != Dim.Of(channels)) throw c.Mismatch($"expects {channels} channels in dimension 1 but gets {input.Shape}");
-        var result = c.Output(input.Shape);
-        c.Save(input);
-        var perGroup = new TensorShape(new[] { input.Shape[0], Dim.Of(c.Args.Long("num_groups")) });
-        c.SaveNew(perGroup, StatisticsType(input.ElementType));
-        c.SaveNew(perGroup, StatisticsType(input.ElementType));
-        return result;
+        return NormalizedOutput(c, new TensorShape(new[] { input.Shape[0], Dim.Of(c.Args.Long("num_groups")) }));
     }
 
     private static Value DropoutForward(LayerCall c)
