@@ -60,6 +60,39 @@ public class IncrementalityTests
         Assert.Contains("ParameterCount = 202250L", result.GeneratedSources.Single().SourceText.ToString()); // 784×256+256 + 128×10+10
     }
 
+    /// <summary>A model's numbers depend on the submodules it builds, wherever they are declared.</summary>
+    [Fact]
+    public void Editing_a_submodule_in_another_file_updates_the_model()
+    {
+        const string model = TestCompilation.Usings + """
+            namespace Models;
+            [MemoryProfile(16)]
+            public partial class Net : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> block = new Block();
+                public Net() : base("net") => RegisterComponents();
+                public override Tensor forward(Tensor x) => block.forward(x);
+            }
+            """;
+        const string block = TestCompilation.Usings + """
+            namespace Models;
+            public class Block : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> fc = Linear(16, 16);
+                public Block() : base("block") => RegisterComponents();
+                public override Tensor forward(Tensor x) => fc.forward(x);
+            }
+            """;
+        var compilation = TestCompilation.Create(model, block);
+        var driver = Driver().RunGenerators(compilation);
+        Assert.Contains("ParameterCount = 272L", driver.GetRunResult().GeneratedTrees.Single().ToString()); // 16×16 + 16
+
+        var blockTree = compilation.SyntaxTrees.Last();
+        var edited = compilation.ReplaceSyntaxTree(blockTree, CSharpSyntaxTree.ParseText(block.Replace("Linear(16, 16)", "Linear(16, 32)"), (CSharpParseOptions)blockTree.Options, blockTree.FilePath));
+        var result = driver.RunGenerators(edited).GetRunResult();
+        Assert.Contains("ParameterCount = 544L", result.GeneratedTrees.Single().ToString()); // 16×32 + 32
+    }
+
     [Fact]
     public void Same_input_gives_byte_identical_output()
     {
