@@ -16,8 +16,6 @@ internal readonly record struct ByteCount(long Constant, long PerSample)
     };
 
     public ByteCount Plus(ByteCount other) => new(checked(Constant + other.Constant), checked(PerSample + other.PerSample));
-
-    public long At(long batch) => checked(Constant + PerSample * batch);
 }
 
 /// <summary>A tensor whose size grows with B², which the linear memory table cannot express.</summary>

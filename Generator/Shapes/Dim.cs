@@ -23,13 +23,6 @@ internal readonly record struct Dim(long Coefficient, int BatchPower)
             ? new Dim(Coefficient / other.Coefficient, BatchPower - other.BatchPower)
             : null;
 
-    public long At(long batch)
-    {
-        var value = Coefficient;
-        for (var i = 0; i < BatchPower; i++) value = checked(value * batch);
-        return value;
-    }
-
     public override string ToString()
     {
         var number = Coefficient.ToString(CultureInfo.InvariantCulture);
