@@ -6,7 +6,7 @@ namespace TorchBudget.Generator.Interpretation;
 /// The memory behind one or more tensors during forward. It stays alive while a tensor that uses it is
 /// not disposed, or when autograd saved it for backward.
 /// </summary>
-internal sealed class Storage(Dim elements, string elementType, ModuleInstance? owner, bool isInput)
+internal sealed class Storage(Dim elements, string elementType, ModuleInstance? owner, bool isResident)
 {
     public Dim Elements { get; } = elements;
     public string ElementType { get; } = elementType;
@@ -14,8 +14,8 @@ internal sealed class Storage(Dim elements, string elementType, ModuleInstance? 
     /// <summary>The innermost module running when it was allocated (activations are attributed to it).</summary>
     public ModuleInstance? Owner { get; } = owner;
 
-    /// <summary>The input batch: counted in the Input row, not in Activations.</summary>
-    public bool IsInput { get; } = isInput;
+    /// <summary>The input batch, a parameter or a buffer: counted in their own rows, not in Activations.</summary>
+    public bool IsResident { get; } = isResident;
 
     public bool SavedForBackward { get; set; }
 
@@ -44,6 +44,16 @@ internal sealed class ActivationTensor(TensorShape shape, string elementType, St
     public bool Disposed { get; set; }
 
     public override string Describe() => $"Tensor{Shape}";
+}
+
+/// <summary>An index of tensor[...]: TensorIndex.Colon, Ellipsis, None or Slice(start, stop, step).</summary>
+internal sealed class TensorIndexValue(string kind, long? start = null, long? stop = null, long? step = null) : Value
+{
+    public string Kind { get; } = kind;
+    public long? Start { get; } = start;
+    public long? Stop { get; } = stop;
+    public long? Step { get; } = step;
+    public override string Describe() => Kind == "Slice" ? $"Slice({Start}, {Stop}, {Step})" : Kind;
 }
 
 /// <summary>A size read from a tensor (x.shape[0], x.size(0)) that may be the symbolic batch size.</summary>

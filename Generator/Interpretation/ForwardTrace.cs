@@ -29,8 +29,10 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>The ops autograd recorded, in forward order.</summary>
     public List<TapeNode> Tape { get; } = new();
 
-    /// <summary>Element size of the model's parameters (for gradient temporaries).</summary>
-    public int ParameterElementSize { get; set; } = 4;
+    /// <summary>The model's parameter type (DType), for parameters used in forward and gradient temporaries.</summary>
+    public string ParameterElementType { get; set; } = "Float32";
+
+    public int ParameterElementSize => Shapes.ElementTypes.SizeOf(ParameterElementType) ?? 4;
 
     /// <summary>Live activation bytes right after each allocation in forward: forward's own peaks.</summary>
     public List<Shapes.ByteCount> ForwardPeaks { get; } = new();
@@ -38,12 +40,12 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>Shape contradictions found statically (TBG003 material): message and place.</summary>
     public List<(string Message, LocationInfo? Location)> Mismatches { get; } = new();
 
-    public ActivationTensor Allocate(TensorShape shape, string elementType, bool requiresGrad, bool isInput = false)
+    public ActivationTensor Allocate(TensorShape shape, string elementType, bool requiresGrad, bool isResident = false)
     {
-        var storage = new Storage(shape.ElementCount, elementType, Running.Count > 0 ? Running.Peek() : null, isInput);
+        var storage = new Storage(shape.ElementCount, elementType, Running.Count > 0 ? Running.Peek() : null, isResident);
         var tensor = new ActivationTensor(shape, elementType, storage, requiresGrad);
         tensors.Add(tensor);
-        if (!isInput && LiveBytes() is { } live) ForwardPeaks.Add(live);
+        if (!isResident && LiveBytes() is { } live) ForwardPeaks.Add(live);
         return tensor;
     }
 
@@ -83,6 +85,6 @@ internal sealed class ForwardTrace(bool gradEnabled)
     public IEnumerable<Storage> AliveStorages() =>
         tensors.Where(t => !t.Disposed).Select(t => t.Storage)
             .Concat(tensors.Select(t => t.Storage).Where(s => s.SavedForBackward))
-            .Where(s => !s.IsInput)
+            .Where(s => !s.IsResident)
             .Distinct();
 }

@@ -35,7 +35,7 @@ internal sealed partial class Interpreter
                 // A tensor combined with a scalar: a new tensor of the same size (initial values of parameters).
                 (BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide, TensorValue or IntValue or RealValue, TensorValue or IntValue or RealValue)
                     when (left as TensorValue ?? right as TensorValue) is { } tensor && (left is not TensorValue || right is not TensorValue) =>
-                    new TensorValue(new TensorSlot(tensor.Tensor.ElementCount, isParameter: false, tensor.Tensor.ElementType)),
+                    new TensorValue(new TensorSlot(tensor.Tensor.ElementCount, isParameter: false, tensor.Tensor.ElementType, tensor.Tensor.Shape)),
                 (_, IntValue or RealValue, IntValue or RealValue) => RealArithmetic(kind, AsDouble(left), AsDouble(right), at),
                 (_, BoolValue a, BoolValue b) => kind switch
                 {

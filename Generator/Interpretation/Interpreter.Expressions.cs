@@ -23,9 +23,11 @@ internal sealed partial class Interpreter
             case IInstanceReferenceOperation:
                 return frame.Self is null ? Unknown("'this' outside a module", operation) : new ModuleValue(frame.Self);
             case IFieldReferenceOperation field:
-                return ReadField(field, frame);
+                var fieldValue = ReadField(field, frame);
+                return trace is not null && fieldValue is TensorValue fieldTensor ? AsActivation(fieldTensor, operation) : fieldValue;
             case IPropertyReferenceOperation property:
-                return ReadProperty(property, frame);
+                var propertyValue = ReadProperty(property, frame);
+                return trace is not null && propertyValue is TensorValue propertyTensor ? AsActivation(propertyTensor, operation) : propertyValue;
             case IConversionOperation conversion:
                 return Convert(Evaluate(conversion.Operand, frame), conversion.Type, conversion);
             case IParenthesizedOperation parenthesized:
@@ -127,6 +129,7 @@ internal sealed partial class Interpreter
     private Value ReadField(IFieldReferenceOperation reference, Frame frame)
     {
         var field = reference.Field;
+        if (field.IsStatic && field.ContainingType?.Name == "TensorIndex" && field.Name is "Colon" or "Ellipsis" or "None") return new TensorIndexValue(field.Name);
         if (field.IsStatic) return ReadStaticField(field, reference);
         var owner = reference.Instance is null ? Unknown("a field without an instance", reference) : Evaluate(reference.Instance, frame);
         return owner switch
@@ -166,6 +169,10 @@ internal sealed partial class Interpreter
         var owner = reference.Instance is null ? null : Evaluate(reference.Instance, frame);
         if (owner is UnknownValue unknownOwner) return unknownOwner;
 
+        if (property.IsStatic && property.ContainingType?.Name == "TensorIndex" && property.Name is "Colon" or "Ellipsis" or "None")
+        {
+            return new TensorIndexValue(property.Name);
+        }
         if (property.IsIndexer)
         {
             return Index(owner ?? NullValue.Instance, reference.Arguments.Select(a => Evaluate(a.Value, frame)).ToList(), reference);
@@ -278,6 +285,8 @@ internal sealed partial class Interpreter
         if (indices.FirstOrDefault(i => i is UnknownValue) is { } unknownIndex) return unknownIndex;
         switch (collection)
         {
+            case ActivationTensor tensor when trace is not null:
+                return IndexTensor(tensor, indices, LocationInfo.From(at.Syntax));
             case ListValue list when indices.Count == 1 && indices[0] is FromEndIndexValue fromEnd:
                 return fromEnd.Offset >= 1 && fromEnd.Offset <= list.Items.Count
                     ? list.Items[list.Items.Count - (int)fromEnd.Offset]

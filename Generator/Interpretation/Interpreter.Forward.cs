@@ -16,13 +16,26 @@ namespace TorchBudget.Generator.Interpretation;
 internal sealed partial class Interpreter
 {
     private ForwardTrace? trace;
+    private readonly Dictionary<TensorSlot, ActivationTensor> residentTensors = new();
 
-    public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, string inputType, int parameterElementSize, bool gradEnabled)
+    /// <summary>A parameter or buffer taking part in forward: a tensor over memory counted in its own row.</summary>
+    private Value AsActivation(TensorValue value, IOperation at)
     {
-        trace = new ForwardTrace(gradEnabled) { ParameterElementSize = parameterElementSize };
+        var slot = value.Tensor;
+        if (residentTensors.TryGetValue(slot, out var known)) return known;
+        if (slot.Shape is not { } shape) return Record(new UnknownValue("the shape of a parameter or buffer used in forward", LocationInfo.From(at.Syntax)));
+        var tensor = trace!.Allocate(new TensorShape(shape.Select(Dim.Of)), slot.ElementType ?? trace.ParameterElementType, slot.RequiresGrad && trace.GradEnabled, isResident: true);
+        residentTensors[slot] = tensor;
+        return tensor;
+    }
+
+    public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, string inputType, string parameterType, bool gradEnabled)
+    {
+        trace = new ForwardTrace(gradEnabled) { ParameterElementType = parameterType };
+        residentTensors.Clear();
         try
         {
-            var input = trace.Allocate(inputShape, inputType, requiresGrad: false, isInput: true);
+            var input = trace.Allocate(inputShape, inputType, requiresGrad: false, isResident: true);
             var output = ApplyModule(root, new Value[] { input }, root.CreatedAt);
             if (output is UnknownValue unknown) trace.Unknowns.Add(unknown);
             else if (output is ActivationTensor result)

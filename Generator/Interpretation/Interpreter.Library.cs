@@ -108,13 +108,28 @@ internal sealed partial class Interpreter
                 return tensor;
             case "to" or "cuda" or "cpu" or "reshape" or "view" or "flatten" or "contiguous" or "clone" or "detach" or "t" or "transpose" or "permute" or "squeeze" or "unsqueeze":
                 // Same elements, a tensor of its own as far as registration goes.
-                return new TensorValue(new TensorSlot(tensor.Tensor.ElementCount, isParameter: false, tensor.Tensor.ElementType));
+                var sameShape = invocation.TargetMethod.Name is "to" or "cuda" or "cpu" or "contiguous" or "clone" or "detach";
+                var newShape = sameShape ? tensor.Tensor.Shape
+                    : invocation.TargetMethod.Name is "reshape" or "view" && invocation.Arguments.Length == 1 ? ReshapeConstant(tensor.Tensor.ElementCount, Evaluate(invocation.Arguments[0].Value, frame))
+                    : null;
+                return new TensorValue(new TensorSlot(tensor.Tensor.ElementCount, isParameter: false, tensor.Tensor.ElementType, newShape));
             case "numel":
                 return tensor.Tensor.ElementCount is { } count ? new IntValue(count) : Unknown("the element count of a tensor", invocation);
             default:
                 // Initializers (normal_, fill_, uniform_) and other in-place ops change values, not sizes.
                 return invocation.TargetMethod.Name.EndsWith("_", StringComparison.Ordinal) ? tensor : Unknown($"tensor method '{invocation.TargetMethod.Name}' is not modeled", invocation);
         }
+    }
+
+    /// <summary>reshape/view of a tensor made in the constructor: the new shape, one -1 inferred; null when it cannot be known.</summary>
+    private static long[]? ReshapeConstant(long? elementCount, Value sizes)
+    {
+        if (elementCount is not { } count || sizes is not ListValue { Items: var items } || items.Any(i => i is not IntValue)) return null;
+        var dims = items.Select(i => ((IntValue)i).Number).ToArray();
+        var known = dims.Where(d => d != -1).Aggregate(1L, (a, b) => a * b);
+        if (dims.Count(d => d == -1) > 1 || known <= 0) return null;
+        if (dims.Contains(-1)) dims[Array.IndexOf(dims, -1)] = count % known == 0 ? count / known : -1;
+        return dims.All(d => d >= 0) && dims.Aggregate(1L, (a, b) => a * b) == count ? dims : null;
     }
 
     private Value CallListMethod(ListValue list, IInvocationOperation invocation, Frame frame)
@@ -212,6 +227,9 @@ internal sealed partial class Interpreter
                 return new ListValue(first.Items.Concat(second.Items).ToList());
             case ("System.Linq.Enumerable", "Reverse") when args.Count == 1 && Enumerate(args[0], invocation) is ListValue reversed:
                 return new ListValue(Enumerable.Reverse(reversed.Items).ToList());
+            case ("TorchSharp.torch.TensorIndex", "Slice") when args.All(a => a is IntValue or NullValue):
+                long? Bound(int i) => i < args.Count && args[i] is IntValue bound ? bound.Number : null;
+                return new TensorIndexValue("Slice", Bound(0), Bound(1), Bound(2));
             case ("System.Tuple", "Create") or ("System.ValueTuple", "Create"):
                 return new TupleValue(args);
             case ("string", "Concat") when args.All(a => ToText(a) is not null):

@@ -323,4 +323,76 @@ internal sealed partial class Interpreter
             _ => null,
         };
     }
+
+    /// <summary>tensor[...]: integers select (the dimension goes), Colon keeps, Slice narrows, None adds a 1, Ellipsis fills; a view.</summary>
+    private Value IndexTensor(ActivationTensor tensor, IReadOnlyList<Value> indices, LocationInfo? at)
+    {
+        var op = NewOp("index", new Value[] { tensor }, at);
+        // tensor[params TensorIndex[]] arrives as one array.
+        if (indices is [ListValue packed]) indices = packed.Items;
+        try
+        {
+            var consuming = indices.Count(i => i is not TensorIndexValue { Kind: "None" or "Ellipsis" });
+            if (consuming > tensor.Shape.Rank) throw op.Mismatch($"{consuming} indices into {tensor.Shape}");
+            var dims = new List<Dim>();
+            var axis = 0;
+            var onlyLeadingSelects = true;
+            foreach (var index in indices)
+            {
+                switch (index)
+                {
+                    case IntValue position:
+                        var size = tensor.Shape[axis];
+                        if (size.IsConstant && (position.Number >= size.Coefficient || position.Number < -size.Coefficient)) throw op.Mismatch($"index {position.Number} is outside dimension {axis} of {tensor.Shape}");
+                        axis++;
+                        break;
+                    case TensorIndexValue { Kind: "Colon" }:
+                        dims.Add(tensor.Shape[axis++]);
+                        onlyLeadingSelects = false;
+                        break;
+                    case TensorIndexValue { Kind: "None" }:
+                        dims.Add(Dim.Of(1));
+                        break;
+                    case TensorIndexValue { Kind: "Ellipsis" }:
+                        var covered = tensor.Shape.Rank - consuming;
+                        for (var i = 0; i < covered; i++) dims.Add(tensor.Shape[axis++]);
+                        onlyLeadingSelects = false;
+                        break;
+                    case TensorIndexValue { Kind: "Slice" } slice:
+                        dims.Add(SliceLength(tensor.Shape[axis++], slice, op));
+                        onlyLeadingSelects = false;
+                        break;
+                    case UnknownValue unknown:
+                        return Record(unknown);
+                    default:
+                        return Record(new UnknownValue($"indexing with {index.Describe()} is not modeled", at));
+                }
+            }
+            while (axis < tensor.Shape.Rank) dims.Add(tensor.Shape[axis++]);
+            return trace!.View(tensor, new TensorShape(dims), tensor.IsContiguous && onlyLeadingSelects);
+        }
+        catch (ShapeMismatchException mismatch)
+        {
+            trace!.Mismatches.Add((mismatch.Message, at));
+            return new UnknownValue(mismatch.Message, at);
+        }
+        catch (UnknownArgumentException unknown)
+        {
+            return Record(unknown.Unknown.Location is null ? new UnknownValue(unknown.Unknown.Reason, at) : unknown.Unknown);
+        }
+    }
+
+    private static Dim SliceLength(Dim size, TensorIndexValue slice, LayerCall op)
+    {
+        var step = slice.Step ?? 1;
+        if (step <= 0) throw op.Mismatch("slice steps must be positive");
+        if (!size.IsConstant)
+        {
+            return slice.Start is null or 0 && slice.Stop is null && step == 1 ? size : throw new UnknownArgumentException(new UnknownValue("a slice of the batch dimension", null));
+        }
+        long Clamp(long value) => Math.Max(0, Math.Min(size.Coefficient, value < 0 ? value + size.Coefficient : value));
+        var start = Clamp(slice.Start ?? 0);
+        var stop = Clamp(slice.Stop ?? size.Coefficient);
+        return Dim.Of(stop <= start ? 0 : (stop - start + step - 1) / step);
+    }
 }

@@ -30,6 +30,7 @@ internal static class TensorFactories
         if (elementType == "?") return new UnknownValue("the dtype of a tensor", location);
 
         long count = 1;
+        var shape = new List<long>();
         if (method.Name == "tensor")
         {
             var data = arguments.FirstOrDefault().Value;
@@ -39,7 +40,8 @@ internal static class TensorFactories
                 IntValue or RealValue or BoolValue => 1,
                 _ => -1,
             };
-            return count < 0 ? new UnknownValue("the data of torch.tensor(...)", location) : new TensorValue(new TensorSlot(count, false, elementType));
+            return count < 0 ? new UnknownValue("the data of torch.tensor(...)", location)
+                : new TensorValue(new TensorSlot(count, false, elementType, data is ListValue ? new[] { count } : new long[0]));
         }
 
         foreach (var argument in arguments)
@@ -51,9 +53,14 @@ internal static class TensorFactories
             {
                 case IntValue dim when dim.Number >= 0:
                     count = checked(count * dim.Number);
+                    shape.Add(dim.Number);
                     break;
                 case ListValue dims when dims.Items.All(d => d is IntValue { Number: >= 0 }):
-                    foreach (var d in dims.Items) count = checked(count * ((IntValue)d).Number);
+                    foreach (var d in dims.Items)
+                    {
+                        count = checked(count * ((IntValue)d).Number);
+                        shape.Add(((IntValue)d).Number);
+                    }
                     break;
                 case UnknownValue unknown:
                     return unknown;
@@ -61,7 +68,7 @@ internal static class TensorFactories
                     return new UnknownValue($"the shape of torch.{method.Name}(...)", location);
             }
         }
-        return new TensorValue(new TensorSlot(count, isParameter: false, elementType));
+        return new TensorValue(new TensorSlot(count, isParameter: false, elementType, shape.ToArray()));
     }
 
     private static bool IsDimensionType(ITypeSymbol type) =>

@@ -4,8 +4,11 @@ namespace TorchBudget.Generator.Interpretation;
 /// One tensor a module owns (a parameter or a buffer). Identity matters: TorchSharp counts a tensor
 /// registered twice once.
 /// </summary>
-internal sealed class TensorSlot(long? elementCount, bool isParameter, string? elementType)
+internal sealed class TensorSlot(long? elementCount, bool isParameter, string? elementType, long[]? shape = null)
 {
+    /// <summary>The shape when it is known (forward uses it when the tensor takes part in computation).</summary>
+    public long[]? Shape { get; } = shape;
+
     /// <summary>Number of elements; null when the shape is unknown.</summary>
     public long? ElementCount { get; } = elementCount;
 

@@ -8,7 +8,7 @@ internal sealed class LayerBuilder(ModuleInstance module)
     public ModuleInstance Module { get; } = module;
 
     public void Parameter(string name, params long[] shape) =>
-        Module.AddParameter(name, new TensorSlot(ElementCount(shape), isParameter: true, elementType: null));
+        Module.AddParameter(name, new TensorSlot(ElementCount(shape), isParameter: true, elementType: null, shape));
 
     /// <summary>A parameter known by its element count only (copied from another layer or tensor).</summary>
     public void ParameterOfCount(string name, long? elementCount) =>
@@ -16,7 +16,7 @@ internal sealed class LayerBuilder(ModuleInstance module)
 
     /// <summary>A buffer of a fixed scalar type, or of the module's dtype when null.</summary>
     public void TypedBuffer(string name, string? elementType, params long[] shape) =>
-        Module.AddBuffer(name, new TensorSlot(ElementCount(shape), isParameter: false, elementType));
+        Module.AddBuffer(name, new TensorSlot(ElementCount(shape), isParameter: false, elementType, shape));
 
     public void Child(string name, ModuleInstance child) => Module.AddChild(name, child);
 

@@ -52,7 +52,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary>Autograd keeps this tensor's memory until backward.</summary>
     public void Save(ActivationTensor tensor)
     {
-        if (!RecordsGraph || tensor.Storage.IsInput) return;
+        if (!RecordsGraph || tensor.Storage.IsResident) return;
         tensor.Storage.SavedForBackward = true;
         saved.Add(tensor.Storage);
     }

@@ -49,7 +49,7 @@ internal static class BackwardSimulation
             var created = ByteCount.Zero;
             if (!node.PassesGradientThrough)
             {
-                foreach (var input in node.Inputs.Where(i => !i.Storage.IsInput))
+                foreach (var input in node.Inputs.Where(i => !i.Storage.IsResident))
                 {
                     if (input.Storage.Bytes() is not { } bytes) return null;
                     created = created.Plus(bytes);
@@ -59,7 +59,7 @@ internal static class BackwardSimulation
             terms.Add(live.Plus(held).Plus(created).Plus(parameterTemps));
 
             foreach (var storage in incoming) gradients.Remove(storage);
-            foreach (var input in node.Inputs.Where(i => !i.Storage.IsInput))
+            foreach (var input in node.Inputs.Where(i => !i.Storage.IsResident))
             {
                 if (input.Storage.Bytes() is { } bytes && !gradients.ContainsKey(input.Storage)) gradients[input.Storage] = bytes;
             }

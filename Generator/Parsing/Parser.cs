@@ -65,7 +65,7 @@ internal static class Parser
             if (root is ModuleValue { Module: var model })
             {
                 var inputShape = new TensorShape(new[] { Dim.Batch }.Concat(profile.Settings.InputShape.Select(Dim.Of)));
-                forward = interpreter.RunForward(model, inputShape, profile.Settings.InputDType, ElementTypes.SizeOf(profile.Settings.DType) ?? 4, gradEnabled: true);
+                forward = interpreter.RunForward(model, inputShape, profile.Settings.InputDType, profile.Settings.DType, gradEnabled: true);
             }
             return ModelAssembler.Assemble(target, profile.Settings, root, forward, diagnostics, profile.Location, type.Name);
         }

@@ -62,6 +62,18 @@ public class MemoryTableTests(ITestOutputHelper output)
         Assert.True(Math.Abs(error) <= PeakTolerance, $"{model.Name} at B={batch}: predicted peak {memory.PeakAt(batch):N0}, measured {measured.PeakAbsolute:N0} ({error:P2})");
     }
 
+    /// <summary>Every layer forward calls gets a shape like torchinfo's column (containers that are never called have none, as there).</summary>
+    [Fact]
+    public void Every_called_layer_of_the_zoo_has_an_output_shape()
+    {
+        var missing = ZooModels.Types
+            .SelectMany(model => ((MemoryReport)model.GetProperty("MemoryReport", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!).Layers
+                .Where(layer => layer.Kind is not ("ModuleList" or "ModuleDict" or "ParameterList" or "ParameterDict") && layer.OutputShape is null)
+                .Select(layer => $"{model.Name}.{layer.Name} ({layer.Kind})"))
+            .ToList();
+        Assert.True(missing.Count == 0, "no output shape: " + string.Join(", ", missing));
+    }
+
     /// <summary>What the table covers today and its worst peak error, printed for the CI log and README.</summary>
     [Fact]
     public void Coverage_and_worst_peak_error()
