@@ -34,26 +34,35 @@ internal sealed class ForwardTrace(bool gradEnabled)
 
     public int ParameterElementSize => Shapes.ElementTypes.SizeOf(ParameterElementType) ?? 4;
 
-    /// <summary>Live activation bytes right after each allocation in forward: forward's own peaks.</summary>
-    public List<Shapes.ByteCount> ForwardPeaks { get; } = new();
+    /// <summary>Allocations (true) and disposals (false) in order, replayed once for forward's own peaks.</summary>
+    private readonly List<(ActivationTensor Tensor, bool Allocated)> events = new();
 
     /// <summary>Shape contradictions found statically (TBG003 material): message and place.</summary>
     public List<(string Message, LocationInfo? Location)> Mismatches { get; } = new();
 
     public ActivationTensor Allocate(TensorShape shape, string elementType, bool requiresGrad, bool isResident = false)
     {
+        if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
+        {
+            throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
+        }
         var storage = new Storage(shape.ElementCount, elementType, Running.Count > 0 ? Running.Peek() : null, isResident);
         var tensor = new ActivationTensor(shape, elementType, storage, requiresGrad);
         tensors.Add(tensor);
-        if (!isResident && LiveBytes() is { } live) ForwardPeaks.Add(live);
+        events.Add((tensor, true));
         return tensor;
     }
 
     /// <summary>A view: a new tensor handle over the same storage (allocates nothing).</summary>
     public ActivationTensor View(ActivationTensor source, TensorShape shape, bool isContiguous = true)
     {
+        if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
+        {
+            throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
+        }
         var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, isContiguous);
         tensors.Add(view);
+        events.Add((view, true));
         return view;
     }
 
@@ -61,9 +70,41 @@ internal sealed class ForwardTrace(bool gradEnabled)
     public Storage AllocateSaved(TensorShape shape, string elementType)
     {
         var hidden = Allocate(shape, elementType, requiresGrad: false);
-        hidden.Disposed = true;
+        Dispose(hidden);
         hidden.Storage.SavedForBackward = true;
         return hidden.Storage;
+    }
+
+    /// <summary>TorchSharp disposes the handle (Sequential does with intermediate results).</summary>
+    public void Dispose(ActivationTensor tensor)
+    {
+        tensor.Disposed = true;
+        events.Add((tensor, false));
+    }
+
+    /// <summary>
+    /// Live activation bytes right after each allocation in forward (forward's own peaks), in one pass: a
+    /// storage lives while a handle does, or from its allocation on if autograd saved it.
+    /// </summary>
+    public List<Shapes.ByteCount>? ForwardPeaks()
+    {
+        var handles = new Dictionary<Storage, int>();
+        var live = Shapes.ByteCount.Zero;
+        var peaks = new List<Shapes.ByteCount>();
+        foreach (var (tensor, allocated) in events)
+        {
+            var storage = tensor.Storage;
+            if (storage.IsResident) continue;
+            if (storage.Bytes() is not { } bytes) return null;
+            var seen = handles.TryGetValue(storage, out var count);
+            var wasLive = seen && (count > 0 || storage.SavedForBackward);
+            handles[storage] = allocated ? count + 1 : count - 1;
+            var isLive = handles[storage] > 0 || storage.SavedForBackward;
+            if (isLive && !wasLive) live = live.Plus(bytes);
+            if (!isLive && wasLive) live = live.Plus(new Shapes.ByteCount(-bytes.Constant, -bytes.PerSample));
+            if (allocated) peaks.Add(live);
+        }
+        return peaks;
     }
 
     /// <summary>Whether an undisposed tensor handle still holds this storage.</summary>

@@ -92,7 +92,7 @@ internal sealed partial class Interpreter
         {
             var child = sequential.Children[i].Value;
             var next = ApplyModule(child, new[] { current }, child.CreatedAt ?? callSite);
-            if (i > 0 && current is ActivationTensor intermediate && !ReferenceEquals(intermediate, next)) intermediate.Disposed = true;
+            if (i > 0 && current is ActivationTensor intermediate && !ReferenceEquals(intermediate, next)) trace!.Dispose(intermediate);
             if (next is UnknownValue) return next;
             current = next;
         }

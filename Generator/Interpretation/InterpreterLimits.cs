@@ -12,6 +12,9 @@ internal static class InterpreterLimits
     /// <summary>Iterations of one loop.</summary>
     public const int MaxLoopIterations = 100_000;
 
+    /// <summary>Tensors one symbolic forward pass may create (live bytes are re-summed at each one).</summary>
+    public const int MaxForwardTensors = 5_000;
+
     /// <summary>How often the same user module type may be under construction (A holds B holds A…).</summary>
     public const int MaxSameTypeNesting = 8;
 }

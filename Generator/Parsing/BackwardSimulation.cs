@@ -26,7 +26,8 @@ internal static class BackwardSimulation
     {
         if (UnmodeledBackward(trace) is not null) return null;
         if (output.Shape.Rank != 2 || output.Shape[0] != Dim.Batch || !output.Shape[1].IsConstant) return null;
-        var terms = new List<ByteCount>(trace.ForwardPeaks);
+        if (trace.ForwardPeaks() is not { } forwardPeaks) return null;
+        var terms = new List<ByteCount>(forwardPeaks);
         if (trace.LiveBytes() is not { } live) return null;
         var outputGradient = output.Storage.Bytes();
         if (outputGradient is null) return null;

@@ -17,6 +17,7 @@ internal static class TestCompilation
     public const string Usings = """
         using System;
         using System.Collections.Generic;
+        using System.Linq;
         using TorchBudget;
         using TorchSharp;
         using TorchSharp.Modules;
