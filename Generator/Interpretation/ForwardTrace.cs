@@ -26,6 +26,9 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>The model's output, when forward returned one tensor.</summary>
     public ActivationTensor? Output { get; set; }
 
+    /// <summary>Every layer kind forward ran, whether autograd recorded it or not.</summary>
+    public HashSet<string> LayersRun { get; } = new();
+
     /// <summary>The ops autograd recorded, in forward order.</summary>
     public List<TapeNode> Tape { get; } = new();
 

@@ -108,7 +108,8 @@ internal sealed partial class Interpreter
         {
             return Record(new UnknownValue($"the forward of {module.Kind} (shape and memory) is not modeled yet", callSite ?? module.CreatedAt));
         }
-        return RunRule(rule.Forward, new LayerCall(module.FactoryArguments, module, inputs, trace!), callSite ?? module.CreatedAt);
+        trace!.LayersRun.Add(module.Kind);
+        return RunRule(rule.Forward, new LayerCall(module.FactoryArguments, module, inputs, trace), callSite ?? module.CreatedAt);
     }
 
     private Value RunRule(Func<LayerCall, Value> forward, LayerCall call, LocationInfo? location)

@@ -26,6 +26,9 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
 
     public ActivationTensor Input => TensorAt(0);
 
+    /// <summary>The model's parameter type (the profile's DType), for layers whose output takes it.</summary>
+    public string ParameterElementType => trace.ParameterElementType;
+
     public ActivationTensor TensorAt(int index) => index < Inputs.Count
         ? Inputs[index] switch
         {

@@ -293,11 +293,9 @@ internal static partial class LayerRules
     {
         var input = c.Input;
         if (input.ElementType is not ("Int64" or "Int32")) throw c.Mismatch($"expects integer token ids but gets {input.ElementType}");
-        var result = c.Output(new TensorShape(input.Shape.Dims.Append(Dim.Of(c.Args.Long("embedding_dims")))), c.Module.Parameters[0].Value.ElementType ?? ModuleElementType(c));
+        var result = c.Output(new TensorShape(input.Shape.Dims.Append(Dim.Of(c.Args.Long("embedding_dims")))), c.Module.Parameters[0].Value.ElementType ?? c.ParameterElementType);
         return result;
     }
-
-    private static string ModuleElementType(LayerCall c) => c.Args.Has("dtype") && c.Args.EnumMember("dtype") is { } explicitType ? explicitType : "Float32";
 
     /// <summary>Normalization statistics are float for half-precision inputs on CPU.</summary>
     private static string StatisticsType(string inputType) => inputType is "Float16" or "BFloat16" ? "Float32" : inputType;

@@ -69,7 +69,7 @@ internal static partial class LayerRules
     {
         var input = c.Input;
         if (input.Shape.Rank != 2) throw new UnknownArgumentException(new UnknownValue("EmbeddingBag with offsets (1-d input)", c.Module.CreatedAt));
-        var output = c.Output(new TensorShape(new[] { input.Shape[0], Dim.Of(c.Args.Long("embedding_dims")) }), c.Module.Parameters.FirstOrDefault().Value?.ElementType ?? "Float32");
+        var output = c.Output(new TensorShape(new[] { input.Shape[0], Dim.Of(c.Args.Long("embedding_dims")) }), c.Module.Parameters.FirstOrDefault().Value?.ElementType ?? c.ParameterElementType);
         c.MemoryNotModeled();
         return output;
     }

@@ -19,7 +19,11 @@ internal static class BackwardSimulation
     /// gradients, inputs and weights into channel-blocked copies, measured): their peak is not a fact yet.
     /// </summary>
     public static string? UnmodeledBackward(ForwardTrace trace) =>
-        trace.Tape.Select(n => n.Kind).FirstOrDefault(kind => kind.StartsWith("Conv", System.StringComparison.Ordinal));
+        trace.Tape.Select(n => n.Kind).FirstOrDefault(IsConvolution)
+        // Outside float32, CPU convolution skips oneDNN and its forward builds im2col buffers (measured).
+        ?? (trace.ParameterElementType != "Float32" ? trace.LayersRun.FirstOrDefault(IsConvolution) : null);
+
+    private static bool IsConvolution(string kind) => kind.StartsWith("Conv", System.StringComparison.Ordinal);
 
     /// <summary>Null when some size is unknown or the output is not [B, classes] (cross_entropy with [B] labels).</summary>
     public static List<ByteCount>? PeakTerms(ForwardTrace trace, ActivationTensor output, ByteCount optimizerStepTransient)

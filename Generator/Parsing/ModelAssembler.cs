@@ -80,7 +80,7 @@ internal static class ModelAssembler
         if (memory is { PeakTerms: null, ActivationBytesPerSample: not null })
         {
             notes.Add(forward is not null && BackwardSimulation.UnmodeledBackward(forward) is { } layer
-                ? $"Peak is unknown: the CPU backward of {layer} allocates oneDNN work buffers that TorchBudget does not model yet."
+                ? $"Peak is unknown: {layer} on CPU allocates work buffers (oneDNN in backward, im2col outside float32) that TorchBudget does not model yet."
                 : "Peak is unknown: the standard step needs forward to return [batch, classes] for cross_entropy with [batch] labels.");
         }
         return new ModelSpec(target, settings, layers, total, trainable, bufferElements, memory, notes.ToEquatableArray(), diagnostics.ToEquatableArray());

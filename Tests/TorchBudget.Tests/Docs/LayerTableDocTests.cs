@@ -19,7 +19,7 @@ public sealed class LayerTableDocTests
     [Fact]
     public void Committed_layers_md_matches_the_layer_table()
     {
-        var path = Path.Combine(RepositoryRoot(), "docs", "layers.md");
+        var path = Path.Combine(RepositoryRoot.Path, "docs", "layers.md");
         var expected = Normalize(LayerTableMarkdown.Render());
 
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
@@ -61,7 +61,7 @@ public sealed class LayerTableDocTests
             Assert.EndsWith($"/docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri, StringComparison.Ordinal);
         }
 
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Path;
         foreach (var id in descriptors.Select(d => d.Id).Concat(new[] { "TBG001", "TBG002", "TBG003" }))
         {
             var page = Path.Combine(root, "docs", "diagnostics", $"{id}.md");
@@ -81,14 +81,5 @@ public sealed class LayerTableDocTests
             if (a[i] != e[i]) return i + 1;
         }
         return Math.Min(a.Length, e.Length) + 1;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Analyzers.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException($"No Analyzers.sln above {AppContext.BaseDirectory}");
     }
 }

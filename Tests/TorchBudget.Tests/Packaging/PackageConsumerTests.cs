@@ -32,7 +32,7 @@ public sealed class PackageConsumerTests
         try
         {
             // PackageVersion, not Version: the assemblies keep their version and stay up to date (no rebuild).
-            var pack = await DotnetCli.RunAsync(RepositoryRoot(), CommandTimeout,
+            var pack = await DotnetCli.RunAsync(RepositoryRoot.Path, CommandTimeout,
                 "pack", "Runtime/TorchBudget.Runtime.csproj", "-c", "Release", "-o", feed, $"-p:PackageVersion={version}");
             Assert.True(pack.Succeeded, $"dotnet pack of Runtime failed.\n{pack}");
 
@@ -86,16 +86,6 @@ public sealed class PackageConsumerTests
             .Where(pair => pair.Length == 2)
             .GroupBy(pair => pair[0])
             .ToDictionary(group => group.Key, group => group.Last()[1]);
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Analyzers.sln")))
-                return directory.FullName;
-        }
-        throw new InvalidOperationException($"No Analyzers.sln above {AppContext.BaseDirectory}.");
-    }
 
     private static void DeleteFromGlobalPackages(string version)
     {
