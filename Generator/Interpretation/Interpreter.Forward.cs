@@ -109,7 +109,13 @@ internal sealed partial class Interpreter
             return Record(new UnknownValue($"the forward of {module.Kind} (shape and memory) is not modeled yet", callSite ?? module.CreatedAt));
         }
         trace!.LayersRun.Add(module.Kind);
-        return RunRule(rule.Forward, new LayerCall(module.FactoryArguments, module, inputs, trace), callSite ?? module.CreatedAt);
+        var call = new LayerCall(module.FactoryArguments, module, inputs, trace);
+        if (call.FloatInputOfAnotherType() is { } mismatch)
+        {
+            trace.Mismatches.Add((mismatch, callSite ?? module.CreatedAt));
+            return new UnknownValue(mismatch, callSite ?? module.CreatedAt);
+        }
+        return RunRule(rule.Forward, call, callSite ?? module.CreatedAt);
     }
 
     private Value RunRule(Func<LayerCall, Value> forward, LayerCall call, LocationInfo? location)

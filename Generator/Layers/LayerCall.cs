@@ -26,6 +26,20 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
 
     public ActivationTensor Input => TensorAt(0);
 
+    /// <summary>
+    /// A floating input whose type differs from the layer's parameters (TorchSharp throws, e.g. "mat1 and
+    /// mat2 must have the same dtype"); null when the types agree or the layer has no parameters.
+    /// </summary>
+    public string? FloatInputOfAnotherType()
+    {
+        if (Module.Parameters.Count == 0) return null;
+        var parameterType = Module.Parameters[0].Value.ElementType ?? ParameterElementType;
+        var other = Inputs.OfType<ActivationTensor>().FirstOrDefault(t => IsFloating(t.ElementType) && t.ElementType != parameterType);
+        return other is null ? null : $"{Args.Factory}: its parameters are {parameterType} but it gets a {other.ElementType} tensor {other.Shape}";
+    }
+
+    private static bool IsFloating(string type) => type is "Float32" or "Float64" or "Float16" or "BFloat16";
+
     /// <summary>The model's parameter type (the profile's DType), for layers whose output takes it.</summary>
     public string ParameterElementType => trace.ParameterElementType;
 

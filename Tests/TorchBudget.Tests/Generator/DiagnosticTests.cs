@@ -114,6 +114,17 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public Task TBG003_on_a_float32_tensor_fed_to_a_float64_layer() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(8, DType = ScalarType.Float64, InputDType = ScalarType.Float64)]
+        public partial class MixedTypes : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> fc = Linear(8, 4, dtype: ScalarType.Float64);
+            public MixedTypes() : base("m") => RegisterComponents();
+            public override Tensor forward(Tensor x) => {|TBG003:fc.forward(x.to(ScalarType.Float32))|};
+        }
+        """);
+
+    [Fact]
     public Task TBG005_on_an_empty_input_shape_and_arguments_that_fit_no_constructor() => AnalyzerTest.VerifyAsync("""
         [{|TBG005:MemoryProfile()|}]
         public partial class NoShape : Module<Tensor, Tensor>
