@@ -9,7 +9,7 @@ using TorchBudget.Generator.Parsing;
 namespace TorchBudget.Analyzers;
 
 /// <summary>
-/// Reports what the analysis finds about each [MemoryProfile] class (TBG003–TBG007) at real source
+/// Reports what the analysis finds about each [MemoryProfile] class (TBG002–TBG007) at real source
 /// locations, so the IDE shows them while typing and #pragma/.editorconfig apply.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -40,6 +40,23 @@ public sealed class MemoryProfileAnalyzer : DiagnosticAnalyzer
         {
             if (DiagnosticDescriptors.Find(info.Id) is not { } descriptor) continue;
             context.ReportDiagnostic(Diagnostic.Create(descriptor, ToLocation(info.Location, context.Compilation), info.MessageArgs.Cast<object>().ToArray()));
+        }
+        ReportOversizedLayers(context, type, spec);
+    }
+
+    private static void ReportOversizedLayers(SymbolAnalysisContext context, INamedTypeSymbol type, ModelSpec spec)
+    {
+        if (spec.LayerSites.Count == 0) return;
+        var tree = type.Locations.FirstOrDefault(l => l.IsInSource)?.SourceTree;
+        var threshold = LayerSizeThreshold.Read(context.Options.AnalyzerConfigOptionsProvider, tree, out var problem);
+        if (problem is { } invalid)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidAttributeArguments, type.Locations[0], invalid.Setting, type.Name, invalid.Message));
+        }
+        foreach (var layer in spec.LayerSites.Where(l => l.ParameterCount > threshold))
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OversizedLayer, ToLocation(layer.Location, context.Compilation),
+                layer.Name, layer.Kind, type.Name, LayerSizeThreshold.Format(layer.ParameterCount), LayerSizeThreshold.Format(threshold)));
         }
     }
 

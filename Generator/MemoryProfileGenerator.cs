@@ -23,10 +23,10 @@ public sealed class MemoryProfileGenerator : IIncrementalGenerator
                 static (ctx, ct) => Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct))
             .WithTrackingName(TrackingNames.Models);
 
-        // Diagnostics carry spans that move with every edit above them; what is emitted must not.
+        // Diagnostics and layer sites carry spans that move with every edit above them; what is emitted must not.
         var emittable = models
             .Where(static spec => spec.Target.CanEmit)
-            .Select(static (spec, _) => spec with { Diagnostics = EquatableArray<DiagnosticInfo>.Empty })
+            .Select(static (spec, _) => spec with { Diagnostics = EquatableArray<DiagnosticInfo>.Empty, LayerSites = EquatableArray<LayerSite>.Empty })
             .WithTrackingName(TrackingNames.Emittable);
 
         context.RegisterSourceOutput(emittable, static (output, spec) =>

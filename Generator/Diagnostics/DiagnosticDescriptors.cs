@@ -10,6 +10,16 @@ internal static class DiagnosticDescriptors
 
     private static string HelpLink(string id) => $"https://github.com/TorchBudget/TorchBudget/blob/main/docs/diagnostics/{id}.md";
 
+    public static readonly DiagnosticDescriptor OversizedLayer = new(
+        id: "TBG002",
+        title: "Oversized layer",
+        messageFormat: "Layer '{0}' ({1}) of '{2}' has {3} parameters, more than {4} (set TorchBudgetMaxLayerParameters or torchbudget.max_layer_parameters to change the threshold)",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "One layer holds more parameters than the threshold (default 50,000,000): a likely sizing mistake, e.g. a Linear after a flatten of a large feature map.",
+        helpLinkUri: HelpLink("TBG002"));
+
     public static readonly DiagnosticDescriptor ShapeMismatch = new(
         id: "TBG003",
         title: "Shape mismatch",
@@ -68,7 +78,7 @@ internal static class DiagnosticDescriptors
 
     /// <summary>Every descriptor the analyzers report (the generator reports only TBG900).</summary>
     public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
-        ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered, InternalError);
+        OversizedLayer, ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered, InternalError);
 
     public static DiagnosticDescriptor? Find(string id) => All.FirstOrDefault(d => d.Id == id);
 }

@@ -83,7 +83,15 @@ internal static class ModelAssembler
                 ? $"Peak is unknown: {layer} on CPU allocates work buffers (oneDNN in backward, im2col outside float32) that TorchBudget does not model yet."
                 : "Peak is unknown: the standard step needs forward to return [batch, classes] for cross_entropy with [batch] labels.");
         }
-        return new ModelSpec(target, settings, layers, total, trainable, bufferElements, memory, notes.ToEquatableArray(), diagnostics.ToEquatableArray());
+        var sites = namedModules.Where(m => m.Value.UserType is null).Select(m => m.Value).Distinct()
+            .Select(module => (module, count: OwnCount(module, module.Parameters, trainableOnly: false)))
+            .Where(m => m.count is > 0)
+            .Select(m => new LayerSite(namedModules.First(n => n.Value == m.module).Key, m.module.Kind, m.count!.Value, m.module.CreatedAt))
+            .ToEquatableArray();
+        return new ModelSpec(target, settings, layers, total, trainable, bufferElements, memory, notes.ToEquatableArray(), diagnostics.ToEquatableArray())
+        {
+            LayerSites = sites,
+        };
     }
 
     private static long? OwnCount(ModuleInstance module, IEnumerable<KeyValuePair<string, TensorSlot>> tensors, bool trainableOnly) =>

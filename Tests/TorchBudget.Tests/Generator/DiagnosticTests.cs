@@ -84,6 +84,39 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public Task TBG002_on_a_layer_above_the_default_threshold() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(8000)]
+        public partial class Wide : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> fc = {|TBG002:Linear(8000, 8000)|}, head = Linear(8000, 10);
+            public Wide() : base("m") => RegisterComponents();
+            public override Tensor forward(Tensor x) => head.forward(fc.forward(x));
+        }
+        """);
+
+    [Fact]
+    public Task TBG002_threshold_from_editorconfig() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(100)]
+        public partial class Small : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> layers = Sequential({|TBG002:Linear(100, 100)|}, ReLU(), Linear(100, 5));
+            public Small() : base("m") => RegisterComponents();
+            public override Tensor forward(Tensor x) => layers.forward(x);
+        }
+        """, "root = true\n[*.cs]\ntorchbudget.max_layer_parameters = 1_000\n");
+
+    [Fact]
+    public Task TBG005_on_a_malformed_threshold() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(100)]
+        public partial class {|TBG005:Small|} : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> fc = Linear(100, 5);
+            public Small() : base("m") => RegisterComponents();
+            public override Tensor forward(Tensor x) => fc.forward(x);
+        }
+        """, "root = true\n[*.cs]\ntorchbudget.max_layer_parameters = lots\n");
+
+    [Fact]
     public Task TBG003_on_an_mnist_mlp_fed_cifar_images() => AnalyzerTest.VerifyAsync("""
         [MemoryProfile(3, 32, 32)]
         public partial class MnistMlpOnCifar : Module<Tensor, Tensor>
