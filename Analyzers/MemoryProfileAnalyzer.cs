@@ -9,7 +9,7 @@ using TorchBudget.Generator.Parsing;
 namespace TorchBudget.Analyzers;
 
 /// <summary>
-/// Reports what the analysis finds about each [MemoryProfile] class (TBG002–TBG007) at real source
+/// Reports what the analysis finds about each [MemoryProfile] class (TBG001–TBG007) at real source
 /// locations, so the IDE shows them while typing and #pragma/.editorconfig apply.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -42,6 +42,8 @@ public sealed class MemoryProfileAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(descriptor, ToLocation(info.Location, context.Compilation), info.MessageArgs.Cast<object>().ToArray()));
         }
         ReportOversizedLayers(context, type, spec);
+        var profileLocation = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? type.Locations[0];
+        BudgetCheck.Report(context, type, spec, profileLocation, info => ToLocation(info, context.Compilation));
     }
 
     private static void ReportOversizedLayers(SymbolAnalysisContext context, INamedTypeSymbol type, ModelSpec spec)

@@ -26,7 +26,7 @@ public sealed class MemoryProfileGenerator : IIncrementalGenerator
         // Diagnostics and layer sites carry spans that move with every edit above them; what is emitted must not.
         var emittable = models
             .Where(static spec => spec.Target.CanEmit)
-            .Select(static (spec, _) => spec with { Diagnostics = EquatableArray<DiagnosticInfo>.Empty, LayerSites = EquatableArray<LayerSite>.Empty })
+            .Select(static (spec, _) => spec with { Diagnostics = EquatableArray<DiagnosticInfo>.Empty, LayerSites = EquatableArray<LayerSite>.Empty, Budget = null })
             .WithTrackingName(TrackingNames.Emittable);
 
         context.RegisterSourceOutput(emittable, static (output, spec) =>

@@ -10,6 +10,16 @@ internal static class DiagnosticDescriptors
 
     private static string HelpLink(string id) => $"https://github.com/TorchBudget/TorchBudget/blob/main/docs/diagnostics/{id}.md";
 
+    public static readonly DiagnosticDescriptor OverBudget = new(
+        id: "TBG001",
+        title: "Training peak over the memory budget",
+        messageFormat: "'{0}' at batch size {1} peaks at {2} in training, over {3} ({4:0%} of the budget {5}); the largest batch that fits is {6}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The predicted peak of one training step exceeds SafetyFactor × the declared budget.",
+        helpLinkUri: HelpLink("TBG001"));
+
     public static readonly DiagnosticDescriptor OversizedLayer = new(
         id: "TBG002",
         title: "Oversized layer",
@@ -78,7 +88,7 @@ internal static class DiagnosticDescriptors
 
     /// <summary>Every descriptor the analyzers report (the generator reports only TBG900).</summary>
     public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
-        OversizedLayer, ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered, InternalError);
+        OverBudget, OversizedLayer, ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered, InternalError);
 
     public static DiagnosticDescriptor? Find(string id) => All.FirstOrDefault(d => d.Id == id);
 }

@@ -19,6 +19,9 @@ internal sealed record ModelSpec(
     /// <summary>Layers with parameters and where they were built, for the analyzers; stripped before emission like Diagnostics.</summary>
     public EquatableArray<LayerSite> LayerSites { get; init; } = EquatableArray<LayerSite>.Empty;
 
+    /// <summary>The model's own [MemoryBudget], validated; null when it has none (or it is invalid: TBG005). Not emitted.</summary>
+    public BudgetSpec? Budget { get; init; }
+
     /// <summary>True when every count and every memory row is known: nothing was left to a guess.</summary>
     public bool IsComplete => ParameterCount is not null && TrainableParameterCount is not null
         && BufferElements is not null && Layers.All(l => l.ParameterCount is not null)

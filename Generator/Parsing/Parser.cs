@@ -67,7 +67,8 @@ internal static class Parser
                 var inputShape = new TensorShape(new[] { Dim.Batch }.Concat(profile.Settings.InputShape.Select(Dim.Of)));
                 forward = interpreter.RunForward(model, inputShape, profile.Settings.InputDType, profile.Settings.DType, gradEnabled: true);
             }
-            return ModelAssembler.Assemble(target, profile.Settings, root, forward, diagnostics, profile.Location, type.Name);
+            var budget = BudgetAttribute.Read(type, diagnostics);
+            return ModelAssembler.Assemble(target, profile.Settings, root, forward, diagnostics, profile.Location, type.Name) with { Budget = budget };
         }
         catch (OperationCanceledException)
         {

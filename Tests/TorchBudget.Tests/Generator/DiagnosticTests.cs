@@ -83,6 +83,51 @@ public class DiagnosticTests
         }
         """);
 
+    private const string MnistMlpBody = """
+        public partial class Mlp : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> layers = Sequential(Flatten(), Linear(784, 128), ReLU(), Linear(128, 10));
+            public Mlp() : base("m") => RegisterComponents();
+            public override Tensor forward(Tensor x) => layers.forward(x);
+        }
+        """;
+
+    // The seed MLP peaks at about 2.5 MiB at batch 64 in training (its table is checked against the tracker).
+    [Fact]
+    public Task TBG001_when_the_training_peak_breaks_the_budget() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(1, 28, 28)]
+        [{|TBG001:MemoryBudget("1 MiB", BatchSize = 64)|}]
+        """ + MnistMlpBody);
+
+    [Fact]
+    public Task No_TBG001_within_the_budget() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(1, 28, 28)]
+        [MemoryBudget("8 GiB", BatchSize = 64, SafetyFactor = 0.5)]
+        """ + MnistMlpBody);
+
+    [Fact]
+    public Task TBG001_from_the_project_budget() => AnalyzerTest.VerifyAsync("""
+        [{|TBG001:MemoryProfile(1, 28, 28)|}]
+        """ + MnistMlpBody, "is_global = true\nbuild_property.TorchBudgetMemoryBudget = 2MB\nbuild_property.TorchBudgetBatchSize = 256\n");
+
+    [Fact]
+    public Task TBG005_on_an_unreadable_budget() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(1, 28, 28)]
+        [{|TBG005:MemoryBudget("lots", BatchSize = 64)|}]
+        """ + MnistMlpBody);
+
+    [Fact]
+    public Task TBG004_when_the_budget_cannot_be_checked() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(3, 32, 32)]
+        [{|TBG004:MemoryBudget("8 GiB", BatchSize = 64)|}]
+        public partial class Cnn : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> layers = Sequential(Conv2d(3, 8, 3), ReLU(), Flatten(), Linear(8 * 30 * 30, 10));
+            public Cnn() : base("m") => RegisterComponents();
+            public override Tensor forward(Tensor x) => layers.forward(x);
+        }
+        """);
+
     [Fact]
     public Task TBG002_on_a_layer_above_the_default_threshold() => AnalyzerTest.VerifyAsync("""
         [MemoryProfile(8000)]

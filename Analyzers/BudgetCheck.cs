@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using TorchBudget.Generator.Diagnostics;
+using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Parsing;
+
+namespace TorchBudget.Analyzers;
+
+/// <summary>
+/// TBG001: the predicted training peak at the budget's batch size against SafetyFactor × budget. The model's
+/// [MemoryBudget] wins over the project's TorchBudgetMemoryBudget/TorchBudgetBatchSize MSBuild properties.
+/// </summary>
+internal static class BudgetCheck
+{
+    public static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, ModelSpec spec, Location profileLocation, System.Func<LocationInfo?, Location> locate)
+    {
+        // A model with its own [MemoryBudget] never falls back to the project's, even when its own is invalid (TBG005).
+        var hasOwn = type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeNames.MemoryBudget);
+        var budget = spec.Budget ?? (hasOwn ? null : ProjectBudget(context, type, profileLocation));
+        if (budget is null) return;
+        var location = budget.Location is null ? profileLocation : locate(budget.Location);
+        if (spec.Memory?.PeakTerms is not { } terms)
+        {
+            var why = spec.Notes.FirstOrDefault(n => n.StartsWith("Peak is unknown", System.StringComparison.Ordinal) || n.StartsWith("Not analyzed", System.StringComparison.Ordinal))
+                ?? "the training peak is unknown";
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotAnalyze, location, $"the memory budget cannot be checked: {why.TrimEnd('.')}", type.Name));
+            return;
+        }
+        var peak = PeakAt(terms, budget.BatchSize);
+        var usable = (decimal)budget.BudgetBytes * (decimal)budget.SafetyFactor;
+        if (peak <= usable) return;
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OverBudget, location,
+            type.Name, budget.BatchSize, Bytes(peak), Bytes((long)decimal.Floor(usable)), budget.SafetyFactor, budget.BudgetText, LargestBatch(terms, usable)));
+    }
+
+    private static BudgetSpec? ProjectBudget(SymbolAnalysisContext context, INamedTypeSymbol type, Location profileLocation)
+    {
+        var options = context.Options.AnalyzerConfigOptionsProvider.GlobalOptions;
+        if (!options.TryGetValue("build_property.TorchBudgetMemoryBudget", out var text) || string.IsNullOrWhiteSpace(text)) return null;
+        var bytes = ByteSize.Parse(text, out var problem);
+        var batch = options.TryGetValue("build_property.TorchBudgetBatchSize", out var batchText) && long.TryParse(batchText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+        if (problem is null && batch <= 0) problem = $"TorchBudgetBatchSize = '{batchText}' must be a positive whole number when TorchBudgetMemoryBudget is set";
+        if (problem is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidAttributeArguments, profileLocation, "TorchBudgetMemoryBudget", type.Name, problem));
+            return null;
+        }
+        return new BudgetSpec(bytes!.Value, text, batch, 0.8, null);
+    }
+
+    private static long PeakAt(EquatableArray<long> terms, long batch) =>
+        Enumerable.Range(0, terms.Count / 2).Max(i => checked(terms[2 * i] + terms[2 * i + 1] * batch));
+
+    /// <summary>The largest batch whose peak fits, as MemoryReport.MaxBatchSize computes it.</summary>
+    private static long LargestBatch(EquatableArray<long> terms, decimal usable)
+    {
+        var largest = decimal.MaxValue;
+        for (var i = 0; i < terms.Count; i += 2)
+        {
+            decimal fixedPart = terms[i], perSample = terms[i + 1];
+            if (fixedPart + perSample > usable) return 0;
+            if (perSample > 0) largest = System.Math.Min(largest, decimal.Floor((usable - fixedPart) / perSample));
+        }
+        return largest >= long.MaxValue ? long.MaxValue : (long)largest;
+    }
+
+    private static string Bytes(long bytes) => bytes.ToString("N0", CultureInfo.InvariantCulture) + " bytes";
+}
