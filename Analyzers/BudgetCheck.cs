@@ -28,11 +28,11 @@ internal static class BudgetCheck
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotAnalyze, location, $"the memory budget cannot be checked: {why.TrimEnd('.')}", type.Name));
             return;
         }
-        var peak = PeakAt(terms, budget.BatchSize);
+        var peak = PeakFormula.At(terms, budget.BatchSize);
         var usable = (decimal)budget.BudgetBytes * (decimal)budget.SafetyFactor;
         if (peak <= usable) return;
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OverBudget, location,
-            type.Name, budget.BatchSize, Bytes(peak), Bytes((long)decimal.Floor(usable)), budget.SafetyFactor, budget.BudgetText, LargestBatch(terms, usable)));
+            type.Name, budget.BatchSize, Bytes(peak), Bytes((long)decimal.Floor(usable)), budget.SafetyFactor, budget.BudgetText, PeakFormula.LargestBatch(terms, usable)));
     }
 
     private static BudgetSpec? ProjectBudget(SymbolAnalysisContext context, INamedTypeSymbol type, Location profileLocation)
@@ -48,22 +48,6 @@ internal static class BudgetCheck
             return null;
         }
         return new BudgetSpec(bytes!.Value, text, batch, 0.8, null);
-    }
-
-    private static long PeakAt(EquatableArray<long> terms, long batch) =>
-        Enumerable.Range(0, terms.Count / 2).Max(i => checked(terms[2 * i] + terms[2 * i + 1] * batch));
-
-    /// <summary>The largest batch whose peak fits, as MemoryReport.MaxBatchSize computes it.</summary>
-    private static long LargestBatch(EquatableArray<long> terms, decimal usable)
-    {
-        var largest = decimal.MaxValue;
-        for (var i = 0; i < terms.Count; i += 2)
-        {
-            decimal fixedPart = terms[i], perSample = terms[i + 1];
-            if (fixedPart + perSample > usable) return 0;
-            if (perSample > 0) largest = System.Math.Min(largest, decimal.Floor((usable - fixedPart) / perSample));
-        }
-        return largest >= long.MaxValue ? long.MaxValue : (long)largest;
     }
 
     private static string Bytes(long bytes) => bytes.ToString("N0", CultureInfo.InvariantCulture) + " bytes";

@@ -54,9 +54,7 @@ public sealed class MemoryModel
     public long PeakAt(long batchSize)
     {
         if (PeakTerms is null) throw new InvalidOperationException("The peak is unknown.");
-        var peak = long.MinValue;
-        for (var i = 0; i < PeakTerms.Count; i += 2) peak = Math.Max(peak, checked(PeakTerms[i] + PeakTerms[i + 1] * batchSize));
-        return peak;
+        return PeakFormula.At(PeakTerms, batchSize);
     }
 
     internal string? MissingRows =>

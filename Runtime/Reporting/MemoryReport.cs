@@ -113,16 +113,7 @@ public sealed class MemoryReport
         if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
         if (safetyFactor <= 0 || safetyFactor > 1) throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
         ForBatch(1); // throws when the table is incomplete
-        var usable = (decimal)budgetBytes * (decimal)safetyFactor;
-        var terms = Memory!.PeakTerms!;
-        var largest = decimal.MaxValue;
-        for (var i = 0; i < terms.Count; i += 2)
-        {
-            decimal fixedPart = terms[i], perSample = terms[i + 1];
-            if (fixedPart + perSample > usable) return 0;
-            if (perSample > 0) largest = Math.Min(largest, decimal.Floor((usable - fixedPart) / perSample));
-        }
-        return largest >= long.MaxValue ? long.MaxValue : (long)largest;
+        return PeakFormula.LargestBatch(Memory!.PeakTerms!, (decimal)budgetBytes * (decimal)safetyFactor);
     }
 
     /// <summary>The per-layer table and the per-batch table, in Markdown with human units.</summary>
