@@ -89,7 +89,7 @@ internal static class StepMeasurement
 
         model.train();
         var beforeOptimizer = Tracker.Live;
-        using var optimizer = CreateOptimizer(kind, parameters);
+        using var optimizer = TorchBudget.Harness.OptimizerFactory.Create(kind, parameters);
         var atConstruction = Tracker.Live - beforeOptimizer;
 
         var before = new Bytes[options.Steps + 1];
@@ -209,19 +209,6 @@ internal static class StepMeasurement
         var peak = Tracker.Peak;
         return (new Inference(before, afterForward, peak, Tracker.Live), shape);
     }
-
-    public static optim.Optimizer? CreateOptimizer(OptimizerKind kind, IEnumerable<Parameter> parameters) => kind switch
-    {
-        OptimizerKind.None => null,
-        OptimizerKind.Sgd => torch.optim.SGD(parameters, 0.01),
-        OptimizerKind.SgdMomentum => torch.optim.SGD(parameters, 0.01, momentum: 0.9),
-        OptimizerKind.Adam => torch.optim.Adam(parameters),
-        OptimizerKind.AdamW => torch.optim.AdamW(parameters),
-        OptimizerKind.AdamAmsgrad => torch.optim.Adam(parameters, amsgrad: true),
-        OptimizerKind.RMSprop => torch.optim.RMSProp(parameters),
-        OptimizerKind.Adagrad => torch.optim.Adagrad(parameters),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
-    };
 
     /// <summary>Σ numel × element size over the gradients the parameters hold now.</summary>
     private static long GradientBytes(IEnumerable<Parameter> parameters)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
 using TorchSharp;
+using TorchBudget.Samples.Models;
 using Xunit;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

@@ -2,7 +2,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace TorchBudget.Tests.Zoo;
+namespace TorchBudget.Samples.Models;
 
 /// <summary>
 /// The ResNet basic block, a user module nested in user modules. The downsample path exists only

@@ -2,7 +2,7 @@ using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace TorchBudget.Tests.Zoo;
+namespace TorchBudget.Samples.Models;
 
 /// <summary>
 /// Sizes come from constructor parameters with defaults; the attribute passes no arguments, so the

@@ -3,13 +3,13 @@ using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace TorchBudget.Tests.Zoo;
+namespace TorchBudget.Samples.Models;
 
 /// <summary>
 /// torchvision's resnet18: a helper that builds each stage as a Sequential of
 /// <see cref="BasicBlock"/>s, only the first block of a stage downsampling.
 /// </summary>
-[MemoryProfile(3, 224, 224, BatchSizes = new long[] { 1, 8, 32, 128 }, Optimizer = OptimizerKind.SgdMomentum)]
+[MemoryProfile(3, 224, 224, Optimizer = OptimizerKind.SgdMomentum)]
 public partial class ResNet18 : Module<Tensor, Tensor>
 {
     private static readonly long[] StageWidths = { 64, 128, 256, 512 };

@@ -1,0 +1,75 @@
+using System;
+using System.Linq;
+using TorchBudget.Harness.Measuring;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TorchBudget.Harness;
+
+/// <summary>
+/// What one steady-state training step really used: the resident parts by tensor accounting, the step's own
+/// additions by the device's meter. Shared by <see cref="MemoryHarness"/> and <see cref="BatchSizeFinder"/>.
+/// </summary>
+internal sealed record MeasuredStep(
+    long ParameterCount,
+    long TrainableParameterCount,
+    long ParameterBytes,
+    long BufferBytes,
+    long GradientBytes,
+    long OptimizerStateBytes,
+    long InputBytes,
+    long ActivationBytes,
+    long StepPeakAdded,
+    string? CannotTrain)
+{
+    /// <summary>Between steps the model, its gradients, the optimizer's state and the batch are resident; the step adds to that.</summary>
+    public long Resident => checked(ParameterBytes + BufferBytes + GradientBytes + OptimizerStateBytes + InputBytes);
+
+    /// <summary>The most bytes live at once during the step, resident part included.</summary>
+    public long Peak => checked(Resident + StepPeakAdded);
+
+    /// <summary>
+    /// Runs <paramref name="steps"/> steps (the first with <paramref name="layers"/> attached, when given) and measures the last.
+    /// The model must be on <paramref name="device"/> already.
+    /// </summary>
+    public static MeasuredStep Run(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long batchSize, IMemoryMeter meter, int steps, LayerShapeObserver? layers = null)
+    {
+        using var step = TrainingStep.Create(model, report, device, batchSize);
+        var parameters = model.parameters().ToList();
+        long activations = 0, peakAdded = 0;
+        for (var i = 1; i <= steps; i++)
+        {
+            var observe = i == 1 ? layers : null;
+            var measured = i == steps;
+            observe?.Attach();
+            try
+            {
+                var liveAtStart = meter.Live;
+                meter.ResetPeak();
+                step.Run((phase, scope) =>
+                {
+                    if (phase != "forward") return;
+                    observe?.ObserveScope(scope);
+                    if (measured) activations = meter.Live - liveAtStart;
+                });
+                if (measured) peakAdded = meter.Peak - liveAtStart;
+            }
+            finally
+            {
+                observe?.Detach();
+            }
+        }
+        var trains = step.CannotTrain is null;
+        return new MeasuredStep(
+            parameters.Sum(p => p.numel()),
+            parameters.Where(p => p.requires_grad).Sum(p => p.numel()),
+            TensorBytes.Of(parameters),
+            TensorBytes.Of(model.buffers()),
+            trains ? TensorBytes.Gradients(parameters) : 0,
+            TensorBytes.OptimizerState(step.Optimizer),
+            TensorBytes.Of(step.Labels is null ? new[] { step.Input } : new[] { step.Input, step.Labels }),
+            activations,
+            peakAdded,
+            step.CannotTrain);
+    }
+}

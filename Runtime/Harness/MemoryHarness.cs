@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using TorchBudget.Harness.Measuring;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TorchBudget.Harness;
+
+/// <summary>
+/// Runs a model's real training step on a device and checks every figure of its generated
+/// <see cref="MemoryReport"/>: counts, the memory rows and each layer's output shape.
+/// </summary>
+public static class MemoryHarness
+{
+    /// <summary>Peak on the CPU: the table's stated accuracy (issue #3); the CPU counter itself is exact.</summary>
+    public const double CpuPeakTolerance = 0.05;
+
+    /// <summary>
+    /// Activations and Peak on CUDA: the report follows CPU semantics (Dropout keeps a float noise tensor where
+    /// CUDA keeps a 1-byte mask; cuBLAS/cuDNN workspaces are not modeled) and NVML counts the driver's pages.
+    /// </summary>
+    public const double CudaTolerance = 0.10;
+
+    /// <summary>Below this many bytes, CUDA differences are the driver's allocation granularity, not the model.</summary>
+    public const long CudaSlackBytes = 8L * 1024 * 1024;
+
+    /// <summary>
+    /// Trains <paramref name="model"/> for <paramref name="steps"/> steps of batch <paramref name="batchSize"/> on
+    /// synthetic data of the report's shapes, with the report's optimizer, and measures the last (steady-state)
+    /// step. The model is moved to <paramref name="device"/>; its parameters, buffers and train/eval mode are
+    /// restored afterwards (gradients stay, zeroed in place as training leaves them).
+    /// </summary>
+    public static VerificationResult Verify(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long batchSize, int steps = 3)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(device);
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
+        if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), steps, "At least two steps: the first allocates lazily created state.");
+        var parameterTypes = model.parameters().Where(p => p.is_floating_point()).Select(p => p.dtype).Distinct().ToList();
+        if (parameterTypes.Any(t => t != report.DType))
+            throw new ArgumentException($"The model's parameters are {string.Join(", ", parameterTypes)} but the report is for {report.DType}: convert the model with .to({report.DType}) first.", nameof(model));
+
+        DeviceMeters.EnsureMeasurable(device);
+        var notes = new List<string>();
+        model.to(device);
+        using var snapshot = new ModelSnapshot(model);
+        using var meter = DeviceMeters.Open(device, notes);
+        var exact = meter.IsExact;
+        var (peakTolerance, slack) = exact ? (CpuPeakTolerance, 0L) : (CudaTolerance, CudaSlackBytes);
+
+        var layers = new LayerShapeObserver(model, report, batchSize);
+        var step = MeasuredStep.Run(model, report, device, batchSize, meter, steps, layers);
+        var trains = step.CannotTrain is null;
+        if (!trains) notes.Add(step.CannotTrain!);
+
+        var accounting = "tensor accounting (Σ numel × element size)";
+        var counter = exact ? "the CPU tensor counter" : "NVML device memory";
+        var rows = new List<VerificationRow>
+        {
+            new("ParameterCount", report.ParameterCount, step.ParameterCount, 0, 0, "parameters().Sum(numel)"),
+            new("TrainableParameterCount", report.TrainableParameterCount, step.TrainableParameterCount, 0, 0, "parameters where requires_grad"),
+            new("Parameters", report.Memory?.ParameterBytes, step.ParameterBytes, 0, 0, accounting),
+            new("Buffers", report.Memory?.BufferBytes, step.BufferBytes, 0, 0, accounting),
+            new("Gradients", report.Memory?.GradientBytes, trains ? step.GradientBytes : null, 0, 0, accounting + " over p.grad"),
+            new("OptimizerState", report.Memory?.OptimizerStateBytes, trains ? step.OptimizerStateBytes : null, 0, 0, accounting + " over optimizer.state_dict()"),
+            new("Input", report.Memory is { } m ? checked(m.InputBytesPerSample * batchSize) : null, trains ? step.InputBytes : null, 0, 0, accounting + " over input and labels"),
+            new("Activations", ActivationsAt(report, batchSize), step.ActivationBytes, exact ? 0 : peakTolerance, slack, counter + ": live after forward minus live before it"),
+            new("Peak", PeakAt(report, batchSize), trains ? step.Peak : null, peakTolerance, slack,
+                counter + ": the most live during the step, plus what was resident before it"),
+        };
+        notes.Add(exact
+            ? $"Exact rows must match to the byte; Peak may differ by {CpuPeakTolerance * 100:0}%, the table's stated accuracy. The CPU counter counts tensor data; oneDNN's own scratch buffers are not tensors and are in neither figure."
+            : $"On CUDA, Activations and Peak may differ by {CudaTolerance * 100:0}% or {CudaSlackBytes / (1024 * 1024)} MiB: the table follows CPU semantics (Dropout's float noise; no cuBLAS/cuDNN workspaces) and NVML counts driver pages. These tolerances have not yet been checked on a GPU.");
+        return new VerificationResult(report.ModelName, device.ToString(), batchSize, meter.Method, rows, layers.Results(), notes);
+    }
+
+    private static long? ActivationsAt(MemoryReport report, long batchSize) =>
+        report.Memory is { ActivationBytesConstant: { } constant, ActivationBytesPerSample: { } perSample } ? checked(constant + perSample * batchSize) : null;
+
+    private static long? PeakAt(MemoryReport report, long batchSize) =>
+        report.Memory?.PeakTerms is not null ? report.Memory.PeakAt(batchSize) : null;
+}

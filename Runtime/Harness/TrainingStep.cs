@@ -1,0 +1,90 @@
+using System;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TorchBudget.Harness;
+
+/// <summary>
+/// The standard training step of the memory table (see docs/memory-model.md), on synthetic data of the
+/// report's shapes: inside a DisposeScope, forward, cross_entropy, zero_grad, backward, step.
+/// </summary>
+internal sealed class TrainingStep : IDisposable
+{
+    private readonly nn.Module<Tensor, Tensor> model;
+
+    private TrainingStep(nn.Module<Tensor, Tensor> model, Tensor input, Tensor? labels, optim.Optimizer? optimizer, long[] outputShape)
+    {
+        this.model = model;
+        Input = input;
+        Labels = labels;
+        Optimizer = optimizer;
+        OutputShape = outputShape;
+    }
+
+    public Tensor Input { get; }
+
+    /// <summary>Int64 class labels [B]; null when the output is not [B, classes] and no loss can be taken.</summary>
+    public Tensor? Labels { get; }
+
+    public optim.Optimizer? Optimizer { get; }
+
+    public long[] OutputShape { get; }
+
+    /// <summary>Why no training step can run, or null when it can.</summary>
+    public string? CannotTrain => Labels is null
+        ? $"cross_entropy needs the output as [B, classes]; the model returns {ShapeText.Format(OutputShape)}, so only forward was run"
+        : null;
+
+    /// <summary>Builds the input, labels and optimizer on <paramref name="device"/>; the model must already be there.</summary>
+    public static TrainingStep Create(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long batchSize)
+    {
+        var shape = new[] { batchSize }.Concat(report.InputShape).ToArray();
+        // Token ids 0 and 1 are valid for any embedding; the values do not change what is allocated.
+        var input = report.InputDType is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte
+            ? torch.randint(0, 2, shape, dtype: report.InputDType, device: device)
+            : torch.randn(shape, dtype: report.InputDType, device: device);
+        long[] outputShape;
+        var training = model.training;
+        model.eval();
+        using (torch.no_grad())
+        using (torch.NewDisposeScope())
+        {
+            outputShape = model.forward(input).shape;
+        }
+        model.train(training);
+        var labels = outputShape.Length == 2 && outputShape[0] == batchSize
+            ? torch.randint(0, outputShape[1], new[] { batchSize }, dtype: ScalarType.Int64, device: device)
+            : null;
+        var optimizer = labels is null ? null : OptimizerFactory.Create(report.Optimizer, model.parameters());
+        return new TrainingStep(model, input, labels, optimizer, outputShape);
+    }
+
+    /// <summary>
+    /// One step; <paramref name="mark"/> is called after each phase (forward, loss, zeroGrad, backward, step), inside the scope.
+    /// Forward only when <see cref="CannotTrain"/> is set.
+    /// </summary>
+    public void Run(Action<string, DisposeScope>? mark = null)
+    {
+        model.train();
+        using var scope = torch.NewDisposeScope();
+        var output = model.forward(Input);
+        mark?.Invoke("forward", scope);
+        if (Labels is null) return;
+        var loss = nn.functional.cross_entropy(output, Labels);
+        mark?.Invoke("loss", scope);
+        if (Optimizer is null) model.zero_grad(); else Optimizer.zero_grad();
+        mark?.Invoke("zeroGrad", scope);
+        loss.backward();
+        mark?.Invoke("backward", scope);
+        Optimizer?.step();
+        mark?.Invoke("step", scope);
+    }
+
+    public void Dispose()
+    {
+        Optimizer?.Dispose();
+        Labels?.Dispose();
+        Input.Dispose();
+    }
+}
