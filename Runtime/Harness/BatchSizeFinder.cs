@@ -57,7 +57,7 @@ public static class BatchSizeFinder
             tried[batch] = result;
             order.Add(result);
             progress?.Invoke(result.Ran
-                ? $"batch {BatchSizeSearch.N(batch)}: ran, peak {ByteUnits.Format(result.PeakBytes ?? 0)}{(result.PeakBytes > capacityBytes ? $", over {ByteUnits.Format(capacityBytes)}" : "")}"
+                ? $"batch {BatchSizeSearch.N(batch)}: ran, peak {Bytes(result.PeakBytes ?? 0)}{(result.PeakBytes > capacityBytes ? $", over the {Bytes(capacityBytes)}" : "")}"
                 : $"batch {BatchSizeSearch.N(batch)}: did not run ({result.Failure})");
             return result;
         }
@@ -70,6 +70,8 @@ public static class BatchSizeFinder
             : LargestSatisfying(Recommendable, Math.Min(largest, Math.Max(1, predictedRecommended ?? (long)(largest * safetyFactor))), largest);
         return new BatchSizeSearch(largest, recommended, capacityBytes, safetyFactor, predictedLargest, predictedRecommended, order);
     }
+
+    private static string Bytes(long bytes) => $"{BatchSizeSearch.N(bytes)} bytes ({ByteUnits.Format(bytes)})";
 
     /// <summary>
     /// The largest B in [1, max] with ok(B), ok assumed monotone (true up to a point); 0 when ok(1) fails.
