@@ -77,8 +77,7 @@ public class Float64TableTests
 
     private static string[] Float64Sources()
     {
-        var folder = Path.Combine(RepositoryRoot.Path, "Tests", "TorchBudget.Zoo", "Models");
-        return Directory.GetFiles(folder, "*.cs").Select(path => new AskForFloat64().Visit(CSharpSyntaxTree.ParseText(File.ReadAllText(path)).GetRoot()).ToFullString()).ToArray();
+        return ZooSources.Files().Select(path => new AskForFloat64().Visit(CSharpSyntaxTree.ParseText(File.ReadAllText(path)).GetRoot()).ToFullString()).ToArray();
     }
 
     private static IReadOnlyDictionary<string, string> GenerateFloat64Reports()
