@@ -36,8 +36,8 @@ internal static class BudgetSyntax
             AttributeArgument(LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(budget))),
             AttributeArgument(NameEquals(IdentifierName(BatchSize)), null, Number(batch)),
         }));
-        var indentation = profileList.GetLeadingTrivia().Reverse().TakeWhile(t => !t.IsKind(SyntaxKind.EndOfLineTrivia))
-            .Where(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse();
+        // Only the whitespace right before '[': a doc comment before it ends its own line.
+        var indentation = profileList.GetLeadingTrivia().Reverse().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse();
         var endOfLine = profileList.GetTrailingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
         return AttributeList(SingletonSeparatedList(Attribute(name, arguments)))
             .WithLeadingTrivia(indentation)

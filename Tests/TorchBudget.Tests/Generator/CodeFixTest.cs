@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
 using TorchBudget.Analyzers;
@@ -22,6 +24,9 @@ internal static class CodeFixTest
             TestCode = TestCompilation.Usings + source,
             FixedCode = TestCompilation.Usings + fixedSource,
         };
+        // Doc comments as structured trivia, as in the IDE and in projects that generate documentation.
+        test.SolutionTransforms.Add((solution, projectId) => solution.WithProjectParseOptions(projectId,
+            ((CSharpParseOptions)solution.GetProject(projectId)!.ParseOptions!).WithDocumentationMode(DocumentationMode.Parse)));
         return AnalyzerTest.Configure(test, editorConfig).RunAsync();
     }
 

@@ -19,6 +19,8 @@ public class CodeFixTests
         }
         """;
 
+    private static string Indented(string lines) => string.Concat(lines.Split('\n').Select(line => "    " + line + "\n"));
+
     private static string Budgeted(string name, string budget, string batchSize, bool marked = false)
     {
         var attribute = $"MemoryBudget(\"{budget}\", BatchSize = {batchSize})";
@@ -66,6 +68,11 @@ public class CodeFixTests
         Assert.InRange(largest, 1, 4095);
 
         await CodeFixTest.VerifyAsync("[{|TBG001:MemoryProfile(1, 28, 28)|}]\n" + Mlp("Mlp"), Budgeted("Mlp", "4MB", $"{largest}"), ProjectBudget);
+        // Indented, after a doc comment: the new attribute takes the line and indentation of [MemoryProfile].
+        await CodeFixTest.VerifyAsync(
+            "namespace Models\n{\n    /// <summary>An MLP.</summary>\n    [{|TBG001:MemoryProfile(1, 28, 28)|}]\n" + Indented(Mlp("Mlp")) + "}\n",
+            "namespace Models\n{\n    /// <summary>An MLP.</summary>\n    [MemoryProfile(1, 28, 28)]\n    [MemoryBudget(\"4MB\", BatchSize = " + largest + ")]\n" + Indented(Mlp("Mlp")) + "}\n",
+            ProjectBudget);
         await AnalyzerTest.VerifyAsync(Budgeted("Mlp", "4MB", $"{largest + 1}", marked: true), ProjectBudget);
     }
 
