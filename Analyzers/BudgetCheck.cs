@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -18,7 +19,8 @@ internal static class BudgetCheck
     {
         // A model with its own [MemoryBudget] never falls back to the project's, even when its own is invalid (TBG005).
         var hasOwn = type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeNames.MemoryBudget);
-        var budget = spec.Budget ?? (hasOwn ? null : ProjectBudget(context, type, profileLocation));
+        var fromProject = spec.Budget is null && !hasOwn;
+        var budget = spec.Budget ?? (fromProject ? ProjectBudget(context, type, profileLocation) : null);
         if (budget is null) return;
         var location = budget.Location is null ? profileLocation : locate(budget.Location);
         if (spec.Memory?.PeakTerms is not { } terms)
@@ -31,8 +33,16 @@ internal static class BudgetCheck
         var peak = PeakFormula.At(terms, budget.BatchSize);
         var usable = (decimal)budget.BudgetBytes * (decimal)budget.SafetyFactor;
         if (peak <= usable) return;
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OverBudget, location,
-            type.Name, budget.BatchSize, Bytes(peak), Bytes((long)decimal.Floor(usable)), budget.SafetyFactor, budget.BudgetText, PeakFormula.LargestBatch(terms, usable)));
+        var largest = PeakFormula.LargestBatch(terms, usable);
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OverBudget, location, FixProperties(largest, fromProject ? budget.BudgetText : null),
+            type.Name, budget.BatchSize, Bytes(peak), Bytes((long)decimal.Floor(usable)), budget.SafetyFactor, budget.BudgetText, largest));
+    }
+
+    private static ImmutableDictionary<string, string?> FixProperties(long largestBatch, string? projectBudget)
+    {
+        var properties = ImmutableDictionary<string, string?>.Empty
+            .Add(OverBudgetProperties.LargestBatchThatFits, largestBatch.ToString(CultureInfo.InvariantCulture));
+        return projectBudget is null ? properties : properties.Add(OverBudgetProperties.ProjectMemoryBudget, projectBudget);
     }
 
     private static BudgetSpec? ProjectBudget(SymbolAnalysisContext context, INamedTypeSymbol type, Location profileLocation)

@@ -5,6 +5,7 @@ namespace TorchBudget.Tests.Packaging;
 /// <summary>
 /// A fresh console app, outside the repository, that uses the TorchBudget package the way a user would:
 /// one PackageReference, a profiled model, and a program printing generated and real parameter counts.
+/// <see cref="WriteProject"/> makes the project of other consumers.
 /// </summary>
 internal static class ConsumerProject
 {
@@ -15,22 +16,30 @@ internal static class ConsumerProject
     /// <param name="packageVersion">The version of that package, unique to this test run.</param>
     public static void Write(string directory, string packageFeed, string packageVersion)
     {
-        File.WriteAllText(Path.Combine(directory, AssemblyName + ".csproj"), ProjectFile(packageVersion));
-        File.WriteAllText(Path.Combine(directory, "NuGet.config"), NuGetConfig(packageFeed));
+        WriteProject(directory, AssemblyName, packageFeed, packageVersion, "Exe");
         File.WriteAllText(Path.Combine(directory, "MnistMlp.cs"), Model);
         File.WriteAllText(Path.Combine(directory, "Program.cs"), Program);
     }
 
+    /// <summary>A consumer's project file and NuGet.config; its sources are the caller's.</summary>
+    /// <param name="properties">More MSBuild properties, as XML elements.</param>
+    public static void WriteProject(string directory, string name, string packageFeed, string packageVersion, string outputType, string properties = "")
+    {
+        File.WriteAllText(Path.Combine(directory, name + ".csproj"), ProjectFile(packageVersion, outputType, properties));
+        File.WriteAllText(Path.Combine(directory, "NuGet.config"), NuGetConfig(packageFeed));
+    }
+
     // libtorch-cpu-linux-x64: the CPU natives for this platform only, so the program can run TorchSharp.
     // NU1603: the registry here serves near versions of some of TorchSharp's dependencies (as in the repository).
-    private static string ProjectFile(string packageVersion) => $"""
+    private static string ProjectFile(string packageVersion, string outputType, string properties) => $"""
         <Project Sdk="Microsoft.NET.Sdk">
           <PropertyGroup>
-            <OutputType>Exe</OutputType>
+            <OutputType>{outputType}</OutputType>
             <TargetFramework>net10.0</TargetFramework>
             <Nullable>enable</Nullable>
             <ImplicitUsings>enable</ImplicitUsings>
             <NoWarn>$(NoWarn);NU1603</NoWarn>
+            {properties}
           </PropertyGroup>
           <ItemGroup>
             <PackageReference Include="TorchBudget" Version="{packageVersion}" />

@@ -8,15 +8,14 @@ using Xunit;
 namespace TorchBudget.Tests.Packaging;
 
 /// <summary>
-/// Packs Runtime as users get it, then restores it into a fresh console app from a local folder,
-/// builds that app warning-free and checks the generated counts against TorchSharp's own at run time.
+/// Restores the packed package into a fresh console app from a local folder, builds that app warning-free and
+/// checks the generated counts against TorchSharp's own at run time.
 /// </summary>
-public sealed class PackageConsumerTests
+[Collection(PackageCollection.Name)]
+public sealed class PackageConsumerTests(PackedPackage package)
 {
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(10);
-
     // Diagnostics the compiler reports when an analyzer or generator DLL (or a dependency it needs) fails to load or run.
-    private static readonly string[] AnalyzerLoadFailures = { "AD0001", "CS8032", "CS8784", "CS8785" };
+    internal static readonly string[] AnalyzerLoadFailures = { "AD0001", "CS8032", "CS8784", "CS8785" };
 
     private const string LinearReluLinearParameters = "101770"; // 784*128 + 128 + 128*10 + 10
 
@@ -24,47 +23,30 @@ public sealed class PackageConsumerTests
     [Trait("Category", "Package")]
     public async Task Consumer_restores_the_package_builds_and_sees_the_generated_counts()
     {
-        var work = Directory.CreateTempSubdirectory("torchbudget-package-");
-        var feed = work.CreateSubdirectory("feed").FullName;
-        var consumer = work.CreateSubdirectory("consumer").FullName;
-        // A version no earlier run used, so restore never takes a stale TorchBudget from the global packages folder.
-        var version = $"0.1.0-test{DateTime.UtcNow:yyyyMMddHHmmssfff}";
-        try
-        {
-            // PackageVersion, not Version: the assemblies keep their version and stay up to date (no rebuild).
-            var pack = await DotnetCli.RunAsync(RepositoryRoot.Path, CommandTimeout,
-                "pack", "Runtime/TorchBudget.Runtime.csproj", "-c", "Release", "-o", feed, $"-p:PackageVersion={version}");
-            Assert.True(pack.Succeeded, $"dotnet pack of Runtime failed.\n{pack}");
+        package.AssertPacked();
+        var consumer = package.NewConsumerFolder("consumer");
+        ConsumerProject.Write(consumer, package.Feed, package.Version);
+        var build = await DotnetCli.RunAsync(consumer, PackedPackage.CommandTimeout, "build", "-warnaserror");
+        var loadFailures = AnalyzerLoadFailures.Where(build.Output.Contains).ToList();
+        Assert.True(loadFailures.Count == 0,
+            $"The packaged analyzers or their dependencies failed to load ({string.Join(", ", loadFailures)}).\n{build}");
+        Assert.True(build.Succeeded, $"The consumer build failed.{BuildFailureHint(build.Output)}\n{build}");
 
-            ConsumerProject.Write(consumer, feed, version);
-            var build = await DotnetCli.RunAsync(consumer, CommandTimeout, "build", "-warnaserror");
-            var loadFailures = AnalyzerLoadFailures.Where(build.Output.Contains).ToList();
-            Assert.True(loadFailures.Count == 0,
-                $"The packaged analyzers or their dependencies failed to load ({string.Join(", ", loadFailures)}).\n{build}");
-            Assert.True(build.Succeeded, $"The consumer build failed.{BuildFailureHint(build.Output)}\n{build}");
+        var run = await DotnetCli.RunAsync(consumer, PackedPackage.CommandTimeout, "run", "--no-build");
+        Assert.True(run.Succeeded, $"The consumer program failed.{RunFailureHint(run.Output)}\n{run}\n\nBuild:\n{build}");
 
-            var run = await DotnetCli.RunAsync(consumer, CommandTimeout, "run", "--no-build");
-            Assert.True(run.Succeeded, $"The consumer program failed.{RunFailureHint(run.Output)}\n{run}\n\nBuild:\n{build}");
+        var printed = PrintedValues(run.Output);
+        var context = $"\n{run}\n\nBuild:\n{build}";
+        Assert.True(printed.GetValueOrDefault("real-parameters") == LinearReluLinearParameters,
+            $"TorchSharp counted {printed.GetValueOrDefault("real-parameters")} parameters, expected {LinearReluLinearParameters}.{context}");
+        Assert.True(printed.GetValueOrDefault("generated-parameters") == printed["real-parameters"],
+            $"Generated ParameterCount {printed.GetValueOrDefault("generated-parameters")} differs from TorchSharp's count {printed["real-parameters"]}.{context}");
+        Assert.True(printed.GetValueOrDefault("generated-trainable-parameters") == printed["real-parameters"],
+            $"Generated TrainableParameterCount {printed.GetValueOrDefault("generated-trainable-parameters")} differs from {printed["real-parameters"]}.{context}");
+        Assert.True(printed.GetValueOrDefault("report-complete") == bool.TrueString,
+            $"MemoryReport.IsComplete should be True for Linear/ReLU/Linear.{context}");
 
-            var printed = PrintedValues(run.Output);
-            var context = $"\n{run}\n\nBuild:\n{build}";
-            Assert.True(printed.GetValueOrDefault("real-parameters") == LinearReluLinearParameters,
-                $"TorchSharp counted {printed.GetValueOrDefault("real-parameters")} parameters, expected {LinearReluLinearParameters}.{context}");
-            Assert.True(printed.GetValueOrDefault("generated-parameters") == printed["real-parameters"],
-                $"Generated ParameterCount {printed.GetValueOrDefault("generated-parameters")} differs from TorchSharp's count {printed["real-parameters"]}.{context}");
-            Assert.True(printed.GetValueOrDefault("generated-trainable-parameters") == printed["real-parameters"],
-                $"Generated TrainableParameterCount {printed.GetValueOrDefault("generated-trainable-parameters")} differs from {printed["real-parameters"]}.{context}");
-            Assert.True(printed.GetValueOrDefault("report-complete") == bool.TrueString,
-                $"MemoryReport.IsComplete should be True for Linear/ReLU/Linear.{context}");
-
-            work.Delete(recursive: true);
-        }
-        finally
-        {
-            // Only this run used the version, so its copy in the global packages folder is just litter.
-            // The work folder stays after a failure, for a look at the consumer.
-            DeleteFromGlobalPackages(version);
-        }
+        Directory.Delete(consumer, recursive: true);
     }
 
     private static string BuildFailureHint(string output) =>
@@ -86,13 +68,4 @@ public sealed class PackageConsumerTests
             .Where(pair => pair.Length == 2)
             .GroupBy(pair => pair[0])
             .ToDictionary(group => group.Key, group => group.Last()[1]);
-
-    private static void DeleteFromGlobalPackages(string version)
-    {
-        var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var restored = new DirectoryInfo(Path.Combine(globalPackages, "torchbudget", version));
-        if (restored.Exists)
-            restored.Delete(recursive: true);
-    }
 }

@@ -1,0 +1,68 @@
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace TorchBudget.Tests.Packaging;
+
+/// <summary>
+/// The packed package in a user's build: TBG001 and TBG003 fail it and TBG002 warns, each at its line and column;
+/// <c>dotnet format</c> applies the packed TBG001 code fix, and once the shape is fixed too, the build passes.
+/// </summary>
+[Collection(PackageCollection.Name)]
+public sealed class PackageDiagnosticsTests(PackedPackage package)
+{
+    [Fact]
+    [Trait("Category", "Package")]
+    public async Task Budget_layer_size_and_shape_diagnostics_fail_the_build_where_they_are_and_the_code_fix_repairs_the_budget()
+    {
+        package.AssertPacked();
+        var consumer = package.NewConsumerFolder("diagnostics-consumer");
+        DiagnosticsConsumer.Write(consumer, package.Feed, package.Version);
+        var budgeted = Path.Combine(consumer, DiagnosticsConsumer.BudgetedFile);
+        var mismatched = Path.Combine(consumer, DiagnosticsConsumer.MismatchedFile);
+        var cifarSource = DiagnosticsConsumer.CifarFedMlp(inputFeatures: "784");
+
+        var failing = await DotnetCli.RunAsync(consumer, PackedPackage.CommandTimeout, "build");
+        var loadFailures = PackageConsumerTests.AnalyzerLoadFailures.Where(failing.Output.Contains).ToList();
+        Assert.True(loadFailures.Count == 0, $"The packaged analyzers failed to load ({string.Join(", ", loadFailures)}).\n{failing}");
+        Assert.False(failing.Succeeded, $"TBG001 and TBG003 are errors: the build must fail.\n{failing}");
+        AssertReported(failing, budgeted, DiagnosticsConsumer.BudgetedMlp, "MemoryBudget(\"4 MiB\"", "error TBG001");
+        AssertReported(failing, budgeted, DiagnosticsConsumer.BudgetedMlp, "Linear(784, 128)", "warning TBG002");
+        AssertNotReported(failing, budgeted, DiagnosticsConsumer.BudgetedMlp, "Linear(128, 10)", "TBG002");
+        AssertReported(failing, mismatched, cifarSource, "fc1.forward(input.flatten(1))", "error TBG003");
+
+        // What the IDE's light bulb does, from the command line: the code fix packed beside the analyzers.
+        var format = await DotnetCli.RunAsync(consumer, PackedPackage.CommandTimeout, "format", "analyzers", "--diagnostics", "TBG001");
+        Assert.True(format.Succeeded, $"dotnet format failed.\n{format}");
+        var formatted = File.ReadAllText(budgeted);
+        var batch = Regex.Match(formatted, @"\[MemoryBudget\(""4 MiB"", BatchSize = (\d+)\)\]");
+        Assert.True(batch.Success && long.Parse(batch.Groups[1].Value) is > 0 and < 4096,
+            $"The TBG001 fix should have set a smaller positive BatchSize.\n{formatted}\n{format}");
+        Assert.Equal(DiagnosticsConsumer.BudgetedMlp.Replace("BatchSize = 4096", $"BatchSize = {batch.Groups[1].Value}"), formatted);
+
+        DiagnosticsConsumer.FixShapeMismatch(consumer);
+        var passing = await DotnetCli.RunAsync(consumer, PackedPackage.CommandTimeout, "build");
+        Assert.True(passing.Succeeded, $"With the budget's batch and the shape fixed, the build should pass.\n{passing}");
+        Assert.DoesNotContain("error TBG", passing.Output);
+        AssertReported(passing, mismatched, DiagnosticsConsumer.CifarFedMlp("3 * 32 * 32"), "Linear(3 * 32 * 32, 128)", "warning TBG002");
+
+        Directory.Delete(consumer, recursive: true);
+    }
+
+    // MSBuild prints "path(line,column): error ID: message"; a diagnostic anywhere else is a wrong location.
+    private static void AssertReported(CommandResult build, string path, string source, string snippet, string severityAndId)
+    {
+        var (line, column) = DiagnosticsConsumer.PositionOf(source, snippet);
+        var expected = $"{path}({line},{column}): {severityAndId}:";
+        Assert.True(build.Output.Contains(expected), $"Expected '{expected}' (at '{snippet}').\n{build}");
+    }
+
+    private static void AssertNotReported(CommandResult build, string path, string source, string snippet, string id)
+    {
+        var (line, column) = DiagnosticsConsumer.PositionOf(source, snippet);
+        var unexpected = $"{path}({line},{column}): warning {id}:";
+        Assert.False(build.Output.Contains(unexpected), $"Did not expect '{unexpected}' (at '{snippet}').\n{build}");
+    }
+}
