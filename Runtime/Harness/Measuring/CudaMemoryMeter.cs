@@ -32,7 +32,7 @@ internal sealed class CudaMemoryMeter : IMemoryMeter
         {
             throw new InvalidOperationException($"Measuring CUDA memory needs NVML ({Nvml}, installed with the NVIDIA driver); it could not be loaded.", error);
         }
-        Check(nvmlDeviceGetHandleByIndex_v2((uint)deviceIndex, out device), "nvmlDeviceGetHandleByIndex_v2");
+        Check(nvmlDeviceGetHandleByIndex_v2(NvmlIndex(deviceIndex), out device), "nvmlDeviceGetHandleByIndex_v2");
         torch.cuda.synchronize();
         start = Used();
         peak = 0;
@@ -81,6 +81,16 @@ internal sealed class CudaMemoryMeter : IMemoryMeter
         stopping = true;
         sampler.Join();
         nvmlShutdown();
+    }
+
+    /// <summary>
+    /// NVML numbers every GPU of the machine; CUDA numbers those CUDA_VISIBLE_DEVICES lists, in its order. A
+    /// list of UUIDs or MIG names is not mapped: then the index is taken as is.
+    /// </summary>
+    private static uint NvmlIndex(int cudaIndex)
+    {
+        var visible = Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return visible is not null && cudaIndex < visible.Length && uint.TryParse(visible[cudaIndex], out var physical) ? physical : (uint)cudaIndex;
     }
 
     private void Sample()
