@@ -4,7 +4,8 @@ namespace TorchBudget.Tests.Packaging;
 
 /// <summary>
 /// A fresh console app, outside the repository, that uses the TorchBudget package the way a user would:
-/// one PackageReference, a profiled model, and a program printing generated and real parameter counts.
+/// one PackageReference, a profiled model, and a program printing generated and real parameter counts and
+/// verifying the generated memory table with the packaged harness.
 /// <see cref="WriteProject"/> makes the project of other consumers.
 /// </summary>
 internal static class ConsumerProject
@@ -91,5 +92,10 @@ internal static class ConsumerProject
         Console.WriteLine($"generated-trainable-parameters={MnistMlp.TrainableParameterCount}");
         Console.WriteLine($"report-complete={MnistMlp.MemoryReport.IsComplete}");
         Console.WriteLine($"real-parameters={new MnistMlp().parameters().Sum(p => p.numel())}");
+        // The harness from the package, in the consumer's own process (its CPU counter patches the app's libc10.so).
+        var verification = TorchBudget.Harness.MemoryHarness.Verify(new MnistMlp(), MnistMlp.MemoryReport, TorchSharp.torch.CPU, 16);
+        Console.WriteLine(verification);
+        Console.WriteLine($"verification-passed={verification.Passed}");
+        Console.WriteLine($"verification-complete={verification.IsComplete}");
         """;
 }

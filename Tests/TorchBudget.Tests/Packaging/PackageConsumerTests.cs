@@ -45,6 +45,8 @@ public sealed class PackageConsumerTests(PackedPackage package)
             $"Generated TrainableParameterCount {printed.GetValueOrDefault("generated-trainable-parameters")} differs from {printed["real-parameters"]}.{context}");
         Assert.True(printed.GetValueOrDefault("report-complete") == bool.TrueString,
             $"MemoryReport.IsComplete should be True for Linear/ReLU/Linear.{context}");
+        Assert.True(printed.GetValueOrDefault("verification-passed") == bool.TrueString && printed.GetValueOrDefault("verification-complete") == bool.TrueString,
+            $"The packaged harness should verify every figure of the MLP's report in the consumer's process.{context}");
 
         Directory.Delete(consumer, recursive: true);
     }
