@@ -25,14 +25,23 @@ public static class BatchSizeFinder
         ArgumentNullException.ThrowIfNull(report);
         if (budgetBytes is <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
         DeviceMeters.EnsureMeasurable(device);
-        var notes = new List<string>();
-        model.to(device);
-        using var snapshot = new ModelSnapshot(model);
-        using var meter = DeviceMeters.Open(device, notes);
-        var capacity = budgetBytes ?? (meter is CudaMemoryMeter cuda ? cuda.Total
-            : throw new ArgumentException("On the CPU, give a budget: memory there runs out only after the system starts swapping.", nameof(budgetBytes)));
-        foreach (var note in notes) progress?.Invoke(note);
-        return Search(new DeviceBatchProbe(model, report, device, meter), report, capacity, safetyFactor, maxBatchSize, progress);
+        if (budgetBytes is null && device.type != DeviceType.CUDA)
+            throw new ArgumentException("On the CPU, give a budget: memory there runs out only after the system starts swapping.", nameof(budgetBytes));
+        lock (DeviceMeters.OneMeasurementAtATime)
+        {
+            return Measure();
+        }
+
+        BatchSizeSearch Measure()
+        {
+            var notes = new List<string>();
+            model.to(device);
+            using var snapshot = new ModelSnapshot(model);
+            using var meter = DeviceMeters.Open(device, notes);
+            var capacity = budgetBytes ?? ((CudaMemoryMeter)meter).Total;
+            foreach (var note in notes) progress?.Invoke(note);
+            return Search(new DeviceBatchProbe(model, report, device, meter), report, capacity, safetyFactor, maxBatchSize, progress);
+        }
     }
 
     /// <summary>The search itself, over any <see cref="IBatchProbe"/>: a batch fits when its step ran and its peak is within the capacity.</summary>

@@ -44,37 +44,45 @@ public static class MemoryHarness
             throw new ArgumentException($"The model's parameters are {string.Join(", ", parameterTypes)} but the report is for {report.DType}: convert the model with .to({report.DType}) first.", nameof(model));
 
         DeviceMeters.EnsureMeasurable(device);
-        var notes = new List<string>();
-        model.to(device);
-        using var snapshot = new ModelSnapshot(model);
-        using var meter = DeviceMeters.Open(device, notes);
-        var exact = meter.IsExact;
-        var (peakTolerance, slack) = exact ? (CpuPeakTolerance, 0L) : (CudaTolerance, CudaSlackBytes);
-
-        var layers = new LayerShapeObserver(model, report, batchSize);
-        var step = MeasuredStep.Run(model, report, device, batchSize, meter, steps, layers);
-        var trains = step.CannotTrain is null;
-        if (!trains) notes.Add(step.CannotTrain!);
-
-        var accounting = "tensor accounting (Σ numel × element size)";
-        var counter = exact ? "the CPU tensor counter" : "NVML device memory";
-        var rows = new List<VerificationRow>
+        lock (DeviceMeters.OneMeasurementAtATime)
         {
-            new("ParameterCount", report.ParameterCount, step.ParameterCount, 0, 0, "parameters().Sum(numel)"),
-            new("TrainableParameterCount", report.TrainableParameterCount, step.TrainableParameterCount, 0, 0, "parameters where requires_grad"),
-            new("Parameters", report.Memory?.ParameterBytes, step.ParameterBytes, 0, 0, accounting),
-            new("Buffers", report.Memory?.BufferBytes, step.BufferBytes, 0, 0, accounting),
-            new("Gradients", report.Memory?.GradientBytes, trains ? step.GradientBytes : null, 0, 0, accounting + " over p.grad"),
-            new("OptimizerState", report.Memory?.OptimizerStateBytes, trains ? step.OptimizerStateBytes : null, 0, 0, accounting + " over optimizer.state_dict()"),
-            new("Input", report.Memory is { } m ? checked(m.InputBytesPerSample * batchSize) : null, trains ? step.InputBytes : null, 0, 0, accounting + " over input and labels"),
-            new("Activations", ActivationsAt(report, batchSize), step.ActivationBytes, exact ? 0 : peakTolerance, slack, counter + ": live after forward minus live before it"),
-            new("Peak", PeakAt(report, batchSize), trains ? step.Peak : null, peakTolerance, slack,
-                counter + ": the most live during the step, plus what was resident before it"),
-        };
-        notes.Add(exact
-            ? $"Exact rows must match to the byte; Peak may differ by {CpuPeakTolerance * 100:0}%, the table's stated accuracy. The CPU counter counts tensor data; oneDNN's own scratch buffers are not tensors and are in neither figure."
-            : $"On CUDA, Activations and Peak may differ by {CudaTolerance * 100:0}% or {CudaSlackBytes / (1024 * 1024)} MiB: the table follows CPU semantics (Dropout's float noise; no cuBLAS/cuDNN workspaces) and NVML counts driver pages. These tolerances have not yet been checked on a GPU.");
-        return new VerificationResult(report.ModelName, device.ToString(), batchSize, meter.Method, rows, layers.Results(), notes);
+            return Measure();
+        }
+
+        VerificationResult Measure()
+        {
+            var notes = new List<string>();
+            model.to(device);
+            using var snapshot = new ModelSnapshot(model);
+            using var meter = DeviceMeters.Open(device, notes);
+            var exact = meter.IsExact;
+            var (peakTolerance, slack) = exact ? (CpuPeakTolerance, 0L) : (CudaTolerance, CudaSlackBytes);
+
+            var layers = new LayerShapeObserver(model, report, batchSize);
+            var step = MeasuredStep.Run(model, report, device, batchSize, meter, steps, layers);
+            var trains = step.CannotTrain is null;
+            if (!trains) notes.Add(step.CannotTrain!);
+
+            var accounting = "tensor accounting (Σ numel × element size)";
+            var counter = exact ? "the CPU tensor counter" : "NVML device memory";
+            var rows = new List<VerificationRow>
+            {
+                new("ParameterCount", report.ParameterCount, step.ParameterCount, 0, 0, "parameters().Sum(numel)"),
+                new("TrainableParameterCount", report.TrainableParameterCount, step.TrainableParameterCount, 0, 0, "parameters where requires_grad"),
+                new("Parameters", report.Memory?.ParameterBytes, step.ParameterBytes, 0, 0, accounting),
+                new("Buffers", report.Memory?.BufferBytes, step.BufferBytes, 0, 0, accounting),
+                new("Gradients", report.Memory?.GradientBytes, trains ? step.GradientBytes : null, 0, 0, accounting + " over p.grad"),
+                new("OptimizerState", report.Memory?.OptimizerStateBytes, trains ? step.OptimizerStateBytes : null, 0, 0, accounting + " over optimizer.state_dict()"),
+                new("Input", report.Memory is { } m ? checked(m.InputBytesPerSample * batchSize) : null, trains ? step.InputBytes : null, 0, 0, accounting + " over input and labels"),
+                new("Activations", ActivationsAt(report, batchSize), step.ActivationBytes, exact ? 0 : peakTolerance, slack, counter + ": live after forward minus live before it"),
+                new("Peak", PeakAt(report, batchSize), trains ? step.Peak : null, peakTolerance, slack,
+                    counter + ": the most live during the step, plus what was resident before it"),
+            };
+            notes.Add(exact
+                ? $"Exact rows must match to the byte; Peak may differ by {CpuPeakTolerance * 100:0}%, the table's stated accuracy. The CPU counter counts tensor data; oneDNN's own scratch buffers are not tensors and are in neither figure."
+                : $"On CUDA, Activations and Peak may differ by {CudaTolerance * 100:0}% or {CudaSlackBytes / (1024 * 1024)} MiB: the table follows CPU semantics (Dropout's float noise; no cuBLAS/cuDNN workspaces) and NVML counts driver pages. These tolerances have not yet been checked on a GPU.");
+            return new VerificationResult(report.ModelName, device.ToString(), batchSize, meter.Method, rows, layers.Results(), notes);
+        }
     }
 
     private static long? ActivationsAt(MemoryReport report, long batchSize) =>

@@ -10,6 +10,12 @@ internal static class DeviceMeters
 {
     private const string NoCachingVariable = "PYTORCH_NO_CUDA_MEMORY_CACHING";
 
+    /// <summary>
+    /// Held for a whole measurement: the meters see the whole process (every tensor, the whole GPU), so two
+    /// measurements at once would count each other's tensors.
+    /// </summary>
+    public static readonly object OneMeasurementAtATime = new();
+
     /// <summary>Throws, saying why, unless the harness can measure on <paramref name="device"/> here.</summary>
     public static void EnsureMeasurable(torch.Device device)
     {
