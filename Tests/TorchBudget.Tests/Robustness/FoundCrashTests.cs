@@ -1,0 +1,37 @@
+using System.Linq;
+using TorchBudget.Tests.Generator;
+using Xunit;
+
+namespace TorchBudget.Tests.Robustness;
+
+/// <summary>
+/// Crashes the robustness suite found, one test each, reduced to the construct that caused them. Each asserts the
+/// diagnostic the case should get instead of TBG900 (the internal error the generator turns an exception into).
+/// </summary>
+public class FoundCrashTests
+{
+    private static (bool Complete, string[] Ids, string[] Messages) Run(string body)
+    {
+        var (output, generated, generatorDiagnostics) = TestCompilation.Generate(TestCompilation.Create(TestCompilation.Usings + body));
+        var diagnostics = TestCompilation.Analyze(output).Concat(generatorDiagnostics.Where(d => d.Id.StartsWith("TBG", System.StringComparison.Ordinal))).ToList();
+        return (generated.Any(g => g.Contains("isComplete: true")), diagnostics.Select(d => d.Id).ToArray(), diagnostics.Select(d => d.GetMessage()).ToArray());
+    }
+
+    /// <summary>Found as "handwritten 'huge sizes'": the tensor factory's checked product escaped as an OverflowException.</summary>
+    [Fact]
+    public void A_parameter_tensor_whose_element_count_overflows_is_reported_as_not_analyzable()
+    {
+        var (complete, ids, messages) = Run("""
+            [MemoryProfile(4)]
+            public partial class M : Module<Tensor, Tensor>
+            {
+                private readonly Parameter p = Parameter(torch.zeros(long.MaxValue, long.MaxValue));
+                public M() : base("m") => RegisterComponents();
+                public override Tensor forward(Tensor x) => x;
+            }
+            """);
+        Assert.False(complete);
+        Assert.DoesNotContain("TBG900", ids);
+        Assert.Contains(messages, m => m.Contains("the element count of torch.zeros(...) overflows a 64-bit integer"));
+    }
+}
