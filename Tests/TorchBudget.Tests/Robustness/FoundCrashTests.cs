@@ -34,4 +34,22 @@ public class FoundCrashTests
         Assert.DoesNotContain("TBG900", ids);
         Assert.Contains(messages, m => m.Contains("the element count of torch.zeros(...) overflows a 64-bit integer"));
     }
+
+    /// <summary>Found as "zoo Vgg11.cs: '224' → (long.MaxValue / 2 + 1)": forward's input tensor overflowed its element count.</summary>
+    [Fact]
+    public void An_input_shape_whose_element_count_overflows_is_an_invalid_attribute()
+    {
+        var (complete, ids, messages) = Run("""
+            [MemoryProfile(3, 4611686018427387904, 224)]
+            public partial class M : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> fc = Linear(4, 4);
+                public M() : base("m") => RegisterComponents();
+                public override Tensor forward(Tensor x) => fc.forward(x);
+            }
+            """);
+        Assert.False(complete);
+        Assert.Equal(new[] { "TBG005" }, ids);
+        Assert.Contains("has more elements than a 64-bit count holds", messages.Single());
+    }
 }
