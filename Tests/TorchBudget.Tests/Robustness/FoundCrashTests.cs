@@ -52,4 +52,25 @@ public class FoundCrashTests
         Assert.Equal(new[] { "TBG005" }, ids);
         Assert.Contains("has more elements than a 64-bit count holds", messages.Single());
     }
+
+    /// <summary>Found as "zoo NormalizedInputNet.cs: swap arguments '3' and '1'": x - mean with shapes that do not
+    /// broadcast escaped from the + - * / operators (the method forms x.sub(mean) were already caught).</summary>
+    [Fact]
+    public void An_operator_on_tensors_that_do_not_broadcast_is_a_shape_mismatch()
+    {
+        var (complete, ids, messages) = Run("""
+            [MemoryProfile(4)]
+            public partial class M : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> fc = Linear(4, 4);
+                private readonly Parameter offset = Parameter(torch.zeros(3));
+                public M() : base("m") => RegisterComponents();
+                public override Tensor forward(Tensor x) => fc.forward(x) - offset;
+            }
+            """);
+        Assert.False(complete);
+        Assert.DoesNotContain("TBG900", ids);
+        Assert.Contains("TBG003", ids);
+        Assert.Contains(messages, m => m.Contains("shapes [B, 4] and [3] do not broadcast"));
+    }
 }
