@@ -73,4 +73,24 @@ public class FoundCrashTests
         Assert.Contains("TBG003", ids);
         Assert.Contains(messages, m => m.Contains("shapes [B, 4] and [3] do not broadcast"));
     }
+
+    /// <summary>Found as "zoo MnistMlp.cs: add [MemoryBudget("8 GiB", BatchSize = long.MaxValue)]": the analyzer's
+    /// peak at that batch size overflowed and the analyzer threw (AD0001).</summary>
+    [Fact]
+    public void A_budget_at_a_batch_size_whose_peak_overflows_is_over_budget()
+    {
+        var (_, ids, messages) = Run("""
+            [MemoryProfile(784)]
+            [MemoryBudget("8 GiB", BatchSize = long.MaxValue)]
+            public partial class M : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> fc1 = Linear(784, 128), fc2 = Linear(128, 10);
+                public M() : base("m") => RegisterComponents();
+                public override Tensor forward(Tensor x) => fc2.forward(functional.relu(fc1.forward(x)));
+            }
+            """);
+        Assert.DoesNotContain("AD0001", ids);
+        Assert.Equal(new[] { "TBG001" }, ids);
+        Assert.Contains("peaks at more than 9,223,372,036,854,775,807 bytes", messages.Single());
+    }
 }
