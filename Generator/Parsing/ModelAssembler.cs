@@ -77,6 +77,11 @@ internal static class ModelAssembler
         var memory = complete && total is not null && trainable is not null
             ? MemoryRows.Of(settings, parameters, buffers, activations, forward, forward is not null && forward.OutputShapes.TryGetValue(model, out var output) ? output : null)
             : null;
+        if (complete && total is not null && trainable is not null && memory is null)
+        {
+            // MemoryRows gives up on a byte count past long.MaxValue (an input of long.MaxValue elements): say so.
+            ReportUnknown(new UnknownValue("a byte count of the memory table overflows a 64-bit integer", attributeLocation));
+        }
         if (memory is { PeakTerms: null, ActivationBytesPerSample: not null })
         {
             notes.Add(forward is not null && BackwardSimulation.UnmodeledBackward(forward) is { } layer

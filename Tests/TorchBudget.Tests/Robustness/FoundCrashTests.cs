@@ -93,4 +93,22 @@ public class FoundCrashTests
         Assert.Equal(new[] { "TBG001" }, ids);
         Assert.Contains("peaks at more than 9,223,372,036,854,775,807 bytes", messages.Single());
     }
+
+    /// <summary>Found as "handwritten 'many repetitions in a loop'" with [MemoryProfile(long.MaxValue)]: the input's
+    /// bytes overflowed, the memory table was dropped, and the report was incomplete with no word why.</summary>
+    [Fact]
+    public void A_memory_table_whose_bytes_overflow_is_reported_as_not_analyzable()
+    {
+        var (complete, ids, messages) = Run("""
+            [MemoryProfile(long.MaxValue)]
+            public partial class M : Module<Tensor, Tensor>
+            {
+                public M() : base("m") => RegisterComponents();
+                public override Tensor forward(Tensor x) => x;
+            }
+            """);
+        Assert.False(complete);
+        Assert.Equal(new[] { "TBG004" }, ids);
+        Assert.Contains("a byte count of the memory table overflows a 64-bit integer", messages.Single());
+    }
 }
