@@ -111,4 +111,27 @@ public class FoundCrashTests
         Assert.Equal(new[] { "TBG004" }, ids);
         Assert.Contains("a byte count of the memory table overflows a 64-bit integer", messages.Single());
     }
+
+    /// <summary>Found as "handwritten 'deep nesting'" with a loop of 1,000 wrappings: Scriban's default limit of 1,000
+    /// loop iterations made the emitter throw on a model with more layers than that.</summary>
+    [Fact]
+    public void A_model_with_more_than_a_thousand_layers_gets_its_report()
+    {
+        var (output, generated, generatorDiagnostics) = TestCompilation.Generate(TestCompilation.Create(TestCompilation.Usings + """
+            [MemoryProfile(4)]
+            public partial class M : Module<Tensor, Tensor>
+            {
+                private readonly ModuleList<Module<Tensor, Tensor>> layers = new();
+                public M() : base("m")
+                {
+                    for (var i = 0; i < 1500; i++) layers.Add(Linear(4, 4));
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor x) => x;
+            }
+            """));
+        Assert.DoesNotContain(generatorDiagnostics.Concat(TestCompilation.Analyze(output)), d => d.Id is "TBG900" or "AD0001");
+        Assert.Contains("ParameterCount = 30000L", generated.Single()); // 1500 × (4×4 + 4)
+        Assert.Contains("new global::TorchBudget.LayerReport(\"layers.1499\"", generated.Single());
+    }
 }
