@@ -134,4 +134,68 @@ public class FoundCrashTests
         Assert.Contains("ParameterCount = 30000L", generated.Single()); // 1500 × (4×4 + 4)
         Assert.Contains("new global::TorchBudget.LayerReport(\"layers.1499\"", generated.Single());
     }
+
+    /// <summary>
+    /// Found while reducing the case above: ModuleList's append is append(params T[]) in TorchSharp 0.107, which the
+    /// interpreter did not recognize, and the unmodeled call on the list was dropped, so the report said 0
+    /// parameters and claimed to be complete. The expected count is TorchSharp's own, from the same module.
+    /// </summary>
+    [Fact]
+    public void ModuleList_append_registers_its_items_as_TorchSharp_does()
+    {
+        var expected = new AppendingModel().parameters().Sum(p => p.numel());
+        var (_, generated, _) = TestCompilation.Generate(TestCompilation.Create(TestCompilation.Usings + """
+            [MemoryProfile(4)]
+            public partial class M : Module<Tensor, Tensor>
+            {
+                private readonly ModuleList<Module<Tensor, Tensor>> layers = new();
+                public M() : base("m")
+                {
+                    for (var i = 0; i < 3; i++) layers.append(Linear(4, 4));
+                    layers.append(Linear(4, 2), Linear(2, 1));
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor x) => x;
+            }
+            """));
+        Assert.Equal(73, expected); // 3 × 20 + 10 + 3
+        Assert.Contains($"ParameterCount = {expected}L", generated.Single());
+    }
+
+    /// <summary>The model of the test above, run by TorchSharp itself.</summary>
+    private sealed class AppendingModel : TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>
+    {
+        private readonly TorchSharp.Modules.ModuleList<TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> layers = new();
+
+        public AppendingModel() : base("m")
+        {
+            for (var i = 0; i < 3; i++) layers.append(TorchSharp.torch.nn.Linear(4, 4));
+            layers.append(TorchSharp.torch.nn.Linear(4, 2), TorchSharp.torch.nn.Linear(2, 1));
+            RegisterComponents();
+        }
+
+        public override TorchSharp.torch.Tensor forward(TorchSharp.torch.Tensor x) => x;
+    }
+
+    /// <summary>A void call on a container that the interpreter does not model may change what it holds: no complete report.</summary>
+    [Fact]
+    public void An_unmodeled_call_that_fills_a_container_leaves_the_report_incomplete()
+    {
+        var (complete, ids, messages) = Run("""
+            [MemoryProfile(4)]
+            public partial class M : Module<Tensor, Tensor>
+            {
+                private readonly ModuleList<Module<Tensor, Tensor>> layers = new();
+                public M() : base("m")
+                {
+                    layers.Insert(0, Linear(4, 4));
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor x) => x;
+            }
+            """);
+        Assert.False(complete);
+        Assert.Contains("TBG004", ids);
+        Assert.Contains(messages, m => m.Contains("'Insert()' on the module is not modeled"));
+    }
 }
