@@ -28,6 +28,12 @@ internal static class ModelAssembler
             return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, notes.ToEquatableArray(), diagnostics.ToEquatableArray());
         }
 
+        if (ModuleDepth.Exceeds(model, InterpreterLimits.MaxModuleDepth))
+        {
+            // Naming and counting recurse once per level, with names that grow per level: too deep to follow.
+            ReportUnknown(new UnknownValue($"modules nested more than {InterpreterLimits.MaxModuleDepth} deep", attributeLocation));
+            return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, notes.ToEquatableArray(), diagnostics.ToEquatableArray());
+        }
         var namedModules = Registration.NamedModules(model);
         var reachable = new[] { model }.Concat(namedModules.Select(m => m.Value)).Distinct().ToList();
         foreach (var module in reachable)

@@ -198,4 +198,29 @@ public class FoundCrashTests
         Assert.Contains("TBG004", ids);
         Assert.Contains(messages, m => m.Contains("'Insert()' on the module is not modeled"));
     }
+
+    /// <summary>Found as "handwritten 'deep nesting'": Sequential(m, ReLU()) wrapped 20,000 times took 24 s per
+    /// analysis (layer names grow with depth, and naming, counting and forward recurse per level).</summary>
+    [Fact]
+    public void Modules_nested_thousands_deep_are_reported_as_not_analyzable()
+    {
+        var (complete, ids, messages) = Run("""
+            [MemoryProfile(4)]
+            public partial class M : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> body;
+                public M() : base("m")
+                {
+                    Module<Tensor, Tensor> m = Linear(4, 4);
+                    for (var i = 0; i < 20000; i++) m = Sequential(m, ReLU());
+                    body = m;
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor x) => body.forward(x);
+            }
+            """);
+        Assert.False(complete);
+        Assert.Equal(new[] { "TBG004" }, ids);
+        Assert.Contains("modules nested more than 500 deep", messages.Single());
+    }
 }
