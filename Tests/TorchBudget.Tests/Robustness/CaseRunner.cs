@@ -43,14 +43,22 @@ internal sealed class CaseRunner
         this.analyzers = analyzers.ToImmutableArray();
     }
 
-    /// <summary>Every generator and analyzer TorchBudget ships, found by reflection so a new one is covered without editing the suite.</summary>
+    private static readonly Type[] GeneratorTypes = typeof(MemoryProfileGenerator).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(IIncrementalGenerator).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(GeneratorAttribute), false).Length > 0)
+        .ToArray();
+
+    private static readonly Type[] AnalyzerTypes = typeof(MemoryProfileAnalyzer).Assembly.GetTypes()
+        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), false).Length > 0)
+        .ToArray();
+
+    /// <summary>
+    /// New instances of every generator and analyzer TorchBudget ships, found by reflection so a new one is covered
+    /// without editing the suite. New per case, as a command-line build gets them: the generator keeps a cache per
+    /// instance (ModelCache), and a shared one would let a second run reuse the first run's results.
+    /// </summary>
     public static CaseRunner ForShippedComponents() => new(
-        typeof(MemoryProfileGenerator).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && typeof(IIncrementalGenerator).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(GeneratorAttribute), false).Length > 0)
-            .Select(t => ((IIncrementalGenerator)Activator.CreateInstance(t)!).AsSourceGenerator()),
-        typeof(MemoryProfileAnalyzer).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), false).Length > 0)
-            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!));
+        GeneratorTypes.Select(t => ((IIncrementalGenerator)Activator.CreateInstance(t)!).AsSourceGenerator()),
+        AnalyzerTypes.Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!));
 
     public int GeneratorCount => generators.Length;
 

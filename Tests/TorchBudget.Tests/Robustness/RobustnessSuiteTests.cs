@@ -42,8 +42,8 @@ public class RobustnessSuiteTests(ITestOutputHelper output)
         var seed = EnvironmentNumber("TORCHBUDGET_ROBUSTNESS_SEED", DefaultSeed);
         var count = EnvironmentNumber("TORCHBUDGET_ROBUSTNESS_CASES", DefaultCaseCount);
         var factory = new CaseFactory(seed, RepositoryRoot.Path);
-        var runner = CaseRunner.ForShippedComponents();
-        Assert.True(runner.GeneratorCount > 0 && runner.AnalyzerCount > 0, "found no generator or no analyzer to run");
+        var shipped = CaseRunner.ForShippedComponents();
+        Assert.True(shipped.GeneratorCount > 0 && shipped.AnalyzerCount > 0, "found no generator or no analyzer to run");
 
         var failures = new ConcurrentBag<(RobustnessCase Case, string Problem)>();
         var tally = new ConcurrentDictionary<string, int>();
@@ -53,7 +53,7 @@ public class RobustnessSuiteTests(ITestOutputHelper output)
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Workers }, index =>
         {
             var @case = factory.Create(index);
-            if (!TryRun(runner, @case, out var outcome, out var failure))
+            if (!TryRun(CaseRunner.ForShippedComponents(), @case, out var outcome, out var failure))
             {
                 failures.Add((@case, failure));
                 return;
@@ -63,7 +63,7 @@ public class RobustnessSuiteTests(ITestOutputHelper output)
             foreach (var problem in CaseVerdict.Problems(outcome)) failures.Add((@case, problem));
             if (index % RepeatEvery != 0) return;
             Interlocked.Increment(ref repeats);
-            if (!TryRun(runner, @case, out var again, out failure)) failures.Add((@case, "second run: " + failure));
+            if (!TryRun(CaseRunner.ForShippedComponents(), @case, out var again, out failure)) failures.Add((@case, "second run: " + failure));
             else if (CaseVerdict.Fingerprint(again) != CaseVerdict.Fingerprint(outcome)) failures.Add((@case, "a second run on the same input gave different output"));
         });
         stopwatch.Stop();
@@ -110,7 +110,7 @@ public class RobustnessSuiteTests(ITestOutputHelper output)
         if (outcome.ProfiledClasses.Count == 0) return "no [MemoryProfile] class left after the mutation";
         if (outcome.ProfiledClasses.All(c => outcome.Generated.Any(g => g.ClassName == c && g.IsComplete))) return "complete report(s)";
         var ids = outcome.AnalyzerDiagnostics.Select(d => d.Id).Where(id => id.StartsWith("TBG", StringComparison.Ordinal)).Distinct().OrderBy(id => id, StringComparer.Ordinal);
-        return "incomplete or no report, with " + (ids.Any() ? string.Join("+", ids) : "the peak-unknown note");
+        return "a report incomplete or missing; TBG diagnostics: " + (ids.Any() ? string.Join("+", ids) : "none (only the peak-unknown note)");
     }
 
     private static string Report(System.Collections.Generic.IReadOnlyList<(RobustnessCase Case, string Problem)> failures, int total)
