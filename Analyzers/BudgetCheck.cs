@@ -30,12 +30,16 @@ internal static class BudgetCheck
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotAnalyze, location, $"the memory budget cannot be checked: {why.TrimEnd('.')}", type.Name));
             return;
         }
-        var peak = PeakFormula.At(terms, budget.BatchSize);
+        // A peak past long.MaxValue bytes (BatchSize = long.MaxValue) is over every budget, which is at most that.
+        long? peak;
+        try { peak = PeakFormula.At(terms, budget.BatchSize); }
+        catch (System.OverflowException) { peak = null; }
         var usable = (decimal)budget.BudgetBytes * (decimal)budget.SafetyFactor;
         if (peak <= usable) return;
         var largest = PeakFormula.LargestBatch(terms, usable);
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OverBudget, location, FixProperties(largest, fromProject ? budget.BudgetText : null),
-            type.Name, budget.BatchSize, Bytes(peak), Bytes((long)decimal.Floor(usable)), budget.SafetyFactor, budget.BudgetText, largest));
+            type.Name, budget.BatchSize, peak is { } known ? Bytes(known) : "more than " + Bytes(long.MaxValue), Bytes((long)decimal.Floor(usable)),
+            budget.SafetyFactor, budget.BudgetText, largest));
     }
 
     private static ImmutableDictionary<string, string?> FixProperties(long largestBatch, string? projectBudget)

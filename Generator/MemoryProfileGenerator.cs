@@ -14,13 +14,20 @@ namespace TorchBudget.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class MemoryProfileGenerator : IIncrementalGenerator
 {
+    /// <summary>
+    /// Roslyn re-runs the transform below for every model on every compilation change (every keystroke in the IDE);
+    /// the cache makes that cheap for models whose code did not change. One per generator instance, i.e. per host.
+    /// </summary>
+    internal ModelCache Cache { get; } = new();
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        var cache = Cache;
         var models = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeNames.MemoryProfile,
                 static (node, _) => node is ClassDeclarationSyntax,
-                static (ctx, ct) => Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct))
+                (ctx, ct) => cache.GetOrParse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct))
             .WithTrackingName(TrackingNames.Models);
 
         // Diagnostics and layer sites carry spans that move with every edit above them; what is emitted must not.

@@ -56,7 +56,9 @@ internal static class Emitter
                 ["peak_terms"] = memory.PeakTerms is { } terms ? "new long[] { " + string.Join(", ", terms.Select(Long)) + " }" : "null",
             },
         };
-        var context = new TemplateContext { StrictVariables = true, MemberRenamer = member => member.Name };
+        // LoopLimit 0: Scriban stops a loop at 1,000 iterations by default, and a model can have more layers than that.
+        // The template's loops run over the spec's own lists, which are finite.
+        var context = new TemplateContext { StrictVariables = true, MemberRenamer = member => member.Name, LoopLimit = 0 };
         context.PushGlobal(model);
         return MemoryProfileTemplate.Render(context).Replace("\r\n", "\n");
     }

@@ -58,6 +58,10 @@ internal sealed partial class Interpreter
         Value result;
         try
         {
+            if (forwardTrace.Running.Count > InterpreterLimits.MaxModuleDepth)
+            {
+                throw new AnalysisLimitException(new UnknownValue($"forward runs modules nested more than {InterpreterLimits.MaxModuleDepth} deep", callSite));
+            }
             result = module.UserType is not null ? CallUserForward(module, inputs, callSite)
                 : module.Kind == "Sequential" ? SequentialForward(module, inputs, callSite)
                 : LayerForward(module, inputs, callSite);

@@ -38,6 +38,10 @@ internal sealed partial class Interpreter
             case "Add" or "append" when module.UserType is null && args.Count == 1 && Arg(0) is ModuleValue appended:
                 Append(module, module.Children.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), appended.Module, location);
                 return NullValue.Instance;
+            case "append" when module.UserType is null && args.Count == 1 && Arg(0) is ListValue { Items: var items } && items.All(i => i is ModuleValue):
+                // ModuleList<T>.append(params T[] modules) in TorchSharp 0.107: each one in order, as Add does.
+                foreach (var item in items) Append(module, module.Children.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), ((ModuleValue)item).Module, location);
+                return NullValue.Instance;
             case "Add" or "append" when module.UserType is null && args.Count == 1 && Arg(0) is TupleValue { Items: [StringValue key, ModuleValue entry] }:
                 Append(module, key.Text, entry.Module, location);
                 return NullValue.Instance;
@@ -56,7 +60,9 @@ internal sealed partial class Interpreter
                 return new ModuleValue(module);
             default:
                 if (!invocation.TargetMethod.ReturnsVoid && torch.IsModule(invocation.TargetMethod.ReturnType)) return Unknown($"'{invocation.TargetMethod.Name}' on a module is not modeled", invocation);
-                if (invocation.Instance is IInstanceReferenceOperation || invocation.Instance is null)
+                // A void call nobody models may change what the module registers: on the module being built, or on
+                // a container (ModuleList, ModuleDict, Sequential) that a statement like layers.insert(...) fills.
+                if (invocation.Instance is IInstanceReferenceOperation || invocation.Instance is null || (module.UserType is null && module.Kind is "ModuleList" or "ModuleDict" or "Sequential" && invocation.TargetMethod.ReturnsVoid))
                 {
                     module.Unknowns.Add(new UnknownValue($"'{invocation.TargetMethod.Name}()' on the module is not modeled and might register components", location));
                 }

@@ -313,15 +313,29 @@ internal sealed partial class Interpreter
             BinaryOperatorKind.Divide => "div",
             _ => null,
         };
-        if (left is ActivationTensor self && name is not null) return TensorArithmetic(name, self, right, LocationInfo.From(at.Syntax));
-        if (right is ActivationTensor other && name is not null) return TensorArithmetic(name, other, left, LocationInfo.From(at.Syntax));
-        return (kind, left, right) switch
+        var location = LocationInfo.From(at.Syntax);
+        // x + y fails the way x.add(y) does (a TBG003 where shapes do not broadcast), so it is caught the same way.
+        try
         {
-            (BinaryOperatorKind.Multiply, DimValue d, IntValue i) => new DimValue(d.Dim.Times(Dim.Of(i.Number))),
-            (BinaryOperatorKind.Multiply, IntValue i, DimValue d) => new DimValue(d.Dim.Times(Dim.Of(i.Number))),
-            (BinaryOperatorKind.Divide, DimValue d, IntValue i) when d.Dim.DividedBy(Dim.Of(i.Number)) is { } quotient => new DimValue(quotient),
-            _ => null,
-        };
+            if (left is ActivationTensor self && name is not null) return TensorArithmetic(name, self, right, location);
+            if (right is ActivationTensor other && name is not null) return TensorArithmetic(name, other, left, location);
+            return (kind, left, right) switch
+            {
+                (BinaryOperatorKind.Multiply, DimValue d, IntValue i) => new DimValue(d.Dim.Times(Dim.Of(i.Number))),
+                (BinaryOperatorKind.Multiply, IntValue i, DimValue d) => new DimValue(d.Dim.Times(Dim.Of(i.Number))),
+                (BinaryOperatorKind.Divide, DimValue d, IntValue i) when d.Dim.DividedBy(Dim.Of(i.Number)) is { } quotient => new DimValue(quotient),
+                _ => null,
+            };
+        }
+        catch (ShapeMismatchException mismatch)
+        {
+            trace!.Mismatches.Add((mismatch.Message, location));
+            return new UnknownValue(mismatch.Message, location);
+        }
+        catch (Exception e) when (e is UnknownArgumentException or InvalidLayerArgumentException or OverflowException or NotLinearInBatchException)
+        {
+            return Record(e is UnknownArgumentException u ? u.Unknown : new UnknownValue($"{name ?? kind.ToString()}: {e.Message}", location));
+        }
     }
 
     /// <summary>tensor[...]: integers select (the dimension goes), Colon keeps, Slice narrows, None adds a 1, Ellipsis fills; a view.</summary>

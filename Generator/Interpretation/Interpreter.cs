@@ -173,6 +173,9 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
 
     private static bool IsInSource(ISymbol symbol) => symbol.Locations.Any(l => l.IsInSource);
 
+    /// <summary>The syntax trees whose code the analysis read (constructors, methods, initializers): what its result depends on.</summary>
+    public IEnumerable<SyntaxTree> TouchedTrees => semanticModels.Keys;
+
     private IOperation? GetOperation(SyntaxNode node)
     {
         var tree = node.SyntaxTree;

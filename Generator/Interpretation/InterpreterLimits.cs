@@ -17,4 +17,10 @@ internal static class InterpreterLimits
 
     /// <summary>How often the same user module type may be under construction (A holds B holds A…).</summary>
     public const int MaxSameTypeNesting = 8;
+
+    /// <summary>
+    /// Modules inside modules (Sequential(Sequential(...)) built in a loop). Real models nest a few dozen deep at
+    /// most; names, forward and registration recurse once per level, so a deeper tree is not followed.
+    /// </summary>
+    public const int MaxModuleDepth = 500;
 }

@@ -44,29 +44,37 @@ internal static class TensorFactories
                 : new TensorValue(new TensorSlot(count, false, elementType, data is ListValue ? new[] { count } : new long[0]));
         }
 
-        foreach (var argument in arguments)
+        try
         {
-            if (NonDimensionParameters.Contains(argument.Key)) continue;
-            var parameter = method.Parameters.FirstOrDefault(p => p.Name == argument.Key);
-            if (parameter is null || !IsDimensionType(parameter.Type)) continue;
-            switch (argument.Value)
+            foreach (var argument in arguments)
             {
-                case IntValue dim when dim.Number >= 0:
-                    count = checked(count * dim.Number);
-                    shape.Add(dim.Number);
-                    break;
-                case ListValue dims when dims.Items.All(d => d is IntValue { Number: >= 0 }):
-                    foreach (var d in dims.Items)
-                    {
-                        count = checked(count * ((IntValue)d).Number);
-                        shape.Add(((IntValue)d).Number);
-                    }
-                    break;
-                case UnknownValue unknown:
-                    return unknown;
-                default:
-                    return new UnknownValue($"the shape of torch.{method.Name}(...)", location);
+                if (NonDimensionParameters.Contains(argument.Key)) continue;
+                var parameter = method.Parameters.FirstOrDefault(p => p.Name == argument.Key);
+                if (parameter is null || !IsDimensionType(parameter.Type)) continue;
+                switch (argument.Value)
+                {
+                    case IntValue dim when dim.Number >= 0:
+                        count = checked(count * dim.Number);
+                        shape.Add(dim.Number);
+                        break;
+                    case ListValue dims when dims.Items.All(d => d is IntValue { Number: >= 0 }):
+                        foreach (var d in dims.Items)
+                        {
+                            count = checked(count * ((IntValue)d).Number);
+                            shape.Add(((IntValue)d).Number);
+                        }
+                        break;
+                    case UnknownValue unknown:
+                        return unknown;
+                    default:
+                        return new UnknownValue($"the shape of torch.{method.Name}(...)", location);
+                }
             }
+        }
+        catch (System.OverflowException)
+        {
+            // torch.zeros(long.MaxValue, long.MaxValue): no such tensor can exist, so there is no count to report.
+            return new UnknownValue($"the element count of torch.{method.Name}(...) overflows a 64-bit integer", location);
         }
         return new TensorValue(new TensorSlot(count, isParameter: false, elementType, shape.ToArray()));
     }

@@ -28,6 +28,12 @@ internal static class ModelAssembler
             return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, notes.ToEquatableArray(), diagnostics.ToEquatableArray());
         }
 
+        if (ModuleDepth.Exceeds(model, InterpreterLimits.MaxModuleDepth))
+        {
+            // Naming and counting recurse once per level, with names that grow per level: too deep to follow.
+            ReportUnknown(new UnknownValue($"modules nested more than {InterpreterLimits.MaxModuleDepth} deep", attributeLocation));
+            return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, notes.ToEquatableArray(), diagnostics.ToEquatableArray());
+        }
         var namedModules = Registration.NamedModules(model);
         var reachable = new[] { model }.Concat(namedModules.Select(m => m.Value)).Distinct().ToList();
         foreach (var module in reachable)
@@ -77,6 +83,11 @@ internal static class ModelAssembler
         var memory = complete && total is not null && trainable is not null
             ? MemoryRows.Of(settings, parameters, buffers, activations, forward, forward is not null && forward.OutputShapes.TryGetValue(model, out var output) ? output : null)
             : null;
+        if (complete && total is not null && trainable is not null && memory is null)
+        {
+            // MemoryRows gives up on a byte count past long.MaxValue (an input of long.MaxValue elements): say so.
+            ReportUnknown(new UnknownValue("a byte count of the memory table overflows a 64-bit integer", attributeLocation));
+        }
         if (memory is { PeakTerms: null, ActivationBytesPerSample: not null })
         {
             notes.Add(forward is not null && BackwardSimulation.UnmodeledBackward(forward) is { } layer

@@ -16,8 +16,15 @@ namespace TorchBudget.Generator.Parsing;
 /// </summary>
 internal static class Parser
 {
-    public static ModelSpec Parse(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
+    /// <param name="dependencies">When given, receives the syntax trees the result depends on: the class's own and
+    /// every tree whose code the interpreter read (see <see cref="ModelCache"/>).</param>
+    public static ModelSpec Parse(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken,
+        ICollection<SyntaxTree>? dependencies = null)
     {
+        if (dependencies is not null)
+        {
+            foreach (var reference in type.DeclaringSyntaxReferences) dependencies.Add(reference.SyntaxTree);
+        }
         var (target, notPartial) = TypeTargets.From(type);
         ProfileAttribute? profile = null;
         try
@@ -53,19 +60,29 @@ internal static class Parser
 
             var interpreter = new Interpreter(compilation, torch, cancellationToken);
             Value root;
+            ForwardTrace? forward = null;
             try
             {
-                root = interpreter.Construct(type, constructor, interpreter.DefaultArguments(constructor, arguments), profile.Location);
+                try
+                {
+                    root = interpreter.Construct(type, constructor, interpreter.DefaultArguments(constructor, arguments), profile.Location);
+                }
+                catch (AnalysisLimitException limit)
+                {
+                    root = limit.Unknown;
+                }
+                if (root is ModuleValue { Module: var model })
+                {
+                    var inputShape = new TensorShape(new[] { Dim.Batch }.Concat(profile.Settings.InputShape.Select(Dim.Of)));
+                    forward = interpreter.RunForward(model, inputShape, profile.Settings.InputDType, profile.Settings.DType, gradEnabled: true);
+                }
             }
-            catch (AnalysisLimitException limit)
+            finally
             {
-                root = limit.Unknown;
-            }
-            ForwardTrace? forward = null;
-            if (root is ModuleValue { Module: var model })
-            {
-                var inputShape = new TensorShape(new[] { Dim.Batch }.Concat(profile.Settings.InputShape.Select(Dim.Of)));
-                forward = interpreter.RunForward(model, inputShape, profile.Settings.InputDType, profile.Settings.DType, gradEnabled: true);
+                if (dependencies is not null)
+                {
+                    foreach (var tree in interpreter.TouchedTrees) dependencies.Add(tree);
+                }
             }
             var budget = BudgetAttribute.Read(type, diagnostics);
             return ModelAssembler.Assemble(target, profile.Settings, root, forward, diagnostics, profile.Location, type.Name) with { Budget = budget };

@@ -44,6 +44,7 @@ internal sealed class ProfileAttribute
         if (inputShape is null) Invalid("the input shape must be constant long values", syntax);
         else if (inputShape.Value.Length == 0) Invalid("the input shape is empty: give one sample's shape without the batch dimension, e.g. [MemoryProfile(1, 28, 28)]", syntax);
         else if (inputShape.Value.Any(d => d <= 0)) Invalid($"input shape dimensions must be positive, got ({string.Join(", ", inputShape.Value)})", syntax);
+        else if (!FitsALong(inputShape.Value)) Invalid($"one sample of shape ({string.Join(", ", inputShape.Value)}) has more elements than a 64-bit count holds", syntax);
 
         string dtype = "Float32", inputDType = "Float32", optimizer = "Adam";
         var batchSizes = DefaultBatchSizes;
@@ -79,6 +80,18 @@ internal sealed class ProfileAttribute
         }
         var settings = new ProfileSettings((inputShape ?? ImmutableArray<long>.Empty).ToEquatableArray(), dtype, inputDType, optimizer, batchSizes.ToEquatableArray());
         return new ProfileAttribute(settings, arguments, diagnostics, location);
+    }
+
+    /// <summary>The forward analysis multiplies the dimensions out (checked); no real tensor has more than long.MaxValue elements.</summary>
+    private static bool FitsALong(ImmutableArray<long> shape)
+    {
+        long count = 1;
+        foreach (var dim in shape)
+        {
+            if (dim > long.MaxValue / count) return false;
+            count *= dim;
+        }
+        return true;
     }
 
     private static ImmutableArray<long>? Longs(TypedConstant constant)
