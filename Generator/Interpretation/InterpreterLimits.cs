@@ -12,6 +12,12 @@ internal static class InterpreterLimits
     /// <summary>Iterations of one loop.</summary>
     public const int MaxLoopIterations = 100_000;
 
+    /// <summary>
+    /// Parameters and buffers one layer may register (an LSTM with num_layers = 2^31 would loop for minutes);
+    /// real layers register a few hundred at most.
+    /// </summary>
+    public const int MaxTensorsPerLayer = 100_000;
+
     /// <summary>Tensors one symbolic forward pass may create (live bytes are re-summed at each one).</summary>
     public const int MaxForwardTensors = 5_000;
 

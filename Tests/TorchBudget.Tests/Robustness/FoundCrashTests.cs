@@ -35,6 +35,26 @@ public class FoundCrashTests
         Assert.Contains(messages, m => m.Contains("the element count of torch.zeros(...) overflows a 64-bit integer"));
     }
 
+    /// <summary>Found as "zoo GruTagger.cs: extreme number '1' → 2147483648" (numLayers): building 2^31 layers' parameters hung the analysis.</summary>
+    [Fact]
+    public void A_recurrent_layer_with_billions_of_layers_is_reported_as_not_analyzable_at_once()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (complete, ids, messages) = Run("""
+            [MemoryProfile(7, 16)]
+            public partial class M : Module<Tensor, Tensor>
+            {
+                private readonly GRU gru = GRU(16, 32, 2147483648L, batchFirst: true);
+                public M() : base("m") => RegisterComponents();
+                public override Tensor forward(Tensor x) => gru.forward(x, null).Item1;
+            }
+            """);
+        Assert.False(complete);
+        Assert.Contains("TBG004", ids);
+        Assert.Contains(messages, m => m.Contains("more than 100,000 parameters and buffers"));
+        Assert.True(clock.Elapsed < System.TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+    }
+
     /// <summary>Found as "zoo Vgg11.cs: '224' → (long.MaxValue / 2 + 1)": forward's input tensor overflowed its element count.</summary>
     [Fact]
     public void An_input_shape_whose_element_count_overflows_is_an_invalid_attribute()
