@@ -17,6 +17,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
 {
     private readonly List<ActivationTensor> outputs = new();
     private readonly List<Storage> saved = new();
+    private ByteCount backwardScratch = ByteCount.Zero;
 
     public LayerArgs Args { get; } = args;
 
@@ -80,6 +81,12 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         if (RecordsGraph) saved.Add(trace.AllocateSaved(shape, elementType));
     }
 
+    /// <summary>What this op's backward allocates for a moment besides the gradients (measured per layer).</summary>
+    public void BackwardScratch(ByteCount bytes) => backwardScratch = backwardScratch.Plus(bytes);
+
+    /// <summary>A work tensor forward allocates and frees inside the op (it counts toward forward's peak only).</summary>
+    public void Transient(TensorShape shape, string elementType) => trace.Dispose(trace.Allocate(shape, elementType, requiresGrad: false));
+
     public ShapeMismatchException Mismatch(string message) => new($"{Args.Factory}: {message}");
 
     /// <summary>Puts this call on the autograd tape when autograd records it (after the rule ran).</summary>
@@ -90,7 +97,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         foreach (var storage in saved) storage.Savers++;
         var parameterGradients = Module.Parameters.Where(p => p.Value.RequiresGrad && p.Value.ElementCount is not null)
             .Select(p => checked(p.Value.ElementCount!.Value * trace.ParameterElementSize)).ToList();
-        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough));
+        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough, backwardScratch));
     }
 
     /// <summary>The output shape is known but not what the layer allocates inside: the memory table says so.</summary>

@@ -61,7 +61,7 @@ internal static class BackwardSimulation
                 }
             }
             var parameterTemps = new ByteCount(node.ParameterGradientBytes.Aggregate(0L, (a, b) => checked(a + b)), 0);
-            terms.Add(live.Plus(held).Plus(created).Plus(parameterTemps));
+            terms.Add(live.Plus(held).Plus(created).Plus(parameterTemps).Plus(node.BackwardScratch));
 
             foreach (var storage in incoming) gradients.Remove(storage);
             foreach (var input in node.Inputs.Where(i => !i.Storage.IsResident))
