@@ -11,7 +11,7 @@ internal static partial class LayerRules
     /// <summary>Factories whose forward rule knows the output shape but not the memory (it calls MemoryNotModeled).</summary>
     public static readonly IReadOnlyCollection<string> ShapeOnlyForward = new HashSet<string>
     {
-        "LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell", "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
+        "LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell", "TransformerEncoderLayer", "TransformerEncoder",
     };
 
     /// <summary>LSTM/GRU/RNN: (output, h_n[, c_n]); output [.., T, D·H], h_n [D·layers, N, H].</summary>
@@ -40,20 +40,6 @@ internal static partial class LayerRules
         var state = new TensorShape(new[] { input.Shape[0], Dim.Of(c.Args.Long("hiddenSize")) });
         c.MemoryNotModeled();
         return hasCellState ? new TupleValue(new Value[] { c.Output(state), c.Output(state) }) : c.Output(state);
-    }
-
-    /// <summary>MultiheadAttention(query, key, value): (output shaped like query, averaged weights [N, L, S]).</summary>
-    private static Value AttentionForward(LayerCall c)
-    {
-        var query = c.Input;
-        var key = c.TensorAt(1);
-        if (query.Shape.Rank != 3) throw c.Mismatch($"expects 3-d [L, N, E] queries but gets {query.Shape}");
-        var embed = c.Args.Long("embedded_dim");
-        if (query.Shape[2] != Dim.Of(embed)) throw c.Mismatch($"expects an embedding of {embed} but the query is {query.Shape}");
-        var output = c.Output(query.Shape);
-        var weights = c.Output(new TensorShape(new[] { query.Shape[1], query.Shape[0], key.Shape[0] }));
-        c.MemoryNotModeled();
-        return new TupleValue(new Value[] { output, weights });
     }
 
     /// <summary>Transformer encoder pieces keep the input's shape.</summary>
