@@ -11,7 +11,7 @@ internal static partial class LayerRules
     /// <summary>Factories whose forward rule knows the output shape but not the memory (it calls MemoryNotModeled).</summary>
     public static readonly IReadOnlyCollection<string> ShapeOnlyForward = new HashSet<string>
     {
-        "LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell", "TransformerEncoderLayer", "TransformerEncoder",
+        "LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell",
     };
 
     /// <summary>LSTM/GRU/RNN: (output, h_n[, c_n]); output [.., T, D·H], h_n [D·layers, N, H].</summary>
@@ -40,14 +40,6 @@ internal static partial class LayerRules
         var state = new TensorShape(new[] { input.Shape[0], Dim.Of(c.Args.Long("hiddenSize")) });
         c.MemoryNotModeled();
         return hasCellState ? new TupleValue(new Value[] { c.Output(state), c.Output(state) }) : c.Output(state);
-    }
-
-    /// <summary>Transformer encoder pieces keep the input's shape.</summary>
-    private static Value ShapePreservingNotModeled(LayerCall c)
-    {
-        var output = c.Output(c.Input.Shape);
-        c.MemoryNotModeled();
-        return output;
     }
 
     /// <summary>
