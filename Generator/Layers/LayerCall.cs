@@ -66,7 +66,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         return output;
     }
 
-    public ActivationTensor View(ActivationTensor source, TensorShape shape) => trace.View(source, shape);
+    public ActivationTensor View(ActivationTensor source, TensorShape shape, bool isContiguous = true) => trace.View(source, shape, isContiguous);
 
     /// <summary>Autograd keeps this tensor's memory until backward.</summary>
     public void Save(ActivationTensor tensor)
@@ -130,6 +130,6 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     }
 
     /// <summary>The output shape is known but not what the layer allocates inside: the memory table says so.</summary>
-    public void MemoryNotModeled() =>
-        trace.Unknowns.Add(new UnknownValue($"the memory {Args.Factory} allocates in forward is not modeled yet (its output shape is)", Module.CreatedAt));
+    public void MemoryNotModeled(string? reason = null) =>
+        trace.Unknowns.Add(new UnknownValue($"the memory {Args.Factory} allocates in forward is not modeled yet (its output shape is)" + (reason is null ? "" : $": {reason}"), Module.CreatedAt));
 }

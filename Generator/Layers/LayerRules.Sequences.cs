@@ -11,10 +11,30 @@ internal static partial class LayerRules
     /// <summary>Factories whose forward rule knows the output shape but not the memory (it calls MemoryNotModeled).</summary>
     public static readonly IReadOnlyCollection<string> ShapeOnlyForward = new HashSet<string>
     {
-        "LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell",
+        "RNN", "RNNCell",
     };
 
-    /// <summary>LSTM/GRU/RNN: (output, h_n[, c_n]); output [.., T, D·H], h_n [D·layers, N, H].</summary>
+    /// <summary>Layers whose memory is modeled only in the measured configurations (elsewhere Activations and Peak are unknown, with the reason).</summary>
+    public static readonly IReadOnlyDictionary<string, string> PartlyModeled = new SortedDictionary<string, string>(System.StringComparer.Ordinal)
+    {
+        ["GRU"] = "one unidirectional layer, no initial state given, Float32 or Float64",
+        ["LSTM"] = "one unidirectional layer, no initial state given, Float64 (Float32 runs oneDNN's RNN, whose workspace depends on the CPU)",
+        ["GRUCell"] = "with a given state, Float32 or Float64",
+        ["LSTMCell"] = "with a given state, Float32 or Float64",
+    };
+
+    /// <summary>
+    /// LSTM/GRU/RNN: (output, h_n[, c_n]); output [.., T, D·H], h_n [D·layers, N, H]. Memory is modeled where
+    /// measured (0.107 CPU, allocation log, T = 3..5, N = 2..3): one unidirectional layer without a given
+    /// initial state, GRU in Float32 and Float64 and LSTM in Float64. ATen's native path then runs: zero
+    /// initial states [1, N, H] (kept: step 0 uses them), the input's contiguous copy [T, N, in] for a
+    /// batch-first or non-contiguous input (kept by the input projection; else the input itself), all steps'
+    /// input gates [T, N, G·H] (freed at the end), then per step the cell's ops: GRU the hidden gates [N, 3H]
+    /// and four [N, H] (two in-place-op copies, new_gate, h), LSTM the gates [N, 4H] and c, tanh(c), h; the
+    /// last step's h (and c) are freed once stacked into the output [T, N, H] and h_n (c_n).
+    /// Float32 LSTM runs oneDNN's RNN with a workspace whose size depends on the CPU's kernels (measured:
+    /// 36,864 + 21,432 bytes for T = 3, H = 6), so it stays unknown.
+    /// </summary>
     private static Value RecurrentForward(LayerCall c, bool hasCellState)
     {
         var input = c.Input;
@@ -25,21 +45,99 @@ internal static partial class LayerRules
         var features = input.Shape[2];
         if (features != Dim.Of(c.Args.Long("inputSize"))) throw c.Mismatch($"expects {c.Args.Long("inputSize")} input features (inputSize) but gets {input.Shape}");
         var batch = batchFirst ? input.Shape[0] : input.Shape[1];
-        var output = c.Output(input.Shape.With(2, Dim.Of(directions * hidden)));
-        var state = new TensorShape(new[] { Dim.Of(directions * layers), batch, Dim.Of(hidden) });
-        c.MemoryNotModeled();
+        var steps = batchFirst ? input.Shape[1] : input.Shape[0];
+        var stateShape = new TensorShape(new[] { Dim.Of(directions * layers), batch, Dim.Of(hidden) });
+        var reason = c.Args.Factory == "RNN" ? "RNN has not been measured"
+            : layers != 1 || directions != 1 ? "stacked or bidirectional layers have not been measured"
+            : c.Inputs.Count > 1 && c.Inputs[1] is not NullValue ? "a given initial state has not been measured"
+            : c.Args.Factory == "GRU" && input.ElementType is not ("Float32" or "Float64") ? $"GRU in {input.ElementType} has not been measured"
+            : c.Args.Factory == "LSTM" && input.ElementType != "Float64" ? $"LSTM in {input.ElementType} runs oneDNN's RNN, whose workspace depends on the CPU"
+            : !steps.IsConstant ? "the sequence length depends on the batch size"
+            : null;
+        if (reason is not null || !c.RecordsGraph)
+        {
+            if (reason is not null) c.MemoryNotModeled(reason);
+            var result = c.Output(input.Shape.With(2, Dim.Of(directions * hidden)));
+            return hasCellState
+                ? new TupleValue(new Value[] { result, c.Output(stateShape), c.Output(stateShape) })
+                : new TupleValue(new Value[] { result, c.Output(stateShape) });
+        }
+        var type = input.ElementType;
+        var gates = hasCellState ? 4 : 3;
+        var perStep = new TensorShape(new[] { batch, Dim.Of(hidden) });
+        c.SaveNew(stateShape, type);
+        if (hasCellState) c.SaveNew(stateShape, type);
+        var sequenceFirst = new TensorShape(new[] { steps, batch, features });
+        if (batchFirst || !input.IsContiguous) c.SaveNew(sequenceFirst, type);
+        else c.Save(input);
+        var count = steps.Coefficient;
+        for (var t = 0L; t < count; t++)
+        {
+            var last = t == count - 1;
+            c.SaveNew(new TensorShape(new[] { batch, Dim.Of(gates * hidden) }), type);
+            if (hasCellState)
+            {
+                if (last) c.Transient(perStep, type); else c.SaveNew(perStep, type); // c
+                c.Transient(perStep, type);                                         // i * g
+                c.SaveNew(perStep, type);                                           // tanh(c)
+                if (last) c.Transient(perStep, type); else c.SaveNew(perStep, type); // h
+            }
+            else
+            {
+                c.SaveNew(perStep, type);                                           // copy kept by mul_
+                c.SaveNew(perStep, type);                                           // new_gate
+                if (last) c.Transient(perStep, type); else c.SaveNew(perStep, type); // h
+                c.SaveNew(perStep, type);                                           // copy kept by mul_
+            }
+        }
+        // Stacked sequence-first; batch_first hands out its transpose (a non-contiguous view, measured: a Linear on it copies).
+        var stacked = c.Output(new TensorShape(new[] { steps, batch, Dim.Of(hidden) }));
+        var output = batchFirst ? c.View(stacked, input.Shape.With(2, Dim.Of(hidden)), isContiguous: false) : stacked;
+        c.Transient(new TensorShape(new[] { steps, batch, Dim.Of(gates * hidden) }), type); // the input gates, freed now
         return hasCellState
-            ? new TupleValue(new Value[] { output, c.Output(state), c.Output(state) })
-            : new TupleValue(new Value[] { output, c.Output(state) });
+            ? new TupleValue(new Value[] { output, c.Output(stateShape), c.Output(stateShape) })
+            : new TupleValue(new Value[] { output, c.Output(stateShape) });
     }
 
+    /// <summary>
+    /// LSTMCell/GRUCell with a given state (measured, Float32 and Float64): LSTMCell keeps the gates [N, 4H] and
+    /// tanh(c') and returns c', h' (the hidden gates and i·g are freed at once); GRUCell frees the input gates
+    /// [N, 3H] and keeps the hidden gates [N, 3H], two copies in-place ops save and new_gate, returning h'.
+    /// </summary>
     private static Value RecurrentCellForward(LayerCall c, bool hasCellState)
     {
         var input = c.Input;
         if (input.Shape.Rank != 2 || input.Shape[1] != Dim.Of(c.Args.Long("inputSize"))) throw c.Mismatch($"expects [batch, {c.Args.Long("inputSize")}] but gets {input.Shape}");
-        var state = new TensorShape(new[] { input.Shape[0], Dim.Of(c.Args.Long("hiddenSize")) });
-        c.MemoryNotModeled();
-        return hasCellState ? new TupleValue(new Value[] { c.Output(state), c.Output(state) }) : c.Output(state);
+        var hidden = c.Args.Long("hiddenSize");
+        var state = new TensorShape(new[] { input.Shape[0], Dim.Of(hidden) });
+        var type = input.ElementType;
+        var given = c.Inputs.Count > 1 && c.Inputs[1] is not NullValue;
+        var reason = c.Args.Factory == "RNNCell" ? "RNNCell has not been measured"
+            : !given ? "a cell without a given state (zeros made inside) has not been measured"
+            : type is not ("Float32" or "Float64") ? $"{c.Args.Factory} in {type} has not been measured"
+            : null;
+        if (reason is not null || !c.RecordsGraph)
+        {
+            if (reason is not null) c.MemoryNotModeled(reason);
+            return hasCellState ? new TupleValue(new Value[] { c.Output(state), c.Output(state) }) : c.Output(state);
+        }
+        var gateShape = new TensorShape(new[] { input.Shape[0], Dim.Of((hasCellState ? 4 : 3) * hidden) });
+        if (hasCellState)
+        {
+            c.SaveNew(gateShape, type);
+            c.Transient(gateShape, type);
+            var cell = c.Output(state);
+            c.Transient(state, type);
+            c.SaveNew(state, type);
+            return new TupleValue(new Value[] { c.Output(state), cell });
+        }
+        c.Transient(gateShape, type);
+        c.SaveNew(gateShape, type);
+        c.SaveNew(state, type);
+        c.SaveNew(state, type);
+        var result = c.Output(state);
+        c.SaveNew(state, type);
+        return result;
     }
 
     /// <summary>
