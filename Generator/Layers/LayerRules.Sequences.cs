@@ -17,21 +17,23 @@ internal static partial class LayerRules
     /// <summary>Layers whose memory is modeled only in the measured configurations (elsewhere Activations and Peak are unknown, with the reason).</summary>
     public static readonly IReadOnlyDictionary<string, string> PartlyModeled = new SortedDictionary<string, string>(System.StringComparer.Ordinal)
     {
-        ["GRU"] = "one unidirectional layer, no initial state given, Float32 or Float64",
-        ["LSTM"] = "one unidirectional layer, no initial state given, Float64 (Float32 runs oneDNN's RNN, whose workspace depends on the CPU)",
+        ["GRU"] = "no initial state given, Float32 or Float64",
+        ["LSTM"] = "no initial state given, Float64 (Float32 runs oneDNN's RNN, whose workspace depends on the CPU)",
         ["GRUCell"] = "with a given state, Float32 or Float64",
         ["LSTMCell"] = "with a given state, Float32 or Float64",
     };
 
     /// <summary>
     /// LSTM/GRU/RNN: (output, h_n[, c_n]); output [.., T, D·H], h_n [D·layers, N, H]. Memory is modeled where
-    /// measured (0.107 CPU, allocation log, T = 3..5, N = 2..3): one unidirectional layer without a given
-    /// initial state, GRU in Float32 and Float64 and LSTM in Float64. ATen's native path then runs: zero
-    /// initial states [1, N, H] (kept: step 0 uses them), the input's contiguous copy [T, N, in] for a
-    /// batch-first or non-contiguous input (kept by the input projection; else the input itself), all steps'
-    /// input gates [T, N, G·H] (freed at the end), then per step the cell's ops: GRU the hidden gates [N, 3H]
+    /// measured (0.107 CPU, allocation log, T = 3..5, N = 2..3, 1-2 layers, uni- and bidirectional, dropout 0
+    /// and 0.3 between layers), without a given initial state: GRU in Float32 and Float64, LSTM in Float64.
+    /// ATen's native path then runs: zero initial states [D·layers, N, H] (kept: step 0 uses them), the input's
+    /// contiguous copy [T, N, in] for a batch-first or non-contiguous input (kept by the input projection; else
+    /// the input itself; one copy per direction), all steps' input gates [T, N, G·H] (freed), per step the cell's ops: GRU the hidden gates [N, 3H]
     /// and four [N, H] (two in-place-op copies, new_gate, h), LSTM the gates [N, 4H] and c, tanh(c), h; the
-    /// last step's h (and c) are freed once stacked into the output [T, N, H] and h_n (c_n).
+    /// last step's h (and c) are freed once stacked; bidirectional stacks are concatenated into [T, N, 2H]
+    /// (the per-direction stacks freed); between layers dropout keeps its noise and result and frees the
+    /// layer's output; then the output [T, N, D·H] and h_n (c_n).
     /// Float32 LSTM runs oneDNN's RNN with a workspace whose size depends on the CPU's kernels (measured:
     /// 36,864 + 21,432 bytes for T = 3, H = 6), so it stays unknown.
     /// </summary>
@@ -48,7 +50,6 @@ internal static partial class LayerRules
         var steps = batchFirst ? input.Shape[1] : input.Shape[0];
         var stateShape = new TensorShape(new[] { Dim.Of(directions * layers), batch, Dim.Of(hidden) });
         var reason = c.Args.Factory == "RNN" ? "RNN has not been measured"
-            : layers != 1 || directions != 1 ? "stacked or bidirectional layers have not been measured"
             : c.Inputs.Count > 1 && c.Inputs[1] is not NullValue ? "a given initial state has not been measured"
             : c.Args.Factory == "GRU" && input.ElementType is not ("Float32" or "Float64") ? $"GRU in {input.ElementType} has not been measured"
             : c.Args.Factory == "LSTM" && input.ElementType != "Float64" ? $"LSTM in {input.ElementType} runs oneDNN's RNN, whose workspace depends on the CPU"
@@ -64,17 +65,50 @@ internal static partial class LayerRules
         }
         var type = input.ElementType;
         var gates = hasCellState ? 4 : 3;
+        var dropout = Probability(c.Args, "dropout");
         var perStep = new TensorShape(new[] { batch, Dim.Of(hidden) });
+        TensorShape Sequence(long width) => new(new[] { steps, batch, Dim.Of(width) });
         c.SaveNew(stateShape, type);
         if (hasCellState) c.SaveNew(stateShape, type);
-        var sequenceFirst = new TensorShape(new[] { steps, batch, features });
-        if (batchFirst || !input.IsContiguous) c.SaveNew(sequenceFirst, type);
-        else c.Save(input);
-        var count = steps.Coefficient;
+        var copied = batchFirst || !input.IsContiguous;
+        if (!copied) c.Save(input);
+        ActivationTensor? stacked = null;
+        for (var layer = 0L; layer < layers; layer++)
+        {
+            var width = layer == 0 ? c.Args.Long("inputSize") : directions * hidden;
+            for (var direction = 0; direction < directions; direction++)
+            {
+                // Each direction's input projection keeps its own contiguous copy of a batch-first or non-contiguous input.
+                if (layer == 0 && copied) c.SaveNew(Sequence(width), type);
+                c.Transient(Sequence(gates * hidden), type);          // all steps' input gates
+                RecurrentSteps(c, steps.Coefficient, perStep, gates * hidden, hasCellState, type);
+                if (directions == 2) c.Transient(Sequence(hidden), type); // this direction's stack, freed after the cat
+            }
+            var lastLayer = layer == layers - 1;
+            if (lastLayer) stacked = c.Output(Sequence(directions * hidden));
+            else if (dropout > 0)
+            {
+                // Between layers: CPU dropout keeps its noise and result; the layer's output is freed (measured, LSTM).
+                c.Transient(Sequence(directions * hidden), type);
+                c.SaveNew(Sequence(directions * hidden), type);
+                c.SaveNew(Sequence(directions * hidden), type);
+            }
+            else c.SaveNew(Sequence(directions * hidden), type);
+        }
+        // batch_first hands out the transpose of the sequence-first stack (a non-contiguous view: a Linear on it copies).
+        var output = batchFirst ? c.View(stacked!, input.Shape.With(2, Dim.Of(directions * hidden)), isContiguous: false) : stacked!;
+        return hasCellState
+            ? new TupleValue(new Value[] { output, c.Output(stateShape), c.Output(stateShape) })
+            : new TupleValue(new Value[] { output, c.Output(stateShape) });
+    }
+
+    /// <summary>One direction of one layer, step by step; the last step's h (and c) are freed once stacked.</summary>
+    private static void RecurrentSteps(LayerCall c, long count, TensorShape perStep, long gateWidth, bool hasCellState, string type)
+    {
         for (var t = 0L; t < count; t++)
         {
             var last = t == count - 1;
-            c.SaveNew(new TensorShape(new[] { batch, Dim.Of(gates * hidden) }), type);
+            c.SaveNew(new TensorShape(new[] { perStep[0], Dim.Of(gateWidth) }), type);
             if (hasCellState)
             {
                 if (last) c.Transient(perStep, type); else c.SaveNew(perStep, type); // c
@@ -90,13 +124,6 @@ internal static partial class LayerRules
                 c.SaveNew(perStep, type);                                           // copy kept by mul_
             }
         }
-        // Stacked sequence-first; batch_first hands out its transpose (a non-contiguous view, measured: a Linear on it copies).
-        var stacked = c.Output(new TensorShape(new[] { steps, batch, Dim.Of(hidden) }));
-        var output = batchFirst ? c.View(stacked, input.Shape.With(2, Dim.Of(hidden)), isContiguous: false) : stacked;
-        c.Transient(new TensorShape(new[] { steps, batch, Dim.Of(gates * hidden) }), type); // the input gates, freed now
-        return hasCellState
-            ? new TupleValue(new Value[] { output, c.Output(stateShape), c.Output(stateShape) })
-            : new TupleValue(new Value[] { output, c.Output(stateShape) });
     }
 
     /// <summary>
