@@ -87,11 +87,13 @@ internal sealed partial class Interpreter
                 case "transpose" or "swapaxes" when Arg(0) is IntValue a && Arg(1) is IntValue b:
                     var first = self.Shape.Axis(a.Number) ?? throw op.Mismatch($"dim {a.Number} is outside {self.Shape}");
                     var second = self.Shape.Axis(b.Number) ?? throw op.Mismatch($"dim {b.Number} is outside {self.Shape}");
-                    return trace!.View(self, self.Shape.With(first, self.Shape[second]).With(second, self.Shape[first]), isContiguous: false);
+                    var swapped = Enumerable.Range(0, self.Shape.Rank).Select(i => i == first ? second : i == second ? first : i).ToList();
+                    return trace!.View(self, self.Shape.With(first, self.Shape[second]).With(second, self.Shape[first]), StaysContiguous(self, swapped));
                 case "t" when self.Shape.Rank == 2:
                     return trace!.View(self, new TensorShape(new[] { self.Shape[1], self.Shape[0] }), isContiguous: false);
                 case "permute" when Arg(0) is ListValue order && order.Items.All(i => i is IntValue) && order.Items.Count == self.Shape.Rank:
-                    return trace!.View(self, new TensorShape(order.Items.Select(i => self.Shape[self.Shape.Axis(((IntValue)i).Number) ?? throw op.Mismatch($"permute({order.Describe()}) of {self.Shape}")])), isContiguous: false);
+                    var axes = order.Items.Select(i => self.Shape.Axis(((IntValue)i).Number) ?? throw op.Mismatch($"permute({order.Describe()}) of {self.Shape}")).ToList();
+                    return trace!.View(self, new TensorShape(axes.Select(a => self.Shape[a])), StaysContiguous(self, axes));
                 case "unsqueeze" when Arg(0) is IntValue dim:
                     var insertAt = dim.Number < 0 ? dim.Number + self.Shape.Rank + 1 : dim.Number;
                     if (insertAt < 0 || insertAt > self.Shape.Rank) throw op.Mismatch($"unsqueeze({dim.Number}) of {self.Shape}");
@@ -183,6 +185,17 @@ internal sealed partial class Interpreter
 
     private LayerCall NewLayerCall(string factory, ActivationTensor input, LocationInfo? at, params (string Name, Value Value)[] args) =>
         new(new LayerArgs(factory, args.Select(a => new KeyValuePair<string, Value>(a.Name, a.Value)).ToList()), new ModuleInstance(factory, null, at), new Value[] { input }, trace!);
+
+    /// <summary>
+    /// A permutation of a contiguous tensor is still contiguous when the dimensions larger than 1 keep their
+    /// order (PyTorch ignores the strides of size-1 dimensions): [B, 64, 1].permute(0, 2, 1) reshapes without a copy.
+    /// </summary>
+    private static bool StaysContiguous(ActivationTensor self, IReadOnlyList<int> sourceAxes)
+    {
+        if (!self.IsContiguous) return false;
+        var moved = sourceAxes.Where(a => self.Shape[a] != Dim.Of(1)).ToList();
+        return moved.Zip(moved.Skip(1), (a, b) => a < b).All(increasing => increasing);
+    }
 
     private static Value DimAsValue(Dim dim) => dim.IsConstant ? new IntValue(dim.Coefficient) : new DimValue(dim);
 

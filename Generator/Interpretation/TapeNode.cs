@@ -6,7 +6,7 @@ namespace TorchBudget.Generator.Interpretation;
 /// One op autograd recorded in forward: what backward will need a gradient for, what it releases,
 /// and the temporary gradients of the parameters it accumulates into .grad.
 /// </summary>
-internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inputs, IReadOnlyList<ActivationTensor> outputs, IReadOnlyList<Storage> saved, IReadOnlyList<long> parameterGradientBytes, bool passesGradientThrough = false)
+internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inputs, IReadOnlyList<ActivationTensor> outputs, IReadOnlyList<Storage> saved, IReadOnlyList<long> parameterGradientBytes, bool passesGradientThrough = false, Shapes.ByteCount backwardScratch = default)
 {
     /// <summary>Add and subtract hand their output's gradient to their inputs as it is: no new tensor.</summary>
     public bool PassesGradientThrough { get; } = passesGradientThrough;
@@ -20,4 +20,7 @@ internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inpu
 
     /// <summary>Bytes of each trainable parameter's fresh gradient, added into .grad and freed.</summary>
     public IReadOnlyList<long> ParameterGradientBytes { get; } = parameterGradientBytes;
+
+    /// <summary>Work tensors its backward allocates for a moment beside the gradients (sort buffers, index copies; measured per layer).</summary>
+    public Shapes.ByteCount BackwardScratch { get; } = backwardScratch;
 }

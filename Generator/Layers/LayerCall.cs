@@ -17,6 +17,8 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
 {
     private readonly List<ActivationTensor> outputs = new();
     private readonly List<Storage> saved = new();
+    private ByteCount backwardScratch = ByteCount.Zero;
+    private bool recordedInside;
 
     public LayerArgs Args { get; } = args;
 
@@ -64,7 +66,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         return output;
     }
 
-    public ActivationTensor View(ActivationTensor source, TensorShape shape) => trace.View(source, shape);
+    public ActivationTensor View(ActivationTensor source, TensorShape shape, bool isContiguous = true) => trace.View(source, shape, isContiguous);
 
     /// <summary>Autograd keeps this tensor's memory until backward.</summary>
     public void Save(ActivationTensor tensor)
@@ -80,20 +82,54 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         if (RecordsGraph) saved.Add(trace.AllocateSaved(shape, elementType));
     }
 
+    /// <summary>What this op's backward allocates for a moment besides the gradients (measured per layer).</summary>
+    public void BackwardScratch(ByteCount bytes) => backwardScratch = backwardScratch.Plus(bytes);
+
+    /// <summary>A work tensor forward allocates and frees inside the op (it counts toward forward's peak only).</summary>
+    public void Transient(TensorShape shape, string elementType) => trace.Dispose(trace.Allocate(shape, elementType, requiresGrad: false));
+
+    /// <summary>
+    /// A tensor a native composite layer (MultiheadAttention, TransformerEncoderLayer) makes inside: it has a
+    /// handle until <see cref="Release"/> (the layer's outputs keep theirs); autograd may keep it (<see cref="InternalOp"/>).
+    /// </summary>
+    public ActivationTensor Internal(TensorShape shape, string? elementType = null) => trace.Allocate(shape, elementType ?? Input.ElementType, RecordsGraph);
+
+    /// <summary>The native code drops its handle to an internal tensor (its memory stays if autograd kept it).</summary>
+    public void Release(ActivationTensor tensor) => trace.Dispose(tensor);
+
+    /// <summary>
+    /// One op inside a native composite layer, put on the autograd tape in forward order: the layer is then
+    /// recorded as these ops, not as one node.
+    /// </summary>
+    public void InternalOp(string kind, IEnumerable<ActivationTensor> inputs, IEnumerable<ActivationTensor> produced, IEnumerable<ActivationTensor> keeps, IEnumerable<long>? parameterGradientBytes = null, bool passesGradientThrough = false, ByteCount scratch = default)
+    {
+        if (!RecordsGraph) return;
+        recordedInside = true;
+        var kept = keeps.Select(t => t.Storage).Where(s => !s.IsResident).Distinct().ToList();
+        foreach (var storage in kept)
+        {
+            storage.SavedForBackward = true;
+            storage.Savers++;
+        }
+        trace.Tape.Add(new TapeNode($"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept, (parameterGradientBytes ?? Array.Empty<long>()).ToList(), passesGradientThrough, scratch));
+    }
+
+    public int ElementSize(string elementType) => ElementTypes.SizeOf(elementType) ?? throw new UnknownArgumentException(new UnknownValue($"the element size of {elementType}", Module.CreatedAt));
+
     public ShapeMismatchException Mismatch(string message) => new($"{Args.Factory}: {message}");
 
     /// <summary>Puts this call on the autograd tape when autograd records it (after the rule ran).</summary>
     public void Record(Value result, bool passesGradientThrough = false)
     {
-        if (!RecordsGraph) return;
+        if (!RecordsGraph || recordedInside) return;
         var produced = outputs.Count > 0 ? outputs : (result is ActivationTensor same ? new List<ActivationTensor> { same } : new List<ActivationTensor>());
         foreach (var storage in saved) storage.Savers++;
         var parameterGradients = Module.Parameters.Where(p => p.Value.RequiresGrad && p.Value.ElementCount is not null)
             .Select(p => checked(p.Value.ElementCount!.Value * trace.ParameterElementSize)).ToList();
-        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough));
+        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough, backwardScratch));
     }
 
     /// <summary>The output shape is known but not what the layer allocates inside: the memory table says so.</summary>
-    public void MemoryNotModeled() =>
-        trace.Unknowns.Add(new UnknownValue($"the memory {Args.Factory} allocates in forward is not modeled yet (its output shape is)", Module.CreatedAt));
+    public void MemoryNotModeled(string? reason = null) =>
+        trace.Unknowns.Add(new UnknownValue($"the memory {Args.Factory} allocates in forward is not modeled yet (its output shape is)" + (reason is null ? "" : $": {reason}"), Module.CreatedAt));
 }

@@ -56,7 +56,8 @@ internal static partial class LayerRules
         "LSTMCell" => c => RecurrentCellForward(c, hasCellState: true),
         "GRUCell" or "RNNCell" => c => RecurrentCellForward(c, hasCellState: false),
         "MultiheadAttention" => AttentionForward,
-        "TransformerEncoderLayer" or "TransformerEncoder" => ShapePreservingNotModeled,
+        "TransformerEncoderLayer" => EncoderLayerForward,
+        "TransformerEncoder" => EncoderForward,
         "ZeroPad2d" or "ReflectionPad2d" or "ReplicationPad2d" or "ConstantPad2d" => c => PadForward(c, 2),
         "ReflectionPad1d" or "ReplicationPad1d" or "ConstantPad1d" => c => PadForward(c, 1),
         "ReflectionPad3d" or "ReplicationPad3d" or "ConstantPad3d" => c => PadForward(c, 3),
@@ -89,9 +90,20 @@ internal static partial class LayerRules
         {
             throw c.Mismatch($"expects a last dimension of {expected} (inputSize) but the incoming tensor is {input.Shape}");
         }
-        var output = c.Output(input.Shape.With(input.Shape.Rank - 1, Dim.Of(c.Args.Long("outputSize"))));
-        c.Save(input);
-        return output;
+        SaveMatmulInput(c, input);
+        return c.Output(input.Shape.With(input.Shape.Rank - 1, Dim.Of(c.Args.Long("outputSize"))));
+    }
+
+    /// <summary>
+    /// What linear keeps of its input: the input itself, or, for a non-contiguous input of 3 or more
+    /// dimensions (a transposed or expanded sequence), the contiguous copy matmul's reshape makes and mm
+    /// keeps (measured: x.transpose(0, 1) into a Linear allocates and keeps a copy of x).
+    /// </summary>
+    private static void SaveMatmulInput(LayerCall c, ActivationTensor input)
+    {
+        if (input.Shape.Rank < 3 || input.IsContiguous) c.Save(input);
+        else if (c.RecordsGraph) c.SaveNew(input.Shape, input.ElementType);
+        else c.Transient(input.Shape, input.ElementType);
     }
 
     private static Value ConvolutionForward(LayerCall c, int rank, bool transposed)

@@ -11,10 +11,32 @@ internal static partial class LayerRules
     /// <summary>Factories whose forward rule knows the output shape but not the memory (it calls MemoryNotModeled).</summary>
     public static readonly IReadOnlyCollection<string> ShapeOnlyForward = new HashSet<string>
     {
-        "LSTM", "GRU", "RNN", "LSTMCell", "GRUCell", "RNNCell", "MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder", "EmbeddingBag",
+        "RNN", "RNNCell",
     };
 
-    /// <summary>LSTM/GRU/RNN: (output, h_n[, c_n]); output [.., T, D·H], h_n [D·layers, N, H].</summary>
+    /// <summary>Layers whose memory is modeled only in the measured configurations (elsewhere Activations and Peak are unknown, with the reason).</summary>
+    public static readonly IReadOnlyDictionary<string, string> PartlyModeled = new SortedDictionary<string, string>(System.StringComparer.Ordinal)
+    {
+        ["GRU"] = "no initial state given, Float32 or Float64",
+        ["LSTM"] = "no initial state given, Float64 (Float32 runs oneDNN's RNN, whose workspace depends on the CPU)",
+        ["GRUCell"] = "with a given state, Float32 or Float64",
+        ["LSTMCell"] = "with a given state, Float32 or Float64",
+    };
+
+    /// <summary>
+    /// LSTM/GRU/RNN: (output, h_n[, c_n]); output [.., T, D·H], h_n [D·layers, N, H]. Memory is modeled where
+    /// measured (0.107 CPU, allocation log, T = 3..5, N = 2..3, 1-2 layers, uni- and bidirectional, dropout 0
+    /// and 0.3 between layers), without a given initial state: GRU in Float32 and Float64, LSTM in Float64.
+    /// ATen's native path then runs: zero initial states [D·layers, N, H] (kept: step 0 uses them), the input's
+    /// contiguous copy [T, N, in] for a batch-first or non-contiguous input (kept by the input projection; else
+    /// the input itself; one copy per direction), all steps' input gates [T, N, G·H] (freed), per step the cell's ops: GRU the hidden gates [N, 3H]
+    /// and four [N, H] (two in-place-op copies, new_gate, h), LSTM the gates [N, 4H] and c, tanh(c), h; the
+    /// last step's h (and c) are freed once stacked; bidirectional stacks are concatenated into [T, N, 2H]
+    /// (the per-direction stacks freed); between layers dropout keeps its noise and result and frees the
+    /// layer's output; then the output [T, N, D·H] and h_n (c_n).
+    /// Float32 LSTM runs oneDNN's RNN with a workspace whose size depends on the CPU's kernels (measured:
+    /// 36,864 + 21,432 bytes for T = 3, H = 6), so it stays unknown.
+    /// </summary>
     private static Value RecurrentForward(LayerCall c, bool hasCellState)
     {
         var input = c.Input;
@@ -25,52 +47,191 @@ internal static partial class LayerRules
         var features = input.Shape[2];
         if (features != Dim.Of(c.Args.Long("inputSize"))) throw c.Mismatch($"expects {c.Args.Long("inputSize")} input features (inputSize) but gets {input.Shape}");
         var batch = batchFirst ? input.Shape[0] : input.Shape[1];
-        var output = c.Output(input.Shape.With(2, Dim.Of(directions * hidden)));
-        var state = new TensorShape(new[] { Dim.Of(directions * layers), batch, Dim.Of(hidden) });
-        c.MemoryNotModeled();
+        var steps = batchFirst ? input.Shape[1] : input.Shape[0];
+        var stateShape = new TensorShape(new[] { Dim.Of(directions * layers), batch, Dim.Of(hidden) });
+        var reason = c.Args.Factory == "RNN" ? "RNN has not been measured"
+            : c.Inputs.Count > 1 && c.Inputs[1] is not NullValue ? "a given initial state has not been measured"
+            : c.Args.Factory == "GRU" && input.ElementType is not ("Float32" or "Float64") ? $"GRU in {input.ElementType} has not been measured"
+            : c.Args.Factory == "LSTM" && input.ElementType != "Float64" ? $"LSTM in {input.ElementType} runs oneDNN's RNN, whose workspace depends on the CPU"
+            : !steps.IsConstant ? "the sequence length depends on the batch size"
+            : null;
+        if (reason is not null || !c.RecordsGraph)
+        {
+            if (reason is not null) c.MemoryNotModeled(reason);
+            var result = c.Output(input.Shape.With(2, Dim.Of(directions * hidden)));
+            return hasCellState
+                ? new TupleValue(new Value[] { result, c.Output(stateShape), c.Output(stateShape) })
+                : new TupleValue(new Value[] { result, c.Output(stateShape) });
+        }
+        var type = input.ElementType;
+        var gates = hasCellState ? 4 : 3;
+        var dropout = Probability(c.Args, "dropout");
+        var perStep = new TensorShape(new[] { batch, Dim.Of(hidden) });
+        TensorShape Sequence(long width) => new(new[] { steps, batch, Dim.Of(width) });
+        c.SaveNew(stateShape, type);
+        if (hasCellState) c.SaveNew(stateShape, type);
+        var copied = batchFirst || !input.IsContiguous;
+        if (!copied) c.Save(input);
+        ActivationTensor? stacked = null;
+        for (var layer = 0L; layer < layers; layer++)
+        {
+            var width = layer == 0 ? c.Args.Long("inputSize") : directions * hidden;
+            for (var direction = 0; direction < directions; direction++)
+            {
+                // Each direction's input projection keeps its own contiguous copy of a batch-first or non-contiguous input.
+                if (layer == 0 && copied) c.SaveNew(Sequence(width), type);
+                c.Transient(Sequence(gates * hidden), type);          // all steps' input gates
+                RecurrentSteps(c, steps.Coefficient, perStep, gates * hidden, hasCellState, type);
+                if (directions == 2) c.Transient(Sequence(hidden), type); // this direction's stack, freed after the cat
+            }
+            var lastLayer = layer == layers - 1;
+            if (lastLayer) stacked = c.Output(Sequence(directions * hidden));
+            else if (dropout > 0)
+            {
+                // Between layers: CPU dropout keeps its noise and result; the layer's output is freed (measured, LSTM).
+                c.Transient(Sequence(directions * hidden), type);
+                c.SaveNew(Sequence(directions * hidden), type);
+                c.SaveNew(Sequence(directions * hidden), type);
+            }
+            else c.SaveNew(Sequence(directions * hidden), type);
+        }
+        // batch_first hands out the transpose of the sequence-first stack (a non-contiguous view: a Linear on it copies).
+        var output = batchFirst ? c.View(stacked!, input.Shape.With(2, Dim.Of(directions * hidden)), isContiguous: false) : stacked!;
         return hasCellState
-            ? new TupleValue(new Value[] { output, c.Output(state), c.Output(state) })
-            : new TupleValue(new Value[] { output, c.Output(state) });
+            ? new TupleValue(new Value[] { output, c.Output(stateShape), c.Output(stateShape) })
+            : new TupleValue(new Value[] { output, c.Output(stateShape) });
     }
 
+    /// <summary>One direction of one layer, step by step; the last step's h (and c) are freed once stacked.</summary>
+    private static void RecurrentSteps(LayerCall c, long count, TensorShape perStep, long gateWidth, bool hasCellState, string type)
+    {
+        for (var t = 0L; t < count; t++)
+        {
+            var last = t == count - 1;
+            c.SaveNew(new TensorShape(new[] { perStep[0], Dim.Of(gateWidth) }), type);
+            if (hasCellState)
+            {
+                if (last) c.Transient(perStep, type); else c.SaveNew(perStep, type); // c
+                c.Transient(perStep, type);                                         // i * g
+                c.SaveNew(perStep, type);                                           // tanh(c)
+                if (last) c.Transient(perStep, type); else c.SaveNew(perStep, type); // h
+            }
+            else
+            {
+                c.SaveNew(perStep, type);                                           // copy kept by mul_
+                c.SaveNew(perStep, type);                                           // new_gate
+                if (last) c.Transient(perStep, type); else c.SaveNew(perStep, type); // h
+                c.SaveNew(perStep, type);                                           // copy kept by mul_
+            }
+        }
+    }
+
+    /// <summary>
+    /// LSTMCell/GRUCell with a given state (measured, Float32 and Float64): LSTMCell keeps the gates [N, 4H] and
+    /// tanh(c') and returns c', h' (the hidden gates and i·g are freed at once); GRUCell frees the input gates
+    /// [N, 3H] and keeps the hidden gates [N, 3H], two copies in-place ops save and new_gate, returning h'.
+    /// </summary>
     private static Value RecurrentCellForward(LayerCall c, bool hasCellState)
     {
         var input = c.Input;
         if (input.Shape.Rank != 2 || input.Shape[1] != Dim.Of(c.Args.Long("inputSize"))) throw c.Mismatch($"expects [batch, {c.Args.Long("inputSize")}] but gets {input.Shape}");
-        var state = new TensorShape(new[] { input.Shape[0], Dim.Of(c.Args.Long("hiddenSize")) });
-        c.MemoryNotModeled();
-        return hasCellState ? new TupleValue(new Value[] { c.Output(state), c.Output(state) }) : c.Output(state);
+        var hidden = c.Args.Long("hiddenSize");
+        var state = new TensorShape(new[] { input.Shape[0], Dim.Of(hidden) });
+        var type = input.ElementType;
+        var given = c.Inputs.Count > 1 && c.Inputs[1] is not NullValue;
+        var reason = c.Args.Factory == "RNNCell" ? "RNNCell has not been measured"
+            : !given ? "a cell without a given state (zeros made inside) has not been measured"
+            : type is not ("Float32" or "Float64") ? $"{c.Args.Factory} in {type} has not been measured"
+            : null;
+        if (reason is not null || !c.RecordsGraph)
+        {
+            if (reason is not null) c.MemoryNotModeled(reason);
+            return hasCellState ? new TupleValue(new Value[] { c.Output(state), c.Output(state) }) : c.Output(state);
+        }
+        var gateShape = new TensorShape(new[] { input.Shape[0], Dim.Of((hasCellState ? 4 : 3) * hidden) });
+        if (hasCellState)
+        {
+            c.SaveNew(gateShape, type);
+            c.Transient(gateShape, type);
+            var cell = c.Output(state);
+            c.Transient(state, type);
+            c.SaveNew(state, type);
+            return new TupleValue(new Value[] { c.Output(state), cell });
+        }
+        c.Transient(gateShape, type);
+        c.SaveNew(gateShape, type);
+        c.SaveNew(state, type);
+        c.SaveNew(state, type);
+        var result = c.Output(state);
+        c.SaveNew(state, type);
+        return result;
     }
 
-    /// <summary>MultiheadAttention(query, key, value): (output shaped like query, averaged weights [N, L, S]).</summary>
-    private static Value AttentionForward(LayerCall c)
-    {
-        var query = c.Input;
-        var key = c.TensorAt(1);
-        if (query.Shape.Rank != 3) throw c.Mismatch($"expects 3-d [L, N, E] queries but gets {query.Shape}");
-        var embed = c.Args.Long("embedded_dim");
-        if (query.Shape[2] != Dim.Of(embed)) throw c.Mismatch($"expects an embedding of {embed} but the query is {query.Shape}");
-        var output = c.Output(query.Shape);
-        var weights = c.Output(new TensorShape(new[] { query.Shape[1], query.Shape[0], key.Shape[0] }));
-        c.MemoryNotModeled();
-        return new TupleValue(new Value[] { output, weights });
-    }
-
-    /// <summary>Transformer encoder pieces keep the input's shape.</summary>
-    private static Value ShapePreservingNotModeled(LayerCall c)
-    {
-        var output = c.Output(c.Input.Shape);
-        c.MemoryNotModeled();
-        return output;
-    }
-
-    /// <summary>EmbeddingBag on a 2-d input [N, L] (no offsets): [N, D].</summary>
+    /// <summary>
+    /// EmbeddingBag: [bags, D] from a 2-d input [bags, L] (libtorch makes the offsets, arange(0, N, L)) or a
+    /// 1-d input [N] with offsets [bags]. Autograd keeps _embedding_bag's outputs (measured on 0.107 CPU, Float32
+    /// and Float64, sum/mean/max, B = 2, 3): the made offsets Int64 [bags], offset2bag Int64 [N + 1] (not on the
+    /// sum fast path: float32/half weights without padding_index), bag_size Int64 [bags], max_indices Int64
+    /// [bags, D] in max mode and [bags] otherwise. Backward sorts the indices: three Int64 [N] buffers at once
+    /// (sum and mean; the sum fast path first rebuilds offset2bag), or in max mode Int64 [bags, D], a [bags, D]
+    /// gradient copy and Int64 [bags]; the weight's dense gradient is the parameter temporary.
+    /// </summary>
     private static Value EmbeddingBagForward(LayerCall c)
     {
         var input = c.Input;
-        if (input.Shape.Rank != 2) throw new UnknownArgumentException(new UnknownValue("EmbeddingBag with offsets (1-d input)", c.Module.CreatedAt));
-        var output = c.Output(new TensorShape(new[] { input.Shape[0], Dim.Of(c.Args.Long("embedding_dims")) }), c.Module.Parameters.FirstOrDefault().Value?.ElementType ?? c.ParameterElementType);
-        c.MemoryNotModeled();
+        if (input.ElementType is not ("Int64" or "Int32")) throw c.Mismatch($"expects integer token ids but gets {input.ElementType}");
+        if (c.Args.Raw("max_norm") is not NullValue) throw new UnknownArgumentException(new UnknownValue("EmbeddingBag with max_norm (renormalizes rows in place; not modeled)", c.Module.CreatedAt));
+        if (c.Args.Bool("sparse")) throw new UnknownArgumentException(new UnknownValue("EmbeddingBag with sparse gradients (not modeled)", c.Module.CreatedAt));
+        if (c.Args.Bool("include_last_offset")) throw new UnknownArgumentException(new UnknownValue("EmbeddingBag with include_last_offset (not modeled)", c.Module.CreatedAt));
+        if (c.Inputs.Count > 2 && c.Inputs[2] is not NullValue) throw new UnknownArgumentException(new UnknownValue("EmbeddingBag with per_sample_weights (not modeled)", c.Module.CreatedAt));
+        var givenOffsets = c.Inputs.Count > 1 && c.Inputs[1] is not NullValue;
+        Dim bags, tokens;
+        if (input.Shape.Rank == 2)
+        {
+            if (givenOffsets) throw c.Mismatch("a 2-d input is one bag per row and takes no offsets");
+            bags = input.Shape[0];
+            tokens = input.Shape[0].Times(input.Shape[1]);
+        }
+        else if (input.Shape.Rank == 1)
+        {
+            if (!givenOffsets) throw c.Mismatch("a 1-d input needs offsets");
+            var offsets = c.TensorAt(1);
+            if (offsets.Shape.Rank != 1) throw c.Mismatch($"offsets must be 1-d but are {offsets.Shape}");
+            bags = offsets.Shape[0];
+            tokens = input.Shape[0];
+        }
+        else
+        {
+            throw c.Mismatch($"expects a 1-d or 2-d input but gets {input.Shape}");
+        }
+        var weightType = c.Module.Parameters.FirstOrDefault().Value?.ElementType ?? c.ParameterElementType;
+        var dims = c.Args.Long("embedding_dims");
+        var mode = c.Args.EnumMember("mode") ?? "Mean";
+        var output = c.Output(new TensorShape(new[] { bags, Dim.Of(dims) }), weightType);
+        if (!c.RecordsGraph) return output;
+        var bagShape = new TensorShape(new[] { bags });
+        var tokenShape = new TensorShape(new[] { tokens });
+        if (!givenOffsets) c.SaveNew(bagShape, "Int64");
+        var fastPath = mode == "Sum" && weightType is "Float32" or "Float16" or "BFloat16" && c.Args.Long("padding_index") < 0;
+        if (!fastPath)
+        {
+            // offset2bag has N + 1 entries: kept as [N] and [1], which free together.
+            c.Transient(tokenShape, "Int64");
+            c.SaveNew(tokenShape, "Int64");
+            c.SaveNew(new TensorShape(new[] { Dim.Of(1) }), "Int64");
+        }
+        c.SaveNew(bagShape, "Int64");
+        c.SaveNew(mode == "Max" ? new TensorShape(new[] { bags, Dim.Of(dims) }) : bagShape, "Int64");
+        var elementSize = ElementTypes.SizeOf(weightType) ?? throw new UnknownArgumentException(new UnknownValue($"the element size of {weightType}", c.Module.CreatedAt));
+        if (mode == "Max")
+        {
+            c.BackwardScratch(ByteCount.Of(bags.Times(Dim.Of(dims)), 8).Plus(ByteCount.Of(bags.Times(Dim.Of(dims)), elementSize)).Plus(ByteCount.Of(bags, 8)));
+        }
+        else
+        {
+            c.BackwardScratch(ByteCount.Of(tokens, 3 * 8));
+            if (fastPath) c.BackwardScratch(ByteCount.Of(tokens, 8).Plus(new ByteCount(8, 0)));
+        }
         return output;
     }
 

@@ -68,6 +68,13 @@ internal static class LayerTableMarkdown
         Line("The backward of the convolutions (`Conv*`, `ConvTranspose*`) on CPU allocates oneDNN work buffers that are not");
         Line("modeled yet: their Activations are exact, but a model with one gets an unknown Peak.");
         Line();
+        Line("Recurrent layers are modeled only in the configurations measured so far; elsewhere their memory is unknown:");
+        Line();
+        foreach (var partly in LayerRules.PartlyModeled) Line($"- `{partly.Key}`: {partly.Value}.");
+        Line();
+        Line("Their backward is not modeled: autograd sums a weight's gradients over the time steps in its input buffer");
+        Line("before adding them to `.grad` (several [G·H, H] tensors at once, measured), so their Peak is unknown.");
+        Line();
         Line($"Output shape only; the memory they allocate inside is not modeled yet, so the table's Activations and Peak are unknown ({shapeOnly.Count}):");
         Line();
         Line(CodeList(shapeOnly));

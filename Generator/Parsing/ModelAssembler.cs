@@ -91,7 +91,7 @@ internal static class ModelAssembler
         if (memory is { PeakTerms: null, ActivationBytesPerSample: not null })
         {
             notes.Add(forward is not null && BackwardSimulation.UnmodeledBackward(forward) is { } layer
-                ? $"Peak is unknown: {layer} on CPU allocates work buffers (oneDNN in backward, im2col outside float32) that TorchBudget does not model yet."
+                ? BackwardSimulation.UnmodeledBackwardNote(layer)
                 : "Peak is unknown: the standard step needs forward to return [batch, classes] for cross_entropy with [batch] labels.");
         }
         var sites = namedModules.Where(m => m.Value.UserType is null).Select(m => m.Value).Distinct()

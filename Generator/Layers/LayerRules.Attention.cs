@@ -1,0 +1,295 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Layers;
+
+/// <summary>
+/// MultiheadAttention as libtorch 2.10's torch::nn::functional::multi_head_attention_forward runs it on CPU
+/// (TorchSharp 0.107's module is the native one): its ops are put on the tape one by one, so what stays alive
+/// after forward and what backward allocates follow the rules of those ops. Checked byte for byte against the
+/// allocation tracker (self-attention, key = value, separate kdim/vdim projections, dropout 0 and 0.1,
+/// need_weights true and false, Float32 and Float64).
+/// </summary>
+internal static partial class LayerRules
+{
+    /// <summary>MultiheadAttention(query [L, N, E], key [S, N, kdim], value [S, N, vdim]): (output [L, N, E], weights [N, L, S] or null).</summary>
+    private static Value AttentionForward(LayerCall c)
+    {
+        ActivationTensor query = c.Input, key = c.TensorAt(1), value = c.TensorAt(2);
+        long embed = c.Args.Long("embedded_dim"), heads = c.Args.Size("num_heads");
+        long keyDim = c.Args.OptionalLong("kdim") ?? embed, valueDim = c.Args.OptionalLong("vdim") ?? embed;
+        if (query.Shape.Rank != 3 || key.Shape.Rank != 3 || value.Shape.Rank != 3) throw c.Mismatch($"expects 3-d [L, N, E] query, key and value but gets {query.Shape}, {key.Shape}, {value.Shape}");
+        if (query.Shape[2] != Dim.Of(embed)) throw c.Mismatch($"expects an embedding of {embed} but the query is {query.Shape}");
+        if (key.Shape[2] != Dim.Of(keyDim) || value.Shape[2] != Dim.Of(valueDim)) throw c.Mismatch($"expects keys of {keyDim} and values of {valueDim} features but gets {key.Shape} and {value.Shape}");
+        if (key.Shape[0] != value.Shape[0] || key.Shape[1] != query.Shape[1] || value.Shape[1] != query.Shape[1]) throw c.Mismatch($"query {query.Shape}, key {key.Shape} and value {value.Shape} disagree in batch or source length");
+        if (embed % heads != 0) throw c.Mismatch($"embedded_dim {embed} is not divisible by num_heads {heads}");
+        if (c.Args.Bool("add_bias_kv") || c.Args.Bool("add_zero_attn")) throw NotModeled(c, "MultiheadAttention with add_bias_kv or add_zero_attn");
+        if (InputAt(c, 3) is not NullValue || InputAt(c, 5) is not NullValue) throw NotModeled(c, "MultiheadAttention with a key_padding_mask or attn_mask");
+        var needWeights = InputAt(c, 4) switch
+        {
+            NullValue => true,
+            BoolValue flag => flag.Flag,
+            UnknownValue unknown => throw new UnknownArgumentException(unknown),
+            var other => throw new InvalidLayerArgumentException($"MultiheadAttention: need_weights is {other.Describe()}"),
+        };
+        var dropout = Probability(c.Args, "dropout");
+        var (output, weights) = Attend(c, query, key, value, embed, heads, keyDim, valueDim, c.Args.Bool("bias"), dropout, needWeights);
+        return new TupleValue(new Value[] { output, (Value?)weights ?? NullValue.Instance });
+    }
+
+    /// <summary>The attention's ops from the in-projection to the averaged weights (null unless needed).</summary>
+    private static (ActivationTensor Output, ActivationTensor? Weights) Attend(LayerCall c, ActivationTensor query, ActivationTensor key, ActivationTensor value, long embed, long heads, long keyDim, long valueDim, bool bias, double dropout, bool needWeights)
+    {
+        Dim target = query.Shape[0], batch = query.Shape[1], source = key.Shape[0];
+        var headDim = embed / heads;
+        var type = query.ElementType;
+        TensorShape Sequence(Dim length, long features) => new(new[] { length, batch, Dim.Of(features) });
+        var perHead = batch.Times(Dim.Of(heads));
+        var scoresShape = new TensorShape(new[] { perHead, target, source });
+        var weightsShape = new TensorShape(new[] { batch, target, source });
+
+        if (!c.RecordsGraph)
+        {
+            // Nothing is kept: only the results keep their memory.
+            return (c.Internal(query.Shape), needWeights ? c.Internal(weightsShape) : null);
+        }
+
+        var elementSize = c.ElementSize(type);
+        var fullBias = bias ? new[] { 3 * embed * elementSize } : new long[0];
+        // The in-projection: libtorch compares query, key and value by value (torch::equal) to pick self-attention
+        // (one [3E, E] linear) or key = value (a [E, E] and a [2E, E] slice); separate kdim/vdim weights always
+        // project three times. A slice's gradient is scattered into a zero tensor of the whole parameter.
+        var separate = keyDim != embed || valueDim != embed;
+        ActivationTensor q, k, v;
+        if (separate || !SameTensor(key, value))
+        {
+            if (!separate && SameShapeOtherTensor(query, key, value)) throw NotModeled(c, "MultiheadAttention whose query, key and value are different tensors of one shape (libtorch compares their values to choose the projection)");
+            long[] Temps(long inFeatures) => separate
+                ? new[] { embed * inFeatures * elementSize }.Concat(bias ? new[] { embed * elementSize } : new long[0]).Concat(fullBias).ToArray()
+                : SliceTemps(embed, embed, elementSize, bias);
+            var projectedQuery = Projection(c, "q_proj", query, Sequence(target, embed), Temps(embed));
+            k = Projection(c, "k_proj", key, Sequence(source, embed), Temps(keyDim));
+            v = Projection(c, "v_proj", value, Sequence(source, embed), Temps(valueDim));
+            q = Scaled(c, projectedQuery);
+            c.Release(projectedQuery);
+        }
+        else if (SameTensor(query, key))
+        {
+            var packed = Projection(c, "in_proj", query, Sequence(target, 3 * embed), new[] { 3 * embed * embed * elementSize }.Concat(fullBias).ToArray());
+            q = Scaled(c, packed);
+            k = Copy(c, packed, Sequence(source, embed));
+            v = Copy(c, packed, Sequence(source, embed));
+            c.Release(packed);
+        }
+        else
+        {
+            if (query.Shape == key.Shape) throw NotModeled(c, "MultiheadAttention whose query and key are different tensors of one shape (libtorch compares their values to choose the projection)");
+            var projectedQuery = Projection(c, "q_proj", query, Sequence(target, embed), SliceTemps(embed, embed, elementSize, bias));
+            var packed = Projection(c, "kv_proj", key, Sequence(source, 2 * embed), SliceTemps(2 * embed, embed, elementSize, bias));
+            q = Scaled(c, projectedQuery);
+            c.Release(projectedQuery);
+            k = Copy(c, packed, Sequence(source, embed));
+            v = Copy(c, packed, Sequence(source, embed));
+            c.Release(packed);
+        }
+
+        var scores = c.Internal(scoresShape);
+        c.InternalOp("bmm", new[] { q, k }, new[] { scores }, new[] { q, k });
+        c.Release(q);
+        c.Release(k);
+        var attention = c.Internal(scoresShape);
+        c.InternalOp("softmax", new[] { scores }, new[] { attention }, new[] { attention });
+        c.Release(scores);
+        if (dropout > 0)
+        {
+            var dropped = InternalDropout(c, attention);
+            c.Release(attention);
+            attention = dropped;
+        }
+        var context = c.Internal(new TensorShape(new[] { perHead, target, Dim.Of(headDim) }));
+        c.InternalOp("bmm", new[] { attention, v }, new[] { context }, new[] { attention, v });
+        c.Release(v);
+        // transpose(0, 1).contiguous(): a copy whose backward hands the gradient back as it is.
+        var merged = c.Internal(Sequence(target, embed));
+        c.InternalOp("contiguous", new[] { context }, new[] { merged }, new ActivationTensor[0], passesGradientThrough: true);
+        c.Release(context);
+        var output = c.Internal(Sequence(target, embed));
+        c.InternalOp("out_proj", new[] { merged }, new[] { output }, new[] { merged }, new[] { embed * embed * elementSize }.Concat(bias ? new[] { embed * elementSize } : new long[0]));
+        c.Release(merged);
+        if (!needWeights)
+        {
+            c.Release(attention);
+            return (output, null);
+        }
+        // Averaged weights: sum over heads, then divided by the head count.
+        var summed = c.Internal(weightsShape);
+        c.InternalOp("sum", new[] { attention }, new[] { summed }, new ActivationTensor[0]);
+        c.Release(attention);
+        var weights = c.Internal(weightsShape);
+        c.InternalOp("div", new[] { summed }, new[] { weights }, new ActivationTensor[0]);
+        c.Release(summed);
+        return (output, weights);
+    }
+
+    /// <summary>CPU dropout in training: a noise tensor of the input's size and type, kept, and the product (measured).</summary>
+    private static ActivationTensor InternalDropout(LayerCall c, ActivationTensor input)
+    {
+        var noise = c.Internal(input.Shape, input.ElementType);
+        var dropped = c.Internal(input.Shape, input.ElementType);
+        c.InternalOp("dropout", new[] { input }, new[] { dropped }, new[] { noise });
+        c.Release(noise);
+        return dropped;
+    }
+
+    private static double Probability(LayerArgs args, string name) => args.Raw(name) switch
+    {
+        RealValue real => real.Number,
+        IntValue whole => whole.Number,
+        UnknownValue unknown => throw new UnknownArgumentException(unknown),
+        var other => throw new InvalidLayerArgumentException($"{args.Factory}: {name} is {other.Describe()}"),
+    };
+
+    /// <summary>TransformerEncoderLayer(src): libtorch's TransformerEncoderLayerImpl::forward, one layer.</summary>
+    private static Value EncoderLayerForward(LayerCall c) => EncoderStack(c, c.Args, 1);
+
+    /// <summary>TransformerEncoder(src): num_layers clones of the layer in turn (no final norm in TorchSharp's factory).</summary>
+    private static Value EncoderForward(LayerCall c)
+    {
+        var layer = c.Args.Module("encoder_layer");
+        if (layer.FactoryArguments is null || layer.Kind != "TransformerEncoderLayer") throw NotModeled(c, $"TransformerEncoder over a {layer.Kind}");
+        var count = c.Args.Long("num_layers");
+        return EncoderStack(c, layer.FactoryArguments, count);
+    }
+
+    /// <summary>
+    /// Per layer (measured on 0.107 CPU, checked byte for byte with dropout 0 and 0.1, Float32 and Float64):
+    /// src2 = self_attn(src, src, src) (averaged weights computed and dropped); ret = norm1(src + dropout1(src2));
+    /// src2 = linear2(dropout(activation(linear1(ret)))); out = norm2(ret + dropout2(src2)). A non-contiguous src
+    /// makes the first sum non-contiguous, and layer_norm works on a contiguous copy of it for a moment.
+    /// </summary>
+    private static Value EncoderStack(LayerCall c, LayerArgs layer, long count)
+    {
+        if (c.Inputs.Skip(1).Any(i => i is not NullValue)) throw NotModeled(c, $"{c.Args.Factory} with a mask");
+        var input = c.Input;
+        long model = layer.Size("d_model"), heads = layer.Size("nhead"), feedForward = layer.Size("dim_feedforward");
+        var dropout = Probability(layer, "dropout");
+        var activation = layer.Has("activation") ? layer.EnumMember("activation") ?? "ReLU" : "ReLU";
+        if (input.Shape.Rank != 3 || input.Shape[2] != Dim.Of(model)) throw c.Mismatch($"expects [S, N, {model}] (d_model) but gets {input.Shape}");
+        if (model % heads != 0) throw c.Mismatch($"d_model {model} is not divisible by nhead {heads}");
+        if (activation is not ("ReLU" or "GELU")) throw NotModeled(c, $"{c.Args.Factory} with activation {activation}");
+        if (!c.RecordsGraph) return c.Internal(input.Shape);
+        if (c.Module.Parameters.Any(p => !p.Value.RequiresGrad)) throw NotModeled(c, $"{c.Args.Factory} with frozen parameters");
+        var size = c.ElementSize(input.ElementType);
+        var x = input;
+        for (var i = 0L; i < count; i++)
+        {
+            var next = EncoderLayerOps(c, x, model, heads, feedForward, dropout, activation == "GELU", size);
+            if (!ReferenceEquals(x, input)) c.Release(x);
+            x = next;
+        }
+        return x;
+    }
+
+    private static ActivationTensor EncoderLayerOps(LayerCall c, ActivationTensor src, long model, long heads, long feedForward, double dropout, bool gelu, int size)
+    {
+        var (attended, weights) = Attend(c, src, src, src, model, heads, model, model, bias: true, dropout, needWeights: true);
+        if (weights is not null) c.Release(weights);
+        var dropped = dropout > 0 ? InternalDropout(c, attended) : attended;
+        var sum = c.Internal(src.Shape);
+        c.InternalOp("add", new[] { src, dropped }, new[] { sum }, new ActivationTensor[0], passesGradientThrough: true);
+        var ret = InternalLayerNorm(c, sum, copyFirst: !src.IsContiguous, model, size);
+        if (dropout > 0) c.Release(dropped);
+        c.Release(sum);
+
+        var hidden = InternalLinear(c, "linear1", ret, feedForward, new[] { feedForward * model * size, feedForward * size });
+        var activated = c.Internal(hidden.Shape);
+        c.InternalOp(gelu ? "gelu" : "relu", new[] { hidden }, new[] { activated }, new[] { gelu ? hidden : activated });
+        c.Release(hidden);
+        var feed = dropout > 0 ? InternalDropout(c, activated) : activated;
+        var projected = InternalLinear(c, "linear2", feed, model, new[] { model * feedForward * size, model * size });
+        c.Release(activated);
+        if (dropout > 0) c.Release(feed);
+        c.Release(attended);
+
+        var dropped2 = dropout > 0 ? InternalDropout(c, projected) : projected;
+        var sum2 = c.Internal(src.Shape);
+        c.InternalOp("add", new[] { ret, dropped2 }, new[] { sum2 }, new ActivationTensor[0], passesGradientThrough: true);
+        var output = InternalLayerNorm(c, sum2, copyFirst: false, model, size);
+        if (dropout > 0) c.Release(dropped2);
+        c.Release(sum2);
+        c.Release(ret);
+        c.Release(projected);
+        return output;
+    }
+
+    private static ActivationTensor InternalLinear(LayerCall c, string name, ActivationTensor input, long outFeatures, long[] parameterTemps)
+    {
+        var output = c.Internal(input.Shape.With(input.Shape.Rank - 1, Dim.Of(outFeatures)));
+        c.InternalOp(name, new[] { input }, new[] { output }, new[] { input }, parameterTemps);
+        return output;
+    }
+
+    /// <summary>layer_norm over the last dimension: keeps its input and per-row mean and rstd.</summary>
+    private static ActivationTensor InternalLayerNorm(LayerCall c, ActivationTensor input, bool copyFirst, long model, int size)
+    {
+        var copy = copyFirst ? c.Internal(input.Shape) : null;
+        var output = c.Internal(input.Shape);
+        var rows = input.Shape.With(input.Shape.Rank - 1, Dim.Of(1));
+        var mean = c.Internal(rows, StatisticsType(input.ElementType));
+        var rstd = c.Internal(rows, StatisticsType(input.ElementType));
+        c.InternalOp("layer_norm", new[] { input }, new[] { output }, new[] { input, mean, rstd }, new[] { model * size, model * size });
+        c.Release(mean);
+        c.Release(rstd);
+        if (copy is not null) c.Release(copy);
+        return output;
+    }
+
+    private static Value InputAt(LayerCall c, int index) => index < c.Inputs.Count ? c.Inputs[index] : NullValue.Instance;
+
+    private static UnknownArgumentException NotModeled(LayerCall c, string what) => new(new UnknownValue($"{what} is not modeled", c.Module.CreatedAt));
+
+    private static bool SameTensor(ActivationTensor a, ActivationTensor b) => ReferenceEquals(a.Storage, b.Storage) && a.Shape == b.Shape && a.IsContiguous == b.IsContiguous;
+
+    private static bool SameShapeOtherTensor(ActivationTensor query, ActivationTensor key, ActivationTensor value) =>
+        (query.Shape == key.Shape && !SameTensor(query, key)) || (key.Shape == value.Shape && !SameTensor(key, value));
+
+    /// <summary>Gradient temporaries of a linear over a slice of in_proj_weight/in_proj_bias: the slice's, then the whole parameter's.</summary>
+    private static long[] SliceTemps(long outFeatures, long embed, int elementSize, bool bias) =>
+        bias
+            ? new[] { outFeatures * embed * elementSize, 3 * embed * embed * elementSize, outFeatures * elementSize, 3 * embed * elementSize }
+            : new[] { outFeatures * embed * elementSize, 3 * embed * embed * elementSize };
+
+    /// <summary>An in-projection linear: keeps its input (or matmul's contiguous copy of it) for the weight's gradient.</summary>
+    private static ActivationTensor Projection(LayerCall c, string name, ActivationTensor input, TensorShape shape, long[] parameterTemps)
+    {
+        var kept = input;
+        if (input.Shape.Rank >= 3 && !input.IsContiguous)
+        {
+            kept = c.Internal(input.Shape, input.ElementType);
+            c.Release(kept);
+        }
+        var result = c.Internal(shape);
+        // A parameter used as it is (an expanded query) gets the gradient of the copy first, then its reduction (measured).
+        var scratch = input.Storage.IsResident && input.RequiresGrad ? ByteCount.Of(input.Shape.ElementCount, c.ElementSize(input.ElementType)) : ByteCount.Zero;
+        c.InternalOp(name, new[] { input }, new[] { result }, new[] { kept }, parameterTemps, scratch: scratch);
+        return result;
+    }
+
+    /// <summary>q * scaling: a new tensor; multiplying by a number keeps nothing.</summary>
+    private static ActivationTensor Scaled(LayerCall c, ActivationTensor projected)
+    {
+        var scaled = c.Internal(new TensorShape(new[] { projected.Shape[0], projected.Shape[1], c.Input.Shape[2] }));
+        c.InternalOp("scale", new[] { projected }, new[] { scaled }, new ActivationTensor[0]);
+        return scaled;
+    }
+
+    /// <summary>k or v: a chunk of the packed projection made contiguous (a copy).</summary>
+    private static ActivationTensor Copy(LayerCall c, ActivationTensor packed, TensorShape shape)
+    {
+        var copy = c.Internal(shape);
+        c.InternalOp("contiguous", new[] { packed }, new[] { copy }, new ActivationTensor[0]);
+        return copy;
+    }
+}
