@@ -139,6 +139,16 @@ internal static partial class LayerRules
         var state = new TensorShape(new[] { input.Shape[0], Dim.Of(hidden) });
         var type = input.ElementType;
         var given = c.Inputs.Count > 1 && c.Inputs[1] is not NullValue;
+        // TorchSharp checks the given state against [batch, hidden] and throws on anything else.
+        if (given)
+        {
+            var states = c.Inputs[1] is TupleValue tuple ? tuple.Items : new[] { c.Inputs[1] };
+            foreach (var stateValue in states)
+            {
+                if (stateValue is ActivationTensor stateTensor && !stateTensor.Shape.Equals(state))
+                    throw c.Mismatch($"expects a state of {state} but gets {stateTensor.Shape}");
+            }
+        }
         var reason = c.Args.Factory == "RNNCell" ? "RNNCell has not been measured"
             : !given ? "a cell without a given state (zeros made inside) has not been measured"
             : type is not ("Float32" or "Float64") ? $"{c.Args.Factory} in {type} has not been measured"

@@ -10,31 +10,37 @@ internal sealed class ActivationAccounting
 {
     private readonly Dictionary<ModuleInstance, ByteCount> perModule;
 
-    private ActivationAccounting(ByteCount? total, Dictionary<ModuleInstance, ByteCount> perModule)
+    private ActivationAccounting(ByteCount? total, string? uncountable, Dictionary<ModuleInstance, ByteCount> perModule)
     {
         Total = total;
+        Uncountable = uncountable;
         this.perModule = perModule;
     }
 
-    /// <summary>Null when the forward pass could not be followed to the end.</summary>
+    /// <summary>Null when the forward pass could not be followed to the end, or a tensor's bytes cannot be counted.</summary>
     public ByteCount? Total { get; }
+
+    /// <summary>Why a tensor forward left alive has no byte count, when forward itself was followed; null otherwise.</summary>
+    public string? Uncountable { get; }
 
     public static ActivationAccounting Of(ForwardTrace trace, string modelType)
     {
         var perModule = new Dictionary<ModuleInstance, ByteCount>();
         var total = ByteCount.Zero;
-        var known = trace.Unknowns.Count == 0 && trace.Mismatches.Count == 0;
+        var followed = trace.Unknowns.Count == 0 && trace.Mismatches.Count == 0;
+        string? uncountable = null;
         foreach (var storage in trace.AliveStorages())
         {
             var size = ElementTypes.SizeOf(storage.ElementType);
-            if (size is null) { known = false; continue; }
+            if (size is null) { uncountable ??= $"forward keeps a {storage.ElementType} tensor, whose element size is not known"; continue; }
             ByteCount bytes;
             try { bytes = ByteCount.Of(storage.Elements, size.Value); }
-            catch (System.Exception e) when (e is NotLinearInBatchException or System.OverflowException) { known = false; continue; }
+            catch (System.OverflowException) { uncountable ??= $"forward keeps a tensor of {storage.Elements} elements, whose bytes overflow a 64-bit integer"; continue; }
+            catch (NotLinearInBatchException) { uncountable ??= $"forward keeps a tensor of {storage.Elements} elements, not linear in the batch size"; continue; }
             total = total.Plus(bytes);
             if (storage.Owner is { } owner) perModule[owner] = perModule.TryGetValue(owner, out var sum) ? sum.Plus(bytes) : bytes;
         }
-        return new ActivationAccounting(known ? total : null, perModule);
+        return new ActivationAccounting(followed && uncountable is null ? total : null, followed ? uncountable : null, perModule);
     }
 
     public long? PerModule(ModuleInstance module) =>

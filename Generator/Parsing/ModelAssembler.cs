@@ -54,6 +54,8 @@ internal static class ModelAssembler
             if (reachable.All(m => m.Unknowns.Count == 0))
             {
                 foreach (var unknown in forward.Unknowns.Where(u => !forward.Mismatches.Any(m => m.Message == u.Reason))) ReportUnknown(unknown);
+                // Followed to the end, yet some tensor it keeps has no byte count: say which, or the report is silently incomplete.
+                if (activations?.Uncountable is { } why) ReportUnknown(new UnknownValue(why, attributeLocation));
             }
         }
 

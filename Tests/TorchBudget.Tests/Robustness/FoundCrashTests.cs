@@ -35,6 +35,46 @@ public class FoundCrashTests
         Assert.Contains(messages, m => m.Contains("the element count of torch.zeros(...) overflows a 64-bit integer"));
     }
 
+    /// <summary>Found with the case below: a tensor forward keeps whose bytes overflow left the report incomplete with no note and no diagnostic.</summary>
+    [Fact]
+    public void A_forward_tensor_whose_bytes_overflow_is_reported_as_not_analyzable()
+    {
+        var (complete, ids, messages) = Run("""
+            [MemoryProfile(16)]
+            public partial class M : Module<Tensor, Tensor>
+            {
+                private readonly Linear fc = Linear(16, 20);
+                public M() : base("m") => RegisterComponents();
+                public override Tensor forward(Tensor x)
+                {
+                    var unused = torch.zeros(x.shape[0], long.MaxValue / 2);
+                    return fc.forward(x);
+                }
+            }
+            """);
+        Assert.False(complete);
+        Assert.Contains("TBG004", ids);
+        Assert.Contains(messages, m => m.Contains("whose bytes overflow a 64-bit integer"));
+    }
+
+    /// <summary>Found as "zoo RecurrentCellNet.cs: 'hidden' → 'long.MaxValue'": a GRUCell state of the wrong width left the report incomplete with no diagnostic.</summary>
+    [Fact]
+    public void A_recurrent_cell_state_of_the_wrong_shape_is_a_shape_mismatch()
+    {
+        var (complete, ids, messages) = Run("""
+            [MemoryProfile(16)]
+            public partial class M : Module<Tensor, Tensor>
+            {
+                private readonly GRUCell cell = GRUCell(16, 20);
+                public M() : base("m") => RegisterComponents();
+                public override Tensor forward(Tensor x) => cell.call(x, torch.zeros(x.shape[0], long.MaxValue / 2));
+            }
+            """);
+        Assert.False(complete);
+        Assert.Contains("TBG003", ids);
+        Assert.Contains(messages, m => m.Contains("expects a state of [B, 20]"));
+    }
+
     /// <summary>Found as "zoo GruTagger.cs: extreme number '1' → 2147483648" (numLayers): building 2^31 layers' parameters hung the analysis.</summary>
     [Fact]
     public void A_recurrent_layer_with_billions_of_layers_is_reported_as_not_analyzable_at_once()
