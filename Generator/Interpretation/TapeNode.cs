@@ -6,7 +6,7 @@ namespace TorchBudget.Generator.Interpretation;
 /// One op autograd recorded in forward: what backward will need a gradient for, what it releases,
 /// and the temporary gradients of the parameters it accumulates into .grad.
 /// </summary>
-internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inputs, IReadOnlyList<ActivationTensor> outputs, IReadOnlyList<Storage> saved, IReadOnlyList<long> parameterGradientBytes, bool passesGradientThrough = false, Shapes.ByteCount backwardScratch = default)
+internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inputs, IReadOnlyList<ActivationTensor> outputs, IReadOnlyList<Storage> saved, IReadOnlyList<ParameterGradient> parameterGradients, bool passesGradientThrough = false, Shapes.ByteCount backwardScratch = default)
 {
     /// <summary>Add and subtract hand their output's gradient to their inputs as it is: no new tensor.</summary>
     public bool PassesGradientThrough { get; } = passesGradientThrough;
@@ -18,9 +18,19 @@ internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inpu
     public IReadOnlyList<ActivationTensor> Outputs { get; } = outputs;
     public IReadOnlyList<Storage> Saved { get; } = saved;
 
-    /// <summary>Bytes of each trainable parameter's fresh gradient, added into .grad and freed.</summary>
-    public IReadOnlyList<long> ParameterGradientBytes { get; } = parameterGradientBytes;
+    /// <summary>
+    /// Each trainable parameter's fresh gradient, in the order the parameters are listed. Autograd sums the
+    /// gradients of a parameter that several nodes use in an input buffer before adding them into .grad.
+    /// </summary>
+    public IReadOnlyList<ParameterGradient> ParameterGradients { get; } = parameterGradients;
 
     /// <summary>Work tensors its backward allocates for a moment beside the gradients (sort buffers, index copies; measured per layer).</summary>
     public Shapes.ByteCount BackwardScratch { get; } = backwardScratch;
+}
+
+/// <summary>The fresh gradient of one parameter: which parameter (several nodes may use it) and its bytes.</summary>
+internal sealed record ParameterGradient(object Parameter, long Bytes)
+{
+    /// <summary>A gradient of a parameter no other node shares (a slice's scattered gradient, say).</summary>
+    public static ParameterGradient Unshared(long bytes) => new(new object(), bytes);
 }

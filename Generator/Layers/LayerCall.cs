@@ -101,7 +101,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// One op inside a native composite layer, put on the autograd tape in forward order: the layer is then
     /// recorded as these ops, not as one node.
     /// </summary>
-    public void InternalOp(string kind, IEnumerable<ActivationTensor> inputs, IEnumerable<ActivationTensor> produced, IEnumerable<ActivationTensor> keeps, IEnumerable<long>? parameterGradientBytes = null, bool passesGradientThrough = false, ByteCount scratch = default)
+    public void InternalOp(string kind, IEnumerable<ActivationTensor> inputs, IEnumerable<ActivationTensor> produced, IEnumerable<ActivationTensor> keeps, IEnumerable<long>? parameterGradientBytes = null, bool passesGradientThrough = false, ByteCount scratch = default, IEnumerable<string>? parameters = null)
     {
         if (!RecordsGraph) return;
         recordedInside = true;
@@ -111,7 +111,19 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
             storage.SavedForBackward = true;
             storage.Savers++;
         }
-        trace.Tape.Add(new TapeNode($"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept, (parameterGradientBytes ?? Array.Empty<long>()).ToList(), passesGradientThrough, scratch));
+        trace.Tape.Add(new TapeNode($"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept, GradientsOf(parameterGradientBytes, parameters), passesGradientThrough, scratch));
+    }
+
+    /// <summary>Raw byte counts are gradients no other node shares; named parameters are this module's own (several ops may use one).</summary>
+    private List<ParameterGradient> GradientsOf(IEnumerable<long>? bytes, IEnumerable<string>? parameters)
+    {
+        var gradients = (bytes ?? Array.Empty<long>()).Select(ParameterGradient.Unshared).ToList();
+        foreach (var name in parameters ?? Array.Empty<string>())
+        {
+            var slot = Module.Parameters.First(p => p.Key == name).Value;
+            if (slot.RequiresGrad && slot.ElementCount is { } count) gradients.Add(new ParameterGradient(slot, checked(count * trace.ParameterElementSize)));
+        }
+        return gradients;
     }
 
     public int ElementSize(string elementType) => ElementTypes.SizeOf(elementType) ?? throw new UnknownArgumentException(new UnknownValue($"the element size of {elementType}", Module.CreatedAt));
@@ -125,7 +137,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         var produced = outputs.Count > 0 ? outputs : (result is ActivationTensor same ? new List<ActivationTensor> { same } : new List<ActivationTensor>());
         foreach (var storage in saved) storage.Savers++;
         var parameterGradients = Module.Parameters.Where(p => p.Value.RequiresGrad && p.Value.ElementCount is not null)
-            .Select(p => checked(p.Value.ElementCount!.Value * trace.ParameterElementSize)).ToList();
+            .Select(p => new ParameterGradient(p.Value, checked(p.Value.ElementCount!.Value * trace.ParameterElementSize))).ToList();
         trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough, backwardScratch));
     }
 

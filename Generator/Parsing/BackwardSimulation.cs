@@ -54,6 +54,10 @@ internal static class BackwardSimulation
 
         var gradients = new Dictionary<Storage, ByteCount> { [output.Storage] = outputGradient.Value };
         var released = new HashSet<Storage>();
+        var uses = ParameterUses(trace, output.Storage);
+        var seen = new Dictionary<object, int>();
+        // Autograd's input buffers: the running sum of a parameter's gradients while some of its uses are still to run.
+        var buffers = new Dictionary<object, long>();
         foreach (var node in Enumerable.Reverse(trace.Tape))
         {
             var incoming = node.Outputs.Select(o => o.Storage).Distinct().Where(gradients.ContainsKey).ToList();
@@ -68,13 +72,32 @@ internal static class BackwardSimulation
                     created = created.Plus(bytes);
                 }
             }
-            var parameterTemps = new ByteCount(node.ParameterGradientBytes.Aggregate(0L, (a, b) => checked(a + b)), 0);
-            terms.Add(live.Plus(held).Plus(created).Plus(parameterTemps).Plus(node.BackwardScratch));
+            var fresh = node.ParameterGradients.Aggregate(0L, (a, g) => checked(a + g.Bytes));
+            var buffered = new ByteCount(buffers.Values.Aggregate(0L, (a, b) => checked(a + b)), 0);
+            terms.Add(live.Plus(held).Plus(created).Plus(new ByteCount(fresh, 0)).Plus(buffered).Plus(node.BackwardScratch));
 
             foreach (var storage in incoming) gradients.Remove(storage);
             foreach (var input in node.Inputs.Where(i => !i.Storage.IsResident))
             {
                 if (input.Storage.Bytes() is { } bytes && !gradients.ContainsKey(input.Storage)) gradients[input.Storage] = bytes;
+            }
+            // Each fresh gradient goes into its parameter's input buffer (measured on 0.107 CPU): the first is kept
+            // as it is, the second is summed out of place (old, fresh and sum alive at once), later ones are added in
+            // place; after the last use the sum is added into .grad and freed. A parameter used once: added, freed.
+            // The engine reaches a linear's bias first and its weight after t()'s backward: last listed first.
+            var after = gradients.Values.Aggregate(ByteCount.Zero, (a, b) => a.Plus(b));
+            foreach (var gradient in node.ParameterGradients.Reverse())
+            {
+                var count = seen[gradient.Parameter] = seen.TryGetValue(gradient.Parameter, out var n) ? n + 1 : 1;
+                var total = uses.TryGetValue(gradient.Parameter, out var u) ? u : 1;
+                if (count == 2)
+                {
+                    var bufferedNow = buffers.Values.Aggregate(0L, (a, b) => checked(a + b));
+                    terms.Add(live.Plus(after).Plus(new ByteCount(checked(fresh + bufferedNow + gradient.Bytes), 0)));
+                }
+                fresh -= gradient.Bytes;
+                if (count == 1 && total > 1) buffers[gradient.Parameter] = gradient.Bytes;
+                if (count == total) buffers.Remove(gradient.Parameter);
             }
             foreach (var storage in node.Saved)
             {
@@ -86,6 +109,25 @@ internal static class BackwardSimulation
         // The optimizer step runs with whatever backward left alive.
         terms.Add(live.Plus(optimizerStepTransient));
         return Prune(terms);
+    }
+
+    /// <summary>
+    /// How many nodes that backward runs (those a gradient reaches from the output) use each parameter: autograd
+    /// adds a parameter's summed gradient into .grad once all of them have run.
+    /// </summary>
+    private static Dictionary<object, int> ParameterUses(ForwardTrace trace, Storage output)
+    {
+        var reached = new HashSet<Storage> { output };
+        var uses = new Dictionary<object, int>();
+        foreach (var node in Enumerable.Reverse(trace.Tape))
+        {
+            var incoming = node.Outputs.Select(o => o.Storage).Where(reached.Contains).ToList();
+            if (incoming.Count == 0) continue;
+            foreach (var storage in incoming) reached.Remove(storage);
+            foreach (var input in node.Inputs.Where(i => !i.Storage.IsResident)) reached.Add(input.Storage);
+            foreach (var gradient in node.ParameterGradients) uses[gradient.Parameter] = uses.TryGetValue(gradient.Parameter, out var n) ? n + 1 : 1;
+        }
+        return uses;
     }
 
     /// <summary>Drops lines that another line is at or above for every batch size.</summary>
