@@ -159,21 +159,42 @@ internal static partial class LayerRules
             return hasCellState ? new TupleValue(new Value[] { c.Output(state), c.Output(state) }) : c.Output(state);
         }
         var gateShape = new TensorShape(new[] { input.Shape[0], Dim.Of((hasCellState ? 4 : 3) * hidden) });
+        var givenStates = (c.Inputs[1] is TupleValue pair ? pair.Items : new[] { c.Inputs[1] }).OfType<ActivationTensor>().ToList();
+        var h = givenStates.ElementAtOrDefault(0);
+        var biased = c.Module.Parameters.Any(p => p.Key == "bias_ih");
+        string[] Weights(string which) => biased ? new[] { "weight_" + which, "bias_" + which } : new[] { "weight_" + which };
+        ActivationTensor[] Present(params ActivationTensor?[] tensors) => tensors.Where(t => t is not null).Select(t => t!).ToArray();
+        // The cell's ops go on the tape one by one: the two linears (each a node that uses its own weight and bias,
+        // so autograd sums their gradients over the time steps), then the gates' elementwise ops as one node.
         if (hasCellState)
         {
-            c.SaveNew(gateShape, type);
-            c.Transient(gateShape, type);
-            var cell = c.Output(state);
-            c.Transient(state, type);
-            c.SaveNew(state, type);
-            return new TupleValue(new Value[] { c.Output(state), cell });
+            // gates = linear_hh(h).add_(linear_ih(x)), activated in place (kept); linear_ih's result is freed.
+            var cell = givenStates.ElementAtOrDefault(1);
+            var gates = c.Internal(gateShape, type);
+            c.InternalOp("linear_hh", Present(h), new[] { gates }, Present(h), parameters: Weights("hh"));
+            var inputGates = c.Internal(gateShape, type);
+            c.InternalOp("linear_ih", new[] { input }, new[] { inputGates }, new[] { input }, parameters: Weights("ih"));
+            c.Release(inputGates);
+            var nextCell = c.Internal(state, type);
+            c.Release(c.Internal(state, type));                                     // i * g
+            var tanhCell = c.Internal(state, type);
+            var nextHidden = c.Internal(state, type);
+            c.InternalOp("gates", Present(inputGates, gates, cell), new[] { nextCell, nextHidden }, Present(gates, tanhCell, cell));
+            c.Release(tanhCell);
+            c.Release(gates);
+            return new TupleValue(new Value[] { nextHidden, nextCell });
         }
-        c.Transient(gateShape, type);
-        c.SaveNew(gateShape, type);
-        c.SaveNew(state, type);
-        c.SaveNew(state, type);
-        var result = c.Output(state);
-        c.SaveNew(state, type);
+        // GRUCell: linear_ih(x) (freed once new_gate is made), then linear_hh(h) (kept), two copies in-place ops save and new_gate.
+        var gruInputGates = c.Internal(gateShape, type);
+        c.InternalOp("linear_ih", new[] { input }, new[] { gruInputGates }, new[] { input }, parameters: Weights("ih"));
+        c.Release(gruInputGates);
+        var hiddenGates = c.Internal(gateShape, type);
+        c.InternalOp("linear_hh", Present(h), new[] { hiddenGates }, Present(h), parameters: Weights("hh"));
+        var kept = new List<ActivationTensor> { hiddenGates, c.Internal(state, type), c.Internal(state, type) };
+        var result = c.Internal(state, type);
+        kept.Add(c.Internal(state, type));
+        c.InternalOp("gates", Present(gruInputGates, hiddenGates, h), new[] { result }, kept.Concat(Present(h)));
+        foreach (var tensor in kept) c.Release(tensor);
         return result;
     }
 
