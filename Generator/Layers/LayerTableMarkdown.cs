@@ -72,8 +72,10 @@ internal static class LayerTableMarkdown
         Line();
         foreach (var partly in LayerRules.PartlyModeled) Line($"- `{partly.Key}`: {partly.Value}.");
         Line();
-        Line("Their backward is not modeled: autograd sums a weight's gradients over the time steps in its input buffer");
-        Line("before adding them to `.grad` (several [G·H, H] tensors at once, measured), so their Peak is unknown.");
+        Line("The cells put linear_ih, linear_hh and their gates on the autograd tape one by one, so their Peak is known:");
+        Line("autograd sums each weight's gradients over the steps in an input buffer (the second step out of place, three");
+        Line("[G·H, H] tensors at once, measured) before adding them to `.grad`. The backward of `GRU` and `LSTM` is not");
+        Line("modeled yet (their steps are one node on the tape): a model with one gets exact Activations and an unknown Peak.");
         Line();
         Line($"Output shape only; the memory they allocate inside is not modeled yet, so the table's Activations and Peak are unknown ({shapeOnly.Count}):");
         Line();

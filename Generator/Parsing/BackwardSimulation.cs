@@ -29,7 +29,8 @@ internal static class BackwardSimulation
         ? $"Peak is unknown: the backward of {layer} (autograd sums each weight's gradients over the time steps before adding them to .grad) is not modeled yet."
         : $"Peak is unknown: {layer} on CPU allocates work buffers (oneDNN in backward, im2col outside float32) that TorchBudget does not model yet.";
 
-    private static bool IsRecurrent(string kind) => kind is "LSTM" or "GRU" or "RNN" or "LSTMCell" or "GRUCell" or "RNNCell";
+    /// <summary>Recurrent layers recorded as one node (LSTMCell and GRUCell put their ops on the tape one by one instead).</summary>
+    private static bool IsRecurrent(string kind) => kind is "LSTM" or "GRU" or "RNN" or "RNNCell";
 
     private static bool IsConvolution(string kind) => kind.StartsWith("Conv", System.StringComparison.Ordinal);
 
