@@ -57,6 +57,19 @@ public sealed record MeasuredStep
     /// <summary>Resident bytes no part (model, input, gradients, optimizer state) explains.</summary>
     public long ResidentUnexplained { get; init; }
 
+    /// <summary>
+    /// Tensors the model's construction left allocated beyond its parameters and buffers: a layer's weight the
+    /// constructor replaced, a template layer it cloned, a temporary like <c>randn(...) * 0.02</c>. Nothing holds
+    /// them; they live until .NET finalizes their handles, so no table row counts them.
+    /// </summary>
+    public long ConstructionLeftovers => ModelTracked - Parameters - Buffers;
+
+    /// <summary>
+    /// The step's peak as the table defines it (its rows plus what the step allocates), which is also what the
+    /// runtime harness measures: <see cref="PeakAbsolute"/> without <see cref="ConstructionLeftovers"/>.
+    /// </summary>
+    public long PeakOfTableRows => PeakAbsolute - ConstructionLeftovers;
+
     /// <summary>Live after each phase minus <see cref="LiveBeforeStep"/>: afterForward, afterLoss,
     /// afterZeroGrad, afterBackward, afterStep, afterScope.</summary>
     public IReadOnlyDictionary<string, long> Timeline { get; init; } = new Dictionary<string, long>();
