@@ -63,68 +63,12 @@ internal static partial class LayerRules
                 ? new TupleValue(new Value[] { result, c.Output(stateShape), c.Output(stateShape) })
                 : new TupleValue(new Value[] { result, c.Output(stateShape) });
         }
-        var type = input.ElementType;
-        var gates = hasCellState ? 4 : 3;
-        var dropout = Probability(c.Args, "dropout");
-        var perStep = new TensorShape(new[] { batch, Dim.Of(hidden) });
-        TensorShape Sequence(long width) => new(new[] { steps, batch, Dim.Of(width) });
-        c.SaveNew(stateShape, type);
-        if (hasCellState) c.SaveNew(stateShape, type);
-        var copied = batchFirst || !input.IsContiguous;
-        if (!copied) c.Save(input);
-        ActivationTensor? stacked = null;
-        for (var layer = 0L; layer < layers; layer++)
-        {
-            var width = layer == 0 ? c.Args.Long("inputSize") : directions * hidden;
-            for (var direction = 0; direction < directions; direction++)
-            {
-                // Each direction's input projection keeps its own contiguous copy of a batch-first or non-contiguous input.
-                if (layer == 0 && copied) c.SaveNew(Sequence(width), type);
-                c.Transient(Sequence(gates * hidden), type);          // all steps' input gates
-                RecurrentSteps(c, steps.Coefficient, perStep, gates * hidden, hasCellState, type);
-                if (directions == 2) c.Transient(Sequence(hidden), type); // this direction's stack, freed after the cat
-            }
-            var lastLayer = layer == layers - 1;
-            if (lastLayer) stacked = c.Output(Sequence(directions * hidden));
-            else if (dropout > 0)
-            {
-                // Between layers: CPU dropout keeps its noise and result; the layer's output is freed (measured, LSTM).
-                c.Transient(Sequence(directions * hidden), type);
-                c.SaveNew(Sequence(directions * hidden), type);
-                c.SaveNew(Sequence(directions * hidden), type);
-            }
-            else c.SaveNew(Sequence(directions * hidden), type);
-        }
+        var output = RecordRecurrentLayers(c, hasCellState, steps, batch, hidden, layers, directions, stateShape);
         // batch_first hands out the transpose of the sequence-first stack (a non-contiguous view: a Linear on it copies).
-        var output = batchFirst ? c.View(stacked!, input.Shape.With(2, Dim.Of(directions * hidden)), isContiguous: false) : stacked!;
-        return hasCellState
-            ? new TupleValue(new Value[] { output, c.Output(stateShape), c.Output(stateShape) })
-            : new TupleValue(new Value[] { output, c.Output(stateShape) });
+        return batchFirst ? ReplaceFirst(output, c.View((ActivationTensor)output.Items[0], input.Shape.With(2, Dim.Of(directions * hidden)), isContiguous: false)) : output;
     }
 
-    /// <summary>One direction of one layer, step by step; the last step's h (and c) are freed once stacked.</summary>
-    private static void RecurrentSteps(LayerCall c, long count, TensorShape perStep, long gateWidth, bool hasCellState, string type)
-    {
-        for (var t = 0L; t < count; t++)
-        {
-            var last = t == count - 1;
-            c.SaveNew(new TensorShape(new[] { perStep[0], Dim.Of(gateWidth) }), type);
-            if (hasCellState)
-            {
-                if (last) c.Transient(perStep, type); else c.SaveNew(perStep, type); // c
-                c.Transient(perStep, type);                                         // i * g
-                c.SaveNew(perStep, type);                                           // tanh(c)
-                if (last) c.Transient(perStep, type); else c.SaveNew(perStep, type); // h
-            }
-            else
-            {
-                c.SaveNew(perStep, type);                                           // copy kept by mul_
-                c.SaveNew(perStep, type);                                           // new_gate
-                if (last) c.Transient(perStep, type); else c.SaveNew(perStep, type); // h
-                c.SaveNew(perStep, type);                                           // copy kept by mul_
-            }
-        }
-    }
+    private static TupleValue ReplaceFirst(TupleValue tuple, Value first) => new(new[] { first }.Concat(tuple.Items.Skip(1)).ToArray());
 
     /// <summary>
     /// LSTMCell/GRUCell with a given state (measured, Float32 and Float64): LSTMCell keeps the gates [N, 4H] and
