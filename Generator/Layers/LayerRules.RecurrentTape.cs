@@ -43,12 +43,14 @@ internal static partial class LayerRules
         var copied = c.Args.Bool("batchFirst") || !input.IsContiguous;
         var lastHidden = new List<ActivationTensor>();
         var lastCell = new List<ActivationTensor>();
+        var finalStates = new List<ActivationTensor>();   // each direction's last h (and c): freed once h_n (c_n) is stacked
         var layerInput = input;
         ActivationTensor? output = null;
         for (var layer = 0L; layer < layers; layer++)
         {
             var width = layer == 0 ? c.Args.Long("inputSize") : directions * hidden;
             var stacks = new List<ActivationTensor>();
+            var layerGates = new List<ActivationTensor>();
             for (var direction = 0; direction < directions; direction++)
             {
                 var suffix = $"_l{layer}{(direction == 1 ? "_reverse" : "")}";
@@ -61,6 +63,9 @@ internal static partial class LayerRules
                     c.Release(projected);
                 }
                 var inputGates = c.Internal(Sequence(gateWidth), type);
+                // The forward direction's input gates are freed once the reverse direction's are made (measured).
+                if (direction == 1) c.Release(layerGates[0]);
+                layerGates.Add(inputGates);
                 c.InternalOp("linear_ih", new[] { layerInput }, new[] { inputGates }, new[] { projected }, parameters: Weights("ih"));
                 var stepGates = Enumerable.Range(0, (int)steps.Coefficient).Select(_ => c.SeparateView(gateShape, type)).ToList();
                 c.InternalOp("unbind", new[] { inputGates }, stepGates, System.Array.Empty<ActivationTensor>());
@@ -79,21 +84,25 @@ internal static partial class LayerRules
                     lastCell.Add(c.SeparateView(first ? stateShape : Nothing, type));
                     extras[count - 1].Add(lastCell[lastCell.Count - 1]);
                 }
-                RecordSteps(c, stepGates, extras, h0, c0, perStep, gateShape, hasCellState, Weights("hh"));
+                finalStates.AddRange(RecordSteps(c, stepGates, extras, h0, c0, perStep, gateShape, hasCellState, Weights("hh")));
                 var lastLayer = layer == layers - 1;
                 ActivationTensor stack;
-                if (directions == 2) stack = c.Internal(Sequence(hidden), type);         // freed once concatenated
+                if (directions == 2) stack = c.Internal(Sequence(hidden), type);         // freed once both are concatenated
                 else if (lastLayer) stack = output = c.Output(Sequence(hidden));
                 else stack = c.Internal(Sequence(hidden), type);
                 c.InternalOp("stack", stepViews, new[] { stack }, System.Array.Empty<ActivationTensor>(), passesGradientThrough: true);
-                if (directions == 2) c.Release(stack);
-                c.Release(inputGates);
+                if (directions == 1) c.Release(inputGates);
                 stacks.Add(stack);
             }
             var layerOutput = directions == 1 ? stacks[0]
                 : layer == layers - 1 ? output = c.Output(Sequence(directions * hidden))
                 : c.Internal(Sequence(directions * hidden), type);
-            if (directions == 2) c.InternalOp("cat", stacks, new[] { layerOutput }, System.Array.Empty<ActivationTensor>(), passesGradientThrough: true);
+            if (directions == 2)
+            {
+                c.InternalOp("cat", stacks, new[] { layerOutput }, System.Array.Empty<ActivationTensor>(), passesGradientThrough: true);
+                foreach (var stack in stacks) c.Release(stack);
+                c.Release(layerGates[1]);
+            }
             if (layer == layers - 1) break;
             if (dropout > 0)
             {
@@ -114,14 +123,19 @@ internal static partial class LayerRules
         }
         var hn = c.Output(stateShape);
         c.InternalOp("stack_h", lastHidden, new[] { hn }, System.Array.Empty<ActivationTensor>(), passesGradientThrough: true);
-        if (!hasCellState) return new TupleValue(new Value[] { output!, hn });
+        if (!hasCellState)
+        {
+            foreach (var state in finalStates) c.Release(state);
+            return new TupleValue(new Value[] { output!, hn });
+        }
         var cn = c.Output(stateShape);
         c.InternalOp("stack_c", lastCell, new[] { cn }, System.Array.Empty<ActivationTensor>(), passesGradientThrough: true);
+        foreach (var state in finalStates) c.Release(state);
         return new TupleValue(new Value[] { output!, hn, cn });
     }
 
     /// <summary>One direction of one layer, step by step: each step's linear_hh(h) and its gates (whose outputs include the step's views of later gradients).</summary>
-    private static void RecordSteps(LayerCall c, List<ActivationTensor> stepGates, List<ActivationTensor>[] extras, ActivationTensor h0, ActivationTensor? c0, TensorShape perStep, TensorShape gateShape, bool hasCellState, string[] hiddenWeights)
+    private static IEnumerable<ActivationTensor> RecordSteps(LayerCall c, List<ActivationTensor> stepGates, List<ActivationTensor>[] extras, ActivationTensor h0, ActivationTensor? c0, TensorShape perStep, TensorShape gateShape, bool hasCellState, string[] hiddenWeights)
     {
         var type = h0.ElementType;
         var h = h0;
@@ -145,11 +159,9 @@ internal static partial class LayerRules
             {
                 // gates = linear_hh(h).add_(input gates), activated in place; c' = f·c + i·g; h' = o·tanh(c').
                 var nextCell = c.Internal(perStep, type);
-                if (last) c.Release(nextCell);
                 c.Release(c.Internal(perStep, type));                                   // i · g
                 var tanhCell = c.Internal(perStep, type);
                 next = c.Internal(perStep, type);
-                if (last) c.Release(next);
                 c.InternalOp("gates", new[] { stepGates[t], gates, cell! }, new[] { next, nextCell }.Concat(extras[t]), new[] { gates, tanhCell, cell! });
                 c.Release(tanhCell);
                 if (!last) c.Release(nextCell);
@@ -161,7 +173,6 @@ internal static partial class LayerRules
                 var firstCopy = c.Internal(perStep, type);
                 var newGate = c.Internal(perStep, type);
                 next = c.Internal(perStep, type);
-                if (last) c.Release(next);
                 var secondCopy = c.Internal(perStep, type);
                 c.InternalOp("gates", new[] { inputGates, gates, h }, new[] { next }.Concat(extras[t]), new[] { gates, firstCopy, newGate, secondCopy, h });
                 c.Release(firstCopy);
@@ -172,5 +183,6 @@ internal static partial class LayerRules
             if (!last) c.Release(next);
             h = next;
         }
+        return cell is null || ReferenceEquals(cell, c0) ? new[] { h } : new[] { h, cell };
     }
 }
