@@ -18,7 +18,7 @@ internal static partial class LayerRules
     public static readonly IReadOnlyDictionary<string, string> PartlyModeled = new SortedDictionary<string, string>(System.StringComparer.Ordinal)
     {
         ["GRU"] = "no initial state given, Float32 or Float64",
-        ["LSTM"] = "no initial state given, Float64 (Float32 runs oneDNN's RNN, whose workspace depends on the CPU)",
+        ["LSTM"] = "no initial state given, Float64 (Float32 runs oneDNN's RNN, whose page-granular workspace is not derived yet)",
         ["GRUCell"] = "with a given state, Float32 or Float64",
         ["LSTMCell"] = "with a given state, Float32 or Float64",
     };
@@ -34,8 +34,9 @@ internal static partial class LayerRules
     /// last step's h (and c) are freed once stacked; bidirectional stacks are concatenated into [T, N, 2H]
     /// (the per-direction stacks freed); between layers dropout keeps its noise and result and frees the
     /// layer's output; then the output [T, N, D·H] and h_n (c_n).
-    /// Float32 LSTM runs oneDNN's RNN with a workspace whose size depends on the CPU's kernels (measured:
-    /// 36,864 + 21,432 bytes for T = 3, H = 6), so it stays unknown.
+    /// Float32 LSTM runs oneDNN's RNN (ATen's use_mkldnn: float32 on CPU, mkldnn enabled) with a workspace kept
+    /// for backward in whole 4,096-byte pages and a scratch buffer freed at once (36,864 + 21,432 bytes for T = 3,
+    /// N = 2, H = 6; the same under ONEDNN_MAX_CPU_ISA=AVX2) whose formula is not derived yet, so it stays unknown.
     /// </summary>
     private static Value RecurrentForward(LayerCall c, bool hasCellState)
     {
@@ -52,7 +53,7 @@ internal static partial class LayerRules
         var reason = c.Args.Factory == "RNN" ? "RNN has not been measured"
             : c.Inputs.Count > 1 && c.Inputs[1] is not NullValue ? "a given initial state has not been measured"
             : c.Args.Factory == "GRU" && input.ElementType is not ("Float32" or "Float64") ? $"GRU in {input.ElementType} has not been measured"
-            : c.Args.Factory == "LSTM" && input.ElementType != "Float64" ? $"LSTM in {input.ElementType} runs oneDNN's RNN, whose workspace depends on the CPU"
+            : c.Args.Factory == "LSTM" && input.ElementType != "Float64" ? $"LSTM in {input.ElementType} runs oneDNN's RNN, whose workspace (whole 4,096-byte pages, kept for backward) is not derived yet"
             : !steps.IsConstant ? "the sequence length depends on the batch size"
             : null;
         if (reason is not null || !c.RecordsGraph)
