@@ -35,11 +35,10 @@ internal static partial class LayerRules
         TensorShape Sequence(long width) => new(new[] { steps, batch, Dim.Of(width) });
         var biased = c.Module.Parameters.Any(p => p.Key.StartsWith("bias_ih", System.StringComparison.Ordinal));
 
-        // Zero initial states: no gradient; the first step's ops keep them.
+        // Zero initial states: no gradient; the first step's ops use them, and they live until the DisposeScope
+        // ends (measured: freed with the scope, after backward and the optimizer step), like a handle of forward's.
         var h0 = c.Internal(stateShape, type, needsGrad: false);
         var c0 = hasCellState ? c.Internal(stateShape, type, needsGrad: false) : null;
-        c.Release(h0);
-        if (c0 is not null) c.Release(c0);
         var copied = c.Args.Bool("batchFirst") || !input.IsContiguous;
         var lastHidden = new List<ActivationTensor>();
         var lastCell = new List<ActivationTensor>();
@@ -153,7 +152,10 @@ internal static partial class LayerRules
                 c.InternalOp("chunk", new[] { stepGates[t] }, new[] { inputGates }, System.Array.Empty<ActivationTensor>());
             }
             var gates = c.Internal(gateShape, type);
-            c.InternalOp("linear_hh", new[] { h }, new[] { gates }, new[] { h }, parameters: hiddenWeights);
+            // LSTM's gates are linear_hh's result with the input gates added in place: backward hands the one gradient
+            // to both, so linear_hh's output is linked to the gates' node by a view that holds no gradient of its own.
+            var hiddenGates = hasCellState ? c.SeparateView(Nothing, type) : gates;
+            c.InternalOp("linear_hh", new[] { h }, new[] { hiddenGates }, new[] { h }, parameters: hiddenWeights);
             ActivationTensor next;
             if (hasCellState)
             {
@@ -162,7 +164,7 @@ internal static partial class LayerRules
                 c.Release(c.Internal(perStep, type));                                   // i · g
                 var tanhCell = c.Internal(perStep, type);
                 next = c.Internal(perStep, type);
-                c.InternalOp("gates", new[] { stepGates[t], gates, cell! }, new[] { next, nextCell }.Concat(extras[t]), new[] { gates, tanhCell, cell! });
+                c.InternalOp("gates", new[] { stepGates[t], hiddenGates, cell! }, new[] { next, nextCell }.Concat(extras[t]), new[] { gates, tanhCell, cell! });
                 c.Release(tanhCell);
                 if (!last) c.Release(nextCell);
                 cell = nextCell;
