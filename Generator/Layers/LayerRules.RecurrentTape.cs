@@ -14,9 +14,11 @@ internal static partial class LayerRules
     /// (and a bidirectional layer's two stacks concatenated); h_n (c_n) stacks each direction's last state.
     /// Forward allocations (measured, see RecurrentForward): zero initial states [D·layers, N, H] (kept), the
     /// input's contiguous copy per direction of the first layer when it is batch-first or not contiguous, the
-    /// input gates [T, N, G·H] (freed after the stack), per step GRU the hidden gates [N, 3H] and four [N, H]
-    /// (two copies in-place ops keep, new_gate, h), LSTM the gates [N, 4H] and c, i·g (freed), tanh(c), h;
-    /// the last step's h (and c) are freed at once; dropout between layers keeps its noise and result.
+    /// input gates [T, N, G·H] (freed after the stack; a bidirectional layer frees the forward direction's when
+    /// the reverse's are made, the reverse's after the cat), per step GRU the hidden gates [N, 3H] and four
+    /// [N, H] (two copies in-place ops keep, new_gate, h), LSTM the gates [N, 4H] and c, i·g (freed), tanh(c),
+    /// h; the last step's h (and c) live until h_n (c_n) is stacked; dropout between layers keeps its noise and
+    /// result; the zero initial states live until the DisposeScope ends.
     /// Backward (measured with allocation logs): each step's input-gate gradient [N, G·H] waits in unbind's
     /// buffer until all steps ran, then is stacked into [T, N, G·H] for linear_ih; the weights used at every
     /// step go through autograd's input buffers (BackwardSimulation).
