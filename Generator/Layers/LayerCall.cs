@@ -92,7 +92,13 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// A tensor a native composite layer (MultiheadAttention, TransformerEncoderLayer) makes inside: it has a
     /// handle until <see cref="Release"/> (the layer's outputs keep theirs); autograd may keep it (<see cref="InternalOp"/>).
     /// </summary>
-    public ActivationTensor Internal(TensorShape shape, string? elementType = null) => trace.Allocate(shape, elementType ?? Input.ElementType, RecordsGraph);
+    public ActivationTensor Internal(TensorShape shape, string? elementType = null, bool needsGrad = true) => trace.Allocate(shape, elementType ?? Input.ElementType, needsGrad && RecordsGraph);
+
+    /// <summary>
+    /// A view autograd tracks apart from its base (one of unbind's outputs): it takes no memory in forward, but
+    /// backward gives it a gradient of its own, held until the op that made it runs.
+    /// </summary>
+    public ActivationTensor SeparateView(TensorShape shape, string elementType) => new(shape, elementType, new Storage(shape.ElementCount, elementType, null, isResident: false), RecordsGraph);
 
     /// <summary>The native code drops its handle to an internal tensor (its memory stays if autograd kept it).</summary>
     public void Release(ActivationTensor tensor) => trace.Dispose(tensor);

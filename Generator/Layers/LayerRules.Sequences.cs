@@ -18,7 +18,7 @@ internal static partial class LayerRules
     public static readonly IReadOnlyDictionary<string, string> PartlyModeled = new SortedDictionary<string, string>(System.StringComparer.Ordinal)
     {
         ["GRU"] = "no initial state given, Float32 or Float64",
-        ["LSTM"] = "no initial state given, Float64 (Float32 runs oneDNN's RNN, whose workspace depends on the CPU)",
+        ["LSTM"] = "no initial state given, Float64 (Float32 runs oneDNN's RNN, whose page-granular workspace is not derived yet)",
         ["GRUCell"] = "with a given state, Float32 or Float64",
         ["LSTMCell"] = "with a given state, Float32 or Float64",
     };
@@ -34,8 +34,9 @@ internal static partial class LayerRules
     /// last step's h (and c) are freed once stacked; bidirectional stacks are concatenated into [T, N, 2H]
     /// (the per-direction stacks freed); between layers dropout keeps its noise and result and frees the
     /// layer's output; then the output [T, N, D·H] and h_n (c_n).
-    /// Float32 LSTM runs oneDNN's RNN with a workspace whose size depends on the CPU's kernels (measured:
-    /// 36,864 + 21,432 bytes for T = 3, H = 6), so it stays unknown.
+    /// Float32 LSTM runs oneDNN's RNN (ATen's use_mkldnn: float32 on CPU, mkldnn enabled) with a workspace kept
+    /// for backward in whole 4,096-byte pages and a scratch buffer freed at once (36,864 + 21,432 bytes for T = 3,
+    /// N = 2, H = 6; the same under ONEDNN_MAX_CPU_ISA=AVX2) whose formula is not derived yet, so it stays unknown.
     /// </summary>
     private static Value RecurrentForward(LayerCall c, bool hasCellState)
     {
@@ -52,7 +53,7 @@ internal static partial class LayerRules
         var reason = c.Args.Factory == "RNN" ? "RNN has not been measured"
             : c.Inputs.Count > 1 && c.Inputs[1] is not NullValue ? "a given initial state has not been measured"
             : c.Args.Factory == "GRU" && input.ElementType is not ("Float32" or "Float64") ? $"GRU in {input.ElementType} has not been measured"
-            : c.Args.Factory == "LSTM" && input.ElementType != "Float64" ? $"LSTM in {input.ElementType} runs oneDNN's RNN, whose workspace depends on the CPU"
+            : c.Args.Factory == "LSTM" && input.ElementType != "Float64" ? $"LSTM in {input.ElementType} runs oneDNN's RNN, whose workspace (whole 4,096-byte pages, kept for backward) is not derived yet"
             : !steps.IsConstant ? "the sequence length depends on the batch size"
             : null;
         if (reason is not null || !c.RecordsGraph)
@@ -63,68 +64,12 @@ internal static partial class LayerRules
                 ? new TupleValue(new Value[] { result, c.Output(stateShape), c.Output(stateShape) })
                 : new TupleValue(new Value[] { result, c.Output(stateShape) });
         }
-        var type = input.ElementType;
-        var gates = hasCellState ? 4 : 3;
-        var dropout = Probability(c.Args, "dropout");
-        var perStep = new TensorShape(new[] { batch, Dim.Of(hidden) });
-        TensorShape Sequence(long width) => new(new[] { steps, batch, Dim.Of(width) });
-        c.SaveNew(stateShape, type);
-        if (hasCellState) c.SaveNew(stateShape, type);
-        var copied = batchFirst || !input.IsContiguous;
-        if (!copied) c.Save(input);
-        ActivationTensor? stacked = null;
-        for (var layer = 0L; layer < layers; layer++)
-        {
-            var width = layer == 0 ? c.Args.Long("inputSize") : directions * hidden;
-            for (var direction = 0; direction < directions; direction++)
-            {
-                // Each direction's input projection keeps its own contiguous copy of a batch-first or non-contiguous input.
-                if (layer == 0 && copied) c.SaveNew(Sequence(width), type);
-                c.Transient(Sequence(gates * hidden), type);          // all steps' input gates
-                RecurrentSteps(c, steps.Coefficient, perStep, gates * hidden, hasCellState, type);
-                if (directions == 2) c.Transient(Sequence(hidden), type); // this direction's stack, freed after the cat
-            }
-            var lastLayer = layer == layers - 1;
-            if (lastLayer) stacked = c.Output(Sequence(directions * hidden));
-            else if (dropout > 0)
-            {
-                // Between layers: CPU dropout keeps its noise and result; the layer's output is freed (measured, LSTM).
-                c.Transient(Sequence(directions * hidden), type);
-                c.SaveNew(Sequence(directions * hidden), type);
-                c.SaveNew(Sequence(directions * hidden), type);
-            }
-            else c.SaveNew(Sequence(directions * hidden), type);
-        }
+        var output = RecordRecurrentLayers(c, hasCellState, steps, batch, hidden, layers, directions, stateShape);
         // batch_first hands out the transpose of the sequence-first stack (a non-contiguous view: a Linear on it copies).
-        var output = batchFirst ? c.View(stacked!, input.Shape.With(2, Dim.Of(directions * hidden)), isContiguous: false) : stacked!;
-        return hasCellState
-            ? new TupleValue(new Value[] { output, c.Output(stateShape), c.Output(stateShape) })
-            : new TupleValue(new Value[] { output, c.Output(stateShape) });
+        return batchFirst ? ReplaceFirst(output, c.View((ActivationTensor)output.Items[0], input.Shape.With(2, Dim.Of(directions * hidden)), isContiguous: false)) : output;
     }
 
-    /// <summary>One direction of one layer, step by step; the last step's h (and c) are freed once stacked.</summary>
-    private static void RecurrentSteps(LayerCall c, long count, TensorShape perStep, long gateWidth, bool hasCellState, string type)
-    {
-        for (var t = 0L; t < count; t++)
-        {
-            var last = t == count - 1;
-            c.SaveNew(new TensorShape(new[] { perStep[0], Dim.Of(gateWidth) }), type);
-            if (hasCellState)
-            {
-                if (last) c.Transient(perStep, type); else c.SaveNew(perStep, type); // c
-                c.Transient(perStep, type);                                         // i * g
-                c.SaveNew(perStep, type);                                           // tanh(c)
-                if (last) c.Transient(perStep, type); else c.SaveNew(perStep, type); // h
-            }
-            else
-            {
-                c.SaveNew(perStep, type);                                           // copy kept by mul_
-                c.SaveNew(perStep, type);                                           // new_gate
-                if (last) c.Transient(perStep, type); else c.SaveNew(perStep, type); // h
-                c.SaveNew(perStep, type);                                           // copy kept by mul_
-            }
-        }
-    }
+    private static TupleValue ReplaceFirst(TupleValue tuple, Value first) => new(new[] { first }.Concat(tuple.Items.Skip(1)).ToArray());
 
     /// <summary>
     /// LSTMCell/GRUCell with a given state (measured, Float32 and Float64): LSTMCell keeps the gates [N, 4H] and

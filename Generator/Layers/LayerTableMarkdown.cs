@@ -72,10 +72,10 @@ internal static class LayerTableMarkdown
         Line();
         foreach (var partly in LayerRules.PartlyModeled) Line($"- `{partly.Key}`: {partly.Value}.");
         Line();
-        Line("The cells put linear_ih, linear_hh and their gates on the autograd tape one by one, so their Peak is known:");
-        Line("autograd sums each weight's gradients over the steps in an input buffer (the second step out of place, three");
-        Line("[G·H, H] tensors at once, measured) before adding them to `.grad`. The backward of `GRU` and `LSTM` is not");
-        Line("modeled yet (their steps are one node on the tape): a model with one gets exact Activations and an unknown Peak.");
+        Line("Where modeled they put their ops on the autograd tape one by one (the cells: linear_ih, linear_hh and the gates;");
+        Line("`GRU` and `LSTM`: one linear_ih over all steps, then per step linear_hh and the gates, the steps' h stacked), so");
+        Line("their Peak is known: autograd sums each weight's gradients over the steps in an input buffer (the second step out");
+        Line("of place, three [G·H, H] tensors at once, measured) before adding them to `.grad`.");
         Line();
         Line($"Output shape only; the memory they allocate inside is not modeled yet, so the table's Activations and Peak are unknown ({shapeOnly.Count}):");
         Line();

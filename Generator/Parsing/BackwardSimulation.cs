@@ -45,12 +45,13 @@ internal static class BackwardSimulation
         var outputGradient = output.Storage.Bytes();
         if (outputGradient is null) return null;
 
-        // cross_entropy keeps log_softmax's result [B, C] for backward, plus the loss and total_weight scalars.
+        // cross_entropy keeps log_softmax's result [B, C] for backward, plus the loss and total_weight scalars (in the output's type).
         var logSoftmax = outputGradient.Value;
-        live = live.Plus(logSoftmax).Plus(new ByteCount(8, 0));
+        var scalar = Shapes.ElementTypes.SizeOf(output.ElementType) ?? 4;
+        live = live.Plus(logSoftmax).Plus(new ByteCount(2 * scalar, 0));
         terms.Add(live);
         // Backward of the loss: a ones scalar, nll_loss's gradient [B, C], log_softmax's gradient [B, C].
-        terms.Add(live.Plus(new ByteCount(4, 0)).Plus(logSoftmax).Plus(outputGradient.Value));
+        terms.Add(live.Plus(new ByteCount(scalar, 0)).Plus(logSoftmax).Plus(outputGradient.Value));
         live = live.Plus(Negate(logSoftmax));
 
         var gradients = new Dictionary<Storage, ByteCount> { [output.Storage] = outputGradient.Value };
@@ -82,6 +83,13 @@ internal static class BackwardSimulation
             {
                 if (input.Storage.Bytes() is { } bytes && !gradients.ContainsKey(input.Storage)) gradients[input.Storage] = bytes;
             }
+            // The engine releases what the node saved before it adds the node's gradients into input buffers (engine.cpp:
+            // release_variables, then InputBuffer::add), so a step's saved h is gone when its weight's gradients are summed.
+            foreach (var storage in node.Saved)
+            {
+                if (--storage.Savers > 0 || trace.HasLiveHandle(storage) || !released.Add(storage)) continue;
+                if (storage.Bytes() is { } bytes) live = live.Plus(Negate(bytes));
+            }
             // Each fresh gradient goes into its parameter's input buffer (measured on 0.107 CPU): the first is kept
             // as it is, the second is summed out of place (old, fresh and sum alive at once), later ones are added in
             // place; after the last use the sum is added into .grad and freed. A parameter used once: added, freed.
@@ -99,11 +107,6 @@ internal static class BackwardSimulation
                 fresh -= gradient.Bytes;
                 if (count == 1 && total > 1) buffers[gradient.Parameter] = gradient.Bytes;
                 if (count == total) buffers.Remove(gradient.Parameter);
-            }
-            foreach (var storage in node.Saved)
-            {
-                if (--storage.Savers > 0 || trace.HasLiveHandle(storage) || !released.Add(storage)) continue;
-                if (storage.Bytes() is { } bytes) live = live.Plus(Negate(bytes));
             }
         }
 

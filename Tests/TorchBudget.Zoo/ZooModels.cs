@@ -25,6 +25,7 @@ public static class ZooModels
         [typeof(Vgg11)] = () => new Vgg11(),
         [typeof(LstmTextClassifier)] = () => new LstmTextClassifier(),
         [typeof(GruTagger)] = () => new GruTagger(5000, 64, 96, 17),
+        [typeof(GruClassifier)] = () => new GruClassifier(),
         [typeof(TransformerEncoderClassifier)] = () => new TransformerEncoderClassifier(8000, 128),
         [typeof(BatchNormCnn)] = () => new BatchNormCnn(),
         [typeof(GroupNormCnn)] = () => new GroupNormCnn(),

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace TorchBudget.Tests.Generator;
+
+/// <summary>
+/// GRU and LSTM over a whole sequence, recorded op by op (linear_ih over all steps, per step linear_hh and the
+/// gates, the stacks): Activations after forward and the step's peak for small configurations, against the
+/// allocation tracker's figures for the same modules on TorchSharp 0.107 CPU (SGD, two steps, the second
+/// measured; bytes above what was live before the model was built, so parameters, gradients and the input
+/// with its labels are included). h_n[-1] or output[:, -1] feeds a Linear to 3 classes.
+/// </summary>
+public class RecurrentSequenceTests
+{
+    [Theory]
+    // GRU(5→6) Float32, sequence-first (the input transposed: each direction copies it contiguous), T = 4.
+    [InlineData("GRU", "Float32", 4, 5, 6, 1, false, 0.0, false, "h", 2, 1768, 5024)]
+    [InlineData("GRU", "Float32", 4, 5, 6, 1, false, 0.0, false, "h", 3, 2652, 5828)]
+    // GRU(5→7) Float32, batch-first, T = 4: the peak moves from backward (B = 2, 3) to forward (B = 8).
+    [InlineData("GRU", "Float32", 4, 5, 7, 1, false, 0.0, true, "h", 2, 2032, 6216)]
+    [InlineData("GRU", "Float32", 4, 5, 7, 1, false, 0.0, true, "h", 8, 8128, 13968)]
+    // 2-layer bidirectional GRU(5→6) Float64, sequence-first, T = 3.
+    [InlineData("GRU", "Float64", 3, 5, 6, 2, true, 0.0, false, "h", 2, 10128, 32192)]
+    [InlineData("GRU", "Float64", 3, 5, 6, 2, true, 0.0, false, "h", 8, 40512, 66448)]
+    // 2-layer LSTM(4→8) Float64 with dropout 0.3 between the layers, sequence-first, T = 5.
+    [InlineData("LSTM", "Float64", 5, 4, 8, 2, false, 0.3, false, "h", 2, 11760, 35072)]
+    [InlineData("LSTM", "Float64", 5, 4, 8, 2, false, 0.3, false, "h", 3, 17640, 40992)]
+    // 2-layer LSTM(5→6) Float64, batch-first, T = 3: at B = 8 the peak is where linear_hh's gradient is also the input gates'.
+    [InlineData("LSTM", "Float64", 3, 5, 6, 2, false, 0.0, true, "h", 8, 21120, 37264)]
+    // Bidirectional LSTM(5→6) Float64, batch-first, T = 3.
+    [InlineData("LSTM", "Float64", 3, 5, 6, 1, true, 0.0, true, "h", 8, 22080, 40144)]
+    // Bidirectional LSTM(4→6) Float64, batch-first, T = 5, the output's last step (its gradient flows through the stacks).
+    [InlineData("LSTM", "Float64", 5, 4, 6, 1, true, 0.0, true, "output", 2, 8752, 23168)]
+    [InlineData("LSTM", "Float64", 5, 4, 6, 1, true, 0.0, true, "output", 3, 13128, 28000)]
+    public void Activations_and_peak_equal_the_measured_bytes(string kind, string dtype, int steps, int inputSize, int hidden, int layers, bool bidirectional, double dropout, bool batchFirst, string feeds, long batch, long measuredActivations, long measuredPeak)
+    {
+        var directions = bidirectional ? 2 : 1;
+        var call = kind == "GRU" ? "var (o, h) = rnn.call(s);" : "var (o, h, c) = rnn.call(s);";
+        var features = feeds == "h" ? "h[-1]" : "o[TensorIndex.Colon, -1]";
+        var width = feeds == "h" ? hidden : directions * hidden;
+        var source = TestCompilation.Usings + $$"""
+            namespace Probes
+            {
+                [MemoryProfile({{steps}}, {{inputSize}}, DType = ScalarType.{{dtype}}, InputDType = ScalarType.{{dtype}}, Optimizer = OptimizerKind.Sgd)]
+                public sealed partial class Net : Module<Tensor, Tensor>
+                {
+                    private readonly {{kind}} rnn = {{kind}}({{inputSize}}, {{hidden}}, numLayers: {{layers}}, batchFirst: true, dropout: {{dropout.ToString(CultureInfo.InvariantCulture)}}, bidirectional: {{(bidirectional ? "true" : "false")}}, dtype: ScalarType.{{dtype}});
+                    private readonly Linear fc = Linear({{width}}, 3, dtype: ScalarType.{{dtype}});
+
+                    public Net() : base(nameof(Net)) => RegisterComponents();
+
+                    public override Tensor forward(Tensor input)
+                    {
+                        var s = {{(batchFirst ? "input" : "input.transpose(0, 1)")}};
+                        {{call}}
+                        return fc.forward({{features}});
+                    }
+                }
+            }
+            """;
+        if (!batchFirst) source = source.Replace("batchFirst: true", "batchFirst: false", System.StringComparison.Ordinal);
+        var (_, generated, diagnostics) = TestCompilation.Generate(TestCompilation.Create(source));
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        var text = Assert.Single(generated);
+
+        var activations = Number(text, "activationBytesConstant") + Number(text, "activationBytesPerSample") * batch;
+        Assert.Equal(measuredActivations, activations);
+        var terms = Regex.Match(text, @"peakTerms: new long\[\] \{ ([^}]*) \}").Groups[1].Value.Split(',').Select(t => long.Parse(t.Trim().TrimEnd('L'), CultureInfo.InvariantCulture)).ToList();
+        var peak = Enumerable.Range(0, terms.Count / 2).Max(i => terms[2 * i] + terms[2 * i + 1] * batch);
+        Assert.Equal(measuredPeak, peak);
+    }
+
+    private static long Number(string text, string name) =>
+        long.Parse(Regex.Match(text, name + @": (-?\d+)L").Groups[1].Value, CultureInfo.InvariantCulture);
+}
