@@ -15,8 +15,11 @@ internal static class OneDnnConvolutionWork
 {
     private const long Float = 4;
 
-    /// <summary>A 1-d or 2-d convolution with groups 1 and dilation 1 (1-d runs as 2-d with height 1).</summary>
-    internal sealed record Problem(long InChannels, long OutChannels, long KernelElements, long KernelWidth, bool PointwiseKernel, bool Strided, long InSpatial, long OutSpatial, bool Bias, bool InputNeedsGradient, bool WeightNeedsGradient);
+    /// <summary>
+    /// A 1-d or 2-d convolution with groups 1 and dilation 1 (1-d runs as 2-d with height 1). OneByOneKernel: oneDNN's
+    /// 1×1 kernel (jit_1x1) runs it, see <see cref="UsesOneByOneKernel"/>.
+    /// </summary>
+    internal sealed record Problem(long InChannels, long OutChannels, long KernelElements, long KernelWidth, bool OneByOneKernel, bool Strided, long InSpatial, long OutSpatial, bool Bias, bool InputNeedsGradient, bool WeightNeedsGradient);
 
     /// <summary>
     /// Why oneDNN's work for this convolution is not known, or null when it is. Kernels whose scratchpads grow
@@ -33,14 +36,15 @@ internal static class OneDnnConvolutionWork
     /// <summary>
     /// The work tensors of forward, in allocation order (measured): the per-thread strided-input copy of a
     /// strided 1×1 kernel, a padded bias when out_channels is not a multiple of 16, the input blocked to 16
-    /// channels (kept plain when in_channels &lt; 16, the "first layer" kernel), the weight blocked, the blocked
+    /// channels (kept plain when in_channels &lt; 16 and the kernel is not 1×1, the "first layer" kernel), the weight blocked, the blocked
     /// result. All but the last are freed before ATen allocates the plain output; the last is freed after it.
     /// </summary>
     public static List<ByteCount> ForwardWork(Problem p)
     {
-        var firstLayer = p.InChannels < 16;
+        // The 1×1 kernel (jit_1x1) has no first-layer variant: it blocks every input.
+        var firstLayer = p.InChannels < 16 && !p.OneByOneKernel;
         var work = new List<ByteCount>();
-        if (p.PointwiseKernel && p.Strided) work.Add(StridedInputCopy(p));
+        if (p.OneByOneKernel && p.Strided) work.Add(StridedInputCopy(p));
         if (p.Bias && p.OutChannels % 16 != 0) work.Add(Constant(Pad16(p.OutChannels) * Float + 128));
         if (!firstLayer) work.Add(PerSample(Pad16(p.InChannels) * p.InSpatial * Float));
         work.Add(Constant(Pad16(p.OutChannels) * (firstLayer ? p.InChannels : Pad16(p.InChannels)) * p.KernelElements * Float));
@@ -73,21 +77,29 @@ internal static class OneDnnConvolutionWork
         if (p.WeightNeedsGradient)
         {
             // backward_weights: AVX-512 kernels take in_channels 1–3 (input kept plain) or ≥ 16 (16-blocks); 4–15
-            // fall back to the AVX2 kernel with 8-channel blocks. grad_output, input and grad_weight blocked,
+            // fall back to the AVX2 kernel with 8-channel blocks; the 1×1 kernel blocks every input to 16. grad_output, input and grad_weight blocked,
             // then oneDNN's bias gradient; after the blocked inputs are freed, the plain bias and weight gradients.
-            var tiny = p.InChannels <= 3;
-            var block = tiny || p.InChannels >= 16 ? 16 : 8;
+            var tiny = p.InChannels <= 3 && !p.OneByOneKernel;
+            var block = tiny || p.InChannels >= 16 || p.OneByOneKernel ? 16 : 8;
             var gradOutput = PerSample(Pad(p.OutChannels, block) * p.OutSpatial * Float);
             var input = tiny ? ByteCount.Zero : PerSample(Pad(p.InChannels, block) * p.InSpatial * Float);
             var weightBytes = p.OutChannels * p.InChannels * p.KernelElements * Float;
             var blockedWeight = Constant(Pad(p.OutChannels, block) * (tiny ? p.InChannels : Pad(p.InChannels, block)) * p.KernelElements * Float);
-            var pointwiseRtus = p.PointwiseKernel && p.Strided ? StridedInputCopy(p) : ByteCount.Zero;
+            var pointwiseRtus = p.OneByOneKernel && p.Strided ? StridedInputCopy(p) : ByteCount.Zero;
             var biasBytes = p.Bias ? Constant(p.OutChannels * Float) : ByteCount.Zero;
             moments.Add(gradInput.Plus(gradOutput).Plus(input).Plus(blockedWeight).Plus(pointwiseRtus).Plus(biasBytes));
             moments.Add(gradInput.Plus(blockedWeight).Plus(biasBytes).Plus(biasBytes).Plus(Constant(weightBytes)));
         }
         return moments;
     }
+
+    /// <summary>
+    /// A 1×1 convolution without padding runs oneDNN's 1×1 kernel unless it is strided and a spatial size is not a
+    /// multiple of the stride (measured: 16, 18, 48 with strides 2 and 3 took it; 17 and 19 with stride 2 took the
+    /// direct kernel, without the strided-input copy).
+    /// </summary>
+    public static bool UsesOneByOneKernel(long[] kernel, long[] padding, long[] stride, long[] inputSizes) =>
+        kernel.All(k => k == 1) && padding.All(p => p == 0) && inputSizes.Select((size, i) => size % stride[i] == 0).All(fits => fits);
 
     /// <summary>Whether ATen picks oneDNN at batch 1 too (use_mkldnn: groups 1, with 2+ threads).</summary>
     public static bool MkldnnAtBatchOne(long kernelHeight, long kernelWidth, long inputElementsPerSample) =>

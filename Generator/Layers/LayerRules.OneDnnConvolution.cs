@@ -25,6 +25,7 @@ internal static partial class LayerRules
             : c.Args.Long("groups") != 1 ? "runs oneDNN's grouped (or depthwise) convolution, whose work tensors were not measured"
             : dilation.Any(d => d != 1) ? "runs oneDNN's dilated convolution, whose work tensors were not measured"
             : padding is null ? "pads for padding: Same in ATen before oneDNN runs (not measured)"
+            : kernel.All(k => k == 1) && padding.Any(p => p != 0) ? "runs oneDNN's gemm convolution for a padded 1×1 kernel, whose im2col scratchpad was not modeled"
             : c.Args.Has("padding_mode") && c.Args.Raw("padding_mode") is EnumValue { MemberName: not "Zeros" } ? "pads for its padding mode before oneDNN runs (not measured)"
             : input.Shape[0] != Dim.Batch ? "gets an input whose first dimension is not the batch (oneDNN's work tensors depend on it)"
             : null;
@@ -32,7 +33,7 @@ internal static partial class LayerRules
         var outSpatial = shape.Dims.Skip(2).Aggregate(1L, (a, d) => checked(a * d.Coefficient));
         var weight = c.Module.Parameters.FirstOrDefault(p => p.Key == "weight").Value;
         var problem = new OneDnnConvolutionWork.Problem(
-            input.Shape[1].Coefficient, shape[1].Coefficient, kernel.Aggregate(1L, (a, k) => checked(a * k)), kernel[rank - 1], kernel.All(k => k == 1), stride.Any(s => s != 1),
+            input.Shape[1].Coefficient, shape[1].Coefficient, kernel.Aggregate(1L, (a, k) => checked(a * k)), kernel[rank - 1], padding is not null && OneDnnConvolutionWork.UsesOneByOneKernel(kernel, padding, stride, input.Shape.Dims.Skip(2).Select(d => d.Coefficient).ToArray()), stride.Any(s => s != 1),
             inSpatial, outSpatial, c.Module.Parameters.Any(p => p.Key == "bias"), input.RequiresGrad && c.RecordsGraph, weight is { RequiresGrad: true } && c.RecordsGraph);
         why ??= OneDnnConvolutionWork.Unmodeled(problem);
         if (why is not null)

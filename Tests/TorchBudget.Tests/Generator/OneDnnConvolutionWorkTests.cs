@@ -42,6 +42,16 @@ public class OneDnnConvolutionWorkTests
     }
 
     [Fact]
+    public void Pointwise_kernels_block_a_narrow_input_too()
+    {
+        // Conv1d(3, 10, 1) on 137 at batch 5: forward +43,840 (input aBcd16b) +1,024 (weight) +43,840 (result);
+        // backward_weights +43,840 (grad_output) +43,840 (input) +1,024 (grad_weight), then the plain 120.
+        var problem = new OneDnnConvolutionWork.Problem(3, 10, 1, 1, true, false, 137, 137, false, false, true);
+        Assert.Equal(new long[] { 43_840, 1_024, 43_840 }, OneDnnConvolutionWork.ForwardWork(problem).Select(b => b.Constant + 5 * b.PerSample));
+        Assert.Equal(43_840 + 43_840 + 1_024, OneDnnConvolutionWork.BackwardMoments(problem).Max(b => b.Constant + 5 * b.PerSample));
+    }
+
+    [Fact]
     public void Backward_peaks_where_blocked_copies_overlap()
     {
         // Conv2d(6, 16, 5) on 14×14, input needing a gradient: backward_data holds grad_output 12,800, weight
