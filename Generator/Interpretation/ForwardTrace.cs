@@ -23,6 +23,12 @@ internal sealed class ForwardTrace(bool gradEnabled)
 
     public List<UnknownValue> Unknowns { get; } = new();
 
+    /// <summary>Layers whose work tensors make the step's peak unknown, and why (forward's shapes are known).</summary>
+    public List<(string Layer, string Reason)> UnmodeledPeak { get; } = new();
+
+    /// <summary>What a known peak assumes, for the Notes (the CPU kernels a convolution's work tensors follow).</summary>
+    public SortedSet<string> PeakNotes { get; } = new(System.StringComparer.Ordinal);
+
     /// <summary>The model's output, when forward returned one tensor.</summary>
     public ActivationTensor? Output { get; set; }
 

@@ -6,7 +6,7 @@ namespace TorchBudget.Generator.Interpretation;
 /// One op autograd recorded in forward: what backward will need a gradient for, what it releases,
 /// and the temporary gradients of the parameters it accumulates into .grad.
 /// </summary>
-internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inputs, IReadOnlyList<ActivationTensor> outputs, IReadOnlyList<Storage> saved, IReadOnlyList<ParameterGradient> parameterGradients, bool passesGradientThrough = false, Shapes.ByteCount backwardScratch = default)
+internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inputs, IReadOnlyList<ActivationTensor> outputs, IReadOnlyList<Storage> saved, IReadOnlyList<ParameterGradient> parameterGradients, bool passesGradientThrough = false, Shapes.ByteCount backwardScratch = default, IReadOnlyList<Shapes.ByteCount>? backwardMoments = null)
 {
     /// <summary>Add and subtract hand their output's gradient to their inputs as it is: no new tensor.</summary>
     public bool PassesGradientThrough { get; } = passesGradientThrough;
@@ -26,6 +26,12 @@ internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inpu
 
     /// <summary>Work tensors its backward allocates for a moment beside the gradients (sort buffers, index copies; measured per layer).</summary>
     public Shapes.ByteCount BackwardScratch { get; } = backwardScratch;
+
+    /// <summary>
+    /// For a backward whose work tensors come and go in stages (oneDNN's convolution): the bytes it holds beyond
+    /// the incoming gradient at each moment that can be its largest, its own results included while alive.
+    /// </summary>
+    public IReadOnlyList<Shapes.ByteCount> BackwardMoments { get; } = backwardMoments ?? System.Array.Empty<Shapes.ByteCount>();
 }
 
 /// <summary>The fresh gradient of one parameter: which parameter (several nodes may use it) and its bytes.</summary>

@@ -18,6 +18,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     private readonly List<ActivationTensor> outputs = new();
     private readonly List<Storage> saved = new();
     private ByteCount backwardScratch = ByteCount.Zero;
+    private IReadOnlyList<ByteCount>? backwardMoments;
     private bool recordedInside;
 
     public LayerArgs Args { get; } = args;
@@ -85,6 +86,27 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary>What this op's backward allocates for a moment besides the gradients (measured per layer).</summary>
     public void BackwardScratch(ByteCount bytes) => backwardScratch = backwardScratch.Plus(bytes);
 
+    /// <summary>The bytes this op's backward holds at each moment that can be its largest (its results included while alive).</summary>
+    public void BackwardMoments(IReadOnlyList<ByteCount> moments) => backwardMoments = moments;
+
+    /// <summary>A work tensor of these bytes that forward allocates inside the op until <see cref="Release"/>.</summary>
+    public ActivationTensor WorkBuffer(ByteCount bytes, string elementType)
+    {
+        var size = ElementSize(elementType);
+        var dims = bytes.PerSample == 0 ? new[] { Dim.Of(bytes.Constant / size) } : new[] { Dim.Batch, Dim.Of(bytes.PerSample / size) };
+        if (bytes.Constant % size != 0 || bytes.PerSample % size != 0 || (bytes.PerSample != 0 && bytes.Constant != 0))
+        {
+            throw new System.ArgumentException("a work buffer is whole elements, either per sample or constant");
+        }
+        return trace.Allocate(new TensorShape(dims), elementType, requiresGrad: false);
+    }
+
+    /// <summary>The training step's peak is not known because of this call (forward's shapes are): the Notes say why.</summary>
+    public void PeakNotModeled(string reason) => trace.UnmodeledPeak.Add((Args.Factory, reason));
+
+    /// <summary>A fact the Notes must state when the peak is known (what it assumes).</summary>
+    public void PeakNote(string note) => trace.PeakNotes.Add(note);
+
     /// <summary>A work tensor forward allocates and frees inside the op (it counts toward forward's peak only).</summary>
     public void Transient(TensorShape shape, string elementType) => trace.Dispose(trace.Allocate(shape, elementType, requiresGrad: false));
 
@@ -144,7 +166,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         foreach (var storage in saved) storage.Savers++;
         var parameterGradients = Module.Parameters.Where(p => p.Value.RequiresGrad && p.Value.ElementCount is not null)
             .Select(p => new ParameterGradient(p.Value, checked(p.Value.ElementCount!.Value * trace.ParameterElementSize))).ToList();
-        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough, backwardScratch));
+        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough, backwardScratch, backwardMoments));
     }
 
     /// <summary>The output shape is known but not what the layer allocates inside: the memory table says so.</summary>

@@ -145,7 +145,7 @@ internal static partial class LayerRules
             if (output <= 0) throw c.Mismatch($"the input {input.Shape} is too small for kernel {kernel[i]} (output size {output})");
             dims[2 + i] = Dim.Of(output);
         }
-        var result = c.Output(new TensorShape(dims));
+        var result = OneDnnConvolutionOutput(c, rank, transposed, kernel, stride, dilation, padding, new TensorShape(dims));
         c.Save(input);
         return result;
     }

@@ -65,8 +65,10 @@ internal static class LayerTableMarkdown
         Line();
         Line(CodeList(followed));
         Line();
-        Line("The backward of the convolutions (`Conv*`, `ConvTranspose*`) on CPU allocates oneDNN work buffers that are not");
-        Line("modeled yet: their Activations are exact, but a model with one gets an unknown Peak.");
+        Line("Float32 `Conv1d`/`Conv2d` (groups 1, no dilation) run oneDNN on CPU: its blocked copies in forward and backward are");
+        Line("modeled for AVX-512 CPUs (the report's Notes say so), except the strided backward-data and wide-kernel (over 14)");
+        Line("backward-weights kernels, whose scratchpads were not explained. Those, the other convolutions (`Conv3d`,");
+        Line("`ConvTranspose*`, groups, dilation) and every convolution outside Float32 get exact Activations and an unknown Peak.");
         Line();
         Line("Recurrent layers are modeled only in the configurations measured so far; elsewhere their memory is unknown:");
         Line();

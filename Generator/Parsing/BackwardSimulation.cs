@@ -19,10 +19,16 @@ internal static class BackwardSimulation
     /// gradients, inputs and weights into channel-blocked copies, measured): their peak is not a fact yet.
     /// </summary>
     public static string? UnmodeledBackward(ForwardTrace trace) =>
-        trace.Tape.Select(n => n.Kind).FirstOrDefault(IsConvolution)
+        // Float32 convolutions run oneDNN, modeled where measured (Layers/ConvolutionWork.OneDnn.cs); the rule records the rest.
+        (trace.ParameterElementType == "Float32" ? trace.UnmodeledPeak.Select(u => u.Layer).FirstOrDefault() : trace.Tape.Select(n => n.Kind).FirstOrDefault(IsConvolution))
         // Outside float32, CPU convolution skips oneDNN and its forward builds im2col buffers (measured).
         ?? (trace.ParameterElementType != "Float32" ? trace.LayersRun.FirstOrDefault(IsConvolution) : null)
         ?? trace.Tape.Select(n => n.Kind).FirstOrDefault(IsRecurrent);
+
+    /// <summary>The Notes' sentence for a peak left unknown by <see cref="UnmodeledBackward"/>.</summary>
+    public static string UnmodeledBackwardNote(ForwardTrace trace, string layer) =>
+        trace.UnmodeledPeak.Where(u => u.Layer == layer).Select(u => $"Peak is unknown: {layer} on CPU {u.Reason}.").FirstOrDefault()
+        ?? UnmodeledBackwardNote(layer);
 
     /// <summary>The Notes' sentence for a peak left unknown by <see cref="UnmodeledBackward"/>.</summary>
     public static string UnmodeledBackwardNote(string layer) => IsRecurrent(layer)
@@ -77,6 +83,7 @@ internal static class BackwardSimulation
             var fresh = node.ParameterGradients.Aggregate(0L, (a, g) => checked(a + g.Bytes));
             var buffered = new ByteCount(buffers.Values.Aggregate(0L, (a, b) => checked(a + b)), 0);
             terms.Add(live.Plus(held).Plus(created).Plus(new ByteCount(fresh, 0)).Plus(buffered).Plus(node.BackwardScratch));
+            foreach (var moment in node.BackwardMoments) terms.Add(live.Plus(held).Plus(buffered).Plus(moment));
 
             foreach (var storage in incoming) gradients.Remove(storage);
             foreach (var input in node.Inputs.Where(i => !i.Storage.IsResident))

@@ -93,9 +93,10 @@ internal static class ModelAssembler
         if (memory is { PeakTerms: null, ActivationBytesPerSample: not null })
         {
             notes.Add(forward is not null && BackwardSimulation.UnmodeledBackward(forward) is { } layer
-                ? BackwardSimulation.UnmodeledBackwardNote(layer)
+                ? BackwardSimulation.UnmodeledBackwardNote(forward, layer)
                 : "Peak is unknown: the standard step needs forward to return [batch, classes] for cross_entropy with [batch] labels.");
         }
+        if (memory is { PeakTerms: not null } && forward is not null) notes.AddRange(forward.PeakNotes);
         var sites = namedModules.Where(m => m.Value.UserType is null).Select(m => m.Value).Distinct()
             .Select(module => (module, count: OwnCount(module, module.Parameters, trainableOnly: false)))
             .Where(m => m.count is > 0)

@@ -79,7 +79,7 @@ public static class MemoryHarness
                     counter + ": the most live during the step, plus what was resident before it"),
             };
             notes.Add(exact
-                ? $"Exact rows must match to the byte; Peak may differ by {CpuPeakTolerance * 100:0}%, the table's stated accuracy. The CPU counter counts tensor data; oneDNN's own scratch buffers are not tensors and are in neither figure."
+                ? $"Exact rows must match to the byte; Peak may differ by {CpuPeakTolerance * 100:0}%, the table's stated accuracy. The CPU counter counts what c10 allocates: tensor data, and oneDNN's reordered copies and scratchpads (ATen hands oneDNN c10's allocator); oneDNN's own bookkeeping is in neither figure."
                 : $"On CUDA, Activations and Peak may differ by {CudaTolerance * 100:0}% or {CudaSlackBytes / (1024 * 1024)} MiB: the table follows CPU semantics (Dropout's float noise; no cuBLAS/cuDNN workspaces) and NVML counts driver pages. These tolerances have not yet been checked on a GPU.");
             return new VerificationResult(report.ModelName, device.ToString(), batchSize, meter.Method, rows, layers.Results(), notes);
         }

@@ -122,7 +122,8 @@ public class DiagnosticTests
         [{|TBG004:MemoryBudget("8 GiB", BatchSize = 64)|}]
         public partial class Cnn : Module<Tensor, Tensor>
         {
-            private readonly Module<Tensor, Tensor> layers = Sequential(Conv2d(3, 8, 3), ReLU(), Flatten(), Linear(8 * 30 * 30, 10));
+            // A dilated convolution's oneDNN work tensors are not modeled, so the peak is unknown.
+            private readonly Module<Tensor, Tensor> layers = Sequential(Conv2d(3, 8, 3, dilation: 2), ReLU(), Flatten(), Linear(8 * 28 * 28, 10));
             public Cnn() : base("m") => RegisterComponents();
             public override Tensor forward(Tensor x) => layers.forward(x);
         }

@@ -1,0 +1,115 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Layers;
+
+/// <summary>
+/// The work tensors oneDNN allocates through c10 for a Float32 CPU convolution (ATen's Mkldnn backend), on a
+/// CPU with AVX-512 and 2 or more threads (measured on TorchSharp 0.107 / libtorch 2.10 with an allocation log
+/// and ONEDNN_VERBOSE; docs/memory-model.md). ATen hands oneDNN plain NCHW tensors; ideep reorders every
+/// operand that the chosen kernel wants in another layout into a new buffer (channels padded to the block),
+/// runs the primitive into a blocked result, and reorders that into the plain tensor ATen returns.
+/// </summary>
+internal static class OneDnnConvolutionWork
+{
+    private const long Float = 4;
+
+    /// <summary>
+    /// A 1-d or 2-d convolution with groups 1 and dilation 1 (1-d runs as 2-d with height 1). OneByOneKernel: oneDNN's
+    /// 1×1 kernel (jit_1x1) runs it, see <see cref="UsesOneByOneKernel"/>.
+    /// </summary>
+    internal sealed record Problem(long InChannels, long OutChannels, long KernelElements, long KernelWidth, bool OneByOneKernel, bool Strided, long InSpatial, long OutSpatial, bool Bias, bool InputNeedsGradient, bool WeightNeedsGradient);
+
+    /// <summary>
+    /// Why oneDNN's work for this convolution is not known, or null when it is. Kernels whose scratchpads grow
+    /// with the problem stay out: the strided backward-data kernel (brgconv, channels-last) and the gemm
+    /// backward-weights kernel oneDNN takes for wide kernels (measured: 40 and 80 wide; the direct kernel up to 14).
+    /// </summary>
+    public static string? Unmodeled(Problem p) =>
+        p.InputNeedsGradient && p.Strided
+            ? "runs oneDNN's strided backward-data kernel (brgconv, channels-last), whose scratchpad grows with the problem in a way the measurements did not explain"
+            : p.WeightNeedsGradient && p.KernelWidth > 14
+                ? "runs oneDNN's gemm backward-weights kernel for a kernel wider than 14, whose im2col scratchpad was not modeled"
+                : null;
+
+    /// <summary>
+    /// The work tensors of forward, in allocation order (measured): the per-thread strided-input copy of a
+    /// strided 1×1 kernel, a padded bias when out_channels is not a multiple of 16, the input blocked to 16
+    /// channels (kept plain when in_channels &lt; 16 and the kernel is not 1×1, the "first layer" kernel), the weight blocked, the blocked
+    /// result. All but the last are freed before ATen allocates the plain output; the last is freed after it.
+    /// </summary>
+    public static List<ByteCount> ForwardWork(Problem p)
+    {
+        // The 1×1 kernel (jit_1x1) has no first-layer variant: it blocks every input.
+        var firstLayer = p.InChannels < 16 && !p.OneByOneKernel;
+        var work = new List<ByteCount>();
+        if (p.OneByOneKernel && p.Strided) work.Add(StridedInputCopy(p));
+        if (p.Bias && p.OutChannels % 16 != 0) work.Add(Constant(Pad16(p.OutChannels) * Float + 128));
+        if (!firstLayer) work.Add(PerSample(Pad16(p.InChannels) * p.InSpatial * Float));
+        work.Add(Constant(Pad16(p.OutChannels) * (firstLayer ? p.InChannels : Pad16(p.InChannels)) * p.KernelElements * Float));
+        work.Add(PerSample(Pad16(p.OutChannels) * p.OutSpatial * Float));
+        return work;
+    }
+
+    /// <summary>Measured for 16 and 64 input channels at 4×4 to 16×16 outputs: two threads' copies plus 128 bytes.</summary>
+    private static ByteCount StridedInputCopy(Problem p) => Constant(2 * Pad16(p.InChannels) * p.OutSpatial * Float + 128);
+
+    /// <summary>
+    /// Bytes the backward adds beyond the incoming gradient at each moment that can be its largest, the
+    /// gradients it returns included while they are alive (the last moment is all of them: grad_input,
+    /// grad_weight, grad_bias).
+    /// </summary>
+    public static List<ByteCount> BackwardMoments(Problem p)
+    {
+        var moments = new List<ByteCount>();
+        var gradInput = p.InputNeedsGradient ? PerSample(p.InChannels * p.InSpatial * Float) : ByteCount.Zero;
+        if (p.InputNeedsGradient)
+        {
+            // backward_data (jit:avx512_core, 16-channel blocks): grad_output, weight and grad_input blocked; then
+            // grad_input is reordered to plain while its blocked copy is alive.
+            var gradOutput = PerSample(Pad16(p.OutChannels) * p.OutSpatial * Float);
+            var weight = Constant(Pad16(p.OutChannels) * Pad16(p.InChannels) * p.KernelElements * Float);
+            var blockedGradInput = PerSample(Pad16(p.InChannels) * p.InSpatial * Float);
+            moments.Add(gradOutput.Plus(weight).Plus(blockedGradInput));
+            moments.Add(blockedGradInput.Plus(gradInput));
+        }
+        if (p.WeightNeedsGradient)
+        {
+            // backward_weights: AVX-512 kernels take in_channels 1–3 (input kept plain) or ≥ 16 (16-blocks); 4–15
+            // fall back to the AVX2 kernel with 8-channel blocks; the 1×1 kernel blocks every input to 16. grad_output, input and grad_weight blocked,
+            // then oneDNN's bias gradient; after the blocked inputs are freed, the plain bias and weight gradients.
+            var tiny = p.InChannels <= 3 && !p.OneByOneKernel;
+            var block = tiny || p.InChannels >= 16 || p.OneByOneKernel ? 16 : 8;
+            var gradOutput = PerSample(Pad(p.OutChannels, block) * p.OutSpatial * Float);
+            var input = tiny ? ByteCount.Zero : PerSample(Pad(p.InChannels, block) * p.InSpatial * Float);
+            var weightBytes = p.OutChannels * p.InChannels * p.KernelElements * Float;
+            var blockedWeight = Constant(Pad(p.OutChannels, block) * (tiny ? p.InChannels : Pad(p.InChannels, block)) * p.KernelElements * Float);
+            var pointwiseRtus = p.OneByOneKernel && p.Strided ? StridedInputCopy(p) : ByteCount.Zero;
+            var biasBytes = p.Bias ? Constant(p.OutChannels * Float) : ByteCount.Zero;
+            moments.Add(gradInput.Plus(gradOutput).Plus(input).Plus(blockedWeight).Plus(pointwiseRtus).Plus(biasBytes));
+            moments.Add(gradInput.Plus(blockedWeight).Plus(biasBytes).Plus(biasBytes).Plus(Constant(weightBytes)));
+        }
+        return moments;
+    }
+
+    /// <summary>
+    /// A 1×1 convolution without padding runs oneDNN's 1×1 kernel unless it is strided and a spatial size is not a
+    /// multiple of the stride (measured: 16, 18, 48 with strides 2 and 3 took it; 17 and 19 with stride 2 took the
+    /// direct kernel, without the strided-input copy).
+    /// </summary>
+    public static bool UsesOneByOneKernel(long[] kernel, long[] padding, long[] stride, long[] inputSizes) =>
+        kernel.All(k => k == 1) && padding.All(p => p == 0) && inputSizes.Select((size, i) => size % stride[i] == 0).All(fits => fits);
+
+    /// <summary>Whether ATen picks oneDNN at batch 1 too (use_mkldnn: groups 1, with 2+ threads).</summary>
+    public static bool MkldnnAtBatchOne(long kernelHeight, long kernelWidth, long inputElementsPerSample) =>
+        (kernelHeight > 3 && kernelWidth > 3) || inputElementsPerSample > 20480;
+
+    private static long Pad16(long channels) => Pad(channels, 16);
+
+    private static long Pad(long channels, long block) => checked((channels + block - 1) / block * block);
+
+    private static ByteCount Constant(long bytes) => new(bytes, 0);
+
+    private static ByteCount PerSample(long bytes) => new(0, bytes);
+}

@@ -1,0 +1,58 @@
+using System.Linq;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Layers;
+
+/// <summary>
+/// Float32 CPU convolutions run oneDNN (ATen's Mkldnn backend): the work tensors of forward and the moments of
+/// backward come from <see cref="OneDnnConvolutionWork"/>, for the convolutions that were measured; the others
+/// leave the step's peak unknown and say why.
+/// </summary>
+internal static partial class LayerRules
+{
+    /// <summary>The sentence every report with a modeled Float32 convolution carries.</summary>
+    internal const string OneDnnKernelsNote =
+        "The Peak assumes oneDNN's AVX-512 convolution kernels on 2 or more CPU threads (measured on an AVX-512 x86-64 CPU; on other CPUs oneDNN picks other kernels, block sizes and work buffers); oneDNN's batch-independent backward-weights scratchpad (present when oneDNN divides the weight-gradient reduction between threads; measured 0 to 160 KB per convolution) is not counted.";
+
+    /// <summary>Allocates the convolution's plain output with oneDNN's forward work around it, and records its backward's moments.</summary>
+    private static ActivationTensor OneDnnConvolutionOutput(LayerCall c, int rank, bool transposed, long[] kernel, long[] stride, long[] dilation, long[]? padding, TensorShape shape)
+    {
+        if (c.Input.ElementType != "Float32") return c.Output(shape);
+        var input = c.Input;
+        var why = transposed ? "runs oneDNN's transposed convolution, whose work tensors were not measured"
+            : rank == 3 ? "runs oneDNN's 3-d convolution, whose work tensors were not measured"
+            : c.Args.Long("groups") != 1 ? "runs oneDNN's grouped (or depthwise) convolution, whose work tensors were not measured"
+            : dilation.Any(d => d != 1) ? "runs oneDNN's dilated convolution, whose work tensors were not measured"
+            : padding is null ? "pads for padding: Same in ATen before oneDNN runs (not measured)"
+            : kernel.All(k => k == 1) && padding.Any(p => p != 0) ? "runs oneDNN's gemm convolution for a padded 1×1 kernel, whose im2col scratchpad was not modeled"
+            : c.Args.Has("padding_mode") && c.Args.Raw("padding_mode") is EnumValue { MemberName: not "Zeros" } ? "pads for its padding mode before oneDNN runs (not measured)"
+            : input.Shape[0] != Dim.Batch ? "gets an input whose first dimension is not the batch (oneDNN's work tensors depend on it)"
+            : null;
+        var inSpatial = input.Shape.Dims.Skip(2).Aggregate(1L, (a, d) => checked(a * d.Coefficient));
+        var outSpatial = shape.Dims.Skip(2).Aggregate(1L, (a, d) => checked(a * d.Coefficient));
+        var weight = c.Module.Parameters.FirstOrDefault(p => p.Key == "weight").Value;
+        var problem = new OneDnnConvolutionWork.Problem(
+            input.Shape[1].Coefficient, shape[1].Coefficient, kernel.Aggregate(1L, (a, k) => checked(a * k)), kernel[rank - 1], padding is not null && OneDnnConvolutionWork.UsesOneByOneKernel(kernel, padding, stride, input.Shape.Dims.Skip(2).Select(d => d.Coefficient).ToArray()), stride.Any(s => s != 1),
+            inSpatial, outSpatial, c.Module.Parameters.Any(p => p.Key == "bias"), input.RequiresGrad && c.RecordsGraph, weight is { RequiresGrad: true } && c.RecordsGraph);
+        why ??= OneDnnConvolutionWork.Unmodeled(problem);
+        if (why is not null)
+        {
+            c.PeakNotModeled(why);
+            return c.Output(shape);
+        }
+        var work = OneDnnConvolutionWork.ForwardWork(problem).Select(bytes => c.WorkBuffer(bytes, "Float32")).ToList();
+        foreach (var buffer in work.Take(work.Count - 1)) c.Release(buffer);
+        var output = c.Output(shape);
+        c.Release(work[work.Count - 1]);
+        if (c.RecordsGraph) c.BackwardMoments(OneDnnConvolutionWork.BackwardMoments(problem));
+        c.PeakNote(OneDnnKernelsNote);
+        // ATen's use_mkldnn: at batch 1, a kernel of at most 3 (either side) on at most 20,480 input elements per sample runs ATen's own path.
+        var kernelHeight = rank == 2 ? kernel[0] : 1;
+        if (!OneDnnConvolutionWork.MkldnnAtBatchOne(kernelHeight, kernel[rank - 1], checked(input.Shape[1].Coefficient * inSpatial)))
+        {
+            c.PeakNote($"At batch size 1 ATen runs a {c.Args.Factory} with a kernel of at most 3 and at most 20,480 input elements per sample on its own CPU path, not oneDNN: the Peak holds for batch sizes 2 and more.");
+        }
+        return output;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Linq;
+using TorchBudget.Generator.Layers;
+using TorchBudget.Generator.Shapes;
+using Xunit;
+
+namespace TorchBudget.Tests.Generator;
+
+/// <summary>
+/// The oneDNN convolution rule against allocation logs taken on this machine (AVX-512, 2 threads, TorchSharp 0.107,
+/// batch 2; ONEDNN_VERBOSE named the kernels). Each expected figure is a tensor allocation the tracker logged
+/// inside the call, so the rule's shapes (16- or 8-channel blocks, what stays plain) are checked byte for byte.
+/// </summary>
+public class OneDnnConvolutionWorkTests
+{
+    private static OneDnnConvolutionWork.Problem Conv2d(long inChannels, long outChannels, long kernel, long inSize, long outSize, bool bias, bool inner, long stride = 1) =>
+        new(inChannels, outChannels, kernel * kernel, kernel, kernel == 1, stride != 1, inSize * inSize, outSize * outSize, bias, inner, true);
+
+    private static long At2(ByteCount bytes) => bytes.Constant + 2 * bytes.PerSample;
+
+    [Fact]
+    public void First_layer_forward_keeps_the_input_plain_and_blocks_the_result_to_16_channels()
+    {
+        // Conv2d(3, 6, 5) on 32×32: +192 (padded bias) +4,800 (weight Acdb16a) +100,352 (result aBcd16b), then the 37,632-byte output.
+        var work = OneDnnConvolutionWork.ForwardWork(Conv2d(3, 6, 5, 32, 28, bias: true, inner: false));
+        Assert.Equal(new long[] { 192, 4_800, 100_352 }, work.Select(At2));
+    }
+
+    [Fact]
+    public void Inner_forward_blocks_input_weight_and_result()
+    {
+        // Conv2d(16, 10, 3, padding: 1) on 16×16: +192 +32,768 (input aBcd16b) +9,216 (weight ABcd16b16a) +32,768 (result).
+        var work = OneDnnConvolutionWork.ForwardWork(Conv2d(16, 10, 3, 16, 16, bias: true, inner: true));
+        Assert.Equal(new long[] { 192, 32_768, 9_216, 32_768 }, work.Select(At2));
+    }
+
+    [Fact]
+    public void Strided_pointwise_forward_copies_the_strided_input_per_thread()
+    {
+        // Conv2d(64, 128, 1, stride: 2) on 16×16: +32,896 first (two threads × 64 channels × 8×8 + 128).
+        var work = OneDnnConvolutionWork.ForwardWork(Conv2d(64, 128, 1, 16, 8, bias: false, inner: true, stride: 2));
+        Assert.Equal(new long[] { 32_896, 131_072, 32_768, 65_536 }, work.Select(At2));
+    }
+
+    [Fact]
+    public void Pointwise_kernels_block_a_narrow_input_too()
+    {
+        // Conv1d(3, 10, 1) on 137 at batch 5: forward +43,840 (input aBcd16b) +1,024 (weight) +43,840 (result);
+        // backward_weights +43,840 (grad_output) +43,840 (input) +1,024 (grad_weight), then the plain 120.
+        var problem = new OneDnnConvolutionWork.Problem(3, 10, 1, 1, true, false, 137, 137, false, false, true);
+        Assert.Equal(new long[] { 43_840, 1_024, 43_840 }, OneDnnConvolutionWork.ForwardWork(problem).Select(b => b.Constant + 5 * b.PerSample));
+        Assert.Equal(43_840 + 43_840 + 1_024, OneDnnConvolutionWork.BackwardMoments(problem).Max(b => b.Constant + 5 * b.PerSample));
+    }
+
+    [Fact]
+    public void Backward_peaks_where_blocked_copies_overlap()
+    {
+        // Conv2d(6, 16, 5) on 14×14, input needing a gradient: backward_data holds grad_output 12,800, weight
+        // 25,600 and grad_input 25,088 blocked to 16 (63,488, the measured peak above the incoming gradient); then
+        // the AVX2 backward_weights blocks to 8: 12,800 + 12,544 + 12,800 beside the plain grad_input 9,408.
+        var moments = OneDnnConvolutionWork.BackwardMoments(Conv2d(6, 16, 5, 14, 10, bias: true, inner: true)).Select(At2).ToList();
+        Assert.Equal(63_488, moments.Max());
+        Assert.Equal(new long[] { 63_488, 25_088 + 9_408, 9_408 + 12_800 + 12_544 + 12_800 + 64, 9_408 + 12_800 + 64 + 64 + 9_600 }, moments);
+    }
+
+    [Fact]
+    public void First_layer_backward_has_no_backward_data()
+    {
+        // Conv2d(3, 64, 7, stride: 2, padding: 3) on 32×32, the input needs no gradient: +131,072 (grad_output
+        // blocked) +37,632 (weight gradient Acdb16a), then the plain 37,632.
+        var problem = Conv2d(3, 64, 7, 32, 16, bias: false, inner: false, stride: 2);
+        Assert.Null(OneDnnConvolutionWork.Unmodeled(problem));
+        Assert.Equal(new long[] { 168_704, 75_264 }, OneDnnConvolutionWork.BackwardMoments(problem).Select(At2));
+    }
+
+    [Fact]
+    public void Kernels_with_unexplained_scratchpads_are_not_modeled()
+    {
+        Assert.Contains("strided backward-data", OneDnnConvolutionWork.Unmodeled(Conv2d(16, 32, 3, 16, 8, bias: false, inner: true, stride: 2)));
+        var wide = new OneDnnConvolutionWork.Problem(1, 32, 80, 80, false, true, 8000, 496, true, false, true);
+        Assert.Contains("gemm backward-weights", OneDnnConvolutionWork.Unmodeled(wide));
+    }
+}

@@ -1,0 +1,47 @@
+using System;
+using System.Linq;
+using System.Reflection;
+using TorchBudget.Tests.Zoo;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace TorchBudget.Tests.Measurement;
+
+/// <summary>
+/// Float32 convolution models at batch sizes where the convolutions' backward (oneDNN's blocked copies) is the
+/// step's peak, against the allocation tracker: the modeled oneDNN work must hold beyond the small batches of
+/// <see cref="MemoryTableTests"/>. FrozenFeatureExtractor peaks in forward (its convolutions are frozen).
+/// </summary>
+public class ConvolutionPeakTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(typeof(SimpleCnn), 64, "backward")]
+    [InlineData(typeof(LeNet5), 64, "backward")]
+    [InlineData(typeof(NormalizedInputNet), 64, "backward")]
+    [InlineData(typeof(BatchNormCnn), 32, "backward")]
+    [InlineData(typeof(FrozenFeatureExtractor), 32, "forward")]
+    public void Peak_holds_where_the_convolutions_set_it(Type model, long batch, string peakPhase)
+    {
+        var report = (MemoryReport)model.GetProperty("MemoryReport", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        var memory = report.Memory!;
+        Assert.NotNull(memory.PeakTerms);
+        Assert.Contains(report.Notes, n => n.Contains("oneDNN's AVX-512 convolution kernels", StringComparison.Ordinal));
+        var measured = MeasuredStep.Measure(model.Name, batch, report.DType.ToString(), report.Optimizer.ToString());
+        Assert.Equal(peakPhase, measured.PhasePeaks.MaxBy(p => p.Value).Key);
+        var error = (memory.PeakAt(batch) - measured.PeakOfTableRows) / (double)measured.PeakOfTableRows;
+        output.WriteLine($"{model.Name} B={batch}: predicted {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:+0.000%;-0.000%}), peak phase {peakPhase}");
+        Assert.True(Math.Abs(error) <= 0.05, $"{model.Name} at B={batch}: predicted peak {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
+    }
+
+    /// <summary>Convolutions whose oneDNN kernels were not modeled leave the peak unknown and say which kernel.</summary>
+    [Theory]
+    [InlineData(typeof(GroupNormCnn), "strided backward-data kernel")]
+    [InlineData(typeof(SmallResNet), "strided backward-data kernel")]
+    [InlineData(typeof(M5Audio), "gemm backward-weights kernel")]
+    public void Unmodeled_kernels_leave_the_peak_unknown(Type model, string kernel)
+    {
+        var report = (MemoryReport)model.GetProperty("MemoryReport", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        Assert.Null(report.Memory!.PeakTerms);
+        Assert.Contains(report.Notes, n => n.StartsWith("Peak is unknown", StringComparison.Ordinal) && n.Contains(kernel, StringComparison.Ordinal));
+    }
+}
