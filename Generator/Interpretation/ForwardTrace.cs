@@ -29,6 +29,9 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>Every layer kind forward ran, whether autograd recorded it or not.</summary>
     public HashSet<string> LayersRun { get; } = new();
 
+    /// <summary>Notes ("Peak is unknown: ...") of layer calls whose CPU work buffers the rules do not model.</summary>
+    public List<string> UnmodeledWork { get; } = new();
+
     /// <summary>The ops autograd recorded, in forward order.</summary>
     public List<TapeNode> Tape { get; } = new();
 

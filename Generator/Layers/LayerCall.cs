@@ -141,6 +141,9 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough, backwardScratch));
     }
 
+    /// <summary>The layer's CPU work buffers are not modeled for this call: the Peak is unknown, and the Notes say why (a whole sentence).</summary>
+    public void WorkNotModeled(string note) => trace.UnmodeledWork.Add(note);
+
     /// <summary>The output shape is known but not what the layer allocates inside: the memory table says so.</summary>
     public void MemoryNotModeled(string? reason = null) =>
         trace.Unknowns.Add(new UnknownValue($"the memory {Args.Factory} allocates in forward is not modeled yet (its output shape is)" + (reason is null ? "" : $": {reason}"), Module.CreatedAt));

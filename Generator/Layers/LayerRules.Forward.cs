@@ -145,7 +145,10 @@ internal static partial class LayerRules
             if (output <= 0) throw c.Mismatch($"the input {input.Shape} is too small for kernel {kernel[i]} (output size {output})");
             dims[2 + i] = Dim.Of(output);
         }
-        var result = c.Output(new TensorShape(dims));
+        var geometry = new ConvolutionGeometry(rank, transposed, kernel, stride, padding, dilation, outputPadding, c.Args.Long("groups"), c.Args.Has("padding_mode") ? c.Args.EnumMember("padding_mode") : null);
+        var result = ConvolutionWork.TakesIm2colPath(input.ElementType)
+            ? ConvolutionWork.Im2colForward(c, geometry, new TensorShape(dims))
+            : c.Output(new TensorShape(dims));
         c.Save(input);
         return result;
     }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Layers;
 using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Parsing;
@@ -19,13 +20,13 @@ internal static class BackwardSimulation
     /// gradients, inputs and weights into channel-blocked copies, measured): their peak is not a fact yet.
     /// </summary>
     public static string? UnmodeledBackward(ForwardTrace trace) =>
-        trace.Tape.Select(n => n.Kind).FirstOrDefault(IsConvolution)
-        // Outside float32, CPU convolution skips oneDNN and its forward builds im2col buffers (measured).
-        ?? (trace.ParameterElementType != "Float32" ? trace.LayersRun.FirstOrDefault(IsConvolution) : null)
+        trace.Tape.Select(n => n.Kind).FirstOrDefault(k => IsConvolution(k) && !ConvolutionWork.TakesIm2colPath(trace.ParameterElementType))
+        // Outside float32 the im2col rule models a convolution's buffers or leaves a note saying why it cannot.
+        ?? trace.UnmodeledWork.FirstOrDefault()
         ?? trace.Tape.Select(n => n.Kind).FirstOrDefault(IsRecurrent);
 
-    /// <summary>The Notes' sentence for a peak left unknown by <see cref="UnmodeledBackward"/>.</summary>
-    public static string UnmodeledBackwardNote(string layer) => IsRecurrent(layer)
+    /// <summary>The Notes' sentence for a peak left unknown by <see cref="UnmodeledBackward"/> (a layer rule's own note passes through).</summary>
+    public static string UnmodeledBackwardNote(string layer) => layer.StartsWith("Peak is unknown:", System.StringComparison.Ordinal) ? layer : IsRecurrent(layer)
         ? $"Peak is unknown: the backward of {layer} (autograd sums each weight's gradients over the time steps before adding them to .grad) is not modeled yet."
         : $"Peak is unknown: {layer} on CPU allocates work buffers (oneDNN in backward, im2col outside float32) that TorchBudget does not model yet.";
 
