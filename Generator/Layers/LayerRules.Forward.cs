@@ -68,11 +68,18 @@ internal static partial class LayerRules
     {
         var input = c.Input;
         var inPlace = c.Args.Has("inplace") && c.Args.Bool("inplace");
-        var result = inPlace ? input : c.Output(input.Shape);
+        var result = inPlace ? InPlaceResult(c, input) : c.Output(input.Shape);
         if (keeps == Keeps.Input) c.Save(input);
         if (keeps == Keeps.Result) c.Save(result);
         return result;
     }
+
+    /// <summary>
+    /// An in-place layer (module or functional, inplace: true) returns a new handle to its input's storage, not the
+    /// input's handle (measured on 0.107: ReLU, LeakyReLU, ELU, ReLU6, Hardtanh, SiLU, Dropout): disposing one leaves
+    /// the storage to the other, so a custom forward's DisposeScope keeps it after a Sequential dropped the result.
+    /// </summary>
+    private static ActivationTensor InPlaceResult(LayerCall c, ActivationTensor input) => c.View(input, input.Shape, input.IsContiguous);
 
     private static Value SoftmaxForward(LayerCall c)
     {
@@ -277,7 +284,7 @@ internal static partial class LayerRules
         var training = !c.Args.Has("training") || c.Args.Bool("training");
         if (!training) return input;
         var inPlace = c.Args.Has("inplace") && c.Args.Bool("inplace");
-        var result = inPlace ? input : c.Output(input.Shape);
+        var result = inPlace ? InPlaceResult(c, input) : c.Output(input.Shape);
         // CPU dropout multiplies by a noise tensor of the input's size and type and keeps it (measured).
         c.SaveNew(input.Shape, input.ElementType);
         return result;
