@@ -14,10 +14,11 @@ internal sealed record ConvolutionGeometry(int Rank, bool Transposed, long[] Ker
 /// <summary>
 /// The work buffers of ATen's native CPU convolution, which libtorch 2.10 takes outside float32 and bfloat16
 /// (those go to oneDNN): slow_conv2d unfolds the input into "columns" [B, C_in·Πkernel, Πoutput] and multiplies
-/// by the weight; conv1d runs as conv2d over an unsqueezed input; slow_conv_transpose2d multiplies first and folds
-/// columns [B, C_out·Πkernel, Πinput] back. Measured on TorchSharp 0.107 CPU with the allocation log (Float64:
+/// by the weight; conv1d runs as conv2d over an unsqueezed input; slow_conv3d does the same in 3-d;
+/// slow_conv_transpose2d multiplies first and folds columns [B, C_out·Πkernel, Πinput] back. Measured on TorchSharp 0.107 CPU with the allocation log (Float64:
 /// Conv1d/Conv2d kernels 1, 3, 5, 80, strides 1 and 2, padding 0–2, with and without bias, first layer, inner,
-/// frozen, contiguous and permuted inputs, ConvTranspose1d/2d kernels 1, 3, 4; B = 2, 3, 4; 1, 2 and 4 threads).
+/// frozen, contiguous and permuted inputs, Conv3d kernels 1 and 3, ConvTranspose1d/2d kernels 1, 3, 4; B = 2, 3,
+/// 4; 1, 2 and 4 threads).
 /// </summary>
 internal static partial class ConvolutionWork
 {
@@ -29,7 +30,8 @@ internal static partial class ConvolutionWork
     /// the tape node. Forward: a contiguous copy of a non-contiguous input, the columns, the output, then the
     /// columns and the copy are freed (ConvTranspose makes its output before its columns). Backward
     /// (after the input's gradient, the bias's and the weight's): Conv makes the input's columns again for the
-    /// weight's gradient (and the copy of a non-contiguous input) and frees them; ConvTranspose makes one
+    /// weight's gradient (and the copy of a non-contiguous input) and frees them, Conv3d also for the input's
+    /// gradient (before the parameters' gradients, so the weight's columns are the larger moment); ConvTranspose makes one
     /// sample's columns [C_out·Πkernel, Πinput] for the input's gradient, and again for the weight's.
     /// </summary>
     public static ActivationTensor Im2colForward(LayerCall c, ConvolutionGeometry g, TensorShape outputShape)
@@ -62,7 +64,8 @@ internal static partial class ConvolutionWork
         var result = c.Output(outputShape);
         if (columns is not null) c.Release(columns);
         if (copy is not null) c.Release(copy);
-        if (weightGradient)
+        // slow_conv3d also unfolds for the input's gradient (columns again, before the parameters' gradients).
+        if (weightGradient || (g.Rank == 3 && input.RequiresGrad))
         {
             var scratch = ByteCount.Zero;
             foreach (var work in new[] { copy, columns }.Where(t => t is not null)) scratch = scratch.Plus(work!.Storage.Bytes() ?? ByteCount.Zero);
@@ -77,7 +80,9 @@ internal static partial class ConvolutionWork
         var input = c.Input;
         if (input.ElementType == "BFloat16") return "bfloat16 convolutions on this CPU go to oneDNN (measured: reordered copies, no columns), which is modeled for float32 only";
         if (input.ElementType != "Float64") return $"its work buffers were measured for Float64 only ({input.ElementType} differs: Float16 accumulates bias and gradients in float32 copies)";
-        if (g.Rank == 3) return "3-d convolution (slow_conv3d) allocates its columns in another order, not modeled yet";
+        if (g.Rank == 3 && g.Transposed) return "a 3-d transposed convolution was not measured";
+        if (g.Rank == 3 && g.IsPointwise) return "a 1×1×1 Conv3d makes columns for the input's gradient but none for the weight's (measured, not modeled)";
+        if (g.Rank == 3 && !input.IsContiguous) return "a non-contiguous input to a Conv3d was not measured";
         if (g.Groups != 1) return $"with groups = {g.Groups} ATen convolves each group on its own, with contiguous copies of each slice and a final cat (measured, not modeled yet)";
         if (g.Dilation.Any(d => d != 1)) return "a dilated convolution takes slow_conv_dilated, whose columns are per sample and ordered differently (measured, not modeled yet)";
         if (g.PaddingMode is { } mode && mode != "Zeros") return $"padding_mode {mode} pads a copy of the input first (not measured)";

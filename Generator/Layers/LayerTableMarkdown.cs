@@ -67,7 +67,7 @@ internal static class LayerTableMarkdown
         Line();
         Line("The backward of the convolutions (`Conv*`, `ConvTranspose*`) on CPU allocates oneDNN work buffers that are not");
         Line("modeled yet: their Activations are exact, but a model with one gets an unknown Peak.");
-        Line("Outside float32 and bfloat16 they run ATen's im2col path instead, modeled for Float64 `Conv1d`, `Conv2d`,");
+        Line("Outside float32 and bfloat16 they run ATen's im2col path instead, modeled for Float64 `Conv1d`, `Conv2d`, `Conv3d`,");
         Line("`ConvTranspose1d` and `ConvTranspose2d` (groups 1, no dilation, zero padding); other cases keep the Peak unknown, with a note.");
         Line();
         Line("Recurrent layers are modeled only in the configurations measured so far; elsewhere their memory is unknown:");

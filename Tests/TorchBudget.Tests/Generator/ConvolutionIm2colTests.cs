@@ -6,7 +6,7 @@ namespace TorchBudget.Tests.Generator;
 
 /// <summary>
 /// Outside float32, CPU convolution runs ATen's im2col path, whose buffers the layer table models only for the
-/// cases measured (Float64 Conv1d/Conv2d/ConvTranspose1d/2d, groups 1, no dilation, zero padding). Every other case
+/// cases measured (Float64 Conv1d/Conv2d/Conv3d/ConvTranspose1d/2d, groups 1, no dilation, zero padding). Every other case
 /// keeps the Peak unknown, and the note says why. (The bytes are checked against the tracker in
 /// Float64TableTests and MemoryTableTests.)
 /// </summary>
@@ -39,6 +39,7 @@ public class ConvolutionIm2colTests
     [InlineData("Conv1d(3, 8, 80, stride: 16, dtype: ScalarType.Float64)", "3, 400")]
     [InlineData("ConvTranspose2d(3, 8, 4, stride: 2, padding: 1, dtype: ScalarType.Float64)", "3, 8, 8")]
     [InlineData("ConvTranspose1d(3, 8, 4, stride: 2, padding: 1, dtype: ScalarType.Float64)", "3, 8")]
+    [InlineData("Conv3d(3, 8, 3, padding: 1, dtype: ScalarType.Float64)", "3, 6, 6, 6")]
     public void A_measured_Float64_convolution_gets_a_peak(string layer, string input)
     {
         var report = Report("Float64", layer, input);
@@ -49,7 +50,8 @@ public class ConvolutionIm2colTests
     [Theory]
     [InlineData("Float64", "Conv2d(4, 8, 3, groups: 2, dtype: ScalarType.Float64)", "4, 16, 16", "groups = 2")]
     [InlineData("Float64", "Conv2d(3, 8, 3, dilation: 2, dtype: ScalarType.Float64)", "3, 16, 16", "dilated")]
-    [InlineData("Float64", "Conv3d(3, 8, 3, dtype: ScalarType.Float64)", "3, 6, 6, 6", "3-d convolution")]
+    [InlineData("Float64", "Conv3d(3, 8, 1, dtype: ScalarType.Float64)", "3, 6, 6, 6", "1×1×1 Conv3d")]
+    [InlineData("Float64", "ConvTranspose3d(3, 8, 3, dtype: ScalarType.Float64)", "3, 6, 6, 6", "3-d transposed")]
     [InlineData("Float64", "Conv2d(3, 8, 3, padding: 1, padding_mode: PaddingModes.Reflect, dtype: ScalarType.Float64)", "3, 16, 16", "padding_mode Reflect")]
     [InlineData("Float64", "Conv2d(3, 8, 3, padding: Padding.Same, dtype: ScalarType.Float64)", "3, 16, 16", "padding: Same")]
     [InlineData("Float64", "ConvTranspose2d(3, 8, 3, stride: 2, output_padding: 1, dtype: ScalarType.Float64)", "3, 8, 8", "output_padding")]
