@@ -152,13 +152,17 @@ internal static partial class LayerRules
             if (output <= 0) throw c.Mismatch($"the input {input.Shape} is too small for kernel {kernel[i]} (output size {output})");
             dims[2 + i] = Dim.Of(output);
         }
-        var geometry = new ConvolutionGeometry(rank, transposed, kernel, stride, padding, dilation, outputPadding, c.Args.Long("groups"), c.Args.Has("padding_mode") ? c.Args.EnumMember("padding_mode") : null);
+        var geometry = new ConvolutionGeometry(rank, transposed, kernel, stride, padding, dilation, outputPadding, c.Args.Long("groups"), PaddingMode(c.Args));
         var result = ConvolutionWork.TakesIm2colPath(input.ElementType)
             ? ConvolutionWork.Im2colForward(c, geometry, new TensorShape(dims))
             : c.Output(new TensorShape(dims));
         c.Save(input);
         return result;
     }
+
+    /// <summary>The padding_mode member (Zeros, Reflect, ...), "unknown" when the analysis cannot tell, null when absent.</summary>
+    private static string? PaddingMode(LayerArgs args) =>
+        !args.Has("padding_mode") ? null : args.Raw("padding_mode") is EnumValue mode ? mode.MemberName : "unknown";
 
     private static Value PoolForward(LayerCall c, int rank, bool max)
     {
