@@ -23,17 +23,14 @@ internal sealed class ForwardTrace(bool gradEnabled)
 
     public List<UnknownValue> Unknowns { get; } = new();
 
-    /// <summary>Layers whose work tensors make the step's peak unknown, and why (forward's shapes are known).</summary>
-    public List<(string Layer, string Reason)> UnmodeledPeak { get; } = new();
+    /// <summary>Notes ("Peak is unknown: ...") of layer calls whose CPU work tensors the rules do not model (forward's shapes are known).</summary>
+    public List<string> UnmodeledPeak { get; } = new();
 
     /// <summary>What a known peak assumes, for the Notes (the CPU kernels a convolution's work tensors follow).</summary>
     public SortedSet<string> PeakNotes { get; } = new(System.StringComparer.Ordinal);
 
     /// <summary>The model's output, when forward returned one tensor.</summary>
     public ActivationTensor? Output { get; set; }
-
-    /// <summary>Every layer kind forward ran, whether autograd recorded it or not.</summary>
-    public HashSet<string> LayersRun { get; } = new();
 
     /// <summary>The ops autograd recorded, in forward order.</summary>
     public List<TapeNode> Tape { get; } = new();

@@ -107,12 +107,12 @@ internal sealed partial class Interpreter
     {
         if (module.Unknowns.Count > 0) return module.Unknowns[0];
         if (inputs.FirstOrDefault(i => i is UnknownValue) is UnknownValue unknownInput) return unknownInput;
+        if (trace is null) throw new System.InvalidOperationException("a layer ran outside forward");
         var rule = LayerRules.Find(module.Kind);
         if (rule?.Forward is null || module.FactoryArguments is null)
         {
             return Record(new UnknownValue($"the forward of {module.Kind} (shape and memory) is not modeled yet", callSite ?? module.CreatedAt));
         }
-        trace!.LayersRun.Add(module.Kind);
         var call = new LayerCall(module.FactoryArguments, module, inputs, trace);
         if (call.FloatInputOfAnotherType() is { } mismatch)
         {

@@ -101,8 +101,8 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         return trace.Allocate(new TensorShape(dims), elementType, requiresGrad: false);
     }
 
-    /// <summary>The training step's peak is not known because of this call (forward's shapes are): the Notes say why.</summary>
-    public void PeakNotModeled(string reason) => trace.UnmodeledPeak.Add((Args.Factory, reason));
+    /// <summary>The training step's peak is not known because of this call (forward's shapes are): the Notes say why, in a whole sentence.</summary>
+    public void PeakNotModeled(string note) => trace.UnmodeledPeak.Add(note);
 
     /// <summary>A fact the Notes must state when the peak is known (what it assumes).</summary>
     public void PeakNote(string note) => trace.PeakNotes.Add(note);

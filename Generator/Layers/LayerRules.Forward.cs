@@ -68,11 +68,18 @@ internal static partial class LayerRules
     {
         var input = c.Input;
         var inPlace = c.Args.Has("inplace") && c.Args.Bool("inplace");
-        var result = inPlace ? input : c.Output(input.Shape);
+        var result = inPlace ? InPlaceResult(c, input) : c.Output(input.Shape);
         if (keeps == Keeps.Input) c.Save(input);
         if (keeps == Keeps.Result) c.Save(result);
         return result;
     }
+
+    /// <summary>
+    /// An in-place layer (module or functional, inplace: true) returns a new handle to its input's storage, not the
+    /// input's handle (measured on 0.107: ReLU, LeakyReLU, ELU, ReLU6, Hardtanh, SiLU, Dropout): disposing one leaves
+    /// the storage to the other, so a custom forward's DisposeScope keeps it after a Sequential dropped the result.
+    /// </summary>
+    private static ActivationTensor InPlaceResult(LayerCall c, ActivationTensor input) => c.View(input, input.Shape, input.IsContiguous);
 
     private static Value SoftmaxForward(LayerCall c)
     {
@@ -145,10 +152,18 @@ internal static partial class LayerRules
             if (output <= 0) throw c.Mismatch($"the input {input.Shape} is too small for kernel {kernel[i]} (output size {output})");
             dims[2 + i] = Dim.Of(output);
         }
-        var result = OneDnnConvolutionOutput(c, rank, transposed, kernel, stride, dilation, padding, new TensorShape(dims));
+        var geometry = new ConvolutionGeometry(rank, transposed, kernel, stride, padding, dilation, outputPadding, c.Args.Long("groups"), PaddingMode(c.Args));
+        // Float32 runs oneDNN on CPU; the other element types run ATen's im2col path (each rule models its calls or says why not).
+        var result = ConvolutionWork.TakesIm2colPath(input.ElementType)
+            ? ConvolutionWork.Im2colForward(c, geometry, new TensorShape(dims))
+            : OneDnnConvolutionOutput(c, rank, transposed, kernel, stride, dilation, padding, new TensorShape(dims));
         c.Save(input);
         return result;
     }
+
+    /// <summary>The padding_mode member (Zeros, Reflect, ...), "unknown" when the analysis cannot tell, null when absent.</summary>
+    private static string? PaddingMode(LayerArgs args) =>
+        !args.Has("padding_mode") ? null : args.Raw("padding_mode") is EnumValue mode ? mode.MemberName : "unknown";
 
     private static Value PoolForward(LayerCall c, int rank, bool max)
     {
@@ -274,7 +289,7 @@ internal static partial class LayerRules
         var training = !c.Args.Has("training") || c.Args.Bool("training");
         if (!training) return input;
         var inPlace = c.Args.Has("inplace") && c.Args.Bool("inplace");
-        var result = inPlace ? input : c.Output(input.Shape);
+        var result = inPlace ? InPlaceResult(c, input) : c.Output(input.Shape);
         // CPU dropout multiplies by a noise tensor of the input's size and type and keeps it (measured).
         c.SaveNew(input.Shape, input.ElementType);
         return result;

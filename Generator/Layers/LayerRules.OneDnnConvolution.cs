@@ -18,7 +18,6 @@ internal static partial class LayerRules
     /// <summary>Allocates the convolution's plain output with oneDNN's forward work around it, and records its backward's moments.</summary>
     private static ActivationTensor OneDnnConvolutionOutput(LayerCall c, int rank, bool transposed, long[] kernel, long[] stride, long[] dilation, long[]? padding, TensorShape shape)
     {
-        if (c.Input.ElementType != "Float32") return c.Output(shape);
         var input = c.Input;
         var why = transposed ? "runs oneDNN's transposed convolution, whose work tensors were not measured"
             : rank == 3 ? "runs oneDNN's 3-d convolution, whose work tensors were not measured"
@@ -38,7 +37,7 @@ internal static partial class LayerRules
         why ??= OneDnnConvolutionWork.Unmodeled(problem);
         if (why is not null)
         {
-            c.PeakNotModeled(why);
+            c.PeakNotModeled($"Peak is unknown: {c.Args.Factory} on CPU {why}.");
             return c.Output(shape);
         }
         var work = OneDnnConvolutionWork.ForwardWork(problem).Select(bytes => c.WorkBuffer(bytes, "Float32")).ToList();

@@ -67,8 +67,10 @@ internal static class LayerTableMarkdown
         Line();
         Line("Float32 `Conv1d`/`Conv2d` (groups 1, no dilation) run oneDNN on CPU: its blocked copies in forward and backward are");
         Line("modeled for AVX-512 CPUs (the report's Notes say so), except the strided backward-data and wide-kernel (over 14)");
-        Line("backward-weights kernels, whose scratchpads were not explained. Those, the other convolutions (`Conv3d`,");
-        Line("`ConvTranspose*`, groups, dilation) and every convolution outside Float32 get exact Activations and an unknown Peak.");
+        Line("backward-weights kernels, whose scratchpads were not explained; Float32 `Conv3d`, `ConvTranspose*`, groups and");
+        Line("dilation were not measured. Outside Float32, convolutions run ATen's im2col path instead, modeled for Float64 `Conv1d`,");
+        Line("`Conv2d`, `Conv3d`, `ConvTranspose1d` and `ConvTranspose2d` (groups 1, no dilation, zero padding). The cases not");
+        Line("modeled get exact Activations and an unknown Peak, with a note that says why.");
         Line();
         Line("Recurrent layers are modeled only in the configurations measured so far; elsewhere their memory is unknown:");
         Line();

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Layers;
 using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Parsing;
@@ -15,30 +16,19 @@ namespace TorchBudget.Generator.Parsing;
 internal static class BackwardSimulation
 {
     /// <summary>
-    /// Layers whose CPU backward allocates work buffers the simulation does not know (oneDNN reorders
-    /// gradients, inputs and weights into channel-blocked copies, measured): their peak is not a fact yet.
+    /// Why the step's peak is not a fact yet (the Notes' sentence), or null: a layer call whose CPU work tensors its
+    /// rule does not model (each convolution rule records its own reason), or a recurrent layer recorded as one node.
     /// </summary>
-    public static string? UnmodeledBackward(ForwardTrace trace) =>
-        // Float32 convolutions run oneDNN, modeled where measured (Layers/ConvolutionWork.OneDnn.cs); the rule records the rest.
-        (trace.ParameterElementType == "Float32" ? trace.UnmodeledPeak.Select(u => u.Layer).FirstOrDefault() : trace.Tape.Select(n => n.Kind).FirstOrDefault(IsConvolution))
-        // Outside float32, CPU convolution skips oneDNN and its forward builds im2col buffers (measured).
-        ?? (trace.ParameterElementType != "Float32" ? trace.LayersRun.FirstOrDefault(IsConvolution) : null)
-        ?? trace.Tape.Select(n => n.Kind).FirstOrDefault(IsRecurrent);
-
-    /// <summary>The Notes' sentence for a peak left unknown by <see cref="UnmodeledBackward"/>.</summary>
-    public static string UnmodeledBackwardNote(ForwardTrace trace, string layer) =>
-        trace.UnmodeledPeak.Where(u => u.Layer == layer).Select(u => $"Peak is unknown: {layer} on CPU {u.Reason}.").FirstOrDefault()
-        ?? UnmodeledBackwardNote(layer);
-
-    /// <summary>The Notes' sentence for a peak left unknown by <see cref="UnmodeledBackward"/>.</summary>
-    public static string UnmodeledBackwardNote(string layer) => IsRecurrent(layer)
-        ? $"Peak is unknown: the backward of {layer} (autograd sums each weight's gradients over the time steps before adding them to .grad) is not modeled yet."
-        : $"Peak is unknown: {layer} on CPU allocates work buffers (oneDNN in backward, im2col outside float32) that TorchBudget does not model yet.";
+    public static string? UnmodeledBackward(ForwardTrace trace)
+    {
+        if (trace.UnmodeledPeak.FirstOrDefault() is { } note) return note;
+        return trace.Tape.Select(n => n.Kind).FirstOrDefault(IsRecurrent) is { } recurrent
+            ? $"Peak is unknown: the backward of {recurrent} (autograd sums each weight's gradients over the time steps before adding them to .grad) is not modeled yet."
+            : null;
+    }
 
     /// <summary>Recurrent layers recorded as one node (LSTMCell and GRUCell put their ops on the tape one by one instead).</summary>
     private static bool IsRecurrent(string kind) => kind is "LSTM" or "GRU" or "RNN" or "RNNCell";
-
-    private static bool IsConvolution(string kind) => kind.StartsWith("Conv", System.StringComparison.Ordinal);
 
     /// <summary>Null when some size is unknown or the output is not [B, classes] (cross_entropy with [B] labels).</summary>
     public static List<ByteCount>? PeakTerms(ForwardTrace trace, ActivationTensor output, ByteCount optimizerStepTransient)

@@ -92,8 +92,8 @@ internal static class ModelAssembler
         }
         if (memory is { PeakTerms: null, ActivationBytesPerSample: not null })
         {
-            notes.Add(forward is not null && BackwardSimulation.UnmodeledBackward(forward) is { } layer
-                ? BackwardSimulation.UnmodeledBackwardNote(forward, layer)
+            notes.Add(forward is not null && BackwardSimulation.UnmodeledBackward(forward) is { } unmodeled
+                ? unmodeled
                 : "Peak is unknown: the standard step needs forward to return [batch, classes] for cross_entropy with [batch] labels.");
         }
         if (memory is { PeakTerms: not null } && forward is not null) notes.AddRange(forward.PeakNotes);

@@ -42,6 +42,7 @@ public static class ZooModels
         [typeof(FrozenEmbeddingClassifier)] = () => new FrozenEmbeddingClassifier(),
         [typeof(Float64Mlp)] = () => new Float64Mlp(),
         [typeof(Float64ConvNet)] = () => new Float64ConvNet(),
+        [typeof(Float64VolumeNet)] = () => new Float64VolumeNet(),
     };
 
     /// <summary>Every zoo model, in the list's order.</summary>

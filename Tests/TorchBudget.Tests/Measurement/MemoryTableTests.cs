@@ -62,6 +62,24 @@ public class MemoryTableTests(ITestOutputHelper output)
         Assert.True(Math.Abs(error) <= PeakTolerance, $"{model.Name} at B={batch}: predicted peak {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
     }
 
+    /// <summary>
+    /// Float64ConvNet's Conv2d(3, 8, 3, padding: 1) on 16×16 takes ATen's im2col path: forward builds columns of
+    /// 3·3·3 × 16·16 doubles per sample (55,296 bytes) beside its output, and backward builds them again for the
+    /// weight's gradient. At B = 64 the columns alone are well over 5% of the step's peak, so a table without them
+    /// fails here; the predicted peak must be within 5% of the tracker's.
+    /// </summary>
+    [Fact]
+    public void Float64_convolution_columns_at_a_larger_batch()
+    {
+        const long batch = 64, columnsPerSample = 3 * 3 * 3 * 16 * 16 * sizeof(double);
+        var (_, memory, measured) = Measure(typeof(Float64ConvNet), batch);
+        Assert.True(columnsPerSample * batch > PeakTolerance * measured.PeakOfTableRows, $"the columns ({columnsPerSample * batch:N0}) no longer matter at B={batch}");
+        Assert.NotNull(memory.PeakTerms);
+        var error = RelativeError(memory.PeakAt(batch), measured.PeakOfTableRows);
+        output.WriteLine($"Float64ConvNet B={batch}: predicted {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:P3})");
+        Assert.True(Math.Abs(error) <= PeakTolerance, $"predicted {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
+    }
+
     /// <summary>Every layer forward calls gets a shape like torchinfo's column (containers that are never called have none, as there).</summary>
     [Fact]
     public void Every_called_layer_of_the_zoo_has_an_output_shape()

@@ -34,3 +34,26 @@ public sealed partial class Float64ConvNet : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input) => layers.forward(input);
 }
+
+/// <summary>
+/// A float64 volume stack: two Conv3d (the second one passes a gradient back, so slow_conv3d unfolds for the input's
+/// gradient too), then the depth folded into channels for a ConvTranspose2d. Checks ATen's im2col buffers in 3-d
+/// and for a transposed convolution against the tracker.
+/// </summary>
+[MemoryProfile(1, 8, 8, 8, DType = ScalarType.Float64, InputDType = ScalarType.Float64, Optimizer = OptimizerKind.Sgd)]
+public sealed partial class Float64VolumeNet : Module<Tensor, Tensor>
+{
+    private readonly Module<Tensor, Tensor> layers = Sequential(
+        Conv3d(1, 4, 3, padding: 1, dtype: ScalarType.Float64),
+        ReLU(),
+        Conv3d(4, 4, 3, stride: 2, dtype: ScalarType.Float64),
+        Flatten(1, 2),
+        ConvTranspose2d(12, 6, 4, stride: 2, padding: 1, dtype: ScalarType.Float64),
+        ReLU(),
+        Flatten(),
+        Linear(6 * 6 * 6, 10, dtype: ScalarType.Float64));
+
+    public Float64VolumeNet() : base(nameof(Float64VolumeNet)) => RegisterComponents();
+
+    public override Tensor forward(Tensor input) => layers.forward(input);
+}
