@@ -46,12 +46,14 @@ internal static partial class LayerRules
         c.Release(work[work.Count - 1]);
         if (c.RecordsGraph) c.BackwardMoments(OneDnnConvolutionWork.BackwardMoments(problem));
         c.PeakNote(OneDnnKernelsNote);
-        // ATen's use_mkldnn: at batch 1, a kernel of at most 3 (either side) on at most 20,480 input elements per sample runs ATen's own path.
-        var kernelHeight = rank == 2 ? kernel[0] : 1;
-        if (!OneDnnConvolutionWork.MkldnnAtBatchOne(kernelHeight, kernel[rank - 1], checked(input.Shape[1].Coefficient * inSpatial)))
-        {
-            c.PeakNote($"At batch size 1 ATen runs a {c.Args.Factory} with a kernel of at most 3 and at most 20,480 input elements per sample on its own CPU path, not oneDNN: the Peak holds for batch sizes 2 and more.");
-        }
+        if (!OneDnnRunsAtBatchOne(c, rank, kernel)) c.RunsOtherKernelsAtBatchOne();
         return output;
+    }
+
+    /// <summary>ATen's use_mkldnn: at batch 1, a kernel of at most 3 (either side) on at most 20,480 input elements per sample runs ATen's own im2col path instead.</summary>
+    private static bool OneDnnRunsAtBatchOne(LayerCall c, int rank, long[] kernel)
+    {
+        var perSample = c.Input.Shape.Dims.Skip(1).Aggregate(1L, (a, d) => checked(a * d.Coefficient));
+        return OneDnnConvolutionWork.MkldnnAtBatchOne(rank == 2 ? kernel[0] : 1, kernel[rank - 1], perSample);
     }
 }
