@@ -19,19 +19,22 @@ internal static class OneDnnConvolutionWork
     /// A 1-d or 2-d convolution with groups 1 and dilation 1 (1-d runs as 2-d with height 1). OneByOneKernel: oneDNN's
     /// 1×1 kernel (jit_1x1) runs it, see <see cref="UsesOneByOneKernel"/>.
     /// </summary>
-    internal sealed record Problem(long InChannels, long OutChannels, long KernelElements, long KernelWidth, bool OneByOneKernel, bool Strided, long InSpatial, long OutSpatial, bool Bias, bool InputNeedsGradient, bool WeightNeedsGradient);
+    internal sealed record Problem(long InChannels, long OutChannels, long KernelElements, long KernelWidth, bool OneByOneKernel, bool Strided, long InSpatial, long OutSpatial, bool Bias, bool InputNeedsGradient, bool WeightNeedsGradient)
+    {
+        /// <summary>Per-dimension sizes, which the strided backward-data kernel's scratchpad needs.</summary>
+        public OneDnnStridedBackwardData.Geometry? Spatial { get; init; }
+    }
 
     /// <summary>
-    /// Why oneDNN's work for this convolution is not known, or null when it is. Kernels whose scratchpads grow
-    /// with the problem stay out: the strided backward-data kernel (brgconv, channels-last) and the gemm
-    /// backward-weights kernel oneDNN takes for wide kernels (measured: 40 and 80 wide; the direct kernel up to 14).
+    /// Why oneDNN's work for this convolution is not known, or null when it is: the strided backward-data kernel
+    /// outside the shapes <see cref="OneDnnStridedBackwardData"/> covers, and the gemm backward-weights kernel
+    /// oneDNN takes for wide kernels (measured: 40 and 80 wide; the direct kernel up to 14).
     /// </summary>
     public static string? Unmodeled(Problem p) =>
-        p.InputNeedsGradient && p.Strided
-            ? "runs oneDNN's strided backward-data kernel (brgconv, channels-last), whose scratchpad grows with the problem in a way the measurements did not explain"
-            : p.WeightNeedsGradient && p.KernelWidth > 14
+        (p.InputNeedsGradient && p.Strided ? OneDnnStridedBackwardData.Unmodeled(p) : null)
+        ?? (p.WeightNeedsGradient && p.KernelWidth > 14
                 ? "runs oneDNN's gemm backward-weights kernel for a kernel wider than 14, whose im2col scratchpad was not modeled"
-                : null;
+                : null);
 
     /// <summary>
     /// The work tensors of forward, in allocation order (measured): the per-thread strided-input copy of a
@@ -64,7 +67,11 @@ internal static class OneDnnConvolutionWork
     {
         var moments = new List<ByteCount>();
         var gradInput = p.InputNeedsGradient ? PerSample(p.InChannels * p.InSpatial * Float) : ByteCount.Zero;
-        if (p.InputNeedsGradient)
+        if (p.InputNeedsGradient && p.Strided)
+        {
+            moments.AddRange(OneDnnStridedBackwardData.Moments(p));
+        }
+        else if (p.InputNeedsGradient)
         {
             // backward_data (jit:avx512_core, 16-channel blocks): grad_output, weight and grad_input blocked; then
             // grad_input is reordered to plain while its blocked copy is alive.

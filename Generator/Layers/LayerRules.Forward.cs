@@ -215,7 +215,11 @@ internal static partial class LayerRules
             throw c.Mismatch($"expects {features} channels (num_features) in dimension 1 but gets {input.Shape}");
         }
         // save_mean and save_invstd, one value per channel.
-        return NormalizedOutput(c, new TensorShape(new[] { Dim.Of(features) }));
+        var result = NormalizedOutput(c, new TensorShape(new[] { Dim.Of(features) }));
+        // Measured (BatchNorm2d, training, contiguous input that needs a gradient): backward allocates one more
+        // input-sized tensor after grad_input and the parameters' gradients, freed when the node finishes.
+        if (c.RecordsGraph && input.RequiresGrad && input.Shape.Rank == 4 && input.Storage.Bytes() is { } bytes) c.BackwardScratch(bytes);
+        return result;
     }
 
     /// <summary>Normalizations: a new output like the input; autograd keeps the input and mean/invstd of this shape.</summary>

@@ -33,7 +33,10 @@ internal static partial class LayerRules
         var weight = c.Module.Parameters.FirstOrDefault(p => p.Key == "weight").Value;
         var problem = new OneDnnConvolutionWork.Problem(
             input.Shape[1].Coefficient, shape[1].Coefficient, kernel.Aggregate(1L, (a, k) => checked(a * k)), kernel[rank - 1], padding is not null && OneDnnConvolutionWork.UsesOneByOneKernel(kernel, padding, stride, input.Shape.Dims.Skip(2).Select(d => d.Coefficient).ToArray()), stride.Any(s => s != 1),
-            inSpatial, outSpatial, c.Module.Parameters.Any(p => p.Key == "bias"), input.RequiresGrad && c.RecordsGraph, weight is { RequiresGrad: true } && c.RecordsGraph);
+            inSpatial, outSpatial, c.Module.Parameters.Any(p => p.Key == "bias"), input.RequiresGrad && c.RecordsGraph, weight is { RequiresGrad: true } && c.RecordsGraph)
+        {
+            Spatial = padding is null ? null : new OneDnnStridedBackwardData.Geometry(input.Shape.Dims.Skip(2).Select(d => d.Coefficient).ToArray(), kernel, stride, padding),
+        };
         why ??= OneDnnConvolutionWork.Unmodeled(problem);
         if (why is not null)
         {
@@ -46,6 +49,7 @@ internal static partial class LayerRules
         c.Release(work[work.Count - 1]);
         if (c.RecordsGraph) c.BackwardMoments(OneDnnConvolutionWork.BackwardMoments(problem));
         c.PeakNote(OneDnnKernelsNote);
+        if (problem.InputNeedsGradient && problem.Strided) c.PeakNote(OneDnnStridedBackwardData.ThreadsNote);
         if (!OneDnnRunsAtBatchOne(c, rank, kernel)) c.RunsOtherKernelsAtBatchOne();
         return output;
     }

@@ -72,10 +72,54 @@ public class OneDnnConvolutionWorkTests
         Assert.Equal(new long[] { 168_704, 75_264 }, OneDnnConvolutionWork.BackwardMoments(problem).Select(At2));
     }
 
+    /// <summary>A strided convolution whose input needs a gradient, with the geometry its backward-data kernel needs (square for Conv2d).</summary>
+    private static OneDnnConvolutionWork.Problem Strided(int rank, long inChannels, long outChannels, long kernel, long stride, long padding, long inSize)
+    {
+        var outSize = (inSize + 2 * padding - kernel) / stride + 1;
+        long Area(long size) => rank == 2 ? size * size : size;
+        long[] PerDim(long value) => rank == 2 ? [value, value] : [value];
+        return new OneDnnConvolutionWork.Problem(inChannels, outChannels, rank == 2 ? kernel * kernel : kernel, kernel, kernel == 1 && padding == 0, true, Area(inSize), Area(outSize), false, true, false)
+        {
+            Spatial = new OneDnnStridedBackwardData.Geometry(PerDim(inSize), PerDim(kernel), PerDim(stride), PerDim(padding)),
+        };
+    }
+
+    [Theory]
+    // Logged (brgconv_strided:avx512_core, batch 2): the scratchpad, then the moment grad_output (NHWC) + weight
+    // (Bcda*b) + grad_input (NHWC) + scratchpad, then three input-sized tensors.
+    [InlineData(2, 64, 128, 3, 2, 1, 16, 127_024, 65_536 + 294_912 + 131_072 + 127_024, 3 * 131_072)]
+    [InlineData(2, 64, 128, 1, 2, 0, 56, 847_920, 802_816 + 32_768 + 1_605_632 + 847_920, 3 * 1_605_632)] // ResNet18's layer2 downsample
+    [InlineData(2, 512, 512, 3, 2, 1, 14, 290_864, 200_704 + 9_437_184 + 802_816 + 290_864, 3 * 802_816)]
+    [InlineData(2, 24, 40, 3, 2, 1, 32, 127_024, 81_920 + 46_080 + 196_608 + 127_024, 3 * 196_608)] // 24 input channels padded to a 32-block
+    [InlineData(2, 64, 128, 3, 3, 1, 18, 94_256, 36_864 + 294_912 + 165_888 + 94_256, 3 * 165_888)] // stride 3
+    [InlineData(2, 32, 32, 7, 2, 3, 16, 61_488, 16_384 + 200_704 + 65_536 + 61_488, 3 * 65_536)]
+    [InlineData(1, 64, 128, 3, 2, 1, 64, 94_256, 32_768 + 98_304 + 32_768 + 94_256, 3 * 32_768)] // Conv1d
+    public void Strided_backward_data_matches_the_logged_allocations(int rank, long inChannels, long outChannels, long kernel, long stride, long padding, long inSize, long scratchpad, long operands, long threeInputs)
+    {
+        var problem = Strided(rank, inChannels, outChannels, kernel, stride, padding, inSize);
+        Assert.Null(OneDnnConvolutionWork.Unmodeled(problem));
+        Assert.Equal(scratchpad, OneDnnStridedBackwardData.Scratchpad(problem));
+        Assert.Equal(new[] { operands, threeInputs }, OneDnnConvolutionWork.BackwardMoments(problem).Select(At2));
+    }
+
+    [Fact]
+    public void Strided_backward_data_scratchpad_does_not_grow_with_the_batch()
+    {
+        // Conv2d(64, 128, 3, stride: 2, padding: 1) on 16×16 at batch 8: 262,144 + 294,912 + 524,288 + 127,024 (the
+        // same scratchpad as at batch 2), and the measured peak 1,572,864: the three input-sized tensors.
+        var moments = OneDnnConvolutionWork.BackwardMoments(Strided(2, 64, 128, 3, 2, 1, 16));
+        Assert.Equal(new long[] { 1_208_368, 1_572_864 }, moments.Select(b => b.Constant + 8 * b.PerSample));
+    }
+
     [Fact]
     public void Kernels_with_unexplained_scratchpads_are_not_modeled()
     {
-        Assert.Contains("strided backward-data", OneDnnConvolutionWork.Unmodeled(Conv2d(16, 32, 3, 16, 8, bias: false, inner: true, stride: 2)));
+        // 48 input channels: oneDNN's heuristic picked a 32-block (weight padded to 64 channels) where a 16-block fits.
+        Assert.Contains("efficiency heuristic", OneDnnConvolutionWork.Unmodeled(Strided(2, 48, 48, 3, 2, 1, 16)));
+        // A width that is not a multiple of the stride runs the transposing variant (measured: 36,864 more scratchpad for 16→16 on 15×15).
+        Assert.Contains("not a multiple of the stride", OneDnnConvolutionWork.Unmodeled(Strided(2, 16, 16, 3, 2, 1, 15)));
+        // A 13×13 kernel (169 elements) outgrows the one-page brgemm batch (measured: 8,160 bytes more).
+        Assert.Contains("more than 85 kernel elements", OneDnnConvolutionWork.Unmodeled(Strided(2, 32, 32, 13, 2, 6, 32)));
         var wide = new OneDnnConvolutionWork.Problem(1, 32, 80, 80, false, true, 8000, 496, true, false, true);
         Assert.Contains("gemm backward-weights", OneDnnConvolutionWork.Unmodeled(wide));
     }
