@@ -214,7 +214,12 @@ internal static partial class LayerRules
             throw c.Mismatch($"expects {features} channels (num_features) in dimension 1 but gets {input.Shape}");
         }
         // save_mean and save_invstd, one value per channel.
-        return NormalizedOutput(c, new TensorShape(new[] { Dim.Of(features) }));
+        var result = NormalizedOutput(c, new TensorShape(new[] { Dim.Of(features) }));
+        // CPU batch_norm backward, when the input needs a gradient, allocates one more input-sized tensor after
+        // grad_input and the parameters' gradients and frees it before it returns (measured: BatchNorm1d/2d/3d,
+        // Float32 and Float64, training and eval, affine or not; none when only the parameters need gradients).
+        if (input.RequiresGrad && c.RecordsGraph && result.Storage.Bytes() is { } inputBytes) c.BackwardScratch(inputBytes);
+        return result;
     }
 
     /// <summary>Normalizations: a new output like the input; autograd keeps the input and mean/invstd of this shape.</summary>
