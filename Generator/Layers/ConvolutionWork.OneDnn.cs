@@ -11,7 +11,7 @@ namespace TorchBudget.Generator.Layers;
 /// operand that the chosen kernel wants in another layout into a new buffer (channels padded to the block),
 /// runs the primitive into a blocked result, and reorders that into the plain tensor ATen returns.
 /// </summary>
-internal static class OneDnnConvolutionWork
+internal static partial class OneDnnConvolutionWork
 {
     private const long Float = 4;
 
@@ -23,15 +23,13 @@ internal static class OneDnnConvolutionWork
 
     /// <summary>
     /// Why oneDNN's work for this convolution is not known, or null when it is. Kernels whose scratchpads grow
-    /// with the problem stay out: the strided backward-data kernel (brgconv, channels-last) and the gemm
-    /// backward-weights kernel oneDNN takes for wide kernels (measured: 40 and 80 wide; the direct kernel up to 14).
+    /// with the problem in ways not pinned down stay out: the strided backward-data kernel (brgconv, channels-last)
+    /// and, around a wide kernel, the kernels <see cref="WideKernelUnmodeled"/> names.
     /// </summary>
     public static string? Unmodeled(Problem p) =>
         p.InputNeedsGradient && p.Strided
             ? "runs oneDNN's strided backward-data kernel (brgconv, channels-last), whose scratchpad grows with the problem in a way the measurements did not explain"
-            : p.WeightNeedsGradient && p.KernelWidth > 14
-                ? "runs oneDNN's gemm backward-weights kernel for a kernel wider than 14, whose im2col scratchpad was not modeled"
-                : null;
+            : WideKernelUnmodeled(p);
 
     /// <summary>
     /// The work tensors of forward, in allocation order (measured): the per-thread strided-input copy of a
@@ -74,7 +72,11 @@ internal static class OneDnnConvolutionWork
             moments.Add(gradOutput.Plus(weight).Plus(blockedGradInput));
             moments.Add(blockedGradInput.Plus(gradInput));
         }
-        if (p.WeightNeedsGradient)
+        if (p.WeightNeedsGradient && UsesGemmBackwardWeights(p))
+        {
+            moments.AddRange(GemmBackwardWeightsMoments(p, gradInput));
+        }
+        else if (p.WeightNeedsGradient)
         {
             // backward_weights: AVX-512 kernels take in_channels 1–3 (input kept plain) or ≥ 16 (16-blocks); 4–15
             // fall back to the AVX2 kernel with 8-channel blocks; the 1×1 kernel blocks every input to 16. grad_output, input and grad_weight blocked,

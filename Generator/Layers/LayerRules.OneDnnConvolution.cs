@@ -48,7 +48,9 @@ internal static partial class LayerRules
         c.PeakNote(OneDnnKernelsNote);
         // ATen's use_mkldnn: at batch 1, a kernel of at most 3 (either side) on at most 20,480 input elements per sample runs ATen's own path.
         var kernelHeight = rank == 2 ? kernel[0] : 1;
-        if (!OneDnnConvolutionWork.MkldnnAtBatchOne(kernelHeight, kernel[rank - 1], checked(input.Shape[1].Coefficient * inSpatial)))
+        var mkldnnAtBatchOne = OneDnnConvolutionWork.MkldnnAtBatchOne(kernelHeight, kernel[rank - 1], checked(input.Shape[1].Coefficient * inSpatial));
+        foreach (var note in OneDnnConvolutionWork.GemmBackwardWeightsNotes(problem, mkldnnAtBatchOne)) c.PeakNote(note);
+        if (!mkldnnAtBatchOne)
         {
             c.PeakNote($"At batch size 1 ATen runs a {c.Args.Factory} with a kernel of at most 3 and at most 20,480 input elements per sample on its own CPU path, not oneDNN: the Peak holds for batch sizes 2 and more.");
         }

@@ -10,7 +10,9 @@ namespace TorchBudget.Tests.Measurement;
 /// <summary>
 /// Float32 convolution models at batch sizes where the convolutions' backward (oneDNN's blocked copies) is the
 /// step's peak, against the allocation tracker: the modeled oneDNN work must hold beyond the small batches of
-/// <see cref="MemoryTableTests"/>. FrozenFeatureExtractor peaks in forward (its convolutions are frozen).
+/// <see cref="MemoryTableTests"/>. FrozenFeatureExtractor peaks in forward (its convolutions are frozen). M5Audio's
+/// first layer (80 wide) runs oneDNN's gemm backward-weights, whose batch-independent scratchpad (399,616 bytes) sets
+/// the peak at B = 2; at 32 the peak is bn1's backward, whose input-sized transient the table must count.
 /// </summary>
 public class ConvolutionPeakTests(ITestOutputHelper output)
 {
@@ -20,6 +22,7 @@ public class ConvolutionPeakTests(ITestOutputHelper output)
     [InlineData(typeof(NormalizedInputNet), 64, "backward")]
     [InlineData(typeof(BatchNormCnn), 32, "backward")]
     [InlineData(typeof(FrozenFeatureExtractor), 32, "forward")]
+    [InlineData(typeof(M5Audio), 32, "backward")]
     public void Peak_holds_where_the_convolutions_set_it(Type model, long batch, string peakPhase)
     {
         var report = (MemoryReport)model.GetProperty("MemoryReport", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
@@ -37,7 +40,6 @@ public class ConvolutionPeakTests(ITestOutputHelper output)
     [Theory]
     [InlineData(typeof(GroupNormCnn), "strided backward-data kernel")]
     [InlineData(typeof(SmallResNet), "strided backward-data kernel")]
-    [InlineData(typeof(M5Audio), "gemm backward-weights kernel")]
     public void Unmodeled_kernels_leave_the_peak_unknown(Type model, string kernel)
     {
         var report = (MemoryReport)model.GetProperty("MemoryReport", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
