@@ -13,7 +13,7 @@ internal static partial class LayerRules
 {
     /// <summary>The sentence every report with a modeled Float32 convolution carries.</summary>
     internal const string OneDnnKernelsNote =
-        "The Peak assumes oneDNN's AVX-512 convolution kernels on 2 or more CPU threads (measured on an AVX-512 x86-64 CPU; on other CPUs oneDNN picks other kernels, block sizes and work buffers); oneDNN's batch-independent backward-weights scratchpad (present when oneDNN divides the weight-gradient reduction between threads; measured 0 to 160 KB per convolution) is not counted.";
+        "The Peak assumes oneDNN's AVX-512 convolution kernels on 2 or more CPU threads (measured on an AVX-512 x86-64 CPU; on other CPUs oneDNN picks other kernels, block sizes and work buffers); the batch-independent reduction scratchpad of oneDNN's direct backward-weights kernels (present when oneDNN divides the weight-gradient reduction between threads; measured 0 to 160 KB per convolution) is not counted.";
 
     /// <summary>Allocates the convolution's plain output with oneDNN's forward work around it, and records its backward's moments.</summary>
     private static ActivationTensor OneDnnConvolutionOutput(LayerCall c, int rank, bool transposed, long[] kernel, long[] stride, long[] dilation, long[]? padding, TensorShape shape)
