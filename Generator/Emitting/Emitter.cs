@@ -54,6 +54,7 @@ internal static class Emitter
                 ["activation_bytes_constant"] = NullableLong(memory.ActivationBytesConstant) ?? "null",
                 ["activation_bytes_per_sample"] = NullableLong(memory.ActivationBytesPerSample) ?? "null",
                 ["peak_terms"] = memory.PeakTerms is { } terms ? "new long[] { " + string.Join(", ", terms.Select(Long)) + " }" : "null",
+                ["peak_at_batch_one"] = NullableLong(memory.PeakAtBatchOne) ?? "null",
             },
         };
         // LoopLimit 0: Scriban stops a loop at 1,000 iterations by default, and a model can have more layers than that.

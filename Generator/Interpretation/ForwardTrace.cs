@@ -16,6 +16,15 @@ internal sealed class ForwardTrace(bool gradEnabled)
 
     public bool GradEnabled { get; } = gradEnabled;
 
+    /// <summary>This pass stands for batch 1 only, where ATen picks other CPU kernels for some layers (its peak is batch 1's).</summary>
+    public bool AtBatchOne { get; init; }
+
+    /// <summary>Some layer runs other kernels at batch 1 than at 2 and more: batch 1's peak needs a pass of its own.</summary>
+    public bool OtherKernelsAtBatchOne { get; set; }
+
+    /// <summary>That pass, when <see cref="OtherKernelsAtBatchOne"/>: the same forward with batch 1's kernels.</summary>
+    public ForwardTrace? BatchOnePass { get; set; }
+
     public Stack<ModuleInstance> Running { get; } = new();
 
     /// <summary>Each module's output shape at its first call, as torchinfo's column shows it.</summary>

@@ -29,9 +29,9 @@ internal sealed partial class Interpreter
         return tensor;
     }
 
-    public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, string inputType, string parameterType, bool gradEnabled)
+    public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, string inputType, string parameterType, bool gradEnabled, bool atBatchOne = false)
     {
-        trace = new ForwardTrace(gradEnabled) { ParameterElementType = parameterType };
+        trace = new ForwardTrace(gradEnabled) { ParameterElementType = parameterType, AtBatchOne = atBatchOne };
         residentTensors.Clear();
         try
         {

@@ -79,7 +79,8 @@ internal static partial class ConvolutionWork
     {
         var input = c.Input;
         if (input.ElementType == "BFloat16") return "bfloat16 convolutions on this CPU go to oneDNN (measured: reordered copies, no columns), which is modeled for float32 only";
-        if (input.ElementType != "Float64") return $"its work buffers were measured for Float64 only ({input.ElementType} differs: Float16 accumulates bias and gradients in float32 copies)";
+        // Float32 comes here only at batch 1, where ATen keeps small convolutions from oneDNN (same code as Float64).
+        if (input.ElementType is not ("Float64" or "Float32")) return $"its work buffers were measured for Float64 and Float32 only ({input.ElementType} differs: Float16 accumulates bias and gradients in float32 copies)";
         if (g.Rank == 3 && g.Transposed) return "a 3-d transposed convolution was not measured";
         if (g.Rank == 3 && g.IsPointwise) return "a 1×1×1 Conv3d makes columns for the input's gradient but none for the weight's (measured, not modeled)";
         if (g.Rank == 3 && !input.IsContiguous) return "a non-contiguous input to a Conv3d was not measured";

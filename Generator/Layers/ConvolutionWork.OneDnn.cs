@@ -19,7 +19,7 @@ internal static partial class OneDnnConvolutionWork
     /// A 1-d or 2-d convolution with groups 1 and dilation 1 (1-d runs as 2-d with height 1). OneByOneKernel: oneDNN's
     /// 1×1 kernel (jit_1x1) runs it, see <see cref="UsesOneByOneKernel"/>.
     /// </summary>
-    internal sealed record Problem(long InChannels, long OutChannels, long KernelElements, long KernelWidth, bool OneByOneKernel, bool Strided, long InSpatial, long OutSpatial, bool Bias, bool InputNeedsGradient, bool WeightNeedsGradient);
+    internal sealed partial record Problem(long InChannels, long OutChannels, long KernelElements, long KernelWidth, bool OneByOneKernel, bool Strided, long InSpatial, long OutSpatial, bool Bias, bool InputNeedsGradient, bool WeightNeedsGradient);
 
     /// <summary>
     /// Why oneDNN's work for this convolution is not known, or null when it is. Kernels whose scratchpads grow

@@ -39,11 +39,22 @@ internal static partial class OneDnnConvolutionWork
         : p.WeightNeedsGradient && !GemmScratchpadFits(p) ? "runs oneDNN's gemm backward-weights kernel with a scratchpad over oneDNN's limit, where it shrinks its column blocks (not modeled)"
         : null;
 
+    /// <summary>The generator's batch-1 pass (ATen runs oneDNN at batch 1 only for large or wide-both-ways kernels).</summary>
+    internal sealed partial record Problem
+    {
+        public bool AtBatchOne { get; init; }
+    }
+
     /// <summary>
     /// oneDNN's outer threading (one image per thread, each with its own columns and weight copy) needs a batch of 2
-    /// or more and fewer than 256 output positions per thread (measured: 511 outputs on two threads, 512 on one).
+    /// or more and fewer than 256 output positions per thread (measured: 511 outputs on two threads, 512 on one; at
+    /// batch 1, 3→32 80 wide stride 16 on 8,000 books 599,296 bytes, one thread, against 1,198,336 at batch 2).
     /// </summary>
-    public static int GemmBackwardWeightsThreads(Problem p) => p.OutSpatial / GemmThreads < 256 ? GemmThreads : 1;
+    public static int GemmBackwardWeightsThreads(Problem p) => !p.AtBatchOne && p.OutSpatial / GemmThreads < 256 ? GemmThreads : 1;
+
+    /// <summary>Whether batch 1 books a smaller gemm scratchpad (one thread) than batch 2 and more.</summary>
+    public static bool GemmThreadsDifferAtBatchOne(Problem p) =>
+        p.WeightNeedsGradient && UsesGemmBackwardWeights(p) && GemmBackwardWeightsThreads(p with { AtBatchOne = false }) > 1;
 
     /// <summary>
     /// The scratchpad at batch 2 and more: per thread the columns in_channels·K·out_spatial floats and a weight copy
@@ -70,27 +81,23 @@ internal static partial class OneDnnConvolutionWork
         yield return gradInput.Plus(weight).Plus(bias).Plus(bias).Plus(weight);
     }
 
-    /// <summary>
-    /// The Notes' sentences for a modeled gemm backward-weights: its thread assumption, and at batch 1 (when ATen runs
-    /// oneDNN there) its single thread.
-    /// </summary>
-    public static IEnumerable<string> GemmBackwardWeightsNotes(Problem p, bool mkldnnAtBatchOne)
+    /// <summary>The Notes' sentence for a modeled gemm backward-weights: its thread assumption.</summary>
+    public static IEnumerable<string> GemmBackwardWeightsNotes(Problem p)
     {
         if (!p.WeightNeedsGradient || !UsesGemmBackwardWeights(p)) yield break;
         yield return $"A convolution kernel wide enough for oneDNN's gemm backward-weights makes it book im2col columns and a weight copy per thread: that scratchpad is counted for {GemmThreads} CPU threads (this machine's); more threads make it larger.";
-        if (mkldnnAtBatchOne && GemmBackwardWeightsThreads(p) > 1)
-            yield return "At batch size 1 oneDNN's gemm backward-weights runs on one thread with a smaller scratchpad: the Peak holds for batch sizes 2 and more.";
     }
 
     /// <summary>
     /// oneDNN keeps outer threading only while its estimate stays under the limit, and shrinks the columns when the
     /// scratchpad would pass it; the limit is 1 GiB or 15·threads·(input + weight + grad_output bytes), smallest at
-    /// batch 2, so a scratchpad within the batch-2 limit holds for every batch from 2.
+    /// batch 2 (batch 1 in its own pass), so a scratchpad within the batch-2 limit holds for every batch from 2.
     /// </summary>
     private static bool GemmScratchpadFits(Problem p)
     {
         var weight = WeightBytes(p);
-        var tensors = checked(2 * p.InChannels * p.InSpatial * Float + weight + 2 * p.OutChannels * p.OutSpatial * Float);
+        var batch = p.AtBatchOne ? 1 : 2;
+        var tensors = checked(batch * p.InChannels * p.InSpatial * Float + weight + batch * p.OutChannels * p.OutSpatial * Float);
         var limit = System.Math.Min(ScratchpadLimitBytes, checked(15L * GemmThreads * tensors));
         var threads = GemmBackwardWeightsThreads(p);
         var estimate = checked(GemmThreads * (4 * weight + p.InChannels * p.KernelElements * 16 * Float));

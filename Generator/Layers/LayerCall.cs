@@ -104,6 +104,12 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary>The training step's peak is not known because of this call (forward's shapes are): the Notes say why, in a whole sentence.</summary>
     public void PeakNotModeled(string note) => trace.UnmodeledPeak.Add(note);
 
+    /// <summary>The pass stands for batch 1 only (see <see cref="ForwardTrace.AtBatchOne"/>).</summary>
+    public bool AtBatchOne => trace.AtBatchOne;
+
+    /// <summary>This call runs other kernels at batch 1 than at 2 and more, so batch 1's peak gets a pass of its own.</summary>
+    public void RunsOtherKernelsAtBatchOne() => trace.OtherKernelsAtBatchOne = true;
+
     /// <summary>A fact the Notes must state when the peak is known (what it assumes).</summary>
     public void PeakNote(string note) => trace.PeakNotes.Add(note);
 

@@ -33,7 +33,10 @@ internal static partial class LayerRules
         var weight = c.Module.Parameters.FirstOrDefault(p => p.Key == "weight").Value;
         var problem = new OneDnnConvolutionWork.Problem(
             input.Shape[1].Coefficient, shape[1].Coefficient, kernel.Aggregate(1L, (a, k) => checked(a * k)), kernel[rank - 1], padding is not null && OneDnnConvolutionWork.UsesOneByOneKernel(kernel, padding, stride, input.Shape.Dims.Skip(2).Select(d => d.Coefficient).ToArray()), stride.Any(s => s != 1),
-            inSpatial, outSpatial, c.Module.Parameters.Any(p => p.Key == "bias"), input.RequiresGrad && c.RecordsGraph, weight is { RequiresGrad: true } && c.RecordsGraph);
+            inSpatial, outSpatial, c.Module.Parameters.Any(p => p.Key == "bias"), input.RequiresGrad && c.RecordsGraph, weight is { RequiresGrad: true } && c.RecordsGraph)
+        {
+            AtBatchOne = c.AtBatchOne,
+        };
         why ??= OneDnnConvolutionWork.Unmodeled(problem);
         if (why is not null)
         {
@@ -46,14 +49,17 @@ internal static partial class LayerRules
         c.Release(work[work.Count - 1]);
         if (c.RecordsGraph) c.BackwardMoments(OneDnnConvolutionWork.BackwardMoments(problem));
         c.PeakNote(OneDnnKernelsNote);
-        // ATen's use_mkldnn: at batch 1, a kernel of at most 3 (either side) on at most 20,480 input elements per sample runs ATen's own path.
-        var kernelHeight = rank == 2 ? kernel[0] : 1;
-        var mkldnnAtBatchOne = OneDnnConvolutionWork.MkldnnAtBatchOne(kernelHeight, kernel[rank - 1], checked(input.Shape[1].Coefficient * inSpatial));
-        foreach (var note in OneDnnConvolutionWork.GemmBackwardWeightsNotes(problem, mkldnnAtBatchOne)) c.PeakNote(note);
-        if (!mkldnnAtBatchOne)
-        {
-            c.PeakNote($"At batch size 1 ATen runs a {c.Args.Factory} with a kernel of at most 3 and at most 20,480 input elements per sample on its own CPU path, not oneDNN: the Peak holds for batch sizes 2 and more.");
-        }
+        var oneDnnAtBatchOne = OneDnnRunsAtBatchOne(c, rank, kernel);
+        foreach (var note in OneDnnConvolutionWork.GemmBackwardWeightsNotes(problem)) c.PeakNote(note);
+        // Batch 1 gets its own pass where ATen leaves oneDNN, or where oneDNN's gemm backward-weights runs on one thread.
+        if (!oneDnnAtBatchOne || OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(problem)) c.RunsOtherKernelsAtBatchOne();
         return output;
+    }
+
+    /// <summary>ATen's use_mkldnn: at batch 1, a kernel of at most 3 (either side) on at most 20,480 input elements per sample runs ATen's own im2col path instead.</summary>
+    private static bool OneDnnRunsAtBatchOne(LayerCall c, int rank, long[] kernel)
+    {
+        var perSample = c.Input.Shape.Dims.Skip(1).Aggregate(1L, (a, d) => checked(a * d.Coefficient));
+        return OneDnnConvolutionWork.MkldnnAtBatchOne(rank == 2 ? kernel[0] : 1, kernel[rank - 1], perSample);
     }
 }

@@ -1,7 +1,8 @@
 namespace TorchBudget.Generator.Model;
 
 /// <summary>
-/// PeakTerms holds (constant, per-sample) pairs, absolute bytes: Peak(B) is the largest Constant + PerSample × B.
+/// PeakTerms holds (constant, per-sample) pairs, absolute bytes: Peak(B) is the largest Constant + PerSample × B,
+/// except at batch 1 when PeakAtBatchOne is set (the step runs other CPU kernels there).
 /// The memory of one training step as byte counts: fixed rows, and rows that grow with the batch as
 /// Constant + PerSample × B. Null fields are what the analysis could not know.
 /// </summary>
@@ -14,4 +15,5 @@ internal sealed record Memory(
     long? ActivationBytesConstant,
     long? ActivationBytesPerSample,
     EquatableArray<long>? PeakTerms,
-    string? OutputShape);
+    string? OutputShape,
+    long? PeakAtBatchOne = null);

@@ -49,14 +49,23 @@ internal static class MemoryRows
             var inputPerSample = checked(settings.InputShape.Aggregate(1L, (a, b) => checked(a * b)) * inputSize.Value + 8); // + its Int64 label
             var bufferBytes = Bytes(buffers);
             EquatableArray<long>? peakTerms = null;
+            long? peakAtBatchOne = null;
+            var optimizerStep = OptimizerStepTransient(settings.Optimizer, gradientBytes);
+            var resident = checked(parameterBytes + bufferBytes + gradientBytes + optimizerBytes);
             if (activations?.Total is not null && forward?.Output is { } output
-                && BackwardSimulation.PeakTerms(forward, output, OptimizerStepTransient(settings.Optimizer, gradientBytes)) is { } terms)
+                && BackwardSimulation.PeakTerms(forward, output, optimizerStep) is { } terms)
             {
-                var resident = checked(parameterBytes + bufferBytes + gradientBytes + optimizerBytes);
                 peakTerms = terms.SelectMany(t => new[] { checked(resident + t.Constant), checked(inputPerSample + t.PerSample) }).ToEquatableArray();
+                if (forward.BatchOnePass is { } batchOne)
+                {
+                    // Batch 1 runs other kernels (ATen's im2col for small convolutions): its own pass gives its peak, or none is known.
+                    var atOne = batchOne.Output is { } outputAtOne ? BackwardSimulation.PeakTerms(batchOne, outputAtOne, optimizerStep) : null;
+                    if (atOne is null) peakTerms = null;
+                    else peakAtBatchOne = checked(resident + inputPerSample + atOne.Max(t => checked(t.Constant + t.PerSample)));
+                }
             }
             return new Memory(parameterBytes, bufferBytes, gradientBytes, optimizerBytes, inputPerSample,
-                activations?.Total?.Constant, activations?.Total?.PerSample, peakTerms, outputShape);
+                activations?.Total?.Constant, activations?.Total?.PerSample, peakTerms, outputShape, peakAtBatchOne);
         }
         catch (System.OverflowException)
         {

@@ -92,11 +92,15 @@ internal static class ModelAssembler
         }
         if (memory is { PeakTerms: null, ActivationBytesPerSample: not null })
         {
-            notes.Add(forward is not null && BackwardSimulation.UnmodeledBackward(forward) is { } unmodeled
+            notes.Add(forward is not null && (BackwardSimulation.UnmodeledBackward(forward) ?? (forward.BatchOnePass is { } batchOne ? BackwardSimulation.UnmodeledBackward(batchOne) : null)) is { } unmodeled
                 ? unmodeled
                 : "Peak is unknown: the standard step needs forward to return [batch, classes] for cross_entropy with [batch] labels.");
         }
         if (memory is { PeakTerms: not null } && forward is not null) notes.AddRange(forward.PeakNotes);
+        if (memory is { PeakTerms: not null, PeakAtBatchOne: not null })
+        {
+            notes.Add("At batch size 1 ATen runs a convolution with a kernel of at most 3 and at most 20,480 input elements per sample on its own im2col path, not oneDNN: the peak at batch 1 is that path's.");
+        }
         var sites = namedModules.Where(m => m.Value.UserType is null).Select(m => m.Value).Distinct()
             .Select(module => (module, count: OwnCount(module, module.Parameters, trainableOnly: false)))
             .Where(m => m.count is > 0)

@@ -75,6 +75,11 @@ internal static class Parser
                 {
                     var inputShape = new TensorShape(new[] { Dim.Batch }.Concat(profile.Settings.InputShape.Select(Dim.Of)));
                     forward = interpreter.RunForward(model, inputShape, profile.Settings.InputDType, profile.Settings.DType, gradEnabled: true);
+                    if (forward.OtherKernelsAtBatchOne)
+                    {
+                        var batchOne = interpreter.RunForward(model, inputShape, profile.Settings.InputDType, profile.Settings.DType, gradEnabled: true, atBatchOne: true);
+                        forward.BatchOnePass = batchOne;
+                    }
                 }
             }
             finally

@@ -10,7 +10,7 @@ public sealed class MemoryModel
 {
     /// <summary>Creates the formulas; generated code calls this.</summary>
     public MemoryModel(long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, long inputBytesPerSample,
-        long? activationBytesConstant, long? activationBytesPerSample, long[]? peakTerms)
+        long? activationBytesConstant, long? activationBytesPerSample, long[]? peakTerms, long? peakAtBatchOne = null)
     {
         if (peakTerms is { Length: 0 } || peakTerms?.Length % 2 == 1) throw new ArgumentException("Peak terms come in (constant, per-sample) pairs.", nameof(peakTerms));
         ParameterBytes = parameterBytes;
@@ -21,6 +21,7 @@ public sealed class MemoryModel
         ActivationBytesConstant = activationBytesConstant;
         ActivationBytesPerSample = activationBytesPerSample;
         PeakTerms = peakTerms is null ? null : Array.AsReadOnly(peakTerms);
+        PeakAtBatchOne = peakAtBatchOne;
     }
 
     /// <summary>Bytes of all parameters.</summary>
@@ -50,11 +51,17 @@ public sealed class MemoryModel
     /// </summary>
     public System.Collections.Generic.IReadOnlyList<long>? PeakTerms { get; }
 
+    /// <summary>
+    /// The peak at batch 1 where the step runs other kernels there than at 2 and more (ATen runs a small
+    /// convolution on its own path at batch 1, oneDNN from 2), so <see cref="PeakTerms"/> hold from batch 2; else null.
+    /// </summary>
+    public long? PeakAtBatchOne { get; }
+
     /// <summary>The peak at <paramref name="batchSize"/>.</summary>
     public long PeakAt(long batchSize)
     {
         if (PeakTerms is null) throw new InvalidOperationException("The peak is unknown.");
-        return PeakFormula.At(PeakTerms, batchSize);
+        return PeakFormula.At(PeakTerms, PeakAtBatchOne, batchSize);
     }
 
     internal string? MissingRows =>

@@ -120,6 +120,18 @@ public class OneDnnConvolutionWorkTests
     }
 
     [Fact]
+    public void Gemm_backward_weights_runs_on_one_thread_at_batch_one()
+    {
+        // Conv1d(3, 32, 80, stride: 16) on 8,000 (24,000 input elements: ATen runs oneDNN at batch 1 too): the log
+        // shows 1,198,336 at B = 2 (two threads) and 599,296 at B = 1 (one), so batch 1 needs its own pass.
+        var problem = WideFirstLayer(3, 32, 80, 8000, 496);
+        Assert.Equal(1_198_336, OneDnnConvolutionWork.GemmBackwardWeightsScratchpad(problem));
+        Assert.Equal(599_296, OneDnnConvolutionWork.GemmBackwardWeightsScratchpad(problem with { AtBatchOne = true }));
+        Assert.True(OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(problem));
+        Assert.False(OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(WideFirstLayer(1, 32, 80, 8256, 512)));
+    }
+
+    [Fact]
     public void Gemm_backward_weights_works_on_plain_tensors()
     {
         // M5's first layer at B = 2 (and 3, 4, 8): +10,240 (plain weight gradient) +399,616 (scratchpad) +128 (bias

@@ -63,6 +63,33 @@ public class MemoryTableTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Batch 1, the first row of every default table, runs other CPU kernels for small convolutions (ATen keeps a
+    /// kernel of at most 3 on at most 20,480 input elements per sample from oneDNN there): every zoo model whose
+    /// peak is known must match the tracker at batch 1 too, and at least one must take that other path.
+    /// </summary>
+    [Fact]
+    public void Known_peaks_hold_at_batch_one()
+    {
+        var (checkedModels, otherPath, failures) = (0, 0, new List<string>());
+        foreach (var model in ZooModels.Types)
+        {
+            var report = (MemoryReport)model.GetProperty("MemoryReport", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+            if (report.Memory?.PeakTerms is null) continue;
+            var (_, memory, measured) = Measure(model, 1);
+            if (measured.Error is not null) continue;
+            checkedModels++;
+            if (memory.PeakAtBatchOne is not null) otherPath++;
+            var error = RelativeError(memory.PeakAt(1), measured.PeakOfTableRows);
+            var line = $"{model.Name,-28} B=1  predicted {memory.PeakAt(1),14:N0}  measured {measured.PeakOfTableRows,14:N0}  {error:+0.000%;-0.000%}{(memory.PeakAtBatchOne is not null ? "  (im2col at batch 1)" : "")}";
+            output.WriteLine(line);
+            if (Math.Abs(error) > PeakTolerance) failures.Add(line);
+        }
+        Assert.True(failures.Count == 0, "peak off at batch 1:\n" + string.Join("\n", failures));
+        Assert.True(otherPath > 0, "no zoo model runs another convolution path at batch 1 any more");
+        Assert.True(checkedModels >= 15, $"only {checkedModels} models checked");
+    }
+
+    /// <summary>
     /// Float64ConvNet's Conv2d(3, 8, 3, padding: 1) on 16×16 takes ATen's im2col path: forward builds columns of
     /// 3·3·3 × 16·16 doubles per sample (55,296 bytes) beside its output, and backward builds them again for the
     /// weight's gradient. At B = 64 the columns alone are well over 5% of the step's peak, so a table without them
