@@ -11,7 +11,7 @@ namespace TorchBudget.Generator.Layers;
 /// operand that the chosen kernel wants in another layout into a new buffer (channels padded to the block),
 /// runs the primitive into a blocked result, and reorders that into the plain tensor ATen returns.
 /// </summary>
-internal static class OneDnnConvolutionWork
+internal static partial class OneDnnConvolutionWork
 {
     private const long Float = 4;
 
@@ -19,7 +19,7 @@ internal static class OneDnnConvolutionWork
     /// A 1-d or 2-d convolution with groups 1 and dilation 1 (1-d runs as 2-d with height 1). OneByOneKernel: oneDNN's
     /// 1×1 kernel (jit_1x1) runs it, see <see cref="UsesOneByOneKernel"/>.
     /// </summary>
-    internal sealed record Problem(long InChannels, long OutChannels, long KernelElements, long KernelWidth, bool OneByOneKernel, bool Strided, long InSpatial, long OutSpatial, bool Bias, bool InputNeedsGradient, bool WeightNeedsGradient)
+    internal sealed partial record Problem(long InChannels, long OutChannels, long KernelElements, long KernelWidth, bool OneByOneKernel, bool Strided, long InSpatial, long OutSpatial, bool Bias, bool InputNeedsGradient, bool WeightNeedsGradient)
     {
         /// <summary>Per-dimension sizes, which the strided backward-data kernel's scratchpad needs.</summary>
         public OneDnnStridedBackwardData.Geometry? Spatial { get; init; }
@@ -27,14 +27,12 @@ internal static class OneDnnConvolutionWork
 
     /// <summary>
     /// Why oneDNN's work for this convolution is not known, or null when it is: the strided backward-data kernel
-    /// outside the shapes <see cref="OneDnnStridedBackwardData"/> covers, and the gemm backward-weights kernel
-    /// oneDNN takes for wide kernels (measured: 40 and 80 wide; the direct kernel up to 14).
+    /// outside the shapes <see cref="OneDnnStridedBackwardData"/> covers, and, around a wide kernel, the kernels
+    /// <see cref="WideKernelUnmodeled"/> names.
     /// </summary>
     public static string? Unmodeled(Problem p) =>
         (p.InputNeedsGradient && p.Strided ? OneDnnStridedBackwardData.Unmodeled(p) : null)
-        ?? (p.WeightNeedsGradient && p.KernelWidth > 14
-                ? "runs oneDNN's gemm backward-weights kernel for a kernel wider than 14, whose im2col scratchpad was not modeled"
-                : null);
+        ?? WideKernelUnmodeled(p);
 
     /// <summary>
     /// The work tensors of forward, in allocation order (measured): the per-thread strided-input copy of a
@@ -81,7 +79,11 @@ internal static class OneDnnConvolutionWork
             moments.Add(gradOutput.Plus(weight).Plus(blockedGradInput));
             moments.Add(blockedGradInput.Plus(gradInput));
         }
-        if (p.WeightNeedsGradient)
+        if (p.WeightNeedsGradient && UsesGemmBackwardWeights(p))
+        {
+            moments.AddRange(GemmBackwardWeightsMoments(p, gradInput));
+        }
+        else if (p.WeightNeedsGradient)
         {
             // backward_weights: AVX-512 kernels take in_channels 1–3 (input kept plain) or ≥ 16 (16-blocks); 4–15
             // fall back to the AVX2 kernel with 8-channel blocks; the 1×1 kernel blocks every input to 16. grad_output, input and grad_weight blocked,

@@ -216,9 +216,10 @@ internal static partial class LayerRules
         }
         // save_mean and save_invstd, one value per channel.
         var result = NormalizedOutput(c, new TensorShape(new[] { Dim.Of(features) }));
-        // Measured (BatchNorm2d, training, contiguous input that needs a gradient): backward allocates one more
-        // input-sized tensor after grad_input and the parameters' gradients, freed when the node finishes.
-        if (c.RecordsGraph && input.RequiresGrad && input.Shape.Rank == 4 && input.Storage.Bytes() is { } bytes) c.BackwardScratch(bytes);
+        // CPU batch_norm backward, when the input needs a gradient, allocates one more input-sized tensor after
+        // grad_input and the parameters' gradients and frees it before it returns (measured: BatchNorm1d/2d/3d,
+        // Float32 and Float64, training and eval, affine or not; none when only the parameters need gradients).
+        if (input.RequiresGrad && c.RecordsGraph && input.Storage.Bytes() is { } inputBytes) c.BackwardScratch(inputBytes);
         return result;
     }
 

@@ -13,7 +13,7 @@ internal static partial class LayerRules
 {
     /// <summary>The sentence every report with a modeled Float32 convolution carries.</summary>
     internal const string OneDnnKernelsNote =
-        "The Peak assumes oneDNN's AVX-512 convolution kernels on 2 or more CPU threads (measured on an AVX-512 x86-64 CPU; on other CPUs oneDNN picks other kernels, block sizes and work buffers); oneDNN's batch-independent backward-weights scratchpad (present when oneDNN divides the weight-gradient reduction between threads; measured 0 to 160 KB per convolution) is not counted.";
+        "The Peak assumes oneDNN's AVX-512 convolution kernels on 2 or more CPU threads (measured on an AVX-512 x86-64 CPU; on other CPUs oneDNN picks other kernels, block sizes and work buffers); the batch-independent reduction scratchpad of oneDNN's direct backward-weights kernels (present when oneDNN divides the weight-gradient reduction between threads; measured 0 to 160 KB per convolution) is not counted.";
 
     /// <summary>Allocates the convolution's plain output with oneDNN's forward work around it, and records its backward's moments.</summary>
     private static ActivationTensor OneDnnConvolutionOutput(LayerCall c, int rank, bool transposed, long[] kernel, long[] stride, long[] dilation, long[]? padding, TensorShape shape)
@@ -36,6 +36,7 @@ internal static partial class LayerRules
             inSpatial, outSpatial, c.Module.Parameters.Any(p => p.Key == "bias"), input.RequiresGrad && c.RecordsGraph, weight is { RequiresGrad: true } && c.RecordsGraph)
         {
             Spatial = padding is null ? null : new OneDnnStridedBackwardData.Geometry(input.Shape.Dims.Skip(2).Select(d => d.Coefficient).ToArray(), kernel, stride, padding),
+            AtBatchOne = c.AtBatchOne,
         };
         why ??= OneDnnConvolutionWork.Unmodeled(problem);
         if (why is not null)
@@ -50,7 +51,9 @@ internal static partial class LayerRules
         if (c.RecordsGraph) c.BackwardMoments(OneDnnConvolutionWork.BackwardMoments(problem));
         c.PeakNote(OneDnnKernelsNote);
         if (problem.InputNeedsGradient && problem.Strided) c.PeakNote(OneDnnStridedBackwardData.ThreadsNote);
-        if (!OneDnnRunsAtBatchOne(c, rank, kernel)) c.RunsOtherKernelsAtBatchOne();
+        foreach (var note in OneDnnConvolutionWork.GemmBackwardWeightsNotes(problem)) c.PeakNote(note);
+        // Batch 1 gets its own pass where ATen leaves oneDNN, or where oneDNN's gemm backward-weights runs on one thread.
+        if (!OneDnnRunsAtBatchOne(c, rank, kernel) || OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(problem)) c.RunsOtherKernelsAtBatchOne();
         return output;
     }
 

@@ -120,7 +120,69 @@ public class OneDnnConvolutionWorkTests
         Assert.Contains("not a multiple of the stride", OneDnnConvolutionWork.Unmodeled(Strided(2, 16, 16, 3, 2, 1, 15)));
         // A 13×13 kernel (169 elements) outgrows the one-page brgemm batch (measured: 8,160 bytes more).
         Assert.Contains("more than 85 kernel elements", OneDnnConvolutionWork.Unmodeled(Strided(2, 32, 32, 13, 2, 6, 32)));
-        var wide = new OneDnnConvolutionWork.Problem(1, 32, 80, 80, false, true, 8000, 496, true, false, true);
-        Assert.Contains("gemm backward-weights", OneDnnConvolutionWork.Unmodeled(wide));
+        // Around a kernel wide enough for the gemm backward-weights: backward-data and a 16+-channel forward switch
+        // kernels at points the measurements did not find.
+        var wideInner = new OneDnnConvolutionWork.Problem(16, 16, 15, 15, false, false, 100, 86, true, true, true);
+        Assert.Contains("backward-data", OneDnnConvolutionWork.Unmodeled(wideInner));
+        var wideWideInput = new OneDnnConvolutionWork.Problem(32, 64, 40, 40, false, false, 1000, 961, true, false, true);
+        Assert.Contains("AVX2", OneDnnConvolutionWork.Unmodeled(wideWideInput));
+    }
+
+    private static OneDnnConvolutionWork.Problem WideFirstLayer(long inChannels, long outChannels, long kernel, long inSize, long outSize, bool bias = false, bool conv2d = false) =>
+        new(inChannels, outChannels, conv2d ? kernel * kernel : kernel, kernel, false, false, conv2d ? inSize * inSize : inSize, conv2d ? outSize * outSize : outSize, bias, false, true);
+
+    [Fact]
+    public void Wide_kernels_take_the_gemm_backward_weights_where_the_direct_kernels_stop()
+    {
+        // ONEDNN_VERBOSE: x64:gemm:jit from 15 wide with 1, 3, 16 or 32 input channels (the AVX-512 kernel), from 14
+        // with 5 or 8 (the AVX2 kernel); jit:avx512_core / jit:avx2 below.
+        Assert.True(OneDnnConvolutionWork.UsesGemmBackwardWeights(WideFirstLayer(1, 16, 15, 200, 192)));
+        Assert.False(OneDnnConvolutionWork.UsesGemmBackwardWeights(WideFirstLayer(1, 16, 14, 200, 193)));
+        Assert.True(OneDnnConvolutionWork.UsesGemmBackwardWeights(WideFirstLayer(8, 16, 14, 200, 193)));
+        Assert.False(OneDnnConvolutionWork.UsesGemmBackwardWeights(WideFirstLayer(8, 16, 13, 200, 194)));
+        Assert.False(OneDnnConvolutionWork.UsesGemmBackwardWeights(WideFirstLayer(16, 16, 14, 200, 193)));
+        Assert.True(OneDnnConvolutionWork.UsesGemmBackwardWeights(WideFirstLayer(32, 16, 15, 200, 192)));
+    }
+
+    [Theory]
+    // Conv1d(1, 32, 80, stride: 16) on 8,000 (M5's first layer): 2 threads × (4 × 10,240 + 158,720) + 256.
+    [InlineData(1, 32, 80, 8000, 496, false, 399_616)]
+    // 511 outputs still split over two threads; 512 run on one.
+    [InlineData(1, 32, 80, 8240, 511, false, 409_216)]
+    [InlineData(1, 32, 80, 8256, 512, false, 205_056)]
+    [InlineData(1, 64, 64, 4000, 493, false, 383_744)]
+    [InlineData(5, 24, 33, 500, 158, false, 335_536)]
+    [InlineData(8, 16, 14, 200, 193, false, 230_528)]
+    // Conv2d(1, 16, 15) on 40×40 and Conv2d(3, 16, 20) on 60×60: 676 and 1,681 outputs, one thread.
+    [InlineData(1, 16, 15, 40, 26, true, 666_256)]
+    [InlineData(3, 16, 20, 60, 41, true, 8_376_256)]
+    public void Gemm_backward_weights_scratchpad_matches_the_log(long inChannels, long outChannels, long kernel, long inSize, long outSize, bool conv2d, long logged)
+    {
+        var problem = WideFirstLayer(inChannels, outChannels, kernel, inSize, outSize, conv2d: conv2d);
+        Assert.Null(OneDnnConvolutionWork.Unmodeled(problem));
+        Assert.Equal(logged, OneDnnConvolutionWork.GemmBackwardWeightsScratchpad(problem));
+    }
+
+    [Fact]
+    public void Gemm_backward_weights_runs_on_one_thread_at_batch_one()
+    {
+        // Conv1d(3, 32, 80, stride: 16) on 8,000 (24,000 input elements: ATen runs oneDNN at batch 1 too): the log
+        // shows 1,198,336 at B = 2 (two threads) and 599,296 at B = 1 (one), so batch 1 needs its own pass.
+        var problem = WideFirstLayer(3, 32, 80, 8000, 496);
+        Assert.Equal(1_198_336, OneDnnConvolutionWork.GemmBackwardWeightsScratchpad(problem));
+        Assert.Equal(599_296, OneDnnConvolutionWork.GemmBackwardWeightsScratchpad(problem with { AtBatchOne = true }));
+        Assert.True(OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(problem));
+        Assert.False(OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(WideFirstLayer(1, 32, 80, 8256, 512)));
+    }
+
+    [Fact]
+    public void Gemm_backward_weights_works_on_plain_tensors()
+    {
+        // M5's first layer at B = 2 (and 3, 4, 8): +10,240 (plain weight gradient) +399,616 (scratchpad) +128 (bias
+        // gradient); the scratchpad freed, +128 +10,240 (ATen's gradients) beside oneDNN's. No reordered copies in backward.
+        var problem = WideFirstLayer(1, 32, 80, 8000, 496, bias: true);
+        Assert.Equal(new long[] { 10_240 + 399_616 + 128, 10_240 + 128 + 128 + 10_240 }, OneDnnConvolutionWork.BackwardMoments(problem).Select(At2));
+        // Forward keeps the direct first-layer kernel: +10,240 (weight Acdb16a) +126,976 (result blocked).
+        Assert.Equal(new long[] { 10_240, 126_976 }, OneDnnConvolutionWork.ForwardWork(problem).Select(At2));
     }
 }

@@ -13,7 +13,9 @@ namespace TorchBudget.Tests.Measurement;
 /// step's peak, against the allocation tracker: the modeled oneDNN work must hold beyond the small batches of
 /// <see cref="MemoryTableTests"/>. FrozenFeatureExtractor peaks in forward (its convolutions are frozen);
 /// SmallResNet, GroupNormCnn and ResNet18 have stride-2 convolutions whose input needs a gradient (oneDNN's strided
-/// backward-data kernel, channels-last).
+/// backward-data kernel, channels-last). M5Audio's first layer (80 wide) runs oneDNN's gemm backward-weights, whose
+/// batch-independent scratchpad (399,616 bytes) sets the peak at B = 2; at 32 the peak is bn1's backward, whose
+/// input-sized transient the table must count.
 /// </summary>
 public class ConvolutionPeakTests(ITestOutputHelper output)
 {
@@ -26,6 +28,7 @@ public class ConvolutionPeakTests(ITestOutputHelper output)
     [InlineData(typeof(SmallResNet), 32, "backward")]
     [InlineData(typeof(GroupNormCnn), 32, "backward")]
     [InlineData(typeof(ResNet18), 8, "backward")]
+    [InlineData(typeof(M5Audio), 32, "backward")]
     public void Peak_holds_where_the_convolutions_set_it(Type model, long batch, string peakPhase)
     {
         var report = (MemoryReport)model.GetProperty("MemoryReport", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
@@ -37,15 +40,5 @@ public class ConvolutionPeakTests(ITestOutputHelper output)
         var error = (memory.PeakAt(batch) - measured.PeakOfTableRows) / (double)measured.PeakOfTableRows;
         output.WriteLine($"{model.Name} B={batch}: predicted {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:+0.000%;-0.000%}), peak phase {peakPhase}");
         Assert.True(Math.Abs(error) <= 0.05, $"{model.Name} at B={batch}: predicted peak {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
-    }
-
-    /// <summary>Convolutions whose oneDNN kernels were not modeled leave the peak unknown and say which kernel.</summary>
-    [Theory]
-    [InlineData(typeof(M5Audio), "gemm backward-weights kernel")]
-    public void Unmodeled_kernels_leave_the_peak_unknown(Type model, string kernel)
-    {
-        var report = (MemoryReport)model.GetProperty("MemoryReport", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
-        Assert.Null(report.Memory!.PeakTerms);
-        Assert.Contains(report.Notes, n => n.StartsWith("Peak is unknown", StringComparison.Ordinal) && n.Contains(kernel, StringComparison.Ordinal));
     }
 }
