@@ -20,7 +20,7 @@ internal sealed record ConvolutionGeometry(int Rank, bool Transposed, long[] Ker
 /// frozen, contiguous and permuted inputs, Conv3d kernels 1 and 3, ConvTranspose1d/2d kernels 1, 3, 4; B = 2, 3,
 /// 4; 1, 2 and 4 threads).
 /// </summary>
-internal static partial class ConvolutionWork
+internal static class Im2colConvolutionWork
 {
     /// <summary>The element types whose CPU convolutions the im2col rule handles (it models them or says why not).</summary>
     public static bool TakesIm2colPath(string elementType) => elementType is not "Float32";

@@ -155,8 +155,8 @@ internal static partial class LayerRules
         var geometry = new ConvolutionGeometry(rank, transposed, kernel, stride, padding, dilation, outputPadding, c.Args.Long("groups"), PaddingMode(c.Args));
         // Float32 runs oneDNN on CPU (but for small convolutions at batch 1); the other element types run ATen's im2col
         // path. Each rule models its calls or says why not.
-        var result = ConvolutionWork.TakesIm2colPath(input.ElementType) || (c.AtBatchOne && !OneDnnRunsAtBatchOne(c, rank, kernel))
-            ? ConvolutionWork.Im2colForward(c, geometry, new TensorShape(dims))
+        var result = Im2colConvolutionWork.TakesIm2colPath(input.ElementType) || (c.AtBatchOne && !OneDnnRunsAtBatchOne(c, rank, kernel))
+            ? Im2colConvolutionWork.Im2colForward(c, geometry, new TensorShape(dims))
             : OneDnnConvolutionOutput(c, rank, transposed, kernel, stride, dilation, padding, new TensorShape(dims));
         c.Save(input);
         return result;
