@@ -83,7 +83,7 @@ public sealed class DevicePlan
         report.ForBatch(1); // throws when the table is incomplete
         // Peak_device(B) = Peak(B) + PeakShift, so the single-device lines decide against the shifted limit.
         var usable = (decimal)budgetBytes * (decimal)safetyFactor - PeakShift;
-        return usable < 0 ? 0 : PeakFormula.LargestBatch(memory.PeakLines!, memory.PeakAtBatchOne, usable);
+        return usable < 0 ? 0 : PeakFormula.LargestBatch(memory.PeakLines!, memory.PeakAtBatchOne, usable, memory.LargerBatchPeaks);
     }
 
     /// <summary>The per-device table in Markdown with human units.</summary>
