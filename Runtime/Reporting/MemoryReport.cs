@@ -11,7 +11,7 @@ namespace TorchBudget;
 /// What TorchBudget worked out at compile time for one profiled model. Counts are null where the
 /// analysis could not know them; then <see cref="IsComplete"/> is false and <see cref="Notes"/> say why.
 /// </summary>
-public sealed class MemoryReport
+public sealed partial class MemoryReport
 {
     /// <summary>Creates a report; generated code calls this.</summary>
     public MemoryReport(
