@@ -43,7 +43,9 @@ internal static class Emitter
                 ["buffer_elements"] = NullableLong(layer.BufferElements) ?? "null",
                 ["output_shape"] = layer.OutputShape is null ? "null" : Literal(layer.OutputShape),
                 ["activation_bytes_per_sample"] = NullableLong(layer.ActivationBytesPerSample) ?? "null",
+                ["multiply_accumulates_per_sample"] = NullableLong(layer.MultiplyAccumulatesPerSample) ?? "null",
             }).ToList(),
+            ["multiply_accumulates_per_sample"] = NullableLong(spec.MultiplyAccumulatesPerSample) ?? "null",
             ["output_shape"] = spec.Memory?.OutputShape is { } shape ? Literal(shape) : "null",
             ["memory"] = spec.Memory is not { } memory ? null : new ScriptObject
             {

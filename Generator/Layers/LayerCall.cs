@@ -125,6 +125,19 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary>Whether this pass stands for batches of at least <paramref name="batch"/> (see <see cref="RunsOtherKernelsFrom"/>).</summary>
     public bool BatchAtLeast(long batch) => trace.StandsFromBatch is { } from && from >= batch;
 
+    /// <summary>
+    /// Multiply-accumulates this call performs (weight and matrix products; see docs/compute-cost.md). A count past a
+    /// long leaves the count unknown, not the layer's shapes and memory.
+    /// </summary>
+    public void MultiplyAccumulates(System.Func<Dim> count)
+    {
+        try { trace.AddMultiplyAccumulates(count()); }
+        catch (System.OverflowException) { trace.MultiplyAccumulatesUnknown ??= $"the multiply-accumulates of {Args.Factory} overflow a 64-bit integer"; }
+    }
+
+    /// <summary>A product whose every output element sums <paramref name="reduced"/> products (linear, matmul, a convolution's window).</summary>
+    public void MultiplyAccumulates(TensorShape output, System.Func<long> reduced) => MultiplyAccumulates(() => output.ElementCount.Times(Dim.Of(reduced())));
+
     /// <summary>A fact the Notes must state when the peak is known (what it assumes).</summary>
     public void PeakNote(string note) => trace.PeakNotes.Add(note);
 

@@ -49,6 +49,11 @@ internal static partial class LayerRules
         var perHead = batch.Times(Dim.Of(heads));
         var scoresShape = new TensorShape(new[] { perHead, target, source });
         var weightsShape = new TensorShape(new[] { batch, target, source });
+        // Projections (q: E·E, k: kdim·E, v: vdim·E per token), scores and context (headDim·source each per head and
+        // target position), and the out-projection (E·E per token).
+        c.MultiplyAccumulates(() => target.Times(batch).Times(Dim.Of(checked(2 * embed * embed))));
+        c.MultiplyAccumulates(() => source.Times(batch).Times(Dim.Of(checked(embed * (keyDim + valueDim)))));
+        c.MultiplyAccumulates(() => perHead.Times(target).Times(source).Times(Dim.Of(checked(2 * headDim))));
 
         if (!c.RecordsGraph)
         {
@@ -227,6 +232,7 @@ internal static partial class LayerRules
     private static ActivationTensor InternalLinear(LayerCall c, string name, ActivationTensor input, long outFeatures, long[] parameterTemps)
     {
         var output = c.Internal(input.Shape.With(input.Shape.Rank - 1, Dim.Of(outFeatures)));
+        c.MultiplyAccumulates(output.Shape, () => input.Shape[input.Shape.Rank - 1].Coefficient);
         c.InternalOp(name, new[] { input }, new[] { output }, new[] { input }, parameterTemps);
         return output;
     }

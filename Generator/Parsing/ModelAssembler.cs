@@ -43,6 +43,7 @@ internal static class ModelAssembler
         }
 
         var activations = forward is null ? null : ActivationAccounting.Of(forward, settings.DType);
+        var compute = forward is null ? null : ComputeAccounting.Of(forward);
         if (forward is not null)
         {
             foreach (var mismatch in forward.Mismatches)
@@ -66,7 +67,10 @@ internal static class ModelAssembler
             OwnCount(m.Value, m.Value.Parameters, trainableOnly: true),
             OwnCount(m.Value, m.Value.Buffers, trainableOnly: false),
             forward is not null && forward.OutputShapes.TryGetValue(m.Value, out var shape) ? shape : null,
-            activations?.PerModule(m.Value))).ToEquatableArray();
+            activations?.PerModule(m.Value))
+        {
+            MultiplyAccumulatesPerSample = compute?.PerModule(m.Value),
+        }).ToEquatableArray();
 
         var complete = reachable.All(m => m.Unknowns.Count == 0);
         var parameters = Registration.NamedParameters(model).Select(p => p.Value).ToList();
@@ -120,8 +124,10 @@ internal static class ModelAssembler
             .Where(m => m.count is > 0)
             .Select(m => new LayerSite(namedModules.First(n => n.Value == m.module).Key, m.module.Kind, m.count!.Value, m.module.CreatedAt))
             .ToEquatableArray();
+        if (compute?.Unknown is { } noCount) notes.Add($"Multiply-accumulates are unknown: {noCount}.");
         return new ModelSpec(target, settings, layers, total, trainable, bufferElements, memory, notes.ToEquatableArray(), diagnostics.ToEquatableArray())
         {
+            MultiplyAccumulatesPerSample = compute?.Total,
             LayerSites = sites,
         };
     }

@@ -28,8 +28,10 @@ public sealed partial class MemoryReport
         string[] notes,
         LayerReport[] layers,
         string? outputShape,
-        MemoryModel? memory)
+        MemoryModel? memory,
+        long? multiplyAccumulatesPerSample = null)
     {
+        MultiplyAccumulatesPerSample = multiplyAccumulatesPerSample;
         OutputShape = outputShape;
         Memory = memory;
         ModelName = modelName;
@@ -85,6 +87,12 @@ public sealed partial class MemoryReport
     /// <summary>The model's output shape; null when unknown.</summary>
     public string? OutputShape { get; }
 
+    /// <summary>
+    /// Forward's multiply-accumulates per sample, every layer's and the model's own products (matmul in its forward),
+    /// as torchinfo's "Total mult-adds" divided by the batch; null when unknown. Conventions: docs/compute-cost.md.
+    /// </summary>
+    public long? MultiplyAccumulatesPerSample { get; }
+
     /// <summary>The byte formulas behind <see cref="ForBatch"/>; null when the parameters are not all known.</summary>
     public MemoryModel? Memory { get; }
 
@@ -126,14 +134,17 @@ public sealed partial class MemoryReport
             .Append(", optimizer ").Append(Optimizer).Append(": ").Append(LayerReport.Format(ParameterCount)).Append(" parameters (")
             .Append(LayerReport.Format(TrainableParameterCount)).AppendLine(" trainable).");
         text.AppendLine();
-        text.AppendLine("| Layer | Kind | Output shape | Parameters | Activations / sample |");
-        text.AppendLine("|---|---|---|---:|---:|");
+        text.AppendLine("| Layer | Kind | Output shape | Parameters | Activations / sample | Mult-adds / sample |");
+        text.AppendLine("|---|---|---|---:|---:|---:|");
         foreach (var layer in Layers)
         {
             text.Append("| ").Append(layer.Name).Append(" | ").Append(layer.Kind).Append(" | ").Append(layer.OutputShape ?? "unknown").Append(" | ")
                 .Append(LayerReport.Format(layer.ParameterCount)).Append(" | ")
-                .Append(layer.ActivationBytesPerSample is { } bytes ? ByteUnits.Format(bytes) : "unknown").AppendLine(" |");
+                .Append(layer.ActivationBytesPerSample is { } bytes ? ByteUnits.Format(bytes) : "unknown").Append(" | ")
+                .Append(LayerReport.Format(layer.MultiplyAccumulatesPerSample)).AppendLine(" |");
         }
+        text.AppendLine();
+        text.Append("Forward: ").Append(LayerReport.Format(MultiplyAccumulatesPerSample)).AppendLine(" multiply-accumulates per sample.");
         text.AppendLine();
         if (Memory is { } memory)
         {
