@@ -96,15 +96,17 @@ internal static class PeakChart
         // The budget, and the part of it the recommendation uses.
         var budgetY = Y(budgetBytes);
         svg.Append(Invariant($"<line x1=\"{PlotLeft}\" y1=\"{budgetY}\" x2=\"{PlotRight}\" y2=\"{budgetY}\" stroke=\"{ChartColors.Budget}\" stroke-width=\"2\"/>"));
-        // Labels at the left, where the bars are lowest.
-        svg.Append(Invariant($"<text x=\"{PlotLeft + 6}\" y=\"{budgetY - 6}\" fill=\"#333\">Budget {ByteUnits.Format(budgetBytes)}</text>"));
+        // Labels at the left, where the bars are lowest; one label for both lines when they are too close for two.
+        var budgetLabel = $"Budget {ByteUnits.Format(budgetBytes)}";
         if (safetyFactor < 1)
         {
             var usableY = Y(usableBytes);
-            var labelY = usableY - budgetY < 16 ? usableY + 16 : usableY - 6; // below its line when the budget's label is close above
+            var usableLabel = $"Usable: {Percent(safetyFactor)} of the budget, {ByteUnits.Format((long)usableBytes)}";
             svg.Append(Invariant($"<line x1=\"{PlotLeft}\" y1=\"{usableY}\" x2=\"{PlotRight}\" y2=\"{usableY}\" stroke=\"{ChartColors.UsableBudget}\" stroke-width=\"2\" stroke-dasharray=\"10 6\"/>"));
-            svg.Append(Invariant($"<text x=\"{PlotLeft + 6}\" y=\"{labelY}\" fill=\"#333\">Usable: {Percent(safetyFactor)} of the budget, {ByteUnits.Format((long)usableBytes)}</text>"));
+            if (usableY - budgetY >= 16) svg.Append(Invariant($"<text x=\"{PlotLeft + 6}\" y=\"{usableY - 6}\" fill=\"#333\">{usableLabel}</text>"));
+            else budgetLabel += $"; usable {Percent(safetyFactor)}, {ByteUnits.Format((long)usableBytes)}";
         }
+        svg.Append(Invariant($"<text x=\"{PlotLeft + 6}\" y=\"{budgetY - 6}\" fill=\"#333\">{budgetLabel}</text>"));
 
         // The recommended batch, where the chart reaches it.
         if (recommended >= 1 && recommended <= batches[^1])
