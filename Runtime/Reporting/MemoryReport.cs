@@ -172,6 +172,23 @@ public sealed partial class MemoryReport
         return text.ToString();
     }
 
+    /// <summary>
+    /// The report as one self-contained HTML page: the per-layer and per-batch tables, the notes, and a chart of the
+    /// step's peak by component against the batch size with <paramref name="budgetBytes"/>, its usable part
+    /// (<paramref name="safetyFactor"/> × budget) and the recommended batch (<see cref="MaxBatchSize"/>) marked.
+    /// Inline CSS and SVG only: it loads nothing from the network. Where the Peak is unknown, the page says so and draws no chart.
+    /// </summary>
+    public string ToHtml(long budgetBytes, double safetyFactor = 0.8) => HtmlReport.Render(this, budgetBytes, safetyFactor);
+
+    /// <summary>Writes <see cref="ToHtml"/> to <paramref name="path"/> (UTF-8), creating its folder if need be.</summary>
+    public void WriteHtml(string path, long budgetBytes, double safetyFactor = 0.8)
+    {
+        var html = ToHtml(budgetBytes, safetyFactor);
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder)) System.IO.Directory.CreateDirectory(folder);
+        System.IO.File.WriteAllText(path, html, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+    }
+
     private static string Shape(IReadOnlyList<long> dims) => "[" + string.Join(", ", dims) + "]";
 
     /// <inheritdoc />
