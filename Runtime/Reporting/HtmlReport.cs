@@ -82,7 +82,8 @@ internal static class HtmlReport
             .Append(" with an Int64 label. Parameters ").Append(report.DType).Append(", optimizer ").Append(report.Optimizer).Append(". ")
             .Append(LayerReport.Format(report.ParameterCount)).Append(" parameters (").Append(LayerReport.Format(report.TrainableParameterCount))
             .Append(" trainable), ").Append(LayerReport.Format(report.BufferElements)).Append(" buffer elements; output ")
-            .Append(report.OutputShape ?? "unknown").Append('.');
+            .Append(report.OutputShape ?? "unknown").Append("; forward ").Append(LayerReport.Format(report.MultiplyAccumulatesPerSample))
+            .Append(" multiply-accumulates per sample.");
         return text.ToString();
     }
 
@@ -150,13 +151,14 @@ internal static class HtmlReport
     private static void AppendLayerTable(StringBuilder page, IReadOnlyList<LayerReport> layers)
     {
         page.Append("<h2>Layers</h2>\n<table id=\"layers\">\n<thead><tr><th>Layer</th><th>Kind</th><th>Output shape</th><th>Parameters</th>")
-            .Append("<th>Trainable</th><th>Activations / sample</th></tr></thead>\n<tbody>\n");
+            .Append("<th>Trainable</th><th>Activations / sample</th><th>Mult-adds / sample</th></tr></thead>\n<tbody>\n");
         foreach (var layer in layers)
         {
             page.Append("<tr><td>").Append(HtmlText.Escape(layer.Name)).Append("</td><td>").Append(HtmlText.Escape(layer.Kind)).Append("</td>")
                 .Append(Cell(layer.OutputShape, numeric: false)).Append(Cell(Count(layer.ParameterCount), numeric: true))
                 .Append(Cell(Count(layer.TrainableParameterCount), numeric: true))
-                .Append(Cell(layer.ActivationBytesPerSample is { } bytes ? ByteUnits.Format(bytes) : null, numeric: true)).Append("</tr>\n");
+                .Append(Cell(layer.ActivationBytesPerSample is { } bytes ? ByteUnits.Format(bytes) : null, numeric: true))
+                .Append(Cell(Count(layer.MultiplyAccumulatesPerSample), numeric: true)).Append("</tr>\n");
         }
         page.Append("</tbody>\n</table>\n");
     }
