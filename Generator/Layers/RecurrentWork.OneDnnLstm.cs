@@ -46,7 +46,7 @@ internal static class OneDnnLstmWork
 
     /// <summary>
     /// The scratchpad ideep allocates for one execution (the same size for forward_training and backward, logged on
-    /// 60 shapes). <c>init_scratchpad</c> books oneDNN's RNN space — the scratch gates (T·N·gld(4H) floats, all
+    /// about 70 shapes). <c>init_scratchpad</c> books oneDNN's RNN space — the scratch gates (T·N·gld(4H) floats, all
     /// steps at once because oneDNN merges the layer gemm over time), scratch ht and diff ht (N·gld(H) each), each on a
     /// page — with 4,096 bytes of alignment, four pointer arrays (8 + 128 bytes each), and then the gates, ht and diff ht
     /// again as typed entries whose sizes are already bytes but are booked as floats (four times the bytes, plus 128

@@ -7,8 +7,8 @@ namespace TorchBudget.Tests.Generator;
 /// <summary>
 /// oneDNN's LSTM sizes against allocation logs taken on this machine (TorchSharp 0.107, libtorch 2.10, oneDNN 3.7.1,
 /// AVX-512, 2 threads): a 1-layer unidirectional Float32 LSTM, input [T, N, in], loss = output.sum(). Each expected
-/// figure is one tensor allocation the tracker logged inside <c>mkldnn_rnn_layer</c> or its backward (the probe
-/// and the full table of 60 shapes are in docs/memory-model.md, "Float32 LSTM").
+/// figure is one tensor allocation the tracker logged inside <c>mkldnn_rnn_layer</c> or its backward (more
+/// figures are in docs/memory-model.md, "Float32 LSTM").
 /// </summary>
 public class OneDnnLstmWorkTests
 {
