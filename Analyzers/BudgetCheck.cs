@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using TorchBudget.Analyzers.Linked;
 using TorchBudget.Generator.Diagnostics;
 using TorchBudget.Generator.Model;
 using TorchBudget.Generator.Parsing;
@@ -23,7 +24,7 @@ internal static class BudgetCheck
         var budget = spec.Budget ?? (fromProject ? ProjectBudget(context, type, profileLocation) : null);
         if (budget is null) return;
         var location = budget.Location is null ? profileLocation : locate(budget.Location);
-        if (spec.Memory?.PeakTerms is not { } terms)
+        if (spec.Memory?.PeakLines is not { } lines)
         {
             var why = spec.Notes.FirstOrDefault(n => n.StartsWith("Peak is unknown", System.StringComparison.Ordinal) || n.StartsWith("Not analyzed", System.StringComparison.Ordinal))
                 ?? "the training peak is unknown";
@@ -32,6 +33,7 @@ internal static class BudgetCheck
         }
         // A peak past long.MaxValue bytes (BatchSize = long.MaxValue) is over every budget, which is at most that.
         long? peak;
+        var terms = lines.Select(FormulaOf).ToList();
         try { peak = PeakFormula.At(terms, spec.Memory.PeakAtBatchOne, budget.BatchSize); }
         catch (System.OverflowException) { peak = null; }
         var usable = (decimal)budget.BudgetBytes * (decimal)budget.SafetyFactor;
@@ -41,6 +43,10 @@ internal static class BudgetCheck
             type.Name, budget.BatchSize, peak is { } known ? Bytes(known) : "more than " + Bytes(long.MaxValue), Bytes((long)decimal.Floor(usable)),
             budget.SafetyFactor, budget.BudgetText, largest));
     }
+
+    /// <summary>The generator's line as the formula the runtime evaluates (the same source, linked).</summary>
+    private static ByteFormula FormulaOf(Generator.Shapes.ByteCount line) =>
+        new(line.Constant, line.PerSample, line.Rounded.Select(r => new RoundedBytes(r.Constant, r.PerSample, r.Granule, r.Times)).ToArray());
 
     private static ImmutableDictionary<string, string?> FixProperties(long largestBatch, string? projectBudget)
     {

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Scriban;
 using Scriban.Runtime;
 using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Emitting;
 
@@ -51,9 +52,8 @@ internal static class Emitter
                 ["gradient_bytes"] = Long(memory.GradientBytes),
                 ["optimizer_state_bytes"] = Long(memory.OptimizerStateBytes),
                 ["input_bytes_per_sample"] = Long(memory.InputBytesPerSample),
-                ["activation_bytes_constant"] = NullableLong(memory.ActivationBytesConstant) ?? "null",
-                ["activation_bytes_per_sample"] = NullableLong(memory.ActivationBytesPerSample) ?? "null",
-                ["peak_terms"] = memory.PeakTerms is { } terms ? "new long[] { " + string.Join(", ", terms.Select(Long)) + " }" : "null",
+                ["activations"] = memory.Activations is { } activations ? Formula(activations) : "null",
+                ["peak_lines"] = memory.PeakLines is { } lines ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", lines.Select(Formula)) + " }" : "null",
                 ["peak_at_batch_one"] = NullableLong(memory.PeakAtBatchOne) ?? "null",
             },
         };
@@ -67,6 +67,12 @@ internal static class Emitter
     private static string Indent(int depth) => new(' ', 4 * depth);
 
     private static string Long(long value) => value.ToString(CultureInfo.InvariantCulture) + "L";
+
+    /// <summary>A byte count as the runtime's formula: Constant + PerSample × B, then each page-rounded buffer.</summary>
+    private static string Formula(ByteCount bytes) =>
+        "new global::TorchBudget.ByteFormula(" + Long(bytes.Constant) + ", " + Long(bytes.PerSample)
+        + string.Concat(bytes.Rounded.Select(r => $", new global::TorchBudget.RoundedBytes({Long(r.Constant)}, {Long(r.PerSample)}, {Long(r.Granule)}, {r.Times.ToString(CultureInfo.InvariantCulture)})"))
+        + ")";
 
     private static string? NullableLong(long? value) => value is { } v ? Long(v) : null;
 

@@ -6,9 +6,12 @@ namespace TorchBudget.Generator.Interpretation;
 /// The memory behind one or more tensors during forward. It stays alive while a tensor that uses it is
 /// not disposed, or when autograd saved it for backward.
 /// </summary>
-internal sealed class Storage(Dim elements, string elementType, ModuleInstance? owner, bool isResident)
+internal sealed class Storage(Dim elements, string elementType, ModuleInstance? owner, bool isResident, ByteCount? sizedInBytes = null)
 {
     public Dim Elements { get; } = elements;
+
+    /// <summary>Set for a native work buffer sized in bytes, not elements (oneDNN's page-aligned RNN workspace).</summary>
+    public ByteCount? SizedInBytes { get; } = sizedInBytes;
     public string ElementType { get; } = elementType;
 
     /// <summary>The innermost module running when it was allocated (activations are attributed to it).</summary>
@@ -25,9 +28,16 @@ internal sealed class Storage(Dim elements, string elementType, ModuleInstance? 
     /// <summary>Its size in bytes as Constant + PerSample × B; null when unknown or not linear in B.</summary>
     public ByteCount? Bytes()
     {
-        if (ElementTypes.SizeOf(ElementType) is not { } size) return null;
-        try { return ByteCount.Of(Elements, size); }
-        catch (System.Exception e) when (e is NotLinearInBatchException or System.OverflowException) { return null; }
+        try { return BytesOrThrow(); }
+        catch (System.Exception e) when (e is NotLinearInBatchException or System.OverflowException or System.InvalidOperationException) { return null; }
+    }
+
+    /// <summary>Its size; throws when the element size is unknown, the bytes overflow, or they grow faster than B.</summary>
+    public ByteCount BytesOrThrow()
+    {
+        if (SizedInBytes is { } sized) return sized;
+        if (ElementTypes.SizeOf(ElementType) is not { } size) throw new System.InvalidOperationException($"the element size of {ElementType} is not known");
+        return ByteCount.Of(Elements, size);
     }
 }
 

@@ -68,6 +68,23 @@ internal sealed class ForwardTrace(bool gradEnabled)
         return tensor;
     }
 
+    /// <summary>
+    /// A native work buffer sized in bytes (oneDNN's RNN workspace, in whole pages): a Byte tensor whose nominal shape
+    /// [1] says nothing; its storage carries the bytes.
+    /// </summary>
+    public ActivationTensor AllocateBytes(Shapes.ByteCount bytes)
+    {
+        if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
+        {
+            throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
+        }
+        var storage = new Storage(Shapes.Dim.Of(1), "Byte", Running.Count > 0 ? Running.Peek() : null, isResident: false, sizedInBytes: bytes);
+        var tensor = new ActivationTensor(new Shapes.TensorShape(new[] { Shapes.Dim.Of(1) }), "Byte", storage, requiresGrad: false);
+        tensors.Add(tensor);
+        events.Add((tensor, true));
+        return tensor;
+    }
+
     /// <summary>A view: a new tensor handle over the same storage (allocates nothing).</summary>
     public ActivationTensor View(ActivationTensor source, TensorShape shape, bool isContiguous = true)
     {
@@ -116,7 +133,7 @@ internal sealed class ForwardTrace(bool gradEnabled)
             handles[storage] = allocated ? count + 1 : count - 1;
             var isLive = handles[storage] > 0 || storage.SavedForBackward;
             if (isLive && !wasLive) live = live.Plus(bytes);
-            if (!isLive && wasLive) live = live.Plus(new Shapes.ByteCount(-bytes.Constant, -bytes.PerSample));
+            if (!isLive && wasLive) live = live.Plus(bytes.Negate());
             if (allocated) peaks.Add(live);
         }
         return peaks;

@@ -101,6 +101,12 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         return trace.Allocate(new TensorShape(dims), elementType, requiresGrad: false);
     }
 
+    /// <summary>
+    /// A native buffer sized in bytes, not elements (oneDNN's RNN workspace, in whole pages: see <see cref="RoundedBytes"/>):
+    /// a handle until <see cref="Release"/>; autograd keeps it when an <see cref="InternalOp"/> lists it.
+    /// </summary>
+    public ActivationTensor NativeBuffer(ByteCount bytes) => trace.AllocateBytes(bytes);
+
     /// <summary>The training step's peak is not known because of this call (forward's shapes are): the Notes say why, in a whole sentence.</summary>
     public void PeakNotModeled(string note) => trace.UnmodeledPeak.Add(note);
 

@@ -1,10 +1,12 @@
+using TorchBudget.Generator.Shapes;
+
 namespace TorchBudget.Generator.Model;
 
 /// <summary>
-/// PeakTerms holds (constant, per-sample) pairs, absolute bytes: Peak(B) is the largest Constant + PerSample × B,
-/// except at batch 1 when PeakAtBatchOne is set (the step runs other CPU kernels there).
-/// The memory of one training step as byte counts: fixed rows, and rows that grow with the batch as
-/// Constant + PerSample × B. Null fields are what the analysis could not know.
+/// The memory of one training step as byte counts: fixed rows, and rows that grow with the batch (Constant +
+/// PerSample × B, plus any buffer sized in whole pages). PeakLines are absolute bytes: Peak(B) is the largest line at
+/// B, except at batch 1 when PeakAtBatchOne is set (the step runs other CPU kernels there).
+/// Null fields are what the analysis could not know.
 /// </summary>
 internal sealed record Memory(
     long ParameterBytes,
@@ -12,8 +14,7 @@ internal sealed record Memory(
     long GradientBytes,
     long OptimizerStateBytes,
     long InputBytesPerSample,
-    long? ActivationBytesConstant,
-    long? ActivationBytesPerSample,
-    EquatableArray<long>? PeakTerms,
+    ByteCount? Activations,
+    EquatableArray<ByteCount>? PeakLines,
     string? OutputShape,
     long? PeakAtBatchOne = null);

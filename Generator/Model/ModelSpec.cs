@@ -25,5 +25,5 @@ internal sealed record ModelSpec(
     /// <summary>True when every count and every memory row is known: nothing was left to a guess.</summary>
     public bool IsComplete => ParameterCount is not null && TrainableParameterCount is not null
         && BufferElements is not null && Layers.All(l => l.ParameterCount is not null)
-        && Memory is { ActivationBytesConstant: not null, ActivationBytesPerSample: not null, PeakTerms: not null };
+        && Memory is { Activations: not null, PeakLines: not null };
 }

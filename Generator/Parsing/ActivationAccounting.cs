@@ -31,10 +31,9 @@ internal sealed class ActivationAccounting
         string? uncountable = null;
         foreach (var storage in trace.AliveStorages())
         {
-            var size = ElementTypes.SizeOf(storage.ElementType);
-            if (size is null) { uncountable ??= $"forward keeps a {storage.ElementType} tensor, whose element size is not known"; continue; }
+            if (storage.SizedInBytes is null && ElementTypes.SizeOf(storage.ElementType) is null) { uncountable ??= $"forward keeps a {storage.ElementType} tensor, whose element size is not known"; continue; }
             ByteCount bytes;
-            try { bytes = ByteCount.Of(storage.Elements, size.Value); }
+            try { bytes = storage.BytesOrThrow(); }
             catch (System.OverflowException) { uncountable ??= $"forward keeps a tensor of {storage.Elements} elements, whose bytes overflow a 64-bit integer"; continue; }
             catch (NotLinearInBatchException) { uncountable ??= $"forward keeps a tensor of {storage.Elements} elements, not linear in the batch size"; continue; }
             total = total.Plus(bytes);
@@ -43,6 +42,13 @@ internal sealed class ActivationAccounting
         return new ActivationAccounting(followed && uncountable is null ? total : null, followed ? uncountable : null, perModule);
     }
 
+    /// <summary>
+    /// The module's activation bytes per sample; null when unknown, or when it keeps a buffer sized in whole pages
+    /// (<see cref="ModulesWithPagedBuffers"/>), whose bytes are no per-sample figure.
+    /// </summary>
     public long? PerModule(ModuleInstance module) =>
-        Total is null ? null : perModule.TryGetValue(module, out var bytes) ? bytes.PerSample : 0;
+        Total is null ? null : perModule.TryGetValue(module, out var bytes) ? (bytes.IsLinear ? bytes.PerSample : null) : 0;
+
+    /// <summary>Modules whose kept bytes include a page-rounded buffer (the per-batch table counts them exactly).</summary>
+    public IEnumerable<ModuleInstance> ModulesWithPagedBuffers => perModule.Where(m => !m.Value.IsLinear).Select(m => m.Key);
 }

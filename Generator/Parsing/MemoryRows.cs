@@ -48,24 +48,26 @@ internal static class MemoryRows
             var optimizerBytes = checked(OptimizerStateFactor(settings.Optimizer) * (settings.Optimizer == "SgdMomentum" ? gradientBytes : parameterBytes));
             var inputPerSample = checked(settings.InputShape.Aggregate(1L, (a, b) => checked(a * b)) * inputSize.Value + 8); // + its Int64 label
             var bufferBytes = Bytes(buffers);
-            EquatableArray<long>? peakTerms = null;
+            EquatableArray<ByteCount>? peakLines = null;
             long? peakAtBatchOne = null;
             var optimizerStep = OptimizerStepTransient(settings.Optimizer, gradientBytes);
             var resident = checked(parameterBytes + bufferBytes + gradientBytes + optimizerBytes);
             if (activations?.Total is not null && forward?.Output is { } output
                 && BackwardSimulation.PeakTerms(forward, output, optimizerStep) is { } terms)
             {
-                peakTerms = terms.SelectMany(t => new[] { checked(resident + t.Constant), checked(inputPerSample + t.PerSample) }).ToEquatableArray();
+                var steady = new ByteCount(resident, inputPerSample);
+                // A line with a page-rounded buffer freed more often than allocated would be a modeling error, not a peak.
+                if (terms.All(t => t.Rounded.All(r => r.Times > 0))) peakLines = terms.Select(t => steady.Plus(t)).ToEquatableArray();
                 if (forward.BatchOnePass is { } batchOne)
                 {
                     // Batch 1 runs other kernels (ATen's im2col for small convolutions): its own pass gives its peak, or none is known.
                     var atOne = batchOne.Output is { } outputAtOne ? BackwardSimulation.PeakTerms(batchOne, outputAtOne, optimizerStep) : null;
-                    if (atOne is null) peakTerms = null;
-                    else peakAtBatchOne = checked(resident + inputPerSample + atOne.Max(t => checked(t.Constant + t.PerSample)));
+                    if (atOne is null) peakLines = null;
+                    else peakAtBatchOne = checked(resident + inputPerSample + atOne.Max(t => t.At(1)));
                 }
             }
             return new Memory(parameterBytes, bufferBytes, gradientBytes, optimizerBytes, inputPerSample,
-                activations?.Total?.Constant, activations?.Total?.PerSample, peakTerms, outputShape, peakAtBatchOne);
+                activations?.Total, peakLines, outputShape, peakAtBatchOne);
         }
         catch (System.OverflowException)
         {

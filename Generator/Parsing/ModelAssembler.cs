@@ -90,16 +90,23 @@ internal static class ModelAssembler
             // MemoryRows gives up on a byte count past long.MaxValue (an input of long.MaxValue elements): say so.
             ReportUnknown(new UnknownValue("a byte count of the memory table overflows a 64-bit integer", attributeLocation));
         }
-        if (memory is { PeakTerms: null, ActivationBytesPerSample: not null })
+        if (memory is { PeakLines: null, Activations: not null })
         {
             notes.Add(forward is not null && (BackwardSimulation.UnmodeledBackward(forward) ?? (forward.BatchOnePass is { } batchOne ? BackwardSimulation.UnmodeledBackward(batchOne) : null)) is { } unmodeled
                 ? unmodeled
                 : "Peak is unknown: the standard step needs forward to return [batch, classes] for cross_entropy with [batch] labels.");
         }
-        if (memory is { PeakTerms: not null } && forward is not null) notes.AddRange(forward.PeakNotes);
-        if (memory is { PeakTerms: not null, PeakAtBatchOne: not null })
+        if (memory is { PeakLines: not null } && forward is not null) notes.AddRange(forward.PeakNotes);
+        if (memory is { PeakLines: not null, PeakAtBatchOne: not null })
         {
             notes.Add("At batch size 1 ATen runs a convolution with a kernel of at most 3 and at most 20,480 input elements per sample on its own im2col path, not oneDNN: the peak at batch 1 is that path's.");
+        }
+        if (activations is not null)
+        {
+            foreach (var paged in namedModules.Where(m => activations.ModulesWithPagedBuffers.Contains(m.Value)).Select(m => m.Key))
+            {
+                notes.Add($"Layer '{paged}' keeps a native work buffer sized in whole 4,096-byte pages, so its activations have no per-sample figure; the per-batch table counts them exactly.");
+            }
         }
         var sites = namedModules.Where(m => m.Value.UserType is null).Select(m => m.Value).Distinct()
             .Select(module => (module, count: OwnCount(module, module.Parameters, trainableOnly: false)))

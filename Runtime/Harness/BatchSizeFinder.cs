@@ -53,7 +53,7 @@ public static class BatchSizeFinder
         if (safetyFactor <= 0 || safetyFactor > 1) throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
         if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The largest batch to try must be positive.");
 
-        var knowsPeak = report?.Memory?.PeakTerms is not null && report.Memory.MissingRows is null;
+        var knowsPeak = report?.Memory?.PeakLines is not null && report.Memory.MissingRows is null;
         long? predictedLargest = knowsPeak ? report!.MaxBatchSize(capacityBytes, 1.0) : null;
         long? predictedRecommended = knowsPeak ? report!.MaxBatchSize(capacityBytes, safetyFactor) : null;
 

@@ -86,8 +86,8 @@ public static class MemoryHarness
     }
 
     private static long? ActivationsAt(MemoryReport report, long batchSize) =>
-        report.Memory is { ActivationBytesConstant: { } constant, ActivationBytesPerSample: { } perSample } ? checked(constant + perSample * batchSize) : null;
+        report.Memory?.Activations?.At(batchSize);
 
     private static long? PeakAt(MemoryReport report, long batchSize) =>
-        report.Memory?.PeakTerms is not null ? report.Memory.PeakAt(batchSize) : null;
+        report.Memory?.PeakLines is not null ? report.Memory.PeakAt(batchSize) : null;
 }

@@ -3,24 +3,24 @@ using System;
 namespace TorchBudget;
 
 /// <summary>
-/// The byte counts the generator worked out, as formulas in the batch size B: fixed rows, and
-/// rows of the form Constant + PerSample × B. Null parts are unknown (see <see cref="MemoryReport.Notes"/>).
+/// The byte counts the generator worked out, as formulas in the batch size B: fixed rows, and rows that grow
+/// with it (<see cref="ByteFormula"/>: Constant + PerSample × B, plus any buffer sized in whole pages). Null parts are
+/// unknown (see <see cref="MemoryReport.Notes"/>).
 /// </summary>
 public sealed class MemoryModel
 {
     /// <summary>Creates the formulas; generated code calls this.</summary>
     public MemoryModel(long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, long inputBytesPerSample,
-        long? activationBytesConstant, long? activationBytesPerSample, long[]? peakTerms, long? peakAtBatchOne = null)
+        ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null)
     {
-        if (peakTerms is { Length: 0 } || peakTerms?.Length % 2 == 1) throw new ArgumentException("Peak terms come in (constant, per-sample) pairs.", nameof(peakTerms));
+        if (peakLines is { Length: 0 }) throw new ArgumentException("A known peak has at least one line.", nameof(peakLines));
         ParameterBytes = parameterBytes;
         BufferBytes = bufferBytes;
         GradientBytes = gradientBytes;
         OptimizerStateBytes = optimizerStateBytes;
         InputBytesPerSample = inputBytesPerSample;
-        ActivationBytesConstant = activationBytesConstant;
-        ActivationBytesPerSample = activationBytesPerSample;
-        PeakTerms = peakTerms is null ? null : Array.AsReadOnly(peakTerms);
+        Activations = activations;
+        PeakLines = peakLines is null ? null : Array.AsReadOnly(peakLines);
         PeakAtBatchOne = peakAtBatchOne;
     }
 
@@ -39,34 +39,34 @@ public sealed class MemoryModel
     /// <summary>Input bytes per sample, its Int64 label included.</summary>
     public long InputBytesPerSample { get; }
 
-    /// <summary>The batch-independent part of the activations (e.g. BatchNorm statistics); null when unknown.</summary>
-    public long? ActivationBytesConstant { get; }
-
-    /// <summary>Activation bytes per sample; null when unknown.</summary>
-    public long? ActivationBytesPerSample { get; }
+    /// <summary>
+    /// Bytes alive at the end of forward: a batch-independent part (e.g. BatchNorm statistics), a per-sample part, and
+    /// any page-rounded native buffer (a Float32 LSTM's oneDNN workspace); null when unknown.
+    /// </summary>
+    public ByteFormula? Activations { get; }
 
     /// <summary>
-    /// The peak as (constant, per-sample) pairs: Peak(B) is the largest Constant + PerSample × B, one pair per
-    /// moment of the step that can be the highest (forward, backward's ops, the optimizer step); null when unknown.
+    /// The peak's lines: Peak(B) is the largest of them at B, one per moment of the step that can be the highest
+    /// (forward, backward's ops, the optimizer step); null when unknown.
     /// </summary>
-    public System.Collections.Generic.IReadOnlyList<long>? PeakTerms { get; }
+    public System.Collections.Generic.IReadOnlyList<ByteFormula>? PeakLines { get; }
 
     /// <summary>
     /// The peak at batch 1 where the step runs other kernels there than at 2 and more (ATen runs a small
-    /// convolution on its own path at batch 1, oneDNN from 2), so <see cref="PeakTerms"/> hold from batch 2; else null.
+    /// convolution on its own path at batch 1, oneDNN from 2), so <see cref="PeakLines"/> hold from batch 2; else null.
     /// </summary>
     public long? PeakAtBatchOne { get; }
 
     /// <summary>The peak at <paramref name="batchSize"/>.</summary>
     public long PeakAt(long batchSize)
     {
-        if (PeakTerms is null) throw new InvalidOperationException("The peak is unknown.");
-        return PeakFormula.At(PeakTerms, PeakAtBatchOne, batchSize);
+        if (PeakLines is null) throw new InvalidOperationException("The peak is unknown.");
+        return PeakFormula.At(PeakLines, PeakAtBatchOne, batchSize);
     }
 
     internal string? MissingRows =>
-        ActivationBytesPerSample is null || ActivationBytesConstant is null ? "Activations and Peak"
-        : PeakTerms is null ? "Peak"
+        Activations is null ? "Activations and Peak"
+        : PeakLines is null ? "Peak"
         : null;
 
     internal MemoryBreakdown At(long batchSize) => checked(new MemoryBreakdown(
@@ -76,6 +76,6 @@ public sealed class MemoryModel
         GradientBytes,
         OptimizerStateBytes,
         InputBytesPerSample * batchSize,
-        ActivationBytesConstant!.Value + ActivationBytesPerSample!.Value * batchSize,
+        Activations!.At(batchSize),
         PeakAt(batchSize)));
 }

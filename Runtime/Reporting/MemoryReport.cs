@@ -113,7 +113,7 @@ public sealed class MemoryReport
         if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
         if (safetyFactor <= 0 || safetyFactor > 1) throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
         ForBatch(1); // throws when the table is incomplete
-        return PeakFormula.LargestBatch(Memory!.PeakTerms!, Memory.PeakAtBatchOne, (decimal)budgetBytes * (decimal)safetyFactor);
+        return PeakFormula.LargestBatch(Memory!.PeakLines!, Memory.PeakAtBatchOne, (decimal)budgetBytes * (decimal)safetyFactor);
     }
 
     /// <summary>The per-layer table and the per-batch table, in Markdown with human units.</summary>
@@ -142,9 +142,8 @@ public sealed class MemoryReport
             text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var batch in BatchSizes)
             {
-                var activations = memory.ActivationBytesConstant is { } constant && memory.ActivationBytesPerSample is { } perSample
-                    ? ByteUnits.Format(checked(constant + perSample * batch)) : "unknown";
-                var peak = memory.PeakTerms is null ? "unknown" : ByteUnits.Format(memory.PeakAt(batch));
+                var activations = memory.Activations is { } formula ? ByteUnits.Format(formula.At(batch)) : "unknown";
+                var peak = memory.PeakLines is null ? "unknown" : ByteUnits.Format(memory.PeakAt(batch));
                 text.Append("| ").Append(batch.ToString(CultureInfo.InvariantCulture));
                 foreach (var cell in new[] { ByteUnits.Format(memory.ParameterBytes), ByteUnits.Format(memory.BufferBytes), ByteUnits.Format(memory.GradientBytes),
                     ByteUnits.Format(memory.OptimizerStateBytes), ByteUnits.Format(checked(memory.InputBytesPerSample * batch)), activations, peak })

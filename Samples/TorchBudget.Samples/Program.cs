@@ -36,7 +36,7 @@ bool Show(nn.Module<Tensor, Tensor> model, MemoryReport report, long verifyBatch
 {
     Console.WriteLine(report.ToMarkdown());
     Console.WriteLine();
-    Console.WriteLine(report.Memory?.PeakTerms is not null
+    Console.WriteLine(report.Memory?.PeakLines is not null
         ? $"Largest batch whose training peak fits 80% of {ByteUnits.Format(Budget)}: {report.MaxBatchSize(Budget):N0}"
         : $"Largest batch under {ByteUnits.Format(Budget)}: unknown, the peak is not predicted (see the notes above).");
     Console.WriteLine();

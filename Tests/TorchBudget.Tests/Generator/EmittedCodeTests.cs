@@ -80,20 +80,19 @@ public class EmittedCodeTests
                             gradientBytes: 407080L,
                             optimizerStateBytes: 814160L,
                             inputBytesPerSample: 3144L,
-                            activationBytesConstant: 0L,
-                            activationBytesPerSample: 552L,
-                            peakTerms: PEAK_TERMS,
+                            activations: new global::TorchBudget.ByteFormula(0L, 552L),
+                            peakLines: PEAK_LINES,
                             peakAtBatchOne: null));
                 }
             }
 
             """;
 
-        // The peak terms are checked against the allocation tracker (MemoryTableTests), not copied here.
+        // The peak lines are checked against the allocation tracker (MemoryTableTests), not copied here.
         var emitted = TestCompilation.Generate(TestCompilation.Create(source)).Generated.Single();
-        var peakTerms = Regex.Match(emitted, @"peakTerms: (new long\[\] \{ (\d+L, )*\d+L \}),").Groups[1].Value;
-        Assert.NotEmpty(peakTerms);
-        generated = generated.Replace("PEAK_TERMS", peakTerms);
+        var peakLines = Regex.Match(emitted, @"peakLines: (new global::TorchBudget\.ByteFormula\[\] \{ new global::TorchBudget\.ByteFormula\(\d+L, \d+L\)(, new global::TorchBudget\.ByteFormula\(\d+L, \d+L\))* \}),").Groups[1].Value;
+        Assert.NotEmpty(peakLines);
+        generated = generated.Replace("PEAK_LINES", peakLines);
 
         var test = new CSharpSourceGeneratorTest<MemoryProfileGenerator, DefaultVerifier>
         {

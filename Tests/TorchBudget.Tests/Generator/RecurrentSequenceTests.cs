@@ -66,13 +66,7 @@ public class RecurrentSequenceTests
         Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         var text = Assert.Single(generated);
 
-        var activations = Number(text, "activationBytesConstant") + Number(text, "activationBytesPerSample") * batch;
-        Assert.Equal(measuredActivations, activations);
-        var terms = Regex.Match(text, @"peakTerms: new long\[\] \{ ([^}]*) \}").Groups[1].Value.Split(',').Select(t => long.Parse(t.Trim().TrimEnd('L'), CultureInfo.InvariantCulture)).ToList();
-        var peak = Enumerable.Range(0, terms.Count / 2).Max(i => terms[2 * i] + terms[2 * i + 1] * batch);
-        Assert.Equal(measuredPeak, peak);
+        Assert.Equal(measuredActivations, Assert.Single(GeneratedFormulas.Of(text, "activations")!).At(batch));
+        Assert.Equal(measuredPeak, GeneratedFormulas.PeakAt(text, batch));
     }
-
-    private static long Number(string text, string name) =>
-        long.Parse(Regex.Match(text, name + @": (-?\d+)L").Groups[1].Value, CultureInfo.InvariantCulture);
 }

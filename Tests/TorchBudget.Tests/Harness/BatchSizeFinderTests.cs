@@ -75,7 +75,7 @@ public sealed class BatchSizeFinderTests
     private static MemoryReport Report(long perSample) => new(
         "Fake", new long[] { 8 }, TorchSharp.torch.ScalarType.Float32, TorchSharp.torch.ScalarType.Float32, OptimizerKind.Sgd, new long[] { 1 },
         1, 1, 0, true, System.Array.Empty<string>(), System.Array.Empty<LayerReport>(), "[B, 2]",
-        new MemoryModel(0, 0, 0, 0, 0, 0, 0, new[] { Fixed, perSample }));
+        new MemoryModel(0, 0, 0, 0, 0, new ByteFormula(0, 0), new[] { new ByteFormula(Fixed, perSample) }));
 
     private sealed class FakeDevice : IBatchProbe
     {

@@ -33,7 +33,7 @@ public class ConvolutionPeakTests(ITestOutputHelper output)
     {
         var report = (MemoryReport)model.GetProperty("MemoryReport", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
         var memory = report.Memory!;
-        Assert.NotNull(memory.PeakTerms);
+        Assert.NotNull(memory.PeakLines);
         Assert.Contains(report.Notes, n => n.Contains("oneDNN's AVX-512 convolution kernels", StringComparison.Ordinal));
         var measured = MeasuredStep.Measure(model.Name, batch, report.DType.ToString(), report.Optimizer.ToString());
         Assert.Equal(peakPhase, measured.PhasePeaks.MaxBy(p => p.Value).Key);

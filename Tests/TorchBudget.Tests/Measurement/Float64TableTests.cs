@@ -50,17 +50,17 @@ public class Float64TableTests(Xunit.Abstractions.ITestOutputHelper output)
 
         Assert.Equal(measured.Parameters, Number(text, "parameterBytes"));
         Assert.Equal(measured.Buffers, Number(text, "bufferBytes"));
-        if (Number(text, "activationBytesPerSample") is { } perSample)
+        if (GeneratedFormulas.Of(text, "activations") is [var activations])
         {
-            Assert.Equal(measured.ActivationsAfterForward, Number(text, "activationBytesConstant")!.Value + perSample * batch);
+            Assert.Equal(measured.ActivationsAfterForward, activations.At(batch));
         }
         if (measured.Error is not null) return;
         Assert.Equal(measured.Gradients, Number(text, "gradientBytes"));
         Assert.Equal(measured.OptimizerState, Number(text, "optimizerStateBytes"));
         Assert.Equal(measured.Input, Number(text, "inputBytesPerSample")!.Value * batch);
-        if (PeakTerms(text) is { } terms)
+        if (GeneratedFormulas.Of(text, "peakLines") is { } lines)
         {
-            var peak = Enumerable.Range(0, terms.Count / 2).Max(i => terms[2 * i] + terms[2 * i + 1] * batch);
+            var peak = lines.Max(line => line.At(batch));
             var error = (peak - measured.PeakOfTableRows) / (double)measured.PeakOfTableRows;
             Assert.True(Math.Abs(error) <= 0.05, $"{model.Name} Float64 at B={batch}: predicted peak {peak:N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
         }
@@ -81,11 +81,11 @@ public class Float64TableTests(Xunit.Abstractions.ITestOutputHelper output)
             var text = Generated.Value[model.Name];
             Assert.DoesNotMatch("Peak is unknown: [^\"]*Conv", text);
             total++;
-            if (PeakTerms(text) is not { } terms) continue;
+            if (GeneratedFormulas.Of(text, "peakLines") is not { } lines) continue;
             var measured = MeasuredStep.Measure(model.Name, batch, "Float64", ZooModels.Profile(model).Optimizer.ToString());
             if (measured.Error is not null) continue;
             known++;
-            var peak = Enumerable.Range(0, terms.Count / 2).Max(i => terms[2 * i] + terms[2 * i + 1] * batch);
+            var peak = lines.Max(line => line.At(batch));
             var error = (peak - measured.PeakOfTableRows) / (double)measured.PeakOfTableRows;
             worst = Math.Max(worst, Math.Abs(error));
             output.WriteLine($"{model.Name,-28} B={batch}  predicted {peak,14:N0}  measured {measured.PeakOfTableRows,14:N0}  {error,8:P3}");
@@ -121,11 +121,6 @@ public class Float64TableTests(Xunit.Abstractions.ITestOutputHelper output)
         return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
-    private static List<long>? PeakTerms(string text)
-    {
-        var match = Regex.Match(text, @"peakTerms: new long\[\] \{ ([^}]*) \}");
-        return match.Success ? match.Groups[1].Value.Split(',').Select(t => long.Parse(t.Trim().TrimEnd('L'), System.Globalization.CultureInfo.InvariantCulture)).ToList() : null;
-    }
 
     /// <summary>Sets DType = Float64 on every [MemoryProfile], and InputDType too unless the input is integer.</summary>
     private sealed class AskForFloat64 : CSharpSyntaxRewriter

@@ -35,9 +35,9 @@ public class MemoryTableTests(ITestOutputHelper output)
         var (report, memory, measured) = Measure(model, batch);
         Assert.Equal(measured.Parameters, memory.ParameterBytes);
         Assert.Equal(measured.Buffers, memory.BufferBytes);
-        if (memory.ActivationBytesConstant is { } constant && memory.ActivationBytesPerSample is { } perSample)
+        if (memory.Activations is { } activations)
         {
-            Assert.Equal(measured.ActivationsAfterForward, constant + perSample * batch);
+            Assert.Equal(measured.ActivationsAfterForward, activations.At(batch));
         }
         else
         {
@@ -46,13 +46,13 @@ public class MemoryTableTests(ITestOutputHelper output)
         if (measured.Error is not null)
         {
             // The standard step needs [B, classes]: the measurement ran forward only, the report must not claim a peak.
-            Assert.Null(memory.PeakTerms);
+            Assert.Null(memory.PeakLines);
             return;
         }
         Assert.Equal(measured.Gradients, memory.GradientBytes);
         Assert.Equal(measured.OptimizerState, memory.OptimizerStateBytes);
         Assert.Equal(measured.Input, memory.InputBytesPerSample * batch);
-        if (memory.PeakTerms is null)
+        if (memory.PeakLines is null)
         {
             Assert.False(report.IsComplete);
             Assert.Contains(report.Notes, n => n.Contains("Peak is unknown", StringComparison.Ordinal) || n.Contains("Not analyzed", StringComparison.Ordinal));
@@ -74,7 +74,7 @@ public class MemoryTableTests(ITestOutputHelper output)
         foreach (var model in ZooModels.Types)
         {
             var report = (MemoryReport)model.GetProperty("MemoryReport", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
-            if (report.Memory?.PeakTerms is null) continue;
+            if (report.Memory?.PeakLines is null) continue;
             var (_, memory, measured) = Measure(model, 1);
             if (measured.Error is not null) continue;
             checkedModels++;
@@ -101,7 +101,7 @@ public class MemoryTableTests(ITestOutputHelper output)
         const long batch = 64, columnsPerSample = 3 * 3 * 3 * 16 * 16 * sizeof(double);
         var (_, memory, measured) = Measure(typeof(Float64ConvNet), batch);
         Assert.True(columnsPerSample * batch > PeakTolerance * measured.PeakOfTableRows, $"the columns ({columnsPerSample * batch:N0}) no longer matter at B={batch}");
-        Assert.NotNull(memory.PeakTerms);
+        Assert.NotNull(memory.PeakLines);
         var error = RelativeError(memory.PeakAt(batch), measured.PeakOfTableRows);
         output.WriteLine($"Float64ConvNet B={batch}: predicted {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:P3})");
         Assert.True(Math.Abs(error) <= PeakTolerance, $"predicted {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
@@ -132,8 +132,8 @@ public class MemoryTableTests(ITestOutputHelper output)
             {
                 var (_, memory, measured) = Measure(model, batch);
                 total++;
-                if (memory.ActivationBytesPerSample is not null) activationsKnown++;
-                if (memory.PeakTerms is null || measured.Error is not null) continue;
+                if (memory.Activations is not null) activationsKnown++;
+                if (memory.PeakLines is null || measured.Error is not null) continue;
                 peaksKnown++;
                 var error = RelativeError(memory.PeakAt(batch), measured.PeakOfTableRows);
                 worst = Math.Max(worst, Math.Abs(error));
