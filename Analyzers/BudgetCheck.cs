@@ -34,11 +34,12 @@ internal static class BudgetCheck
         // A peak past long.MaxValue bytes (BatchSize = long.MaxValue) is over every budget, which is at most that.
         long? peak;
         var terms = lines.Select(FormulaOf).ToList();
-        try { peak = PeakFormula.At(terms, spec.Memory.PeakAtBatchOne, budget.BatchSize); }
+        var regimes = spec.Memory.LargerBatchPeaks.Select(r => new Linked.PeakRegime(r.FromBatch, r.Lines.Select(FormulaOf).ToArray())).ToList();
+        try { peak = PeakFormula.At(terms, spec.Memory.PeakAtBatchOne, budget.BatchSize, regimes); }
         catch (System.OverflowException) { peak = null; }
         var usable = (decimal)budget.BudgetBytes * (decimal)budget.SafetyFactor;
         if (peak <= usable) return;
-        var largest = PeakFormula.LargestBatch(terms, spec.Memory.PeakAtBatchOne, usable);
+        var largest = PeakFormula.LargestBatch(terms, spec.Memory.PeakAtBatchOne, usable, regimes);
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OverBudget, location, FixProperties(largest, fromProject ? budget.BudgetText : null),
             type.Name, budget.BatchSize, peak is { } known ? Bytes(known) : "more than " + Bytes(long.MaxValue), Bytes((long)decimal.Floor(usable)),
             budget.SafetyFactor, budget.BudgetText, largest));

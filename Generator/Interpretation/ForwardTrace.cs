@@ -25,6 +25,18 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>That pass, when <see cref="OtherKernelsAtBatchOne"/>: the same forward with batch 1's kernels.</summary>
     public ForwardTrace? BatchOnePass { get; set; }
 
+    /// <summary>
+    /// Set on a pass that stands for batches from this size on, where some layer runs other kernels (oneDNN's RNN keeps
+    /// one time step's scratch gates from batch 128); null on the main pass.
+    /// </summary>
+    public long? StandsFromBatch { get; init; }
+
+    /// <summary>Batch sizes (above 1) from which some layer of the main pass runs other kernels: each gets a pass of its own.</summary>
+    public SortedSet<long> KernelsChangeAt { get; } = new();
+
+    /// <summary>Those passes, in ascending batch order: each one's peak holds from its batch up to the next one's.</summary>
+    public List<ForwardTrace> LargerBatchPasses { get; } = new();
+
     public Stack<ModuleInstance> Running { get; } = new();
 
     /// <summary>Each module's output shape at its first call, as torchinfo's column shows it.</summary>

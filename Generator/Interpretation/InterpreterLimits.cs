@@ -18,6 +18,9 @@ internal static class InterpreterLimits
     /// </summary>
     public const int MaxTensorsPerLayer = 100_000;
 
+    /// <summary>Batch sizes from which kernels change that get a forward pass of their own (each pass costs a whole forward).</summary>
+    public const int MaxBatchRegimes = 4;
+
     /// <summary>Tensors one symbolic forward pass may create (live bytes are re-summed at each one).</summary>
     public const int MaxForwardTensors = 5_000;
 

@@ -116,6 +116,15 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary>This call runs other kernels at batch 1 than at 2 and more, so batch 1's peak gets a pass of its own.</summary>
     public void RunsOtherKernelsAtBatchOne() => trace.OtherKernelsAtBatchOne = true;
 
+    /// <summary>This call runs other kernels from <paramref name="batch"/> samples on, so those batches' peak gets a pass of its own.</summary>
+    public void RunsOtherKernelsFrom(long batch)
+    {
+        if (batch > 1 && trace.StandsFromBatch is null) trace.KernelsChangeAt.Add(batch);
+    }
+
+    /// <summary>Whether this pass stands for batches of at least <paramref name="batch"/> (see <see cref="RunsOtherKernelsFrom"/>).</summary>
+    public bool BatchAtLeast(long batch) => trace.StandsFromBatch is { } from && from >= batch;
+
     /// <summary>A fact the Notes must state when the peak is known (what it assumes).</summary>
     public void PeakNote(string note) => trace.PeakNotes.Add(note);
 

@@ -5,7 +5,8 @@ namespace TorchBudget.Generator.Model;
 /// <summary>
 /// The memory of one training step as byte counts: fixed rows, and rows that grow with the batch (Constant +
 /// PerSample × B, plus any buffer sized in whole pages). PeakLines are absolute bytes: Peak(B) is the largest line at
-/// B, except at batch 1 when PeakAtBatchOne is set (the step runs other CPU kernels there).
+/// B, except at batch 1 when PeakAtBatchOne is set and from each of LargerBatchPeaks' batch sizes on (the step runs
+/// other CPU kernels there).
 /// Null fields are what the analysis could not know.
 /// </summary>
 internal sealed record Memory(
@@ -17,4 +18,8 @@ internal sealed record Memory(
     ByteCount? Activations,
     EquatableArray<ByteCount>? PeakLines,
     string? OutputShape,
-    long? PeakAtBatchOne = null);
+    long? PeakAtBatchOne = null)
+{
+    /// <summary>The peak's lines from larger batch sizes on, ascending; empty when PeakLines hold for every batch from 2.</summary>
+    public EquatableArray<PeakRegime> LargerBatchPeaks { get; init; } = EquatableArray<PeakRegime>.Empty;
+}

@@ -50,6 +50,7 @@ internal static class MemoryRows
             var bufferBytes = Bytes(buffers);
             EquatableArray<ByteCount>? peakLines = null;
             long? peakAtBatchOne = null;
+            var largerBatchPeaks = new List<PeakRegime>();
             var optimizerStep = OptimizerStepTransient(settings.Optimizer, gradientBytes);
             var resident = checked(parameterBytes + bufferBytes + gradientBytes + optimizerBytes);
             if (activations?.Total is not null && forward?.Output is { } output
@@ -65,9 +66,20 @@ internal static class MemoryRows
                     if (atOne is null) peakLines = null;
                     else peakAtBatchOne = checked(resident + inputPerSample + atOne.Max(t => t.At(1)));
                 }
+                // Each batch regime's pass gives the lines from its batch on; a regime without lines leaves the peak unknown.
+                foreach (var pass in forward.LargerBatchPasses)
+                {
+                    var lines = pass.Output is { } passOutput ? BackwardSimulation.PeakTerms(pass, passOutput, optimizerStep) : null;
+                    if (lines is null || lines.Any(t => t.Rounded.Any(r => r.Times <= 0))) { peakLines = null; break; }
+                    largerBatchPeaks.Add(new PeakRegime(pass.StandsFromBatch!.Value, lines.Select(t => steady.Plus(t)).ToEquatableArray()));
+                }
+                if (forward.KernelsChangeAt.Count > forward.LargerBatchPasses.Count) peakLines = null;
             }
             return new Memory(parameterBytes, bufferBytes, gradientBytes, optimizerBytes, inputPerSample,
-                activations?.Total, peakLines, outputShape, peakAtBatchOne);
+                activations?.Total, peakLines, outputShape, peakAtBatchOne)
+            {
+                LargerBatchPeaks = peakLines is null ? EquatableArray<PeakRegime>.Empty : largerBatchPeaks.ToEquatableArray(),
+            };
         }
         catch (System.OverflowException)
         {

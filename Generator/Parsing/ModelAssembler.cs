@@ -92,11 +92,18 @@ internal static class ModelAssembler
         }
         if (memory is { PeakLines: null, Activations: not null })
         {
-            notes.Add(forward is not null && (BackwardSimulation.UnmodeledBackward(forward) ?? (forward.BatchOnePass is { } batchOne ? BackwardSimulation.UnmodeledBackward(batchOne) : null)) is { } unmodeled
+            var passes = forward is null ? new List<ForwardTrace>() : new[] { forward }.Concat(forward.BatchOnePass is { } one ? new[] { one } : System.Array.Empty<ForwardTrace>()).Concat(forward.LargerBatchPasses).ToList();
+            notes.Add(passes.Select(BackwardSimulation.UnmodeledBackward).FirstOrDefault(n => n is not null) is { } unmodeled
                 ? unmodeled
+                : forward is not null && forward.KernelsChangeAt.Count > forward.LargerBatchPasses.Count
+                ? $"Peak is unknown: layers change kernels at more than {InterpreterLimits.MaxBatchRegimes} batch sizes ({string.Join(", ", forward.KernelsChangeAt)}), more than the analysis follows."
                 : "Peak is unknown: the standard step needs forward to return [batch, classes] for cross_entropy with [batch] labels.");
         }
-        if (memory is { PeakLines: not null } && forward is not null) notes.AddRange(forward.PeakNotes);
+        if (memory is { PeakLines: not null } && forward is not null)
+        {
+            notes.AddRange(forward.PeakNotes);
+            notes.AddRange(forward.LargerBatchPasses.SelectMany(p => p.PeakNotes).Where(n => !forward.PeakNotes.Contains(n)).Distinct());
+        }
         if (memory is { PeakLines: not null, PeakAtBatchOne: not null })
         {
             notes.Add("At batch size 1 ATen runs a convolution with a kernel of at most 3 and at most 20,480 input elements per sample on its own im2col path, not oneDNN: the peak at batch 1 is that path's.");

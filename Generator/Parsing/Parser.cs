@@ -80,6 +80,10 @@ internal static class Parser
                         var batchOne = interpreter.RunForward(model, inputShape, profile.Settings.InputDType, profile.Settings.DType, gradEnabled: true, atBatchOne: true);
                         forward.BatchOnePass = batchOne;
                     }
+                    foreach (var threshold in forward.KernelsChangeAt.Take(InterpreterLimits.MaxBatchRegimes))
+                    {
+                        forward.LargerBatchPasses.Add(interpreter.RunForward(model, inputShape, profile.Settings.InputDType, profile.Settings.DType, gradEnabled: true, fromBatch: threshold));
+                    }
                 }
             }
             finally

@@ -11,8 +11,13 @@ public sealed class MemoryModel
 {
     /// <summary>Creates the formulas; generated code calls this.</summary>
     public MemoryModel(long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, long inputBytesPerSample,
-        ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null)
+        ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null, PeakRegime[]? largerBatchPeaks = null)
     {
+        if (largerBatchPeaks is { Length: > 0 } && peakLines is null) throw new ArgumentException("Regimes refine a known peak.", nameof(largerBatchPeaks));
+        for (var i = 1; i < (largerBatchPeaks?.Length ?? 0); i++)
+        {
+            if (largerBatchPeaks![i].FromBatch <= largerBatchPeaks[i - 1].FromBatch) throw new ArgumentException("Regimes come in ascending batch order.", nameof(largerBatchPeaks));
+        }
         if (peakLines is { Length: 0 }) throw new ArgumentException("A known peak has at least one line.", nameof(peakLines));
         ParameterBytes = parameterBytes;
         BufferBytes = bufferBytes;
@@ -22,6 +27,7 @@ public sealed class MemoryModel
         Activations = activations;
         PeakLines = peakLines is null ? null : Array.AsReadOnly(peakLines);
         PeakAtBatchOne = peakAtBatchOne;
+        LargerBatchPeaks = Array.AsReadOnly(largerBatchPeaks ?? Array.Empty<PeakRegime>());
     }
 
     /// <summary>Bytes of all parameters.</summary>
@@ -57,11 +63,17 @@ public sealed class MemoryModel
     /// </summary>
     public long? PeakAtBatchOne { get; }
 
+    /// <summary>
+    /// Where the step runs other kernels from a larger batch on (oneDNN's RNN from batch 128), the lines from there,
+    /// ascending; <see cref="PeakLines"/> hold below the first. Empty when they hold for every batch.
+    /// </summary>
+    public System.Collections.Generic.IReadOnlyList<PeakRegime> LargerBatchPeaks { get; }
+
     /// <summary>The peak at <paramref name="batchSize"/>.</summary>
     public long PeakAt(long batchSize)
     {
         if (PeakLines is null) throw new InvalidOperationException("The peak is unknown.");
-        return PeakFormula.At(PeakLines, PeakAtBatchOne, batchSize);
+        return PeakFormula.At(PeakLines, PeakAtBatchOne, batchSize, LargerBatchPeaks);
     }
 
     internal string? MissingRows =>

@@ -113,7 +113,7 @@ public sealed class MemoryReport
         if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
         if (safetyFactor <= 0 || safetyFactor > 1) throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
         ForBatch(1); // throws when the table is incomplete
-        return PeakFormula.LargestBatch(Memory!.PeakLines!, Memory.PeakAtBatchOne, (decimal)budgetBytes * (decimal)safetyFactor);
+        return PeakFormula.LargestBatch(Memory!.PeakLines!, Memory.PeakAtBatchOne, (decimal)budgetBytes * (decimal)safetyFactor, Memory.LargerBatchPeaks);
     }
 
     /// <summary>The per-layer table and the per-batch table, in Markdown with human units.</summary>

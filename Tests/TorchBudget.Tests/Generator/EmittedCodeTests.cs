@@ -82,7 +82,8 @@ public class EmittedCodeTests
                             inputBytesPerSample: 3144L,
                             activations: new global::TorchBudget.ByteFormula(0L, 552L),
                             peakLines: PEAK_LINES,
-                            peakAtBatchOne: null));
+                            peakAtBatchOne: null,
+                            largerBatchPeaks: null));
                 }
             }
 
