@@ -172,9 +172,9 @@ internal static partial class LayerRules
         var outputCarrier = call.OutputSlice ?? output;
         var dense = new[]
         {
-            new DenseGradient(outputCarrier.Storage, sequenceBytes, call.OutputLayout, $"layer{call.Suffix}'s output"),
-            new DenseGradient(call.HiddenRow.Storage, rowBytes, GradientLayout.Contiguous, $"layer{call.Suffix}'s h_n row"),
-            new DenseGradient(call.CellRow.Storage, rowBytes, GradientLayout.Contiguous, $"layer{call.Suffix}'s c_n row"),
+            new DenseGradient(outputCarrier.Storage, sequenceBytes, call.OutputLayout, $"the output of the call with weights *{call.Suffix}"),
+            new DenseGradient(call.HiddenRow.Storage, rowBytes, GradientLayout.Contiguous, $"the h_n row of the call with weights *{call.Suffix}"),
+            new DenseGradient(call.CellRow.Storage, rowBytes, GradientLayout.Contiguous, $"the c_n row of the call with weights *{call.Suffix}"),
         };
         var produced = new List<ActivationTensor> { output, hy, cy, call.HiddenRow, call.CellRow };
         if (call.OutputSlice is not null) produced.Add(call.OutputSlice);

@@ -145,7 +145,7 @@ internal static class BackwardSimulation
             var arrives = gradients.ContainsKey(dense.Carrier);
             if (arrives && dense.Layout == GradientLayout.Unknown)
             {
-                trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind}'s backward copies {dense.Of}'s gradient when it is not contiguous, and whether it is depends on the ops after the layer.");
+                trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind}'s backward copies the gradient of {dense.Of} when it is not contiguous, and whether it is depends on the ops after the layer.");
                 return null;
             }
             if (!arrives || dense.Layout == GradientLayout.NonContiguous) total = total.Plus(dense.Bytes);

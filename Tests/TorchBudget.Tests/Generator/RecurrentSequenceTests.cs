@@ -76,6 +76,40 @@ public class RecurrentSequenceTests
         Assert.Contains("At batch size 1 a batch-first Float32 LSTM", text, System.StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A sequence-first unidirectional Float32 LSTM whose output gets a gradient: whether it arrives strided (so oneDNN's
+    /// backward copies it) depends on the ops after the layer, so the peak is unknown and the Notes say why.
+    /// </summary>
+    [Fact]
+    public void Float32_lstm_output_gradient_of_unknown_layout_leaves_the_peak_unknown()
+    {
+        var source = TestCompilation.Usings + """
+            namespace Probes
+            {
+                [MemoryProfile(3, 5, Optimizer = OptimizerKind.Sgd)]
+                public sealed partial class Net : Module<Tensor, Tensor>
+                {
+                    private readonly LSTM rnn = LSTM(5, 6);
+                    private readonly Linear fc = Linear(6, 3);
+
+                    public Net() : base(nameof(Net)) => RegisterComponents();
+
+                    public override Tensor forward(Tensor input)
+                    {
+                        var (o, h, c) = rnn.call(input.transpose(0, 1));
+                        return fc.forward(o[-1]);
+                    }
+                }
+            }
+            """;
+        var (_, generated, diagnostics) = TestCompilation.Generate(TestCompilation.Create(source));
+        Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        var text = Assert.Single(generated);
+        Assert.NotNull(GeneratedFormulas.Of(text, "activations"));
+        Assert.Null(GeneratedFormulas.Of(text, "peakLines"));
+        Assert.Contains("depends on the ops after the layer", text, System.StringComparison.Ordinal);
+    }
+
     private static string Generate(string kind, string dtype, int steps, int inputSize, int hidden, int layers, bool bidirectional, double dropout, bool batchFirst, string feeds)
     {
         var directions = bidirectional ? 2 : 1;
