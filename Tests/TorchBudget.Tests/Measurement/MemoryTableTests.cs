@@ -78,9 +78,10 @@ public class MemoryTableTests(ITestOutputHelper output)
             var (_, memory, measured) = Measure(model, 1);
             if (measured.Error is not null) continue;
             checkedModels++;
-            if (memory.PeakAtBatchOne is not null) otherPath++;
+            // Batch 1 gets a pass of its own for a convolution path (im2col) or a Float32 LSTM's contiguous copies; count the convolutions'.
+            if (memory.PeakAtBatchOne is not null && report.Notes.Any(n => n.Contains("runs a convolution", StringComparison.Ordinal))) otherPath++;
             var error = RelativeError(memory.PeakAt(1), measured.PeakOfTableRows);
-            var line = $"{model.Name,-28} B=1  predicted {memory.PeakAt(1),14:N0}  measured {measured.PeakOfTableRows,14:N0}  {error:+0.000%;-0.000%}{(memory.PeakAtBatchOne is not null ? "  (im2col at batch 1)" : "")}";
+            var line = $"{model.Name,-28} B=1  predicted {memory.PeakAt(1),14:N0}  measured {measured.PeakOfTableRows,14:N0}  {error:+0.000%;-0.000%}{(memory.PeakAtBatchOne is not null ? "  (batch 1's own pass)" : "")}";
             output.WriteLine(line);
             if (Math.Abs(error) > PeakTolerance) failures.Add(line);
         }
