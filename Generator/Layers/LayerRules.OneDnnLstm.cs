@@ -52,7 +52,7 @@ internal static partial class LayerRules
         var oneStep = steps.Coefficient == 1;
         var oneSequence = batch.IsConstant ? batch.Coefficient == 1 : batch.Coefficient == 1 && c.AtBatchOne;
         if (!batch.IsConstant && batch.Coefficient == 1 && batchFirst && !oneStep)
-            c.RunsOtherKernelsAtBatchOne("At batch size 1 a batch-first Float32 LSTM's transposed input and output gradient are already contiguous (one sequence), so ATen copies neither: the peak at batch 1 leaves both copies out, but the Activations row, one formula for every batch, still counts the input's copy (T·in·4 bytes) at batch 1.");
+            c.RunsOtherKernelsAtBatchOne("At batch size 1 a batch-first Float32 LSTM's transposed input and output gradient are already contiguous (one sequence), so ATen copies neither: batch 1's Activations and Peak leave both copies out.");
         else if (!batch.IsConstant && batch.Coefficient == 1 && directions == 2 && oneStep)
             c.RunsOtherKernelsAtBatchOne("At batch size 1 a one-step bidirectional Float32 LSTM's output gradient slices are contiguous, so oneDNN's backward does not copy them: the peak at batch 1 is that pass's.");
 

@@ -104,7 +104,7 @@ internal static class ModelAssembler
             notes.AddRange(forward.PeakNotes);
             notes.AddRange(forward.LargerBatchPasses.SelectMany(p => p.PeakNotes).Where(n => !forward.PeakNotes.Contains(n)).Distinct());
         }
-        if (memory is { PeakLines: not null, PeakAtBatchOne: not null })
+        if (memory is { PeakLines: not null, PeakAtBatchOne: not null } or { ActivationsAtBatchOne: not null })
         {
             notes.AddRange(forward!.BatchOneNotes);
         }

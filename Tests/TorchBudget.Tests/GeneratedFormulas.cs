@@ -38,6 +38,14 @@ internal static class GeneratedFormulas
         return lines.Max(line => line.At(batchSize));
     }
 
+    /// <summary>The generated activations at <paramref name="batchSize"/>: batch 1's own figure where one is emitted; null when unknown.</summary>
+    public static long? ActivationsAt(string generatedText, long batchSize)
+    {
+        if (Of(generatedText, "activations") is not [var activations]) return null;
+        var atOne = Regex.Match(generatedText, @"activationsAtBatchOne: (\d+)L", RegexOptions.Multiline);
+        return batchSize == 1 && atOne.Success ? Long(atOne.Groups[1]) : activations.At(batchSize);
+    }
+
     private static long Long(Group group) => long.Parse(group.Value, CultureInfo.InvariantCulture);
 
     private static List<ByteFormula> Formulas(string text)

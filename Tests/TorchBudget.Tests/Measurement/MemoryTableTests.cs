@@ -91,6 +91,29 @@ public class MemoryTableTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Batch 1 is a table row like any other (the default batch sizes start there): every known Activations figure must
+    /// equal the tracker's there too, where ATen may skip copies it makes from batch 2 (a transpose of one sample is
+    /// already contiguous).
+    /// </summary>
+    [Fact]
+    public void Known_activations_hold_at_batch_one()
+    {
+        var (checkedModels, failures) = (0, new List<string>());
+        foreach (var model in ZooModels.Types)
+        {
+            var (_, memory, measured) = Measure(model, 1);
+            if (memory.Activations is null) continue;
+            checkedModels++;
+            var predicted = memory.ActivationsAt(1);
+            var line = $"{model.Name,-28} B=1  predicted {predicted,14:N0}  measured {measured.ActivationsAfterForward,14:N0}";
+            output.WriteLine(line);
+            if (predicted != measured.ActivationsAfterForward) failures.Add(line);
+        }
+        Assert.True(failures.Count == 0, "activations off at batch 1:\n" + string.Join("\n", failures));
+        Assert.True(checkedModels >= 20, $"only {checkedModels} models checked");
+    }
+
+    /// <summary>
     /// Float64ConvNet's Conv2d(3, 8, 3, padding: 1) on 16×16 takes ATen's im2col path: forward builds columns of
     /// 3·3·3 × 16·16 doubles per sample (55,296 bytes) beside its output, and backward builds them again for the
     /// weight's gradient. At B = 64 the columns alone are well over 5% of the step's peak, so a table without them

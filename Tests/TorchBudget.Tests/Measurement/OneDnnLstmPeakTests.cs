@@ -28,7 +28,7 @@ public class OneDnnLstmPeakTests
         var text = Assert.Single(generated);
         var measured = MeasuredStep.Measure("LstmTextClassifier", batch, "Float32", "Sgd");
 
-        Assert.Equal(measured.ActivationsAfterForward, Assert.Single(GeneratedFormulas.Of(text, "activations")!).At(batch));
+        Assert.Equal(measured.ActivationsAfterForward, GeneratedFormulas.ActivationsAt(text, batch));
         // At B = 2 the peak is the embedding's backward, and the tracker logs one more [B, T, 100] tensor there than the
         // table counts: the LSTM's input gradient comes back transposed (strided), dropout's backward keeps that layout
         // and embedding_dense_backward copies it contiguous. The simulation does not follow gradients' layouts
