@@ -57,6 +57,7 @@ internal static class Emitter
                 ["activations"] = memory.Activations is { } activations ? Formula(activations) : "null",
                 ["peak_lines"] = memory.PeakLines is { } lines ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", lines.Select(Formula)) + " }" : "null",
                 ["peak_at_batch_one"] = NullableLong(memory.PeakAtBatchOne) ?? "null",
+                ["activations_at_batch_one"] = NullableLong(memory.ActivationsAtBatchOne) ?? "null",
                 ["larger_batch_peaks"] = memory.LargerBatchPeaks.Count == 0 ? "null"
                     : "new global::TorchBudget.PeakRegime[] { " + string.Join(", ", memory.LargerBatchPeaks.Select(r =>
                         $"new global::TorchBudget.PeakRegime({Long(r.FromBatch)}, new global::TorchBudget.ByteFormula[] {{ {string.Join(", ", r.Lines.Select(Formula))} }})")) + " }",

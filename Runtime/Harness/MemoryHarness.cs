@@ -86,7 +86,7 @@ public static class MemoryHarness
     }
 
     private static long? ActivationsAt(MemoryReport report, long batchSize) =>
-        report.Memory?.Activations?.At(batchSize);
+        report.Memory?.Activations is not null ? report.Memory.ActivationsAt(batchSize) : null;
 
     private static long? PeakAt(MemoryReport report, long batchSize) =>
         report.Memory?.PeakLines is not null ? report.Memory.PeakAt(batchSize) : null;

@@ -153,7 +153,7 @@ public sealed partial class MemoryReport
             text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var batch in BatchSizes)
             {
-                var activations = memory.Activations is { } formula ? ByteUnits.Format(formula.At(batch)) : "unknown";
+                var activations = memory.Activations is not null ? ByteUnits.Format(memory.ActivationsAt(batch)) : "unknown";
                 var peak = memory.PeakLines is null ? "unknown" : ByteUnits.Format(memory.PeakAt(batch));
                 text.Append("| ").Append(batch.ToString(CultureInfo.InvariantCulture));
                 foreach (var cell in new[] { ByteUnits.Format(memory.ParameterBytes), ByteUnits.Format(memory.BufferBytes), ByteUnits.Format(memory.GradientBytes),

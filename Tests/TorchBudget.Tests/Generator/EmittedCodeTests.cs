@@ -85,7 +85,8 @@ public class EmittedCodeTests
                             activations: new global::TorchBudget.ByteFormula(0L, 552L),
                             peakLines: PEAK_LINES,
                             peakAtBatchOne: null,
-                            largerBatchPeaks: null));
+                            largerBatchPeaks: null,
+                            activationsAtBatchOne: null));
                 }
             }
 
