@@ -11,7 +11,7 @@ public sealed class MemoryModel
 {
     /// <summary>Creates the formulas; generated code calls this.</summary>
     public MemoryModel(long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, long inputBytesPerSample,
-        ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null, PeakRegime[]? largerBatchPeaks = null)
+        ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null, PeakRegime[]? largerBatchPeaks = null, InferenceModel? inference = null)
     {
         if (largerBatchPeaks is { Length: > 0 } && peakLines is null) throw new ArgumentException("Regimes refine a known peak.", nameof(largerBatchPeaks));
         for (var i = 1; i < (largerBatchPeaks?.Length ?? 0); i++)
@@ -28,7 +28,11 @@ public sealed class MemoryModel
         PeakLines = peakLines is null ? null : Array.AsReadOnly(peakLines);
         PeakAtBatchOne = peakAtBatchOne;
         LargerBatchPeaks = Array.AsReadOnly(largerBatchPeaks ?? Array.Empty<PeakRegime>());
+        Inference = inference;
     }
+
+    /// <summary>The inference pass's formulas (eval, no_grad, inside a DisposeScope); null when the generator did not follow one.</summary>
+    public InferenceModel? Inference { get; }
 
     /// <summary>Bytes of all parameters.</summary>
     public long ParameterBytes { get; }
