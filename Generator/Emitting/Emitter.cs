@@ -55,6 +55,7 @@ internal static class Emitter
                 ["activations"] = memory.Activations is { } activations ? Formula(activations) : "null",
                 ["peak_lines"] = memory.PeakLines is { } lines ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", lines.Select(Formula)) + " }" : "null",
                 ["peak_at_batch_one"] = NullableLong(memory.PeakAtBatchOne) ?? "null",
+                ["activations_at_batch_one"] = NullableLong(memory.ActivationsAtBatchOne) ?? "null",
                 ["larger_batch_peaks"] = Regimes(memory.LargerBatchPeaks),
                 ["inference"] = memory.Inference is { } inference ? Inference(inference) : "null",
             },
@@ -75,7 +76,8 @@ internal static class Emitter
         + ", " + (inference.Activations is { } activations ? Formula(activations) : "null")
         + ", " + (inference.PeakLines is { } lines ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", lines.Select(Formula)) + " }" : "null")
         + ", " + (NullableLong(inference.PeakAtBatchOne) ?? "null")
-        + ", " + Regimes(inference.LargerBatchPeaks) + ")";
+        + ", " + Regimes(inference.LargerBatchPeaks)
+        + ", " + (NullableLong(inference.ActivationsAtBatchOne) ?? "null") + ")";
 
     private static string Indent(int depth) => new(' ', 4 * depth);
 

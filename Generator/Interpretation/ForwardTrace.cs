@@ -25,6 +25,9 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>Some layer runs other kernels at batch 1 than at 2 and more: batch 1's peak needs a pass of its own.</summary>
     public bool OtherKernelsAtBatchOne { get; set; }
 
+    /// <summary>Why batch 1's peak has a pass of its own (a sentence per reason), for the Notes.</summary>
+    public SortedSet<string> BatchOneNotes { get; } = new(System.StringComparer.Ordinal);
+
     /// <summary>That pass, when <see cref="OtherKernelsAtBatchOne"/>: the same forward with batch 1's kernels.</summary>
     public ForwardTrace? BatchOnePass { get; set; }
 

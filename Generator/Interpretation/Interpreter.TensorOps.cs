@@ -90,7 +90,7 @@ internal sealed partial class Interpreter
                     var swapped = Enumerable.Range(0, self.Shape.Rank).Select(i => i == first ? second : i == second ? first : i).ToList();
                     return trace!.View(self, self.Shape.With(first, self.Shape[second]).With(second, self.Shape[first]), StaysContiguous(self, swapped));
                 case "t" when self.Shape.Rank == 2:
-                    return trace!.View(self, new TensorShape(new[] { self.Shape[1], self.Shape[0] }), isContiguous: false);
+                    return trace!.View(self, new TensorShape(new[] { self.Shape[1], self.Shape[0] }), StaysContiguous(self, new[] { 1, 0 }));
                 case "permute" when Arg(0) is ListValue order && order.Items.All(i => i is IntValue) && order.Items.Count == self.Shape.Rank:
                     var axes = order.Items.Select(i => self.Shape.Axis(((IntValue)i).Number) ?? throw op.Mismatch($"permute({order.Describe()}) of {self.Shape}")).ToList();
                     return trace!.View(self, new TensorShape(axes.Select(a => self.Shape[a])), StaysContiguous(self, axes));
@@ -132,7 +132,7 @@ internal sealed partial class Interpreter
                     return Matmul(self, Arg(0), op);
                 case "expand" when Arg(0) is ListValue sizes:
                     var expanded = sizes.Items.Select((s, i) => s is IntValue { Number: -1 } ? self.Shape[i - (sizes.Items.Count - self.Shape.Rank)] : ToDim(s, op)).ToList();
-                    return trace!.View(self, new TensorShape(expanded), isContiguous: false);
+                    return trace!.View(self, new TensorShape(expanded), ExpandStaysContiguous(self, expanded));
                 case "masked_fill":
                     return Recorded(op, op.Output(self.Shape));
                 default:
@@ -189,12 +189,46 @@ internal sealed partial class Interpreter
     /// <summary>
     /// A permutation of a contiguous tensor is still contiguous when the dimensions larger than 1 keep their
     /// order (PyTorch ignores the strides of size-1 dimensions): [B, 64, 1].permute(0, 2, 1) reshapes without a copy.
+    /// At batch 1 the batch dimension is such a dimension too, so [B, T, F].transpose(0, 1) needs no copy there: where
+    /// that changes the answer, batch 1 gets a pass of its own.
     /// </summary>
-    private static bool StaysContiguous(ActivationTensor self, IReadOnlyList<int> sourceAxes)
+    private bool StaysContiguous(ActivationTensor self, IReadOnlyList<int> sourceAxes)
     {
         if (!self.IsContiguous) return false;
-        var moved = sourceAxes.Where(a => self.Shape[a] != Dim.Of(1)).ToList();
-        return moved.Zip(moved.Skip(1), (a, b) => a < b).All(increasing => increasing);
+        bool KeepsOrder(bool batchIsOne)
+        {
+            var moved = sourceAxes.Where(a => self.Shape[a] != Dim.Of(1) && !(batchIsOne && self.Shape[a] == Dim.Batch)).ToList();
+            return moved.Zip(moved.Skip(1), (a, b) => a < b).All(increasing => increasing);
+        }
+        var contiguous = KeepsOrder(trace!.AtBatchOne);
+        if (!trace.AtBatchOne && !contiguous && KeepsOrder(batchIsOne: true))
+        {
+            trace.OtherKernelsAtBatchOne = true;
+            trace.BatchOneNotes.Add("At batch size 1 a transpose or permute that moves only the batch dimension leaves the tensor contiguous, so ATen skips the copies it makes from batch 2 on: batch 1's Activations and Peak come from a pass of its own.");
+        }
+        return contiguous;
+    }
+
+    /// <summary>
+    /// An expand that grows no dimension is the tensor itself, contiguous; at batch 1 growing a 1 to the batch size grows
+    /// nothing (latents.expand(L, B, E) is a plain view there), so batch 1 gets a pass of its own where that decides.
+    /// </summary>
+    private bool ExpandStaysContiguous(ActivationTensor self, IReadOnlyList<Dim> target)
+    {
+        if (!self.IsContiguous) return false;
+        var leading = target.Count - self.Shape.Rank;
+        bool GrowsNothing(bool batchIsOne) => Enumerable.Range(0, target.Count).All(i =>
+        {
+            var from = i < leading ? Dim.Of(1) : self.Shape[i - leading];
+            return target[i] == from || (batchIsOne && from == Dim.Of(1) && target[i] == Dim.Batch);
+        });
+        var contiguous = GrowsNothing(trace!.AtBatchOne);
+        if (!trace.AtBatchOne && !contiguous && GrowsNothing(batchIsOne: true))
+        {
+            trace.OtherKernelsAtBatchOne = true;
+            trace.BatchOneNotes.Add("At batch size 1 an expand from 1 to the batch size grows nothing, so the tensor stays contiguous and ATen skips the copies it makes from batch 2 on: batch 1's Activations and Peak come from a pass of its own.");
+        }
+        return contiguous;
     }
 
     private static Value DimAsValue(Dim dim) => dim.IsConstant ? new IntValue(dim.Coefficient) : new DimValue(dim);

@@ -6,7 +6,7 @@ namespace TorchBudget.Generator.Interpretation;
 /// One op autograd recorded in forward: what backward will need a gradient for, what it releases,
 /// and the temporary gradients of the parameters it accumulates into .grad.
 /// </summary>
-internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inputs, IReadOnlyList<ActivationTensor> outputs, IReadOnlyList<Storage> saved, IReadOnlyList<ParameterGradient> parameterGradients, bool passesGradientThrough = false, Shapes.ByteCount backwardScratch = default, IReadOnlyList<Shapes.ByteCount>? backwardMoments = null)
+internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inputs, IReadOnlyList<ActivationTensor> outputs, IReadOnlyList<Storage> saved, IReadOnlyList<ParameterGradient> parameterGradients, bool passesGradientThrough = false, Shapes.ByteCount backwardScratch = default, IReadOnlyList<Shapes.ByteCount>? backwardMoments = null, IReadOnlyList<DenseGradient>? denseGradients = null)
 {
     /// <summary>Add and subtract hand their output's gradient to their inputs as it is: no new tensor.</summary>
     public bool PassesGradientThrough { get; } = passesGradientThrough;
@@ -32,7 +32,33 @@ internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inpu
     /// the incoming gradient at each moment that can be its largest, its own results included while alive.
     /// </summary>
     public IReadOnlyList<Shapes.ByteCount> BackwardMoments { get; } = backwardMoments ?? System.Array.Empty<Shapes.ByteCount>();
+
+    /// <summary>
+    /// Incoming gradients its backward needs whole and dense (oneDNN's RNN backward): each costs its bytes for the whole
+    /// backward when it is missing (zeros) or arrives non-contiguous (a copy); added to every line of this node.
+    /// </summary>
+    public IReadOnlyList<DenseGradient> DenseGradients { get; } = denseGradients ?? System.Array.Empty<DenseGradient>();
 }
+
+/// <summary>How an incoming gradient arrives, as far as the layer rule can tell from forward.</summary>
+internal enum GradientLayout
+{
+    /// <summary>Dense when it arrives (a fresh gradient of the whole tensor).</summary>
+    Contiguous,
+
+    /// <summary>A strided view when it arrives (a slice of a concatenation's gradient, a transposed view's).</summary>
+    NonContiguous,
+
+    /// <summary>Whichever the ops after the layer make: the peak is unknown when it arrives.</summary>
+    Unknown,
+}
+
+/// <summary>
+/// One incoming gradient a backward needs dense: <paramref name="Carrier"/> is the storage backward hands it to (an
+/// output, or a separate view standing for it), <paramref name="Bytes"/> what a zero or contiguous stand-in takes,
+/// <paramref name="Of"/> what it is, for the Notes.
+/// </summary>
+internal sealed record DenseGradient(Storage Carrier, Shapes.ByteCount Bytes, GradientLayout Layout, string Of);
 
 /// <summary>The fresh gradient of one parameter: which parameter (several nodes may use it) and its bytes.</summary>
 internal sealed record ParameterGradient(object Parameter, long Bytes)

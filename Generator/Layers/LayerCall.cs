@@ -126,8 +126,12 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary>The pass stands for batch 1 only (see <see cref="ForwardTrace.AtBatchOne"/>).</summary>
     public bool AtBatchOne => trace.AtBatchOne;
 
-    /// <summary>This call runs other kernels at batch 1 than at 2 and more, so batch 1's peak gets a pass of its own.</summary>
-    public void RunsOtherKernelsAtBatchOne() => trace.OtherKernelsAtBatchOne = true;
+    /// <summary>This call runs other kernels at batch 1 than at 2 and more, so batch 1's peak gets a pass of its own; <paramref name="note"/> says why, for the Notes.</summary>
+    public void RunsOtherKernelsAtBatchOne(string note)
+    {
+        trace.OtherKernelsAtBatchOne = true;
+        trace.BatchOneNotes.Add(note);
+    }
 
     /// <summary>This call runs other kernels from <paramref name="batch"/> samples on, so those batches' peak gets a pass of its own.</summary>
     public void RunsOtherKernelsFrom(long batch)
@@ -163,7 +167,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// One op inside a native composite layer, put on the autograd tape in forward order: the layer is then
     /// recorded as these ops, not as one node.
     /// </summary>
-    public void InternalOp(string kind, IEnumerable<ActivationTensor> inputs, IEnumerable<ActivationTensor> produced, IEnumerable<ActivationTensor> keeps, IEnumerable<long>? parameterGradientBytes = null, bool passesGradientThrough = false, ByteCount scratch = default, IEnumerable<string>? parameters = null)
+    public void InternalOp(string kind, IEnumerable<ActivationTensor> inputs, IEnumerable<ActivationTensor> produced, IEnumerable<ActivationTensor> keeps, IEnumerable<long>? parameterGradientBytes = null, bool passesGradientThrough = false, ByteCount scratch = default, IEnumerable<string>? parameters = null, IReadOnlyList<ByteCount>? moments = null, IReadOnlyList<DenseGradient>? denseGradients = null)
     {
         if (!RecordsGraph) return;
         recordedInside = true;
@@ -173,7 +177,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
             storage.SavedForBackward = true;
             storage.Savers++;
         }
-        trace.Tape.Add(new TapeNode($"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept, GradientsOf(parameterGradientBytes, parameters), passesGradientThrough, scratch));
+        trace.Tape.Add(new TapeNode($"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept, GradientsOf(parameterGradientBytes, parameters), passesGradientThrough, scratch, moments, denseGradients));
     }
 
     /// <summary>Raw byte counts are gradients no other node shares; named parameters are this module's own (several ops may use one).</summary>

@@ -57,7 +57,7 @@ internal static partial class LayerRules
         if (problem.InputNeedsGradient && problem.Strided) c.PeakNote(OneDnnStridedBackwardData.ThreadsNote);
         foreach (var note in OneDnnConvolutionWork.GemmBackwardWeightsNotes(problem)) c.PeakNote(note);
         // Batch 1 gets its own pass where ATen leaves oneDNN, or where oneDNN's gemm backward-weights runs on one thread.
-        if (!OneDnnRunsAtBatchOne(c, rank, kernel) || OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(problem)) c.RunsOtherKernelsAtBatchOne();
+        if (!OneDnnRunsAtBatchOne(c, rank, kernel) || OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(problem)) c.RunsOtherKernelsAtBatchOne("At batch size 1 ATen runs a convolution with a kernel of at most 3 and at most 20,480 input elements per sample on its own im2col path, not oneDNN: the peak at batch 1 is that path's.");
         return output;
     }
 

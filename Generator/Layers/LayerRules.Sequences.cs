@@ -18,7 +18,7 @@ internal static partial class LayerRules
     public static readonly IReadOnlyDictionary<string, string> PartlyModeled = new SortedDictionary<string, string>(System.StringComparer.Ordinal)
     {
         ["GRU"] = "no initial state given, Float32 or Float64",
-        ["LSTM"] = "no initial state given, Float64 (Float32 runs oneDNN's RNN, whose page-granular workspace is not derived yet)",
+        ["LSTM"] = "no initial state given, Float64, and Float32 with bias and input and hidden sizes of 2 or more (oneDNN's RNN, its workspace in whole 4,096-byte pages)",
         ["GRUCell"] = "with a given state, Float32 or Float64",
         ["LSTMCell"] = "with a given state, Float32 or Float64",
     };
@@ -34,9 +34,8 @@ internal static partial class LayerRules
     /// last step's h (and c) are freed once stacked; bidirectional stacks are concatenated into [T, N, 2H]
     /// (the per-direction stacks freed); between layers dropout keeps its noise and result and frees the
     /// layer's output; then the output [T, N, D·H] and h_n (c_n).
-    /// Float32 LSTM runs oneDNN's RNN (ATen's use_mkldnn: float32 on CPU, mkldnn enabled) with a workspace kept
-    /// for backward in whole 4,096-byte pages and a scratch buffer freed at once (36,864 + 21,432 bytes for T = 3,
-    /// N = 2, H = 6; the same under ONEDNN_MAX_CPU_ISA=AVX2) whose formula is not derived yet, so it stays unknown.
+    /// Float32 LSTM runs oneDNN's RNN instead (ATen's use_mkldnn: float32 on CPU, mkldnn enabled), with a workspace
+    /// kept for backward in whole 4,096-byte pages and a scratchpad freed at once: <see cref="RecordOneDnnLstm"/>.
     /// </summary>
     private static Value RecurrentForward(LayerCall c, bool hasCellState)
     {
@@ -53,8 +52,9 @@ internal static partial class LayerRules
         var reason = c.Args.Factory == "RNN" ? "RNN has not been measured"
             : c.Inputs.Count > 1 && c.Inputs[1] is not NullValue ? "a given initial state has not been measured"
             : c.Args.Factory == "GRU" && input.ElementType is not ("Float32" or "Float64") ? $"GRU in {input.ElementType} has not been measured"
-            : c.Args.Factory == "LSTM" && input.ElementType != "Float64" ? $"LSTM in {input.ElementType} runs oneDNN's RNN, whose workspace (whole 4,096-byte pages, kept for backward) is not derived yet"
+            : c.Args.Factory == "LSTM" && input.ElementType is not ("Float32" or "Float64") ? $"LSTM in {input.ElementType} runs oneDNN's RNN, which has been measured in Float32 only"
             : !steps.IsConstant ? "the sequence length depends on the batch size"
+            : c.Args.Factory == "LSTM" && input.ElementType == "Float32" ? OneDnnLstmGap(c, batch, hidden, layers, directions)
             : null;
         if (reason is not null || !c.RecordsGraph)
         {
@@ -71,9 +71,16 @@ internal static partial class LayerRules
                 ? new TupleValue(new Value[] { result, c.Output(stateShape), c.Output(stateShape) })
                 : new TupleValue(new Value[] { result, c.Output(stateShape) });
         }
+        if (c.Args.Factory == "LSTM" && input.ElementType == "Float32") return RecordOneDnnLstm(c, steps, batch, hidden, layers, directions, stateShape);
         var output = RecordRecurrentLayers(c, hasCellState, steps, batch, hidden, layers, directions, stateShape);
-        // batch_first hands out the transpose of the sequence-first stack (a non-contiguous view: a Linear on it copies).
-        return batchFirst ? ReplaceFirst(output, c.View((ActivationTensor)output.Items[0], input.Shape.With(2, Dim.Of(directions * hidden)), isContiguous: false)) : output;
+        // batch_first hands out the transpose of the sequence-first stack: a non-contiguous view a Linear copies, except
+        // for one sequence (batch 1) or one step, where the transpose is contiguous.
+        var oneSequence = batch.IsConstant ? batch.Coefficient == 1 : batch.Coefficient == 1 && c.AtBatchOne;
+        if (batchFirst && !batch.IsConstant && batch.Coefficient == 1 && steps != Dim.Of(1))
+        {
+            c.RunsOtherKernelsAtBatchOne($"At batch size 1 a batch-first {c.Args.Factory}'s output (the transpose of its sequence-first result) is contiguous, so a Linear after it copies nothing: batch 1's Activations and Peak come from a pass of its own.");
+        }
+        return batchFirst ? ReplaceFirst(output, c.View((ActivationTensor)output.Items[0], input.Shape.With(2, Dim.Of(directions * hidden)), isContiguous: oneSequence || steps == Dim.Of(1))) : output;
     }
 
     private static TupleValue ReplaceFirst(TupleValue tuple, Value first) => new(new[] { first }.Concat(tuple.Items.Skip(1)).ToArray());

@@ -15,4 +15,8 @@ internal sealed record InferenceMemory(
     EquatableArray<ByteCount>? PeakLines,
     long? PeakAtBatchOne,
     EquatableArray<PeakRegime> LargerBatchPeaks,
-    string? PeakUnknownBecause);
+    string? PeakUnknownBecause)
+{
+    /// <summary>Activations at batch 1 where batch 1's own pass keeps other bytes than the formula gives there; else null.</summary>
+    public long? ActivationsAtBatchOne { get; init; }
+}

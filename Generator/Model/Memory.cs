@@ -20,6 +20,9 @@ internal sealed record Memory(
     string? OutputShape,
     long? PeakAtBatchOne = null)
 {
+    /// <summary>Activations at batch 1 where batch 1's own pass keeps other bytes than the formula gives there; else null.</summary>
+    public long? ActivationsAtBatchOne { get; init; }
+
     /// <summary>The peak's lines from larger batch sizes on, ascending; empty when PeakLines hold for every batch from 2.</summary>
     public EquatableArray<PeakRegime> LargerBatchPeaks { get; init; } = EquatableArray<PeakRegime>.Empty;
 

@@ -72,8 +72,9 @@ internal static class BackwardSimulation
             }
             var fresh = node.ParameterGradients.Aggregate(0L, (a, g) => checked(a + g.Bytes));
             var buffered = new ByteCount(buffers.Values.Aggregate(0L, (a, b) => checked(a + b)), 0);
-            terms.Add(live.Plus(held).Plus(created).Plus(new ByteCount(fresh, 0)).Plus(buffered).Plus(node.BackwardScratch));
-            foreach (var moment in node.BackwardMoments) terms.Add(live.Plus(held).Plus(buffered).Plus(moment));
+            if (DenseStandIns(trace, node, gradients) is not { } standIns) return null;
+            terms.Add(live.Plus(held).Plus(created).Plus(new ByteCount(fresh, 0)).Plus(buffered).Plus(node.BackwardScratch).Plus(standIns));
+            foreach (var moment in node.BackwardMoments) terms.Add(live.Plus(held).Plus(buffered).Plus(standIns).Plus(moment));
 
             foreach (var storage in incoming) gradients.Remove(storage);
             foreach (var input in node.Inputs.Where(i => !i.Storage.IsResident))
@@ -129,6 +130,27 @@ internal static class BackwardSimulation
             foreach (var gradient in node.ParameterGradients) uses[gradient.Parameter] = uses.TryGetValue(gradient.Parameter, out var n) ? n + 1 : 1;
         }
         return uses;
+    }
+
+    /// <summary>
+    /// What a backward that needs its incoming gradients dense (oneDNN's RNN) makes for the whole call: zeros for each
+    /// that did not arrive, a contiguous copy of each that arrives strided. Null, with the reason among the trace's
+    /// unmodeled-peak Notes, when one arrives and the rule could not tell its layout.
+    /// </summary>
+    private static ByteCount? DenseStandIns(ForwardTrace trace, TapeNode node, Dictionary<Storage, ByteCount> gradients)
+    {
+        var total = ByteCount.Zero;
+        foreach (var dense in node.DenseGradients)
+        {
+            var arrives = gradients.ContainsKey(dense.Carrier);
+            if (arrives && dense.Layout == GradientLayout.Unknown)
+            {
+                trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind}'s backward copies the gradient of {dense.Of} when it is not contiguous, and whether it is depends on the ops after the layer.");
+                return null;
+            }
+            if (!arrives || dense.Layout == GradientLayout.NonContiguous) total = total.Plus(dense.Bytes);
+        }
+        return total;
     }
 
     /// <summary>Drops lines that another line is at or above for every batch size.</summary>

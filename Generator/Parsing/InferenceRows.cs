@@ -42,7 +42,14 @@ internal static class InferenceRows
                 }
             }
         }
-        return new InferenceMemory(inputBytesPerSample, activations, lines, atBatchOne, regimes.ToEquatableArray(), why);
+        // Batch 1's own pass may keep less (a one-sample transpose needs no copy), as in the training table.
+        long? activationsAtBatchOne = null;
+        if (activations is not null && pass.BatchOnePass is { } onePass)
+        {
+            if (ActivationAccounting.Of(onePass, onePass.ParameterElementType).Total is not { } atOne) return new InferenceMemory(inputBytesPerSample, null, null, null, EquatableArray<PeakRegime>.Empty, null);
+            if (atOne.At(1) != activations.Value.At(1)) activationsAtBatchOne = atOne.At(1);
+        }
+        return new InferenceMemory(inputBytesPerSample, activations, lines, atBatchOne, regimes.ToEquatableArray(), why) { ActivationsAtBatchOne = activationsAtBatchOne };
     }
 
     /// <summary>

@@ -76,9 +76,24 @@ internal static class MemoryRows
                 }
                 if (forward.KernelsChangeAt.Count > forward.LargerBatchPasses.Count) peakLines = null;
             }
-            return new Memory(parameterBytes, bufferBytes, gradientBytes, optimizerBytes, inputPerSample,
-                activations?.Total, peakLines, outputShape, peakAtBatchOne)
+            // Batch 1's own pass may also keep less (ATen skips a copy a one-sample transpose does not need).
+            var activationTotal = activations?.Total;
+            long? activationsAtBatchOne = null;
+            if (activationTotal is not null && forward?.BatchOnePass is { } onePass)
             {
+                if (ActivationAccounting.Of(onePass, settings.DType).Total is { } atOne)
+                {
+                    if (atOne.At(1) != activationTotal.Value.At(1)) activationsAtBatchOne = atOne.At(1);
+                }
+                else
+                {
+                    activationTotal = null;
+                }
+            }
+            return new Memory(parameterBytes, bufferBytes, gradientBytes, optimizerBytes, inputPerSample,
+                activationTotal, peakLines, outputShape, peakAtBatchOne)
+            {
+                ActivationsAtBatchOne = activationsAtBatchOne,
                 LargerBatchPeaks = peakLines is null ? EquatableArray<PeakRegime>.Empty : largerBatchPeaks.ToEquatableArray(),
                 Inference = inference is null ? null : InferenceRows.Of(checked(parameterBytes + bufferBytes), batchPerSample, inference),
             };

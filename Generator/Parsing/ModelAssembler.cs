@@ -104,9 +104,9 @@ internal static class ModelAssembler
             notes.AddRange(forward.PeakNotes);
             notes.AddRange(forward.LargerBatchPasses.SelectMany(p => p.PeakNotes).Where(n => !forward.PeakNotes.Contains(n)).Distinct());
         }
-        if (memory is { PeakLines: not null, PeakAtBatchOne: not null })
+        if (memory is { PeakLines: not null, PeakAtBatchOne: not null } or { ActivationsAtBatchOne: not null })
         {
-            notes.Add("At batch size 1 ATen runs a convolution with a kernel of at most 3 and at most 20,480 input elements per sample on its own im2col path, not oneDNN: the peak at batch 1 is that path's.");
+            notes.AddRange(forward!.BatchOneNotes);
         }
         if (memory?.Inference is { } inferenceRows && inference is not null) notes.AddRange(InferenceNotes(inferenceRows, inference, memory.Activations is not null, notes).ToList());
         if (activations is not null)

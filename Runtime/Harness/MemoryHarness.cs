@@ -120,7 +120,7 @@ public static class MemoryHarness
                 new("Parameters", report.Memory?.ParameterBytes, measured.ParameterBytes, 0, 0, accounting),
                 new("Buffers", report.Memory?.BufferBytes, measured.BufferBytes, 0, 0, accounting),
                 new("Input", inference is null ? null : checked(inference.InputBytesPerSample * batchSize), measured.InputBytes, 0, 0, accounting + " over the input batch"),
-                new("Activations", inference?.Activations?.At(batchSize), measured.ActivationBytes, exact ? 0 : peakTolerance, slack, counter + ": live after forward minus live before it"),
+                new("Activations", (inference?.Activations is not null ? inference.ActivationsAt(batchSize) : null), measured.ActivationBytes, exact ? 0 : peakTolerance, slack, counter + ": live after forward minus live before it"),
                 new("Peak", inference?.PeakLines is not null ? inference.PeakAt(batchSize) : null, measured.Peak, peakTolerance, slack,
                     counter + ": the most live during forward, plus parameters, buffers and input"),
             };
@@ -134,7 +134,7 @@ public static class MemoryHarness
     }
 
     private static long? ActivationsAt(MemoryReport report, long batchSize) =>
-        report.Memory?.Activations?.At(batchSize);
+        report.Memory?.Activations is not null ? report.Memory.ActivationsAt(batchSize) : null;
 
     private static long? PeakAt(MemoryReport report, long batchSize) =>
         report.Memory?.PeakLines is not null ? report.Memory.PeakAt(batchSize) : null;

@@ -11,8 +11,11 @@ namespace TorchBudget;
 public sealed class InferenceModel
 {
     /// <summary>Creates the formulas; generated code calls this.</summary>
-    public InferenceModel(long inputBytesPerSample, ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null, PeakRegime[]? largerBatchPeaks = null)
+    public InferenceModel(long inputBytesPerSample, ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null, PeakRegime[]? largerBatchPeaks = null,
+        long? activationsAtBatchOne = null)
     {
+        if (activationsAtBatchOne is not null && activations is null) throw new ArgumentException("Batch 1's activations refine known activations.", nameof(activationsAtBatchOne));
+        ActivationsAtBatchOne = activationsAtBatchOne;
         if (largerBatchPeaks is { Length: > 0 } && peakLines is null) throw new ArgumentException("Regimes refine a known peak.", nameof(largerBatchPeaks));
         for (var i = 1; i < (largerBatchPeaks?.Length ?? 0); i++)
         {
@@ -44,6 +47,17 @@ public sealed class InferenceModel
 
     /// <summary>The lines from larger batch sizes on where forward runs other kernels there, ascending; usually empty.</summary>
     public IReadOnlyList<PeakRegime> LargerBatchPeaks { get; }
+
+    /// <summary>Activations at batch 1 where forward keeps other bytes there (see <see cref="MemoryModel.ActivationsAtBatchOne"/>); else null.</summary>
+    public long? ActivationsAtBatchOne { get; }
+
+    /// <summary>The activations at <paramref name="batchSize"/>.</summary>
+    /// <exception cref="InvalidOperationException">They are unknown.</exception>
+    public long ActivationsAt(long batchSize)
+    {
+        if (Activations is null) throw new InvalidOperationException("The inference activations are unknown.");
+        return batchSize == 1 && ActivationsAtBatchOne is { } atOne ? atOne : Activations.At(batchSize);
+    }
 
     /// <summary>The peak at <paramref name="batchSize"/>.</summary>
     /// <exception cref="InvalidOperationException">The peak is unknown.</exception>

@@ -11,8 +11,11 @@ public sealed class MemoryModel
 {
     /// <summary>Creates the formulas; generated code calls this.</summary>
     public MemoryModel(long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, long inputBytesPerSample,
-        ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null, PeakRegime[]? largerBatchPeaks = null, InferenceModel? inference = null)
+        ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null, PeakRegime[]? largerBatchPeaks = null,
+        long? activationsAtBatchOne = null, InferenceModel? inference = null)
     {
+        if (activationsAtBatchOne is not null && activations is null) throw new ArgumentException("Batch 1's activations refine known activations.", nameof(activationsAtBatchOne));
+        ActivationsAtBatchOne = activationsAtBatchOne;
         if (largerBatchPeaks is { Length: > 0 } && peakLines is null) throw new ArgumentException("Regimes refine a known peak.", nameof(largerBatchPeaks));
         for (var i = 1; i < (largerBatchPeaks?.Length ?? 0); i++)
         {
@@ -73,6 +76,19 @@ public sealed class MemoryModel
     /// </summary>
     public System.Collections.Generic.IReadOnlyList<PeakRegime> LargerBatchPeaks { get; }
 
+    /// <summary>
+    /// Activations at batch 1 where the step keeps other bytes there than <see cref="Activations"/> gives (ATen skips a
+    /// copy that a one-sample transpose does not need: a batch-first Float32 LSTM's input); else null.
+    /// </summary>
+    public long? ActivationsAtBatchOne { get; }
+
+    /// <summary>The activations at <paramref name="batchSize"/>.</summary>
+    public long ActivationsAt(long batchSize)
+    {
+        if (Activations is null) throw new InvalidOperationException("The activations are unknown.");
+        return batchSize == 1 && ActivationsAtBatchOne is { } atOne ? atOne : Activations.At(batchSize);
+    }
+
     /// <summary>The peak at <paramref name="batchSize"/>.</summary>
     public long PeakAt(long batchSize)
     {
@@ -92,6 +108,6 @@ public sealed class MemoryModel
         GradientBytes,
         OptimizerStateBytes,
         InputBytesPerSample * batchSize,
-        Activations!.At(batchSize),
+        ActivationsAt(batchSize),
         PeakAt(batchSize)));
 }

@@ -116,7 +116,7 @@ public sealed class MemoryReport
             throw new InvalidOperationException($"The inference table of {ModelName} is incomplete ({missing} unknown): {string.Join(" ", Notes)}");
         }
         return checked(new InferenceBreakdown(batchSize, Memory.ParameterBytes, Memory.BufferBytes, inference.InputBytesPerSample * batchSize,
-            inference.Activations!.At(batchSize), inference.PeakAt(batchSize)));
+            inference.ActivationsAt(batchSize), inference.PeakAt(batchSize)));
     }
 
     /// <summary>
@@ -173,7 +173,7 @@ public sealed class MemoryReport
             text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var batch in BatchSizes)
             {
-                var activations = memory.Activations is { } formula ? ByteUnits.Format(formula.At(batch)) : "unknown";
+                var activations = memory.Activations is not null ? ByteUnits.Format(memory.ActivationsAt(batch)) : "unknown";
                 var peak = memory.PeakLines is null ? "unknown" : ByteUnits.Format(memory.PeakAt(batch));
                 text.Append("| ").Append(batch.ToString(CultureInfo.InvariantCulture));
                 foreach (var cell in new[] { ByteUnits.Format(memory.ParameterBytes), ByteUnits.Format(memory.BufferBytes), ByteUnits.Format(memory.GradientBytes),
@@ -193,7 +193,7 @@ public sealed class MemoryReport
                 {
                     text.Append("| ").Append(batch.ToString(CultureInfo.InvariantCulture))
                         .Append(" | ").Append(ByteUnits.Format(checked(inference.InputBytesPerSample * batch)))
-                        .Append(" | ").Append(inference.Activations is { } formula ? ByteUnits.Format(formula.At(batch)) : "unknown")
+                        .Append(" | ").Append(inference.Activations is not null ? ByteUnits.Format(inference.ActivationsAt(batch)) : "unknown")
                         .Append(" | ").Append(inference.PeakLines is null ? "unknown" : ByteUnits.Format(inference.PeakAt(batch))).AppendLine(" |");
                 }
             }

@@ -85,7 +85,8 @@ public class EmittedCodeTests
                             peakLines: PEAK_LINES,
                             peakAtBatchOne: null,
                             largerBatchPeaks: null,
-                            inference: new global::TorchBudget.InferenceModel(3136L, new global::TorchBudget.ByteFormula(0L, 40L), INFERENCE_PEAK_LINES, null, null)));
+                            activationsAtBatchOne: null,
+                            inference: new global::TorchBudget.InferenceModel(3136L, new global::TorchBudget.ByteFormula(0L, 40L), INFERENCE_PEAK_LINES, null, null, null)));
                 }
             }
 

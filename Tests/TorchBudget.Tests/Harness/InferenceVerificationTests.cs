@@ -62,7 +62,7 @@ public sealed class InferenceVerificationTests(ITestOutputHelper output)
         var report = new MemoryReport(truth.ModelName, truth.InputShape.ToArray(), truth.DType, truth.InputDType, truth.Optimizer, truth.BatchSizes.ToArray(),
             truth.ParameterCount, truth.TrainableParameterCount, truth.BufferElements, truth.IsComplete, truth.Notes.ToArray(), truth.Layers.ToArray(), truth.OutputShape,
             new MemoryModel(memory.ParameterBytes, memory.BufferBytes, memory.GradientBytes, memory.OptimizerStateBytes, memory.InputBytesPerSample,
-                memory.Activations, memory.PeakLines?.ToArray(), memory.PeakAtBatchOne, memory.LargerBatchPeaks.ToArray(), altered));
+                memory.Activations, memory.PeakLines?.ToArray(), memory.PeakAtBatchOne, memory.LargerBatchPeaks.ToArray(), memory.ActivationsAtBatchOne, altered));
         using var model = new SimpleCnn();
         Assert.True(MemoryHarness.VerifyInference(model, truth, torch.CPU, 4).Passed);
 

@@ -16,7 +16,7 @@ namespace TorchBudget.Tests.Measurement;
 public class InferenceTableTests(ITestOutputHelper output)
 {
     private const double PeakTolerance = 0.05;
-    private static readonly long[] BatchSizes = { 2, 4 };
+    private static readonly long[] BatchSizes = { 1, 2, 4 };
 
     public static TheoryData<Type, long> Cases()
     {
