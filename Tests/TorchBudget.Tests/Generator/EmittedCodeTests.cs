@@ -96,7 +96,7 @@ public class EmittedCodeTests
         var emitted = TestCompilation.Generate(TestCompilation.Create(source)).Generated.Single();
         var peakLines = Regex.Match(emitted, @"peakLines: (new global::TorchBudget\.ByteFormula\[\] \{ new global::TorchBudget\.ByteFormula\(\d+L, \d+L\)(, new global::TorchBudget\.ByteFormula\(\d+L, \d+L\))* \}),").Groups[1].Value;
         Assert.NotEmpty(peakLines);
-        var inferencePeakLines = Regex.Match(emitted, @"InferenceModel\(3136L, new global::TorchBudget\.ByteFormula\(0L, 40L\), (new global::TorchBudget\.ByteFormula\[\] \{ new global::TorchBudget\.ByteFormula\(\d+L, \d+L\)(, new global::TorchBudget\.ByteFormula\(\d+L, \d+L\))* \}), null, null\)").Groups[1].Value;
+        var inferencePeakLines = Regex.Match(emitted, @"InferenceModel\(3136L, new global::TorchBudget\.ByteFormula\(0L, 40L\), (new global::TorchBudget\.ByteFormula\[\] \{ new global::TorchBudget\.ByteFormula\(\d+L, \d+L\)(, new global::TorchBudget\.ByteFormula\(\d+L, \d+L\))* \}), null, null, null\)").Groups[1].Value;
         Assert.NotEmpty(inferencePeakLines);
         generated = generated.Replace("INFERENCE_PEAK_LINES", inferencePeakLines).Replace("PEAK_LINES", peakLines);
 
