@@ -16,6 +16,9 @@ internal sealed class ForwardTrace(bool gradEnabled)
 
     public bool GradEnabled { get; } = gradEnabled;
 
+    /// <summary>The model's modules are in training mode (the training step); false for the inference pass, after eval().</summary>
+    public bool Training { get; init; } = true;
+
     /// <summary>This pass stands for batch 1 only, where ATen picks other CPU kernels for some layers (its peak is batch 1's).</summary>
     public bool AtBatchOne { get; init; }
 

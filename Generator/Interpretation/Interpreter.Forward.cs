@@ -29,9 +29,9 @@ internal sealed partial class Interpreter
         return tensor;
     }
 
-    public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, string inputType, string parameterType, bool gradEnabled, bool atBatchOne = false, long? fromBatch = null)
+    public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, string inputType, string parameterType, bool gradEnabled, bool atBatchOne = false, long? fromBatch = null, bool training = true)
     {
-        trace = new ForwardTrace(gradEnabled) { ParameterElementType = parameterType, AtBatchOne = atBatchOne, StandsFromBatch = fromBatch };
+        trace = new ForwardTrace(gradEnabled) { ParameterElementType = parameterType, AtBatchOne = atBatchOne, StandsFromBatch = fromBatch, Training = training };
         residentTensors.Clear();
         try
         {

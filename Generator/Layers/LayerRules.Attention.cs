@@ -57,7 +57,8 @@ internal static partial class LayerRules
 
         if (!c.RecordsGraph)
         {
-            // Nothing is kept: only the results keep their memory.
+            // Nothing is kept: only the results keep their memory. The work tensors (projections, scores) were not measured.
+            c.PeakNotModeled(NoGradPeakNote(c));
             return (c.Internal(query.Shape), needWeights ? c.Internal(weightsShape) : null);
         }
 
@@ -184,7 +185,11 @@ internal static partial class LayerRules
         if (input.Shape.Rank != 3 || input.Shape[2] != Dim.Of(model)) throw c.Mismatch($"expects [S, N, {model}] (d_model) but gets {input.Shape}");
         if (model % heads != 0) throw c.Mismatch($"d_model {model} is not divisible by nhead {heads}");
         if (activation is not ("ReLU" or "GELU")) throw NotModeled(c, $"{c.Args.Factory} with activation {activation}");
-        if (!c.RecordsGraph) return c.Internal(input.Shape);
+        if (!c.RecordsGraph)
+        {
+            c.PeakNotModeled(NoGradPeakNote(c));
+            return c.Internal(input.Shape);
+        }
         if (c.Module.Parameters.Any(p => !p.Value.RequiresGrad)) throw NotModeled(c, $"{c.Args.Factory} with frozen parameters");
         var size = c.ElementSize(input.ElementType);
         var x = input;

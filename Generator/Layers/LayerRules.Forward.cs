@@ -303,6 +303,8 @@ internal static partial class LayerRules
         var input = c.Input;
         var training = !c.Args.Has("training") || c.Args.Bool("training");
         if (!training) return input;
+        // In eval mode at::dropout returns its input, which TorchSharp wraps in a new handle (measured: nothing allocated).
+        if (c.ModuleInEvalMode) return InPlaceResult(c, input);
         var inPlace = c.Args.Has("inplace") && c.Args.Bool("inplace");
         var result = inPlace ? InPlaceResult(c, input) : c.Output(input.Shape);
         // CPU dropout multiplies by a noise tensor of the input's size and type and keeps it (measured).

@@ -60,6 +60,13 @@ internal static partial class LayerRules
         if (reason is not null || !c.RecordsGraph)
         {
             if (reason is not null) c.MemoryNotModeled(reason);
+            else
+            {
+                // TorchSharp makes the zero initial states in C#, so the DisposeScope keeps them (measured: GRU under no_grad).
+                c.Output(stateShape);
+                if (hasCellState) c.Output(stateShape);
+                c.PeakNotModeled(NoGradPeakNote(c));
+            }
             var result = c.Output(input.Shape.With(2, Dim.Of(directions * hidden)));
             return hasCellState
                 ? new TupleValue(new Value[] { result, c.Output(stateShape), c.Output(stateShape) })
@@ -122,6 +129,7 @@ internal static partial class LayerRules
         if (reason is not null || !c.RecordsGraph)
         {
             if (reason is not null) c.MemoryNotModeled(reason);
+            else c.PeakNotModeled(NoGradPeakNote(c));
             return hasCellState ? new TupleValue(new Value[] { c.Output(state), c.Output(state) }) : c.Output(state);
         }
         var gateShape = new TensorShape(new[] { input.Shape[0], Dim.Of((hasCellState ? 4 : 3) * hidden) });
@@ -205,7 +213,12 @@ internal static partial class LayerRules
         var dims = c.Args.Long("embedding_dims");
         var mode = c.Args.EnumMember("mode") ?? "Mean";
         var output = c.Output(new TensorShape(new[] { bags, Dim.Of(dims) }), weightType);
-        if (!c.RecordsGraph) return output;
+        if (!c.RecordsGraph)
+        {
+            // Under no_grad _embedding_bag still makes its index tensors (and more: logged, not modeled).
+            c.PeakNotModeled(NoGradPeakNote(c));
+            return output;
+        }
         var bagShape = new TensorShape(new[] { bags });
         var tokenShape = new TensorShape(new[] { tokens });
         if (!givenOffsets) c.SaveNew(bagShape, "Int64");

@@ -109,6 +109,37 @@ public sealed partial class MemoryReport
         return Memory.At(batchSize);
     }
 
+    /// <summary>
+    /// The memory of one inference pass at <paramref name="batchSize"/>: <c>model.eval()</c>, then inside
+    /// <c>torch.NewDisposeScope()</c> and <c>torch.no_grad()</c>, <c>y = model.forward(x)</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A row is unknown; <see cref="Notes"/> say why.</exception>
+    public InferenceBreakdown ForInference(long batchSize)
+    {
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
+        var inference = Memory?.Inference;
+        var missing = Memory is null || inference is null ? "every row" : inference.MissingRows;
+        if (Memory is null || inference is null || missing is not null)
+        {
+            throw new InvalidOperationException($"The inference table of {ModelName} is incomplete ({missing} unknown): {string.Join(" ", Notes)}");
+        }
+        return checked(new InferenceBreakdown(batchSize, Memory.ParameterBytes, Memory.BufferBytes, inference.InputBytesPerSample * batchSize,
+            inference.ActivationsAt(batchSize), inference.PeakAt(batchSize)));
+    }
+
+    /// <summary>
+    /// The largest batch whose inference Peak fits in <paramref name="safetyFactor"/> × <paramref name="budgetBytes"/>;
+    /// 0 when not even one sample fits.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The inference peak is unknown; <see cref="Notes"/> say why.</exception>
+    public long InferenceMaxBatchSize(long budgetBytes, double safetyFactor = 0.8)
+    {
+        if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
+        if (safetyFactor <= 0 || safetyFactor > 1) throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
+        ForInference(1); // throws when the table is incomplete
+        return Memory!.Inference!.LargestBatch((decimal)budgetBytes * (decimal)safetyFactor);
+    }
+
     /// <summary>One <see cref="MemoryBreakdown"/> per configured batch size.</summary>
     public IReadOnlyList<MemoryBreakdown> Table => BatchSizes.Select(ForBatch).ToList();
 
@@ -162,6 +193,20 @@ public sealed partial class MemoryReport
                     text.Append(" | ").Append(cell);
                 }
                 text.AppendLine(" |");
+            }
+            if (memory.Inference is { } inference)
+            {
+                // The inference pass (eval, no_grad): one line per batch, unknown rows said so.
+                text.AppendLine();
+                text.AppendLine("| Batch (inference) | Input | Activations | Peak |");
+                text.AppendLine("|---:|---:|---:|---:|");
+                foreach (var batch in BatchSizes)
+                {
+                    text.Append("| ").Append(batch.ToString(CultureInfo.InvariantCulture))
+                        .Append(" | ").Append(ByteUnits.Format(checked(inference.InputBytesPerSample * batch)))
+                        .Append(" | ").Append(inference.Activations is not null ? ByteUnits.Format(inference.ActivationsAt(batch)) : "unknown")
+                        .Append(" | ").Append(inference.PeakLines is null ? "unknown" : ByteUnits.Format(inference.PeakAt(batch))).AppendLine(" |");
+                }
             }
         }
         else
