@@ -136,7 +136,7 @@ internal static class HtmlReport
             {
                 ("parameters", memory.ParameterBytes), ("buffers", memory.BufferBytes), ("gradients", memory.GradientBytes),
                 ("optimizer-state", memory.OptimizerStateBytes), ("input", checked(memory.InputBytesPerSample * batch)),
-                ("activations", memory.Activations?.At(batch)), ("peak", memory.PeakLines is null ? null : memory.PeakAt(batch)),
+                ("activations", memory.Activations is null ? null : memory.ActivationsAt(batch)), ("peak", memory.PeakLines is null ? null : memory.PeakAt(batch)),
             })
             {
                 page.Append(bytes is { } known

@@ -67,7 +67,7 @@ public class InferenceTableTests(ITestOutputHelper output)
             {
                 var (_, inference, measured) = Measure(model, batch);
                 total++;
-                var activations = inference.Activations?.At(batch);
+                var activations = inference.Activations is null ? (long?)null : inference.ActivationsAt(batch);
                 if (activations is not null) activationsKnown++;
                 var peak = inference.PeakLines is null ? (long?)null : inference.PeakAt(batch);
                 if (peak is not null) peaksKnown++;

@@ -85,7 +85,7 @@ public class HtmlReportTests
                 else
                 {
                     Assert.Equal(new long?[] { memory.ParameterBytes, memory.BufferBytes, memory.GradientBytes, memory.OptimizerStateBytes, memory.InputBytesPerSample * batch,
-                        memory.Activations?.At(batch), memory.PeakLines is null ? null : memory.PeakAt(batch) },
+                        memory.Activations is null ? null : memory.ActivationsAt(batch), memory.PeakLines is null ? null : memory.PeakAt(batch) },
                         new[] { cells["parameters"], cells["buffers"], cells["gradients"], cells["optimizer-state"], cells["input"], cells["activations"], cells["peak"] });
                 }
             }
