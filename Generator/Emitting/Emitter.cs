@@ -43,7 +43,9 @@ internal static class Emitter
                 ["buffer_elements"] = NullableLong(layer.BufferElements) ?? "null",
                 ["output_shape"] = layer.OutputShape is null ? "null" : Literal(layer.OutputShape),
                 ["activation_bytes_per_sample"] = NullableLong(layer.ActivationBytesPerSample) ?? "null",
+                ["multiply_accumulates_per_sample"] = NullableLong(layer.MultiplyAccumulatesPerSample) ?? "null",
             }).ToList(),
+            ["multiply_accumulates_per_sample"] = NullableLong(spec.MultiplyAccumulatesPerSample) ?? "null",
             ["output_shape"] = spec.Memory?.OutputShape is { } shape ? Literal(shape) : "null",
             ["memory"] = spec.Memory is not { } memory ? null : new ScriptObject
             {
@@ -56,9 +58,8 @@ internal static class Emitter
                 ["peak_lines"] = memory.PeakLines is { } lines ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", lines.Select(Formula)) + " }" : "null",
                 ["peak_at_batch_one"] = NullableLong(memory.PeakAtBatchOne) ?? "null",
                 ["activations_at_batch_one"] = NullableLong(memory.ActivationsAtBatchOne) ?? "null",
-                ["larger_batch_peaks"] = memory.LargerBatchPeaks.Count == 0 ? "null"
-                    : "new global::TorchBudget.PeakRegime[] { " + string.Join(", ", memory.LargerBatchPeaks.Select(r =>
-                        $"new global::TorchBudget.PeakRegime({Long(r.FromBatch)}, new global::TorchBudget.ByteFormula[] {{ {string.Join(", ", r.Lines.Select(Formula))} }})")) + " }",
+                ["larger_batch_peaks"] = Regimes(memory.LargerBatchPeaks),
+                ["inference"] = memory.Inference is { } inference ? Inference(inference) : "null",
             },
         };
         // LoopLimit 0: Scriban stops a loop at 1,000 iterations by default, and a model can have more layers than that.
@@ -67,6 +68,18 @@ internal static class Emitter
         context.PushGlobal(model);
         return MemoryProfileTemplate.Render(context).Replace("\r\n", "\n");
     }
+
+    private static string Regimes(EquatableArray<PeakRegime> regimes) => regimes.Count == 0 ? "null"
+        : "new global::TorchBudget.PeakRegime[] { " + string.Join(", ", regimes.Select(r =>
+            $"new global::TorchBudget.PeakRegime({Long(r.FromBatch)}, new global::TorchBudget.ByteFormula[] {{ {string.Join(", ", r.Lines.Select(Formula))} }})")) + " }";
+
+    private static string Inference(InferenceMemory inference) =>
+        "new global::TorchBudget.InferenceModel(" + Long(inference.InputBytesPerSample)
+        + ", " + (inference.Activations is { } activations ? Formula(activations) : "null")
+        + ", " + (inference.PeakLines is { } lines ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", lines.Select(Formula)) + " }" : "null")
+        + ", " + (NullableLong(inference.PeakAtBatchOne) ?? "null")
+        + ", " + Regimes(inference.LargerBatchPeaks)
+        + ", " + (NullableLong(inference.ActivationsAtBatchOne) ?? "null") + ")";
 
     private static string Indent(int depth) => new(' ', 4 * depth);
 

@@ -16,6 +16,9 @@ internal sealed class ForwardTrace(bool gradEnabled)
 
     public bool GradEnabled { get; } = gradEnabled;
 
+    /// <summary>The model's modules are in training mode (the training step); false for the inference pass, after eval().</summary>
+    public bool Training { get; init; } = true;
+
     /// <summary>This pass stands for batch 1 only, where ATen picks other CPU kernels for some layers (its peak is batch 1's).</summary>
     public bool AtBatchOne { get; init; }
 
@@ -41,6 +44,17 @@ internal sealed class ForwardTrace(bool gradEnabled)
     public List<ForwardTrace> LargerBatchPasses { get; } = new();
 
     public Stack<ModuleInstance> Running { get; } = new();
+
+    /// <summary>
+    /// Multiply-accumulates of forward's weight and matrix products, by the innermost module running them (null: the
+    /// profiled model's own forward code). Conventions: docs/compute-cost.md.
+    /// </summary>
+    public List<(ModuleInstance? Module, Dim Count)> MultiplyAccumulates { get; } = new();
+
+    /// <summary>Why the multiply-accumulates are not known (a layer with weights whose rule counts none); null when known.</summary>
+    public string? MultiplyAccumulatesUnknown { get; set; }
+
+    public void AddMultiplyAccumulates(Dim count) => MultiplyAccumulates.Add((Running.Count > 0 ? Running.Peek() : null, count));
 
     /// <summary>Each module's output shape at its first call, as torchinfo's column shows it.</summary>
     public Dictionary<ModuleInstance, string> OutputShapes { get; } = new();

@@ -316,6 +316,8 @@ internal sealed partial class Interpreter
         var batch = Broadcast(new TensorShape(self.Shape.Dims.Take(self.Shape.Rank - 2)), new TensorShape(right.Shape.Dims.Take(right.Shape.Rank - 2)), op);
         var call = NewOp("matmul", new Value[] { self, right }, null);
         var result = call.Output(new TensorShape(batch.Dims.Append(self.Shape[self.Shape.Rank - 2]).Append(right.Shape[right.Shape.Rank - 1])));
+        if (inner.IsConstant) call.MultiplyAccumulates(result.Shape, () => inner.Coefficient);
+        else trace!.MultiplyAccumulatesUnknown ??= $"a matmul sums over a dimension that grows with the batch ({self.Shape} by {right.Shape})";
         call.Save(self);
         call.Save(right);
         return Recorded(call, result);

@@ -17,6 +17,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
 {
     private readonly List<ActivationTensor> outputs = new();
     private readonly List<Storage> saved = new();
+    private readonly List<ActivationTensor> returnedAndDropped = new();
     private ByteCount backwardScratch = ByteCount.Zero;
     private IReadOnlyList<ByteCount>? backwardMoments;
     private bool recordedInside;
@@ -59,6 +60,12 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public bool RecordsGraph => trace.GradEnabled
         && (Module.Parameters.Any(p => p.Value.RequiresGrad) || Inputs.OfType<ActivationTensor>().Any(t => t.RequiresGrad));
 
+    /// <summary>
+    /// A layer module called after <c>model.eval()</c> (the inference pass); false for functional calls, which follow
+    /// their own <c>training</c> argument.
+    /// </summary>
+    public bool ModuleInEvalMode => !trace.Training && ReferenceEquals(Args, Module.FactoryArguments);
+
     /// <summary>A newly allocated result, in the input's element type unless given.</summary>
     public ActivationTensor Output(TensorShape shape, string? elementType = null)
     {
@@ -77,10 +84,16 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         saved.Add(tensor.Storage);
     }
 
-    /// <summary>Autograd keeps a tensor the op makes for backward only (indices, statistics, masks).</summary>
+    /// <summary>
+    /// Autograd keeps a tensor the op makes for backward only (indices, statistics, masks). Without autograd the op still
+    /// makes it (ATen returns it beside the result) and it lives until the op returns (measured under no_grad: MaxPool's
+    /// Int64 indices, and BatchNorm in eval mode two per-channel tensors, alpha and beta, where training mode's
+    /// save_mean and save_invstd are).
+    /// </summary>
     public void SaveNew(TensorShape shape, string elementType)
     {
         if (RecordsGraph) saved.Add(trace.AllocateSaved(shape, elementType));
+        else returnedAndDropped.Add(trace.Allocate(shape, elementType, requiresGrad: false));
     }
 
     /// <summary>What this op's backward allocates for a moment besides the gradients (measured per layer).</summary>
@@ -128,6 +141,19 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
 
     /// <summary>Whether this pass stands for batches of at least <paramref name="batch"/> (see <see cref="RunsOtherKernelsFrom"/>).</summary>
     public bool BatchAtLeast(long batch) => trace.StandsFromBatch is { } from && from >= batch;
+
+    /// <summary>
+    /// Multiply-accumulates this call performs (weight and matrix products; see docs/compute-cost.md). A count past a
+    /// long leaves the count unknown, not the layer's shapes and memory.
+    /// </summary>
+    public void MultiplyAccumulates(System.Func<Dim> count)
+    {
+        try { trace.AddMultiplyAccumulates(count()); }
+        catch (System.OverflowException) { trace.MultiplyAccumulatesUnknown ??= $"the multiply-accumulates of {Args.Factory} overflow a 64-bit integer"; }
+    }
+
+    /// <summary>A product whose every output element sums <paramref name="reduced"/> products (linear, matmul, a convolution's window).</summary>
+    public void MultiplyAccumulates(TensorShape output, System.Func<long> reduced) => MultiplyAccumulates(() => output.ElementCount.Times(Dim.Of(reduced())));
 
     /// <summary>A fact the Notes must state when the peak is known (what it assumes).</summary>
     public void PeakNote(string note) => trace.PeakNotes.Add(note);
@@ -186,6 +212,8 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary>Puts this call on the autograd tape when autograd records it (after the rule ran).</summary>
     public void Record(Value result, bool passesGradientThrough = false)
     {
+        foreach (var dropped in returnedAndDropped) trace.Dispose(dropped);
+        returnedAndDropped.Clear();
         if (!RecordsGraph || recordedInside) return;
         var produced = outputs.Count > 0 ? outputs : (result is ActivationTensor same ? new List<ActivationTensor> { same } : new List<ActivationTensor>());
         foreach (var storage in saved) storage.Savers++;

@@ -49,10 +49,16 @@ internal static partial class LayerRules
         var perHead = batch.Times(Dim.Of(heads));
         var scoresShape = new TensorShape(new[] { perHead, target, source });
         var weightsShape = new TensorShape(new[] { batch, target, source });
+        // Projections (q: E·E, k: kdim·E, v: vdim·E per token), scores and context (headDim·source each per head and
+        // target position), and the out-projection (E·E per token).
+        c.MultiplyAccumulates(() => target.Times(batch).Times(Dim.Of(checked(2 * embed * embed))));
+        c.MultiplyAccumulates(() => source.Times(batch).Times(Dim.Of(checked(embed * (keyDim + valueDim)))));
+        c.MultiplyAccumulates(() => perHead.Times(target).Times(source).Times(Dim.Of(checked(2 * headDim))));
 
         if (!c.RecordsGraph)
         {
-            // Nothing is kept: only the results keep their memory.
+            // Nothing is kept: only the results keep their memory. The work tensors (projections, scores) were not measured.
+            c.PeakNotModeled(NoGradPeakNote(c));
             return (c.Internal(query.Shape), needWeights ? c.Internal(weightsShape) : null);
         }
 
@@ -179,7 +185,11 @@ internal static partial class LayerRules
         if (input.Shape.Rank != 3 || input.Shape[2] != Dim.Of(model)) throw c.Mismatch($"expects [S, N, {model}] (d_model) but gets {input.Shape}");
         if (model % heads != 0) throw c.Mismatch($"d_model {model} is not divisible by nhead {heads}");
         if (activation is not ("ReLU" or "GELU")) throw NotModeled(c, $"{c.Args.Factory} with activation {activation}");
-        if (!c.RecordsGraph) return c.Internal(input.Shape);
+        if (!c.RecordsGraph)
+        {
+            c.PeakNotModeled(NoGradPeakNote(c));
+            return c.Internal(input.Shape);
+        }
         if (c.Module.Parameters.Any(p => !p.Value.RequiresGrad)) throw NotModeled(c, $"{c.Args.Factory} with frozen parameters");
         var size = c.ElementSize(input.ElementType);
         var x = input;
@@ -227,6 +237,7 @@ internal static partial class LayerRules
     private static ActivationTensor InternalLinear(LayerCall c, string name, ActivationTensor input, long outFeatures, long[] parameterTemps)
     {
         var output = c.Internal(input.Shape.With(input.Shape.Rank - 1, Dim.Of(outFeatures)));
+        c.MultiplyAccumulates(output.Shape, () => input.Shape[input.Shape.Rank - 1].Coefficient);
         c.InternalOp(name, new[] { input }, new[] { output }, new[] { input }, parameterTemps);
         return output;
     }

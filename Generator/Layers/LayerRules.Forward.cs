@@ -98,7 +98,9 @@ internal static partial class LayerRules
             throw c.Mismatch($"expects a last dimension of {expected} (inputSize) but the incoming tensor is {input.Shape}");
         }
         SaveMatmulInput(c, input);
-        return c.Output(input.Shape.With(input.Shape.Rank - 1, Dim.Of(c.Args.Long("outputSize"))));
+        var shape = input.Shape.With(input.Shape.Rank - 1, Dim.Of(c.Args.Long("outputSize")));
+        c.MultiplyAccumulates(shape, () => expected);
+        return c.Output(shape);
     }
 
     /// <summary>
@@ -153,6 +155,12 @@ internal static partial class LayerRules
             dims[2 + i] = Dim.Of(output);
         }
         var geometry = new ConvolutionGeometry(rank, transposed, kernel, stride, padding, dilation, outputPadding, c.Args.Long("groups"), PaddingMode(c.Args));
+        // Each output element sums (in/groups)·kernel products; a transposed convolution spreads each input element over
+        // (out/groups)·kernel outputs.
+        var window = kernel.Aggregate(1L, (a, k) => checked(a * k));
+        var groups = c.Args.Long("groups");
+        if (transposed) c.MultiplyAccumulates(input.Shape, () => checked(c.Args.Long("out_channels") / groups * window));
+        else c.MultiplyAccumulates(new TensorShape(dims), () => checked(expected / groups * window));
         // Float32 runs oneDNN on CPU (but for small convolutions at batch 1); the other element types run ATen's im2col
         // path. Each rule models its calls or says why not.
         var result = Im2colConvolutionWork.TakesIm2colPath(input.ElementType) || (c.AtBatchOne && !OneDnnRunsAtBatchOne(c, rank, kernel))
@@ -263,6 +271,7 @@ internal static partial class LayerRules
             throw c.Mismatch($"expects last dimensions {in1} and {in2} but gets {first.Shape} and {second.Shape}");
         }
         var result = c.Output(first.Shape.With(first.Shape.Rank - 1, Dim.Of(c.Args.Long("out_features"))));
+        c.MultiplyAccumulates(result.Shape, () => checked(in1 * in2));
         c.Save(first);
         c.Save(second);
         return result;
@@ -294,6 +303,8 @@ internal static partial class LayerRules
         var input = c.Input;
         var training = !c.Args.Has("training") || c.Args.Bool("training");
         if (!training) return input;
+        // In eval mode at::dropout returns its input, which TorchSharp wraps in a new handle (measured: nothing allocated).
+        if (c.ModuleInEvalMode) return InPlaceResult(c, input);
         var inPlace = c.Args.Has("inplace") && c.Args.Bool("inplace");
         var result = inPlace ? InPlaceResult(c, input) : c.Output(input.Shape);
         // CPU dropout multiplies by a noise tensor of the input's size and type and keeps it (measured).

@@ -49,6 +49,7 @@ internal static partial class LayerRules
         var batch = batchFirst ? input.Shape[0] : input.Shape[1];
         var steps = batchFirst ? input.Shape[1] : input.Shape[0];
         var stateShape = new TensorShape(new[] { Dim.Of(directions * layers), batch, Dim.Of(hidden) });
+        c.MultiplyAccumulates(() => steps.Times(batch).Times(Dim.Of(RecurrentStepProducts(c.Args.Factory, c.Args.Long("inputSize"), hidden, layers, directions))));
         var reason = c.Args.Factory == "RNN" ? "RNN has not been measured"
             : c.Inputs.Count > 1 && c.Inputs[1] is not NullValue ? "a given initial state has not been measured"
             : c.Args.Factory == "GRU" && input.ElementType is not ("Float32" or "Float64") ? $"GRU in {input.ElementType} has not been measured"
@@ -59,6 +60,13 @@ internal static partial class LayerRules
         if (reason is not null || !c.RecordsGraph)
         {
             if (reason is not null) c.MemoryNotModeled(reason);
+            else
+            {
+                // TorchSharp makes the zero initial states in C#, so the DisposeScope keeps them (measured: GRU under no_grad).
+                c.Output(stateShape);
+                if (hasCellState) c.Output(stateShape);
+                c.PeakNotModeled(NoGradPeakNote(c));
+            }
             var result = c.Output(input.Shape.With(2, Dim.Of(directions * hidden)));
             return hasCellState
                 ? new TupleValue(new Value[] { result, c.Output(stateShape), c.Output(stateShape) })
@@ -76,6 +84,18 @@ internal static partial class LayerRules
         return batchFirst ? ReplaceFirst(output, c.View((ActivationTensor)output.Items[0], input.Shape.With(2, Dim.Of(directions * hidden)), isContiguous: oneSequence || steps == Dim.Of(1))) : output;
     }
 
+    /// <summary>
+    /// Multiply-accumulates of one time step for one sample: every layer and direction multiplies its input and its
+    /// hidden state by each gate's weights (RNN 1 gate, GRU 3, LSTM 4); layers after the first read both directions.
+    /// </summary>
+    private static long RecurrentStepProducts(string factory, long inputSize, long hidden, long layers, long directions)
+    {
+        var gates = factory switch { "LSTM" or "LSTMCell" => 4, "GRU" or "GRUCell" => 3, _ => 1 };
+        // Closed form, not a loop over layers: a layer count from odd code can be huge.
+        var perGateRow = checked(inputSize + hidden + (layers - 1) * (directions * hidden + hidden));
+        return checked(directions * gates * hidden * perGateRow);
+    }
+
     private static TupleValue ReplaceFirst(TupleValue tuple, Value first) => new(new[] { first }.Concat(tuple.Items.Skip(1)).ToArray());
 
     /// <summary>
@@ -89,6 +109,7 @@ internal static partial class LayerRules
         if (input.Shape.Rank != 2 || input.Shape[1] != Dim.Of(c.Args.Long("inputSize"))) throw c.Mismatch($"expects [batch, {c.Args.Long("inputSize")}] but gets {input.Shape}");
         var hidden = c.Args.Long("hiddenSize");
         var state = new TensorShape(new[] { input.Shape[0], Dim.Of(hidden) });
+        c.MultiplyAccumulates(() => input.Shape[0].Times(Dim.Of(RecurrentStepProducts(c.Args.Factory, c.Args.Long("inputSize"), hidden, 1, 1))));
         var type = input.ElementType;
         var given = c.Inputs.Count > 1 && c.Inputs[1] is not NullValue;
         // TorchSharp checks the given state against [batch, hidden] and throws on anything else.
@@ -108,6 +129,7 @@ internal static partial class LayerRules
         if (reason is not null || !c.RecordsGraph)
         {
             if (reason is not null) c.MemoryNotModeled(reason);
+            else c.PeakNotModeled(NoGradPeakNote(c));
             return hasCellState ? new TupleValue(new Value[] { c.Output(state), c.Output(state) }) : c.Output(state);
         }
         var gateShape = new TensorShape(new[] { input.Shape[0], Dim.Of((hasCellState ? 4 : 3) * hidden) });
@@ -191,7 +213,12 @@ internal static partial class LayerRules
         var dims = c.Args.Long("embedding_dims");
         var mode = c.Args.EnumMember("mode") ?? "Mean";
         var output = c.Output(new TensorShape(new[] { bags, Dim.Of(dims) }), weightType);
-        if (!c.RecordsGraph) return output;
+        if (!c.RecordsGraph)
+        {
+            // Under no_grad _embedding_bag still makes its index tensors (and more: logged, not modeled).
+            c.PeakNotModeled(NoGradPeakNote(c));
+            return output;
+        }
         var bagShape = new TensorShape(new[] { bags });
         var tokenShape = new TensorShape(new[] { tokens });
         if (!givenOffsets) c.SaveNew(bagShape, "Int64");

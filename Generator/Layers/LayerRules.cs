@@ -14,6 +14,13 @@ internal static partial class LayerRules
 
     public static LayerRule? Find(string factory) => Rules.TryGetValue(factory, out var rule) ? rule : null;
 
+    /// <summary>
+    /// The Notes' sentence for a layer whose work tensors without autograd (under no_grad, as the inference pass runs,
+    /// or frozen with an input that needs no gradient) are not modeled: only its results are.
+    /// </summary>
+    internal static string NoGradPeakNote(LayerCall c) =>
+        $"Peak is unknown: {c.Args.Factory} without autograd (under no_grad, or frozen on an input that needs no gradient) makes work tensors that were not measured; only its results are modeled.";
+
     public static IEnumerable<LayerRule> All => Rules.Values.OrderBy(r => r.Factory, System.StringComparer.Ordinal);
 
     private static IEnumerable<LayerRule> BuildTable()

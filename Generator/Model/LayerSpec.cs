@@ -11,4 +11,8 @@ internal sealed record LayerSpec(
     long? TrainableParameterCount,
     long? BufferElements,
     string? OutputShape,
-    long? ActivationBytesPerSample);
+    long? ActivationBytesPerSample)
+{
+    /// <summary>Multiply-accumulates of the products this module runs itself, per sample; null when unknown.</summary>
+    public long? MultiplyAccumulatesPerSample { get; init; }
+}

@@ -25,4 +25,7 @@ internal sealed record Memory(
 
     /// <summary>The peak's lines from larger batch sizes on, ascending; empty when PeakLines hold for every batch from 2.</summary>
     public EquatableArray<PeakRegime> LargerBatchPeaks { get; init; } = EquatableArray<PeakRegime>.Empty;
+
+    /// <summary>The inference pass's rows; null when no inference pass was followed.</summary>
+    public InferenceMemory? Inference { get; init; }
 }

@@ -19,6 +19,9 @@ internal sealed record ModelSpec(
     /// <summary>Layers with parameters and where they were built, for the analyzers; stripped before emission like Diagnostics.</summary>
     public EquatableArray<LayerSite> LayerSites { get; init; } = EquatableArray<LayerSite>.Empty;
 
+    /// <summary>Forward's multiply-accumulates per sample (docs/compute-cost.md); null when unknown.</summary>
+    public long? MultiplyAccumulatesPerSample { get; init; }
+
     /// <summary>The model's own [MemoryBudget], validated; null when it has none (or it is invalid: TBG005). Not emitted.</summary>
     public BudgetSpec? Budget { get; init; }
 

@@ -34,7 +34,7 @@ internal static class MemoryRows
         _ => ByteCount.Zero,
     };
 
-    public static Memory? Of(ProfileSettings settings, IReadOnlyList<TensorSlot> parameters, IReadOnlyList<TensorSlot> buffers, ActivationAccounting? activations, ForwardTrace? forward, string? outputShape)
+    public static Memory? Of(ProfileSettings settings, IReadOnlyList<TensorSlot> parameters, IReadOnlyList<TensorSlot> buffers, ActivationAccounting? activations, ForwardTrace? forward, string? outputShape, ForwardTrace? inference = null)
     {
         var modelSize = ElementTypes.SizeOf(settings.DType);
         var inputSize = ElementTypes.SizeOf(settings.InputDType);
@@ -46,7 +46,8 @@ internal static class MemoryRows
             var gradientBytes = Bytes(parameters.Where(p => p.RequiresGrad));
             // The standard step hands every parameter to the optimizer; SGD's momentum exists only where a gradient does.
             var optimizerBytes = checked(OptimizerStateFactor(settings.Optimizer) * (settings.Optimizer == "SgdMomentum" ? gradientBytes : parameterBytes));
-            var inputPerSample = checked(settings.InputShape.Aggregate(1L, (a, b) => checked(a * b)) * inputSize.Value + 8); // + its Int64 label
+            var batchPerSample = checked(settings.InputShape.Aggregate(1L, (a, b) => checked(a * b)) * inputSize.Value);
+            var inputPerSample = checked(batchPerSample + 8); // + its Int64 label
             var bufferBytes = Bytes(buffers);
             EquatableArray<ByteCount>? peakLines = null;
             long? peakAtBatchOne = null;
@@ -94,6 +95,7 @@ internal static class MemoryRows
             {
                 ActivationsAtBatchOne = activationsAtBatchOne,
                 LargerBatchPeaks = peakLines is null ? EquatableArray<PeakRegime>.Empty : largerBatchPeaks.ToEquatableArray(),
+                Inference = inference is null ? null : InferenceRows.Of(checked(parameterBytes + bufferBytes), batchPerSample, inference),
             };
         }
         catch (System.OverflowException)

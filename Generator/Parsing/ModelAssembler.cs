@@ -10,7 +10,7 @@ namespace TorchBudget.Generator.Parsing;
 /// <summary>Condenses the interpreted module tree into a <see cref="ModelSpec"/>: layers, totals, notes, diagnostics.</summary>
 internal static class ModelAssembler
 {
-    public static ModelSpec Assemble(TypeTarget target, ProfileSettings settings, Value root, ForwardTrace? forward, List<DiagnosticInfo> diagnostics, LocationInfo? attributeLocation, string modelName)
+    public static ModelSpec Assemble(TypeTarget target, ProfileSettings settings, Value root, ForwardTrace? forward, List<DiagnosticInfo> diagnostics, LocationInfo? attributeLocation, string modelName, ForwardTrace? inference = null)
     {
         var notes = new List<string>();
         var reported = new HashSet<(LocationInfo?, string)>();
@@ -43,6 +43,7 @@ internal static class ModelAssembler
         }
 
         var activations = forward is null ? null : ActivationAccounting.Of(forward, settings.DType);
+        var compute = forward is null ? null : ComputeAccounting.Of(forward);
         if (forward is not null)
         {
             foreach (var mismatch in forward.Mismatches)
@@ -66,7 +67,10 @@ internal static class ModelAssembler
             OwnCount(m.Value, m.Value.Parameters, trainableOnly: true),
             OwnCount(m.Value, m.Value.Buffers, trainableOnly: false),
             forward is not null && forward.OutputShapes.TryGetValue(m.Value, out var shape) ? shape : null,
-            activations?.PerModule(m.Value))).ToEquatableArray();
+            activations?.PerModule(m.Value))
+        {
+            MultiplyAccumulatesPerSample = compute?.PerModule(m.Value),
+        }).ToEquatableArray();
 
         var complete = reachable.All(m => m.Unknowns.Count == 0);
         var parameters = Registration.NamedParameters(model).Select(p => p.Value).ToList();
@@ -83,7 +87,7 @@ internal static class ModelAssembler
             notes.Add("Some parameters are registered under several names; TorchSharp counts each tensor once, and so does this report.");
         }
         var memory = complete && total is not null && trainable is not null
-            ? MemoryRows.Of(settings, parameters, buffers, activations, forward, forward is not null && forward.OutputShapes.TryGetValue(model, out var output) ? output : null)
+            ? MemoryRows.Of(settings, parameters, buffers, activations, forward, forward is not null && forward.OutputShapes.TryGetValue(model, out var output) ? output : null, inference)
             : null;
         if (complete && total is not null && trainable is not null && memory is null)
         {
@@ -108,6 +112,7 @@ internal static class ModelAssembler
         {
             notes.AddRange(forward!.BatchOneNotes);
         }
+        if (memory?.Inference is { } inferenceRows && inference is not null) notes.AddRange(InferenceNotes(inferenceRows, inference, memory.Activations is not null, notes).ToList());
         if (activations is not null)
         {
             foreach (var paged in namedModules.Where(m => activations.ModulesWithPagedBuffers.Contains(m.Value)).Select(m => m.Key))
@@ -120,10 +125,30 @@ internal static class ModelAssembler
             .Where(m => m.count is > 0)
             .Select(m => new LayerSite(namedModules.First(n => n.Value == m.module).Key, m.module.Kind, m.count!.Value, m.module.CreatedAt))
             .ToEquatableArray();
+        if (compute?.Unknown is { } noCount) notes.Add($"Multiply-accumulates are unknown: {noCount}.");
         return new ModelSpec(target, settings, layers, total, trainable, bufferElements, memory, notes.ToEquatableArray(), diagnostics.ToEquatableArray())
         {
+            MultiplyAccumulatesPerSample = compute?.Total,
             LayerSites = sites,
         };
+    }
+
+    /// <summary>What the Notes say about the inference table where it is unknown (or what its known peak assumes).</summary>
+    private static IEnumerable<string> InferenceNotes(InferenceMemory rows, ForwardTrace pass, bool trainingActivationsKnown, List<string> notes)
+    {
+        if (rows.Activations is null)
+        {
+            // Where the training pass is unknown too, its Notes already say why; otherwise say what stopped the inference pass.
+            if (trainingActivationsKnown)
+                yield return "Inference table unknown: " + (pass.Unknowns.FirstOrDefault()?.Reason ?? pass.Mismatches.Select(m => m.Message).FirstOrDefault() ?? "a tensor forward keeps has no byte count") + ".";
+            yield break;
+        }
+        if (rows.PeakUnknownBecause is { } why)
+        {
+            yield return "Inference " + char.ToLowerInvariant(why[0]) + why.Substring(1);
+            yield break;
+        }
+        foreach (var note in pass.PeakNotes.Where(n => !notes.Contains(n))) yield return note;
     }
 
     private static long? OwnCount(ModuleInstance module, IEnumerable<KeyValuePair<string, TensorSlot>> tensors, bool trainableOnly) =>

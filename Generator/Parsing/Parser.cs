@@ -61,6 +61,7 @@ internal static class Parser
             var interpreter = new Interpreter(compilation, torch, cancellationToken);
             Value root;
             ForwardTrace? forward = null;
+            ForwardTrace? inference = null;
             try
             {
                 try
@@ -84,6 +85,7 @@ internal static class Parser
                     {
                         forward.LargerBatchPasses.Add(interpreter.RunForward(model, inputShape, profile.Settings.InputDType, profile.Settings.DType, gradEnabled: true, fromBatch: threshold));
                     }
+                    inference = RunInference(interpreter, model, inputShape, profile.Settings);
                 }
             }
             finally
@@ -94,7 +96,7 @@ internal static class Parser
                 }
             }
             var budget = BudgetAttribute.Read(type, diagnostics);
-            return ModelAssembler.Assemble(target, profile.Settings, root, forward, diagnostics, profile.Location, type.Name) with { Budget = budget };
+            return ModelAssembler.Assemble(target, profile.Settings, root, forward, diagnostics, profile.Location, type.Name, inference) with { Budget = budget };
         }
         catch (OperationCanceledException)
         {
@@ -108,6 +110,24 @@ internal static class Parser
             var diagnostic = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, LocationInfo.From(type.Locations[0]), new[] { type.Name, message }.ToEquatableArray());
             return Empty(target with { CanEmit = false }, settings, new[] { diagnostic }, message);
         }
+    }
+
+    /// <summary>
+    /// The inference pass: <c>model.eval()</c>, then forward under <c>torch.no_grad()</c> inside a DisposeScope; with passes of
+    /// its own for batch 1 and larger batches where some layer runs other kernels there, as the training pass has.
+    /// </summary>
+    private static ForwardTrace RunInference(Interpreter interpreter, ModuleInstance model, TensorShape inputShape, ProfileSettings settings)
+    {
+        var pass = interpreter.RunForward(model, inputShape, settings.InputDType, settings.DType, gradEnabled: false, training: false);
+        if (pass.OtherKernelsAtBatchOne)
+        {
+            pass.BatchOnePass = interpreter.RunForward(model, inputShape, settings.InputDType, settings.DType, gradEnabled: false, atBatchOne: true, training: false);
+        }
+        foreach (var threshold in pass.KernelsChangeAt.Take(InterpreterLimits.MaxBatchRegimes))
+        {
+            pass.LargerBatchPasses.Add(interpreter.RunForward(model, inputShape, settings.InputDType, settings.DType, gradEnabled: false, fromBatch: threshold, training: false));
+        }
+        return pass;
     }
 
     private static ModelSpec Empty(TypeTarget target, ProfileSettings settings, IEnumerable<DiagnosticInfo> diagnostics, string note) =>

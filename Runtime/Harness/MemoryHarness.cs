@@ -85,6 +85,54 @@ public static class MemoryHarness
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="model"/>'s inference pass as <see cref="MemoryReport.ForInference"/> defines it (eval, then
+    /// forward under no_grad inside a DisposeScope) on a synthetic batch of <paramref name="batchSize"/>, measures the
+    /// second such pass, and checks every row of the inference table: Parameters, Buffers, Input and Activations exact
+    /// on the CPU, Peak within the training table's tolerance. The model is moved to <paramref name="device"/>; its train/eval
+    /// mode is restored afterwards.
+    /// </summary>
+    public static VerificationResult VerifyInference(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(device);
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
+        var parameterTypes = model.parameters().Where(p => p.is_floating_point()).Select(p => p.dtype).Distinct().ToList();
+        if (parameterTypes.Any(t => t != report.DType))
+            throw new ArgumentException($"The model's parameters are {string.Join(", ", parameterTypes)} but the report is for {report.DType}: convert the model with .to({report.DType}) first.", nameof(model));
+
+        DeviceMeters.EnsureMeasurable(device);
+        lock (DeviceMeters.OneMeasurementAtATime)
+        {
+            var notes = new List<string>();
+            model.to(device);
+            using var snapshot = new ModelSnapshot(model);
+            using var meter = DeviceMeters.Open(device, notes);
+            var exact = meter.IsExact;
+            var (peakTolerance, slack) = exact ? (CpuPeakTolerance, 0L) : (CudaTolerance, CudaSlackBytes);
+            var measured = MeasuredInference.Run(model, report, device, batchSize, meter);
+            var inference = report.Memory?.Inference;
+            var accounting = "tensor accounting (Σ numel × element size)";
+            var counter = exact ? "the CPU tensor counter" : "NVML device memory";
+            var rows = new List<VerificationRow>
+            {
+                new("Parameters", report.Memory?.ParameterBytes, measured.ParameterBytes, 0, 0, accounting),
+                new("Buffers", report.Memory?.BufferBytes, measured.BufferBytes, 0, 0, accounting),
+                new("Input", inference is null ? null : checked(inference.InputBytesPerSample * batchSize), measured.InputBytes, 0, 0, accounting + " over the input batch"),
+                new("Activations", (inference?.Activations is not null ? inference.ActivationsAt(batchSize) : null), measured.ActivationBytes, exact ? 0 : peakTolerance, slack, counter + ": live after forward minus live before it"),
+                new("Peak", inference?.PeakLines is not null ? inference.PeakAt(batchSize) : null, measured.Peak, peakTolerance, slack,
+                    counter + ": the most live during forward, plus parameters, buffers and input"),
+            };
+            if (inference is null) notes.Add("The report has no inference table (it was generated without one, or the model's parameters are not all known).");
+            notes.Add("Inference: model.eval(), then forward under torch.no_grad() inside a DisposeScope; the second pass measured.");
+            notes.Add(exact
+                ? $"Exact rows must match to the byte; Peak may differ by {CpuPeakTolerance * 100:0}%, the table's stated accuracy."
+                : $"On CUDA, Activations and Peak may differ by {CudaTolerance * 100:0}% or {CudaSlackBytes / (1024 * 1024)} MiB (CPU semantics; NVML counts driver pages). Not yet checked on a GPU.");
+            return new VerificationResult(report.ModelName, device.ToString(), batchSize, meter.Method, rows, Array.Empty<LayerShapeCheck>(), notes);
+        }
+    }
+
     private static long? ActivationsAt(MemoryReport report, long batchSize) =>
         report.Memory?.Activations is not null ? report.Memory.ActivationsAt(batchSize) : null;
 

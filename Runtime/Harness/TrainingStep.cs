@@ -39,11 +39,7 @@ internal sealed class TrainingStep : IDisposable
     /// <summary>Builds the input, labels and optimizer on <paramref name="device"/>; the model must already be there.</summary>
     public static TrainingStep Create(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long batchSize)
     {
-        var shape = new[] { batchSize }.Concat(report.InputShape).ToArray();
-        // Token ids 0 and 1 are valid for any embedding; the values do not change what is allocated.
-        var input = report.InputDType is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte
-            ? torch.randint(0, 2, shape, dtype: report.InputDType, device: device)
-            : torch.randn(shape, dtype: report.InputDType, device: device);
+        var input = SyntheticInput(report, device, batchSize);
         long[] outputShape;
         var training = model.training;
         model.eval();
@@ -58,6 +54,16 @@ internal sealed class TrainingStep : IDisposable
             : null;
         var optimizer = labels is null ? null : OptimizerFactory.Create(report.Optimizer, model.parameters());
         return new TrainingStep(model, input, labels, optimizer, outputShape);
+    }
+
+    /// <summary>A batch of the report's input shape and type on <paramref name="device"/>.</summary>
+    public static Tensor SyntheticInput(MemoryReport report, Device device, long batchSize)
+    {
+        var shape = new[] { batchSize }.Concat(report.InputShape).ToArray();
+        // Token ids 0 and 1 are valid for any embedding; the values do not change what is allocated.
+        return report.InputDType is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte
+            ? torch.randint(0, 2, shape, dtype: report.InputDType, device: device)
+            : torch.randn(shape, dtype: report.InputDType, device: device);
     }
 
     /// <summary>

@@ -5,8 +5,9 @@ public sealed class LayerReport
 {
     /// <summary>Creates a layer row; generated code calls this.</summary>
     public LayerReport(string name, string kind, long? parameterCount, long? trainableParameterCount, long? bufferElements,
-        string? outputShape, long? activationBytesPerSample)
+        string? outputShape, long? activationBytesPerSample, long? multiplyAccumulatesPerSample = null)
     {
+        MultiplyAccumulatesPerSample = multiplyAccumulatesPerSample;
         OutputShape = outputShape;
         ActivationBytesPerSample = activationBytesPerSample;
         Name = name;
@@ -33,6 +34,12 @@ public sealed class LayerReport
 
     /// <summary>The output shape at its first call in forward, B the batch size: "[B, 6, 28, 28]"; null when unknown.</summary>
     public string? OutputShape { get; }
+
+    /// <summary>
+    /// Multiply-accumulates per sample of the weight and matrix products this module runs itself (children's are on
+    /// their rows), as torchinfo's "mult-adds"; null when unknown. Conventions: docs/compute-cost.md.
+    /// </summary>
+    public long? MultiplyAccumulatesPerSample { get; }
 
     /// <summary>Bytes per sample this layer leaves alive at the end of forward (outputs and what backward keeps); null when unknown.</summary>
     public long? ActivationBytesPerSample { get; }

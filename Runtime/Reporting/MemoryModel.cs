@@ -12,7 +12,7 @@ public sealed class MemoryModel
     /// <summary>Creates the formulas; generated code calls this.</summary>
     public MemoryModel(long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, long inputBytesPerSample,
         ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null, PeakRegime[]? largerBatchPeaks = null,
-        long? activationsAtBatchOne = null)
+        long? activationsAtBatchOne = null, InferenceModel? inference = null)
     {
         if (activationsAtBatchOne is not null && activations is null) throw new ArgumentException("Batch 1's activations refine known activations.", nameof(activationsAtBatchOne));
         ActivationsAtBatchOne = activationsAtBatchOne;
@@ -31,7 +31,11 @@ public sealed class MemoryModel
         PeakLines = peakLines is null ? null : Array.AsReadOnly(peakLines);
         PeakAtBatchOne = peakAtBatchOne;
         LargerBatchPeaks = Array.AsReadOnly(largerBatchPeaks ?? Array.Empty<PeakRegime>());
+        Inference = inference;
     }
+
+    /// <summary>The inference pass's formulas (eval, no_grad, inside a DisposeScope); null when the generator did not follow one.</summary>
+    public InferenceModel? Inference { get; }
 
     /// <summary>Bytes of all parameters.</summary>
     public long ParameterBytes { get; }

@@ -11,7 +11,7 @@ namespace TorchBudget;
 /// What TorchBudget worked out at compile time for one profiled model. Counts are null where the
 /// analysis could not know them; then <see cref="IsComplete"/> is false and <see cref="Notes"/> say why.
 /// </summary>
-public sealed class MemoryReport
+public sealed partial class MemoryReport
 {
     /// <summary>Creates a report; generated code calls this.</summary>
     public MemoryReport(
@@ -28,8 +28,10 @@ public sealed class MemoryReport
         string[] notes,
         LayerReport[] layers,
         string? outputShape,
-        MemoryModel? memory)
+        MemoryModel? memory,
+        long? multiplyAccumulatesPerSample = null)
     {
+        MultiplyAccumulatesPerSample = multiplyAccumulatesPerSample;
         OutputShape = outputShape;
         Memory = memory;
         ModelName = modelName;
@@ -85,6 +87,12 @@ public sealed class MemoryReport
     /// <summary>The model's output shape; null when unknown.</summary>
     public string? OutputShape { get; }
 
+    /// <summary>
+    /// Forward's multiply-accumulates per sample, every layer's and the model's own products (matmul in its forward),
+    /// as torchinfo's "Total mult-adds" divided by the batch; null when unknown. Conventions: docs/compute-cost.md.
+    /// </summary>
+    public long? MultiplyAccumulatesPerSample { get; }
+
     /// <summary>The byte formulas behind <see cref="ForBatch"/>; null when the parameters are not all known.</summary>
     public MemoryModel? Memory { get; }
 
@@ -99,6 +107,37 @@ public sealed class MemoryReport
             throw new InvalidOperationException($"The memory table of {ModelName} is incomplete ({missing} unknown): {string.Join(" ", Notes)}");
         }
         return Memory.At(batchSize);
+    }
+
+    /// <summary>
+    /// The memory of one inference pass at <paramref name="batchSize"/>: <c>model.eval()</c>, then inside
+    /// <c>torch.NewDisposeScope()</c> and <c>torch.no_grad()</c>, <c>y = model.forward(x)</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A row is unknown; <see cref="Notes"/> say why.</exception>
+    public InferenceBreakdown ForInference(long batchSize)
+    {
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
+        var inference = Memory?.Inference;
+        var missing = Memory is null || inference is null ? "every row" : inference.MissingRows;
+        if (Memory is null || inference is null || missing is not null)
+        {
+            throw new InvalidOperationException($"The inference table of {ModelName} is incomplete ({missing} unknown): {string.Join(" ", Notes)}");
+        }
+        return checked(new InferenceBreakdown(batchSize, Memory.ParameterBytes, Memory.BufferBytes, inference.InputBytesPerSample * batchSize,
+            inference.ActivationsAt(batchSize), inference.PeakAt(batchSize)));
+    }
+
+    /// <summary>
+    /// The largest batch whose inference Peak fits in <paramref name="safetyFactor"/> × <paramref name="budgetBytes"/>;
+    /// 0 when not even one sample fits.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The inference peak is unknown; <see cref="Notes"/> say why.</exception>
+    public long InferenceMaxBatchSize(long budgetBytes, double safetyFactor = 0.8)
+    {
+        if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
+        if (safetyFactor <= 0 || safetyFactor > 1) throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
+        ForInference(1); // throws when the table is incomplete
+        return Memory!.Inference!.LargestBatch((decimal)budgetBytes * (decimal)safetyFactor);
     }
 
     /// <summary>One <see cref="MemoryBreakdown"/> per configured batch size.</summary>
@@ -126,14 +165,17 @@ public sealed class MemoryReport
             .Append(", optimizer ").Append(Optimizer).Append(": ").Append(LayerReport.Format(ParameterCount)).Append(" parameters (")
             .Append(LayerReport.Format(TrainableParameterCount)).AppendLine(" trainable).");
         text.AppendLine();
-        text.AppendLine("| Layer | Kind | Output shape | Parameters | Activations / sample |");
-        text.AppendLine("|---|---|---|---:|---:|");
+        text.AppendLine("| Layer | Kind | Output shape | Parameters | Activations / sample | Mult-adds / sample |");
+        text.AppendLine("|---|---|---|---:|---:|---:|");
         foreach (var layer in Layers)
         {
             text.Append("| ").Append(layer.Name).Append(" | ").Append(layer.Kind).Append(" | ").Append(layer.OutputShape ?? "unknown").Append(" | ")
                 .Append(LayerReport.Format(layer.ParameterCount)).Append(" | ")
-                .Append(layer.ActivationBytesPerSample is { } bytes ? ByteUnits.Format(bytes) : "unknown").AppendLine(" |");
+                .Append(layer.ActivationBytesPerSample is { } bytes ? ByteUnits.Format(bytes) : "unknown").Append(" | ")
+                .Append(LayerReport.Format(layer.MultiplyAccumulatesPerSample)).AppendLine(" |");
         }
+        text.AppendLine();
+        text.Append("Forward: ").Append(LayerReport.Format(MultiplyAccumulatesPerSample)).AppendLine(" multiply-accumulates per sample.");
         text.AppendLine();
         if (Memory is { } memory)
         {
@@ -152,6 +194,20 @@ public sealed class MemoryReport
                 }
                 text.AppendLine(" |");
             }
+            if (memory.Inference is { } inference)
+            {
+                // The inference pass (eval, no_grad): one line per batch, unknown rows said so.
+                text.AppendLine();
+                text.AppendLine("| Batch (inference) | Input | Activations | Peak |");
+                text.AppendLine("|---:|---:|---:|---:|");
+                foreach (var batch in BatchSizes)
+                {
+                    text.Append("| ").Append(batch.ToString(CultureInfo.InvariantCulture))
+                        .Append(" | ").Append(ByteUnits.Format(checked(inference.InputBytesPerSample * batch)))
+                        .Append(" | ").Append(inference.Activations is not null ? ByteUnits.Format(inference.ActivationsAt(batch)) : "unknown")
+                        .Append(" | ").Append(inference.PeakLines is null ? "unknown" : ByteUnits.Format(inference.PeakAt(batch))).AppendLine(" |");
+                }
+            }
         }
         else
         {
@@ -159,6 +215,23 @@ public sealed class MemoryReport
         }
         foreach (var note in Notes) text.AppendLine().Append("- ").Append(note);
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The report as one self-contained HTML page: the per-layer and per-batch tables, the notes, and a chart of the
+    /// step's peak by component against the batch size with <paramref name="budgetBytes"/>, its usable part
+    /// (<paramref name="safetyFactor"/> × budget) and the recommended batch (<see cref="MaxBatchSize"/>) marked.
+    /// Inline CSS and SVG only: it loads nothing from the network. Where the Peak is unknown, the page says so and draws no chart.
+    /// </summary>
+    public string ToHtml(long budgetBytes, double safetyFactor = 0.8) => HtmlReport.Render(this, budgetBytes, safetyFactor);
+
+    /// <summary>Writes <see cref="ToHtml"/> to <paramref name="path"/> (UTF-8), creating its folder if need be.</summary>
+    public void WriteHtml(string path, long budgetBytes, double safetyFactor = 0.8)
+    {
+        var html = ToHtml(budgetBytes, safetyFactor);
+        var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder)) System.IO.Directory.CreateDirectory(folder);
+        System.IO.File.WriteAllText(path, html, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
     }
 
     private static string Shape(IReadOnlyList<long> dims) => "[" + string.Join(", ", dims) + "]";

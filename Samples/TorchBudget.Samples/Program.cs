@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using TorchBudget;
 using TorchBudget.Harness;
@@ -9,6 +10,17 @@ using static TorchSharp.torch;
 
 // The seed models: each one's compile-time report, the largest batch under a budget, and a real training
 // step on this machine's device checking every figure. Synthetic tensors of the right shapes; no data set.
+// With --html DIR it also writes each model's report as a self-contained HTML page (chart included) into DIR.
+string? htmlFolder = null;
+for (var i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--html" && i + 1 < args.Length) htmlFolder = args[++i];
+    else
+    {
+        Console.Error.WriteLine($"Unknown argument '{args[i]}'. Usage: dotnet run --project Samples/TorchBudget.Samples -c Release [-- --html DIR]");
+        return 2;
+    }
+}
 var device = torch.cuda.is_available() ? torch.CUDA : torch.CPU;
 const long Budget = 8L * 1024 * 1024 * 1024;
 var clock = Stopwatch.StartNew();
@@ -40,6 +52,13 @@ bool Show(nn.Module<Tensor, Tensor> model, MemoryReport report, long verifyBatch
         ? $"Largest batch whose training peak fits 80% of {ByteUnits.Format(Budget)}: {report.MaxBatchSize(Budget):N0}"
         : $"Largest batch under {ByteUnits.Format(Budget)}: unknown, the peak is not predicted (see the notes above).");
     Console.WriteLine();
+    if (htmlFolder is not null)
+    {
+        var page = Path.Combine(htmlFolder, report.ModelName + ".html");
+        report.WriteHtml(page, Budget);
+        Console.WriteLine($"HTML report: {Path.GetFullPath(page)}");
+        Console.WriteLine();
+    }
     var result = MemoryHarness.Verify(model, report, device, verifyBatch);
     Console.WriteLine(result);
     Console.WriteLine();

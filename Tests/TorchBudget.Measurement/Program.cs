@@ -12,6 +12,8 @@ using static TorchSharp.torch;
 //   step <model> <batch> [dtype] [optimizer] [--steps N] [--log FILE]
 //       dtype: Float32 (default: the model's [MemoryProfile] DType), Float64, BFloat16;
 //       optimizer: an OptimizerKind (default: the model's [MemoryProfile] Optimizer).
+//   infer <model> <batch> [dtype] [--log FILE]
+//       the inference pass: eval(), then forward under no_grad inside a DisposeScope (see InferenceMeasurement).
 //   probes
 //       facts the tracker must reproduce (tensor sizes, a Sequential's activations, Adam's state).
 //
@@ -30,7 +32,7 @@ catch (InvalidOperationException e)
 
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: step <model> <batch> [dtype] [optimizer] [--steps N] [--log FILE] | probes");
+    Console.Error.WriteLine("usage: step <model> <batch> [dtype] [optimizer] [--steps N] [--log FILE] | infer <model> <batch> [dtype] [--log FILE] | probes");
     return 2;
 }
 
@@ -43,11 +45,14 @@ try
         case "step":
             result = StepMeasurement.Run(StepOptions.Parse(args.Skip(1).ToArray()));
             break;
+        case "infer":
+            result = InferenceMeasurement.Run(StepOptions.Parse(args.Skip(1).ToArray()));
+            break;
         case "probes":
             result = Probes.Run();
             break;
         default:
-            Console.Error.WriteLine($"unknown command {args[0]}: step or probes");
+            Console.Error.WriteLine($"unknown command {args[0]}: step, infer or probes");
             return 2;
     }
 }

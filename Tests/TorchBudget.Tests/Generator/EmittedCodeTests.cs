@@ -16,7 +16,10 @@ public class EmittedCodeTests
     /// 784×128 + 128 = 100,480 parameters and Linear(128, 10) 1,290 (the zoo checks them against parameters());
     /// 101,770 float32 parameters are 407,080 bytes, Adam keeps twice that; an input is 784 floats plus an Int64
     /// label. After forward this Sequential holds 35,328 bytes at batch 64 (measured: the ReLU result 32,768
-    /// and the output 2,560), i.e. 512 + 40 bytes per sample.
+    /// and the output 2,560), i.e. 512 + 40 bytes per sample. Multiply-accumulates per sample: 784×128 = 100,352 and
+    /// 128×10 = 1,280 (docs/compute-cost.md; ComputeCostTests checks the convention against the real weights). Its
+    /// inference pass (eval, no_grad) keeps only the output, 40 bytes per sample (nothing is saved, and the Sequential
+    /// frees the rest); its input is 784 floats, no label.
     /// </summary>
     [Fact]
     public async Task Emits_counts_and_report_for_a_sequential_mlp()
@@ -67,13 +70,14 @@ public class EmittedCodeTests
                         },
                         layers: new global::TorchBudget.LayerReport[]
                         {
-                            new global::TorchBudget.LayerReport("layers", "Sequential", 0L, 0L, 0L, "[B, 10]", 0L),
-                            new global::TorchBudget.LayerReport("layers.0", "Flatten", 0L, 0L, 0L, "[B, 784]", 0L),
-                            new global::TorchBudget.LayerReport("layers.1", "Linear", 100480L, 100480L, 0L, "[B, 128]", 0L),
-                            new global::TorchBudget.LayerReport("layers.2", "ReLU", 0L, 0L, 0L, "[B, 128]", 512L),
-                            new global::TorchBudget.LayerReport("layers.3", "Linear", 1290L, 1290L, 0L, "[B, 10]", 40L),
+                            new global::TorchBudget.LayerReport("layers", "Sequential", 0L, 0L, 0L, "[B, 10]", 0L, 0L),
+                            new global::TorchBudget.LayerReport("layers.0", "Flatten", 0L, 0L, 0L, "[B, 784]", 0L, 0L),
+                            new global::TorchBudget.LayerReport("layers.1", "Linear", 100480L, 100480L, 0L, "[B, 128]", 0L, 100352L),
+                            new global::TorchBudget.LayerReport("layers.2", "ReLU", 0L, 0L, 0L, "[B, 128]", 512L, 0L),
+                            new global::TorchBudget.LayerReport("layers.3", "Linear", 1290L, 1290L, 0L, "[B, 10]", 40L, 1280L),
                         },
                         outputShape: "[B, 10]",
+                        multiplyAccumulatesPerSample: 101632L,
                         memory: new global::TorchBudget.MemoryModel(
                             parameterBytes: 407080L,
                             bufferBytes: 0L,
@@ -84,7 +88,8 @@ public class EmittedCodeTests
                             peakLines: PEAK_LINES,
                             peakAtBatchOne: null,
                             largerBatchPeaks: null,
-                            activationsAtBatchOne: null));
+                            activationsAtBatchOne: null,
+                            inference: new global::TorchBudget.InferenceModel(3136L, new global::TorchBudget.ByteFormula(0L, 40L), INFERENCE_PEAK_LINES, null, null, null)));
                 }
             }
 
@@ -94,7 +99,9 @@ public class EmittedCodeTests
         var emitted = TestCompilation.Generate(TestCompilation.Create(source)).Generated.Single();
         var peakLines = Regex.Match(emitted, @"peakLines: (new global::TorchBudget\.ByteFormula\[\] \{ new global::TorchBudget\.ByteFormula\(\d+L, \d+L\)(, new global::TorchBudget\.ByteFormula\(\d+L, \d+L\))* \}),").Groups[1].Value;
         Assert.NotEmpty(peakLines);
-        generated = generated.Replace("PEAK_LINES", peakLines);
+        var inferencePeakLines = Regex.Match(emitted, @"InferenceModel\(3136L, new global::TorchBudget\.ByteFormula\(0L, 40L\), (new global::TorchBudget\.ByteFormula\[\] \{ new global::TorchBudget\.ByteFormula\(\d+L, \d+L\)(, new global::TorchBudget\.ByteFormula\(\d+L, \d+L\))* \}), null, null, null\)").Groups[1].Value;
+        Assert.NotEmpty(inferencePeakLines);
+        generated = generated.Replace("INFERENCE_PEAK_LINES", inferencePeakLines).Replace("PEAK_LINES", peakLines);
 
         var test = new CSharpSourceGeneratorTest<MemoryProfileGenerator, DefaultVerifier>
         {

@@ -1,0 +1,38 @@
+using System.Linq;
+using TorchBudget.Harness.Measuring;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TorchBudget.Harness;
+
+/// <summary>
+/// What one inference pass really used (see <see cref="MemoryReport.ForInference"/>): <c>model.eval()</c>, then inside
+/// a DisposeScope and <c>no_grad</c>, <c>forward(x)</c>; the second pass is measured (the first warms oneDNN's caches).
+/// The resident parts by tensor accounting, forward's own additions by the device's meter.
+/// </summary>
+internal sealed record MeasuredInference(long ParameterBytes, long BufferBytes, long InputBytes, long ActivationBytes, long ForwardPeakAdded)
+{
+    /// <summary>The most bytes live at once during forward: parameters, buffers, the input and what forward added.</summary>
+    public long Peak => checked(ParameterBytes + BufferBytes + InputBytes + ForwardPeakAdded);
+
+    /// <summary>Runs the pass twice and measures the second. The model must be on <paramref name="device"/> already.</summary>
+    public static MeasuredInference Run(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long batchSize, IMemoryMeter meter)
+    {
+        using var input = TrainingStep.SyntheticInput(report, device, batchSize);
+        model.eval();
+        long activations = 0, peakAdded = 0;
+        for (var pass = 1; pass <= 2; pass++)
+        {
+            var liveAtStart = meter.Live;
+            meter.ResetPeak();
+            using (torch.NewDisposeScope())
+            using (torch.no_grad())
+            {
+                model.forward(input);
+                activations = meter.Live - liveAtStart;
+            }
+            peakAdded = meter.Peak - liveAtStart;
+        }
+        return new MeasuredInference(TensorBytes.Of(model.parameters()), TensorBytes.Of(model.buffers()), TensorBytes.Of(input), activations, peakAdded);
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+
+namespace TorchBudget;
+
+/// <summary>
+/// The inference pass's byte formulas in the batch size B: <c>model.eval()</c>, then inside <c>torch.NewDisposeScope()</c>
+/// and <c>torch.no_grad()</c>, <c>y = model.forward(x)</c>. Parameters and buffers are the training table's
+/// (<see cref="MemoryModel"/>); null parts are unknown (see <see cref="MemoryReport.Notes"/>).
+/// </summary>
+public sealed class InferenceModel
+{
+    /// <summary>Creates the formulas; generated code calls this.</summary>
+    public InferenceModel(long inputBytesPerSample, ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null, PeakRegime[]? largerBatchPeaks = null,
+        long? activationsAtBatchOne = null)
+    {
+        if (activationsAtBatchOne is not null && activations is null) throw new ArgumentException("Batch 1's activations refine known activations.", nameof(activationsAtBatchOne));
+        ActivationsAtBatchOne = activationsAtBatchOne;
+        if (largerBatchPeaks is { Length: > 0 } && peakLines is null) throw new ArgumentException("Regimes refine a known peak.", nameof(largerBatchPeaks));
+        for (var i = 1; i < (largerBatchPeaks?.Length ?? 0); i++)
+        {
+            if (largerBatchPeaks![i].FromBatch <= largerBatchPeaks[i - 1].FromBatch) throw new ArgumentException("Regimes come in ascending batch order.", nameof(largerBatchPeaks));
+        }
+        if (peakLines is { Length: 0 }) throw new ArgumentException("A known peak has at least one line.", nameof(peakLines));
+        if (peakLines is not null && activations is null) throw new ArgumentException("A known peak needs known activations.", nameof(peakLines));
+        InputBytesPerSample = inputBytesPerSample;
+        Activations = activations;
+        PeakLines = peakLines is null ? null : Array.AsReadOnly(peakLines);
+        PeakAtBatchOne = peakAtBatchOne;
+        LargerBatchPeaks = Array.AsReadOnly(largerBatchPeaks ?? Array.Empty<PeakRegime>());
+    }
+
+    /// <summary>Bytes of one sample of the input batch (no labels: inference takes none).</summary>
+    public long InputBytesPerSample { get; }
+
+    /// <summary>Bytes the DisposeScope holds at the end of forward (tensors forward created); null when unknown.</summary>
+    public ByteFormula? Activations { get; }
+
+    /// <summary>
+    /// The peak's lines, absolute (parameters, buffers and input included): Peak(B) is the largest at B, one per moment of
+    /// forward that can be the highest; null when unknown.
+    /// </summary>
+    public IReadOnlyList<ByteFormula>? PeakLines { get; }
+
+    /// <summary>The peak at batch 1 where forward runs other kernels there (see <see cref="MemoryModel.PeakAtBatchOne"/>); else null.</summary>
+    public long? PeakAtBatchOne { get; }
+
+    /// <summary>The lines from larger batch sizes on where forward runs other kernels there, ascending; usually empty.</summary>
+    public IReadOnlyList<PeakRegime> LargerBatchPeaks { get; }
+
+    /// <summary>Activations at batch 1 where forward keeps other bytes there (see <see cref="MemoryModel.ActivationsAtBatchOne"/>); else null.</summary>
+    public long? ActivationsAtBatchOne { get; }
+
+    /// <summary>The activations at <paramref name="batchSize"/>.</summary>
+    /// <exception cref="InvalidOperationException">They are unknown.</exception>
+    public long ActivationsAt(long batchSize)
+    {
+        if (Activations is null) throw new InvalidOperationException("The inference activations are unknown.");
+        return batchSize == 1 && ActivationsAtBatchOne is { } atOne ? atOne : Activations.At(batchSize);
+    }
+
+    /// <summary>The peak at <paramref name="batchSize"/>.</summary>
+    /// <exception cref="InvalidOperationException">The peak is unknown.</exception>
+    public long PeakAt(long batchSize)
+    {
+        if (PeakLines is null) throw new InvalidOperationException("The inference peak is unknown.");
+        return PeakFormula.At(PeakLines, PeakAtBatchOne, batchSize, LargerBatchPeaks);
+    }
+
+    /// <summary>The largest batch whose peak fits in <paramref name="usableBytes"/>; 0 when none does.</summary>
+    internal long LargestBatch(decimal usableBytes) => PeakFormula.LargestBatch(PeakLines!, PeakAtBatchOne, usableBytes, LargerBatchPeaks);
+
+    internal string? MissingRows =>
+        Activations is null ? "Activations and Peak"
+        : PeakLines is null ? "Peak"
+        : null;
+}
