@@ -75,17 +75,8 @@ internal static class Parser
                 if (root is ModuleValue { Module: var model })
                 {
                     var inputShape = new TensorShape(new[] { Dim.Batch }.Concat(profile.Settings.InputShape.Select(Dim.Of)));
-                    forward = interpreter.RunForward(model, inputShape, profile.Settings.InputDType, profile.Settings.DType, gradEnabled: true);
-                    if (forward.OtherKernelsAtBatchOne)
-                    {
-                        var batchOne = interpreter.RunForward(model, inputShape, profile.Settings.InputDType, profile.Settings.DType, gradEnabled: true, atBatchOne: true);
-                        forward.BatchOnePass = batchOne;
-                    }
-                    foreach (var threshold in forward.KernelsChangeAt.Take(InterpreterLimits.MaxBatchRegimes))
-                    {
-                        forward.LargerBatchPasses.Add(interpreter.RunForward(model, inputShape, profile.Settings.InputDType, profile.Settings.DType, gradEnabled: true, fromBatch: threshold));
-                    }
-                    inference = RunInference(interpreter, model, inputShape, profile.Settings);
+                    forward = RunPasses(interpreter, model, inputShape, profile.Settings, training: true);
+                    inference = RunPasses(interpreter, model, inputShape, profile.Settings, training: false);
                 }
             }
             finally
@@ -113,20 +104,17 @@ internal static class Parser
     }
 
     /// <summary>
-    /// The inference pass: <c>model.eval()</c>, then forward under <c>torch.no_grad()</c> inside a DisposeScope; with passes of
-    /// its own for batch 1 and larger batches where some layer runs other kernels there, as the training pass has.
+    /// The training step's forward (train mode, autograd on) or the inference pass (<c>model.eval()</c>, forward under
+    /// <c>torch.no_grad()</c>), each with passes of its own for batch 1 and for larger batches where some layer runs other
+    /// kernels there.
     /// </summary>
-    private static ForwardTrace RunInference(Interpreter interpreter, ModuleInstance model, TensorShape inputShape, ProfileSettings settings)
+    private static ForwardTrace RunPasses(Interpreter interpreter, ModuleInstance model, TensorShape inputShape, ProfileSettings settings, bool training)
     {
-        var pass = interpreter.RunForward(model, inputShape, settings.InputDType, settings.DType, gradEnabled: false, training: false);
-        if (pass.OtherKernelsAtBatchOne)
-        {
-            pass.BatchOnePass = interpreter.RunForward(model, inputShape, settings.InputDType, settings.DType, gradEnabled: false, atBatchOne: true, training: false);
-        }
-        foreach (var threshold in pass.KernelsChangeAt.Take(InterpreterLimits.MaxBatchRegimes))
-        {
-            pass.LargerBatchPasses.Add(interpreter.RunForward(model, inputShape, settings.InputDType, settings.DType, gradEnabled: false, fromBatch: threshold, training: false));
-        }
+        ForwardTrace Run(bool atBatchOne = false, long? fromBatch = null) =>
+            interpreter.RunForward(model, inputShape, settings.InputDType, settings.DType, gradEnabled: training, atBatchOne, fromBatch, training);
+        var pass = Run();
+        if (pass.OtherKernelsAtBatchOne) pass.BatchOnePass = Run(atBatchOne: true);
+        foreach (var threshold in pass.KernelsChangeAt.Take(InterpreterLimits.MaxBatchRegimes)) pass.LargerBatchPasses.Add(Run(fromBatch: threshold));
         return pass;
     }
 
