@@ -14,14 +14,8 @@ public sealed class InferenceModel
     public InferenceModel(long inputBytesPerSample, ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null, PeakRegime[]? largerBatchPeaks = null,
         long? activationsAtBatchOne = null)
     {
-        if (activationsAtBatchOne is not null && activations is null) throw new ArgumentException("Batch 1's activations refine known activations.", nameof(activationsAtBatchOne));
+        RowFormulas.Check(activations, activationsAtBatchOne, peakLines, largerBatchPeaks);
         ActivationsAtBatchOne = activationsAtBatchOne;
-        if (largerBatchPeaks is { Length: > 0 } && peakLines is null) throw new ArgumentException("Regimes refine a known peak.", nameof(largerBatchPeaks));
-        for (var i = 1; i < (largerBatchPeaks?.Length ?? 0); i++)
-        {
-            if (largerBatchPeaks![i].FromBatch <= largerBatchPeaks[i - 1].FromBatch) throw new ArgumentException("Regimes come in ascending batch order.", nameof(largerBatchPeaks));
-        }
-        if (peakLines is { Length: 0 }) throw new ArgumentException("A known peak has at least one line.", nameof(peakLines));
         if (peakLines is not null && activations is null) throw new ArgumentException("A known peak needs known activations.", nameof(peakLines));
         InputBytesPerSample = inputBytesPerSample;
         Activations = activations;
