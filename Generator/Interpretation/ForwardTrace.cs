@@ -46,6 +46,30 @@ internal sealed class ForwardTrace(bool gradEnabled)
     public Stack<ModuleInstance> Running { get; } = new();
 
     /// <summary>
+    /// Whether a permutation of <paramref name="self"/> (its dimensions in <paramref name="sourceAxes"/> order) is still
+    /// contiguous: it is when the dimensions larger than 1 keep their order (PyTorch ignores the strides of size-1
+    /// dimensions), so [B, 64, 1].permute(0, 2, 1) reshapes without a copy. At batch 1 the batch dimension is such a
+    /// dimension too ([B, T, F].transpose(0, 1) needs no copy there): where that changes the answer, the main pass asks
+    /// for batch 1's own pass. The interpreter's transpose/permute/t() and the layer rules' internal transposes use it.
+    /// </summary>
+    public bool PermutationStaysContiguous(ActivationTensor self, IReadOnlyList<int> sourceAxes)
+    {
+        if (!self.IsContiguous) return false;
+        bool KeepsOrder(bool batchIsOne)
+        {
+            var moved = sourceAxes.Where(a => self.Shape[a] != Dim.Of(1) && !(batchIsOne && self.Shape[a] == Dim.Batch)).ToList();
+            return moved.Zip(moved.Skip(1), (a, b) => a < b).All(increasing => increasing);
+        }
+        var contiguous = KeepsOrder(AtBatchOne);
+        if (!AtBatchOne && !contiguous && KeepsOrder(batchIsOne: true))
+        {
+            OtherKernelsAtBatchOne = true;
+            BatchOneNotes.Add("At batch size 1 a transpose or permute that moves only the batch dimension leaves the tensor contiguous, so ATen skips the copies it makes from batch 2 on: batch 1's Activations and Peak come from a pass of its own.");
+        }
+        return contiguous;
+    }
+
+    /// <summary>
     /// Multiply-accumulates of forward's weight and matrix products, by the innermost module running them (null: the
     /// profiled model's own forward code). Conventions: docs/compute-cost.md.
     /// </summary>

@@ -186,28 +186,8 @@ internal sealed partial class Interpreter
     private LayerCall NewLayerCall(string factory, ActivationTensor input, LocationInfo? at, params (string Name, Value Value)[] args) =>
         new(new LayerArgs(factory, args.Select(a => new KeyValuePair<string, Value>(a.Name, a.Value)).ToList()), new ModuleInstance(factory, null, at), new Value[] { input }, trace!);
 
-    /// <summary>
-    /// A permutation of a contiguous tensor is still contiguous when the dimensions larger than 1 keep their
-    /// order (PyTorch ignores the strides of size-1 dimensions): [B, 64, 1].permute(0, 2, 1) reshapes without a copy.
-    /// At batch 1 the batch dimension is such a dimension too, so [B, T, F].transpose(0, 1) needs no copy there: where
-    /// that changes the answer, batch 1 gets a pass of its own.
-    /// </summary>
-    private bool StaysContiguous(ActivationTensor self, IReadOnlyList<int> sourceAxes)
-    {
-        if (!self.IsContiguous) return false;
-        bool KeepsOrder(bool batchIsOne)
-        {
-            var moved = sourceAxes.Where(a => self.Shape[a] != Dim.Of(1) && !(batchIsOne && self.Shape[a] == Dim.Batch)).ToList();
-            return moved.Zip(moved.Skip(1), (a, b) => a < b).All(increasing => increasing);
-        }
-        var contiguous = KeepsOrder(trace!.AtBatchOne);
-        if (!trace.AtBatchOne && !contiguous && KeepsOrder(batchIsOne: true))
-        {
-            trace.OtherKernelsAtBatchOne = true;
-            trace.BatchOneNotes.Add("At batch size 1 a transpose or permute that moves only the batch dimension leaves the tensor contiguous, so ATen skips the copies it makes from batch 2 on: batch 1's Activations and Peak come from a pass of its own.");
-        }
-        return contiguous;
-    }
+    /// <summary>See <see cref="ForwardTrace.PermutationStaysContiguous"/>.</summary>
+    private bool StaysContiguous(ActivationTensor self, IReadOnlyList<int> sourceAxes) => trace!.PermutationStaysContiguous(self, sourceAxes);
 
     /// <summary>
     /// An expand that grows no dimension is the tensor itself, contiguous; at batch 1 growing a 1 to the batch size grows

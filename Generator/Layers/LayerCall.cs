@@ -123,6 +123,10 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary>The training step's peak is not known because of this call (forward's shapes are): the Notes say why, in a whole sentence.</summary>
     public void PeakNotModeled(string note) => trace.UnmodeledPeak.Add(note);
 
+    /// <summary>Whether <paramref name="tensor"/> with its first two dimensions swapped is contiguous (see <see cref="ForwardTrace.PermutationStaysContiguous"/>).</summary>
+    public bool FirstTwoSwappedStaysContiguous(ActivationTensor tensor) =>
+        trace.PermutationStaysContiguous(tensor, new[] { 1, 0 }.Concat(Enumerable.Range(2, tensor.Shape.Rank - 2)).ToList());
+
     /// <summary>The pass stands for batch 1 only (see <see cref="ForwardTrace.AtBatchOne"/>).</summary>
     public bool AtBatchOne => trace.AtBatchOne;
 

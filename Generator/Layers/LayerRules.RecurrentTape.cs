@@ -41,15 +41,9 @@ internal static partial class LayerRules
         // ends (measured: freed with the scope, after backward and the optimizer step), like a handle of forward's.
         var h0 = c.Internal(stateShape, type, needsGrad: false);
         var c0 = hasCellState ? c.Internal(stateShape, type, needsGrad: false) : null;
-        // A batch-first input is transposed to [T, N, in]: a copy, unless one sequence (batch 1) or one step makes that
-        // transpose contiguous already (measured: batch 1 keeps no copy), so batch 1 gets a pass of its own.
-        var oneSequence = batch.IsConstant ? batch.Coefficient == 1 : batch.Coefficient == 1 && c.AtBatchOne;
-        var transposeIsContiguous = oneSequence || steps == Dim.Of(1);
-        var copied = (c.Args.Bool("batchFirst") && !transposeIsContiguous) || !input.IsContiguous;
-        if (c.Args.Bool("batchFirst") && input.IsContiguous && !batch.IsConstant && batch.Coefficient == 1 && steps != Dim.Of(1))
-        {
-            c.RunsOtherKernelsAtBatchOne($"At batch size 1 a batch-first {c.Args.Factory}'s transposed input is already contiguous (one sequence), so ATen copies nothing for its input projection: batch 1's Activations and Peak come from a pass of its own.");
-        }
+        // A batch-first input is transposed to [T, N, in]: the input projection copies it unless that transpose is
+        // contiguous (one sequence at batch 1, or one step; measured: batch 1 keeps no copy).
+        var copied = c.Args.Bool("batchFirst") ? !c.FirstTwoSwappedStaysContiguous(input) : !input.IsContiguous;
         var lastHidden = new List<ActivationTensor>();
         var lastCell = new List<ActivationTensor>();
         var finalStates = new List<ActivationTensor>();   // each direction's last h (and c): freed once h_n (c_n) is stacked

@@ -75,13 +75,9 @@ internal static partial class LayerRules
         if (c.Args.Factory == "LSTM" && input.ElementType == "Float32") return RecordOneDnnLstm(c, steps, batch, hidden, layers, directions, stateShape);
         var output = RecordRecurrentLayers(c, hasCellState, steps, batch, hidden, layers, directions, stateShape);
         // batch_first hands out the transpose of the sequence-first stack: a non-contiguous view a Linear copies, except
-        // for one sequence (batch 1) or one step, where the transpose is contiguous.
-        var oneSequence = batch.IsConstant ? batch.Coefficient == 1 : batch.Coefficient == 1 && c.AtBatchOne;
-        if (batchFirst && !batch.IsConstant && batch.Coefficient == 1 && steps != Dim.Of(1))
-        {
-            c.RunsOtherKernelsAtBatchOne($"At batch size 1 a batch-first {c.Args.Factory}'s output (the transpose of its sequence-first result) is contiguous, so a Linear after it copies nothing: batch 1's Activations and Peak come from a pass of its own.");
-        }
-        return batchFirst ? ReplaceFirst(output, c.View((ActivationTensor)output.Items[0], input.Shape.With(2, Dim.Of(directions * hidden)), isContiguous: oneSequence || steps == Dim.Of(1))) : output;
+        // where that transpose is contiguous (one sequence at batch 1, or one step).
+        var sequenceFirst = (ActivationTensor)output.Items[0];
+        return batchFirst ? ReplaceFirst(output, c.View(sequenceFirst, input.Shape.With(2, Dim.Of(directions * hidden)), isContiguous: c.FirstTwoSwappedStaysContiguous(sequenceFirst))) : output;
     }
 
     /// <summary>
