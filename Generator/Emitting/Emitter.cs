@@ -46,6 +46,7 @@ internal static class Emitter
                 ["multiply_accumulates_per_sample"] = NullableLong(layer.MultiplyAccumulatesPerSample) ?? "null",
             }).ToList(),
             ["multiply_accumulates_per_sample"] = NullableLong(spec.MultiplyAccumulatesPerSample) ?? "null",
+            ["parametric"] = spec.Parametric is { } parametric ? ParametricText.Model(parametric, spec.Target.ClassName) : null,
             ["output_shape"] = spec.Memory?.OutputShape is { } shape ? Literal(shape) : "null",
             ["memory"] = spec.Memory is not { } memory ? null : new ScriptObject
             {

@@ -1,6 +1,7 @@
 using System;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
+using TorchBudget.Generator.Parametric;
 
 namespace TorchBudget.Generator.Interpretation;
 
@@ -31,11 +32,11 @@ internal sealed partial class Interpreter
             {
                 (BinaryOperatorKind.Equals, _, _) => ValuesEqual(left, right) is { } eq ? BoolValue.Of(eq) : Unknown("a comparison the analysis cannot decide", at),
                 (BinaryOperatorKind.NotEquals, _, _) => ValuesEqual(left, right) is { } eq ? BoolValue.Of(!eq) : Unknown("a comparison the analysis cannot decide", at),
-                (_, IntValue a, IntValue b) => IntegerArithmetic(kind, a.Number, b.Number, at),
+                (_, IntValue a, IntValue b) => SizeArithmetic.Of(kind, a, b) ?? IntegerArithmetic(kind, a.Number, b.Number, at),
                 // A tensor combined with a scalar: a new tensor of the same size (initial values of parameters).
                 (BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide, TensorValue or IntValue or RealValue, TensorValue or IntValue or RealValue)
                     when (left as TensorValue ?? right as TensorValue) is { } tensor && (left is not TensorValue || right is not TensorValue) =>
-                    new TensorValue(new TensorSlot(tensor.Tensor.ElementCount, isParameter: false, tensor.Tensor.ElementType, tensor.Tensor.Shape)),
+                    new TensorValue(new TensorSlot(tensor.Tensor.PeekElementCount, isParameter: false, tensor.Tensor.ElementType, tensor.Tensor.PeekShape) { CountForm = tensor.Tensor.CountForm }),
                 (_, IntValue or RealValue, IntValue or RealValue) => RealArithmetic(kind, AsDouble(left), AsDouble(right), at),
                 (_, BoolValue a, BoolValue b) => kind switch
                 {
@@ -95,7 +96,7 @@ internal sealed partial class Interpreter
     private static Value Unary(IUnaryOperation unary, Value operand) => (unary.OperatorKind, operand) switch
     {
         (_, UnknownValue) => operand,
-        (UnaryOperatorKind.Minus, IntValue i) when i.Number != long.MinValue => new IntValue(-i.Number),
+        (UnaryOperatorKind.Minus, IntValue i) when i.Peek != long.MinValue => SizeArithmetic.Negate(i),
         (UnaryOperatorKind.Minus, RealValue r) => new RealValue(-r.Number),
         (UnaryOperatorKind.Plus, IntValue or RealValue) => operand,
         (UnaryOperatorKind.Not, BoolValue b) => BoolValue.Of(!b.Flag),
@@ -124,8 +125,11 @@ internal sealed partial class Interpreter
         {
             case SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal when value is IntValue i:
                 return new RealValue(i.Number);
-            case SpecialType.System_Int32 when value is IntValue i && (i.Number > int.MaxValue || i.Number < int.MinValue):
-                return Unknown($"{i.Number} does not fit an int", at);
+            case SpecialType.System_Int32 when value is IntValue i && (i.Peek > int.MaxValue || i.Peek < int.MinValue):
+                return Unknown($"{i.Peek} does not fit an int", at);
+            case SpecialType.System_Int32 when value is IntValue { Form: { } form }:
+                SizeArithmetic.FitsAnInt(form);
+                return value;
             case >= SpecialType.System_SByte and <= SpecialType.System_UInt64 when value is RealValue r:
                 return double.IsNaN(r.Number) || Math.Abs(r.Number) >= 9.2e18 ? Unknown($"{r.Number} does not fit an integer", at) : new IntValue((long)Math.Truncate(r.Number));
             case >= SpecialType.System_SByte and <= SpecialType.System_UInt64 when value is EnumValue e:
@@ -144,7 +148,7 @@ internal sealed partial class Interpreter
         (UnknownValue, _) or (_, UnknownValue) => null,
         (NullValue, NullValue) => true,
         (NullValue, _) or (_, NullValue) => false,
-        (IntValue a, IntValue b) => a.Number == b.Number,
+        (IntValue a, IntValue b) => SizeArithmetic.Equal(a, b),
         (IntValue or RealValue, IntValue or RealValue) => AsDouble(left) == AsDouble(right),
         (BoolValue a, BoolValue b) => a.Flag == b.Flag,
         (StringValue a, StringValue b) => a.Text == b.Text,

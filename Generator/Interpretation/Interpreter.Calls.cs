@@ -128,7 +128,7 @@ internal sealed partial class Interpreter
     {
         if (data is UnknownValue unknown) return unknown;
         if (data is not TensorValue tensor) return Unknown("a Parameter of an unknown tensor", at);
-        var parameter = new TensorSlot(tensor.Tensor.ElementCount, isParameter: true, tensor.Tensor.ElementType, tensor.Tensor.Shape);
+        var parameter = new TensorSlot(tensor.Tensor.PeekElementCount, isParameter: true, tensor.Tensor.ElementType, tensor.Tensor.PeekShape) { CountForm = tensor.Tensor.CountForm };
         switch (requiresGrad)
         {
             case null:

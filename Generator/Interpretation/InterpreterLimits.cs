@@ -32,4 +32,13 @@ internal static class InterpreterLimits
     /// most; names, forward and registration recurse once per level, so a deeper tree is not followed.
     /// </summary>
     public const int MaxModuleDepth = 500;
+
+    /// <summary>
+    /// Constructions a model's parametric formulas may run (each is one run of the constructor): the profiled one, then
+    /// one per other value tried of a size the constructor decides on (a depth).
+    /// </summary>
+    public const int MaxParametricRuns = 32;
+
+    /// <summary>The values 1 … this of a confined size (a depth) that get a construction path of their own.</summary>
+    public const long MaxExploredSize = 16;
 }

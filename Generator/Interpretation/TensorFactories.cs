@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Parametric;
 
 namespace TorchBudget.Generator.Interpretation;
 
@@ -31,6 +32,7 @@ internal static class TensorFactories
 
         long count = 1;
         var shape = new List<long>();
+        var dims = new List<IntValue>();
         if (method.Name == "tensor")
         {
             var data = arguments.FirstOrDefault().Value;
@@ -53,15 +55,17 @@ internal static class TensorFactories
                 if (parameter is null || !IsDimensionType(parameter.Type)) continue;
                 switch (argument.Value)
                 {
-                    case IntValue dim when dim.Number >= 0:
-                        count = checked(count * dim.Number);
-                        shape.Add(dim.Number);
+                    case IntValue dim when dim.Peek >= 0:
+                        count = checked(count * dim.Peek);
+                        shape.Add(dim.Peek);
+                        dims.Add(dim);
                         break;
-                    case ListValue dims when dims.Items.All(d => d is IntValue { Number: >= 0 }):
-                        foreach (var d in dims.Items)
+                    case ListValue list when list.Items.All(d => d is IntValue { Peek: >= 0 }):
+                        foreach (var d in list.Items.Cast<IntValue>())
                         {
-                            count = checked(count * ((IntValue)d).Number);
-                            shape.Add(((IntValue)d).Number);
+                            count = checked(count * d.Peek);
+                            shape.Add(d.Peek);
+                            dims.Add(d);
                         }
                         break;
                     case UnknownValue unknown:
@@ -76,7 +80,24 @@ internal static class TensorFactories
             // torch.zeros(long.MaxValue, long.MaxValue): no such tensor can exist, so there is no count to report.
             return new UnknownValue($"the element count of torch.{method.Name}(...) overflows a 64-bit integer", location);
         }
-        return new TensorValue(new TensorSlot(count, isParameter: false, elementType, shape.ToArray()));
+        return new TensorValue(new TensorSlot(count, isParameter: false, elementType, shape.ToArray()) { CountForm = CountForm(dims) });
+    }
+
+    /// <summary>In a parametric run, the element count as the product of the dimensions' polynomials (each at least 0).</summary>
+    private static SizeForm? CountForm(List<IntValue> dims)
+    {
+        if (dims.Select(d => d.Form).FirstOrDefault(f => f is not null) is not { Guards: var guards }) return null;
+        try
+        {
+            foreach (var dim in dims) if (dim.Form is { } form) guards.Add(new SizeGuard(form.Expression, GuardRelation.NonNegative));
+            var product = dims.Aggregate(Polynomial.Constant(1), (total, d) => total.Times(d.Form?.Expression ?? Polynomial.Constant(d.Peek)));
+            return product.IsConstant ? null : new SizeForm(product, guards);
+        }
+        catch (System.OverflowException)
+        {
+            foreach (var dim in dims) _ = dim.Number;
+            return null;
+        }
     }
 
     private static bool IsDimensionType(ITypeSymbol type) =>

@@ -6,11 +6,31 @@ namespace TorchBudget.Generator.Interpretation;
 /// </summary>
 internal sealed class TensorSlot(long? elementCount, bool isParameter, string? elementType, long[]? shape = null)
 {
-    /// <summary>The shape when it is known (forward uses it when the tensor takes part in computation).</summary>
-    public long[]? Shape { get; } = shape;
+    /// <summary>The shape when it is known (forward uses it when the tensor takes part in computation). Pins <see cref="CountForm"/>.</summary>
+    public long[]? Shape
+    {
+        get
+        {
+            Pin();
+            return shape;
+        }
+    }
 
-    /// <summary>Number of elements; null when the shape is unknown.</summary>
-    public long? ElementCount { get; } = elementCount;
+    /// <summary>Number of elements; null when the shape is unknown. Pins <see cref="CountForm"/>.</summary>
+    public long? ElementCount
+    {
+        get
+        {
+            Pin();
+            return elementCount;
+        }
+    }
+
+    /// <summary>ElementCount without pinning, for the uses that carry <see cref="CountForm"/> along.</summary>
+    public long? PeekElementCount => elementCount;
+
+    /// <summary>Shape without pinning, for the uses that carry <see cref="CountForm"/> along.</summary>
+    public long[]? PeekShape => shape;
 
     public bool IsParameter { get; } = isParameter;
 
@@ -18,4 +38,15 @@ internal sealed class TensorSlot(long? elementCount, bool isParameter, string? e
     public string? ElementType { get; } = elementType;
 
     public bool RequiresGrad { get; set; } = isParameter;
+
+    /// <summary>
+    /// In a parametric run, ElementCount as a polynomial in the constructor's sizes; null: it is constant there. Reading
+    /// the plain count or shape pins it, as reading <see cref="IntValue.Number"/> does.
+    /// </summary>
+    public Parametric.SizeForm? CountForm { get; init; }
+
+    private void Pin()
+    {
+        if (CountForm is { } form && elementCount is { } count) form.Guards.Pin(form.Expression, count);
+    }
 }

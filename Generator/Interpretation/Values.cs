@@ -14,10 +14,25 @@ internal abstract class Value
     public virtual string Describe() => GetType().Name;
 }
 
-internal sealed class IntValue(long number) : Value
+internal sealed class IntValue(long number, Parametric.SizeForm? form = null) : Value
 {
-    public long Number { get; } = number;
-    public override string Describe() => Number.ToString(CultureInfo.InvariantCulture);
+    /// <summary>The number; where it is a polynomial in the constructor's sizes, reading it pins that polynomial to it.</summary>
+    public long Number
+    {
+        get
+        {
+            form?.Guards.Pin(form.Expression, number);
+            return number;
+        }
+    }
+
+    /// <summary>The number, for the few uses that carry <see cref="Form"/> along instead of pinning it.</summary>
+    public long Peek => number;
+
+    /// <summary>The polynomial in the constructor's sizes this number is, in a parametric run; null: a constant.</summary>
+    public Parametric.SizeForm? Form => form;
+
+    public override string Describe() => number.ToString(CultureInfo.InvariantCulture);
 }
 
 internal sealed class RealValue(double number) : Value

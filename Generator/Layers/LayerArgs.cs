@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Parametric;
 
 namespace TorchBudget.Generator.Layers;
 
@@ -43,6 +44,23 @@ internal sealed class LayerArgs(string factory, IReadOnlyList<KeyValuePair<strin
         var size = Long(name);
         return size > 0 ? size : throw new InvalidLayerArgumentException($"{Factory}({name}: {size}): sizes must be positive");
     }
+
+    /// <summary>A positive size with the polynomial it is in a parametric run (see <see cref="TrackedSize"/>).</summary>
+    public TrackedSize TrackedSize(string name)
+    {
+        var size = Resolve(Known(name), name) is IntValue i ? i : throw new InvalidLayerArgumentException($"{Factory}({name}) is not an integer: {Known(name).Describe()}");
+        if (size.Peek <= 0) return new TrackedSize(Size(name), null);
+        if (size.Form is { } form) form.Guards.Add(new SizeGuard(form.Expression, GuardRelation.Positive));
+        return new TrackedSize(size.Peek, size.Form);
+    }
+
+    /// <summary>A shape given as one size or a list of sizes, each with its polynomial (LayerNorm's normalized_shape).</summary>
+    public TrackedSize[] TrackedShape(string name) => Known(name) switch
+    {
+        IntValue => new[] { TrackedSize(name) },
+        ListValue or TupleValue => Shape(name).Select(d => (TrackedSize)d).ToArray(),
+        var other => throw new InvalidLayerArgumentException($"{Factory}({name}) is not a shape: {other.Describe()}"),
+    };
 
     public long? OptionalLong(string name) =>
         !Values.TryGetValue(name, out var value) || Known(name) is NullValue ? null : AsLong(value, name);

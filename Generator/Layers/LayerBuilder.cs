@@ -1,4 +1,6 @@
+using System.Linq;
 using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Parametric;
 
 namespace TorchBudget.Generator.Layers;
 
@@ -15,18 +17,47 @@ internal sealed class LayerBuilder(ModuleInstance module)
         Module.AddParameter(name, new TensorSlot(ElementCount(shape), isParameter: true, elementType: null, shape));
     }
 
-    /// <summary>A parameter known by its element count only (copied from another layer or tensor).</summary>
-    public void ParameterOfCount(string name, long? elementCount)
+    /// <summary>A parameter whose dimensions may be polynomials in the constructor's sizes (a parametric run).</summary>
+    public void Parameter(string name, params TrackedSize[] shape)
     {
         CountOne();
-        Module.AddParameter(name, new TensorSlot(elementCount, isParameter: true, elementType: null));
+        Module.AddParameter(name, new TensorSlot(ElementCount(shape.Select(d => d.Peek).ToArray()), isParameter: true, elementType: null, shape.Select(d => d.Peek).ToArray())
+        {
+            CountForm = CountForm(shape),
+        });
     }
 
-    /// <summary>A buffer of a fixed scalar type, or of the module's dtype when null.</summary>
-    public void TypedBuffer(string name, string? elementType, params long[] shape)
+    /// <summary>A parameter of another tensor's element count (copied from another layer or tensor), polynomial included.</summary>
+    public void ParameterOfCount(string name, TensorSlot source)
     {
         CountOne();
-        Module.AddBuffer(name, new TensorSlot(ElementCount(shape), isParameter: false, elementType, shape));
+        Module.AddParameter(name, new TensorSlot(source.PeekElementCount, isParameter: true, elementType: null) { CountForm = source.CountForm });
+    }
+
+    /// <summary>A buffer of a fixed scalar type, or of the module's dtype when null, with dimensions that may be polynomials.</summary>
+    public void TypedBuffer(string name, string? elementType, params TrackedSize[] shape)
+    {
+        CountOne();
+        Module.AddBuffer(name, new TensorSlot(ElementCount(shape.Select(d => d.Peek).ToArray()), isParameter: false, elementType, shape.Select(d => d.Peek).ToArray())
+        {
+            CountForm = CountForm(shape),
+        });
+    }
+
+    /// <summary>The product of the dimensions' polynomials; where it overflows, the dimensions are pinned instead.</summary>
+    private static SizeForm? CountForm(TrackedSize[] shape)
+    {
+        if (shape.Select(d => d.Form).FirstOrDefault(f => f is not null) is not { } any) return null;
+        try
+        {
+            var product = shape.Aggregate(Polynomial.Constant(1), (count, dim) => count.Times(dim.Expression));
+            return product.IsConstant ? null : new SizeForm(product, any.Guards);
+        }
+        catch (System.OverflowException)
+        {
+            foreach (var dim in shape) _ = dim.Value;
+            return null;
+        }
     }
 
     private void CountOne()

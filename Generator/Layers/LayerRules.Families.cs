@@ -1,4 +1,5 @@
 using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Parametric;
 
 namespace TorchBudget.Generator.Layers;
 
@@ -7,15 +8,15 @@ internal static partial class LayerRules
 {
     private static void Convolution(LayerArgs a, LayerBuilder b, int rank, bool transposed)
     {
-        long input = a.Size("in_channels"), output = a.Size("out_channels"), groups = a.Size("groups");
-        if (input % groups != 0 || output % groups != 0)
+        TrackedSize input = a.TrackedSize("in_channels"), output = a.TrackedSize("out_channels"), groups = a.TrackedSize("groups");
+        if (!input.IsMultipleOf(groups) || !output.IsMultipleOf(groups))
         {
-            throw new InvalidLayerArgumentException($"{a.Factory}: in_channels {input} and out_channels {output} must be divisible by groups {groups}");
+            throw new InvalidLayerArgumentException($"{a.Factory}: in_channels {input.Peek} and out_channels {output.Peek} must be divisible by groups {groups.Peek}");
         }
         var kernel = a.Dims("kernel_size", rank);
-        var shape = new long[2 + rank];
+        var shape = new TrackedSize[2 + rank];
         shape[0] = transposed ? input : output;
-        shape[1] = transposed ? output / groups : input / groups;
+        shape[1] = transposed ? output.DividedBy(groups) : input.DividedBy(groups);
         for (var i = 0; i < rank; i++) shape[2 + i] = kernel[i] > 0 ? kernel[i] : throw new InvalidLayerArgumentException($"{a.Factory}: kernel sizes must be positive");
         b.Parameter("weight", shape);
         if (a.Bool("bias")) b.Parameter("bias", output);
@@ -24,7 +25,7 @@ internal static partial class LayerRules
     /// <summary>BatchNorm and InstanceNorm: num_batches_tracked is Int64, or the dtype given to the factory (measured).</summary>
     private static void Normalization(LayerArgs a, LayerBuilder b)
     {
-        var features = a.Size("num_features");
+        var features = a.TrackedSize("num_features");
         if (a.Bool("affine"))
         {
             b.Parameter("weight", features);
@@ -37,7 +38,7 @@ internal static partial class LayerRules
         b.TypedBuffer("num_batches_tracked", explicitType ?? "Int64");
     }
 
-    private static void LayerNormParameters(LayerBuilder b, string prefix, long size)
+    private static void LayerNormParameters(LayerBuilder b, string prefix, TrackedSize size)
     {
         b.Parameter(prefix + "weight", size);
         b.Parameter(prefix + "bias", size);
@@ -45,13 +46,14 @@ internal static partial class LayerRules
 
     private static void Recurrent(LayerArgs a, LayerBuilder b, int gates)
     {
-        long input = a.Size("inputSize"), hidden = a.Size("hiddenSize"), layers = a.Size("numLayers");
+        TrackedSize input = a.TrackedSize("inputSize"), hidden = a.TrackedSize("hiddenSize");
+        var layers = a.Size("numLayers");
         var bias = a.Bool("bias");
         var directions = a.Bool("bidirectional") ? 2 : 1;
-        var gateRows = checked(gates * hidden);
+        var gateRows = gates * hidden;
         for (var layer = 0L; layer < layers; layer++)
         {
-            var layerInput = layer == 0 ? input : checked(hidden * directions);
+            var layerInput = layer == 0 ? input : hidden * directions;
             for (var direction = 0; direction < directions; direction++)
             {
                 var suffix = $"_l{layer}{(direction == 1 ? "_reverse" : "")}";
@@ -66,8 +68,8 @@ internal static partial class LayerRules
 
     private static void RecurrentCell(LayerArgs a, LayerBuilder b, int gates)
     {
-        long input = a.Size("inputSize"), hidden = a.Size("hiddenSize");
-        var gateRows = checked(gates * hidden);
+        TrackedSize input = a.TrackedSize("inputSize"), hidden = a.TrackedSize("hiddenSize");
+        var gateRows = gates * hidden;
         b.Parameter("weight_ih", gateRows, input);
         b.Parameter("weight_hh", gateRows, hidden);
         if (!a.Bool("bias")) return;
@@ -75,13 +77,14 @@ internal static partial class LayerRules
         b.Parameter("bias_hh", gateRows);
     }
 
-    private static void Attention(LayerBuilder b, string prefix, long embed, long heads, bool bias, bool addBiasKv, long? keyDim, long? valueDim)
+    private static void Attention(LayerBuilder b, string prefix, TrackedSize embed, TrackedSize heads, bool bias, bool addBiasKv, TrackedSize? keyDim, TrackedSize? valueDim)
     {
-        if (heads <= 0 || embed % heads != 0) throw new InvalidLayerArgumentException($"MultiheadAttention: embedded_dim {embed} must be divisible by num_heads {heads}");
-        long keys = keyDim ?? embed, values = valueDim ?? embed;
-        if (keys == embed && values == embed)
+        if (!embed.IsMultipleOf(heads)) throw new InvalidLayerArgumentException($"MultiheadAttention: embedded_dim {embed.Peek} must be divisible by num_heads {heads.Peek}");
+        TrackedSize keys = keyDim ?? embed, values = valueDim ?? embed;
+        // Separate projections exactly where kdim or vdim differs from embed_dim: a decision on the sizes, so pinned.
+        if (keyDim is null && valueDim is null || keys.Value == embed.Value && values.Value == embed.Value)
         {
-            b.Parameter(prefix + "in_proj_weight", checked(3 * embed), embed);
+            b.Parameter(prefix + "in_proj_weight", 3 * embed, embed);
         }
         else
         {
@@ -89,7 +92,7 @@ internal static partial class LayerRules
             b.Parameter(prefix + "k_proj_weight", embed, keys);
             b.Parameter(prefix + "v_proj_weight", embed, values);
         }
-        if (bias) b.Parameter(prefix + "in_proj_bias", checked(3 * embed));
+        if (bias) b.Parameter(prefix + "in_proj_bias", 3 * embed);
         if (addBiasKv)
         {
             b.Parameter(prefix + "bias_k", 1, 1, embed);
@@ -99,7 +102,7 @@ internal static partial class LayerRules
         if (bias) b.Parameter(prefix + "out_proj.bias", embed);
     }
 
-    private static void FeedForward(LayerBuilder b, string prefix, long model, long feedForward)
+    private static void FeedForward(LayerBuilder b, string prefix, TrackedSize model, TrackedSize feedForward)
     {
         b.Parameter(prefix + "linear1.weight", feedForward, model);
         b.Parameter(prefix + "linear1.bias", feedForward);
@@ -107,7 +110,7 @@ internal static partial class LayerRules
         b.Parameter(prefix + "linear2.bias", model);
     }
 
-    private static void EncoderLayer(LayerBuilder b, string prefix, long model, long heads, long feedForward)
+    private static void EncoderLayer(LayerBuilder b, string prefix, TrackedSize model, TrackedSize heads, TrackedSize feedForward)
     {
         Attention(b, prefix + "self_attn.", model, heads, bias: true, addBiasKv: false, null, null);
         FeedForward(b, prefix, model, feedForward);
@@ -115,7 +118,7 @@ internal static partial class LayerRules
         LayerNormParameters(b, prefix + "norm2.", model);
     }
 
-    private static void DecoderLayer(LayerBuilder b, string prefix, long model, long heads, long feedForward)
+    private static void DecoderLayer(LayerBuilder b, string prefix, TrackedSize model, TrackedSize heads, TrackedSize feedForward)
     {
         Attention(b, prefix + "self_attn.", model, heads, bias: true, addBiasKv: false, null, null);
         Attention(b, prefix + "multihead_attn.", model, heads, bias: true, addBiasKv: false, null, null);
@@ -134,7 +137,7 @@ internal static partial class LayerRules
         if (count < 0) throw new InvalidLayerArgumentException($"{a.Factory}: num_layers must not be negative");
         for (var i = 0L; i < count; i++)
         {
-            foreach (var parameter in layer.Parameters) b.ParameterOfCount($"layers.{i}.{parameter.Key}", parameter.Value.ElementCount);
+            foreach (var parameter in layer.Parameters) b.ParameterOfCount($"layers.{i}.{parameter.Key}", parameter.Value);
         }
     }
 
@@ -209,7 +212,7 @@ internal static partial class LayerRules
         switch (a.Raw(tensorArgument))
         {
             case TensorValue tensor:
-                b.ParameterOfCount("weight", tensor.Tensor.ElementCount);
+                b.ParameterOfCount("weight", tensor.Tensor);
                 return;
             case UnknownValue unknown:
                 throw new UnknownArgumentException(unknown);
@@ -217,4 +220,6 @@ internal static partial class LayerRules
                 throw new InvalidLayerArgumentException($"{a.Factory}({tensorArgument}) is not a tensor: {other.Describe()}");
         }
     }
+
+    private static TrackedSize? OptionalTrackedSize(LayerArgs a, string name) => a.OptionalLong(name) is null ? null : a.TrackedSize(name);
 }

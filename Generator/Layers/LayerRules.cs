@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Parametric;
 
 namespace TorchBudget.Generator.Layers;
 
@@ -34,14 +35,14 @@ internal static partial class LayerRules
                 AddGivenParameter(a, b, "bias");
                 return;
             }
-            long input = a.Size("inputSize"), output = a.Size("outputSize");
+            TrackedSize input = a.TrackedSize("inputSize"), output = a.TrackedSize("outputSize");
             b.Parameter("weight", output, input);
             if (a.Bool("hasBias")) b.Parameter("bias", output);
         });
 
         yield return new("Bilinear", "weight[out, in1, in2], bias[out] unless hasBias: false", (a, b) =>
         {
-            long in1 = a.Size("in1_features"), in2 = a.Size("in2_features"), output = a.Size("out_features");
+            TrackedSize in1 = a.TrackedSize("in1_features"), in2 = a.TrackedSize("in2_features"), output = a.TrackedSize("out_features");
             b.Parameter("weight", output, in1, in2);
             if (a.Bool("hasBias")) b.Parameter("bias", output);
         });
@@ -56,7 +57,7 @@ internal static partial class LayerRules
 
         yield return new("LayerNorm", "weight[shape] if elementwise_affine, bias[shape] unless bias: false", (a, b) =>
         {
-            var shape = a.Shape("normalized_shape");
+            var shape = a.TrackedShape("normalized_shape");
             if (!a.Bool("elementwise_affine")) return;
             b.Parameter("weight", shape);
             if (a.Bool("bias")) b.Parameter("bias", shape);
@@ -64,16 +65,16 @@ internal static partial class LayerRules
 
         yield return new("GroupNorm", "weight[C], bias[C] if affine", (a, b) =>
         {
-            var groups = a.Size("num_groups");
-            var channels = a.Size("num_channels");
-            if (channels % groups != 0) throw new InvalidLayerArgumentException($"GroupNorm: num_channels {channels} is not divisible by num_groups {groups}");
+            var groups = a.TrackedSize("num_groups");
+            var channels = a.TrackedSize("num_channels");
+            if (!channels.IsMultipleOf(groups)) throw new InvalidLayerArgumentException($"GroupNorm: num_channels {channels} is not divisible by num_groups {groups}");
             if (!a.Bool("affine")) return;
             b.Parameter("weight", channels);
             b.Parameter("bias", channels);
         });
 
-        yield return new("Embedding", "weight[num_embeddings, embedding_dims]", (a, b) => b.Parameter("weight", a.Size("num_embeddings"), a.Size("embedding_dims")));
-        yield return new("EmbeddingBag", "weight[num_embeddings, embedding_dims]", (a, b) => b.Parameter("weight", a.Size("num_embeddings"), a.Size("embedding_dims")));
+        yield return new("Embedding", "weight[num_embeddings, embedding_dims]", (a, b) => b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")));
+        yield return new("EmbeddingBag", "weight[num_embeddings, embedding_dims]", (a, b) => b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")));
         // from_pretrained registers a fresh parameter of the given tensor's size, trainable even when frozen (measured).
         yield return new("Embedding_from_pretrained", "weight[shape of embeddings]", (a, b) => AddCopiedParameter(a, b, "embeddings"));
         yield return new("EmbeddingBag_from_pretrained", "weight[shape of embeddings]", (a, b) => AddCopiedParameter(a, b, "embeddings"));
@@ -86,24 +87,24 @@ internal static partial class LayerRules
         yield return new("RNNCell", "weight_ih[H, in], weight_hh[H, H], bias_ih[H], bias_hh[H]", (a, b) => RecurrentCell(a, b, gates: 1));
 
         yield return new("MultiheadAttention", "in_proj_weight[3E, E] (or q/k/v_proj_weight with kdim/vdim), in_proj_bias[3E], bias_k/bias_v[1, 1, E], out_proj.weight[E, E], out_proj.bias[E]", (a, b) =>
-            Attention(b, "", a.Size("embedded_dim"), a.Size("num_heads"), a.Bool("bias"), a.Bool("add_bias_kv"), a.OptionalLong("kdim"), a.OptionalLong("vdim")));
+            Attention(b, "", a.TrackedSize("embedded_dim"), a.TrackedSize("num_heads"), a.Bool("bias"), a.Bool("add_bias_kv"), OptionalTrackedSize(a, "kdim"), OptionalTrackedSize(a, "vdim")));
 
         yield return new("TransformerEncoderLayer", "self_attn, linear1[F, d], linear2[d, F], norm1, norm2", (a, b) =>
-            EncoderLayer(b, "", a.Size("d_model"), a.Size("nhead"), a.Size("dim_feedforward")));
+            EncoderLayer(b, "", a.TrackedSize("d_model"), a.TrackedSize("nhead"), a.TrackedSize("dim_feedforward")));
         yield return new("TransformerDecoderLayer", "self_attn, multihead_attn, linear1, linear2, norm1..3", (a, b) =>
-            DecoderLayer(b, "", a.Size("d_model"), a.Size("nhead"), a.Size("dim_feedforward")));
+            DecoderLayer(b, "", a.TrackedSize("d_model"), a.TrackedSize("nhead"), a.TrackedSize("dim_feedforward")));
         yield return new("TransformerEncoder", "num_layers copies of the layer as layers.{i}.*", (a, b) => StackedCopies(a, b, "encoder_layer"));
         yield return new("TransformerDecoder", "num_layers copies of the layer as layers.{i}.*", (a, b) => StackedCopies(a, b, "decoder_layer"));
         yield return new("Transformer", "encoder.layers.{i}.*, encoder.norm, decoder.layers.{i}.*, decoder.norm", (a, b) =>
         {
-            long model = a.Size("d_model"), heads = a.Size("nhead"), feedForward = a.Size("dim_feedforward");
+            TrackedSize model = a.TrackedSize("d_model"), heads = a.TrackedSize("nhead"), feedForward = a.TrackedSize("dim_feedforward");
             for (var i = 0L; i < a.Long("num_encoder_layers"); i++) EncoderLayer(b, $"encoder.layers.{i}.", model, heads, feedForward);
             LayerNormParameters(b, "encoder.norm.", model);
             for (var i = 0L; i < a.Long("num_decoder_layers"); i++) DecoderLayer(b, $"decoder.layers.{i}.", model, heads, feedForward);
             LayerNormParameters(b, "decoder.norm.", model);
         });
 
-        yield return new("PReLU", "weight[num_parameters]", (a, b) => b.Parameter("weight", a.Size("num_parameters")));
+        yield return new("PReLU", "weight[num_parameters]", (a, b) => b.Parameter("weight", a.TrackedSize("num_parameters")));
 
         yield return new("Sequential", "children named 0, 1, ... or by the given names", (a, b) =>
         {

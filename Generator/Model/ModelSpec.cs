@@ -25,6 +25,9 @@ internal sealed record ModelSpec(
     /// <summary>The model's own [MemoryBudget], validated; null when it has none (or it is invalid: TBG005). Not emitted.</summary>
     public BudgetSpec? Budget { get; init; }
 
+    /// <summary>ParameterCountFor/MemoryReportFor over the constructor's integer parameters; null when not generated.</summary>
+    public Parametric.ParametricSpec? Parametric { get; init; }
+
     /// <summary>True when every count and every memory row is known: nothing was left to a guess.</summary>
     public bool IsComplete => ParameterCount is not null && TrainableParameterCount is not null
         && BufferElements is not null && Layers.All(l => l.ParameterCount is not null)

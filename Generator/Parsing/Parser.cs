@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis;
 using TorchBudget.Generator.Diagnostics;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Parametric;
 using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Parsing;
@@ -87,7 +88,9 @@ internal static class Parser
                 }
             }
             var budget = BudgetAttribute.Read(type, diagnostics);
-            return ModelAssembler.Assemble(target, profile.Settings, root, forward, diagnostics, profile.Location, type.Name, inference) with { Budget = budget };
+            var spec = ModelAssembler.Assemble(target, profile.Settings, root, forward, diagnostics, profile.Location, type.Name, inference) with { Budget = budget };
+            return spec.ParameterCount is null || spec.Memory is null ? spec
+                : WithParametricFormulas(spec, AnalyzeParametric(() => ParametricAnalysis.Analyze(type, constructor, arguments, compilation, torch, profile.Settings, profile.Location, cancellationToken, dependencies)));
         }
         catch (OperationCanceledException)
         {
@@ -116,6 +119,38 @@ internal static class Parser
         if (pass.OtherKernelsAtBatchOne) pass.BatchOnePass = Run(atBatchOne: true);
         foreach (var threshold in pass.KernelsChangeAt.Take(InterpreterLimits.MaxBatchRegimes)) pass.LargerBatchPasses.Add(Run(fromBatch: threshold));
         return pass;
+    }
+
+    /// <summary>The parametric formulas are an addition: a failure there costs them, never the profiled report.</summary>
+    private static (ParametricSpec?, string?) AnalyzeParametric(Func<(ParametricSpec?, string?)> analyze)
+    {
+        try { return analyze(); }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return (null, $"{exception.GetType().Name}: {exception.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Adds the parametric formulas, after checking that the path taken at the profiled sizes gives the profiled counts:
+    /// the same rules, so a difference would be a bug in following the sizes, never a number to emit.
+    /// </summary>
+    private static ModelSpec WithParametricFormulas(ModelSpec spec, (ParametricSpec? Spec, string? WhyNot) parametric)
+    {
+        if (parametric.Spec is not { } formulas)
+        {
+            return parametric.WhyNot is { } why
+                ? spec with { Notes = spec.Notes.Append($"ParameterCountFor and MemoryReportFor are not generated: {why}.").ToEquatableArray() }
+                : spec;
+        }
+        var profiled = formulas.Parameters.Select(p => p.ProfiledValue).ToArray();
+        var first = formulas.Paths[0];
+        var agrees = first.ParameterCount.Evaluate(profiled) == spec.ParameterCount && first.TrainableParameterCount.Evaluate(profiled) == spec.TrainableParameterCount
+            && first.BufferElements.Evaluate(profiled) == spec.BufferElements && first.ParameterBytes.Evaluate(profiled) == spec.Memory!.ParameterBytes
+            && first.BufferBytes.Evaluate(profiled) == spec.Memory.BufferBytes && first.OptimizerStateBytes.Evaluate(profiled) == spec.Memory.OptimizerStateBytes;
+        return agrees
+            ? spec with { Parametric = formulas }
+            : spec with { Notes = spec.Notes.Append("ParameterCountFor and MemoryReportFor are not generated: the symbolic construction disagrees with the profiled one.").ToEquatableArray() };
     }
 
     private static ModelSpec Empty(TypeTarget target, ProfileSettings settings, IEnumerable<DiagnosticInfo> diagnostics, string note) =>

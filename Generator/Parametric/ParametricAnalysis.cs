@@ -1,0 +1,134 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Parsing;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Parametric;
+
+/// <summary>
+/// Runs the profiled constructor again with its integer parameters as polynomials (<see cref="SizeForm"/>): the layer
+/// rules carry them into every parameter and buffer shape, and each decision on them becomes a guard. The counts of a
+/// run are exact wherever its guards hold. Where a guard confines a size to few values (a loop over a depth), the
+/// constructor is run again at other values of it, each run adding a path.
+/// </summary>
+internal static class ParametricAnalysis
+{
+    /// <summary>The analyzed paths, or null with the reason where none could be built.</summary>
+    public static (ParametricSpec? Spec, string? WhyNot) Analyze(INamedTypeSymbol type, IMethodSymbol constructor, IReadOnlyList<Value> arguments,
+        Compilation compilation, TorchSharpSymbols torch, ProfileSettings settings, LocationInfo? location, CancellationToken cancellationToken,
+        ICollection<SyntaxTree>? dependencies)
+    {
+        var sizeParameters = constructor.Parameters.Where(IsSize).ToList();
+        if (sizeParameters.Count == 0) return (null, null);
+        var plain = new Interpreter(compilation, torch, cancellationToken).DefaultArguments(constructor, arguments);
+        var profiled = new long[sizeParameters.Count];
+        for (var i = 0; i < sizeParameters.Count; i++)
+        {
+            if (plain.TryGetValue(sizeParameters[i], out var value) && value is IntValue number) profiled[i] = number.Peek;
+            else return (null, $"the value of '{sizeParameters[i].Name}' is not a known integer");
+        }
+
+        ConstructionPath? Run(long[] values)
+        {
+            var interpreter = new Interpreter(compilation, torch, cancellationToken);
+            var guards = new SizeGuards();
+            var bound = interpreter.DefaultArguments(constructor, arguments);
+            for (var i = 0; i < sizeParameters.Count; i++) bound[sizeParameters[i]] = new IntValue(values[i], new SizeForm(Polynomial.Variable(i), guards));
+            Value root;
+            try { root = interpreter.Construct(type, constructor, bound, location); }
+            catch (AnalysisLimitException) { return null; }
+            finally
+            {
+                if (dependencies is not null) foreach (var tree in interpreter.TouchedTrees) dependencies.Add(tree);
+            }
+            return root is ModuleValue { Module: var model } && !guards.Unpinnable ? PathOf(model, guards, settings) : null;
+        }
+
+        var paths = new List<ConstructionPath>();
+        if (Run(profiled) is not { } first) return (null, "the constructor could not be followed with its sizes as symbols");
+        paths.Add(first);
+        // Other values of each confined size, taken in turns so that every confined size gets some within the run budget.
+        var runs = 1;
+        var confined = ConfinedVariables(first.Guards, sizeParameters.Count).ToList();
+        for (var value = 1L; value <= InterpreterLimits.MaxExploredSize; value++)
+        {
+            foreach (var variable in confined)
+            {
+                var point = (long[])profiled.Clone();
+                point[variable] = value;
+                if (runs >= InterpreterLimits.MaxParametricRuns || paths.Any(p => p.Guards.All(g => g.Holds(point)))) continue;
+                runs++;
+                // A run whose guards do not hold at its own point would mean a decision was not recorded: never keep it.
+                if (Run(point) is { } path && path.Guards.All(g => g.Holds(point))) paths.Add(path);
+            }
+        }
+
+        var fixedArguments = string.Join(", ", constructor.Parameters.Where(p => !IsSize(p) && plain.ContainsKey(p)).Select(p => $"{p.Name} = {plain[p].Describe()}"));
+        var parameters = sizeParameters.Select((p, i) => new SizeParameter(
+            EscapedName(p.Name),
+            p.Type.SpecialType == SpecialType.System_Int32 ? "int" : "long",
+            profiled[i],
+            p.HasExplicitDefaultValue && p.ExplicitDefaultValue is { } d ? System.Convert.ToInt64(d, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) : null)).ToEquatableArray();
+        return (new ParametricSpec(parameters, fixedArguments, paths.ToEquatableArray()), null);
+    }
+
+    private static bool IsSize(IParameterSymbol parameter) =>
+        !parameter.IsParams && parameter.RefKind == RefKind.None && parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
+
+    private static string EscapedName(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    /// <summary>
+    /// Sizes the path's one-variable guards hold below <see cref="InterpreterLimits.MaxExploredSize"/> or pin: a loop
+    /// bound or an equality. Others (a width that only has to be positive, or divisible by the head count) are left alone.
+    /// </summary>
+    private static IEnumerable<int> ConfinedVariables(EquatableArray<SizeGuard> guards, int count)
+    {
+        for (var variable = 0; variable < count; variable++)
+        {
+            var single = guards.Where(g => g.Expression.Variables.SequenceEqual(new[] { variable }) && g.Expression.Terms.All(t => t.Variables.Count <= 1)).ToList();
+            var confined = single.Any(g => g.Relation == GuardRelation.Zero)
+                || single.Any(g => g.Relation is GuardRelation.Positive or GuardRelation.NonNegative
+                    && g.Expression.Terms.Single(t => t.Variables.Count == 1).Coefficient < 0
+                    && g.Expression.ConstantTerm <= InterpreterLimits.MaxExploredSize);
+            if (confined) yield return variable;
+        }
+    }
+
+    private static ConstructionPath? PathOf(ModuleInstance model, SizeGuards guards, ProfileSettings settings)
+    {
+        var namedModules = Registration.NamedModules(model);
+        var reachable = new[] { model }.Concat(namedModules.Select(m => m.Value)).Distinct().ToList();
+        if (reachable.Any(m => m.Unknowns.Count > 0)) return null;
+        if (ElementTypes.SizeOf(settings.DType) is not { } modelSize) return null;
+        try
+        {
+            Polynomial Count(IEnumerable<TensorSlot> tensors) => tensors.Aggregate(Polynomial.Zero, (sum, t) => sum.Plus(FormOf(t)));
+            Polynomial Bytes(IEnumerable<TensorSlot> tensors) =>
+                tensors.Aggregate(Polynomial.Zero, (sum, t) => sum.Plus(FormOf(t).Times(t.ElementType is { } type ? ElementTypes.SizeOf(type) ?? 0 : modelSize)));
+            var parameters = Registration.NamedParameters(model).Select(p => p.Value).ToList();
+            var buffers = Registration.NamedBuffers(model).Select(b => b.Value).ToList();
+            if (parameters.Concat(buffers).Any(t => t.PeekElementCount is null)) return null;
+            var parameterBytes = Bytes(parameters);
+            var gradientBytes = Bytes(parameters.Where(p => p.RequiresGrad));
+            var optimizerBytes = (settings.Optimizer == "SgdMomentum" ? gradientBytes : parameterBytes).Times(MemoryRows.OptimizerStateFactor(settings.Optimizer));
+            var layers = namedModules.Select(m => new ParametricLayer(m.Key, m.Value.Kind,
+                Count(m.Value.Parameters.Select(p => p.Value)),
+                Count(m.Value.Parameters.Select(p => p.Value).Where(p => p.RequiresGrad)),
+                Count(m.Value.Buffers.Select(b => b.Value)))).ToEquatableArray();
+            return new ConstructionPath(GuardIntervals.Merge(guards.Taken).ToEquatableArray(), Count(parameters), Count(parameters.Where(p => p.RequiresGrad)), Count(buffers),
+                parameterBytes, Bytes(buffers), gradientBytes, optimizerBytes, layers);
+        }
+        catch (System.OverflowException)
+        {
+            return null;
+        }
+    }
+
+    private static Polynomial FormOf(TensorSlot tensor) => tensor.CountForm?.Expression ?? Polynomial.Constant(tensor.PeekElementCount!.Value);
+}

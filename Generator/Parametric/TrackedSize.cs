@@ -1,0 +1,69 @@
+using TorchBudget.Generator.Interpretation;
+
+namespace TorchBudget.Generator.Parametric;
+
+/// <summary>
+/// A size a layer rule reads from a factory argument, with the polynomial it is in a parametric run, so the rule's
+/// parameter shapes carry it into the counts. <see cref="Value"/> pins it, like <see cref="IntValue.Number"/>; the
+/// operators follow it. There is deliberately no implicit conversion to long: each plain use is visible in the rule.
+/// </summary>
+internal readonly struct TrackedSize(long number, SizeForm? form)
+{
+    public SizeForm? Form => form;
+
+    public long Peek => number;
+
+    /// <summary>The plain number; pins the polynomial, so only for uses that do not shape a parameter.</summary>
+    public long Value
+    {
+        get
+        {
+            form?.Guards.Pin(form.Expression, number);
+            return number;
+        }
+    }
+
+    public Polynomial Expression => form?.Expression ?? Polynomial.Constant(number);
+
+    public static implicit operator TrackedSize(long constant) => new(constant, null);
+
+    public static TrackedSize operator *(TrackedSize left, TrackedSize right) =>
+        Combine(left, right, checked(left.Peek * right.Peek), (p, q) => p.Times(q));
+
+    public static TrackedSize operator +(TrackedSize left, TrackedSize right) =>
+        Combine(left, right, checked(left.Peek + right.Peek), (p, q) => p.Plus(q));
+
+    /// <summary>Whether this is a multiple of <paramref name="divisor"/>; a constant divisor becomes a divisibility guard.</summary>
+    public bool IsMultipleOf(TrackedSize divisor)
+    {
+        if (divisor.Form is null && divisor.Peek is 1 or -1) return true;
+        var outcome = divisor.Peek != 0 && Peek % divisor.Peek == 0;
+        if (form is null) return divisor.Value != 0 && number % divisor.Value == 0;
+        if (divisor.Form is not null || divisor.Peek == 0) return divisor.Value != 0 && Value % divisor.Value == 0;
+        form.Guards.Add(new SizeGuard(form.Expression, outcome ? GuardRelation.DivisibleBy : GuardRelation.NotDivisibleBy, divisor.Peek));
+        return outcome;
+    }
+
+    /// <summary>The exact quotient (the caller checked divisibility); pinned where it is not a polynomial with integer coefficients.</summary>
+    public TrackedSize DividedBy(TrackedSize divisor) =>
+        divisor.Form is null && form is not null && form.Expression.DividedBy(divisor.Peek) is { } quotient
+            ? new TrackedSize(number / divisor.Peek, new SizeForm(quotient, form.Guards))
+            : new TrackedSize(Value / divisor.Value, null);
+
+    private static TrackedSize Combine(TrackedSize left, TrackedSize right, long number, System.Func<Polynomial, Polynomial, Polynomial> operation)
+    {
+        if ((left.Form ?? right.Form) is not { Guards: var guards }) return new TrackedSize(number, null);
+        try
+        {
+            var combined = operation(left.Expression, right.Expression);
+            return new TrackedSize(number, combined.IsConstant ? null : new SizeForm(combined, guards));
+        }
+        catch (System.OverflowException)
+        {
+            // Not a polynomial with long coefficients: fix both operands instead.
+            _ = left.Value;
+            _ = right.Value;
+            return new TrackedSize(number, null);
+        }
+    }
+}

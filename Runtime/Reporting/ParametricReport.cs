@@ -1,0 +1,35 @@
+using System;
+using System.Linq;
+
+namespace TorchBudget;
+
+/// <summary>
+/// What generated <c>MemoryReportFor(...)</c> and <c>ParameterCountFor(...)</c> build from their formulas away from
+/// the profiled constructor arguments.
+/// </summary>
+public static class ParametricReport
+{
+    /// <summary>
+    /// A report at other constructor sizes: counts and the model-state rows (parameters, buffers, gradients, optimizer
+    /// state) from the formulas, the input row as profiled (it does not depend on the constructor), and activations,
+    /// peak and inference unknown, with Notes that say so.
+    /// </summary>
+    public static MemoryReport Build(MemoryReport profiled, string arguments, long parameterCount, long trainableParameterCount, long bufferElements,
+        long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, LayerReport[] layers)
+    {
+        if (profiled is null) throw new ArgumentNullException(nameof(profiled));
+        if (profiled.Memory is null) throw new ArgumentException("the profiled report has no memory table", nameof(profiled));
+        var notes = new[]
+        {
+            $"Built for {arguments} by the same layer rules as the profiled report: the counts, parameters, buffers, gradients and optimizer state are exact.",
+            "Activations, the peak and the inference table are unknown at these sizes: TorchBudget follows forward at the profiled constructor arguments only.",
+        };
+        var memory = new MemoryModel(parameterBytes, bufferBytes, gradientBytes, optimizerStateBytes, profiled.Memory.InputBytesPerSample, activations: null, peakLines: null);
+        return new MemoryReport(profiled.ModelName, profiled.InputShape.ToArray(), profiled.DType, profiled.InputDType, profiled.Optimizer, profiled.BatchSizes.ToArray(),
+            parameterCount, trainableParameterCount, bufferElements, isComplete: false, notes, layers, outputShape: null, memory);
+    }
+
+    /// <summary>The exception for sizes on none of the analyzed construction paths.</summary>
+    public static ArgumentOutOfRangeException NotCovered(string modelName, string arguments, string covered) =>
+        new("arguments", $"{modelName}({arguments}): the constructor takes other decisions at these sizes than on any path TorchBudget followed, so it has no exact count for them. Covered: {covered}.");
+}
