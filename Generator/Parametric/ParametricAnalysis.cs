@@ -26,6 +26,7 @@ internal static class ParametricAnalysis
     {
         var sizeParameters = constructor.Parameters.Where(IsSize).ToList();
         if (sizeParameters.Count == 0) return (null, null);
+        if (EmittedNames.FirstOrDefault(name => !type.GetMembers(name).IsEmpty) is { } taken) return (null, $"'{type.Name}' already declares a member named {taken}");
         var plain = new Interpreter(compilation, torch, cancellationToken).DefaultArguments(constructor, arguments);
         var profiled = new long[sizeParameters.Count];
         for (var i = 0; i < sizeParameters.Count; i++)
@@ -77,6 +78,9 @@ internal static class ParametricAnalysis
             p.HasExplicitDefaultValue && p.ExplicitDefaultValue is { } d ? System.Convert.ToInt64(d, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) : null)).ToEquatableArray();
         return (new ParametricSpec(parameters, fixedArguments, paths.ToEquatableArray()), null);
     }
+
+    /// <summary>The members the emitted code adds to the class.</summary>
+    private static readonly string[] EmittedNames = { "ParameterCountFor", "MemoryReportFor", "TorchBudgetConstructionPath" };
 
     private static bool IsSize(IParameterSymbol parameter) =>
         !parameter.IsParams && parameter.RefKind == RefKind.None && parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;

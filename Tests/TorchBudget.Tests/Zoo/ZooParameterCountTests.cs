@@ -108,8 +108,11 @@ public class ZooParameterCountTests
     [Fact]
     public void EveryProfiledModelIsInTheZoo()
     {
+        // The models written for the parametric formulas are checked at many constructor arguments by ParametricFormulaTests.
+        var parametric = new[] { typeof(StackedMlp), typeof(WidthScaledConvNet) };
         var profiled = typeof(ZooModels).Assembly.GetTypes()
             .Where(t => t.GetCustomAttribute<MemoryProfileAttribute>() is not null)
+            .Except(parametric)
             .ToHashSet();
 
         Assert.True(ZooModels.Types.Count() >= 18, "the zoo needs at least 18 models");
