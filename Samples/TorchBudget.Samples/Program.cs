@@ -34,6 +34,20 @@ allPassed &= Show(new CifarMlp(), CifarMlp.MemoryReport, verifyBatch: 64);
 // ResNet-18 at 224×224 takes seconds per step on a laptop CPU: a small batch keeps the run short.
 allPassed &= Show(new ResNet18(), ResNet18.MemoryReport, verifyBatch: device.type == DeviceType.CUDA ? 64 : 2);
 
+// Parametric formulas: a width sweep needs no new attributes. Each count is checked against the real module.
+Console.WriteLine("## Sweeping sizes: ParameterCountFor against the real modules");
+Console.WriteLine();
+foreach (var hidden in new long[] { 64, 512, 2048 })
+{
+    using var sized = new CifarMlp(3072, hidden, 10);
+    allPassed &= Sweep($"CifarMlp(3072, {hidden}, 10)", CifarMlp.ParameterCountFor(3072, hidden, 10), sized);
+}
+using (var hundredClasses = new ResNet18(numClasses: 100))
+{
+    allPassed &= Sweep("ResNet18(numClasses: 100)", ResNet18.ParameterCountFor(numClasses: 100), hundredClasses);
+}
+Console.WriteLine();
+
 // The batch-size finder: the report's prediction confirmed, and corrected if need be, by real steps.
 Console.WriteLine("## Batch-size finder: MnistMlp under a 64 MiB budget");
 Console.WriteLine();
@@ -43,6 +57,13 @@ Console.WriteLine(search);
 Console.WriteLine();
 Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:0.0} s: {(allPassed ? "every verification passed" : "a verification FAILED")}.");
 return allPassed ? 0 : 1;
+
+static bool Sweep(string call, long predicted, nn.Module<Tensor, Tensor> model)
+{
+    var real = model.parameters().Sum(p => p.numel());
+    Console.WriteLine($"  {call}: ParameterCountFor {predicted:N0}, parameters() {real:N0}: {(predicted == real ? "pass" : "FAIL")}");
+    return predicted == real;
+}
 
 bool Show(nn.Module<Tensor, Tensor> model, MemoryReport report, long verifyBatch)
 {
