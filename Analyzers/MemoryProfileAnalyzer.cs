@@ -35,7 +35,7 @@ public sealed class MemoryProfileAnalyzer : DiagnosticAnalyzer
         var attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, profileAttribute));
         if (attribute is null) return;
 
-        var spec = Parser.Parse(type, attribute, context.Compilation, context.CancellationToken);
+        var spec = Parser.Parse(type, attribute, context.Compilation, context.CancellationToken, parametricFormulas: false);
         foreach (var info in spec.Diagnostics)
         {
             if (DiagnosticDescriptors.Find(info.Id) is not { } descriptor) continue;

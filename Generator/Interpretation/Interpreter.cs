@@ -15,12 +15,16 @@ namespace TorchBudget.Generator.Interpretation;
 /// </summary>
 internal sealed partial class Interpreter(Compilation compilation, TorchSharpSymbols torch, CancellationToken cancellationToken)
 {
-    private readonly Dictionary<SyntaxTree, SemanticModel> semanticModels = new();
+    // Shared with Sibling()s: a SemanticModel caches what it has bound, and each construction re-reads the same code.
+    private Dictionary<SyntaxTree, SemanticModel> semanticModels = new();
     private readonly Dictionary<IFieldSymbol, Value> staticFields = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, ILocalFunctionOperation> localFunctions = new(SymbolEqualityComparer.Default);
     private readonly List<INamedTypeSymbol> typesUnderConstruction = new();
     private long steps;
     private int callDepth;
+
+    /// <summary>A fresh interpreter (no static fields, steps or modules of this one) that reuses this one's bound code.</summary>
+    public Interpreter Sibling() => new(compilation, torch, cancellationToken) { semanticModels = semanticModels };
 
     /// <summary>Builds a user module as <c>new T(arguments)</c> would.</summary>
     public Value Construct(INamedTypeSymbol type, IMethodSymbol constructor, IReadOnlyDictionary<IParameterSymbol, Value> arguments, LocationInfo? location)

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using TorchBudget.Generator.Interpretation;
@@ -20,14 +19,14 @@ namespace TorchBudget.Generator.Parametric;
 internal static class ParametricAnalysis
 {
     /// <summary>The analyzed paths, or null with the reason where none could be built.</summary>
+    /// <param name="profiledRun">The interpreter of the profiled analysis: each symbolic run is a <see cref="Interpreter.Sibling"/> of it.</param>
     public static (ParametricSpec? Spec, string? WhyNot) Analyze(INamedTypeSymbol type, IMethodSymbol constructor, IReadOnlyList<Value> arguments,
-        Compilation compilation, TorchSharpSymbols torch, ProfileSettings settings, LocationInfo? location, CancellationToken cancellationToken,
-        ICollection<SyntaxTree>? dependencies)
+        Interpreter profiledRun, ProfileSettings settings, LocationInfo? location, ICollection<SyntaxTree>? dependencies)
     {
         var sizeParameters = constructor.Parameters.Where(IsSize).ToList();
         if (sizeParameters.Count == 0) return (null, null);
         if (EmittedNames.FirstOrDefault(name => !type.GetMembers(name).IsEmpty) is { } taken) return (null, $"'{type.Name}' already declares a member named {taken}");
-        var plain = new Interpreter(compilation, torch, cancellationToken).DefaultArguments(constructor, arguments);
+        var plain = profiledRun.Sibling().DefaultArguments(constructor, arguments);
         var profiled = new long[sizeParameters.Count];
         for (var i = 0; i < sizeParameters.Count; i++)
         {
@@ -37,7 +36,7 @@ internal static class ParametricAnalysis
 
         ConstructionPath? Run(long[] values)
         {
-            var interpreter = new Interpreter(compilation, torch, cancellationToken);
+            var interpreter = profiledRun.Sibling();
             var guards = new SizeGuards();
             var bound = interpreter.DefaultArguments(constructor, arguments);
             for (var i = 0; i < sizeParameters.Count; i++) bound[sizeParameters[i]] = new IntValue(values[i], new SizeForm(Polynomial.Variable(i), guards));

@@ -19,8 +19,10 @@ internal static class Parser
 {
     /// <param name="dependencies">When given, receives the syntax trees the result depends on: the class's own and
     /// every tree whose code the interpreter read (see <see cref="ModelCache"/>).</param>
+    /// <param name="parametricFormulas">Whether to build ParameterCountFor/MemoryReportFor's paths: the emitter needs
+    /// them, the analyzer (whose diagnostics do not depend on them) does not.</param>
     public static ModelSpec Parse(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken,
-        ICollection<SyntaxTree>? dependencies = null)
+        ICollection<SyntaxTree>? dependencies = null, bool parametricFormulas = true)
     {
         if (dependencies is not null)
         {
@@ -89,8 +91,8 @@ internal static class Parser
             }
             var budget = BudgetAttribute.Read(type, diagnostics);
             var spec = ModelAssembler.Assemble(target, profile.Settings, root, forward, diagnostics, profile.Location, type.Name, inference) with { Budget = budget };
-            return spec.ParameterCount is null || spec.Memory is null ? spec
-                : WithParametricFormulas(spec, AnalyzeParametric(() => ParametricAnalysis.Analyze(type, constructor, arguments, compilation, torch, profile.Settings, profile.Location, cancellationToken, dependencies)));
+            return !parametricFormulas || spec.ParameterCount is null || spec.Memory is null ? spec
+                : WithParametricFormulas(spec, AnalyzeParametric(() => ParametricAnalysis.Analyze(type, constructor, arguments, interpreter, profile.Settings, profile.Location, dependencies)));
         }
         catch (OperationCanceledException)
         {

@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using TorchBudget.Bench;
 
-// Usage: dotnet run -c Release --project bench/TorchBudget.Bench -- [edits|scaling|build|all] [--models N] [--edits N] [--runs N]
+// Usage: dotnet run -c Release --project bench/TorchBudget.Bench -- [edits|scaling|parametric|build|all] [--models N] [--edits N] [--runs N]
 // Prints Markdown for bench/RESULTS.md. See that file for what each benchmark measures and how.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -42,6 +42,16 @@ if (what is "scaling" or "all")
     Console.WriteLine("| Models | Generator ms | ms per model |");
     Console.WriteLine("|---:|---:|---:|");
     foreach (var p in ScalingBenchmark.Run(new[] { 1, 50, 200, 1000 }, Math.Max(3, runs))) Console.WriteLine($"| {p.Models} | {p.MedianMs:0} | {p.MsPerModel:0.00} |");
+    Console.WriteLine();
+}
+
+if (what is "parametric" or "all")
+{
+    Console.WriteLine($"## Parametric formulas: one model's parse with and without them (median of {Math.Max(5, runs)})");
+    Console.WriteLine();
+    Console.WriteLine("| Constructor | paths | with ms | without ms | added ms |");
+    Console.WriteLine("|---|---:|---:|---:|---:|");
+    foreach (var r in ParametricBenchmark.Run(Math.Max(5, runs))) Console.WriteLine($"| {r.Kind} | {r.Paths} | {r.WithMs:0.0} | {r.WithoutMs:0.0} | {r.WithMs - r.WithoutMs:0.0} |");
     Console.WriteLine();
 }
 
