@@ -55,6 +55,21 @@ public sealed class ParametricFormulaTests(ITestOutputHelper output)
         Assert.Contains(report.Notes, n => n.Contains("Activations, the peak and the inference table are unknown", StringComparison.Ordinal));
     }
 
+    /// <summary>A report with unknown forward rows prints, renders and refuses a batch search like any incomplete report.</summary>
+    [Fact]
+    public void A_report_at_other_sizes_prints_and_says_what_it_does_not_know()
+    {
+        var report = StackedMlp.MemoryReportFor(32, 512, 4, 10);
+        var markdown = report.ToMarkdown();
+        Assert.Contains("unknown", markdown, StringComparison.Ordinal);
+        Assert.Contains("forward at the profiled constructor arguments only", markdown, StringComparison.Ordinal);
+        var html = report.ToHtml(1L << 30);
+        Assert.Contains("StackedMlp", html, StringComparison.Ordinal);
+        Assert.Contains("forward at the profiled constructor arguments only", html, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => report.MaxBatchSize(1L << 30));
+        Assert.Equal(report.Memory!.ParameterBytes, report.Memory.GradientBytes);
+    }
+
     /// <summary>Depths beyond the followed ones (1 … 16, and the profiled 3) are not guessed.</summary>
     [Fact]
     public void A_depth_no_path_covers_throws()
