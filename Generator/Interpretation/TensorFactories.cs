@@ -86,18 +86,8 @@ internal static class TensorFactories
     /// <summary>In a parametric run, the element count as the product of the dimensions' polynomials (each at least 0).</summary>
     private static SizeForm? CountForm(List<IntValue> dims)
     {
-        if (dims.Select(d => d.Form).FirstOrDefault(f => f is not null) is not { Guards: var guards }) return null;
-        try
-        {
-            foreach (var dim in dims) if (dim.Form is { } form) guards.Add(new SizeGuard(form.Expression, GuardRelation.NonNegative));
-            var product = dims.Aggregate(Polynomial.Constant(1), (total, d) => total.Times(d.Form?.Expression ?? Polynomial.Constant(d.Peek)));
-            return product.IsConstant ? null : new SizeForm(product, guards);
-        }
-        catch (System.OverflowException)
-        {
-            foreach (var dim in dims) _ = dim.Number;
-            return null;
-        }
+        foreach (var dim in dims) dim.Form?.Guards.Add(new SizeGuard(dim.Form.Expression, GuardRelation.NonNegative));
+        return TrackedSize.ProductForm(dims.Select(d => new TrackedSize(d.Peek, d.Form)).ToList());
     }
 
     private static bool IsDimensionType(ITypeSymbol type) =>

@@ -23,7 +23,7 @@ internal sealed class LayerBuilder(ModuleInstance module)
         CountOne();
         Module.AddParameter(name, new TensorSlot(ElementCount(shape.Select(d => d.Peek).ToArray()), isParameter: true, elementType: null, shape.Select(d => d.Peek).ToArray())
         {
-            CountForm = CountForm(shape),
+            CountForm = TrackedSize.ProductForm(shape),
         });
     }
 
@@ -40,24 +40,8 @@ internal sealed class LayerBuilder(ModuleInstance module)
         CountOne();
         Module.AddBuffer(name, new TensorSlot(ElementCount(shape.Select(d => d.Peek).ToArray()), isParameter: false, elementType, shape.Select(d => d.Peek).ToArray())
         {
-            CountForm = CountForm(shape),
+            CountForm = TrackedSize.ProductForm(shape),
         });
-    }
-
-    /// <summary>The product of the dimensions' polynomials; where it overflows, the dimensions are pinned instead.</summary>
-    private static SizeForm? CountForm(TrackedSize[] shape)
-    {
-        if (shape.Select(d => d.Form).FirstOrDefault(f => f is not null) is not { } any) return null;
-        try
-        {
-            var product = shape.Aggregate(Polynomial.Constant(1), (count, dim) => count.Times(dim.Expression));
-            return product.IsConstant ? null : new SizeForm(product, any.Guards);
-        }
-        catch (System.OverflowException)
-        {
-            foreach (var dim in shape) _ = dim.Value;
-            return null;
-        }
     }
 
     private void CountOne()

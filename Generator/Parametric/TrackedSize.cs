@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using TorchBudget.Generator.Interpretation;
 
 namespace TorchBudget.Generator.Parametric;
@@ -30,8 +32,24 @@ internal readonly struct TrackedSize(long number, SizeForm? form)
     public static TrackedSize operator *(TrackedSize left, TrackedSize right) =>
         Combine(left, right, checked(left.Peek * right.Peek), (p, q) => p.Times(q));
 
-    public static TrackedSize operator +(TrackedSize left, TrackedSize right) =>
-        Combine(left, right, checked(left.Peek + right.Peek), (p, q) => p.Plus(q));
+    /// <summary>
+    /// A tensor's element count as the product of its dimensions' polynomials; null where all are constant. Where the
+    /// product overflows a coefficient, the dimensions are pinned instead.
+    /// </summary>
+    public static SizeForm? ProductForm(IReadOnlyList<TrackedSize> dims)
+    {
+        if (dims.Select(d => d.Form).FirstOrDefault(f => f is not null) is not { Guards: var guards }) return null;
+        try
+        {
+            var product = dims.Aggregate(Polynomial.Constant(1), (count, dim) => count.Times(dim.Expression));
+            return product.IsConstant ? null : new SizeForm(product, guards);
+        }
+        catch (System.OverflowException)
+        {
+            foreach (var dim in dims) _ = dim.Value;
+            return null;
+        }
+    }
 
     /// <summary>Whether this is a multiple of <paramref name="divisor"/>; a constant divisor becomes a divisibility guard.</summary>
     public bool IsMultipleOf(TrackedSize divisor)
