@@ -41,4 +41,7 @@ internal static class InterpreterLimits
 
     /// <summary>The values 1 … this of a confined size (a depth) that get a construction path of their own.</summary>
     public const long MaxExploredSize = 16;
+
+    /// <summary>How far on either side of its profiled value a confined size is also tried.</summary>
+    public const long ExploredNeighbours = 4;
 }

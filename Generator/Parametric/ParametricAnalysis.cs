@@ -55,13 +55,13 @@ internal static class ParametricAnalysis
         paths.Add(first);
         // Other values of each confined size, taken in turns so that every confined size gets some within the run budget.
         var runs = 1;
-        var confined = ConfinedVariables(first.Guards, sizeParameters.Count).ToList();
-        for (var value = 1L; value <= InterpreterLimits.MaxExploredSize; value++)
+        var confined = ConfinedVariables(first.Guards, sizeParameters.Count).Select(v => (Variable: v, Values: ValuesToTry(profiled[v]))).ToList();
+        for (var turn = 0; turn < confined.Select(c => c.Values.Count).DefaultIfEmpty(0).Max(); turn++)
         {
-            foreach (var variable in confined)
+            foreach (var (variable, values) in confined.Where(c => turn < c.Values.Count))
             {
                 var point = (long[])profiled.Clone();
-                point[variable] = value;
+                point[variable] = values[turn];
                 if (runs >= InterpreterLimits.MaxParametricRuns || paths.Any(p => p.Guards.All(g => g.Holds(point)))) continue;
                 runs++;
                 // A run whose guards do not hold at its own point would mean a decision was not recorded: never keep it.
@@ -80,6 +80,22 @@ internal static class ParametricAnalysis
 
     /// <summary>The members the emitted code adds to the class.</summary>
     private static readonly string[] EmittedNames = { "ParameterCountFor", "MemoryReportFor", "TorchBudgetConstructionPath" };
+
+    /// <summary>
+    /// The values a confined size is tried at, nearest first: the neighbours of its profiled value (a 24-layer model
+    /// swept from 20 to 28), then 1 to <see cref="InterpreterLimits.MaxExploredSize"/>.
+    /// </summary>
+    private static List<long> ValuesToTry(long profiled)
+    {
+        var values = new List<long>();
+        for (var offset = 1L; offset <= InterpreterLimits.ExploredNeighbours; offset++)
+        {
+            if (profiled - offset > 0) values.Add(profiled - offset);
+            if (profiled <= long.MaxValue - offset) values.Add(profiled + offset);
+        }
+        for (var value = 1L; value <= InterpreterLimits.MaxExploredSize; value++) values.Add(value);
+        return values.Distinct().Where(v => v != profiled).ToList();
+    }
 
     private static bool IsSize(IParameterSymbol parameter) =>
         !parameter.IsParams && parameter.RefKind == RefKind.None && parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
