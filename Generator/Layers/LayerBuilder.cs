@@ -11,20 +11,12 @@ internal sealed class LayerBuilder(ModuleInstance module)
 
     public ModuleInstance Module { get; } = module;
 
-    public void Parameter(string name, params long[] shape)
-    {
-        CountOne();
-        Module.AddParameter(name, new TensorSlot(ElementCount(shape), isParameter: true, elementType: null, shape));
-    }
-
     /// <summary>A parameter whose dimensions may be polynomials in the constructor's sizes (a parametric run).</summary>
     public void Parameter(string name, params TrackedSize[] shape)
     {
         CountOne();
-        Module.AddParameter(name, new TensorSlot(ElementCount(shape.Select(d => d.Peek).ToArray()), isParameter: true, elementType: null, shape.Select(d => d.Peek).ToArray())
-        {
-            CountForm = TrackedSize.ProductForm(shape),
-        });
+        var dims = shape.Select(d => d.Peek).ToArray();
+        Module.AddParameter(name, new TensorSlot(ElementCount(dims), isParameter: true, elementType: null, dims) { CountForm = TrackedSize.ProductForm(shape) });
     }
 
     /// <summary>A parameter of another tensor's element count (copied from another layer or tensor), polynomial included.</summary>
@@ -38,10 +30,8 @@ internal sealed class LayerBuilder(ModuleInstance module)
     public void TypedBuffer(string name, string? elementType, params TrackedSize[] shape)
     {
         CountOne();
-        Module.AddBuffer(name, new TensorSlot(ElementCount(shape.Select(d => d.Peek).ToArray()), isParameter: false, elementType, shape.Select(d => d.Peek).ToArray())
-        {
-            CountForm = TrackedSize.ProductForm(shape),
-        });
+        var dims = shape.Select(d => d.Peek).ToArray();
+        Module.AddBuffer(name, new TensorSlot(ElementCount(dims), isParameter: false, elementType, dims) { CountForm = TrackedSize.ProductForm(shape) });
     }
 
     private void CountOne()
