@@ -23,6 +23,9 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
     private long steps;
     private int callDepth;
 
+    /// <summary>Operations evaluated so far (bounded by <see cref="InterpreterLimits.MaxSteps"/>).</summary>
+    public long Steps => steps;
+
     /// <summary>A fresh interpreter (no static fields, steps or modules of this one) that reuses this one's bound code.</summary>
     public Interpreter Sibling() => new(compilation, torch, cancellationToken) { semanticModels = semanticModels };
 

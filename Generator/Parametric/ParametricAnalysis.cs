@@ -34,6 +34,8 @@ internal static class ParametricAnalysis
             else return (null, $"the value of '{sizeParameters[i].Name}' is not a known integer");
         }
 
+        // All runs together get the step budget of one analysis: a constructor near the limit is not run 32 times.
+        var steps = 0L;
         ConstructionPath? Run(long[] values)
         {
             var interpreter = profiledRun.Sibling();
@@ -45,6 +47,7 @@ internal static class ParametricAnalysis
             catch (AnalysisLimitException) { return null; }
             finally
             {
+                steps += interpreter.Steps;
                 if (dependencies is not null) foreach (var tree in interpreter.TouchedTrees) dependencies.Add(tree);
             }
             return root is ModuleValue { Module: var model } && !guards.Unpinnable ? PathOf(model, guards, settings) : null;
@@ -62,7 +65,7 @@ internal static class ParametricAnalysis
             {
                 var point = (long[])profiled.Clone();
                 point[variable] = values[turn];
-                if (runs >= InterpreterLimits.MaxParametricRuns || paths.Any(p => p.Guards.All(g => g.Holds(point)))) continue;
+                if (runs >= InterpreterLimits.MaxParametricRuns || steps >= InterpreterLimits.MaxSteps || paths.Any(p => p.Guards.All(g => g.Holds(point)))) continue;
                 runs++;
                 // A run whose guards do not hold at its own point would mean a decision was not recorded: never keep it.
                 if (Run(point) is { } path && path.Guards.All(g => g.Holds(point))) paths.Add(path);
