@@ -16,7 +16,7 @@ internal static class ParametricText
         var names = spec.Parameters.Select(p => p.Name).ToArray();
         var profiledTest = string.Join(" && ", spec.Parameters.Select(p => $"{p.Name} == {Long(p.ProfiledValue)}"));
         var argumentsText = "global::System.FormattableString.Invariant($\"" + string.Join(", ", spec.Parameters.Select(p => $"{p.Name.TrimStart('@')} = {{{p.Name}}}")) + "\")";
-        var covered = string.Join("; ", spec.Paths.Select(p => p.Guards.Count == 0 ? "every size" : string.Join(" and ", p.Guards.Select(g => Guard(g, names, display: true)))));
+        var covered = CoveredSizes.Describe(spec.Paths, g => Guard(g, names, display: true), names);
         var paths = new List<ScriptObject>();
         foreach (var (path, index) in spec.Paths.Select((p, i) => (p, i)))
         {
