@@ -31,6 +31,8 @@ internal static class ParametricText
                 ["buffer_bytes"] = Expression(path.BufferBytes, names),
                 ["gradient_bytes"] = Expression(path.GradientBytes, names),
                 ["optimizer_state_bytes"] = Expression(path.OptimizerStateBytes, names),
+                ["forward_condition"] = path.Activations is null ? "false" : path.ForwardGuards.Count == 0 ? "true" : string.Join(" && ", path.ForwardGuards.Select(g => Guard(g, names, display: false))),
+                ["activations"] = path.Activations is { } a ? $"new global::TorchBudget.ByteFormula({Expression(a.Constant, names)}, {Expression(a.PerSample, names)})" : "null",
                 ["layers"] = path.Layers.Select(l =>
                     $"new global::TorchBudget.LayerReport({Literal(l.Name)}, {Literal(l.Kind)}, {Expression(l.ParameterCount, names)}, {Expression(l.TrainableParameterCount, names)}, {Expression(l.BufferElements, names)}, null, null)").ToList(),
             });

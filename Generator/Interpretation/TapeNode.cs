@@ -61,8 +61,32 @@ internal enum GradientLayout
 internal sealed record DenseGradient(Storage Carrier, Shapes.ByteCount Bytes, GradientLayout Layout, string Of);
 
 /// <summary>The fresh gradient of one parameter: which parameter (several nodes may use it) and its bytes.</summary>
-internal sealed record ParameterGradient(object Parameter, long Bytes)
+internal sealed class ParameterGradient
 {
+    private readonly TensorSlot? slot;
+    private readonly long bytes;
+    private readonly int elementSize;
+
+    private ParameterGradient(object parameter, TensorSlot? slot, long bytes, int elementSize)
+    {
+        Parameter = parameter;
+        this.slot = slot;
+        this.bytes = bytes;
+        this.elementSize = elementSize;
+    }
+
+    /// <summary>The tensor whose gradient this is: uses of one parameter by several nodes share it.</summary>
+    public object Parameter { get; }
+
+    /// <summary>
+    /// The gradient's bytes, read when backward is simulated; for a parameter, from its element count then, so that a
+    /// parametric run pins that count only where the peak is worked out.
+    /// </summary>
+    public long Bytes => slot is null ? bytes : checked(slot.ElementCount!.Value * elementSize);
+
+    /// <summary>The gradient of one of the module's parameters.</summary>
+    public static ParameterGradient Of(TensorSlot parameter, int elementSize) => new(parameter, parameter, 0, elementSize);
+
     /// <summary>A gradient of a parameter no other node shares (a slice's scattered gradient, say).</summary>
-    public static ParameterGradient Unshared(long bytes) => new(new object(), bytes);
+    public static ParameterGradient Unshared(long bytes) => new(new object(), null, bytes, 0);
 }

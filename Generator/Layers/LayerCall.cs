@@ -204,7 +204,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         foreach (var name in parameters ?? Array.Empty<string>())
         {
             var slot = Module.Parameters.First(p => p.Key == name).Value;
-            if (slot.RequiresGrad && slot.ElementCount is { } count) gradients.Add(new ParameterGradient(slot, checked(count * trace.ParameterElementSize)));
+            if (slot.RequiresGrad && slot.PeekElementCount is not null) gradients.Add(ParameterGradient.Of(slot, trace.ParameterElementSize));
         }
         return gradients;
     }
@@ -221,8 +221,8 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         if (!RecordsGraph || recordedInside) return;
         var produced = outputs.Count > 0 ? outputs : (result is ActivationTensor same ? new List<ActivationTensor> { same } : new List<ActivationTensor>());
         foreach (var storage in saved) storage.Savers++;
-        var parameterGradients = Module.Parameters.Where(p => p.Value.RequiresGrad && p.Value.ElementCount is not null)
-            .Select(p => new ParameterGradient(p.Value, checked(p.Value.ElementCount!.Value * trace.ParameterElementSize))).ToList();
+        var parameterGradients = Module.Parameters.Where(p => p.Value.RequiresGrad && p.Value.PeekElementCount is not null)
+            .Select(p => ParameterGradient.Of(p.Value, trace.ParameterElementSize)).ToList();
         trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough, backwardScratch, backwardMoments));
     }
 

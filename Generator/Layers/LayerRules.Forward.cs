@@ -92,14 +92,14 @@ internal static partial class LayerRules
         var input = c.Input;
         if (input.Shape.Rank == 0) throw c.Mismatch("input is a scalar");
         if (!c.Args.Has("inputSize")) throw new UnknownArgumentException(new UnknownValue("the shape of a Linear built from given weights", c.Module.CreatedAt));
-        var expected = c.Args.Long("inputSize");
-        if (input.Shape[input.Shape.Rank - 1] != Dim.Of(expected))
+        var expected = Dim.Of(c.Args.TrackedSize("inputSize"));
+        if (input.Shape[input.Shape.Rank - 1] != expected)
         {
             throw c.Mismatch($"expects a last dimension of {expected} (inputSize) but the incoming tensor is {input.Shape}");
         }
         SaveMatmulInput(c, input);
-        var shape = input.Shape.With(input.Shape.Rank - 1, Dim.Of(c.Args.Long("outputSize")));
-        c.MultiplyAccumulates(shape, () => expected);
+        var shape = input.Shape.With(input.Shape.Rank - 1, Dim.Of(c.Args.TrackedSize("outputSize")));
+        c.MultiplyAccumulates(() => shape.ElementCount.Times(expected));
         return c.Output(shape);
     }
 
@@ -280,11 +280,11 @@ internal static partial class LayerRules
     private static Value LayerNormForward(LayerCall c)
     {
         var input = c.Input;
-        var normalized = c.Args.Shape("normalized_shape");
+        var normalized = c.Args.TrackedShape("normalized_shape");
         var lead = input.Shape.Rank - normalized.Length;
         if (lead < 0 || normalized.Select((n, i) => input.Shape[lead + i] == Dim.Of(n)).Any(equal => !equal))
         {
-            throw c.Mismatch($"normalizes the last dimensions [{string.Join(", ", normalized)}] but the incoming tensor is {input.Shape}");
+            throw c.Mismatch($"normalizes the last dimensions [{string.Join(", ", normalized.Select(n => n.Peek))}] but the incoming tensor is {input.Shape}");
         }
         // mean and rstd, one value per normalized row.
         return NormalizedOutput(c, new TensorShape(input.Shape.Dims.Take(lead).Concat(normalized.Select(_ => Dim.Of(1)))));

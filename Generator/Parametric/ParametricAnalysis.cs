@@ -42,15 +42,25 @@ internal static class ParametricAnalysis
             var guards = new SizeGuards();
             var bound = interpreter.DefaultArguments(constructor, arguments);
             for (var i = 0; i < sizeParameters.Count; i++) bound[sizeParameters[i]] = new IntValue(values[i], new SizeForm(Polynomial.Variable(i), guards));
-            Value root;
-            try { root = interpreter.Construct(type, constructor, bound, location); }
-            catch (AnalysisLimitException) { return null; }
+            try
+            {
+                var root = interpreter.Construct(type, constructor, bound, location);
+                if (root is not ModuleValue { Module: var model } || guards.Unpinnable || PathOf(model, guards, settings) is not { } path) return null;
+                // Forward's decisions come after the construction's: they bound the activations, not the counts.
+                var constructionGuards = guards.Taken.Count;
+                var activations = ActivationsOf(interpreter, model, settings);
+                return activations is null || guards.Unpinnable ? path
+                    : path with { Activations = activations, ForwardGuards = GuardIntervals.Merge(guards.Taken.Skip(constructionGuards).ToList()).ToEquatableArray() };
+            }
+            catch (AnalysisLimitException)
+            {
+                return null;
+            }
             finally
             {
                 steps += interpreter.Steps;
                 if (dependencies is not null) foreach (var tree in interpreter.TouchedTrees) dependencies.Add(tree);
             }
-            return root is ModuleValue { Module: var model } && !guards.Unpinnable ? PathOf(model, guards, settings) : null;
         }
 
         var paths = new List<ConstructionPath>();
@@ -82,7 +92,7 @@ internal static class ParametricAnalysis
     }
 
     /// <summary>The members the emitted code adds to the class.</summary>
-    private static readonly string[] EmittedNames = { "ParameterCountFor", "MemoryReportFor", "TorchBudgetConstructionPath" };
+    private static readonly string[] EmittedNames = { "ParameterCountFor", "MemoryReportFor", "TorchBudgetConstructionPath", "TorchBudgetForwardFollowed" };
 
     /// <summary>
     /// The values a confined size is tried at, nearest first: the neighbours of its profiled value (a 24-layer model
@@ -120,6 +130,20 @@ internal static class ParametricAnalysis
                     && g.Expression.ConstantTerm <= InterpreterLimits.MaxExploredSize);
             if (confined) yield return variable;
         }
+    }
+
+    /// <summary>
+    /// The training forward's activations as polynomials, where forward runs the same kernels at every batch size and
+    /// keeps no page-rounded buffer (those need batch 1's or a regime's own pass); else null.
+    /// </summary>
+    private static ParametricBytes? ActivationsOf(Interpreter interpreter, ModuleInstance model, ProfileSettings settings)
+    {
+        var inputShape = new TensorShape(new[] { Dim.Batch }.Concat(settings.InputShape.Select(Dim.Of)));
+        ForwardTrace trace;
+        try { trace = interpreter.RunForward(model, inputShape, settings.InputDType, settings.DType, gradEnabled: true, atBatchOne: false, fromBatch: null, training: true); }
+        catch (AnalysisLimitException) { return null; }
+        if (trace.OtherKernelsAtBatchOne || trace.KernelsChangeAt.Count > 0) return null;
+        return ActivationAccounting.Of(trace, settings.DType).Total is { IsLinear: true } total ? new ParametricBytes(total.ConstantExpression, total.PerSampleExpression) : null;
     }
 
     private static ConstructionPath? PathOf(ModuleInstance model, SizeGuards guards, ProfileSettings settings)

@@ -21,7 +21,20 @@ internal sealed record ConstructionPath(
     Polynomial BufferBytes,
     Polynomial GradientBytes,
     Polynomial OptimizerStateBytes,
-    EquatableArray<ParametricLayer> Layers);
+    EquatableArray<ParametricLayer> Layers)
+{
+    /// <summary>
+    /// Activations as Constant + PerSample × B, where forward's own decisions (<see cref="ForwardGuards"/>) hold as
+    /// well; null where forward could not be followed with the sizes as polynomials.
+    /// </summary>
+    public ParametricBytes? Activations { get; init; }
+
+    /// <summary>What forward decided on the sizes, beyond <see cref="Guards"/>: where <see cref="Activations"/> holds.</summary>
+    public EquatableArray<SizeGuard> ForwardGuards { get; init; } = EquatableArray<SizeGuard>.Empty;
+}
+
+/// <summary>Constant + PerSample × B bytes, each a polynomial in the size parameters.</summary>
+internal sealed record ParametricBytes(Polynomial Constant, Polynomial PerSample);
 
 /// <summary>The parametric formulas of a profiled model: its size parameters, what stays fixed, and the analyzed paths.</summary>
 internal sealed record ParametricSpec(

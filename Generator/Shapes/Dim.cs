@@ -1,37 +1,111 @@
 using System;
 using System.Globalization;
+using TorchBudget.Generator.Parametric;
 
 namespace TorchBudget.Generator.Shapes;
 
 /// <summary>
 /// A tensor dimension as Coefficient × B^BatchPower, B the batch size: 6, B, 400B. Enough to follow
-/// reshapes such as view(-1, 400) exactly without fixing the batch size.
+/// reshapes such as view(-1, 400) exactly without fixing the batch size. In a parametric run the coefficient may be a
+/// polynomial in the constructor's sizes (<see cref="Form"/>): reading <see cref="Coefficient"/> pins it, as reading
+/// <c>IntValue.Number</c> does; <see cref="Times"/>, <see cref="DividedBy"/> and equality follow it.
 /// </summary>
-internal readonly record struct Dim(long Coefficient, int BatchPower)
+internal readonly struct Dim : IEquatable<Dim>
 {
+    private readonly long coefficient;
+
+    public Dim(long coefficient, int batchPower, SizeForm? form = null)
+    {
+        this.coefficient = coefficient;
+        BatchPower = batchPower;
+        Form = form is { Expression.IsConstant: false } ? form : null;
+    }
+
     public static readonly Dim Batch = new(1, 1);
 
     public static Dim Of(long size) => new(size, 0);
 
+    /// <summary>A size a layer rule read, with its polynomial.</summary>
+    public static Dim Of(TrackedSize size) => new(size.Peek, 0, size.Form);
+
+    public long Coefficient
+    {
+        get
+        {
+            Form?.Guards.Pin(Form.Expression, coefficient);
+            return coefficient;
+        }
+    }
+
+    /// <summary>The coefficient without pinning, for the uses that carry <see cref="Form"/> along (or only print it).</summary>
+    public long PeekCoefficient => coefficient;
+
+    public int BatchPower { get; }
+
+    public SizeForm? Form { get; }
+
     public bool IsConstant => BatchPower == 0 || Coefficient == 0;
 
-    public Dim Times(Dim other) => new(checked(Coefficient * other.Coefficient), BatchPower + other.BatchPower);
+    public Dim Times(Dim other)
+    {
+        var product = checked(coefficient * other.coefficient);
+        if ((Form ?? other.Form) is not { Guards: var guards }) return new Dim(product, BatchPower + other.BatchPower);
+        try
+        {
+            return new Dim(product, BatchPower + other.BatchPower, new SizeForm(Expression.Times(other.Expression), guards));
+        }
+        catch (OverflowException)
+        {
+            return new Dim(checked(Coefficient * other.Coefficient), BatchPower + other.BatchPower);
+        }
+    }
 
     /// <summary>Exact division, or null when the result would not be a whole dimension.</summary>
-    public Dim? DividedBy(Dim other) =>
-        other.Coefficient != 0 && Coefficient % other.Coefficient == 0 && BatchPower >= other.BatchPower
-            ? new Dim(Coefficient / other.Coefficient, BatchPower - other.BatchPower)
+    public Dim? DividedBy(Dim other)
+    {
+        if (other.Form is null && Form is not null && other.coefficient != 0 && BatchPower >= other.BatchPower
+            && Form.Expression.DividedBy(other.coefficient) is { } quotient)
+        {
+            return new Dim(coefficient / other.coefficient, BatchPower - other.BatchPower, new SizeForm(quotient, Form.Guards));
+        }
+        var divisor = other.Coefficient;
+        var dividend = Coefficient;
+        return divisor != 0 && dividend % divisor == 0 && BatchPower >= other.BatchPower
+            ? new Dim(dividend / divisor, BatchPower - other.BatchPower)
             : null;
+    }
+
+    /// <summary>Equal as the shapes are here; where either is a polynomial, the decision becomes a guard.</summary>
+    public bool Equals(Dim other)
+    {
+        var equal = BatchPower == other.BatchPower && coefficient == other.coefficient;
+        if ((Form ?? other.Form) is { Guards: var guards } && BatchPower == other.BatchPower)
+        {
+            try { guards.Add(SizeGuard.Equality(Expression, other.Expression, equal)); }
+            catch (OverflowException) { _ = Coefficient; _ = other.Coefficient; }
+        }
+        return equal;
+    }
+
+    public override bool Equals(object? obj) => obj is Dim other && Equals(other);
+
+    public override int GetHashCode() => unchecked(coefficient.GetHashCode() * 31 + BatchPower);
+
+    public static bool operator ==(Dim left, Dim right) => left.Equals(right);
+
+    public static bool operator !=(Dim left, Dim right) => !left.Equals(right);
+
+    private Polynomial Expression => Form?.Expression ?? Polynomial.Constant(coefficient);
 
     public override string ToString()
     {
-        var number = Coefficient.ToString(CultureInfo.InvariantCulture);
+        var number = coefficient.ToString(CultureInfo.InvariantCulture);
         return BatchPower switch
         {
             0 => number,
-            _ when Coefficient == 0 => "0",
-            1 => Coefficient == 1 ? "B" : number + "B",
-            _ => (Coefficient == 1 ? "" : number) + "B^" + BatchPower.ToString(CultureInfo.InvariantCulture),
+            _ when coefficient == 0 => "0",
+            1 => coefficient == 1 ? "B" : number + "B",
+            _ => (coefficient == 1 ? "" : number) + "B^" + BatchPower.ToString(CultureInfo.InvariantCulture),
         };
     }
 }

@@ -30,6 +30,7 @@ internal static class ParametricCases
         ["GruTagger(1000, 32, 48, 5, 3)"] = new(() => new GruTagger(1000, 32, 48, 5, 3), () => GruTagger.ParameterCountFor(1000, 32, 48, 5, 3), () => GruTagger.MemoryReportFor(1000, 32, 48, 5, 3)),
         ["SmallResNet([2, 2, 2], 8, 4)"] = new(() => new SmallResNet(new long[] { 2, 2, 2 }, 8, 4), () => SmallResNet.ParameterCountFor(8, 4), () => SmallResNet.MemoryReportFor(8, 4)),
         ["SmallResNet([2, 2, 2], 32, 100)"] = new(() => new SmallResNet(new long[] { 2, 2, 2 }, 32, 100), () => SmallResNet.ParameterCountFor(32, 100), () => SmallResNet.MemoryReportFor(32, 100)),
+        ["CifarMlp(3072, 512, 10)"] = new(() => new TorchBudget.Samples.Models.CifarMlp(3072, 512, 10), () => TorchBudget.Samples.Models.CifarMlp.ParameterCountFor(3072, 512, 10), () => TorchBudget.Samples.Models.CifarMlp.MemoryReportFor(3072, 512, 10)),
         ["BagOfWordsBilinear(500, 7)"] = new(() => new BagOfWordsBilinear(500, 7), () => BagOfWordsBilinear.ParameterCountFor(500, 7), () => BagOfWordsBilinear.MemoryReportFor(500, 7)),
         ["M5Audio(2, 10, 16, 16)"] = new(() => new M5Audio(2, 10, 16, 16), () => M5Audio.ParameterCountFor(2, 10, 16, 16), () => M5Audio.MemoryReportFor(2, 10, 16, 16)),
     };

@@ -62,10 +62,10 @@ public sealed class ParametricFormulaTests(ITestOutputHelper output)
         var report = StackedMlp.MemoryReportFor(32, 512, 4, 10);
         var markdown = report.ToMarkdown();
         Assert.Contains("unknown", markdown, StringComparison.Ordinal);
-        Assert.Contains("forward at the profiled constructor arguments only", markdown, StringComparison.Ordinal);
+        Assert.Contains("worked out at the profiled constructor arguments only", markdown, StringComparison.Ordinal);
         var html = report.ToHtml(1L << 30);
         Assert.Contains("StackedMlp", html, StringComparison.Ordinal);
-        Assert.Contains("forward at the profiled constructor arguments only", html, StringComparison.Ordinal);
+        Assert.Contains("worked out at the profiled constructor arguments only", html, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => report.MaxBatchSize(1L << 30));
         Assert.Equal(report.Memory!.ParameterBytes, report.Memory.GradientBytes);
     }
