@@ -32,7 +32,9 @@ internal static class ParametricText
                 ["gradient_bytes"] = Expression(path.GradientBytes, names),
                 ["optimizer_state_bytes"] = Expression(path.OptimizerStateBytes, names),
                 ["forward_condition"] = path.Activations is null ? "false" : path.ForwardGuards.Count == 0 ? "true" : string.Join(" && ", path.ForwardGuards.Select(g => Guard(g, names, display: false))),
-                ["activations"] = path.Activations is { } a ? $"new global::TorchBudget.ByteFormula({Expression(a.Constant, names)}, {Expression(a.PerSample, names)})" : "null",
+                ["activations"] = path.Activations is { } a ? Formula(a, names) : "null",
+                ["peak_condition"] = path.PeakLines is null ? "false" : path.PeakGuards.Count == 0 ? "true" : string.Join(" && ", path.PeakGuards.Select(g => Guard(g, names, display: false))),
+                ["peak_lines"] = path.PeakLines is { } lines ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", lines.Select(l => Formula(l, names))) + " }" : "null",
                 ["layers"] = path.Layers.Select(l =>
                     $"new global::TorchBudget.LayerReport({Literal(l.Name)}, {Literal(l.Kind)}, {Expression(l.ParameterCount, names)}, {Expression(l.TrainableParameterCount, names)}, {Expression(l.BufferElements, names)}, null, null)").ToList(),
             });
@@ -49,6 +51,9 @@ internal static class ParametricText
             ["paths"] = paths,
         };
     }
+
+    private static string Formula(ParametricBytes bytes, string[] names) =>
+        $"new global::TorchBudget.ByteFormula({Expression(bytes.Constant, names)}, {Expression(bytes.PerSample, names)})";
 
     /// <summary>A polynomial as a checked long expression; int parameters are widened first.</summary>
     private static string Expression(Polynomial polynomial, string[] names)

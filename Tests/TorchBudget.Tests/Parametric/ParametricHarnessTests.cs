@@ -21,11 +21,11 @@ public sealed class ParametricHarnessTests(ITestOutputHelper output)
     /// shape); NotPredicted where a layer reads a width concretely (oneDNN's blocked convolutions pin the channels).
     /// </param>
     [Theory]
-    [InlineData("StackedMlp(32, 256, 5, 10)", VerificationOutcome.Passed)]
-    [InlineData("CifarMlp(3072, 512, 10)", VerificationOutcome.Passed)]
-    [InlineData("ResidualMlp(64, 1.5, 7)", VerificationOutcome.Passed)]
-    [InlineData("WidthScaledConvNet(16, 5, 3)", VerificationOutcome.NotPredicted)]
-    public void Every_predicted_row_holds_against_a_real_training_step(string name, VerificationOutcome activations)
+    [InlineData("StackedMlp(32, 256, 5, 10)", VerificationOutcome.Passed, VerificationOutcome.Passed)]
+    [InlineData("CifarMlp(3072, 512, 10)", VerificationOutcome.Passed, VerificationOutcome.Passed)]
+    [InlineData("ResidualMlp(64, 1.5, 7)", VerificationOutcome.Passed, VerificationOutcome.Passed)]
+    [InlineData("WidthScaledConvNet(16, 5, 3)", VerificationOutcome.NotPredicted, VerificationOutcome.NotPredicted)]
+    public void Every_predicted_row_holds_against_a_real_training_step(string name, VerificationOutcome activations, VerificationOutcome peak)
     {
         var @case = ParametricCases.All[name];
         using var model = @case.Create();
@@ -36,6 +36,9 @@ public sealed class ParametricHarnessTests(ITestOutputHelper output)
         foreach (var row in new[] { "ParameterCount", "TrainableParameterCount", "Parameters", "Buffers", "Gradients", "OptimizerState", "Input" })
             Assert.Equal(VerificationOutcome.Passed, result.Rows.Single(r => r.Name == row).Outcome);
         Assert.Equal(activations, result.Rows.Single(r => r.Name == "Activations").Outcome);
-        Assert.Equal(VerificationOutcome.NotPredicted, result.Rows.Single(r => r.Name == "Peak").Outcome);
+        var peakRow = result.Rows.Single(r => r.Name == "Peak");
+        Assert.Equal(peak, peakRow.Outcome);
+        // Where it is predicted, the peak is the profiled tables' own accuracy: within Adam's few scalar bytes.
+        if (peak == VerificationOutcome.Passed) Assert.InRange(peakRow.Predicted!.Value - peakRow.Measured!.Value, -16, 16);
     }
 }
