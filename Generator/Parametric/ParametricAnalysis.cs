@@ -48,15 +48,30 @@ internal static class ParametricAnalysis
                 if (root is not ModuleValue { Module: var model } || guards.Unpinnable || PathOf(model, guards, settings) is not { } path) return null;
                 // Forward's decisions come after the construction's, backward's after forward's: each bounds only what follows it.
                 var constructionGuards = guards.Taken.Count;
-                var trace = ForwardOf(interpreter, model, settings);
+                // Batch 1 may run other kernels (ATen's im2col for small convolutions): then its own pass gives its figures.
+                var trace = ForwardOf(interpreter, model, settings, atBatchOne: false);
+                var atOne = trace is { OtherKernelsAtBatchOne: true } ? ForwardOf(interpreter, model, settings, atBatchOne: true) : null;
                 var activations = trace is null ? null : ActivationsOf(trace, settings);
-                if (activations is null || guards.Unpinnable) return path;
+                var activationsAtOne = atOne is null ? null : ActivationsOf(atOne, settings);
+                if (activations is null || (trace!.OtherKernelsAtBatchOne && activationsAtOne is null) || guards.Unpinnable) return path;
                 var forwardGuards = guards.Taken.Count;
-                path = path with { Activations = activations, ForwardGuards = GuardIntervals.Merge(guards.Taken.Skip(constructionGuards).Take(forwardGuards - constructionGuards).ToList()).ToEquatableArray() };
-                var peak = PeakLinesOf(trace!, path, values, settings, guards);
-                if (peak is null || guards.Unpinnable) return path;
+                path = path with
+                {
+                    Activations = activations,
+                    ActivationsAtBatchOne = activationsAtOne,
+                    ForwardGuards = GuardIntervals.Merge(guards.Taken.Skip(constructionGuards).Take(forwardGuards - constructionGuards).ToList()).ToEquatableArray(),
+                };
+                var peak = PeakLinesOf(trace, path, values, settings, guards);
+                var peakAtOne = atOne is null ? null : PeakLinesOf(atOne, path, values, settings, guards);
+                if (peak is null || (atOne is not null && peakAtOne is null) || guards.Unpinnable) return path;
                 var peakGuards = GuardIntervals.Merge(guards.Taken.Skip(forwardGuards).ToList());
-                return path with { PeakLines = PeakPruning.Prune(peak, path.Guards.Concat(path.ForwardGuards).Concat(peakGuards).ToList(), values).ToEquatableArray(), PeakGuards = peakGuards.ToEquatableArray() };
+                var bounds = path.Guards.Concat(path.ForwardGuards).Concat(peakGuards).ToList();
+                return path with
+                {
+                    PeakLines = PeakPruning.Prune(peak, bounds, values).ToEquatableArray(),
+                    PeakLinesAtBatchOne = peakAtOne is null ? null : PeakPruning.Prune(peakAtOne, bounds, values).ToEquatableArray(),
+                    PeakGuards = peakGuards.ToEquatableArray(),
+                };
             }
             catch (AnalysisLimitException)
             {
@@ -139,16 +154,16 @@ internal static class ParametricAnalysis
     }
 
     /// <summary>
-    /// The training forward, where it runs the same kernels at every batch size (else batch 1 or a regime would need a
-    /// pass of its own); null otherwise.
+    /// The training forward (or batch 1's own pass), where no layer changes kernels from some batch size on (a regime
+    /// would need a pass of its own); null otherwise.
     /// </summary>
-    private static ForwardTrace? ForwardOf(Interpreter interpreter, ModuleInstance model, ProfileSettings settings)
+    private static ForwardTrace? ForwardOf(Interpreter interpreter, ModuleInstance model, ProfileSettings settings, bool atBatchOne)
     {
         var inputShape = new TensorShape(new[] { Dim.Batch }.Concat(settings.InputShape.Select(Dim.Of)));
         ForwardTrace trace;
-        try { trace = interpreter.RunForward(model, inputShape, settings.InputDType, settings.DType, gradEnabled: true, atBatchOne: false, fromBatch: null, training: true); }
+        try { trace = interpreter.RunForward(model, inputShape, settings.InputDType, settings.DType, gradEnabled: true, atBatchOne, fromBatch: null, training: true); }
         catch (AnalysisLimitException) { return null; }
-        return trace.OtherKernelsAtBatchOne || trace.KernelsChangeAt.Count > 0 ? null : trace;
+        return trace.KernelsChangeAt.Count > 0 ? null : trace;
     }
 
     /// <summary>Forward's activations as polynomials, where it keeps no page-rounded buffer; else null.</summary>

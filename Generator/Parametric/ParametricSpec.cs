@@ -38,6 +38,12 @@ internal sealed record ConstructionPath(
     /// </summary>
     public EquatableArray<ParametricBytes>? PeakLines { get; init; }
 
+    /// <summary>Batch 1's own activations where it runs other kernels than larger batches; else null.</summary>
+    public ParametricBytes? ActivationsAtBatchOne { get; init; }
+
+    /// <summary>Batch 1's own peak lines where it runs other kernels (its peak is their largest at B = 1); else null.</summary>
+    public EquatableArray<ParametricBytes>? PeakLinesAtBatchOne { get; init; }
+
     /// <summary>What backward's simulation decided on the sizes, beyond the forward's: where <see cref="PeakLines"/> hold.</summary>
     public EquatableArray<SizeGuard> PeakGuards { get; init; } = EquatableArray<SizeGuard>.Empty;
 }

@@ -12,10 +12,12 @@ public static class ParametricReport
     /// <summary>
     /// A report at other constructor sizes: counts and the model-state rows (parameters, buffers, gradients, optimizer
     /// state) from the formulas, the input row as profiled (it does not depend on the constructor), activations and the
-    /// peak where the formulas know them, and inference unknown, with Notes that say so.
+    /// peak where the formulas know them (with batch 1's own where it runs other kernels), and inference unknown, with
+    /// Notes that say so.
     /// </summary>
     public static MemoryReport Build(MemoryReport profiled, string arguments, long parameterCount, long trainableParameterCount, long bufferElements,
-        long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, ByteFormula? activations, ByteFormula[]? peakLines, LayerReport[] layers)
+        long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, ByteFormula? activations, ByteFormula[]? peakLines,
+        ByteFormula? activationsAtBatchOne, ByteFormula[]? peakLinesAtBatchOne, LayerReport[] layers)
     {
         if (profiled is null) throw new ArgumentNullException(nameof(profiled));
         if (profiled.Memory is null) throw new ArgumentException("the profiled report has no memory table", nameof(profiled));
@@ -26,7 +28,10 @@ public static class ParametricReport
             ? "The peak and the inference table are unknown at these sizes: backward's simulation could not be followed with the sizes as polynomials here (see docs/parametric.md)."
             : "The inference table is unknown at these sizes: the inference pass is worked out at the profiled constructor arguments only.";
         var notes = new[] { $"Built for {arguments} by the same layer rules as the profiled report: {exact} are exact.", unknown };
-        var memory = new MemoryModel(parameterBytes, bufferBytes, gradientBytes, optimizerStateBytes, profiled.Memory.InputBytesPerSample, activations, peakLines);
+        // Batch 1's own pass (other kernels there): its activations, and its peak as the largest of its lines at B = 1.
+        var memory = new MemoryModel(parameterBytes, bufferBytes, gradientBytes, optimizerStateBytes, profiled.Memory.InputBytesPerSample, activations, peakLines,
+            peakAtBatchOne: peakLines is null ? null : peakLinesAtBatchOne?.Max(l => l.At(1)),
+            activationsAtBatchOne: activations is null ? null : activationsAtBatchOne?.At(1));
         return new MemoryReport(profiled.ModelName, profiled.InputShape.ToArray(), profiled.DType, profiled.InputDType, profiled.Optimizer, profiled.BatchSizes.ToArray(),
             parameterCount, trainableParameterCount, bufferElements, isComplete: false, notes, layers, outputShape: null, memory);
     }
