@@ -32,7 +32,11 @@ internal static class ParametricText
                 ["gradient_bytes"] = Expression(path.GradientBytes, names),
                 ["optimizer_state_bytes"] = Expression(path.OptimizerStateBytes, names),
                 ["forward_condition"] = path.Activations is null ? "false" : path.ForwardGuards.Count == 0 ? "true" : string.Join(" && ", path.ForwardGuards.Select(g => Guard(g, names, display: false))),
-                ["activations"] = path.Activations is { } a ? $"new global::TorchBudget.ByteFormula({Expression(a.Constant, names)}, {Expression(a.PerSample, names)})" : "null",
+                ["activations"] = path.Activations is { } a ? Formula(a, names) : "null",
+                ["peak_condition"] = path.PeakLines is null ? "false" : path.PeakGuards.Count == 0 ? "true" : string.Join(" && ", path.PeakGuards.Select(g => Guard(g, names, display: false))),
+                ["peak_lines"] = Formulas(path.PeakLines, names),
+                ["activations_at_batch_one"] = path.ActivationsAtBatchOne is { } one ? Formula(one, names) : "null",
+                ["peak_lines_at_batch_one"] = Formulas(path.PeakLinesAtBatchOne, names),
                 ["layers"] = path.Layers.Select(l =>
                     $"new global::TorchBudget.LayerReport({Literal(l.Name)}, {Literal(l.Kind)}, {Expression(l.ParameterCount, names)}, {Expression(l.TrainableParameterCount, names)}, {Expression(l.BufferElements, names)}, null, null)").ToList(),
             });
@@ -49,6 +53,12 @@ internal static class ParametricText
             ["paths"] = paths,
         };
     }
+
+    private static string Formulas(EquatableArray<ParametricBytes>? lines, string[] names) =>
+        lines is { } known ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", known.Select(l => Formula(l, names))) + " }" : "null";
+
+    private static string Formula(ParametricBytes bytes, string[] names) =>
+        $"new global::TorchBudget.ByteFormula({Expression(bytes.Constant, names)}, {Expression(bytes.PerSample, names)})";
 
     /// <summary>A polynomial as a checked long expression; int parameters are widened first.</summary>
     private static string Expression(Polynomial polynomial, string[] names)

@@ -79,10 +79,12 @@ internal sealed class ParameterGradient
     public object Parameter { get; }
 
     /// <summary>
-    /// The gradient's bytes, read when backward is simulated; for a parameter, from its element count then, so that a
-    /// parametric run pins that count only where the peak is worked out.
+    /// The gradient's bytes; for a parameter, its element count's polynomial carried along (a parametric run), so that
+    /// backward's simulation pins it only where it compares or prints it.
     /// </summary>
-    public long Bytes => slot is null ? bytes : checked(slot.ElementCount!.Value * elementSize);
+    public Shapes.ByteCount Bytes => slot is null
+        ? new Shapes.ByteCount(bytes, 0)
+        : Shapes.ByteCount.Of(new Shapes.Dim(slot.PeekElementCount!.Value, 0, slot.CountForm), elementSize);
 
     /// <summary>The gradient of one of the module's parameters.</summary>
     public static ParameterGradient Of(TensorSlot parameter, int elementSize) => new(parameter, parameter, 0, elementSize);

@@ -46,11 +46,32 @@ internal static class ParametricAnalysis
             {
                 var root = interpreter.Construct(type, constructor, bound, location);
                 if (root is not ModuleValue { Module: var model } || guards.Unpinnable || PathOf(model, guards, settings) is not { } path) return null;
-                // Forward's decisions come after the construction's: they bound the activations, not the counts.
+                // Forward's decisions come after the construction's, backward's after forward's: each bounds only what follows it.
                 var constructionGuards = guards.Taken.Count;
-                var activations = ActivationsOf(interpreter, model, settings);
-                return activations is null || guards.Unpinnable ? path
-                    : path with { Activations = activations, ForwardGuards = GuardIntervals.Merge(guards.Taken.Skip(constructionGuards).ToList()).ToEquatableArray() };
+                // Batch 1 may run other kernels (ATen's im2col for small convolutions): then its own pass gives its figures.
+                var trace = ForwardOf(interpreter, model, settings, atBatchOne: false);
+                var atOne = trace is { OtherKernelsAtBatchOne: true } ? ForwardOf(interpreter, model, settings, atBatchOne: true) : null;
+                var activations = trace is null ? null : ActivationsOf(trace, settings);
+                var activationsAtOne = atOne is null ? null : ActivationsOf(atOne, settings);
+                if (activations is null || (trace!.OtherKernelsAtBatchOne && activationsAtOne is null) || guards.Unpinnable) return path;
+                var forwardGuards = guards.Taken.Count;
+                path = path with
+                {
+                    Activations = activations,
+                    ActivationsAtBatchOne = activationsAtOne,
+                    ForwardGuards = GuardIntervals.Merge(guards.Taken.Skip(constructionGuards).Take(forwardGuards - constructionGuards).ToList()).ToEquatableArray(),
+                };
+                var peak = PeakLinesOf(trace, path, values, settings, guards);
+                var peakAtOne = atOne is null ? null : PeakLinesOf(atOne, path, values, settings, guards);
+                if (peak is null || (atOne is not null && peakAtOne is null) || guards.Unpinnable) return path;
+                var peakGuards = GuardIntervals.Merge(guards.Taken.Skip(forwardGuards).ToList());
+                var bounds = path.Guards.Concat(path.ForwardGuards).Concat(peakGuards).ToList();
+                return path with
+                {
+                    PeakLines = PeakPruning.Prune(peak, bounds, values).ToEquatableArray(),
+                    PeakLinesAtBatchOne = peakAtOne is null ? null : PeakPruning.Prune(peakAtOne, bounds, values).ToEquatableArray(),
+                    PeakGuards = peakGuards.ToEquatableArray(),
+                };
             }
             catch (AnalysisLimitException)
             {
@@ -92,7 +113,7 @@ internal static class ParametricAnalysis
     }
 
     /// <summary>The members the emitted code adds to the class.</summary>
-    private static readonly string[] EmittedNames = { "ParameterCountFor", "MemoryReportFor", "TorchBudgetConstructionPath", "TorchBudgetForwardFollowed" };
+    private static readonly string[] EmittedNames = { "ParameterCountFor", "MemoryReportFor", "TorchBudgetConstructionPath", "TorchBudgetForwardFollowed", "TorchBudgetPeakFollowed" };
 
     /// <summary>
     /// The values a confined size is tried at, nearest first: the neighbours of its profiled value (a 24-layer model
@@ -133,17 +154,43 @@ internal static class ParametricAnalysis
     }
 
     /// <summary>
-    /// The training forward's activations as polynomials, where forward runs the same kernels at every batch size and
-    /// keeps no page-rounded buffer (those need batch 1's or a regime's own pass); else null.
+    /// The training forward (or batch 1's own pass), where no layer changes kernels from some batch size on (a regime
+    /// would need a pass of its own); null otherwise.
     /// </summary>
-    private static ParametricBytes? ActivationsOf(Interpreter interpreter, ModuleInstance model, ProfileSettings settings)
+    private static ForwardTrace? ForwardOf(Interpreter interpreter, ModuleInstance model, ProfileSettings settings, bool atBatchOne)
     {
         var inputShape = new TensorShape(new[] { Dim.Batch }.Concat(settings.InputShape.Select(Dim.Of)));
         ForwardTrace trace;
-        try { trace = interpreter.RunForward(model, inputShape, settings.InputDType, settings.DType, gradEnabled: true, atBatchOne: false, fromBatch: null, training: true); }
+        try { trace = interpreter.RunForward(model, inputShape, settings.InputDType, settings.DType, gradEnabled: true, atBatchOne, fromBatch: null, training: true); }
         catch (AnalysisLimitException) { return null; }
-        if (trace.OtherKernelsAtBatchOne || trace.KernelsChangeAt.Count > 0) return null;
-        return ActivationAccounting.Of(trace, settings.DType).Total is { IsLinear: true } total ? new ParametricBytes(total.ConstantExpression, total.PerSampleExpression) : null;
+        return trace.KernelsChangeAt.Count > 0 ? null : trace;
+    }
+
+    /// <summary>Forward's activations as polynomials, where it keeps no page-rounded buffer; else null.</summary>
+    private static ParametricBytes? ActivationsOf(ForwardTrace trace, ProfileSettings settings) =>
+        ActivationAccounting.Of(trace, settings.DType).Total is { IsLinear: true } total ? new ParametricBytes(total.ConstantExpression, total.PerSampleExpression) : null;
+
+    /// <summary>
+    /// The standard step's peak lines as polynomials, as <see cref="MemoryRows"/> builds them: the resident rows and the
+    /// input, plus what backward's simulation has alive at each moment. Null where that is unknown or page-rounded.
+    /// </summary>
+    private static List<ParametricBytes>? PeakLinesOf(ForwardTrace trace, ConstructionPath path, long[] values, ProfileSettings settings, SizeGuards guards)
+    {
+        if (trace.Output is not { } output || ElementTypes.SizeOf(settings.InputDType) is not { } inputSize) return null;
+        try
+        {
+            var inputPerSample = checked(settings.InputShape.Aggregate(1L, (a, b) => checked(a * b)) * inputSize + 8);
+            var resident = path.ParameterBytes.Plus(path.BufferBytes).Plus(path.GradientBytes).Plus(path.OptimizerStateBytes);
+            var steady = new ByteCount(resident.Evaluate(values), inputPerSample, EquatableArray<RoundedBytes>.Empty, new SizeForm(resident, guards));
+            var gradients = new ByteCount(path.GradientBytes.Evaluate(values), 0, EquatableArray<RoundedBytes>.Empty, new SizeForm(path.GradientBytes, guards));
+            var terms = BackwardSimulation.PeakTerms(trace, output, MemoryRows.OptimizerStepTransient(settings.Optimizer, gradients));
+            if (terms is null || terms.Any(t => !t.IsLinear)) return null;
+            return terms.Select(t => steady.Plus(t)).Select(l => new ParametricBytes(l.ConstantExpression, l.PerSampleExpression)).ToList();
+        }
+        catch (System.OverflowException)
+        {
+            return null;
+        }
     }
 
     private static ConstructionPath? PathOf(ModuleInstance model, SizeGuards guards, ProfileSettings settings)

@@ -31,6 +31,21 @@ internal sealed record ConstructionPath(
 
     /// <summary>What forward decided on the sizes, beyond <see cref="Guards"/>: where <see cref="Activations"/> holds.</summary>
     public EquatableArray<SizeGuard> ForwardGuards { get; init; } = EquatableArray<SizeGuard>.Empty;
+
+    /// <summary>
+    /// The training step's peak lines (absolute bytes; the peak at B is the largest), where backward's simulation
+    /// decided as here too (<see cref="PeakGuards"/>); null where it could not be followed with the sizes as polynomials.
+    /// </summary>
+    public EquatableArray<ParametricBytes>? PeakLines { get; init; }
+
+    /// <summary>Batch 1's own activations where it runs other kernels than larger batches; else null.</summary>
+    public ParametricBytes? ActivationsAtBatchOne { get; init; }
+
+    /// <summary>Batch 1's own peak lines where it runs other kernels (its peak is their largest at B = 1); else null.</summary>
+    public EquatableArray<ParametricBytes>? PeakLinesAtBatchOne { get; init; }
+
+    /// <summary>What backward's simulation decided on the sizes, beyond the forward's: where <see cref="PeakLines"/> hold.</summary>
+    public EquatableArray<SizeGuard> PeakGuards { get; init; } = EquatableArray<SizeGuard>.Empty;
 }
 
 /// <summary>Constant + PerSample × B bytes, each a polynomial in the size parameters.</summary>

@@ -23,7 +23,28 @@ internal readonly record struct Polynomial(EquatableArray<Monomial> Terms)
 
     public IEnumerable<int> Variables => Terms.SelectMany(t => t.Variables).Distinct();
 
-    public Polynomial Plus(Polynomial other) => Canonical(Terms.Concat(other.Terms));
+    public Polynomial Plus(Polynomial other)
+    {
+        if (other.Terms.Count == 0) return this;
+        if (Terms.Count == 0) return other;
+        // Both are sorted: merge them, adding the coefficients of equal monomials (sums are the hot path of a peak).
+        var merged = new List<Monomial>(Terms.Count + other.Terms.Count);
+        int i = 0, j = 0;
+        while (i < Terms.Count || j < other.Terms.Count)
+        {
+            var order = i == Terms.Count ? 1 : j == other.Terms.Count ? -1 : Terms[i].CompareTo(other.Terms[j]);
+            if (order < 0) merged.Add(Terms[i++]);
+            else if (order > 0) merged.Add(other.Terms[j++]);
+            else
+            {
+                var sum = checked(Terms[i].Coefficient + other.Terms[j].Coefficient);
+                if (sum != 0) merged.Add(Terms[i] with { Coefficient = sum });
+                i++;
+                j++;
+            }
+        }
+        return new Polynomial(merged.ToEquatableArray());
+    }
 
     public Polynomial Minus(Polynomial other) => Plus(other.Times(-1));
 

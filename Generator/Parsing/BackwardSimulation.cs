@@ -55,7 +55,7 @@ internal static class BackwardSimulation
         var uses = ParameterUses(trace, output.Storage);
         var seen = new Dictionary<object, int>();
         // Autograd's input buffers: the running sum of a parameter's gradients while some of its uses are still to run.
-        var buffers = new Dictionary<object, long>();
+        var buffers = new Dictionary<object, ByteCount>();
         foreach (var node in Enumerable.Reverse(trace.Tape))
         {
             var incoming = node.Outputs.Select(o => o.Storage).Distinct().Where(gradients.ContainsKey).ToList();
@@ -70,10 +70,10 @@ internal static class BackwardSimulation
                     created = created.Plus(bytes);
                 }
             }
-            var fresh = node.ParameterGradients.Aggregate(0L, (a, g) => checked(a + g.Bytes));
-            var buffered = new ByteCount(buffers.Values.Aggregate(0L, (a, b) => checked(a + b)), 0);
+            var fresh = node.ParameterGradients.Aggregate(ByteCount.Zero, (a, g) => a.Plus(g.Bytes));
+            var buffered = buffers.Values.Aggregate(ByteCount.Zero, (a, b) => a.Plus(b));
             if (DenseStandIns(trace, node, gradients) is not { } standIns) return null;
-            terms.Add(live.Plus(held).Plus(created).Plus(new ByteCount(fresh, 0)).Plus(buffered).Plus(node.BackwardScratch).Plus(standIns));
+            terms.Add(live.Plus(held).Plus(created).Plus(fresh).Plus(buffered).Plus(node.BackwardScratch).Plus(standIns));
             foreach (var moment in node.BackwardMoments) terms.Add(live.Plus(held).Plus(buffered).Plus(standIns).Plus(moment));
 
             foreach (var storage in incoming) gradients.Remove(storage);
@@ -99,10 +99,10 @@ internal static class BackwardSimulation
                 var total = uses.TryGetValue(gradient.Parameter, out var u) ? u : 1;
                 if (count == 2)
                 {
-                    var bufferedNow = buffers.Values.Aggregate(0L, (a, b) => checked(a + b));
-                    terms.Add(live.Plus(after).Plus(new ByteCount(checked(fresh + bufferedNow + gradient.Bytes), 0)));
+                    var bufferedNow = buffers.Values.Aggregate(ByteCount.Zero, (a, b) => a.Plus(b));
+                    terms.Add(live.Plus(after).Plus(fresh).Plus(bufferedNow).Plus(gradient.Bytes));
                 }
-                fresh -= gradient.Bytes;
+                fresh = fresh.Plus(gradient.Bytes.Negate());
                 if (count == 1 && total > 1) buffers[gradient.Parameter] = gradient.Bytes;
                 if (count == total) buffers.Remove(gradient.Parameter);
             }
@@ -153,9 +153,15 @@ internal static class BackwardSimulation
         return total;
     }
 
-    /// <summary>Drops lines that another line is at or above for every batch size.</summary>
+    /// <summary>
+    /// Drops lines that another line is at or above for every batch size. Lines that are polynomials in the sizes (a
+    /// parametric run) only merge where they are the same polynomials: comparing their values here would pin them, and
+    /// <see cref="Parametric.ParametricAnalysis"/> prunes them knowing the sizes' bounds.
+    /// </summary>
     private static List<ByteCount> Prune(List<ByteCount> terms) =>
-        terms.Distinct()
+        terms.Any(t => t.ConstantForm is not null || t.PerSampleForm is not null)
+            ? terms.GroupBy(t => (t.ConstantExpression, t.PerSampleExpression, t.Rounded)).Select(g => g.First()).ToList()
+            : terms.Distinct()
             .Where(t => !terms.Any(o => !o.Equals(t) && AtOrAbove(o, t)))
             .OrderBy(t => t.PerSample).ThenBy(t => t.Constant)
             .ToList();

@@ -26,10 +26,10 @@ internal static class MemoryRows
     /// What the optimizer step allocates for a moment, per byte of parameters with gradients (measured on 0.107):
     /// Adam/AdamW/AMSGrad two temporaries, RMSprop and Adagrad one, SGD none; plus a few scalars.
     /// </summary>
-    public static ByteCount OptimizerStepTransient(string optimizer, long gradientBytes) => optimizer switch
+    public static ByteCount OptimizerStepTransient(string optimizer, ByteCount gradientBytes) => optimizer switch
     {
-        "Adam" or "AdamW" or "AdamAmsgrad" => new ByteCount(checked(2 * gradientBytes + 12), 0),
-        "RMSprop" or "Adagrad" => new ByteCount(checked(gradientBytes + 12), 0),
+        "Adam" or "AdamW" or "AdamAmsgrad" => gradientBytes.Plus(gradientBytes).Plus(new ByteCount(12, 0)),
+        "RMSprop" or "Adagrad" => gradientBytes.Plus(new ByteCount(12, 0)),
         "SgdMomentum" => new ByteCount(12, 0),
         _ => ByteCount.Zero,
     };
@@ -52,7 +52,7 @@ internal static class MemoryRows
             EquatableArray<ByteCount>? peakLines = null;
             long? peakAtBatchOne = null;
             var largerBatchPeaks = new List<PeakRegime>();
-            var optimizerStep = OptimizerStepTransient(settings.Optimizer, gradientBytes);
+            var optimizerStep = OptimizerStepTransient(settings.Optimizer, new ByteCount(gradientBytes, 0));
             var resident = checked(parameterBytes + bufferBytes + gradientBytes + optimizerBytes);
             if (activations?.Total is not null && forward?.Output is { } output
                 && BackwardSimulation.PeakTerms(forward, output, optimizerStep) is { } terms)

@@ -11,24 +11,27 @@ public static class ParametricReport
 {
     /// <summary>
     /// A report at other constructor sizes: counts and the model-state rows (parameters, buffers, gradients, optimizer
-    /// state) from the formulas, the input row as profiled (it does not depend on the constructor), activations where
-    /// the formulas know them, and peak and inference unknown, with Notes that say so.
+    /// state) from the formulas, the input row as profiled (it does not depend on the constructor), activations and the
+    /// peak where the formulas know them (with batch 1's own where it runs other kernels), and inference unknown, with
+    /// Notes that say so.
     /// </summary>
     public static MemoryReport Build(MemoryReport profiled, string arguments, long parameterCount, long trainableParameterCount, long bufferElements,
-        long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, ByteFormula? activations, LayerReport[] layers)
+        long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, ByteFormula? activations, ByteFormula[]? peakLines,
+        ByteFormula? activationsAtBatchOne, ByteFormula[]? peakLinesAtBatchOne, LayerReport[] layers)
     {
         if (profiled is null) throw new ArgumentNullException(nameof(profiled));
         if (profiled.Memory is null) throw new ArgumentException("the profiled report has no memory table", nameof(profiled));
-        var notes = new[]
-        {
-            activations is null
-                ? $"Built for {arguments} by the same layer rules as the profiled report: the counts, parameters, buffers, gradients and optimizer state are exact."
-                : $"Built for {arguments} by the same layer rules as the profiled report: the counts, parameters, buffers, gradients, optimizer state and activations are exact.",
-            activations is null
-                ? "Activations, the peak and the inference table are unknown at these sizes: forward was followed with the sizes as polynomials only where it decides as here and every layer's shapes follow them (see docs/parametric.md)."
-                : "The peak and the inference table are unknown at these sizes: backward and the inference pass are worked out at the profiled constructor arguments only.",
-        };
-        var memory = new MemoryModel(parameterBytes, bufferBytes, gradientBytes, optimizerStateBytes, profiled.Memory.InputBytesPerSample, activations, peakLines: null);
+        var exact = "the counts, parameters, buffers, gradients and optimizer state" + (activations is null ? "" : peakLines is null ? " and activations" : ", activations and the peak");
+        var unknown = activations is null
+            ? "Activations, the peak and the inference table are unknown at these sizes: forward was followed with the sizes as polynomials only where it decides as here and every layer's shapes follow them (see docs/parametric.md)."
+            : peakLines is null
+            ? "The peak and the inference table are unknown at these sizes: backward's simulation could not be followed with the sizes as polynomials here (see docs/parametric.md)."
+            : "The inference table is unknown at these sizes: the inference pass is worked out at the profiled constructor arguments only.";
+        var notes = new[] { $"Built for {arguments} by the same layer rules as the profiled report: {exact} are exact.", unknown };
+        // Batch 1's own pass (other kernels there): its activations, and its peak as the largest of its lines at B = 1.
+        var memory = new MemoryModel(parameterBytes, bufferBytes, gradientBytes, optimizerStateBytes, profiled.Memory.InputBytesPerSample, activations, peakLines,
+            peakAtBatchOne: peakLines is null ? null : peakLinesAtBatchOne?.Max(l => l.At(1)),
+            activationsAtBatchOne: activations is null ? null : activationsAtBatchOne?.At(1));
         return new MemoryReport(profiled.ModelName, profiled.InputShape.ToArray(), profiled.DType, profiled.InputDType, profiled.Optimizer, profiled.BatchSizes.ToArray(),
             parameterCount, trainableParameterCount, bufferElements, isComplete: false, notes, layers, outputShape: null, memory);
     }

@@ -48,6 +48,17 @@ using (var hundredClasses = new ResNet18(numClasses: 100))
 }
 Console.WriteLine();
 
+// A whole table at other sizes: MemoryReportFor, then a real training step that checks every figure it predicts.
+var wide = CifarMlp.MemoryReportFor(3072, 2048, 10);
+Console.WriteLine($"CifarMlp.MemoryReportFor(3072, 2048, 10): largest batch whose training peak fits 80% of {ByteUnits.Format(Budget)}: {wide.MaxBatchSize(Budget):N0}");
+using (var wideModel = new CifarMlp(3072, 2048, 10))
+{
+    var wideResult = MemoryHarness.Verify(wideModel, wide, device, 64);
+    Console.WriteLine(wideResult);
+    allPassed &= wideResult.Passed;
+}
+Console.WriteLine();
+
 // The batch-size finder: the report's prediction confirmed, and corrected if need be, by real steps.
 Console.WriteLine("## Batch-size finder: MnistMlp under a 64 MiB budget");
 Console.WriteLine();

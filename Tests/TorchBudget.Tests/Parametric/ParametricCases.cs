@@ -25,6 +25,8 @@ internal static class ParametricCases
         ["WidthScaledConvNet(4, 3, 1)"] = new(() => new WidthScaledConvNet(4, 3, 1), () => WidthScaledConvNet.ParameterCountFor(4, 3, 1), () => WidthScaledConvNet.MemoryReportFor(4, 3, 1)),
         ["WidthScaledConvNet(16, 5, 3)"] = new(() => new WidthScaledConvNet(16, 5, 3), () => WidthScaledConvNet.ParameterCountFor(16, 5, 3), () => WidthScaledConvNet.MemoryReportFor(16, 5, 3)),
         ["WidthScaledConvNet(30, 7, 6)"] = new(() => new WidthScaledConvNet(30, 7, 6), () => WidthScaledConvNet.ParameterCountFor(30, 7, 6), () => WidthScaledConvNet.MemoryReportFor(30, 7, 6)),
+        ["DepthScaledConvNet(1, 4)"] = new(() => new DepthScaledConvNet(1, 4), () => DepthScaledConvNet.ParameterCountFor(1, 4), () => DepthScaledConvNet.MemoryReportFor(1, 4)),
+        ["DepthScaledConvNet(6, 10)"] = new(() => new DepthScaledConvNet(6, 10), () => DepthScaledConvNet.ParameterCountFor(6, 10), () => DepthScaledConvNet.MemoryReportFor(6, 10)),
         ["ResidualMlp(100, 1.5, 3)"] = new(() => new ResidualMlp(100, 1.5, 3), () => ResidualMlp.ParameterCountFor(100, 3), () => ResidualMlp.MemoryReportFor(100, 3)),
         ["ResidualMlp(64, 1.5, 7)"] = new(() => new ResidualMlp(64, 1.5, 7), () => ResidualMlp.ParameterCountFor(64, 7), () => ResidualMlp.MemoryReportFor(64, 7)),
         ["GruTagger(1000, 32, 48, 5, 3)"] = new(() => new GruTagger(1000, 32, 48, 5, 3), () => GruTagger.ParameterCountFor(1000, 32, 48, 5, 3), () => GruTagger.MemoryReportFor(1000, 32, 48, 5, 3)),

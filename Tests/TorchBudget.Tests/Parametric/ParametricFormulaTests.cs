@@ -55,19 +55,27 @@ public sealed class ParametricFormulaTests(ITestOutputHelper output)
         Assert.Contains(report.Notes, n => n.Contains("Activations, the peak and the inference table are unknown", StringComparison.Ordinal));
     }
 
-    /// <summary>A report with unknown forward rows prints, renders and refuses a batch search like any incomplete report.</summary>
+    /// <summary>
+    /// Away from the profiled sizes a report prints and renders like any other, and batch search works where the peak
+    /// is known (the harness checks that peak against real steps) and refuses where it is not.
+    /// </summary>
     [Fact]
-    public void A_report_at_other_sizes_prints_and_says_what_it_does_not_know()
+    public void A_report_at_other_sizes_prints_searches_and_says_what_it_does_not_know()
     {
+        const long budget = 1L << 30;
         var report = StackedMlp.MemoryReportFor(32, 512, 4, 10);
         var markdown = report.ToMarkdown();
-        Assert.Contains("unknown", markdown, StringComparison.Ordinal);
-        Assert.Contains("worked out at the profiled constructor arguments only", markdown, StringComparison.Ordinal);
-        var html = report.ToHtml(1L << 30);
+        Assert.Contains("The inference table is unknown at these sizes", markdown, StringComparison.Ordinal);
+        var html = report.ToHtml(budget);
         Assert.Contains("StackedMlp", html, StringComparison.Ordinal);
-        Assert.Contains("worked out at the profiled constructor arguments only", html, StringComparison.Ordinal);
-        Assert.Throws<InvalidOperationException>(() => report.MaxBatchSize(1L << 30));
-        Assert.Equal(report.Memory!.ParameterBytes, report.Memory.GradientBytes);
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        var largest = report.MaxBatchSize(budget);
+        Assert.True(largest > 0);
+        Assert.True(report.ForBatch(largest).Peak <= 0.8 * budget && report.ForBatch(largest + 1).Peak > 0.8 * budget);
+
+        var convolutional = WidthScaledConvNet.MemoryReportFor(16, 5, 3);
+        Assert.Contains("the peak and the inference table are unknown", convolutional.ToMarkdown(), StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => convolutional.MaxBatchSize(budget));
     }
 
     /// <summary>Depths beyond the followed ones (1 … 16, and the profiled 3) are not guessed.</summary>

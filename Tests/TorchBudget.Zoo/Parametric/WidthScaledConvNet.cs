@@ -39,7 +39,7 @@ public partial class WidthScaledConvNet : Module<Tensor, Tensor>
         var features = norm2.call(conv2.call(functional.relu(norm1.call(conv1.call(x))))) * channelScale;
         // [B, C, H, W] -> [B, H, C*W]: one row of the image per step.
         var sequence = features.permute(0, 2, 1, 3).flatten(2);
-        var (output, _, _) = rows.call(sequence);
-        return head.call(output.select(1, -1));
+        var (_, hidden, _) = rows.call(sequence);
+        return head.call(hidden[-1]);
     }
 }
