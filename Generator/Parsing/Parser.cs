@@ -149,10 +149,40 @@ internal static class Parser
         var first = formulas.Paths[0];
         var agrees = first.ParameterCount.Evaluate(profiled) == spec.ParameterCount && first.TrainableParameterCount.Evaluate(profiled) == spec.TrainableParameterCount
             && first.BufferElements.Evaluate(profiled) == spec.BufferElements && first.ParameterBytes.Evaluate(profiled) == spec.Memory!.ParameterBytes
-            && first.BufferBytes.Evaluate(profiled) == spec.Memory.BufferBytes && first.OptimizerStateBytes.Evaluate(profiled) == spec.Memory.OptimizerStateBytes;
+            && first.BufferBytes.Evaluate(profiled) == spec.Memory.BufferBytes && first.OptimizerStateBytes.Evaluate(profiled) == spec.Memory.OptimizerStateBytes
+            && ForwardAgrees(first, profiled, spec.Memory);
         return agrees
             ? spec with { Parametric = formulas }
-            : spec with { Notes = spec.Notes.Append("ParameterCountFor and MemoryReportFor are not generated: the symbolic construction disagrees with the profiled one.").ToEquatableArray() };
+            : spec with { Notes = spec.Notes.Append("ParameterCountFor and MemoryReportFor are not generated: the symbolic analysis at the profiled sizes disagrees with the profiled report.").ToEquatableArray() };
+    }
+
+    /// <summary>
+    /// The profiled path's activations and peak, where it has them, equal the profiled table's at the profiled sizes: the
+    /// activations term by term, the peak at batch 1 (where it has its own pass), 2, 64 and 1,024. A table with batch
+    /// regimes has a peak the symbolic path never gives.
+    /// </summary>
+    private static bool ForwardAgrees(ConstructionPath path, long[] profiled, Memory memory)
+    {
+        if (path.Activations is { } activations
+            && (memory.Activations is not { IsLinear: true } known || activations.Constant.Evaluate(profiled) != known.Constant || activations.PerSample.Evaluate(profiled) != known.PerSample))
+        {
+            return false;
+        }
+        // Batch 1's own figures: the symbolic path must have them exactly where the profiled table does.
+        if (path.Activations is not null && memory.ActivationsAtBatchOne is { } activationsAtOne
+            && (path.ActivationsAtBatchOne is not { } pathAtOne || pathAtOne.Constant.Evaluate(profiled) + pathAtOne.PerSample.Evaluate(profiled) != activationsAtOne))
+        {
+            return false;
+        }
+        if (path.PeakLines is not { } lines) return true;
+        if (memory.PeakAtBatchOne is not null && path.PeakLinesAtBatchOne is null) return false;
+        if (memory.PeakLines is not { } table || memory.LargerBatchPeaks.Count > 0) return false;
+        long PeakAt(long batch, IEnumerable<(long Constant, long PerSample)> formulas) => formulas.Max(f => checked(f.Constant + f.PerSample * batch));
+        var symbolic = lines.Select(l => (l.Constant.Evaluate(profiled), l.PerSample.Evaluate(profiled))).ToList();
+        var profiledLines = table.Where(l => l.IsLinear).Select(l => (l.Constant, l.PerSample)).ToList();
+        var atOneAgrees = path.PeakLinesAtBatchOne is not { } one
+            || memory.PeakAtBatchOne == PeakAt(1, one.Select(l => (l.Constant.Evaluate(profiled), l.PerSample.Evaluate(profiled))));
+        return atOneAgrees && profiledLines.Count == table.Count && new long[] { 2, 64, 1024 }.All(b => PeakAt(b, symbolic) == PeakAt(b, profiledLines));
     }
 
     private static ModelSpec Empty(TypeTarget target, ProfileSettings settings, IEnumerable<DiagnosticInfo> diagnostics, string note) =>
