@@ -18,7 +18,7 @@ internal static class CoveredSizes
         foreach (var path in paths)
         {
             // The first size the path fixes to one value; the rest of its guards make the group's key.
-            var fixedSize = path.Guards.Select(g => (Guard: g, Value: FixedValue(g))).FirstOrDefault(f => f.Value is not null);
+            var fixedSize = path.Guards.Select(g => (Guard: g, Value: GuardIntervals.FixedValue(g))).FirstOrDefault(f => f.Value is not null);
             var key = string.Join(" and ", path.Guards.Select(g => g.Equals(fixedSize.Guard) && fixedSize.Value is not null ? "#" : describe(g)));
             lines.Add((key, fixedSize.Value?.Variable, fixedSize.Value?.Value ?? 0, path));
         }
@@ -35,17 +35,6 @@ internal static class CoveredSizes
             described.Add(group.Key.Key.Replace("#", text));
         }
         return string.Join("; ", described);
-    }
-
-    /// <summary>(variable, value) where the guard is <c>x == value</c> on one size; else null.</summary>
-    private static (int Variable, long Value)? FixedValue(SizeGuard guard)
-    {
-        var terms = guard.Expression.Terms;
-        if (guard.Relation != GuardRelation.Zero || terms.Count is < 1 or > 2) return null;
-        var linear = terms.Where(t => t.Variables.Count > 0).ToList();
-        if (linear.Count != 1 || linear[0].Variables.Count != 1 || linear[0].Coefficient is not (1 or -1)) return null;
-        var constant = guard.Expression.ConstantTerm;
-        return (linear[0].Variables[0], linear[0].Coefficient == 1 ? -constant : constant);
     }
 
     /// <summary>1, 2, 3, 5, 7, 8 as "1–3, 5, 7–8".</summary>

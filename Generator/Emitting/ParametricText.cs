@@ -73,12 +73,11 @@ internal static class ParametricText
     private static string Guard(SizeGuard guard, string[] names, bool display)
     {
         var p = guard.Expression;
-        if (guard.Relation is not (GuardRelation.DivisibleBy or GuardRelation.NotDivisibleBy)
-            && p.Terms.Count(t => t.Variables.Count > 0) == 1 && p.Terms.Single(t => t.Variables.Count > 0) is { Variables.Count: 1, Coefficient: 1 or -1 } term)
+        if (guard.Relation is not (GuardRelation.DivisibleBy or GuardRelation.NotDivisibleBy) && p.AsOneSize() is var (variable, coefficient, constant))
         {
-            var name = display ? names[term.Variables[0]].TrimStart('@') : names[term.Variables[0]];
-            var bound = term.Coefficient == 1 ? -p.ConstantTerm : p.ConstantTerm;
-            var op = (guard.Relation, term.Coefficient) switch
+            var name = display ? names[variable].TrimStart('@') : names[variable];
+            var bound = coefficient == 1 ? -constant : constant;
+            var op = (guard.Relation, coefficient) switch
             {
                 (GuardRelation.Positive, 1) => ">",
                 (GuardRelation.Positive, _) => "<",

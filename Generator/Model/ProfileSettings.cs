@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace TorchBudget.Generator.Model;
 
 /// <summary>What <c>[MemoryProfile]</c> asked for, validated. Enum values are kept by member name.</summary>
@@ -6,4 +8,8 @@ internal sealed record ProfileSettings(
     string DType,
     string InputDType,
     string Optimizer,
-    EquatableArray<long> BatchSizes);
+    EquatableArray<long> BatchSizes)
+{
+    /// <summary>The input batch's shape, [B, ...InputShape]: what every forward pass is run on.</summary>
+    public Shapes.TensorShape InputTensorShape => new(new[] { Shapes.Dim.Batch }.Concat(InputShape.Select(Shapes.Dim.Of)));
+}

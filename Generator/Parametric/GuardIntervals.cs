@@ -44,16 +44,11 @@ internal static class GuardIntervals
     /// <summary>±x + c compared with zero, as inclusive bounds on x; null for any other guard.</summary>
     private static (int Variable, long? Lower, long? Upper)? Bound(SizeGuard guard)
     {
-        var terms = guard.Expression.Terms;
-        var linear = terms.Where(t => t.Variables.Count > 0).ToList();
-        if (linear.Count != 1 || linear[0].Variables.Count != 1 || linear[0].Coefficient is not (1 or -1) || terms.Count > 2) return null;
-        var variable = linear[0].Variables[0];
-        var c = guard.Expression.ConstantTerm;
-        if (c == long.MinValue) return null;
+        if (guard.Expression.AsOneSize() is not var (variable, coefficient, c) || c == long.MinValue) return null;
         // x + c > 0 ⇔ x ≥ 1 − c; x + c ≥ 0 ⇔ x ≥ −c; −x + c > 0 ⇔ x ≤ c − 1; −x + c ≥ 0 ⇔ x ≤ c; ±x + c = 0 ⇔ x = ∓c.
         try
         {
-            return (guard.Relation, linear[0].Coefficient) switch
+            return (guard.Relation, coefficient) switch
             {
                 (GuardRelation.Positive, 1) => (variable, checked(1 - c), null),
                 (GuardRelation.NonNegative, 1) => (variable, -c, null),
@@ -69,4 +64,12 @@ internal static class GuardIntervals
             return null;
         }
     }
+
+    /// <summary>The size a merged guard fixes and its value (<c>x − v = 0</c>); null for any other guard.</summary>
+    public static (int Variable, long Value)? FixedValue(SizeGuard guard) =>
+        guard.Relation == GuardRelation.Zero && Bound(guard) is ({ } variable, { } value, _) ? (variable, value) : null;
+
+    /// <summary>The lower bound a guard puts on one size (<c>x ≥ lo</c>, or <c>x = v</c>); null for any other guard.</summary>
+    public static (int Variable, long Lower)? LowerBound(SizeGuard guard) =>
+        Bound(guard) is ({ } variable, { } lower, _) ? (variable, lower) : null;
 }

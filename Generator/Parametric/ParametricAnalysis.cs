@@ -144,11 +144,11 @@ internal static class ParametricAnalysis
     {
         for (var variable = 0; variable < count; variable++)
         {
-            var single = guards.Where(g => g.Expression.Variables.SequenceEqual(new[] { variable }) && g.Expression.Terms.All(t => t.Variables.Count <= 1)).ToList();
+            // The guards are merged: a size's bounds read x − lo ≥ 0, hi − x ≥ 0 or x − v = 0.
+            var single = guards.Where(g => g.Expression.AsOneSize() is { } one && one.Variable == variable).ToList();
             var confined = single.Any(g => g.Relation == GuardRelation.Zero)
                 || single.Any(g => g.Relation is GuardRelation.Positive or GuardRelation.NonNegative
-                    && g.Expression.Terms.Single(t => t.Variables.Count == 1).Coefficient < 0
-                    && g.Expression.ConstantTerm <= InterpreterLimits.MaxExploredSize);
+                    && g.Expression.AsOneSize() is { Coefficient: < 0, Constant: <= InterpreterLimits.MaxExploredSize });
             if (confined) yield return variable;
         }
     }
@@ -159,9 +159,8 @@ internal static class ParametricAnalysis
     /// </summary>
     private static ForwardTrace? ForwardOf(Interpreter interpreter, ModuleInstance model, ProfileSettings settings, bool atBatchOne)
     {
-        var inputShape = new TensorShape(new[] { Dim.Batch }.Concat(settings.InputShape.Select(Dim.Of)));
         ForwardTrace trace;
-        try { trace = interpreter.RunForward(model, inputShape, settings.InputDType, settings.DType, gradEnabled: true, atBatchOne, fromBatch: null, training: true); }
+        try { trace = interpreter.RunForward(model, settings.InputTensorShape, settings.InputDType, settings.DType, gradEnabled: true, atBatchOne, fromBatch: null, training: true); }
         catch (AnalysisLimitException) { return null; }
         return trace.KernelsChangeAt.Count > 0 ? null : trace;
     }
@@ -176,16 +175,16 @@ internal static class ParametricAnalysis
     /// </summary>
     private static List<ParametricBytes>? PeakLinesOf(ForwardTrace trace, ConstructionPath path, long[] values, ProfileSettings settings, SizeGuards guards)
     {
-        if (trace.Output is not { } output || ElementTypes.SizeOf(settings.InputDType) is not { } inputSize) return null;
+        if (ElementTypes.SizeOf(settings.InputDType) is not { } inputSize) return null;
         try
         {
-            var inputPerSample = checked(settings.InputShape.Aggregate(1L, (a, b) => checked(a * b)) * inputSize + 8);
+            var inputPerSample = checked(MemoryRows.BatchBytesPerSample(settings, inputSize) + MemoryRows.LabelBytes);
             var resident = path.ParameterBytes.Plus(path.BufferBytes).Plus(path.GradientBytes).Plus(path.OptimizerStateBytes);
             var steady = new ByteCount(resident.Evaluate(values), inputPerSample, EquatableArray<RoundedBytes>.Empty, new SizeForm(resident, guards));
             var gradients = new ByteCount(path.GradientBytes.Evaluate(values), 0, EquatableArray<RoundedBytes>.Empty, new SizeForm(path.GradientBytes, guards));
-            var terms = BackwardSimulation.PeakTerms(trace, output, MemoryRows.OptimizerStepTransient(settings.Optimizer, gradients));
-            if (terms is null || terms.Any(t => !t.IsLinear)) return null;
-            return terms.Select(t => steady.Plus(t)).Select(l => new ParametricBytes(l.ConstantExpression, l.PerSampleExpression)).ToList();
+            var lines = MemoryRows.StepPeakLines(trace, steady, MemoryRows.OptimizerStepTransient(settings.Optimizer, gradients));
+            // A page-rounded buffer has no polynomial form here.
+            return lines is null || lines.Any(l => !l.IsLinear) ? null : lines.Select(l => new ParametricBytes(l.ConstantExpression, l.PerSampleExpression)).ToList();
         }
         catch (System.OverflowException)
         {

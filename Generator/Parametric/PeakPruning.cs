@@ -40,17 +40,6 @@ internal static class PeakPruning
         difference.Terms.All(t => t.Coefficient >= 0 && t.Variables.All(nonNegative.Contains));
 
     /// <summary>Sizes a one-size bound of the path keeps at or above 0 (x &gt;= lo with lo &gt;= 0, or x == v with v &gt;= 0).</summary>
-    private static HashSet<int> NonNegativeSizes(IReadOnlyList<SizeGuard> guards)
-    {
-        var sizes = new HashSet<int>();
-        foreach (var guard in GuardIntervals.Merge(guards))
-        {
-            var terms = guard.Expression.Terms;
-            var linear = terms.Where(t => t.Variables.Count > 0).ToList();
-            if (linear.Count != 1 || linear[0].Variables.Count != 1 || linear[0].Coefficient != 1) continue;
-            // x − lo ≥ 0 or x − v = 0: the bound is −ConstantTerm.
-            if (guard.Relation is GuardRelation.NonNegative or GuardRelation.Zero && -guard.Expression.ConstantTerm >= 0) sizes.Add(linear[0].Variables[0]);
-        }
-        return sizes;
-    }
+    private static HashSet<int> NonNegativeSizes(IReadOnlyList<SizeGuard> guards) =>
+        new(GuardIntervals.Merge(guards).Select(GuardIntervals.LowerBound).Where(b => b is { Lower: >= 0 }).Select(b => b!.Value.Variable));
 }

@@ -56,6 +56,17 @@ internal readonly record struct Polynomial(EquatableArray<Monomial> Terms)
     public Polynomial? DividedBy(long divisor) =>
         divisor != 0 && Terms.All(t => t.Coefficient % divisor == 0) ? new Polynomial(Terms.Select(t => t with { Coefficient = t.Coefficient / divisor }).ToEquatableArray()) : null;
 
+    /// <summary>
+    /// This polynomial as Constant + Coefficient × size, with Coefficient ±1: how a bound on one size reads
+    /// (<c>depth − 3</c>); null for any other polynomial.
+    /// </summary>
+    public (int Variable, long Coefficient, long Constant)? AsOneSize()
+    {
+        var linear = Terms.Where(t => t.Variables.Count > 0).ToList();
+        if (linear.Count != 1 || linear[0].Variables.Count != 1 || linear[0].Coefficient is not (1 or -1) || Terms.Count > 2) return null;
+        return (linear[0].Variables[0], linear[0].Coefficient, ConstantTerm);
+    }
+
     public long Evaluate(long[] arguments) => Terms.Aggregate(0L, (sum, term) => checked(sum + term.Evaluate(arguments)));
 
     private static Polynomial Canonical(IEnumerable<Monomial> terms) => new(terms

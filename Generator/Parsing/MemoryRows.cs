@@ -34,6 +34,24 @@ internal static class MemoryRows
         _ => ByteCount.Zero,
     };
 
+    /// <summary>The Int64 label each sample of the standard step comes with.</summary>
+    public const long LabelBytes = 8;
+
+    /// <summary>One sample of the input batch, in bytes (the label not included).</summary>
+    public static long BatchBytesPerSample(ProfileSettings settings, int inputElementSize) =>
+        checked(settings.InputShape.Aggregate(1L, (a, b) => checked(a * b)) * inputElementSize);
+
+    /// <summary>
+    /// A pass's peak lines for the standard step: what backward's simulation has alive at each moment, on top of the
+    /// steady bytes (resident rows and the input). Null where that is unknown, or where a page-rounded buffer would be
+    /// freed more often than allocated (a modeling error, not a peak).
+    /// </summary>
+    public static List<ByteCount>? StepPeakLines(ForwardTrace pass, ByteCount steady, ByteCount optimizerStep)
+    {
+        if (pass.Output is not { } output || BackwardSimulation.PeakTerms(pass, output, optimizerStep) is not { } terms) return null;
+        return terms.All(t => t.Rounded.All(r => r.Times > 0)) ? terms.Select(t => steady.Plus(t)).ToList() : null;
+    }
+
     public static Memory? Of(ProfileSettings settings, IReadOnlyList<TensorSlot> parameters, IReadOnlyList<TensorSlot> buffers, ActivationAccounting? activations, ForwardTrace? forward, string? outputShape, ForwardTrace? inference = null)
     {
         var modelSize = ElementTypes.SizeOf(settings.DType);
@@ -46,33 +64,30 @@ internal static class MemoryRows
             var gradientBytes = Bytes(parameters.Where(p => p.RequiresGrad));
             // The standard step hands every parameter to the optimizer; SGD's momentum exists only where a gradient does.
             var optimizerBytes = checked(OptimizerStateFactor(settings.Optimizer) * (settings.Optimizer == "SgdMomentum" ? gradientBytes : parameterBytes));
-            var batchPerSample = checked(settings.InputShape.Aggregate(1L, (a, b) => checked(a * b)) * inputSize.Value);
-            var inputPerSample = checked(batchPerSample + 8); // + its Int64 label
+            var batchPerSample = BatchBytesPerSample(settings, inputSize.Value);
+            var inputPerSample = checked(batchPerSample + LabelBytes);
             var bufferBytes = Bytes(buffers);
             EquatableArray<ByteCount>? peakLines = null;
             long? peakAtBatchOne = null;
             var largerBatchPeaks = new List<PeakRegime>();
             var optimizerStep = OptimizerStepTransient(settings.Optimizer, new ByteCount(gradientBytes, 0));
             var resident = checked(parameterBytes + bufferBytes + gradientBytes + optimizerBytes);
-            if (activations?.Total is not null && forward?.Output is { } output
-                && BackwardSimulation.PeakTerms(forward, output, optimizerStep) is { } terms)
+            var steady = new ByteCount(resident, inputPerSample);
+            if (activations?.Total is not null && forward is not null && StepPeakLines(forward, steady, optimizerStep) is { } lines)
             {
-                var steady = new ByteCount(resident, inputPerSample);
-                // A line with a page-rounded buffer freed more often than allocated would be a modeling error, not a peak.
-                if (terms.All(t => t.Rounded.All(r => r.Times > 0))) peakLines = terms.Select(t => steady.Plus(t)).ToEquatableArray();
+                peakLines = lines.ToEquatableArray();
                 if (forward.BatchOnePass is { } batchOne)
                 {
                     // Batch 1 runs other kernels (ATen's im2col for small convolutions): its own pass gives its peak, or none is known.
-                    var atOne = batchOne.Output is { } outputAtOne ? BackwardSimulation.PeakTerms(batchOne, outputAtOne, optimizerStep) : null;
+                    var atOne = StepPeakLines(batchOne, steady, optimizerStep);
                     if (atOne is null) peakLines = null;
-                    else peakAtBatchOne = checked(resident + inputPerSample + atOne.Max(t => t.At(1)));
+                    else peakAtBatchOne = atOne.Max(t => t.At(1));
                 }
                 // Each batch regime's pass gives the lines from its batch on; a regime without lines leaves the peak unknown.
                 foreach (var pass in forward.LargerBatchPasses)
                 {
-                    var lines = pass.Output is { } passOutput ? BackwardSimulation.PeakTerms(pass, passOutput, optimizerStep) : null;
-                    if (lines is null || lines.Any(t => t.Rounded.Any(r => r.Times <= 0))) { peakLines = null; break; }
-                    largerBatchPeaks.Add(new PeakRegime(pass.StandsFromBatch!.Value, lines.Select(t => steady.Plus(t)).ToEquatableArray()));
+                    if (StepPeakLines(pass, steady, optimizerStep) is not { } regime) { peakLines = null; break; }
+                    largerBatchPeaks.Add(new PeakRegime(pass.StandsFromBatch!.Value, regime.ToEquatableArray()));
                 }
                 if (forward.KernelsChangeAt.Count > forward.LargerBatchPasses.Count) peakLines = null;
             }

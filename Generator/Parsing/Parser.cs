@@ -77,9 +77,8 @@ internal static class Parser
                 }
                 if (root is ModuleValue { Module: var model })
                 {
-                    var inputShape = new TensorShape(new[] { Dim.Batch }.Concat(profile.Settings.InputShape.Select(Dim.Of)));
-                    forward = RunPasses(interpreter, model, inputShape, profile.Settings, training: true);
-                    inference = RunPasses(interpreter, model, inputShape, profile.Settings, training: false);
+                    forward = RunPasses(interpreter, model, profile.Settings, training: true);
+                    inference = RunPasses(interpreter, model, profile.Settings, training: false);
                 }
             }
             finally
@@ -113,10 +112,10 @@ internal static class Parser
     /// <c>torch.no_grad()</c>), each with passes of its own for batch 1 and for larger batches where some layer runs other
     /// kernels there.
     /// </summary>
-    private static ForwardTrace RunPasses(Interpreter interpreter, ModuleInstance model, TensorShape inputShape, ProfileSettings settings, bool training)
+    private static ForwardTrace RunPasses(Interpreter interpreter, ModuleInstance model, ProfileSettings settings, bool training)
     {
         ForwardTrace Run(bool atBatchOne = false, long? fromBatch = null) =>
-            interpreter.RunForward(model, inputShape, settings.InputDType, settings.DType, gradEnabled: training, atBatchOne, fromBatch, training);
+            interpreter.RunForward(model, settings.InputTensorShape, settings.InputDType, settings.DType, gradEnabled: training, atBatchOne, fromBatch, training);
         var pass = Run();
         if (pass.OtherKernelsAtBatchOne) pass.BatchOnePass = Run(atBatchOne: true);
         foreach (var threshold in pass.KernelsChangeAt.Take(InterpreterLimits.MaxBatchRegimes)) pass.LargerBatchPasses.Add(Run(fromBatch: threshold));
