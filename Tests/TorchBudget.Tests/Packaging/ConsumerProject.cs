@@ -49,7 +49,7 @@ internal static class ConsumerProject
         </Project>
         """;
 
-    // The image's folder holds the packages CI has without a registry; other machines may lack it.
+    // Only the package under test and the public registry, as a user's machine has them.
     private static string NuGetConfig(string packageFeed) => $"""
         <?xml version="1.0" encoding="utf-8"?>
         <configuration>
@@ -57,12 +57,9 @@ internal static class ConsumerProject
             <clear />
             <add key="torchbudget-under-test" value="{packageFeed}" />
             <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-            {(Directory.Exists(ImagePackages) ? $"<add key=\"image-packages\" value=\"{ImagePackages}\" />" : "")}
           </packageSources>
         </configuration>
         """;
-
-    private const string ImagePackages = "/opt/nuget/packages";
 
     private const string Model = """
         using TorchBudget;
