@@ -77,6 +77,16 @@ internal static class DiagnosticDescriptors
         isEnabledByDefault: true,
         helpLinkUri: HelpLink("TBG007"));
 
+    public static readonly DiagnosticDescriptor SuspiciousCall = new(
+        id: "TBG008",
+        title: "A call that runs, but likely not as meant",
+        messageFormat: "{0} (in '{1}')",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "TorchSharp accepts the call, but with the shapes the analysis follows it does something else than its name suggests (a spatial dropout on an input without a batch dimension drops whole samples). The report models what it really does.",
+        helpLinkUri: HelpLink("TBG008"));
+
     public static readonly DiagnosticDescriptor InternalError = new(
         id: "TBG900",
         title: "TorchBudget internal error",
@@ -88,7 +98,7 @@ internal static class DiagnosticDescriptors
 
     /// <summary>Every descriptor the analyzers report (the generator reports only TBG900).</summary>
     public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
-        OverBudget, OversizedLayer, ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered, InternalError);
+        OverBudget, OversizedLayer, ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered, SuspiciousCall, InternalError);
 
     public static DiagnosticDescriptor? Find(string id) => All.FirstOrDefault(d => d.Id == id);
 }

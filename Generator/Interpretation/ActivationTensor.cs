@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Interpretation;
@@ -41,14 +42,29 @@ internal sealed class Storage(Dim elements, string elementType, ModuleInstance? 
     }
 }
 
-/// <summary>A tensor flowing through forward: its shape, its storage (views share it), whether it needs grad.</summary>
-internal sealed class ActivationTensor(TensorShape shape, string elementType, Storage storage, bool requiresGrad, bool isContiguous = true) : Value
+/// <summary>
+/// A tensor flowing through forward: its shape, its storage (views share it), its strides over the storage (null:
+/// contiguous, as ATen judges it in this pass), whether it needs grad.
+/// </summary>
+internal sealed class ActivationTensor(TensorShape shape, string elementType, Storage storage, bool requiresGrad, IReadOnlyList<Dim>? strides = null) : Value
 {
     public TensorShape Shape { get; } = shape;
     public string ElementType { get; } = elementType;
     public Storage Storage { get; } = storage;
     public bool RequiresGrad { get; } = requiresGrad;
-    public bool IsContiguous { get; } = isContiguous;
+
+    /// <summary>Strides in elements where the tensor is not contiguous; see <see cref="TensorLayout"/>.</summary>
+    public IReadOnlyList<Dim>? Strides { get; } = strides;
+
+    public bool IsContiguous => Strides is null;
+
+    /// <summary>
+    /// A view of a parameter that needs a gradient: ATen reads its requires_grad flag as set even under no_grad, where
+    /// <see cref="RequiresGrad"/> (what autograd records) is false; matmul decides how to fold on that flag.
+    /// </summary>
+    public bool IsTrainableParameter { get; init; }
+
+    public bool RequiresGradFlag => RequiresGrad || IsTrainableParameter;
 
     /// <summary>Set when TorchSharp disposes the handle (Sequential does so with intermediate results).</summary>
     public bool Disposed { get; set; }

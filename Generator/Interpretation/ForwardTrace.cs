@@ -45,29 +45,25 @@ internal sealed class ForwardTrace(bool gradEnabled)
 
     public Stack<ModuleInstance> Running { get; } = new();
 
+    /// <summary>Size comparisons for layout decisions, for the batches this pass stands for.</summary>
+    public BatchDecisions Decide => decide ??= new BatchDecisions(this);
+
+    private BatchDecisions? decide;
+
     /// <summary>
     /// Whether a permutation of <paramref name="self"/> (its dimensions in <paramref name="sourceAxes"/> order) is still
-    /// contiguous: it is when the dimensions larger than 1 keep their order (PyTorch ignores the strides of size-1
-    /// dimensions), so [B, 64, 1].permute(0, 2, 1) reshapes without a copy. At batch 1 the batch dimension is such a
-    /// dimension too ([B, T, F].transpose(0, 1) needs no copy there): where that changes the answer, the main pass asks
-    /// for batch 1's own pass. The interpreter's transpose/permute/t() and the layer rules' internal transposes use it.
+    /// contiguous (ATen ignores the strides of size-1 dimensions, so [B, 64, 1].permute(0, 2, 1) stays contiguous; at
+    /// batch 1 the batch dimension is such a dimension too, which batch 1's own pass follows).
     /// </summary>
-    public bool PermutationStaysContiguous(ActivationTensor self, IReadOnlyList<int> sourceAxes)
-    {
-        if (!self.IsContiguous) return false;
-        bool KeepsOrder(bool batchIsOne)
-        {
-            var moved = sourceAxes.Where(a => self.Shape[a] != Dim.Of(1) && !(batchIsOne && self.Shape[a] == Dim.Batch)).ToList();
-            return moved.Zip(moved.Skip(1), (a, b) => a < b).All(increasing => increasing);
-        }
-        var contiguous = KeepsOrder(AtBatchOne);
-        if (!AtBatchOne && !contiguous && KeepsOrder(batchIsOne: true))
-        {
-            OtherKernelsAtBatchOne = true;
-            BatchOneNotes.Add("At batch size 1 a transpose or permute that moves only the batch dimension leaves the tensor contiguous, so ATen skips the copies it makes from batch 2 on: batch 1's Activations and Peak come from a pass of its own.");
-        }
-        return contiguous;
-    }
+    public bool PermutationStaysContiguous(ActivationTensor self, IReadOnlyList<int> sourceAxes) =>
+        PermutedStrides(self, sourceAxes) is null;
+
+    /// <summary>A permuted view (transpose, permute, t()): its dimensions are the source's in <paramref name="sourceAxes"/> order.</summary>
+    public ActivationTensor Permute(ActivationTensor self, IReadOnlyList<int> sourceAxes) =>
+        View(self, new TensorShape(sourceAxes.Select(a => self.Shape[a])), PermutedStrides(self, sourceAxes));
+
+    private IReadOnlyList<Dim>? PermutedStrides(ActivationTensor self, IReadOnlyList<int> sourceAxes) =>
+        TensorLayout.Normalized(new TensorShape(sourceAxes.Select(a => self.Shape[a])), TensorLayout.Permuted(TensorLayout.StridesOf(self), sourceAxes), Decide);
 
     /// <summary>
     /// Multiply-accumulates of forward's weight and matrix products, by the innermost module running them (null: the
@@ -105,17 +101,20 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>Allocations (true) and disposals (false) in order, replayed once for forward's own peaks.</summary>
     private readonly List<(ActivationTensor Tensor, bool Allocated)> events = new();
 
+    /// <summary>Calls that run but likely not as meant (TBG008 material): message and place.</summary>
+    public List<(string Message, LocationInfo? Location)> Warnings { get; } = new();
+
     /// <summary>Shape contradictions found statically (TBG003 material): message and place.</summary>
     public List<(string Message, LocationInfo? Location)> Mismatches { get; } = new();
 
-    public ActivationTensor Allocate(TensorShape shape, string elementType, bool requiresGrad, bool isResident = false)
+    public ActivationTensor Allocate(TensorShape shape, string elementType, bool requiresGrad, bool isResident = false, IReadOnlyList<Dim>? strides = null, bool isTrainableParameter = false)
     {
         if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
         {
             throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
         }
         var storage = new Storage(shape.ElementCount, elementType, Running.Count > 0 ? Running.Peek() : null, isResident);
-        var tensor = new ActivationTensor(shape, elementType, storage, requiresGrad);
+        var tensor = new ActivationTensor(shape, elementType, storage, requiresGrad, strides) { IsTrainableParameter = isTrainableParameter };
         tensors.Add(tensor);
         events.Add((tensor, true));
         return tensor;
@@ -138,14 +137,14 @@ internal sealed class ForwardTrace(bool gradEnabled)
         return tensor;
     }
 
-    /// <summary>A view: a new tensor handle over the same storage (allocates nothing).</summary>
-    public ActivationTensor View(ActivationTensor source, TensorShape shape, bool isContiguous = true)
+    /// <summary>A view: a new tensor handle over the same storage (allocates nothing), with these strides (null: contiguous).</summary>
+    public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides)
     {
         if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
         {
             throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
         }
-        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, isContiguous);
+        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides) { IsTrainableParameter = source.IsTrainableParameter };
         tensors.Add(view);
         events.Add((view, true));
         return view;

@@ -182,10 +182,11 @@ internal sealed partial class Interpreter
         {
             case ActivationTensor tensor when property.Name == "shape":
                 return new ListValue(tensor.Shape.Dims.Select(DimAsValue).ToList());
-            case ActivationTensor tensor when property.Name is "T" or "mT" && tensor.Shape.Rank >= 2:
-                var last = tensor.Shape.Rank - 1;
-                var swappedLast = Enumerable.Range(0, tensor.Shape.Rank).Select(i => i == last ? last - 1 : i == last - 1 ? last : i).ToList();
-                return trace!.View(tensor, tensor.Shape.With(last, tensor.Shape[last - 1]).With(last - 1, tensor.Shape[last]), StaysContiguous(tensor, swappedLast));
+            case ActivationTensor tensor when property.Name == "mT" && tensor.Shape.Rank >= 2:
+                return SwapLastTwo(tensor, view: true);
+            case ActivationTensor tensor when property.Name == "T":
+                // Tensor.T reverses every dimension (PyTorch's deprecated form for other than 2-d).
+                return trace!.Permute(tensor, Enumerable.Range(0, tensor.Shape.Rank).Reverse().ToList());
             case TupleValue tuple when property.Name.StartsWith("Item", System.StringComparison.Ordinal) && int.TryParse(property.Name.Substring(4), out var item) && item >= 1 && item <= tuple.Items.Count:
                 return tuple.Items[item - 1];
             case ModuleValue { Module: { UserType: null } container } when property.Name == "Count":

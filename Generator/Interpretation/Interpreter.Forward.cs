@@ -24,7 +24,7 @@ internal sealed partial class Interpreter
         var slot = value.Tensor;
         if (residentTensors.TryGetValue(slot, out var known)) return known;
         if (slot.Shape is not { } shape) return Record(new UnknownValue("the shape of a parameter or buffer used in forward", LocationInfo.From(at.Syntax)));
-        var tensor = trace!.Allocate(new TensorShape(shape.Select(Dim.Of)), slot.ElementType ?? trace.ParameterElementType, slot.RequiresGrad && trace.GradEnabled, isResident: true);
+        var tensor = trace!.Allocate(new TensorShape(shape.Select(Dim.Of)), slot.ElementType ?? trace.ParameterElementType, slot.RequiresGrad && trace.GradEnabled, isResident: true, isTrainableParameter: slot.RequiresGrad);
         residentTensors[slot] = tensor;
         return tensor;
     }
@@ -113,7 +113,7 @@ internal sealed partial class Interpreter
         {
             return Record(new UnknownValue($"the forward of {module.Kind} (shape and memory) is not modeled yet", callSite ?? module.CreatedAt));
         }
-        var call = new LayerCall(module.FactoryArguments, module, inputs, trace);
+        var call = new LayerCall(module.FactoryArguments, module, inputs, trace) { CallSite = callSite ?? module.CreatedAt };
         if (call.FloatInputOfAnotherType() is { } mismatch)
         {
             trace.Mismatches.Add((mismatch, callSite ?? module.CreatedAt));
@@ -132,6 +132,10 @@ internal sealed partial class Interpreter
     {
         try
         {
+            if (call.Inputs.OfType<ActivationTensor>().FirstOrDefault(t => !t.IsContiguous) is { } strided && !LayerRules.FollowsStridedInputs(call.Args.Factory, strided, trace!.Decide))
+            {
+                call.MemoryNotModeled($"its input {strided.Shape} is strided (a transposed, sliced or expanded view), which was not measured for {call.Args.Factory}");
+            }
             var result = forward(call);
             call.Record(result);
             return result;

@@ -17,7 +17,8 @@ internal sealed partial class Interpreter
     {
         ["relu"] = "ReLU", ["relu6"] = "ReLU6", ["leaky_relu"] = "LeakyReLU", ["elu"] = "ELU", ["gelu"] = "GELU", ["silu"] = "SiLU",
         ["sigmoid"] = "Sigmoid", ["tanh"] = "Tanh", ["mish"] = "Mish", ["hardswish"] = "Hardswish", ["softplus"] = "Softplus",
-        ["softmax"] = "Softmax", ["log_softmax"] = "LogSoftmax", ["dropout"] = "Dropout",
+        ["softmax"] = "Softmax", ["log_softmax"] = "LogSoftmax", ["dropout"] = "Dropout", ["dropout1d"] = "Dropout1d", ["dropout2d"] = "Dropout2d",
+        ["dropout3d"] = "Dropout3d", ["alpha_dropout"] = "AlphaDropout", ["feature_alpha_dropout"] = "FeatureAlphaDropout",
         ["max_pool1d"] = "MaxPool1d", ["max_pool2d"] = "MaxPool2d", ["max_pool3d"] = "MaxPool3d",
         ["avg_pool1d"] = "AvgPool1d", ["avg_pool2d"] = "AvgPool2d", ["avg_pool3d"] = "AvgPool3d",
         ["adaptive_avg_pool1d"] = "AdaptiveAvgPool1d", ["adaptive_avg_pool2d"] = "AdaptiveAvgPool2d", ["adaptive_avg_pool3d"] = "AdaptiveAvgPool3d",
@@ -79,37 +80,33 @@ internal sealed partial class Interpreter
             {
                 case "view" or "reshape":
                     var target = Reshape(self.Shape, Arg(0), op);
-                    return self.IsContiguous ? op.View(self, target)
-                        : name == "reshape" ? op.Output(target)
-                        : throw op.Mismatch($"view of a non-contiguous tensor {self.Shape}; use reshape or contiguous() first");
+                    return name == "view" ? ViewOrThrow(self, target, op) : ReshapeOrCopy(self, target, at);
                 case "flatten":
                     return RunRule(LayerRules.Find("Flatten")!.Forward!, NewLayerCall("Flatten", self, at, ("start_dim", Arg(0) is NullValue ? new IntValue(0) : Arg(0)), ("end_dim", Arg(1) is NullValue ? new IntValue(-1) : Arg(1))), at);
                 case "transpose" or "swapaxes" when Arg(0) is IntValue a && Arg(1) is IntValue b:
                     var first = self.Shape.Axis(a.Number) ?? throw op.Mismatch($"dim {a.Number} is outside {self.Shape}");
                     var second = self.Shape.Axis(b.Number) ?? throw op.Mismatch($"dim {b.Number} is outside {self.Shape}");
-                    var swapped = Enumerable.Range(0, self.Shape.Rank).Select(i => i == first ? second : i == second ? first : i).ToList();
-                    return trace!.View(self, self.Shape.With(first, self.Shape[second]).With(second, self.Shape[first]), StaysContiguous(self, swapped));
+                    return trace!.Permute(self, Enumerable.Range(0, self.Shape.Rank).Select(i => i == first ? second : i == second ? first : i).ToList());
                 case "t" when self.Shape.Rank == 2:
-                    return trace!.View(self, new TensorShape(new[] { self.Shape[1], self.Shape[0] }), StaysContiguous(self, new[] { 1, 0 }));
+                    return trace!.Permute(self, new[] { 1, 0 });
                 case "permute" when Arg(0) is ListValue order && order.Items.All(i => i is IntValue) && order.Items.Count == self.Shape.Rank:
                     var axes = order.Items.Select(i => self.Shape.Axis(((IntValue)i).Number) ?? throw op.Mismatch($"permute({order.Describe()}) of {self.Shape}")).ToList();
-                    return trace!.View(self, new TensorShape(axes.Select(a => self.Shape[a])), StaysContiguous(self, axes));
+                    if (axes.Distinct().Count() != axes.Count) throw op.Mismatch($"permute({order.Describe()}) repeats a dimension");
+                    return trace!.Permute(self, axes);
                 case "unsqueeze" when Arg(0) is IntValue dim:
                     var insertAt = dim.Number < 0 ? dim.Number + self.Shape.Rank + 1 : dim.Number;
                     if (insertAt < 0 || insertAt > self.Shape.Rank) throw op.Mismatch($"unsqueeze({dim.Number}) of {self.Shape}");
-                    return trace!.View(self, new TensorShape(self.Shape.Dims.Take((int)insertAt).Append(Dim.Of(1)).Concat(self.Shape.Dims.Skip((int)insertAt))), self.IsContiguous);
+                    return Unsqueeze(self, (int)insertAt);
                 case "squeeze":
-                    var squeezeAxis = Arg(0) is IntValue squeezeDim ? self.Shape.Axis(squeezeDim.Number) : null;
-                    var kept = self.Shape.Dims.Where((d, i) => !(d == Dim.Of(1) && (squeezeAxis is null && Arg(0) is NullValue || squeezeAxis == i)));
-                    return trace!.View(self, new TensorShape(kept), self.IsContiguous);
+                    return Squeeze(self, Arg(0), op);
                 case "contiguous":
-                    return self.IsContiguous ? self : Recorded(op, op.Output(self.Shape));
+                    return self.IsContiguous ? self : ContiguousCopy(self, self.Shape, at);
                 case "clone":
-                    return Recorded(op, op.Output(self.Shape));
+                    return Recorded(op, op.Output(self.Shape, strides: TensorLayout.PreservedLike(self.Shape, self.Strides, trace!.Decide)));
                 case "detach":
-                    return new ActivationTensor(self.Shape, self.ElementType, self.Storage, requiresGrad: false, self.IsContiguous);
+                    return new ActivationTensor(self.Shape, self.ElementType, self.Storage, requiresGrad: false, self.Strides);
                 case "to" when Arg(0) is EnumValue { MemberName: { } type }:
-                    return type == self.ElementType ? self : Recorded(op, op.Output(self.Shape, type));
+                    return type == self.ElementType ? self : Recorded(op, op.Output(self.Shape, type, TensorLayout.PreservedLike(self.Shape, self.Strides, trace!.Decide)));
                 case "size" when Arg(0) is IntValue axis:
                     return DimAsValue(self.Shape[self.Shape.Axis(axis.Number) ?? throw op.Mismatch($"size({axis.Number}) of {self.Shape}")]);
                 case "dim":
@@ -118,23 +115,24 @@ internal sealed partial class Interpreter
                     return Recorded(op, Reduce(name, self, Arg(0), Arg(1) is BoolValue { Flag: true }, op));
                 case "relu" or "sigmoid" or "tanh" or "exp" or "sqrt" or "relu_" or "sigmoid_" or "tanh_":
                     var inPlace = name.EndsWith("_", StringComparison.Ordinal);
-                    var result = inPlace ? self : op.Output(self.Shape);
+                    var result = inPlace ? self : op.PointwiseOutput(self.Shape, new[] { self });
                     op.Save(result);
                     return Recorded(op, result);
                 case "log" or "pow" or "abs" or "neg" or "square":
                     op.Save(self);
-                    return Recorded(op, op.Output(self.Shape));
+                    return Recorded(op, op.PointwiseOutput(self.Shape, new[] { self }));
                 case "softmax" or "log_softmax":
                     return RunRule(LayerRules.Find(name == "softmax" ? "Softmax" : "LogSoftmax")!.Forward!, NewLayerCall("Softmax", self, at, ("dim", Arg(0))), at);
                 case "add" or "sub" or "mul" or "div":
                     return TensorArithmetic(name, self, Arg(0), at);
                 case "matmul" or "mm" or "bmm":
-                    return Matmul(self, Arg(0), op);
+                    return Matmul(self, Arg(0), op, at);
                 case "expand" when Arg(0) is ListValue sizes:
+                    if (sizes.Items.Count < self.Shape.Rank) throw op.Mismatch($"expand({sizes.Describe()}) of {self.Shape} has fewer dimensions");
                     var expanded = sizes.Items.Select((s, i) => s is IntValue { Number: -1 } ? self.Shape[i - (sizes.Items.Count - self.Shape.Rank)] : ToDim(s, op)).ToList();
-                    return trace!.View(self, new TensorShape(expanded), ExpandStaysContiguous(self, expanded));
+                    return Expand(self, expanded);
                 case "masked_fill":
-                    return Recorded(op, op.Output(self.Shape));
+                    return Recorded(op, op.Output(self.Shape, strides: TensorLayout.PreservedLike(self.Shape, self.Strides, trace!.Decide)));
                 default:
                     return Record(new UnknownValue($"tensor method '{name}' is not modeled in forward yet", at));
             }
@@ -185,31 +183,6 @@ internal sealed partial class Interpreter
 
     private LayerCall NewLayerCall(string factory, ActivationTensor input, LocationInfo? at, params (string Name, Value Value)[] args) =>
         new(new LayerArgs(factory, args.Select(a => new KeyValuePair<string, Value>(a.Name, a.Value)).ToList()), new ModuleInstance(factory, null, at), new Value[] { input }, trace!);
-
-    /// <summary>See <see cref="ForwardTrace.PermutationStaysContiguous"/>.</summary>
-    private bool StaysContiguous(ActivationTensor self, IReadOnlyList<int> sourceAxes) => trace!.PermutationStaysContiguous(self, sourceAxes);
-
-    /// <summary>
-    /// An expand that grows no dimension is the tensor itself, contiguous; at batch 1 growing a 1 to the batch size grows
-    /// nothing (latents.expand(L, B, E) is a plain view there), so batch 1 gets a pass of its own where that decides.
-    /// </summary>
-    private bool ExpandStaysContiguous(ActivationTensor self, IReadOnlyList<Dim> target)
-    {
-        if (!self.IsContiguous) return false;
-        var leading = target.Count - self.Shape.Rank;
-        bool GrowsNothing(bool batchIsOne) => Enumerable.Range(0, target.Count).All(i =>
-        {
-            var from = i < leading ? Dim.Of(1) : self.Shape[i - leading];
-            return target[i] == from || (batchIsOne && from == Dim.Of(1) && target[i] == Dim.Batch);
-        });
-        var contiguous = GrowsNothing(trace!.AtBatchOne);
-        if (!trace.AtBatchOne && !contiguous && GrowsNothing(batchIsOne: true))
-        {
-            trace.OtherKernelsAtBatchOne = true;
-            trace.BatchOneNotes.Add("At batch size 1 an expand from 1 to the batch size grows nothing, so the tensor stays contiguous and ATen skips the copies it makes from batch 2 on: batch 1's Activations and Peak come from a pass of its own.");
-        }
-        return contiguous;
-    }
 
     private static Value DimAsValue(Dim dim) => dim.IsConstant ? new IntValue(dim.Coefficient) : new DimValue(dim);
 
@@ -263,9 +236,9 @@ internal sealed partial class Interpreter
     {
         var op = NewOp(name, other is ActivationTensor ? new Value[] { self, other } : new Value[] { self }, at);
         if (other is UnknownValue unknown) return unknown;
-        if (other is not ActivationTensor tensor) return Recorded(op, op.Output(self.Shape), passesGradientThrough: name is "add" or "sub");
+        if (other is not ActivationTensor tensor) return Recorded(op, op.PointwiseOutput(self.Shape, new[] { self }), passesGradientThrough: name is "add" or "sub");
         var shape = Broadcast(self.Shape, tensor.Shape, op);
-        var result = op.Output(shape);
+        var result = op.PointwiseOutput(shape, new[] { self, tensor });
         if (name is "mul" or "div")
         {
             op.Save(self);
@@ -285,22 +258,6 @@ internal sealed partial class Interpreter
             dims[i] = l == r || r == Dim.Of(1) ? l : l == Dim.Of(1) ? r : throw op.Mismatch($"shapes {left} and {right} do not broadcast");
         }
         return new TensorShape(dims);
-    }
-
-    private Value Matmul(ActivationTensor self, Value other, LayerCall op)
-    {
-        if (other is not ActivationTensor right) return other is UnknownValue u ? u : throw op.Mismatch($"matmul with {other.Describe()}");
-        if (self.Shape.Rank < 2 || right.Shape.Rank < 2) throw new UnknownArgumentException(new UnknownValue("matmul of 1-d tensors", null));
-        var inner = self.Shape[self.Shape.Rank - 1];
-        if (inner != right.Shape[right.Shape.Rank - 2]) throw op.Mismatch($"cannot multiply {self.Shape} by {right.Shape}");
-        var batch = Broadcast(new TensorShape(self.Shape.Dims.Take(self.Shape.Rank - 2)), new TensorShape(right.Shape.Dims.Take(right.Shape.Rank - 2)), op);
-        var call = NewOp("matmul", new Value[] { self, right }, null);
-        var result = call.Output(new TensorShape(batch.Dims.Append(self.Shape[self.Shape.Rank - 2]).Append(right.Shape[right.Shape.Rank - 1])));
-        if (inner.IsConstant) call.MultiplyAccumulates(result.Shape, () => inner.Coefficient);
-        else trace!.MultiplyAccumulatesUnknown ??= $"a matmul sums over a dimension that grows with the batch ({self.Shape} by {right.Shape})";
-        call.Save(self);
-        call.Save(right);
-        return Recorded(call, result);
     }
 
     private Value Concatenate(bool stack, Value tensors, Value dim, LocationInfo? at)
@@ -377,9 +334,15 @@ internal sealed partial class Interpreter
         {
             var consuming = indices.Count(i => i is not TensorIndexValue { Kind: "None" or "Ellipsis" });
             if (consuming > tensor.Shape.Rank) throw op.Mismatch($"{consuming} indices into {tensor.Shape}");
+            var source = TensorLayout.StridesOf(tensor);
             var dims = new List<Dim>();
+            var strides = new List<Dim>();
             var axis = 0;
-            var onlyLeadingSelects = true;
+            void Keep(Dim size, Dim stride)
+            {
+                dims.Add(size);
+                strides.Add(stride);
+            }
             foreach (var index in indices)
             {
                 switch (index)
@@ -390,20 +353,20 @@ internal sealed partial class Interpreter
                         axis++;
                         break;
                     case TensorIndexValue { Kind: "Colon" }:
-                        dims.Add(tensor.Shape[axis++]);
-                        onlyLeadingSelects = false;
+                        Keep(tensor.Shape[axis], source[axis]);
+                        axis++;
                         break;
                     case TensorIndexValue { Kind: "None" }:
-                        dims.Add(Dim.Of(1));
+                        // As unsqueeze: the stride of the dimension it goes before, times that dimension's size.
+                        Keep(Dim.Of(1), axis < tensor.Shape.Rank ? tensor.Shape[axis].Times(source[axis]) : Dim.Of(1));
                         break;
                     case TensorIndexValue { Kind: "Ellipsis" }:
                         var covered = tensor.Shape.Rank - consuming;
-                        for (var i = 0; i < covered; i++) dims.Add(tensor.Shape[axis++]);
-                        onlyLeadingSelects = false;
+                        for (var i = 0; i < covered; i++, axis++) Keep(tensor.Shape[axis], source[axis]);
                         break;
                     case TensorIndexValue { Kind: "Slice" } slice:
-                        dims.Add(SliceLength(tensor.Shape[axis++], slice, op));
-                        onlyLeadingSelects = false;
+                        Keep(SliceLength(tensor.Shape[axis], slice, op), source[axis].Times(Dim.Of(slice.Step ?? 1)));
+                        axis++;
                         break;
                     case UnknownValue unknown:
                         return Record(unknown);
@@ -411,8 +374,9 @@ internal sealed partial class Interpreter
                         return Record(new UnknownValue($"indexing with {index.Describe()} is not modeled", at));
                 }
             }
-            while (axis < tensor.Shape.Rank) dims.Add(tensor.Shape[axis++]);
-            return trace!.View(tensor, new TensorShape(dims), tensor.IsContiguous && onlyLeadingSelects);
+            for (; axis < tensor.Shape.Rank; axis++) Keep(tensor.Shape[axis], source[axis]);
+            var shape = new TensorShape(dims);
+            return trace!.View(tensor, shape, TensorLayout.Normalized(shape, strides, trace.Decide));
         }
         catch (ShapeMismatchException mismatch)
         {

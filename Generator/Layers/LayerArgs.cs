@@ -65,6 +65,14 @@ internal sealed class LayerArgs(string factory, IReadOnlyList<KeyValuePair<strin
     public long? OptionalLong(string name) =>
         !Values.TryGetValue(name, out var value) || Known(name) is NullValue ? null : AsLong(value, name);
 
+    /// <summary>A real number (a probability, an epsilon); an integer reads as one.</summary>
+    public double Double(string name) => Known(name) switch
+    {
+        RealValue r => r.Number,
+        IntValue i => i.Number,
+        var other => throw new InvalidLayerArgumentException($"{Factory}({name}) is not a number: {other.Describe()}"),
+    };
+
     public bool Bool(string name) => Known(name) switch
     {
         BoolValue b => b.Flag,

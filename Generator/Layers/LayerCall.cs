@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Model;
 using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Layers;
@@ -64,17 +65,41 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// A layer module called after <c>model.eval()</c> (the inference pass); false for functional calls, which follow
     /// their own <c>training</c> argument.
     /// </summary>
-    public bool ModuleInEvalMode => !trace.Training && ReferenceEquals(Args, Module.FactoryArguments);
+    public bool ModuleInEvalMode => !trace.Training && IsModuleCall;
 
-    /// <summary>A newly allocated result, in the input's element type unless given.</summary>
-    public ActivationTensor Output(TensorShape shape, string? elementType = null)
+    /// <summary>A layer module's own call (not a functional call, which brings its own arguments).</summary>
+    public bool IsModuleCall => ReferenceEquals(Args, Module.FactoryArguments);
+
+    /// <summary>A warning about the user's model at this call (TBG008): it runs, but not as its author likely meant.</summary>
+    public void Warn(string message) => trace.Warnings.Add((message, CallSite ?? Module.CreatedAt));
+
+    /// <summary>Where forward runs this call (a module's forward/call, or the functional call itself).</summary>
+    public LocationInfo? CallSite { get; init; }
+
+    /// <summary>A newly allocated result, in the input's element type unless given, contiguous unless strides are given.</summary>
+    public ActivationTensor Output(TensorShape shape, string? elementType = null, IReadOnlyList<Dim>? strides = null)
     {
-        var output = trace.Allocate(shape, elementType ?? Input.ElementType, RecordsGraph);
+        var output = trace.Allocate(shape, elementType ?? Input.ElementType, RecordsGraph, strides: strides);
         outputs.Add(output);
         return output;
     }
 
-    public ActivationTensor View(ActivationTensor source, TensorShape shape, bool isContiguous = true) => trace.View(source, shape, isContiguous);
+    /// <summary>
+    /// The result of a pointwise op over these tensors (TensorIterator): the broadcast shape, laid out as
+    /// <see cref="TensorLayout.PointwiseResult"/> decides from the inputs' strides.
+    /// </summary>
+    public ActivationTensor PointwiseOutput(TensorShape shape, IEnumerable<ActivationTensor> over, string? elementType = null) =>
+        Output(shape, elementType, TensorLayout.PointwiseResult(shape, over.Select(t => (t.Shape, t.Strides)).ToList(), trace.Decide));
+
+    /// <summary>A view with the source's layout rules applied by the caller (null strides: contiguous).</summary>
+    public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides = null) => trace.View(source, shape, strides);
+
+    /// <summary>reshape inside a layer (flatten, unflatten): a view where the strides allow one, else a contiguous copy, its result.</summary>
+    public ActivationTensor Reshaped(ActivationTensor source, TensorShape shape) =>
+        TensorLayout.TryView(source.Shape, source.Strides, shape, trace.Decide, out var strides) ? trace.View(source, shape, strides) : Output(shape);
+
+    /// <summary>Size comparisons for layout decisions in this pass (see <see cref="BatchDecisions"/>).</summary>
+    public BatchDecisions Decide => trace.Decide;
 
     /// <summary>Autograd keeps this tensor's memory until backward.</summary>
     public void Save(ActivationTensor tensor)
@@ -125,7 +150,12 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
 
     /// <summary>Whether <paramref name="tensor"/> with its first two dimensions swapped is contiguous (see <see cref="ForwardTrace.PermutationStaysContiguous"/>).</summary>
     public bool FirstTwoSwappedStaysContiguous(ActivationTensor tensor) =>
-        trace.PermutationStaysContiguous(tensor, new[] { 1, 0 }.Concat(Enumerable.Range(2, tensor.Shape.Rank - 2)).ToList());
+        trace.PermutationStaysContiguous(tensor, FirstTwoSwapped(tensor.Shape.Rank));
+
+    /// <summary><paramref name="tensor"/> with its first two dimensions swapped, as a view (transpose(0, 1)).</summary>
+    public ActivationTensor FirstTwoSwappedView(ActivationTensor tensor) => trace.Permute(tensor, FirstTwoSwapped(tensor.Shape.Rank));
+
+    private static IReadOnlyList<int> FirstTwoSwapped(int rank) => new[] { 1, 0 }.Concat(Enumerable.Range(2, rank - 2)).ToList();
 
     /// <summary>The pass stands for batch 1 only (see <see cref="ForwardTrace.AtBatchOne"/>).</summary>
     public bool AtBatchOne => trace.AtBatchOne;

@@ -44,7 +44,12 @@ internal static partial class LayerRules
         "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" => DropoutForward,
         "ReLU" or "Sigmoid" or "Tanh" => c => Elementwise(c, Keeps.Result),
         "Softmax" or "LogSoftmax" => SoftmaxForward,
-        "GELU" or "SiLU" or "Mish" or "Hardswish" or "LeakyReLU" or "ELU" or "ReLU6" or "Hardtanh" or "Softplus" or "SELU" or "CELU" or "Hardsigmoid" or "LogSigmoid" or "Softsign" or "Tanhshrink" or "PReLU" =>
+        "Mish" => MishForward,
+        "Softsign" => SoftsignForward,
+        "Tanhshrink" => TanhshrinkForward,
+        "LogSigmoid" => LogSigmoidForward,
+        "Softmin" => SoftminForward,
+        "GELU" or "SiLU" or "Hardswish" or "LeakyReLU" or "ELU" or "ReLU6" or "Hardtanh" or "Softplus" or "SELU" or "CELU" or "Hardsigmoid" or "PReLU" =>
             c => Elementwise(c, Keeps.Input),
         "Identity" => c => c.Input,
         "Flatten" => FlattenForward,
@@ -64,11 +69,29 @@ internal static partial class LayerRules
         _ => null,
     };
 
+    /// <summary>A pointwise layer (TensorIterator): its result takes the input's layout.</summary>
+    /// <summary>
+    /// Layers whose rules follow a strided (non-contiguous) input: pointwise ones (their result takes the input's
+    /// layout), those that copy it where ATen does (Linear, the convolutions, softmax, the recurrent and attention
+    /// layers) and views. A channels-last layout sends convolutions to other kernels: not followed.
+    /// </summary>
+    public static bool FollowsStridedInputs(string factory, ActivationTensor input, BatchDecisions decide) => factory switch
+    {
+        "Conv1d" or "Conv2d" or "Conv3d" or "ConvTranspose1d" or "ConvTranspose2d" or "ConvTranspose3d" => !TensorLayout.IsChannelsLastLike(input.Shape, input.Strides, decide),
+        "Linear" or "LSTM" or "GRU" or "RNN" or "MultiheadAttention" or "TransformerEncoderLayer" or "TransformerEncoder" or "Embedding" => true,
+        // The cells run linear over a 2-d input: addmm reads a unit-stride row or column without copying.
+        "LSTMCell" or "GRUCell" or "RNNCell" => input.Shape.Rank == 2 && TensorLayout.StridesOf(input).Any(s => s == Dim.Of(1)),
+        "Identity" or "Flatten" or "Unflatten" or "Softmax" or "LogSoftmax" => true,
+        "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" => true,
+        "ReLU" or "Sigmoid" or "Tanh" or "GELU" or "SiLU" or "Hardswish" or "LeakyReLU" or "ELU" or "ReLU6" or "Hardtanh" or "Softplus" or "SELU" or "CELU" or "Hardsigmoid" => true,
+        _ => false,
+    };
+
     private static Value Elementwise(LayerCall c, Keeps keeps)
     {
         var input = c.Input;
         var inPlace = c.Args.Has("inplace") && c.Args.Bool("inplace");
-        var result = inPlace ? InPlaceResult(c, input) : c.Output(input.Shape);
+        var result = inPlace ? InPlaceResult(c, input) : c.PointwiseOutput(input.Shape, new[] { input });
         if (keeps == Keeps.Input) c.Save(input);
         if (keeps == Keeps.Result) c.Save(result);
         return result;
@@ -79,12 +102,20 @@ internal static partial class LayerRules
     /// input's handle (measured on 0.107: ReLU, LeakyReLU, ELU, ReLU6, Hardtanh, SiLU, Dropout): disposing one leaves
     /// the storage to the other, so a custom forward's DisposeScope keeps it after a Sequential dropped the result.
     /// </summary>
-    private static ActivationTensor InPlaceResult(LayerCall c, ActivationTensor input) => c.View(input, input.Shape, input.IsContiguous);
+    private static ActivationTensor InPlaceResult(LayerCall c, ActivationTensor input) => c.View(input, input.Shape, input.Strides);
 
+    /// <summary>
+    /// softmax_cpu_out: a contiguous result, computed from a contiguous copy of a strided input (freed when it returns);
+    /// autograd keeps the result.
+    /// </summary>
     private static Value SoftmaxForward(LayerCall c)
     {
-        if (c.Input.Shape.Axis(c.Args.Long("dim")) is null) throw c.Mismatch($"dim {c.Args.Long("dim")} is outside a {c.Input.Shape.Rank}-d input {c.Input.Shape}");
-        return Elementwise(c, Keeps.Result);
+        var input = c.Input;
+        if (input.Shape.Axis(c.Args.Long("dim")) is null) throw c.Mismatch($"dim {c.Args.Long("dim")} is outside a {input.Shape.Rank}-d input {input.Shape}");
+        var result = c.Output(input.Shape);
+        if (!input.IsContiguous) c.Transient(input.Shape, input.ElementType);
+        c.Save(result);
+        return result;
     }
 
     private static Value LinearForward(LayerCall c)
@@ -104,13 +135,25 @@ internal static partial class LayerRules
     }
 
     /// <summary>
-    /// What linear keeps of its input: the input itself, or, for a non-contiguous input of 3 or more
-    /// dimensions (a transposed or expanded sequence), the contiguous copy matmul's reshape makes and mm
-    /// keeps (measured: x.transpose(0, 1) into a Linear allocates and keeps a copy of x).
+    /// What at::linear keeps of its input. A 2-d input goes to addmm and a contiguous one is flattened by a view: mm keeps
+    /// the input itself. A strided input of 3 or more dimensions goes through matmul, which folds it to 2-d with a
+    /// reshape: a view where the strides allow one, else a contiguous copy that mm keeps (measured: x.transpose(0, 1) into
+    /// a Linear allocates and keeps a copy of x).
     /// </summary>
     private static void SaveMatmulInput(LayerCall c, ActivationTensor input)
     {
-        if (input.Shape.Rank < 3 || input.IsContiguous) c.Save(input);
+        var rows = input.Shape.Dims.Take(input.Shape.Rank - 1).Aggregate(Dim.Of(1), (a, b) => a.Times(b));
+        var folded = new TensorShape(new[] { rows, input.Shape[input.Shape.Rank - 1] });
+        if (input.Shape.Rank >= 3 && !input.IsContiguous && !c.Module.Parameters.Any(p => p.Key == "weight" && p.Value.RequiresGrad))
+        {
+            // A frozen weight folds only where the batch dimensions are contiguous, else matmul expands it per batch: not measured.
+            c.MemoryNotModeled("a Linear with a frozen weight on a strided input of 3 or more dimensions was not measured");
+        }
+        if (input.Shape.Rank == 2 && !input.IsContiguous && !TensorLayout.StridesOf(input).Any(s => s == Dim.Of(1)))
+        {
+            c.PeakNotModeled($"Peak is unknown: a Linear gets a 2-d input with no unit stride ({input.Shape}), which addmm copies; not measured.");
+        }
+        if (input.Shape.Rank < 3 || input.IsContiguous || TensorLayout.TryView(input.Shape, input.Strides, folded, c.Decide, out _)) c.Save(input);
         else if (c.RecordsGraph) c.SaveNew(input.Shape, input.ElementType);
         else c.Transient(input.Shape, input.ElementType);
     }
@@ -298,18 +341,50 @@ internal static partial class LayerRules
         return NormalizedOutput(c, new TensorShape(new[] { input.Shape[0], Dim.Of(c.Args.Long("num_groups")) }));
     }
 
+    /// <summary>
+    /// CPU dropout (ATen's _dropout_impl; measured on 0.107 for every kind, rank and call form): the result is the input
+    /// times a noise tensor autograd keeps. Plain and alpha dropout draw noise of the input's size; feature dropout
+    /// (Dropout1d/2d/3d, FeatureAlphaDropout) one value per sample and channel, [N, C, 1, ...]. Alpha dropout adds a
+    /// second tensor of the noise's size, freed when it returns. p = 0, eval mode or training: false return the input;
+    /// p = 1 multiplies by a kept zero scalar.
+    /// </summary>
     private static Value DropoutForward(LayerCall c)
     {
         var input = c.Input;
-        var training = !c.Args.Has("training") || c.Args.Bool("training");
-        if (!training) return input;
-        // In eval mode at::dropout returns its input, which TorchSharp wraps in a new handle (measured: nothing allocated).
-        if (c.ModuleInEvalMode) return InPlaceResult(c, input);
+        var kind = c.Args.Factory;
+        // Functional calls follow their training argument (alpha_dropout and feature_alpha_dropout default to false);
+        // a module follows train()/eval(). Both return the input itself, in a new handle, when not training.
+        var training = c.Args.Has("training") ? c.Args.Bool("training") : !c.ModuleInEvalMode;
+        var p = c.Args.Has("p") ? c.Args.Double("p") : 0.5;
+        if (kind == "Dropout1d" && c.IsModuleCall && input.Shape.Rank != 3) throw c.Mismatch($"expects an input of shape (N, C, L) but gets {input.Shape}");
+        if (!training || p == 0) return InPlaceResult(c, input);
         var inPlace = c.Args.Has("inplace") && c.Args.Bool("inplace");
-        var result = inPlace ? InPlaceResult(c, input) : c.Output(input.Shape);
-        // CPU dropout multiplies by a noise tensor of the input's size and type and keeps it (measured).
-        c.SaveNew(input.Shape, input.ElementType);
+        var noise = p == 1 ? new TensorShape(System.Array.Empty<Dim>()) : DropoutNoiseShape(c, kind, input);
+        var noiseStrides = noise == input.Shape ? TensorLayout.PreservedLike(input.Shape, input.Strides, c.Decide) : null;
+        c.SaveNew(noise, input.ElementType);
+        var alphaShift = kind.Contains("Alpha") && p < 1 ? c.Internal(noise, needsGrad: false) : null;
+        var result = inPlace ? InPlaceResult(c, input) : c.Output(input.Shape, strides: TensorLayout.PointwiseResult(input.Shape, new[] { (input.Shape, input.Strides), (noise, noiseStrides) }, c.Decide));
+        if (alphaShift is not null) c.Release(alphaShift);
         return result;
+    }
+
+    /// <summary>
+    /// Feature dropout's noise: [N, C, 1, ...] over an input of the batched rank (one more than the kind's spatial rank
+    /// plus one). TorchSharp's Dropout1d/2d/3d treat any other rank as one unbatched sample: the input gains a leading
+    /// 1, so its first dimension counts as channels and whole samples are dropped (warning TBG008).
+    /// </summary>
+    private static TensorShape DropoutNoiseShape(LayerCall c, string kind, ActivationTensor input)
+    {
+        if (kind is "Dropout" or "AlphaDropout") return input.Shape;
+        if (kind == "FeatureAlphaDropout")
+        {
+            if (input.Shape.Rank < 2) throw c.Mismatch($"feature dropout needs at least 2 dimensions, got {input.Shape}");
+            return new TensorShape(input.Shape.Dims.Select((d, i) => i < 2 ? d : Dim.Of(1)));
+        }
+        var batchedRank = kind[7] - '0' + 2;
+        if (input.Shape.Rank == batchedRank) return new TensorShape(input.Shape.Dims.Select((d, i) => i < 2 ? d : Dim.Of(1)));
+        c.Warn($"{kind} treats a {input.Shape.Rank}-d input {input.Shape} as one unbatched sample (it expects {batchedRank}-d [N, C, ...]): dimension 0 counts as channels, so whole samples are dropped together");
+        return new TensorShape(new[] { Dim.Of(1), input.Shape[0] }.Concat(input.Shape.Dims.Skip(1).Select(_ => Dim.Of(1))));
     }
 
     private static Value FlattenForward(LayerCall c)
@@ -320,7 +395,7 @@ internal static partial class LayerRules
         if (start is null || end is null || start > end) throw c.Mismatch($"cannot flatten dimensions {c.Args.Long("start_dim")}..{c.Args.Long("end_dim")} of {input.Shape}");
         var merged = input.Shape.Dims.Skip(start.Value).Take(end.Value - start.Value + 1).Aggregate(Dim.Of(1), (a, b) => a.Times(b));
         var shape = new TensorShape(input.Shape.Dims.Take(start.Value).Append(merged).Concat(input.Shape.Dims.Skip(end.Value + 1)));
-        return input.IsContiguous ? c.View(input, shape) : c.Output(shape);
+        return c.Reshaped(input, shape);
     }
 
     private static Value UnflattenForward(LayerCall c)
@@ -330,14 +405,17 @@ internal static partial class LayerRules
         var sizes = c.Args.Shape("unflattened_size");
         var product = sizes.Aggregate(1L, (a, b) => checked(a * b));
         if (input.Shape[axis] != Dim.Of(product)) throw c.Mismatch($"cannot unflatten {input.Shape[axis]} into [{string.Join(", ", sizes)}]");
-        return c.View(input, new TensorShape(input.Shape.Dims.Take(axis).Concat(sizes.Select(Dim.Of)).Concat(input.Shape.Dims.Skip(axis + 1))));
+        return c.Reshaped(input, new TensorShape(input.Shape.Dims.Take(axis).Concat(sizes.Select(Dim.Of)).Concat(input.Shape.Dims.Skip(axis + 1))));
     }
 
     private static Value EmbeddingForward(LayerCall c)
     {
         var input = c.Input;
         if (input.ElementType is not ("Int64" or "Int32")) throw c.Mismatch($"expects integer token ids but gets {input.ElementType}");
+        // embedding reads strided ids of 2 or more dimensions through reshape(-1): a copy, alive while index_select runs.
+        var flattened = input.Shape.Rank > 1 && !input.IsContiguous ? c.Internal(new TensorShape(new[] { input.Shape.ElementCount }), input.ElementType, needsGrad: false) : null;
         var result = c.Output(new TensorShape(input.Shape.Dims.Append(Dim.Of(c.Args.Long("embedding_dims")))), c.Module.Parameters[0].Value.ElementType ?? c.ParameterElementType);
+        if (flattened is not null) c.Release(flattened);
         return result;
     }
 

@@ -129,7 +129,7 @@ internal static partial class LayerRules
         var cn = c.Output(stateShape);
         c.InternalOp("stack_c", lastCell, new[] { cn }, System.Array.Empty<ActivationTensor>(), passesGradientThrough: true);
         // batch_first hands out the transpose of the sequence-first output (a strided view).
-        var returned = batchFirst ? c.View(output!, input.Shape.With(2, Dim.Of(directions * hidden)), isContiguous: false) : output!;
+        var returned = batchFirst ? c.FirstTwoSwappedView(output!) : output!;
         return new TupleValue(new Value[] { returned, hn, cn });
     }
 

@@ -77,7 +77,7 @@ internal static partial class LayerRules
         // batch_first hands out the transpose of the sequence-first stack: a non-contiguous view a Linear copies, except
         // where that transpose is contiguous (one sequence at batch 1, or one step).
         var sequenceFirst = (ActivationTensor)output.Items[0];
-        return batchFirst ? ReplaceFirst(output, c.View(sequenceFirst, input.Shape.With(2, Dim.Of(directions * hidden)), isContiguous: c.FirstTwoSwappedStaysContiguous(sequenceFirst))) : output;
+        return batchFirst ? ReplaceFirst(output, c.FirstTwoSwappedView(sequenceFirst)) : output;
     }
 
     /// <summary>

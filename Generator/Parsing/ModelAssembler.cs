@@ -46,6 +46,10 @@ internal static class ModelAssembler
         var compute = forward is null ? null : ComputeAccounting.Of(forward);
         if (forward is not null)
         {
+            foreach (var warning in forward.Warnings.Distinct())
+            {
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.SuspiciousCall.Id, warning.Location ?? attributeLocation, new[] { warning.Message, modelName }.ToEquatableArray()));
+            }
             foreach (var mismatch in forward.Mismatches)
             {
                 diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.ShapeMismatch.Id, mismatch.Location ?? attributeLocation, new[] { mismatch.Message, modelName }.ToEquatableArray()));

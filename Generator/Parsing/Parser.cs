@@ -101,7 +101,9 @@ internal static class Parser
         {
             // The compiler must never see an exception from us: report it and emit nothing.
             var settings = profile?.Settings ?? new ProfileSettings(EquatableArray<long>.Empty, "Float32", "Float32", "Adam", EquatableArray<long>.Empty);
-            var message = $"{exception.GetType().Name}: {exception.Message}";
+            // The innermost frame says where, for the bug report.
+            var frame = exception.StackTrace?.Split('\n').FirstOrDefault()?.Trim();
+            var message = $"{exception.GetType().Name}: {exception.Message}" + (frame is null ? "" : $" ({frame})");
             var diagnostic = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, LocationInfo.From(type.Locations[0]), new[] { type.Name, message }.ToEquatableArray());
             return Empty(target with { CanEmit = false }, settings, new[] { diagnostic }, message);
         }

@@ -43,6 +43,8 @@ public static class ZooModels
         [typeof(Float64Mlp)] = () => new Float64Mlp(),
         [typeof(Float64ConvNet)] = () => new Float64ConvNet(),
         [typeof(Float64VolumeNet)] = () => new Float64VolumeNet(),
+        [typeof(HandWrittenAttention)] = () => new HandWrittenAttention(),
+        [typeof(SpatialDropoutCnn)] = () => new SpatialDropoutCnn(),
     };
 
     /// <summary>Every zoo model, in the list's order.</summary>

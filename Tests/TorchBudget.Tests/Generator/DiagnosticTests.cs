@@ -24,6 +24,32 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public Task TBG008_on_spatial_dropout_over_an_input_without_a_batch_dimension() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(8, 100)]
+        public partial class Tagger : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> conv = Conv1d(8, 16, 3);
+            private readonly Module<Tensor, Tensor> drop = Dropout2d(0.2);
+            private readonly Module<Tensor, Tensor> head = Linear(16 * 98, 5);
+            public Tagger() : base("tagger") => RegisterComponents();
+            public override Tensor forward(Tensor x) => head.forward({|TBG008:drop.forward(conv.forward(x))|}.flatten(1));
+        }
+        """);
+
+    [Fact]
+    public Task No_TBG008_on_spatial_dropout_over_its_batched_rank() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(8, 100)]
+        public partial class Tagger : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> conv = Conv1d(8, 16, 3);
+            private readonly Module<Tensor, Tensor> drop = Dropout1d(0.2);
+            private readonly Module<Tensor, Tensor> head = Linear(16 * 98, 5);
+            public Tagger() : base("tagger") => RegisterComponents();
+            public override Tensor forward(Tensor x) => head.forward(drop.forward(conv.forward(x)).flatten(1));
+        }
+        """);
+
+    [Fact]
     public Task TBG004_on_a_size_read_at_run_time() => AnalyzerTest.VerifyAsync("""
         [MemoryProfile(784)]
         public partial class FromFile : Module<Tensor, Tensor>

@@ -1,0 +1,118 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Generator.Layers;
+using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Interpretation;
+
+/// <summary>
+/// torch.matmul as ATen 2.10 runs it (LinearAlgebra.cpp, _matmul_impl), a composite op: 2-d operands go to mm; a 3-d or
+/// larger operand times a matrix is folded to 2-d and goes to mm (should_fold); otherwise both operands are expanded to
+/// the broadcast batch and reshaped to 3-d for bmm. Each reshape copies where the strides allow no view (a transposed
+/// head split, an expanded operand), and mm/bmm keep the operands they were handed, copies included. The handles ATen
+/// makes inside are dropped when it returns: only the result reaches TorchSharp.
+/// </summary>
+internal sealed partial class Interpreter
+{
+    private Value Matmul(ActivationTensor self, Value other, LayerCall op, LocationInfo? at)
+    {
+        if (other is not ActivationTensor right) return other is UnknownValue u ? u : throw op.Mismatch($"matmul with {other.Describe()}");
+        if (self.Shape.Rank < 2 || right.Shape.Rank < 2) throw new UnknownArgumentException(new UnknownValue("matmul of 1-d tensors", null));
+        var inner = self.Shape[self.Shape.Rank - 1];
+        if (inner != right.Shape[right.Shape.Rank - 2]) throw op.Mismatch($"cannot multiply {self.Shape} by {right.Shape}");
+        if (self.Shape.Rank == 2 && right.Shape.Rank == 2) return MatrixProduct("mm", self, right, at, inner);
+        var inside = new List<ActivationTensor>();
+        var result = ShouldFold(self, right) ? FoldedProduct(self, right, at, inner, inside) : BatchedProduct(self, right, op, at, inner, inside);
+        foreach (var handle in inside.Where(h => !ReferenceEquals(h, result) && h != self && h != right)) trace!.Dispose(handle);
+        return result;
+    }
+
+    /// <summary>should_fold: fold when the larger operand is 3-d or more and the other a matrix, and the fold is free or the matrix needs a gradient.</summary>
+    private bool ShouldFold(ActivationTensor left, ActivationTensor right)
+    {
+        var leftLarger = left.Shape.Rank >= right.Shape.Rank;
+        var t1 = leftLarger ? left : SwapLastTwo(right, view: false);
+        var otherRank = leftLarger ? right.Shape.Rank : left.Shape.Rank;
+        if (!(t1.Shape.Rank >= 3 && otherRank <= 2)) return false;
+        if ((leftLarger ? right : left).RequiresGradFlag) return true;
+        if (left.Shape.Rank == 2) return false;
+        var strides = TensorLayout.StridesOf(t1);
+        for (var i = 0; i < t1.Shape.Rank - 2; i++)
+        {
+            if (!trace!.Decide.Equal(strides[i], strides[i + 1].Times(t1.Shape[i + 1]), "matmul's fold")) return false;
+        }
+        return true;
+    }
+
+    private ActivationTensor FoldedProduct(ActivationTensor left, ActivationTensor right, LocationInfo? at, Dim inner, List<ActivationTensor> inside)
+    {
+        var transpose = right.Shape.Rank > left.Shape.Rank;
+        var t1 = transpose ? Inside(SwapLastTwo(right, view: true), inside) : left;
+        var t2 = !transpose ? right : Inside(SwapLastTwo(left, view: true), inside);
+        var rows = t1.Shape.Dims.Take(t1.Shape.Rank - 1).Aggregate(Dim.Of(1), (a, b) => a.Times(b));
+        var folded = Inside(ReshapeOrCopy(t1, new TensorShape(new[] { rows, t1.Shape[t1.Shape.Rank - 1] }), at), inside);
+        var product = Inside((ActivationTensor)MatrixProduct("mm", folded, t2, at, inner), inside);
+        var result = trace!.View(product, new TensorShape(t1.Shape.Dims.Take(t1.Shape.Rank - 1).Append(t2.Shape[1])), null);
+        if (!transpose) return result;
+        // The product was computed transposed: its transpose back is made contiguous (a copy where it is not already).
+        Inside(result, inside);
+        var back = SwapLastTwo(result, view: true);
+        return back.IsContiguous ? back : ContiguousCopy(Inside(back, inside), back.Shape, at);
+    }
+
+    private static ActivationTensor Inside(ActivationTensor handle, List<ActivationTensor> inside)
+    {
+        inside.Add(handle);
+        return handle;
+    }
+
+    private ActivationTensor BatchedProduct(ActivationTensor left, ActivationTensor right, LayerCall op, LocationInfo? at, Dim inner, List<ActivationTensor> inside)
+    {
+        var batchLeft = new TensorShape(left.Shape.Dims.Take(left.Shape.Rank - 2));
+        var batchRight = new TensorShape(right.Shape.Dims.Take(right.Shape.Rank - 2));
+        if (left.Shape.Rank == 3 && right.Shape.Rank == 3 && batchLeft[0] != batchRight[0])
+        {
+            if (trace!.Decide.IsOne(batchLeft[0], "matmul's batch") && left.RequiresGradFlag)
+            {
+                return (ActivationTensor)Matmul(Inside(Squeeze(left, new IntValue(0), op), inside), right, op, at);
+            }
+            if (trace.Decide.IsOne(batchRight[0], "matmul's batch") && right.RequiresGradFlag)
+            {
+                return (ActivationTensor)Matmul(left, Inside(Squeeze(right, new IntValue(0), op), inside), op, at);
+            }
+        }
+        var batch = Broadcast(batchLeft, batchRight, op);
+        var count = batch.ElementCount;
+        Dim n = left.Shape[left.Shape.Rank - 2], p = right.Shape[right.Shape.Rank - 1];
+        var leftExpanded = Inside(Expand(left, batch.Dims.Append(n).Append(inner).ToList()), inside);
+        var rightExpanded = Inside(Expand(right, batch.Dims.Append(inner).Append(p).ToList()), inside);
+        var leftBatched = Inside(ReshapeOrCopy(leftExpanded, new TensorShape(new[] { count, n, inner }), at), inside);
+        var rightBatched = Inside(ReshapeOrCopy(rightExpanded, new TensorShape(new[] { count, inner, p }), at), inside);
+        var product = Inside((ActivationTensor)MatrixProduct("bmm", leftBatched, rightBatched, at, inner), inside);
+        return trace!.View(product, new TensorShape(batch.Dims.Append(n).Append(p)), null);
+    }
+
+    /// <summary>mm or bmm: a contiguous result; autograd keeps each operand the other one's gradient needs.</summary>
+    private Value MatrixProduct(string kind, ActivationTensor left, ActivationTensor right, LocationInfo? at, Dim inner)
+    {
+        var call = NewOp(kind, new Value[] { left, right }, at);
+        var rank = left.Shape.Rank;
+        var result = call.Output(new TensorShape(left.Shape.Dims.Take(rank - 1).Append(right.Shape[rank - 1])));
+        if (inner.IsConstant) call.MultiplyAccumulates(result.Shape, () => inner.Coefficient);
+        else trace!.MultiplyAccumulatesUnknown ??= $"a matmul sums over a dimension that grows with the batch ({left.Shape} by {right.Shape})";
+        if (right.RequiresGrad) call.Save(left);
+        if (left.RequiresGrad) call.Save(right);
+        return Recorded(call, result);
+    }
+
+    /// <summary>mT: the last two dimensions swapped; as a view in forward, or only its shape and strides for a decision.</summary>
+    private ActivationTensor SwapLastTwo(ActivationTensor tensor, bool view)
+    {
+        var rank = tensor.Shape.Rank;
+        var axes = Enumerable.Range(0, rank).Select(i => i == rank - 1 ? rank - 2 : i == rank - 2 ? rank - 1 : i).ToList();
+        if (view) return trace!.Permute(tensor, axes);
+        var shape = new TensorShape(axes.Select(a => tensor.Shape[a]));
+        return new ActivationTensor(shape, tensor.ElementType, tensor.Storage, tensor.RequiresGrad, TensorLayout.Permuted(TensorLayout.StridesOf(tensor), axes)) { IsTrainableParameter = tensor.IsTrainableParameter };
+    }
+}
