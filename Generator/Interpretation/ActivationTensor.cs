@@ -64,6 +64,12 @@ internal sealed class ActivationTensor(TensorShape shape, string elementType, St
     /// </summary>
     public bool IsTrainableParameter { get; init; }
 
+    /// <summary>The tensor this one is a view of (null for a tensor that owns its storage): backward walks the chain back.</summary>
+    public ActivationTensor? ViewSource { get; init; }
+
+    /// <summary>The parameter or buffer this resident tensor (or a view of it) is: its gradient goes into that parameter's .grad.</summary>
+    public TensorSlot? Parameter { get; init; }
+
     public bool RequiresGradFlag => RequiresGrad || IsTrainableParameter;
 
     /// <summary>Set when TorchSharp disposes the handle (Sequential does so with intermediate results).</summary>

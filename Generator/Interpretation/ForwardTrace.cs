@@ -107,14 +107,14 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>Shape contradictions found statically (TBG003 material): message and place.</summary>
     public List<(string Message, LocationInfo? Location)> Mismatches { get; } = new();
 
-    public ActivationTensor Allocate(TensorShape shape, string elementType, bool requiresGrad, bool isResident = false, IReadOnlyList<Dim>? strides = null, bool isTrainableParameter = false)
+    public ActivationTensor Allocate(TensorShape shape, string elementType, bool requiresGrad, bool isResident = false, IReadOnlyList<Dim>? strides = null, TensorSlot? parameter = null)
     {
         if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
         {
             throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
         }
         var storage = new Storage(shape.ElementCount, elementType, Running.Count > 0 ? Running.Peek() : null, isResident);
-        var tensor = new ActivationTensor(shape, elementType, storage, requiresGrad, strides) { IsTrainableParameter = isTrainableParameter };
+        var tensor = new ActivationTensor(shape, elementType, storage, requiresGrad, strides) { IsTrainableParameter = parameter is { RequiresGrad: true }, Parameter = parameter };
         tensors.Add(tensor);
         events.Add((tensor, true));
         return tensor;
@@ -144,7 +144,7 @@ internal sealed class ForwardTrace(bool gradEnabled)
         {
             throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
         }
-        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides) { IsTrainableParameter = source.IsTrainableParameter };
+        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides) { IsTrainableParameter = source.IsTrainableParameter, Parameter = source.Parameter, ViewSource = source };
         tensors.Add(view);
         events.Add((view, true));
         return view;

@@ -103,6 +103,7 @@ internal sealed partial class Interpreter
         else trace!.MultiplyAccumulatesUnknown ??= $"a matmul sums over a dimension that grows with the batch ({left.Shape} by {right.Shape})";
         if (right.RequiresGrad) call.Save(left);
         if (left.RequiresGrad) call.Save(right);
+        call.Backward(BackwardRules.MatrixProduct(left, right));
         return Recorded(call, result);
     }
 
@@ -113,6 +114,6 @@ internal sealed partial class Interpreter
         var axes = Enumerable.Range(0, rank).Select(i => i == rank - 1 ? rank - 2 : i == rank - 2 ? rank - 1 : i).ToList();
         if (view) return trace!.Permute(tensor, axes);
         var shape = new TensorShape(axes.Select(a => tensor.Shape[a]));
-        return new ActivationTensor(shape, tensor.ElementType, tensor.Storage, tensor.RequiresGrad, TensorLayout.Permuted(TensorLayout.StridesOf(tensor), axes)) { IsTrainableParameter = tensor.IsTrainableParameter };
+        return new ActivationTensor(shape, tensor.ElementType, tensor.Storage, tensor.RequiresGrad, TensorLayout.Permuted(TensorLayout.StridesOf(tensor), axes)) { IsTrainableParameter = tensor.IsTrainableParameter, Parameter = tensor.Parameter };
     }
 }

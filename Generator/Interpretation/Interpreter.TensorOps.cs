@@ -102,6 +102,7 @@ internal sealed partial class Interpreter
                 case "contiguous":
                     return self.IsContiguous ? self : ContiguousCopy(self, self.Shape, at);
                 case "clone":
+                    op.Backward(BackwardRules.PassThrough(self));
                     return Recorded(op, op.Output(self.Shape, strides: TensorLayout.PreservedLike(self.Shape, self.Strides, trace!.Decide)));
                 case "detach":
                     return new ActivationTensor(self.Shape, self.ElementType, self.Storage, requiresGrad: false, self.Strides);
@@ -117,9 +118,17 @@ internal sealed partial class Interpreter
                     var inPlace = name.EndsWith("_", StringComparison.Ordinal);
                     var result = inPlace ? self : op.PointwiseOutput(self.Shape, new[] { self });
                     op.Save(result);
+                    // sqrt's backward: grad / (2 * result), the doubled result a tensor of its own.
+                    op.Backward(name == "sqrt" ? BackwardRules.Pointwise(self, 2, scalars: true) : BackwardRules.Pointwise(self, 1));
                     return Recorded(op, result);
                 case "log" or "pow" or "abs" or "neg" or "square":
                     op.Save(self);
+                    op.Backward(name switch
+                    {
+                        "pow" or "square" => BackwardRules.Pointwise(self, 3, scalars: true),
+                        "abs" => BackwardRules.Pointwise(self, 2),
+                        _ => BackwardRules.Pointwise(self, 1),
+                    });
                     return Recorded(op, op.PointwiseOutput(self.Shape, new[] { self }));
                 case "softmax" or "log_softmax":
                     return RunRule(LayerRules.Find(name == "softmax" ? "Softmax" : "LogSoftmax")!.Forward!, NewLayerCall("Softmax", self, at, ("dim", Arg(0))), at);
@@ -229,6 +238,12 @@ internal sealed partial class Interpreter
             op.Save(self);
             op.Save(result);
         }
+        op.Backward(name switch
+        {
+            "amax" or "amin" => BackwardRules.Extremum(self, result),
+            "mean" => BackwardRules.Mean(self),
+            _ => BackwardRules.Pointwise(self, 1),
+        });
         return result;
     }
 
@@ -236,15 +251,20 @@ internal sealed partial class Interpreter
     {
         var op = NewOp(name, other is ActivationTensor ? new Value[] { self, other } : new Value[] { self }, at);
         if (other is UnknownValue unknown) return unknown;
-        if (other is not ActivationTensor tensor) return Recorded(op, op.PointwiseOutput(self.Shape, new[] { self }), passesGradientThrough: name is "add" or "sub");
+        if (other is not ActivationTensor tensor)
+        {
+            op.Backward(name is "add" or "sub" ? BackwardRules.PassThrough(self) : BackwardRules.Pointwise(self, 1, scalars: true));
+            return Recorded(op, op.PointwiseOutput(self.Shape, new[] { self }));
+        }
         var shape = Broadcast(self.Shape, tensor.Shape, op);
         var result = op.PointwiseOutput(shape, new[] { self, tensor });
-        if (name is "mul" or "div")
-        {
-            op.Save(self);
-            op.Save(tensor);
-        }
-        return Recorded(op, result, passesGradientThrough: name is "add" or "sub" && self.Shape == shape && tensor.Shape == shape);
+        // mul keeps each operand the other's gradient needs; div keeps the divisor, and the dividend for the divisor's.
+        if (name == "mul" && tensor.RequiresGrad) op.Save(self);
+        if (name == "mul" && self.RequiresGrad) op.Save(tensor);
+        if (name == "div" && (self.RequiresGrad || tensor.RequiresGrad)) op.Save(tensor);
+        if (name == "div" && tensor.RequiresGrad) op.Save(self);
+        op.Backward(BackwardRules.Binary(name, self, tensor, result));
+        return Recorded(op, result);
     }
 
     private static TensorShape Broadcast(TensorShape left, TensorShape right, LayerCall op)
@@ -275,10 +295,12 @@ internal sealed partial class Interpreter
             {
                 if (parts.Any(p => p.Shape != first)) throw op.Mismatch($"stack needs equal shapes, got {string.Join(", ", parts.Select(p => p.Shape))}");
                 var axis = d.Number < 0 ? d.Number + first.Rank + 1 : d.Number;
+                call.Backward(BackwardRules.Concatenation(parts));
                 return Recorded(call, call.Output(new TensorShape(first.Dims.Take((int)axis).Append(Dim.Of(parts.Count)).Concat(first.Dims.Skip((int)axis)))));
             }
             var catAxis = first.Axis(d.Number) ?? throw op.Mismatch($"cat along dim {d.Number} of {first}");
             var total = parts.Select(p => p.Shape[catAxis]).Aggregate((a, b) => a.BatchPower == b.BatchPower ? new Dim(checked(a.Coefficient + b.Coefficient), a.BatchPower) : throw op.Mismatch("cat of batch and non-batch sizes"));
+            call.Backward(BackwardRules.Concatenation(parts));
             return Recorded(call, call.Output(first.With(catAxis, total)));
         }
         catch (ShapeMismatchException mismatch)

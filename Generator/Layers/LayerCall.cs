@@ -95,8 +95,16 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides = null) => trace.View(source, shape, strides);
 
     /// <summary>reshape inside a layer (flatten, unflatten): a view where the strides allow one, else a contiguous copy, its result.</summary>
-    public ActivationTensor Reshaped(ActivationTensor source, TensorShape shape) =>
-        TensorLayout.TryView(source.Shape, source.Strides, shape, trace.Decide, out var strides) ? trace.View(source, shape, strides) : Output(shape);
+    public ActivationTensor Reshaped(ActivationTensor source, TensorShape shape)
+    {
+        if (TensorLayout.TryView(source.Shape, source.Strides, shape, trace.Decide, out var strides))
+        {
+            // A view's backward reshapes the incoming gradient: no tensor of its own.
+            Backward(BackwardRules.PassThrough(source));
+            return trace.View(source, shape, strides);
+        }
+        return Output(shape);
+    }
 
     /// <summary>Size comparisons for layout decisions in this pass (see <see cref="BatchDecisions"/>).</summary>
     public BatchDecisions Decide => trace.Decide;
@@ -214,7 +222,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// One op inside a native composite layer, put on the autograd tape in forward order: the layer is then
     /// recorded as these ops, not as one node.
     /// </summary>
-    public void InternalOp(string kind, IEnumerable<ActivationTensor> inputs, IEnumerable<ActivationTensor> produced, IEnumerable<ActivationTensor> keeps, IEnumerable<long>? parameterGradientBytes = null, bool passesGradientThrough = false, ByteCount scratch = default, IEnumerable<string>? parameters = null, IReadOnlyList<ByteCount>? moments = null, IReadOnlyList<DenseGradient>? denseGradients = null)
+    public void InternalOp(string kind, IEnumerable<ActivationTensor> inputs, IEnumerable<ActivationTensor> produced, IEnumerable<ActivationTensor> keeps, IEnumerable<long>? parameterGradientBytes = null, bool passesGradientThrough = false, ByteCount scratch = default, IEnumerable<string>? parameters = null, IReadOnlyList<ByteCount>? moments = null, IReadOnlyList<DenseGradient>? denseGradients = null, BackwardPlan? backward = null)
     {
         if (!RecordsGraph) return;
         recordedInside = true;
@@ -224,7 +232,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
             storage.SavedForBackward = true;
             storage.Savers++;
         }
-        trace.Tape.Add(new TapeNode($"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept, GradientsOf(parameterGradientBytes, parameters), passesGradientThrough, scratch, moments, denseGradients));
+        trace.Tape.Add(new TapeNode($"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept, GradientsOf(parameterGradientBytes, parameters), passesGradientThrough, scratch, moments, denseGradients, backward));
     }
 
     /// <summary>Raw byte counts are gradients no other node shares; named parameters are this module's own (several ops may use one).</summary>
@@ -243,6 +251,11 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
 
     public ShapeMismatchException Mismatch(string message) => new($"{Args.Factory}: {message}");
 
+    private BackwardPlan? plan;
+
+    /// <summary>What this op's backward allocates and hands on (see <see cref="BackwardRules"/>); without one, a gradient per input.</summary>
+    public void Backward(BackwardPlan backward) => plan = backward;
+
     /// <summary>Puts this call on the autograd tape when autograd records it (after the rule ran).</summary>
     public void Record(Value result, bool passesGradientThrough = false)
     {
@@ -253,7 +266,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         foreach (var storage in saved) storage.Savers++;
         var parameterGradients = Module.Parameters.Where(p => p.Value.RequiresGrad && p.Value.PeekElementCount is not null)
             .Select(p => ParameterGradient.Of(p.Value, trace.ParameterElementSize)).ToList();
-        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough, backwardScratch, backwardMoments));
+        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough, backwardScratch, backwardMoments, plan: plan));
     }
 
     /// <summary>The output shape is known but not what the layer allocates inside: the memory table says so.</summary>

@@ -18,7 +18,7 @@ internal static partial class LayerRules
         var tanh = c.Internal(x.Shape);
         c.InternalOp("tanh", new[] { softplus }, new[] { tanh }, new[] { tanh });
         var result = c.Internal(x.Shape);
-        c.InternalOp("mul", new[] { x, tanh }, new[] { result }, new[] { x, tanh });
+        c.InternalOp("mul", new[] { x, tanh }, new[] { result }, new[] { x, tanh }, backward: BackwardRules.Binary("mul", x, tanh, result));
         c.Release(softplus);
         c.Release(tanh);
         return result;
@@ -29,11 +29,11 @@ internal static partial class LayerRules
     {
         var x = c.Input;
         var magnitude = c.Internal(x.Shape);
-        c.InternalOp("abs", new[] { x }, new[] { magnitude }, new[] { x });
+        c.InternalOp("abs", new[] { x }, new[] { magnitude }, new[] { x }, backward: BackwardRules.Pointwise(x, 2));
         var denominator = c.Internal(x.Shape);
-        c.InternalOp("add", new[] { magnitude }, new[] { denominator }, new ActivationTensor[0], passesGradientThrough: true);
+        c.InternalOp("add", new[] { magnitude }, new[] { denominator }, new ActivationTensor[0], backward: BackwardRules.PassThrough(magnitude));
         var result = c.Internal(x.Shape);
-        c.InternalOp("div", new[] { x, denominator }, new[] { result }, new[] { x, denominator });
+        c.InternalOp("div", new[] { x, denominator }, new[] { result }, new[] { x, denominator }, backward: BackwardRules.Binary("div", x, denominator, result));
         c.Release(magnitude);
         c.Release(denominator);
         return result;
@@ -46,7 +46,7 @@ internal static partial class LayerRules
         var tanh = c.Internal(x.Shape);
         c.InternalOp("tanh", new[] { x }, new[] { tanh }, new[] { tanh });
         var result = c.Internal(x.Shape);
-        c.InternalOp("sub", new[] { x, tanh }, new[] { result }, new ActivationTensor[0], passesGradientThrough: true);
+        c.InternalOp("sub", new[] { x, tanh }, new[] { result }, new ActivationTensor[0], backward: BackwardRules.Binary("sub", x, tanh, result));
         c.Release(tanh);
         return result;
     }

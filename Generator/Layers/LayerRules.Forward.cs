@@ -45,13 +45,18 @@ internal static partial class LayerRules
         "ReLU" or "Sigmoid" or "Tanh" => c => Elementwise(c, Keeps.Result),
         "Softmax" or "LogSoftmax" => SoftmaxForward,
         "Mish" => MishForward,
+        "PReLU" => PReluForward,
         "Softsign" => SoftsignForward,
         "Tanhshrink" => TanhshrinkForward,
         "LogSigmoid" => LogSigmoidForward,
         "Softmin" => SoftminForward,
-        "GELU" or "SiLU" or "Hardswish" or "LeakyReLU" or "ELU" or "ReLU6" or "Hardtanh" or "Softplus" or "SELU" or "CELU" or "Hardsigmoid" or "PReLU" =>
+        "GELU" or "SiLU" or "Hardswish" or "LeakyReLU" or "ELU" or "ReLU6" or "Hardtanh" or "Softplus" or "SELU" or "CELU" or "Hardsigmoid" =>
             c => Elementwise(c, Keeps.Input),
-        "Identity" => c => c.Input,
+        "Identity" => c =>
+        {
+            c.Backward(BackwardRules.PassThrough(c.Input));
+            return c.Input;
+        },
         "Flatten" => FlattenForward,
         "Unflatten" => UnflattenForward,
         "Embedding" => EmbeddingForward,
@@ -330,7 +335,15 @@ internal static partial class LayerRules
             throw c.Mismatch($"normalizes the last dimensions [{string.Join(", ", normalized.Select(n => n.Peek))}] but the incoming tensor is {input.Shape}");
         }
         // mean and rstd, one value per normalized row.
-        return NormalizedOutput(c, new TensorShape(input.Shape.Dims.Take(lead).Concat(normalized.Select(_ => Dim.Of(1)))));
+        var result = NormalizedOutput(c, new TensorShape(input.Shape.Dims.Take(lead).Concat(normalized.Select(_ => Dim.Of(1)))));
+        // Backward sums the weight's and bias's gradients per thread first: a [2, threads, N] buffer (layer_norm_kernel.cpp).
+        if (c.RecordsGraph && c.Module.Parameters.Any(p => p.Value.RequiresGrad))
+        {
+            var normalizedCount = normalized.Aggregate(Dim.Of(1), (a, n) => a.Times(Dim.Of(n)));
+            c.BackwardScratch(ByteCount.Of(normalizedCount.Times(Dim.Of(2 * CpuThreads.Assumed)), c.ElementSize(input.ElementType)));
+            c.PeakNote(CpuThreads.Note);
+        }
+        return result;
     }
 
     private static Value GroupNormForward(LayerCall c)
@@ -338,7 +351,18 @@ internal static partial class LayerRules
         var input = c.Input;
         var channels = c.Args.Long("num_channels");
         if (input.Shape.Rank < 2 || input.Shape[1] != Dim.Of(channels)) throw c.Mismatch($"expects {channels} channels in dimension 1 but gets {input.Shape}");
-        return NormalizedOutput(c, new TensorShape(new[] { input.Shape[0], Dim.Of(c.Args.Long("num_groups")) }));
+        var result = NormalizedOutput(c, new TensorShape(new[] { input.Shape[0], Dim.Of(c.Args.Long("num_groups")) }));
+        // Backward first reduces ds and db per sample and channel: two [N, C] tensors (measured).
+        if (c.RecordsGraph) c.BackwardScratch(ByteCount.Of(input.Shape[0].Times(Dim.Of(2 * channels)), c.ElementSize(input.ElementType)));
+        return result;
+    }
+
+    /// <summary>PReLU keeps its input; its backward makes the weight's gradient at the input's size before summing it (measured).</summary>
+    private static Value PReluForward(LayerCall c)
+    {
+        var result = Elementwise(c, Keeps.Input);
+        if (c.RecordsGraph && c.Module.Parameters.Any(p => p.Value.RequiresGrad) && c.Input.Storage.Bytes() is { } inputBytes) c.BackwardScratch(inputBytes);
+        return result;
     }
 
     /// <summary>

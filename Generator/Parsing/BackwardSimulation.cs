@@ -50,107 +50,16 @@ internal static class BackwardSimulation
         terms.Add(live.Plus(new ByteCount(scalar, 0)).Plus(logSoftmax).Plus(outputGradient.Value));
         live = live.Plus(logSoftmax.Negate());
 
-        var gradients = new Dictionary<Storage, ByteCount> { [output.Storage] = outputGradient.Value };
-        var released = new HashSet<Storage>();
-        var uses = ParameterUses(trace, output.Storage);
-        var seen = new Dictionary<object, int>();
-        // Autograd's input buffers: the running sum of a parameter's gradients while some of its uses are still to run.
-        var buffers = new Dictionary<object, ByteCount>();
+        var engine = new BackwardEngine(trace, output.Storage, outputGradient.Value, live, terms);
         foreach (var node in Enumerable.Reverse(trace.Tape))
         {
-            var incoming = node.Outputs.Select(o => o.Storage).Distinct().Where(gradients.ContainsKey).ToList();
-            if (incoming.Count == 0) continue;
-            var held = gradients.Values.Aggregate(ByteCount.Zero, (a, b) => a.Plus(b));
-            var created = ByteCount.Zero;
-            if (!node.PassesGradientThrough)
-            {
-                foreach (var input in node.Inputs.Where(i => !i.Storage.IsResident))
-                {
-                    if (input.Storage.Bytes() is not { } bytes) return null;
-                    created = created.Plus(bytes);
-                }
-            }
-            var fresh = node.ParameterGradients.Aggregate(ByteCount.Zero, (a, g) => a.Plus(g.Bytes));
-            var buffered = buffers.Values.Aggregate(ByteCount.Zero, (a, b) => a.Plus(b));
-            if (DenseStandIns(trace, node, gradients) is not { } standIns) return null;
-            terms.Add(live.Plus(held).Plus(created).Plus(fresh).Plus(buffered).Plus(node.BackwardScratch).Plus(standIns));
-            foreach (var moment in node.BackwardMoments) terms.Add(live.Plus(held).Plus(buffered).Plus(standIns).Plus(moment));
-
-            foreach (var storage in incoming) gradients.Remove(storage);
-            foreach (var input in node.Inputs.Where(i => !i.Storage.IsResident))
-            {
-                if (input.Storage.Bytes() is { } bytes && !gradients.ContainsKey(input.Storage)) gradients[input.Storage] = bytes;
-            }
-            // The engine releases what the node saved before it adds the node's gradients into input buffers (engine.cpp:
-            // release_variables, then InputBuffer::add), so a step's saved h is gone when its weight's gradients are summed.
-            foreach (var storage in node.Saved)
-            {
-                if (--storage.Savers > 0 || trace.HasLiveHandle(storage) || !released.Add(storage)) continue;
-                if (storage.Bytes() is { } bytes) live = live.Plus(bytes.Negate());
-            }
-            // Each fresh gradient goes into its parameter's input buffer (measured on 0.107 CPU): the first is kept
-            // as it is, the second is summed out of place (old, fresh and sum alive at once), later ones are added in
-            // place; after the last use the sum is added into .grad and freed. A parameter used once: added, freed.
-            // The engine reaches a linear's bias first and its weight after t()'s backward: last listed first.
-            var after = gradients.Values.Aggregate(ByteCount.Zero, (a, b) => a.Plus(b));
-            foreach (var gradient in node.ParameterGradients.Reverse())
-            {
-                var count = seen[gradient.Parameter] = seen.TryGetValue(gradient.Parameter, out var n) ? n + 1 : 1;
-                var total = uses.TryGetValue(gradient.Parameter, out var u) ? u : 1;
-                if (count == 2)
-                {
-                    var bufferedNow = buffers.Values.Aggregate(ByteCount.Zero, (a, b) => a.Plus(b));
-                    terms.Add(live.Plus(after).Plus(fresh).Plus(bufferedNow).Plus(gradient.Bytes));
-                }
-                fresh = fresh.Plus(gradient.Bytes.Negate());
-                if (count == 1 && total > 1) buffers[gradient.Parameter] = gradient.Bytes;
-                if (count == total) buffers.Remove(gradient.Parameter);
-            }
+            if (!engine.Run(node)) return null;
         }
+        live = engine.Live;
 
         // The optimizer step runs with whatever backward left alive.
         terms.Add(live.Plus(optimizerStepTransient));
         return Prune(terms);
-    }
-
-    /// <summary>
-    /// How many nodes that backward runs (those a gradient reaches from the output) use each parameter: autograd
-    /// adds a parameter's summed gradient into .grad once all of them have run.
-    /// </summary>
-    private static Dictionary<object, int> ParameterUses(ForwardTrace trace, Storage output)
-    {
-        var reached = new HashSet<Storage> { output };
-        var uses = new Dictionary<object, int>();
-        foreach (var node in Enumerable.Reverse(trace.Tape))
-        {
-            var incoming = node.Outputs.Select(o => o.Storage).Where(reached.Contains).ToList();
-            if (incoming.Count == 0) continue;
-            foreach (var storage in incoming) reached.Remove(storage);
-            foreach (var input in node.Inputs.Where(i => !i.Storage.IsResident)) reached.Add(input.Storage);
-            foreach (var gradient in node.ParameterGradients) uses[gradient.Parameter] = uses.TryGetValue(gradient.Parameter, out var n) ? n + 1 : 1;
-        }
-        return uses;
-    }
-
-    /// <summary>
-    /// What a backward that needs its incoming gradients dense (oneDNN's RNN) makes for the whole call: zeros for each
-    /// that did not arrive, a contiguous copy of each that arrives strided. Null, with the reason among the trace's
-    /// unmodeled-peak Notes, when one arrives and the rule could not tell its layout.
-    /// </summary>
-    private static ByteCount? DenseStandIns(ForwardTrace trace, TapeNode node, Dictionary<Storage, ByteCount> gradients)
-    {
-        var total = ByteCount.Zero;
-        foreach (var dense in node.DenseGradients)
-        {
-            var arrives = gradients.ContainsKey(dense.Carrier);
-            if (arrives && dense.Layout == GradientLayout.Unknown)
-            {
-                trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind}'s backward copies the gradient of {dense.Of} when it is not contiguous, and whether it is depends on the ops after the layer.");
-                return null;
-            }
-            if (!arrives || dense.Layout == GradientLayout.NonContiguous) total = total.Plus(dense.Bytes);
-        }
-        return total;
     }
 
     /// <summary>

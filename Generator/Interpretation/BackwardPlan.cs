@@ -1,0 +1,50 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Interpretation;
+
+/// <summary>
+/// What one op's backward allocates, measured op by op on TorchSharp 0.107 CPU: the bytes it holds beyond the gradients
+/// already alive at each moment that can be its largest, and the gradient it hands each input that needs one (a tensor
+/// of its own, or the incoming gradient itself). The backward simulation routes those gradients on; a node without a
+/// plan creates one gradient of each input's storage size.
+/// </summary>
+internal sealed record BackwardPlan(IReadOnlyList<ByteCount> Moments, IReadOnlyList<InputGradient> Gradients);
+
+/// <summary>
+/// The gradient a backward hands an input: <see cref="Bytes"/> of its own, or (<see cref="SharesIncoming"/>) a view of
+/// the incoming gradient, which stays alive as long as any of its views is pending.
+/// </summary>
+internal sealed record InputGradient(ActivationTensor Input, ByteCount Bytes, bool SharesIncoming);
+
+/// <summary>Writes a <see cref="BackwardPlan"/> as the allocations and frees of the backward, in order.</summary>
+internal sealed class BackwardPlanBuilder
+{
+    private readonly List<ByteCount> moments = new();
+    private readonly List<InputGradient> gradients = new();
+    private ByteCount current = ByteCount.Zero;
+
+    /// <summary>The bytes of a tensor of this shape and type, as a backward allocates it.</summary>
+    public static ByteCount BytesOf(TensorShape shape, string elementType) => ByteCount.Of(shape.ElementCount, ElementTypes.SizeOf(elementType) ?? 4);
+
+    public static ByteCount BytesOf(ActivationTensor tensor) => BytesOf(tensor.Shape, tensor.ElementType);
+
+    /// <summary>Allocates; each allocation is a moment that can be the node's largest.</summary>
+    public ByteCount Allocate(ByteCount bytes)
+    {
+        current = current.Plus(bytes);
+        moments.Add(current);
+        return bytes;
+    }
+
+    public void Free(ByteCount bytes) => current = current.Plus(bytes.Negate());
+
+    /// <summary>Hands an allocated tensor on as <paramref name="input"/>'s gradient (it stays alive after the node).</summary>
+    public void Hand(ActivationTensor input, ByteCount bytes) => gradients.Add(new InputGradient(input, bytes, SharesIncoming: false));
+
+    /// <summary>Hands the incoming gradient itself (or a view of it) on as <paramref name="input"/>'s gradient.</summary>
+    public void HandIncoming(ActivationTensor input) => gradients.Add(new InputGradient(input, BytesOf(input), SharesIncoming: true));
+
+    public BackwardPlan Build() => new(moments.Count == 0 ? new[] { ByteCount.Zero } : moments.ToList(), gradients.ToList());
+}

@@ -1,0 +1,147 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Layers;
+
+/// <summary>
+/// What each op's backward allocates (libtorch 2.10's derivatives.yaml formulas, measured on TorchSharp 0.107 CPU with
+/// the allocation tracker, op by op): the plans the backward simulation runs. Sizes follow the tensors, so one plan
+/// holds for every shape and batch size.
+/// </summary>
+internal static class BackwardRules
+{
+    /// <summary>A Scalar operand is wrapped in a 0-d tensor (8 bytes) and promoted (4 more) while the backward computes with it.</summary>
+    private static readonly ByteCount WrappedScalar = new(12, 0);
+
+    /// <summary>
+    /// A pointwise op whose backward makes <paramref name="allocations"/> tensors of the input's size and hands on the
+    /// last (relu, sigmoid, exp, gelu: 1; abs: sgn and the product, 2; pow(2): self.pow(1), the scaled copy and the
+    /// product, 3), with <paramref name="scalars"/> when a Scalar takes part (mul/div by a number, pow, mean).
+    /// </summary>
+    public static BackwardPlan Pointwise(ActivationTensor input, int allocations, bool scalars = false)
+    {
+        var plan = new BackwardPlanBuilder();
+        if (!input.RequiresGrad) return plan.Build();
+        var size = BackwardPlanBuilder.BytesOf(input);
+        for (var i = 0; i < allocations; i++) plan.Allocate(size);
+        if (scalars)
+        {
+            plan.Allocate(WrappedScalar);
+            plan.Free(WrappedScalar);
+        }
+        for (var i = 1; i < allocations; i++) plan.Free(size);
+        plan.Hand(input, size);
+        return plan.Build();
+    }
+
+    /// <summary>add/sub of a Scalar, clone: the incoming gradient is handed on as it is.</summary>
+    public static BackwardPlan PassThrough(ActivationTensor input)
+    {
+        var plan = new BackwardPlanBuilder();
+        if (input.RequiresGrad) plan.HandIncoming(input);
+        return plan.Build();
+    }
+
+    /// <summary>
+    /// add, sub, mul, div of two tensors. Each input's gradient is computed at the result's (broadcast) size: add hands
+    /// the incoming gradient itself on, sub its negation for the right operand, mul the incoming times the other operand,
+    /// div grad / other for the left and -grad * ((self / other) / other) for the right (three temporaries). Then each
+    /// gradient of a broadcast input is summed down to its size (at::sum_to), and the full one freed.
+    /// </summary>
+    public static BackwardPlan Binary(string op, ActivationTensor left, ActivationTensor right, ActivationTensor result)
+    {
+        var plan = new BackwardPlanBuilder();
+        var full = BackwardPlanBuilder.BytesOf(result.Shape, result.ElementType);
+        var computed = new List<(ActivationTensor Input, bool Shared)>();
+        // Measured order: the right operand's gradient first. div's is -grad * ((self / other) / other): three
+        // temporaries alive with the product, freed before the left operand's grad / other.
+        if (right.RequiresGrad)
+        {
+            if (op == "div")
+            {
+                for (var i = 0; i < 4; i++) plan.Allocate(full);
+                for (var i = 0; i < 3; i++) plan.Free(full);
+            }
+            else if (op != "add")
+            {
+                plan.Allocate(full);
+            }
+            computed.Add((right, op == "add"));
+        }
+        if (left.RequiresGrad)
+        {
+            var shared = op is "add" or "sub";
+            if (!shared) plan.Allocate(full);
+            computed.Add((left, shared));
+        }
+        foreach (var (input, shared) in computed)
+        {
+            var own = BackwardPlanBuilder.BytesOf(input);
+            if (input.Shape == result.Shape)
+            {
+                if (shared) plan.HandIncoming(input);
+                else plan.Hand(input, full);
+                continue;
+            }
+            plan.Allocate(own);
+            if (!shared) plan.Free(full);
+            plan.Hand(input, own);
+        }
+        return plan.Build();
+    }
+
+    /// <summary>mean over dimensions: the incoming gradient expanded back and divided by the count (a tensor of the input's size).</summary>
+    public static BackwardPlan Mean(ActivationTensor input) => Pointwise(input, 1, scalars: true);
+
+    /// <summary>
+    /// amax/amin: the mask result == self (bool, the input's size), the count of maxima per result (Int64), whose sum
+    /// goes through an Int64 copy of the mask; then grad / count (the count cast to the grad's type first) and that
+    /// times the mask (the mask cast too). Hands on the product.
+    /// </summary>
+    public static BackwardPlan Extremum(ActivationTensor input, ActivationTensor result)
+    {
+        var plan = new BackwardPlanBuilder();
+        if (!input.RequiresGrad) return plan.Build();
+        var mask = BackwardPlanBuilder.BytesOf(input.Shape, "Bool");
+        var count = BackwardPlanBuilder.BytesOf(result.Shape, "Int64");
+        var reduced = BackwardPlanBuilder.BytesOf(result);
+        var full = BackwardPlanBuilder.BytesOf(input);
+        plan.Allocate(mask);
+        plan.Allocate(count);
+        var wide = plan.Allocate(BackwardPlanBuilder.BytesOf(input.Shape, "Int64"));
+        plan.Free(wide);
+        plan.Allocate(reduced);
+        plan.Allocate(reduced);
+        plan.Free(reduced);
+        plan.Allocate(full);
+        plan.Allocate(full);
+        plan.Free(full);
+        plan.Free(reduced);
+        plan.Free(count);
+        plan.Free(mask);
+        plan.Hand(input, full);
+        return plan.Build();
+    }
+
+    /// <summary>cat and stack: each input gets a narrow view of the incoming gradient.</summary>
+    public static BackwardPlan Concatenation(IEnumerable<ActivationTensor> parts)
+    {
+        var plan = new BackwardPlanBuilder();
+        foreach (var part in parts.Where(p => p.RequiresGrad)) plan.HandIncoming(part);
+        return plan.Build();
+    }
+
+    /// <summary>mm and bmm: grad @ rightᵀ for the left operand, leftᵀ @ grad for the right one.</summary>
+    public static BackwardPlan MatrixProduct(ActivationTensor left, ActivationTensor right)
+    {
+        var plan = new BackwardPlanBuilder();
+        foreach (var operand in new[] { left, right }.Where(o => o.RequiresGrad))
+        {
+            var bytes = plan.Allocate(BackwardPlanBuilder.BytesOf(operand));
+            plan.Hand(operand, bytes);
+        }
+        return plan.Build();
+    }
+}
