@@ -67,6 +67,9 @@ internal sealed class ActivationTensor(TensorShape shape, string elementType, St
     /// <summary>The tensor this one is a view of (null for a tensor that owns its storage): backward walks the chain back.</summary>
     public ActivationTensor? ViewSource { get; init; }
 
+    /// <summary>Another handle to the same tensor (an in-place op's result), not a view op of autograd's.</summary>
+    public bool IsAlias { get; init; }
+
     /// <summary>The parameter or buffer this resident tensor (or a view of it) is: its gradient goes into that parameter's .grad.</summary>
     public TensorSlot? Parameter { get; init; }
 

@@ -13,10 +13,17 @@ namespace TorchBudget.Generator.Interpretation;
 internal sealed record BackwardPlan(IReadOnlyList<ByteCount> Moments, IReadOnlyList<InputGradient> Gradients);
 
 /// <summary>
-/// The gradient a backward hands an input: <see cref="Bytes"/> of its own, or (<see cref="SharesIncoming"/>) a view of
-/// the incoming gradient, which stays alive as long as any of its views is pending.
+/// The gradient a backward hands an input: <see cref="Bytes"/> of its own, or (<see cref="SharesIncoming"/>) the incoming
+/// gradient itself or (<see cref="AsView"/>) a view of it, which stays alive as long as any of its views is pending.
 /// </summary>
-internal sealed record InputGradient(ActivationTensor Input, ByteCount Bytes, bool SharesIncoming);
+internal sealed record InputGradient(ActivationTensor Input, ByteCount Bytes, bool SharesIncoming, bool AsView = false)
+{
+    /// <summary>A view of the incoming gradient that is strided even where the incoming one is dense (cat's slices along a later dimension).</summary>
+    public bool Strided { get; init; }
+
+    /// <summary>The incoming gradient expanded to the input's size (sum's backward): stride 0 over the summed dimensions.</summary>
+    public bool Expanded { get; init; }
+}
 
 /// <summary>Writes a <see cref="BackwardPlan"/> as the allocations and frees of the backward, in order.</summary>
 internal sealed class BackwardPlanBuilder
@@ -43,8 +50,9 @@ internal sealed class BackwardPlanBuilder
     /// <summary>Hands an allocated tensor on as <paramref name="input"/>'s gradient (it stays alive after the node).</summary>
     public void Hand(ActivationTensor input, ByteCount bytes) => gradients.Add(new InputGradient(input, bytes, SharesIncoming: false));
 
-    /// <summary>Hands the incoming gradient itself (or a view of it) on as <paramref name="input"/>'s gradient.</summary>
-    public void HandIncoming(ActivationTensor input) => gradients.Add(new InputGradient(input, BytesOf(input), SharesIncoming: true));
+    /// <summary>Hands the incoming gradient itself (add, clone) or a view of it (a reshape, cat's narrow slices) on as <paramref name="input"/>'s gradient.</summary>
+    public void HandIncoming(ActivationTensor input, bool asView = false, bool strided = false, bool expanded = false) =>
+        gradients.Add(new InputGradient(input, BytesOf(input), SharesIncoming: true, asView) { Strided = strided, Expanded = expanded });
 
     public BackwardPlan Build() => new(moments.Count == 0 ? new[] { ByteCount.Zero } : moments.ToList(), gradients.ToList());
 }

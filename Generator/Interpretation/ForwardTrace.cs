@@ -137,16 +137,24 @@ internal sealed class ForwardTrace(bool gradEnabled)
         return tensor;
     }
 
-    /// <summary>A view: a new tensor handle over the same storage (allocates nothing), with these strides (null: contiguous).</summary>
-    public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides)
+    /// <summary>
+    /// A view: a new tensor handle over the same storage (allocates nothing), with these strides (null: contiguous); an
+    /// alias is one more handle to the same tensor (an in-place op's result), which autograd records no view op for.
+    /// </summary>
+    public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides, bool alias = false)
     {
         if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
         {
             throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
         }
-        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides) { IsTrainableParameter = source.IsTrainableParameter, Parameter = source.Parameter, ViewSource = source };
+        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides) { IsTrainableParameter = source.IsTrainableParameter, Parameter = source.Parameter, ViewSource = source, IsAlias = alias };
         tensors.Add(view);
         events.Add((view, true));
+        // Autograd records a view op like any other: its backward hands the gradient back to the source.
+        if (!alias && GradEnabled && source.RequiresGrad)
+        {
+            Tape.Add(new TapeNode("view", new[] { source }, new[] { view }, System.Array.Empty<Storage>(), System.Array.Empty<ParameterGradient>(), plan: Layers.BackwardRules.View(source, view)));
+        }
         return view;
     }
 

@@ -233,6 +233,8 @@ internal sealed partial class Interpreter
                 return new ListValue(first.Items.Concat(second.Items).ToList());
             case ("System.Linq.Enumerable", "Reverse") when args.Count == 1 && Enumerate(args[0], invocation) is ListValue reversed:
                 return new ListValue(Enumerable.Reverse(reversed.Items).ToList());
+            case ("TorchSharp.torch.TensorIndex", "Single") when args is [IntValue position]:
+                return position;
             case ("TorchSharp.torch.TensorIndex", "Slice") when args.All(a => a is IntValue or NullValue):
                 long? Bound(int i) => i < args.Count && args[i] is IntValue bound ? bound.Number : null;
                 return new TensorIndexValue("Slice", Bound(0), Bound(1), Bound(2));

@@ -242,7 +242,7 @@ internal sealed partial class Interpreter
         {
             "amax" or "amin" => BackwardRules.Extremum(self, result),
             "mean" => BackwardRules.Mean(self),
-            _ => BackwardRules.Pointwise(self, 1),
+            _ => BackwardRules.Sum(self),
         });
         return result;
     }
@@ -295,12 +295,12 @@ internal sealed partial class Interpreter
             {
                 if (parts.Any(p => p.Shape != first)) throw op.Mismatch($"stack needs equal shapes, got {string.Join(", ", parts.Select(p => p.Shape))}");
                 var axis = d.Number < 0 ? d.Number + first.Rank + 1 : d.Number;
-                call.Backward(BackwardRules.Concatenation(parts));
+                call.Backward(BackwardRules.Concatenation(parts, (int)axis));
                 return Recorded(call, call.Output(new TensorShape(first.Dims.Take((int)axis).Append(Dim.Of(parts.Count)).Concat(first.Dims.Skip((int)axis)))));
             }
             var catAxis = first.Axis(d.Number) ?? throw op.Mismatch($"cat along dim {d.Number} of {first}");
             var total = parts.Select(p => p.Shape[catAxis]).Aggregate((a, b) => a.BatchPower == b.BatchPower ? new Dim(checked(a.Coefficient + b.Coefficient), a.BatchPower) : throw op.Mismatch("cat of batch and non-batch sizes"));
-            call.Backward(BackwardRules.Concatenation(parts));
+            call.Backward(BackwardRules.Concatenation(parts, catAxis));
             return Recorded(call, call.Output(first.With(catAxis, total)));
         }
         catch (ShapeMismatchException mismatch)
@@ -356,38 +356,48 @@ internal sealed partial class Interpreter
         {
             var consuming = indices.Count(i => i is not TensorIndexValue { Kind: "None" or "Ellipsis" });
             if (consuming > tensor.Shape.Rank) throw op.Mismatch($"{consuming} indices into {tensor.Shape}");
-            var source = TensorLayout.StridesOf(tensor);
-            var dims = new List<Dim>();
-            var strides = new List<Dim>();
+            // ATen applies the indices left to right, one view op each (select, slice, unsqueeze); a full slice is no op.
+            // Backward undoes them one at a time, so the chain of views is kept.
+            var current = tensor;
+            var steps = new List<ActivationTensor>();
             var axis = 0;
-            void Keep(Dim size, Dim stride)
+            ActivationTensor Step(TensorShape shape, IReadOnlyList<Dim> strides)
             {
-                dims.Add(size);
-                strides.Add(stride);
+                current = trace!.View(current, shape, TensorLayout.Normalized(shape, strides, trace.Decide));
+                steps.Add(current);
+                return current;
             }
             foreach (var index in indices)
             {
+                var dims = current.Shape.Dims.ToList();
+                var strides = TensorLayout.StridesOf(current).ToList();
                 switch (index)
                 {
                     case IntValue position:
-                        var size = tensor.Shape[axis];
+                        var size = dims[axis];
                         if (size.IsConstant && (position.Number >= size.Coefficient || position.Number < -size.Coefficient)) throw op.Mismatch($"index {position.Number} is outside dimension {axis} of {tensor.Shape}");
-                        axis++;
+                        dims.RemoveAt(axis);
+                        strides.RemoveAt(axis);
+                        Step(new TensorShape(dims), strides);
                         break;
                     case TensorIndexValue { Kind: "Colon" }:
-                        Keep(tensor.Shape[axis], source[axis]);
                         axis++;
                         break;
                     case TensorIndexValue { Kind: "None" }:
-                        // As unsqueeze: the stride of the dimension it goes before, times that dimension's size.
-                        Keep(Dim.Of(1), axis < tensor.Shape.Rank ? tensor.Shape[axis].Times(source[axis]) : Dim.Of(1));
+                        Step(new TensorShape(dims.Take(axis).Append(Dim.Of(1)).Concat(dims.Skip(axis))), TensorLayout.Unsqueezed(current.Shape, strides, axis));
+                        axis++;
                         break;
                     case TensorIndexValue { Kind: "Ellipsis" }:
-                        var covered = tensor.Shape.Rank - consuming;
-                        for (var i = 0; i < covered; i++, axis++) Keep(tensor.Shape[axis], source[axis]);
+                        axis += tensor.Shape.Rank - consuming;
                         break;
                     case TensorIndexValue { Kind: "Slice" } slice:
-                        Keep(SliceLength(tensor.Shape[axis], slice, op), source[axis].Times(Dim.Of(slice.Step ?? 1)));
+                        var length = SliceLength(dims[axis], slice, op);
+                        if (length != dims[axis] || (slice.Step ?? 1) != 1)
+                        {
+                            strides[axis] = strides[axis].Times(Dim.Of(slice.Step ?? 1));
+                            dims[axis] = length;
+                            Step(new TensorShape(dims), strides);
+                        }
                         axis++;
                         break;
                     case UnknownValue unknown:
@@ -396,9 +406,9 @@ internal sealed partial class Interpreter
                         return Record(new UnknownValue($"indexing with {index.Describe()} is not modeled", at));
                 }
             }
-            for (; axis < tensor.Shape.Rank; axis++) Keep(tensor.Shape[axis], source[axis]);
-            var shape = new TensorShape(dims);
-            return trace!.View(tensor, shape, TensorLayout.Normalized(shape, strides, trace.Decide));
+            // Only the last view reaches TorchSharp; the ones between are ATen's own.
+            foreach (var between in steps.Take(steps.Count - 1)) trace!.Dispose(between);
+            return steps.Count > 0 ? current : trace!.View(tensor, tensor.Shape, tensor.Strides, alias: true);
         }
         catch (ShapeMismatchException mismatch)
         {

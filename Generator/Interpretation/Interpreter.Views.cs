@@ -20,13 +20,14 @@ internal sealed partial class Interpreter
     }
 
     /// <summary>
-    /// A contiguous copy (clone in the contiguous format, as reshape and contiguous() make): on the tape it hands its
-    /// gradient back as a tensor of the source's size.
+    /// A contiguous copy (clone in the contiguous format, as reshape and contiguous() make): its backward hands the
+    /// incoming gradient back as it is (CloneBackward), to the source view's own backward.
     /// </summary>
     private ActivationTensor ContiguousCopy(ActivationTensor self, TensorShape shape, LocationInfo? at)
     {
         var copy = NewOp("copy", new Value[] { self }, at);
         var result = copy.Output(shape);
+        copy.Backward(BackwardRules.PassThrough(self));
         copy.Record(result);
         return result;
     }

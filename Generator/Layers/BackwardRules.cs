@@ -92,6 +92,28 @@ internal static class BackwardRules
         return plan.Build();
     }
 
+    /// <summary>
+    /// A view op's backward: a slice, select or index (fewer elements) fills zeros of its source's size and copies the
+    /// gradient in; an expand (more) sums the gradient down to the source's size; a view of as many elements hands the
+    /// incoming gradient back as a view of it (its layout: <see cref="Parsing.BackwardEngine"/>).
+    /// </summary>
+    public static BackwardPlan View(ActivationTensor source, ActivationTensor view)
+    {
+        var plan = new BackwardPlanBuilder();
+        Dim from = source.Shape.ElementCount, to = view.Shape.ElementCount;
+        if (from.BatchPower != to.BatchPower || from.PeekCoefficient != to.PeekCoefficient) plan.Hand(source, plan.Allocate(BackwardPlanBuilder.BytesOf(source)));
+        else plan.HandIncoming(source, asView: true);
+        return plan.Build();
+    }
+
+    /// <summary>sum over dimensions: the incoming gradient expanded back to the input's size, a view of it (no tensor of its own).</summary>
+    public static BackwardPlan Sum(ActivationTensor input)
+    {
+        var plan = new BackwardPlanBuilder();
+        if (input.RequiresGrad) plan.HandIncoming(input, asView: true, expanded: true);
+        return plan.Build();
+    }
+
     /// <summary>mean over dimensions: the incoming gradient expanded back and divided by the count (a tensor of the input's size).</summary>
     public static BackwardPlan Mean(ActivationTensor input) => Pointwise(input, 1, scalars: true);
 
@@ -125,13 +147,50 @@ internal static class BackwardRules
         return plan.Build();
     }
 
-    /// <summary>cat and stack: each input gets a narrow view of the incoming gradient.</summary>
-    public static BackwardPlan Concatenation(IEnumerable<ActivationTensor> parts)
+    /// <summary>cat and stack: each input gets a narrow view of the incoming gradient, strided unless along the first dimension.</summary>
+    public static BackwardPlan Concatenation(IEnumerable<ActivationTensor> parts, int axis)
     {
         var plan = new BackwardPlanBuilder();
-        foreach (var part in parts.Where(p => p.RequiresGrad)) plan.HandIncoming(part);
+        foreach (var part in parts.Where(p => p.RequiresGrad)) plan.HandIncoming(part, asView: true, strided: axis > 0);
         return plan.Build();
     }
+
+    /// <summary>
+    /// What a backward adds where its incoming gradient arrives strided (measured with a transposed gradient): a dense
+    /// copy of it (softmax, LayerNorm and GroupNorm call contiguous() and keep both), two for GELU's, one for Hardtanh's
+    /// (which hands a dense gradient on as it is); nothing for the other pointwise kernels, dropout, mm and bmm. Null
+    /// where not measured or not one rule: BatchNorm's takes another path then, and the pools' work buffers follow the
+    /// gradient's layout (measured: a copy of the output's size or of the input's). See <see cref="StridedGradientIsReplaced"/>.
+    /// </summary>
+    public static ByteCount? StridedGradientCost(TapeNode node)
+    {
+        var output = node.Outputs.FirstOrDefault();
+        if (output is null) return null;
+        var bytes = BackwardPlanBuilder.BytesOf(output);
+        return node.Kind switch
+        {
+            "Linear" => output.Shape.Rank >= 3 ? bytes : ByteCount.Zero,
+            "Softmax" or "LogSoftmax" or "LayerNorm" or "GroupNorm" or "Hardtanh" => bytes,
+            "GELU" => bytes.Plus(bytes),
+            "ReLU" or "Tanh" or "Sigmoid" or "SiLU" or "ELU" or "LeakyReLU" or "Softplus" or "Hardswish" or "ReLU6" or "SELU" or "CELU" or "Hardsigmoid" or "PReLU" => ByteCount.Zero,
+            "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" or "InstanceNorm1d" or "InstanceNorm2d" => ByteCount.Zero,
+            "relu" or "sigmoid" or "tanh" or "exp" or "neg" or "log" or "abs" or "sqrt" or "pow" or "square" or "LogSigmoid" => ByteCount.Zero,
+            "add" or "sub" or "mul" or "div" or "mean" or "sum" or "amax" or "amin" or "mm" or "bmm" or "copy" or "clone" or "cat" or "stack" or "view" => ByteCount.Zero,
+            _ when node.Kind.StartsWith("Mish.", System.StringComparison.Ordinal) || node.Kind.StartsWith("Softsign.", System.StringComparison.Ordinal)
+                || node.Kind.StartsWith("Tanhshrink.", System.StringComparison.Ordinal) => ByteCount.Zero,
+            "Softmin.neg" => ByteCount.Zero,
+            // The ops inside recurrent and attention layers were measured as whole layers, their gradients' layouts included.
+            _ when node.Kind.Contains(".") => ByteCount.Zero,
+            "Softmin.softmax" => bytes,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Linear over 3 or more dimensions reshapes a strided gradient into a dense copy and drops the strided one before it
+    /// computes: the copy is alive with the incoming gradient for a moment only.
+    /// </summary>
+    public static bool StridedGradientIsReplaced(TapeNode node) => node.Kind == "Linear";
 
     /// <summary>mm and bmm: grad @ rightᵀ for the left operand, leftᵀ @ grad for the right one.</summary>
     public static BackwardPlan MatrixProduct(ActivationTensor left, ActivationTensor right)

@@ -91,20 +91,15 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public ActivationTensor PointwiseOutput(TensorShape shape, IEnumerable<ActivationTensor> over, string? elementType = null) =>
         Output(shape, elementType, TensorLayout.PointwiseResult(shape, over.Select(t => (t.Shape, t.Strides)).ToList(), trace.Decide));
 
+    /// <summary>One more handle to the same tensor (what an in-place op or an eval-mode dropout returns).</summary>
+    public ActivationTensor Alias(ActivationTensor source) => trace.View(source, source.Shape, source.Strides, alias: true);
+
     /// <summary>A view with the source's layout rules applied by the caller (null strides: contiguous).</summary>
     public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides = null) => trace.View(source, shape, strides);
 
     /// <summary>reshape inside a layer (flatten, unflatten): a view where the strides allow one, else a contiguous copy, its result.</summary>
-    public ActivationTensor Reshaped(ActivationTensor source, TensorShape shape)
-    {
-        if (TensorLayout.TryView(source.Shape, source.Strides, shape, trace.Decide, out var strides))
-        {
-            // A view's backward reshapes the incoming gradient: no tensor of its own.
-            Backward(BackwardRules.PassThrough(source));
-            return trace.View(source, shape, strides);
-        }
-        return Output(shape);
-    }
+    public ActivationTensor Reshaped(ActivationTensor source, TensorShape shape) =>
+        TensorLayout.TryView(source.Shape, source.Strides, shape, trace.Decide, out var strides) ? trace.View(source, shape, strides) : Output(shape);
 
     /// <summary>Size comparisons for layout decisions in this pass (see <see cref="BatchDecisions"/>).</summary>
     public BatchDecisions Decide => trace.Decide;
@@ -262,6 +257,9 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         foreach (var dropped in returnedAndDropped) trace.Dispose(dropped);
         returnedAndDropped.Clear();
         if (!RecordsGraph || recordedInside) return;
+        // A rule that returned a view (flatten without a copy) or an input as it is (Identity) made no op of its own:
+        // the view's node is on the tape already.
+        if (outputs.Count == 0 && result is ActivationTensor returned && ((returned.ViewSource is not null && !returned.IsAlias) || Inputs.Contains(returned))) return;
         var produced = outputs.Count > 0 ? outputs : (result is ActivationTensor same ? new List<ActivationTensor> { same } : new List<ActivationTensor>());
         foreach (var storage in saved) storage.Savers++;
         var parameterGradients = Module.Parameters.Where(p => p.Value.RequiresGrad && p.Value.PeekElementCount is not null)

@@ -50,7 +50,14 @@ internal static partial class LayerRules
         "Tanhshrink" => TanhshrinkForward,
         "LogSigmoid" => LogSigmoidForward,
         "Softmin" => SoftminForward,
-        "GELU" or "SiLU" or "Hardswish" or "LeakyReLU" or "ELU" or "ReLU6" or "Hardtanh" or "Softplus" or "SELU" or "CELU" or "Hardsigmoid" =>
+        // TorchSharp's Hardtanh module hands a dense incoming gradient on as it is (measured: no tensor in its backward).
+        "Hardtanh" => c =>
+        {
+            var result = Elementwise(c, Keeps.Input);
+            c.Backward(BackwardRules.PassThrough(c.Input));
+            return result;
+        },
+        "GELU" or "SiLU" or "Hardswish" or "LeakyReLU" or "ELU" or "ReLU6" or "Softplus" or "SELU" or "CELU" or "Hardsigmoid" =>
             c => Elementwise(c, Keeps.Input),
         "Identity" => c =>
         {
@@ -107,7 +114,7 @@ internal static partial class LayerRules
     /// input's handle (measured on 0.107: ReLU, LeakyReLU, ELU, ReLU6, Hardtanh, SiLU, Dropout): disposing one leaves
     /// the storage to the other, so a custom forward's DisposeScope keeps it after a Sequential dropped the result.
     /// </summary>
-    private static ActivationTensor InPlaceResult(LayerCall c, ActivationTensor input) => c.View(input, input.Shape, input.Strides);
+    private static ActivationTensor InPlaceResult(LayerCall c, ActivationTensor input) => c.Alias(input);
 
     /// <summary>
     /// softmax_cpu_out: a contiguous result, computed from a contiguous copy of a strided input (freed when it returns);
@@ -133,10 +140,12 @@ internal static partial class LayerRules
         {
             throw c.Mismatch($"expects a last dimension of {expected} (inputSize) but the incoming tensor is {input.Shape}");
         }
-        SaveMatmulInput(c, input);
+        var copy = SaveMatmulInput(c, input);
         var shape = input.Shape.With(input.Shape.Rank - 1, Dim.Of(c.Args.TrackedSize("outputSize")));
         c.MultiplyAccumulates(() => shape.ElementCount.Times(expected));
-        return c.Output(shape);
+        var result = c.Output(shape);
+        if (copy is not null) c.Release(copy);
+        return result;
     }
 
     /// <summary>
@@ -145,7 +154,7 @@ internal static partial class LayerRules
     /// reshape: a view where the strides allow one, else a contiguous copy that mm keeps (measured: x.transpose(0, 1) into
     /// a Linear allocates and keeps a copy of x).
     /// </summary>
-    private static void SaveMatmulInput(LayerCall c, ActivationTensor input)
+    private static ActivationTensor? SaveMatmulInput(LayerCall c, ActivationTensor input)
     {
         var rows = input.Shape.Dims.Take(input.Shape.Rank - 1).Aggregate(Dim.Of(1), (a, b) => a.Times(b));
         var folded = new TensorShape(new[] { rows, input.Shape[input.Shape.Rank - 1] });
@@ -160,7 +169,9 @@ internal static partial class LayerRules
         }
         if (input.Shape.Rank < 3 || input.IsContiguous || TensorLayout.TryView(input.Shape, input.Strides, folded, c.Decide, out _)) c.Save(input);
         else if (c.RecordsGraph) c.SaveNew(input.Shape, input.ElementType);
-        else c.Transient(input.Shape, input.ElementType);
+        // Without autograd the copy is mm's operand until the product is made, then freed (measured under no_grad).
+        else return c.Internal(input.Shape, input.ElementType, needsGrad: false);
+        return null;
     }
 
     private static Value ConvolutionForward(LayerCall c, int rank, bool transposed)
@@ -246,7 +257,8 @@ internal static partial class LayerRules
         }
         var result = c.Output(new TensorShape(dims));
         c.Save(input);
-        if (max) c.SaveNew(result.Shape, "Int64");
+        // max_pool1d keeps Int64 indices only for autograd: without it, ATen runs max_pool1d_impl, which makes none.
+        if (max && (rank != 1 || c.RecordsGraph)) c.SaveNew(result.Shape, "Int64");
         return result;
     }
 
@@ -290,8 +302,11 @@ internal static partial class LayerRules
     }
 
     /// <summary>
-    /// instance_norm runs batch_norm over the input viewed as [1, N·C, ...], with the weight and the running
-    /// statistics repeated N times; batch_norm keeps those repeats and per-(sample, channel) mean/invstd.
+    /// instance_norm runs batch_norm over the input viewed as [1, N·C, ...], with the weight and bias (and the running
+    /// statistics) repeated N times. Measured on 0.107: the repeats come first (the bias's is freed when it returns),
+    /// then the result, then batch_norm's per-(sample, channel) mean and invstd with two more such tensors beside them
+    /// while it computes from the input's statistics; autograd keeps the weight's repeat, the running repeats, mean
+    /// and invstd.
     /// </summary>
     private static Value InstanceNormForward(LayerCall c)
     {
@@ -299,13 +314,29 @@ internal static partial class LayerRules
         var features = c.Args.Long("num_features");
         if (input.Shape.Rank < 3 || input.Shape[1] != Dim.Of(features)) throw c.Mismatch($"expects {features} channels (num_features) in dimension 1 but gets {input.Shape}");
         var perInstance = new TensorShape(new[] { input.Shape[0].Times(Dim.Of(features)) });
-        var result = NormalizedOutput(c, perInstance);
-        if (c.Args.Bool("affine")) c.SaveNew(perInstance, input.ElementType);
-        if (c.Args.Bool("track_running_stats"))
+        var type = input.ElementType;
+        var affine = c.Args.Bool("affine");
+        var tracked = c.Args.Bool("track_running_stats");
+        if (affine) c.SaveNew(perInstance, type);
+        var biasRepeat = affine ? c.Internal(perInstance, type, needsGrad: false) : null;
+        if (tracked)
         {
-            c.SaveNew(perInstance, input.ElementType);
-            c.SaveNew(perInstance, input.ElementType);
+            c.SaveNew(perInstance, type);
+            c.SaveNew(perInstance, type);
         }
+        var result = NormalizedOutput(c, perInstance);
+        if (!tracked || !c.ModuleInEvalMode)
+        {
+            var first = c.Internal(perInstance, StatisticsType(type), needsGrad: false);
+            var second = c.Internal(perInstance, StatisticsType(type), needsGrad: false);
+            c.Release(first);
+            c.Release(second);
+        }
+        if (biasRepeat is not null) c.Release(biasRepeat);
+        // batch_norm's CPU backward makes one more input-sized tensor beside grad_input (as BatchNorm), and the weight's
+        // and bias's gradients at their repeated size before summing them per channel (measured).
+        if (input.RequiresGrad && c.RecordsGraph && input.Storage.Bytes() is { } inputBytes) c.BackwardScratch(inputBytes);
+        if (affine && c.RecordsGraph && c.Module.Parameters.Any(p => p.Value.RequiresGrad)) c.BackwardScratch(ByteCount.Of(perInstance.ElementCount.Times(Dim.Of(2)), c.ElementSize(type)));
         return result;
     }
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using TorchBudget.Generator.Interpretation;
@@ -17,19 +18,20 @@ internal sealed class BackwardEngine
 {
     private readonly ForwardTrace trace;
     private readonly List<ByteCount> terms;
-    private readonly Dictionary<Storage, Gradient> pending = new();
+    // Pending gradients, by the tensor they are for (an alias stands for the tensor it is a handle of).
+    private readonly Dictionary<ActivationTensor, Gradient> pending = new();
     private readonly HashSet<Storage> released = new();
     private readonly Dictionary<object, int> uses;
     private readonly Dictionary<object, int> seen = new();
     // Autograd's input buffers: the running sum of a parameter's gradients while some of its uses are still to run.
     private readonly Dictionary<object, ByteCount> parameterBuffers = new();
 
-    public BackwardEngine(ForwardTrace trace, Storage output, ByteCount outputGradient, ByteCount live, List<ByteCount> terms)
+    public BackwardEngine(ForwardTrace trace, ActivationTensor output, ByteCount outputGradient, ByteCount live, List<ByteCount> terms)
     {
         this.trace = trace;
         this.terms = terms;
         Live = live;
-        pending[output] = Gradient.Fresh(outputGradient);
+        pending[Root(output)] = Gradient.Fresh(outputGradient);
         uses = ParameterUses(trace, output);
     }
 
@@ -39,23 +41,56 @@ internal sealed class BackwardEngine
     /// <summary>Runs one node's backward; false where a size is unknown (the peak is then unknown).</summary>
     public bool Run(TapeNode node)
     {
-        var incoming = node.Outputs.Select(o => o.Storage).Distinct().Where(pending.ContainsKey).ToList();
+        var incoming = node.Outputs.Select(Root).Distinct().Where(pending.ContainsKey).ToList();
         return incoming.Count == 0 || RunNode(node, incoming);
     }
 
-    private bool RunNode(TapeNode node, List<Storage> incoming)
+    private bool RunNode(TapeNode node, List<ActivationTensor> incoming)
     {
         var incomingGradients = incoming.Select(s => pending[s]).ToList();
         var held = Held();
         var buffered = Sum(parameterBuffers.Values);
         if (DenseStandIns(node) is not { } standIns) return false;
         var fresh = Sum(node.ParameterGradients.Select(g => g.Bytes));
+        // A gradient that arrives strided costs some backwards a dense copy for the whole node.
+        // (A backward that declares its dense gradients, oneDNN's RNN, models their copies itself.)
+        if (incomingGradients.Any(g => g.Strided) && node.DenseGradients.Count == 0)
+        {
+            if (BackwardRules.StridedGradientCost(node) is not { } copy)
+            {
+                trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} arrives strided (from a transposed or sliced view), and what its backward then allocates was not measured.");
+                return false;
+            }
+            if (BackwardRules.StridedGradientIsReplaced(node)) terms.Add(Live.Plus(held).Plus(copy).Plus(buffered));
+            else held = held.Plus(copy);
+        }
         List<(ActivationTensor Input, Gradient Gradient)> handed;
         if (node.Plan is { } plan)
         {
             foreach (var moment in plan.Moments) terms.Add(Live.Plus(held).Plus(buffered).Plus(standIns).Plus(fresh).Plus(node.BackwardScratch).Plus(moment));
-            var shared = incomingGradients.FirstOrDefault()?.Buffer;
-            handed = plan.Gradients.Select(g => (g.Input, g.SharesIncoming && shared is not null ? new Gradient(g.Bytes, shared) : Gradient.Fresh(g.Bytes))).ToList();
+            var arrived = incomingGradients[0];
+            handed = new List<(ActivationTensor, Gradient)>();
+            foreach (var g in plan.Gradients)
+            {
+                if (!g.SharesIncoming)
+                {
+                    handed.Add((g.Input, Gradient.Fresh(g.Bytes)));
+                    continue;
+                }
+                var strides = node.Kind == "view" ? ViewedBack(node.Outputs[0], g.Input, arrived)
+                    : g.Strided ? Narrowed(node.Outputs[0], g.Input, arrived)
+                    : g.Expanded ? ExpandedBack(g.Input)
+                    // reshape's copy hands back grad.reshape(the source's size): a strided gradient is copied once more.
+                    : g.Input.Shape != node.Outputs[0].Shape ? (arrived.Strides is null ? null : Unmappable)
+                    : arrived.Strides;
+                // A view op that reshapes a strided gradient cannot view it: reshape copies it.
+                if (strides == Unmappable) handed.Add((g.Input, Gradient.Fresh(g.Bytes)));
+                else handed.Add((g.Input, new Gradient(g.Bytes, arrived.Buffer) { ThroughView = g.AsView || arrived.ThroughView, Strides = strides }));
+            }
+            if (handed.Any(h => h.Item2.Buffer != arrived.Buffer && plan.Gradients.Any(g => g.Input == h.Item1 && g.SharesIncoming)))
+            {
+                terms.Add(Live.Plus(held).Plus(buffered).Plus(Sum(handed.Where(h => h.Item2.Buffer != arrived.Buffer).Select(h => h.Item2.Bytes))));
+            }
         }
         else
         {
@@ -69,80 +104,109 @@ internal sealed class BackwardEngine
                 try { bytes = BackwardPlanBuilder.BytesOf(input); }
                 catch (System.Exception e) when (e is NotLinearInBatchException or System.OverflowException) { return false; }
                 if (!node.PassesGradientThrough) created = created.Plus(bytes);
-                handed.Add((input, node.PassesGradientThrough ? new Gradient(bytes, shared) : Gradient.Fresh(bytes)));
+                handed.Add((input, node.PassesGradientThrough ? new Gradient(bytes, shared) { ThroughView = incomingGradients[0].ThroughView, Strides = incomingGradients[0].Strides } : Gradient.Fresh(bytes)));
             }
             terms.Add(Live.Plus(held).Plus(created).Plus(fresh).Plus(buffered).Plus(node.BackwardScratch).Plus(standIns));
             foreach (var moment in node.BackwardMoments) terms.Add(Live.Plus(held).Plus(buffered).Plus(standIns).Plus(moment));
         }
 
-        foreach (var storage in incoming) pending.Remove(storage);
+        foreach (var tensor in incoming) pending.Remove(tensor);
         Release(node);
         var parameterGradients = node.ParameterGradients.Select(g => (g.Parameter, g.Bytes)).ToList();
         foreach (var (input, gradient) in handed)
         {
-            if (input.Storage.IsResident)
+            if (input.Storage.IsResident && Root(input).ViewSource is null)
             {
                 if (input.Parameter is not { } parameter || parameter.PeekElementCount is null) continue;
                 var bytes = ParameterGradient.Of(parameter, trace.ParameterElementSize).Bytes;
-                Convert(input, gradient, bytes);
                 parameterGradients.Add((parameter, bytes));
                 fresh = fresh.Plus(bytes);
                 continue;
             }
-            if (input.Storage.Bytes() is not { } storageBytes) return false;
-            Accumulate(input.Storage, Convert(input, gradient, storageBytes));
+            Accumulate(Root(input), gradient);
         }
         AddParameterGradients(parameterGradients, fresh);
         return true;
     }
 
+    private static bool SameCount(Dim a, Dim b) => a.BatchPower == b.BatchPower && a.PeekCoefficient == b.PeekCoefficient;
+
     /// <summary>
-    /// A gradient of a view, walked back to the tensor that owns the storage, one view op at a time: a slice's or an
-    /// index's backward fills a zero tensor of its source's size, an expand's sums the gradient down to its source's;
-    /// each new tensor is alive for a moment beside the one it came from. Views of the same size hand it on as it is.
+    /// A part's gradient in cat's or stack's backward: a narrow (and for stack a select) of the incoming gradient, so the
+    /// incoming gradient's strides over the part's shape.
     /// </summary>
-    private Gradient Convert(ActivationTensor input, Gradient gradient, ByteCount storageBytes)
+    private IReadOnlyList<Dim>? Narrowed(ActivationTensor output, ActivationTensor part, Gradient arrived)
     {
-        var current = input;
-        var bytes = gradient.Bytes;
-        var alone = References(gradient.Buffer) == 0;
-        while (current.ViewSource is { } source)
+        var strides = (arrived.Strides ?? TensorLayout.ContiguousStrides(output.Shape)).ToList();
+        if (output.Shape.Rank == part.Shape.Rank + 1)
         {
-            if (!SameCount(current.Shape.ElementCount, source.Shape.ElementCount))
+            for (var axis = 0; axis < output.Shape.Rank; axis++)
             {
-                var sourceBytes = BackwardPlanBuilder.BytesOf(source);
-                terms.Add(Live.Plus(Held()).Plus(alone ? bytes : ByteCount.Zero).Plus(sourceBytes).Plus(Sum(parameterBuffers.Values)));
-                gradient = Gradient.Fresh(sourceBytes);
-                bytes = sourceBytes;
-                alone = true;
+                var without = new TensorShape(output.Shape.Dims.Where((_, i) => i != axis));
+                if (without.Dims.Zip(part.Shape.Dims, SameCount).All(same => same))
+                {
+                    strides.RemoveAt(axis);
+                    break;
+                }
             }
-            current = source;
         }
-        var result = SameCount(current.Shape.ElementCount, input.Storage.Elements) || bytes.Equals(storageBytes) ? gradient : Gradient.Fresh(storageBytes);
-        // A gradient that reached its storage through views only (a reshape, a transpose) arrives as a view: the engine
-        // cannot add into it in place (measured: x.matmul(x.transpose(-2, -1)) sums x's two gradients out of place).
-        if (ReferenceEquals(result, gradient) && input.ViewSource is not null) result = new Gradient(result.Bytes, result.Buffer) { ThroughView = true };
-        return result;
+        return strides.Count == part.Shape.Rank ? TensorLayout.Normalized(part.Shape, strides, trace.Decide) : Unmappable;
     }
 
-    private static bool SameCount(Dim a, Dim b) => a.BatchPower == b.BatchPower && a.PeekCoefficient == b.PeekCoefficient;
+    /// <summary>sum's gradient, the incoming one expanded over the summed dimensions: any stride, so marked as not dense.</summary>
+    private static IReadOnlyList<Dim> ExpandedBack(ActivationTensor input) => input.Shape.Dims.Select(_ => Dim.Of(0)).ToArray();
+
+    /// <summary>Marks a gradient a view op cannot hand back as a view (a reshape of a strided gradient).</summary>
+    private static readonly IReadOnlyList<Dim> Unmappable = new Dim[0];
+
+    /// <summary>
+    /// The layout of the gradient a view op hands back to its source: each dimension of the source (larger than 1) is
+    /// the view's dimension of the same size and stride, so it takes that dimension's stride in the incoming gradient.
+    /// Where the view merges or splits dimensions (a reshape), a dense gradient stays dense and a strided one cannot be
+    /// viewed (<see cref="Unmappable"/>). Null: dense.
+    /// </summary>
+    private IReadOnlyList<Dim>? ViewedBack(ActivationTensor view, ActivationTensor source, Gradient arrived)
+    {
+        var incoming = arrived.Strides ?? TensorLayout.ContiguousStrides(view.Shape);
+        if (incoming.Count != view.Shape.Rank) return arrived.Strides is null ? null : Unmappable;
+        IReadOnlyList<Dim> viewStrides = TensorLayout.StridesOf(view), sourceStrides = TensorLayout.StridesOf(source);
+        var used = new bool[view.Shape.Rank];
+        var result = new Dim[source.Shape.Rank];
+        for (var k = 0; k < source.Shape.Rank; k++)
+        {
+            if (SameCount(source.Shape[k], Dim.Of(1)))
+            {
+                result[k] = Dim.Of(1);
+                continue;
+            }
+            var match = -1;
+            for (var m = 0; m < view.Shape.Rank && match < 0; m++)
+            {
+                if (!used[m] && SameCount(view.Shape[m], source.Shape[k]) && SameCount(viewStrides[m], sourceStrides[k])) match = m;
+            }
+            if (match < 0) return arrived.Strides is null ? null : Unmappable;
+            used[match] = true;
+            result[k] = incoming[match];
+        }
+        return TensorLayout.Normalized(source.Shape, result, trace.Decide);
+    }
 
     /// <summary>
     /// A gradient arriving for a storage: the first is kept; a second is added in place into the first where the first is
     /// a buffer of its own, else summed out of place (old, new and the sum alive for a moment).
     /// </summary>
-    private void Accumulate(Storage storage, Gradient gradient)
+    private void Accumulate(ActivationTensor tensor, Gradient gradient)
     {
-        if (!pending.TryGetValue(storage, out var old))
+        if (!pending.TryGetValue(tensor, out var old))
         {
-            pending[storage] = gradient;
+            pending[tensor] = gradient;
             return;
         }
-        if (References(old.Buffer) == 1 && !ReferenceEquals(old.Buffer, gradient.Buffer) && old.IsOwn && !old.ThroughView) return;
+        if (References(old.Buffer) == 1 && !ReferenceEquals(old.Buffer, gradient.Buffer) && !old.ThroughView) return;
         var sum = Gradient.Fresh(old.Bytes);
         var arriving = References(gradient.Buffer) == 0 ? gradient.Bytes : ByteCount.Zero;
         terms.Add(Live.Plus(Held()).Plus(arriving).Plus(sum.Bytes).Plus(Sum(parameterBuffers.Values)));
-        pending[storage] = sum;
+        pending[tensor] = sum;
     }
 
     /// <summary>The engine releases what the node saved before it adds the node's gradients into input buffers (engine.cpp).</summary>
@@ -197,21 +261,28 @@ internal sealed class BackwardEngine
     /// How many nodes that backward runs (those a gradient reaches from the output) use each parameter: autograd adds a
     /// parameter's summed gradient into .grad once all of them have run.
     /// </summary>
-    private static Dictionary<object, int> ParameterUses(ForwardTrace trace, Storage output)
+    private static Dictionary<object, int> ParameterUses(ForwardTrace trace, ActivationTensor output)
     {
-        var reached = new HashSet<Storage> { output };
+        var reached = new HashSet<ActivationTensor> { Root(output) };
         var uses = new Dictionary<object, int>();
         foreach (var node in Enumerable.Reverse(trace.Tape))
         {
-            var incoming = node.Outputs.Select(o => o.Storage).Where(reached.Contains).ToList();
+            var incoming = node.Outputs.Select(Root).Where(reached.Contains).ToList();
             if (incoming.Count == 0) continue;
-            foreach (var storage in incoming) reached.Remove(storage);
-            foreach (var input in node.Inputs.Where(i => !i.Storage.IsResident)) reached.Add(input.Storage);
+            foreach (var tensor in incoming) reached.Remove(tensor);
+            foreach (var input in node.Inputs) reached.Add(Root(input));
             var parameters = node.ParameterGradients.Select(g => g.Parameter)
-                .Concat(node.Plan?.Gradients.Where(g => g.Input.Storage.IsResident && g.Input.Parameter is not null).Select(g => (object)g.Input.Parameter!) ?? Enumerable.Empty<object>());
+                .Concat(node.Plan?.Gradients.Where(g => g.Input.Storage.IsResident && Root(g.Input).ViewSource is null && g.Input.Parameter is not null).Select(g => (object)g.Input.Parameter!) ?? Enumerable.Empty<object>());
             foreach (var parameter in parameters) uses[parameter] = uses.TryGetValue(parameter, out var n) ? n + 1 : 1;
         }
         return uses;
+    }
+
+    /// <summary>The tensor an alias is a handle of (itself for any other tensor).</summary>
+    private static ActivationTensor Root(ActivationTensor tensor)
+    {
+        while (tensor.IsAlias && tensor.ViewSource is { } source) tensor = source;
+        return tensor;
     }
 
     /// <summary>
@@ -224,7 +295,7 @@ internal sealed class BackwardEngine
         var total = ByteCount.Zero;
         foreach (var dense in node.DenseGradients)
         {
-            var arrives = pending.ContainsKey(dense.Carrier);
+            var arrives = pending.Keys.Any(t => ReferenceEquals(t.Storage, dense.Carrier));
             if (arrives && dense.Layout == GradientLayout.Unknown)
             {
                 trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind}'s backward copies the gradient of {dense.Of} when it is not contiguous, and whether it is depends on the ops after the layer.");
@@ -242,26 +313,23 @@ internal sealed class BackwardEngine
 
         public GradientBuffer Buffer { get; } = buffer;
 
-        /// <summary>A tensor of its own, not a view of another gradient.</summary>
-        public bool IsOwn => ReferenceEquals(Buffer.Owner, this) || (Buffer.Owner is { } owner && owner.Bytes.Equals(Bytes) && !ThroughView);
-
-        /// <summary>Handed on through view ops (reshape, transpose): autograd holds it as a view.</summary>
+        /// <summary>
+        /// Handed on as a view (through reshape, transpose, a slice of cat's gradient): the engine adds into such a
+        /// gradient out of place (measured: x.matmul(x.transpose(-2, -1)) sums x's two gradients out of place).
+        /// </summary>
         public bool ThroughView { get; init; }
 
-        public static Gradient Fresh(ByteCount bytes)
-        {
-            var buffer = new GradientBuffer(bytes);
-            var gradient = new Gradient(bytes, buffer);
-            buffer.Owner = gradient;
-            return gradient;
-        }
+        /// <summary>Strides where not dense in its tensor's order (the gradient of a transposed view, handed back to the tensor).</summary>
+        public IReadOnlyList<Dim>? Strides { get; init; }
+
+        public bool Strided => Strides is not null;
+
+        public static Gradient Fresh(ByteCount bytes) => new(bytes, new GradientBuffer(bytes));
     }
 
     private sealed class GradientBuffer(ByteCount bytes)
     {
         public ByteCount Bytes { get; } = bytes;
-
-        public Gradient? Owner { get; set; }
 
         public bool Counted { get; set; }
     }

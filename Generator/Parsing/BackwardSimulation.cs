@@ -50,7 +50,7 @@ internal static class BackwardSimulation
         terms.Add(live.Plus(new ByteCount(scalar, 0)).Plus(logSoftmax).Plus(outputGradient.Value));
         live = live.Plus(logSoftmax.Negate());
 
-        var engine = new BackwardEngine(trace, output.Storage, outputGradient.Value, live, terms);
+        var engine = new BackwardEngine(trace, output, outputGradient.Value, live, terms);
         foreach (var node in Enumerable.Reverse(trace.Tape))
         {
             if (!engine.Run(node)) return null;

@@ -102,7 +102,8 @@ internal static class Parser
             // The compiler must never see an exception from us: report it and emit nothing.
             var settings = profile?.Settings ?? new ProfileSettings(EquatableArray<long>.Empty, "Float32", "Float32", "Adam", EquatableArray<long>.Empty);
             // The innermost frame says where, for the bug report.
-            var frame = exception.StackTrace?.Split('\n').FirstOrDefault()?.Trim();
+            var frames = exception.StackTrace?.Split('\n').Select(f => f.Trim()).ToList();
+            var frame = frames?.FirstOrDefault(f => f.StartsWith("at TorchBudget.", StringComparison.Ordinal)) ?? frames?.FirstOrDefault();
             var message = $"{exception.GetType().Name}: {exception.Message}" + (frame is null ? "" : $" ({frame})");
             var diagnostic = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, LocationInfo.From(type.Locations[0]), new[] { type.Name, message }.ToEquatableArray());
             return Empty(target with { CanEmit = false }, settings, new[] { diagnostic }, message);
