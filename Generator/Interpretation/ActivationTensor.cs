@@ -70,6 +70,9 @@ internal sealed class ActivationTensor(TensorShape shape, string elementType, St
     /// <summary>Another handle to the same tensor (an in-place op's result), not a view op of autograd's.</summary>
     public bool IsAlias { get; init; }
 
+    /// <summary>Made by slice or select: its backward fills zeros of the source's size, even where it covers all of it.</summary>
+    public bool IsSlice { get; init; }
+
     /// <summary>The parameter or buffer this resident tensor (or a view of it) is: its gradient goes into that parameter's .grad.</summary>
     public TensorSlot? Parameter { get; init; }
 

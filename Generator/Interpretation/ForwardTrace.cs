@@ -141,13 +141,13 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// A view: a new tensor handle over the same storage (allocates nothing), with these strides (null: contiguous); an
     /// alias is one more handle to the same tensor (an in-place op's result), which autograd records no view op for.
     /// </summary>
-    public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides, bool alias = false)
+    public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides, bool alias = false, bool slice = false)
     {
         if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
         {
             throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
         }
-        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides) { IsTrainableParameter = source.IsTrainableParameter, Parameter = source.Parameter, ViewSource = source, IsAlias = alias };
+        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides) { IsTrainableParameter = source.IsTrainableParameter, Parameter = source.Parameter, ViewSource = source, IsAlias = alias, IsSlice = slice };
         tensors.Add(view);
         events.Add((view, true));
         // Autograd records a view op like any other: its backward hands the gradient back to the source.

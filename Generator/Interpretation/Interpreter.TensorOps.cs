@@ -361,9 +361,9 @@ internal sealed partial class Interpreter
             var current = tensor;
             var steps = new List<ActivationTensor>();
             var axis = 0;
-            ActivationTensor Step(TensorShape shape, IReadOnlyList<Dim> strides)
+            ActivationTensor Step(TensorShape shape, IReadOnlyList<Dim> strides, bool slice = true)
             {
-                current = trace!.View(current, shape, TensorLayout.Normalized(shape, strides, trace.Decide));
+                current = trace!.View(current, shape, TensorLayout.Normalized(shape, strides, trace.Decide), slice: slice);
                 steps.Add(current);
                 return current;
             }
@@ -380,11 +380,17 @@ internal sealed partial class Interpreter
                         strides.RemoveAt(axis);
                         Step(new TensorShape(dims), strides);
                         break;
+                    // TorchSharp runs a lone slice index as Tensor.slice, which records a slice even over the whole
+                    // dimension; among several indices ATen skips the whole-dimension ones (measured).
+                    case TensorIndexValue { Kind: "Colon" } when indices.Count == 1:
+                        Step(current.Shape, strides);
+                        axis++;
+                        break;
                     case TensorIndexValue { Kind: "Colon" }:
                         axis++;
                         break;
                     case TensorIndexValue { Kind: "None" }:
-                        Step(new TensorShape(dims.Take(axis).Append(Dim.Of(1)).Concat(dims.Skip(axis))), TensorLayout.Unsqueezed(current.Shape, strides, axis));
+                        Step(new TensorShape(dims.Take(axis).Append(Dim.Of(1)).Concat(dims.Skip(axis))), TensorLayout.Unsqueezed(current.Shape, strides, axis), slice: false);
                         axis++;
                         break;
                     case TensorIndexValue { Kind: "Ellipsis" }:
@@ -392,7 +398,7 @@ internal sealed partial class Interpreter
                         break;
                     case TensorIndexValue { Kind: "Slice" } slice:
                         var length = SliceLength(dims[axis], slice, op);
-                        if (length != dims[axis] || (slice.Step ?? 1) != 1)
+                        if (length != dims[axis] || (slice.Step ?? 1) != 1 || indices.Count == 1)
                         {
                             strides[axis] = strides[axis].Times(Dim.Of(slice.Step ?? 1));
                             dims[axis] = length;

@@ -93,15 +93,15 @@ internal static class BackwardRules
     }
 
     /// <summary>
-    /// A view op's backward: a slice, select or index (fewer elements) fills zeros of its source's size and copies the
-    /// gradient in; an expand (more) sums the gradient down to the source's size; a view of as many elements hands the
+    /// A view op's backward: a slice or select fills zeros of its source's size and copies the gradient in (a full slice
+    /// too); an expand (more elements) sums the gradient down to the source's size; a view of as many elements hands the
     /// incoming gradient back as a view of it (its layout: <see cref="Parsing.BackwardEngine"/>).
     /// </summary>
     public static BackwardPlan View(ActivationTensor source, ActivationTensor view)
     {
         var plan = new BackwardPlanBuilder();
         Dim from = source.Shape.ElementCount, to = view.Shape.ElementCount;
-        if (from.BatchPower != to.BatchPower || from.PeekCoefficient != to.PeekCoefficient) plan.Hand(source, plan.Allocate(BackwardPlanBuilder.BytesOf(source)));
+        if (view.IsSlice || from.BatchPower != to.BatchPower || from.PeekCoefficient != to.PeekCoefficient) plan.Hand(source, plan.Allocate(BackwardPlanBuilder.BytesOf(source)));
         else plan.HandIncoming(source, asView: true);
         return plan.Build();
     }
@@ -185,6 +185,22 @@ internal static class BackwardRules
             _ => null,
         };
     }
+
+    /// <summary>
+    /// Max pools' backward kernels, which pick their memory format from the gradient's strides, size-1 dimensions'
+    /// included (measured: a gradient handed back through a transpose of size-1 dimensions costs max_pool1d's backward a
+    /// second input-sized tensor; avg_pool's does not).
+    /// </summary>
+    public static bool ReadsGradientStrides(string kind) => kind is "MaxPool1d" or "MaxPool2d" or "MaxPool3d" or "AdaptiveMaxPool1d" or "AdaptiveMaxPool2d" or "AdaptiveMaxPool3d";
+
+    /// <summary>
+    /// Backwards that are TensorIterator kernels over the incoming gradient: the gradient they make takes the incoming
+    /// one's layout (a transposed incoming gradient gives a transposed one).
+    /// </summary>
+    public static bool KeepsGradientLayout(string kind) => kind is "relu" or "sigmoid" or "tanh" or "exp" or "neg" or "log" or "abs"
+        or "sqrt" or "pow" or "square" or "mul" or "div" or "sub" or "ReLU" or "Sigmoid" or "Tanh" or "SiLU" or "ELU" or "LeakyReLU"
+        or "Softplus" or "Hardswish" or "ReLU6" or "SELU" or "CELU" or "Hardsigmoid" or "Dropout" or "Dropout1d" or "Dropout2d"
+        or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout";
 
     /// <summary>
     /// Linear over 3 or more dimensions reshapes a strided gradient into a dense copy and drops the strided one before it

@@ -288,6 +288,15 @@ internal static partial class LayerRules
         // grad_input and the parameters' gradients and frees it before it returns (measured: BatchNorm1d/2d/3d,
         // Float32 and Float64, training and eval, affine or not; none when only the parameters need gradients).
         if (input.RequiresGrad && c.RecordsGraph && input.Storage.Bytes() is { } inputBytes) c.BackwardScratch(inputBytes);
+        // Over [N, C] the channels-last kernel sums the weight's and bias's gradients per thread: [2, threads, C], after
+        // that scratch is freed (measured: BatchNorm1d on 2-d inputs).
+        if (input.Shape.Rank == 2 && c.RecordsGraph && c.Module.Parameters.Any(p => p.Value.RequiresGrad))
+        {
+            var elementSize = c.ElementSize(input.ElementType);
+            var created = input.RequiresGrad && input.Storage.Bytes() is { } gradInput ? gradInput : ByteCount.Zero;
+            var parameters = new ByteCount(checked(2 * features * elementSize), 0);
+            c.BackwardMoments(new[] { created.Plus(parameters).Plus(new ByteCount(checked(2 * CpuThreads.Assumed * features * elementSize), 0)) });
+        }
         return result;
     }
 
@@ -336,7 +345,12 @@ internal static partial class LayerRules
         // batch_norm's CPU backward makes one more input-sized tensor beside grad_input (as BatchNorm), and the weight's
         // and bias's gradients at their repeated size before summing them per channel (measured).
         if (input.RequiresGrad && c.RecordsGraph && input.Storage.Bytes() is { } inputBytes) c.BackwardScratch(inputBytes);
-        if (affine && c.RecordsGraph && c.Module.Parameters.Any(p => p.Value.RequiresGrad)) c.BackwardScratch(ByteCount.Of(perInstance.ElementCount.Times(Dim.Of(2)), c.ElementSize(type)));
+        if (affine && c.RecordsGraph && c.Module.Parameters.Any(p => p.Value.RequiresGrad))
+        {
+            // The per-channel gradients are summed from the repeated ones afterwards: at the peak only the repeats are alive.
+            var repeats = ByteCount.Of(perInstance.ElementCount.Times(Dim.Of(2)), c.ElementSize(type));
+            c.BackwardScratch(repeats.Plus(new ByteCount(checked(2 * features * c.ElementSize(type)), 0).Negate()));
+        }
         return result;
     }
 

@@ -53,6 +53,19 @@ internal sealed class BackwardEngine
         if (DenseStandIns(node) is not { } standIns) return false;
         var fresh = Sum(node.ParameterGradients.Select(g => g.Bytes));
         // A gradient that arrives strided costs some backwards a dense copy for the whole node.
+        // sum hands its gradient back expanded (stride 0); only views and pointwise kernels were measured taking one.
+        if (incomingGradients.Any(g => g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false) && node.Kind != "view" && !BackwardRules.KeepsGradientLayout(node.Kind))
+        {
+            trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} is sum's expanded gradient, and what its backward then allocates was not measured.");
+            return false;
+        }
+        // Pools pick their backward kernel (and its buffers) from the gradient's strides, size-1 dimensions' included: a
+        // gradient handed back through a transpose is not followed there even where it is dense.
+        if (incomingGradients.Any(g => g.Permuted) && BackwardRules.ReadsGradientStrides(node.Kind))
+        {
+            trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} comes back through a transposed view, and which backward kernel it then runs was not measured.");
+            return false;
+        }
         // (A backward that declares its dense gradients, oneDNN's RNN, models their copies itself.)
         if (incomingGradients.Any(g => g.Strided) && node.DenseGradients.Count == 0)
         {
@@ -61,8 +74,18 @@ internal sealed class BackwardEngine
                 trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} arrives strided (from a transposed or sliced view), and what its backward then allocates was not measured.");
                 return false;
             }
-            if (BackwardRules.StridedGradientIsReplaced(node)) terms.Add(Live.Plus(held).Plus(copy).Plus(buffered));
-            else held = held.Plus(copy);
+            // An expanded gradient (sum's) is not dropped after the copy (measured): only a strided one is replaced.
+            if (BackwardRules.StridedGradientIsReplaced(node) && !incomingGradients.Any(g => g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false))
+            {
+                // The dense copy takes the strided gradient's place (freed once copied, unless a view of a gradient still pending).
+                terms.Add(Live.Plus(held).Plus(copy).Plus(buffered));
+                var alone = incomingGradients.Where(g => g.Strided && References(g.Buffer) == 1).Aggregate(ByteCount.Zero, (a, g) => a.Plus(g.Buffer.Bytes));
+                held = held.Plus(copy).Plus(alone.Negate());
+            }
+            else
+            {
+                held = held.Plus(copy);
+            }
         }
         List<(ActivationTensor Input, Gradient Gradient)> handed;
         if (node.Plan is { } plan)
@@ -74,9 +97,10 @@ internal sealed class BackwardEngine
             {
                 if (!g.SharesIncoming)
                 {
-                    handed.Add((g.Input, Gradient.Fresh(g.Bytes)));
+                    handed.Add((g.Input, Fresh(node, g.Input, g.Bytes, arrived)));
                     continue;
                 }
+                var permuted = arrived.Permuted || (node.Kind == "view" && Reorders(node.Outputs[0], g.Input));
                 var strides = node.Kind == "view" ? ViewedBack(node.Outputs[0], g.Input, arrived)
                     : g.Strided ? Narrowed(node.Outputs[0], g.Input, arrived)
                     : g.Expanded ? ExpandedBack(g.Input)
@@ -85,7 +109,7 @@ internal sealed class BackwardEngine
                     : arrived.Strides;
                 // A view op that reshapes a strided gradient cannot view it: reshape copies it.
                 if (strides == Unmappable) handed.Add((g.Input, Gradient.Fresh(g.Bytes)));
-                else handed.Add((g.Input, new Gradient(g.Bytes, arrived.Buffer) { ThroughView = g.AsView || arrived.ThroughView, Strides = strides }));
+                else handed.Add((g.Input, new Gradient(g.Bytes, arrived.Buffer) { ThroughView = g.AsView || arrived.ThroughView, Strides = strides, Permuted = permuted, PassedBy = node.Kind }));
             }
             if (handed.Any(h => h.Item2.Buffer != arrived.Buffer && plan.Gradients.Any(g => g.Input == h.Item1 && g.SharesIncoming)))
             {
@@ -98,13 +122,16 @@ internal sealed class BackwardEngine
             var created = ByteCount.Zero;
             var shared = incomingGradients[0].Buffer;
             handed = new List<(ActivationTensor, Gradient)>();
+            // Linear over 3 or more dimensions hands back grad_input as a view (a reshape of addmm's 2-d result).
+            var viewResult = node.Kind == "Linear" && node.Inputs.Any(i => i.Shape.Rank >= 3);
             foreach (var input in node.Inputs.Where(i => !i.Storage.IsResident))
             {
                 ByteCount bytes;
                 try { bytes = BackwardPlanBuilder.BytesOf(input); }
                 catch (System.Exception e) when (e is NotLinearInBatchException or System.OverflowException) { return false; }
                 if (!node.PassesGradientThrough) created = created.Plus(bytes);
-                handed.Add((input, node.PassesGradientThrough ? new Gradient(bytes, shared) { ThroughView = incomingGradients[0].ThroughView, Strides = incomingGradients[0].Strides } : Gradient.Fresh(bytes)));
+                var made = node.PassesGradientThrough ? new Gradient(bytes, shared) { ThroughView = incomingGradients[0].ThroughView, Strides = incomingGradients[0].Strides, Permuted = incomingGradients[0].Permuted } : Fresh(node, input, bytes, incomingGradients[0]);
+                handed.Add((input, viewResult ? new Gradient(made.Bytes, made.Buffer) { Own = true, ThroughView = true } : made));
             }
             terms.Add(Live.Plus(held).Plus(created).Plus(fresh).Plus(buffered).Plus(node.BackwardScratch).Plus(standIns));
             foreach (var moment in node.BackwardMoments) terms.Add(Live.Plus(held).Plus(buffered).Plus(standIns).Plus(moment));
@@ -151,6 +178,38 @@ internal sealed class BackwardEngine
             }
         }
         return strides.Count == part.Shape.Rank ? TensorLayout.Normalized(part.Shape, strides, trace.Decide) : Unmappable;
+    }
+
+    /// <summary>
+    /// A gradient a backward makes: dense, or laid out as the incoming one where the backward is a pointwise kernel over it
+    /// (<see cref="BackwardRules.KeepsGradientLayout"/>) of the same shape, the incoming one being a permuted dense tensor.
+    /// </summary>
+    private static Gradient Fresh(TapeNode node, ActivationTensor input, ByteCount bytes, Gradient arrived) =>
+        (arrived.Strides is null || arrived.Strides.All(s => s.PeekCoefficient != 0)) && BackwardRules.KeepsGradientLayout(node.Kind)
+            && node.Outputs.Count > 0 && input.Shape == node.Outputs[0].Shape
+            ? new Gradient(bytes, new GradientBuffer(bytes)) { Strides = arrived.Strides, Permuted = arrived.Permuted, Own = true }
+            : Gradient.Fresh(bytes);
+
+    /// <summary>Whether a view of as many elements puts its source's dimensions (larger than 1) in another order (transpose, permute).</summary>
+    private static bool Reorders(ActivationTensor view, ActivationTensor source)
+    {
+        IReadOnlyList<Dim> viewStrides = TensorLayout.StridesOf(view), sourceStrides = TensorLayout.StridesOf(source);
+        var order = new List<int>();
+        var used = new bool[view.Shape.Rank];
+        for (var k = 0; k < source.Shape.Rank; k++)
+        {
+            if (SameCount(source.Shape[k], Dim.Of(1))) continue;
+            for (var m = 0; m < view.Shape.Rank; m++)
+            {
+                if (used[m] || !SameCount(view.Shape[m], source.Shape[k]) || !SameCount(viewStrides[m], sourceStrides[k])) continue;
+                used[m] = true;
+                order.Add(m);
+                break;
+            }
+        }
+        // A transpose that moves only size-1 dimensions still leaves their strides odd: it counts as one.
+        var movesOnes = view.Shape.Rank == source.Shape.Rank && !view.Shape.Dims.Zip(source.Shape.Dims, SameCount).All(same => same);
+        return movesOnes || order.Zip(order.Skip(1), (a, b) => a > b).Any(descending => descending);
     }
 
     /// <summary>sum's gradient, the incoming one expanded over the summed dimensions: any stride, so marked as not dense.</summary>
@@ -202,12 +261,32 @@ internal sealed class BackwardEngine
             pending[tensor] = gradient;
             return;
         }
-        if (References(old.Buffer) == 1 && !ReferenceEquals(old.Buffer, gradient.Buffer) && !old.ThroughView) return;
-        var sum = Gradient.Fresh(old.Bytes);
+        // In place (measured): into a gradient a backward made, not as a view; into the incoming gradient add or clone handed
+        // on; into the one sub handed on unless that was a view (a 3-d Linear's grad_input, a reshape's).
+        if (References(old.Buffer) == 1 && !ReferenceEquals(old.Buffer, gradient.Buffer)
+            && ((old.Own && !old.ThroughView) || old.PassedBy is "add" or "clone" or "copy" || (old.PassedBy == "sub" && !old.ThroughView)))
+        {
+            return;
+        }
         var arriving = References(gradient.Buffer) == 0 ? gradient.Bytes : ByteCount.Zero;
-        terms.Add(Live.Plus(Held()).Plus(arriving).Plus(sum.Bytes).Plus(Sum(parameterBuffers.Values)));
-        pending[tensor] = sum;
+        // old + new is a TensorIterator result: laid out as the old gradient.
+        var sum = new Gradient(old.Bytes, new GradientBuffer(old.Bytes)) { Strides = old.Strides is { } o && o.All(s => s.PeekCoefficient != 0) ? o : null, Permuted = old.Permuted, Own = true };
+        var moment = Live.Plus(Held()).Plus(arriving).Plus(sum.Bytes).Plus(Sum(parameterBuffers.Values));
+        // Measured out of place: the same gradient twice (x + x), a first one that other pending gradients are views of, one
+        // handed back through view ops (x.matmul(x.transpose(-2, -1))), and sub's handed-on view.
+        if (ReferenceEquals(old.Buffer, gradient.Buffer) || References(old.Buffer) > 1 || old.PassedBy is "view" or "cat" or "stack" || old.PassedBy == "sub")
+        {
+            terms.Add(moment);
+            pending[tensor] = sum;
+            return;
+        }
+        // Otherwise (the first gradient handed on by add or a view op) the engine added in place in some measured cases
+        // and out of place in others: the sum's moment is uncertain, and the peak is known only where it does not decide.
+        Uncertain.Add(moment);
     }
+
+    /// <summary>Moments that may or may not happen (see <see cref="Accumulate"/>): the peak is known only where none is above it.</summary>
+    public List<ByteCount> Uncertain { get; } = new();
 
     /// <summary>The engine releases what the node saved before it adds the node's gradients into input buffers (engine.cpp).</summary>
     private void Release(TapeNode node)
@@ -324,7 +403,19 @@ internal sealed class BackwardEngine
 
         public bool Strided => Strides is not null;
 
-        public static Gradient Fresh(ByteCount bytes) => new(bytes, new GradientBuffer(bytes));
+        /// <summary>The node that handed the incoming gradient on as this one (add, sub, clone, view, cat), if one did.</summary>
+        public string? PassedBy { get; init; }
+
+        /// <summary>Handed back through a transpose or permute (even where the result counts as dense).</summary>
+        public bool Permuted { get; init; }
+
+        public static Gradient Fresh(ByteCount bytes) => new(bytes, new GradientBuffer(bytes)) { Own = true };
+
+        /// <summary>
+        /// A tensor a backward made, not the incoming gradient handed on (add's, clone's) nor a view: only such a gradient
+        /// takes a second one in place (measured: x - x.mean(...) sums x's two gradients out of place).
+        /// </summary>
+        public bool Own { get; init; }
     }
 
     private sealed class GradientBuffer(ByteCount bytes)

@@ -59,6 +59,11 @@ internal static class BackwardSimulation
 
         // The optimizer step runs with whatever backward left alive.
         terms.Add(live.Plus(optimizerStepTransient));
+        if (engine.Uncertain.Any(u => !terms.Any(t => AtOrAbove(t, u))))
+        {
+            trace.UnmodeledPeak.Add("Peak is unknown: backward sums two gradients of one tensor where autograd adds them in place in some measured cases and out of place in others, and here that decides the peak.");
+            return null;
+        }
         return Prune(terms);
     }
 
