@@ -402,11 +402,16 @@ internal static partial class LayerRules
         return result;
     }
 
-    /// <summary>PReLU keeps its input; its backward makes the weight's gradient at the input's size before summing it (measured).</summary>
+    /// <summary>
+    /// PReLU keeps its input. Its backward computes both gradients whatever autograd needs (measured): the weight's at
+    /// the input's size before summing it, frozen or not, and the input's, dropped when the input needs none.
+    /// </summary>
     private static Value PReluForward(LayerCall c)
     {
         var result = Elementwise(c, Keeps.Input);
-        if (c.RecordsGraph && c.Module.Parameters.Any(p => p.Value.RequiresGrad) && c.Input.Storage.Bytes() is { } inputBytes) c.BackwardScratch(inputBytes);
+        var weightNeedsGrad = c.Module.Parameters.Any(p => p.Value.RequiresGrad);
+        if (c.RecordsGraph && (c.Input.RequiresGrad || weightNeedsGrad) && c.Input.Storage.Bytes() is { } inputBytes)
+            c.BackwardScratch(c.Input.RequiresGrad ? inputBytes : inputBytes.Plus(inputBytes));
         return result;
     }
 

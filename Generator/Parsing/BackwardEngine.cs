@@ -261,9 +261,9 @@ internal sealed class BackwardEngine
             pending[tensor] = gradient;
             return;
         }
-        // In place (measured): into a gradient a backward made, not as a view; into the incoming gradient add or clone handed
-        // on; into the one sub handed on unless that was a view (a 3-d Linear's grad_input, a reshape's).
-        if (References(old.Buffer) == 1 && !ReferenceEquals(old.Buffer, gradient.Buffer)
+        // In place (measured): into a dense gradient a backward made, not as a view; into the incoming gradient add or clone
+        // handed on; into the one sub handed on unless that was a view (a 3-d Linear's grad_input, a reshape's).
+        if (References(old.Buffer) == 1 && !ReferenceEquals(old.Buffer, gradient.Buffer) && !old.Strided
             && ((old.Own && !old.ThroughView) || old.PassedBy is "add" or "clone" or "copy" || (old.PassedBy == "sub" && !old.ThroughView)))
         {
             return;

@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using TorchBudget.Harness;
+using TorchBudget.Tests.Generator;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace TorchBudget.Tests.Differential;
+
+/// <summary>
+/// Compiles generated programs together (one Roslyn compilation with the generator, one analyzer pass, one load), runs
+/// each one's real training step and inference pass under the CPU allocation counter, and compares every row its
+/// report claims as known: counts and the exact rows to the byte, Activations to the byte, Peak within
+/// <see cref="PeakTolerance"/>. A program TorchSharp rejects must carry a shape error (TBG003), and a shape error must
+/// mean TorchSharp rejects it.
+/// </summary>
+internal static class DifferentialRunner
+{
+    /// <summary>The fuzzer's Peak tolerance (issue #14): 1%, with Adam's few scalar bytes aside.</summary>
+    public const double PeakTolerance = 0.01;
+
+    private const long ScalarSlack = 8;
+
+    public static IReadOnlyList<ProgramOutcome> Run(IReadOnlyList<FuzzProgram> programs)
+    {
+        var compilation = TestCompilation.Create(programs.Select(p => TestCompilation.Usings + p.Source).ToArray());
+        var (output, _, generatorDiagnostics) = TestCompilation.Generate(compilation);
+        var errors = generatorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && !d.Id.StartsWith("TBG", StringComparison.Ordinal)).ToList();
+        if (errors.Count > 0) throw new InvalidOperationException("generated programs do not compile:\n" + string.Join("\n", errors.Take(10)));
+        var analysis = TestCompilation.Analyze(output);
+        if (analysis.FirstOrDefault(d => d.Id is "AD0001" or "TBG900") is { } crash)
+        {
+            var program = programs[int.Parse(crash.Location.SourceTree!.FilePath[5..^3], System.Globalization.CultureInfo.InvariantCulture)];
+            throw new InvalidOperationException($"the analysis crashed: {crash}\n{program.Source}");
+        }
+        using var image = new MemoryStream();
+        var emitted = output.Emit(image);
+        if (!emitted.Success) throw new InvalidOperationException("generated programs do not emit:\n" + string.Join("\n", emitted.Diagnostics.Take(10)));
+        var assembly = Assembly.Load(image.ToArray());
+        return programs.Select((program, i) =>
+        {
+            var diagnostics = analysis.Where(d => d.Location.SourceTree?.FilePath == $"Model{i}.cs").ToList();
+            return Check(program, assembly.GetType(program.Name)!, diagnostics);
+        }).ToList();
+    }
+
+    private static ProgramOutcome Check(FuzzProgram program, Type type, IReadOnlyList<Diagnostic> diagnostics)
+    {
+        var report = (MemoryReport)type.GetProperty("MemoryReport", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        var shapeError = diagnostics.FirstOrDefault(d => d.Id == "TBG003");
+        var problems = new List<string>();
+        VerificationResult? training = null, inference = null;
+        try
+        {
+            using var model = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(type)!;
+            training = MemoryHarness.Verify(model, report, CPU, program.Batch);
+            inference = MemoryHarness.VerifyInference(model, report, CPU, program.Batch);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var thrown = (e as TargetInvocationException)?.InnerException ?? e;
+            if (shapeError is null) problems.Add($"TorchSharp throws ({thrown.GetType().Name}: {FirstLine(thrown.Message)}) but the report has no shape error");
+            return new ProgramOutcome(program, report.IsComplete && report.Memory?.PeakLines is not null, problems, diagnostics) { Notes = report.Notes };
+        }
+        if (shapeError is not null) problems.Add($"the report has a shape error ({shapeError.GetMessage()}) but TorchSharp runs the step");
+        problems.AddRange(Compare("training", training));
+        problems.AddRange(Compare("inference", inference));
+        var known = training.Rows.All(r => r.Predicted is not null) && inference.Rows.All(r => r.Predicted is not null);
+        return new ProgramOutcome(program, known, problems, diagnostics) { Training = training, Inference = inference, Notes = report.Notes };
+    }
+
+    private static IEnumerable<string> Compare(string pass, VerificationResult result)
+    {
+        foreach (var row in result.Rows)
+        {
+            if (row.Predicted is not { } predicted || row.Measured is not { } measured) continue;
+            var allowed = row.Name == "Peak" ? Math.Max(PeakTolerance * measured, ScalarSlack) : 0;
+            if (Math.Abs(predicted - measured) > allowed)
+                yield return $"{pass} {row.Name}: predicted {predicted:N0}, measured {measured:N0} ({(predicted - measured) / (double)Math.Max(1, measured):+0.00%;-0.00%})";
+        }
+        foreach (var layer in result.Layers.Where(l => l.Outcome == VerificationOutcome.Failed))
+            yield return $"{pass} layer {layer.Layer}: predicted {layer.Predicted}, observed {layer.Observed ?? "nothing"}";
+    }
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+}
+
+/// <summary>What checking one program found: mismatches (none when the report is true) and whether every row was known.</summary>
+internal sealed record ProgramOutcome(FuzzProgram Program, bool FullyKnown, IReadOnlyList<string> Mismatches, IReadOnlyList<Diagnostic> Diagnostics)
+{
+    public VerificationResult? Training { get; init; }
+
+    public VerificationResult? Inference { get; init; }
+
+    /// <summary>The report's Notes (why a row is unknown, among others).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = Array.Empty<string>();
+
+    /// <summary>The first TBG004 (why a row is unknown), for the tally.</summary>
+    public string? UnknownBecause => Diagnostics.FirstOrDefault(d => d.Id == "TBG004")?.GetMessage();
+}

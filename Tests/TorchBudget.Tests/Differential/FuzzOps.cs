@@ -1,0 +1,499 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using static TorchBudget.Tests.Differential.ProgramBuilder;
+
+namespace TorchBudget.Tests.Differential;
+
+/// <summary>
+/// The ops the fuzzer draws from: every operation and layer family the analysis claims to model, each written the way
+/// users write it and kept valid for TorchSharp 0.107 (shapes, ranks, channel counts). An op returns false where it
+/// does not apply to the current tensor, and the generator draws another.
+/// </summary>
+internal static class FuzzOps
+{
+    public static readonly IReadOnlyList<(string Family, Func<ProgramBuilder, bool> Apply)> All = new (string, Func<ProgramBuilder, bool>)[]
+    {
+        ("linear", Linear),
+        ("linear", Linear),
+        ("pointwise", UnaryMethod),
+        ("activation", FunctionalActivation),
+        ("activation", ActivationModule),
+        ("softmax", Softmax),
+        ("broadcast", Binary),
+        ("broadcast", Binary),
+        ("broadcast", ScalarArithmetic),
+        ("view", Transpose),
+        ("view", Permute),
+        ("view", Reshape),
+        ("view", Reshape),
+        ("view", UnsqueezeSqueeze),
+        ("view", Flatten),
+        ("view", Contiguous),
+        ("view", Expand),
+        ("index", Index),
+        ("matmul", Matmul),
+        ("matmul", Matmul),
+        ("reduction", Reduction),
+        ("cat", Concatenate),
+        ("dropout", Dropout),
+        ("dropout", FeatureDropout),
+        ("norm", Norm),
+        ("pool", Pool),
+        ("sequential", SequentialBlock),
+    };
+
+    /// <summary>Ends with the batch first (the head flattens the rest).</summary>
+    public static void Finish(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.BatchAxis != 0) p.Emit("view", $"{x.Name}.transpose(0, {x.BatchAxis})", Swap(x.Shape, 0, x.BatchAxis));
+    }
+
+    private static bool Linear(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.Shape[^1] == Batch) return false;
+        var output = p.Pick(new long[] { 5, 8, 12, 16, 24, 32 });
+        var bias = p.Chance(0.8) ? "" : ", hasBias: false";
+        var layer = p.Field("Module<Tensor, Tensor>", $"Linear({x.Shape[^1]}, {output}{bias})");
+        p.Emit("linear", $"{layer}.forward({x.Name})", x.Shape[..^1].Append(output).ToArray());
+        return true;
+    }
+
+    private static bool UnaryMethod(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var method = p.Pick(new[] { "relu()", "sigmoid()", "tanh()", "exp()", "abs()", "neg()", "square()", "pow(2)", "sqrt()", "log()" });
+        var receiver = method is "sqrt()" or "log()" ? $"{x.Name}.abs()" : x.Name;
+        p.Emit("pointwise", $"{receiver}.{method}", x.Shape);
+        return true;
+    }
+
+    private static bool FunctionalActivation(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var call = p.Pick(new[] { "relu({0})", "gelu({0})", "silu({0})", "leaky_relu({0}, 0.1)", "elu({0}, 1.0)", "softplus({0})", "mish({0})", "hardswish({0})", "relu6({0})", "sigmoid({0})", "tanh({0})" });
+        p.Emit("activation", "functional." + string.Format(CultureInfo.InvariantCulture, call, x.Name), x.Shape);
+        return true;
+    }
+
+    private static bool ActivationModule(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var factory = p.Pick(new[] { "ReLU()", "GELU()", "SiLU()", "Tanh()", "Sigmoid()", "LeakyReLU(0.1)", "ELU()", "Softplus()", "Mish()", "Hardswish()", "ReLU6()", "Hardtanh()", "SELU()", "CELU()", "Hardsigmoid()", "LogSigmoid()", "Softsign()", "Tanhshrink()", "Identity()" });
+        var layer = p.Field("Module<Tensor, Tensor>", factory);
+        p.Emit("activation", $"{layer}.forward({x.Name})", x.Shape);
+        return true;
+    }
+
+    private static bool Softmax(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var dim = p.Pick(x.Rank) - (p.Chance(0.5) ? x.Rank : 0);
+        var call = p.Pick(new[] { $"functional.softmax({x.Name}, {dim})", $"functional.log_softmax({x.Name}, {dim})", $"{x.Name}.softmax({dim})" });
+        p.Emit("softmax", call, x.Shape);
+        return true;
+    }
+
+    /// <summary>x op y, y broadcastable to x: an earlier tensor of the same shape, a reduction of x, or a parameter over its trailing dimensions.</summary>
+    private static bool Binary(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var op = p.Pick(new[] { "+", "-", "*", "/" });
+        var same = p.Tensors.Where(t => t != x && t.Shape.SequenceEqual(x.Shape)).ToList();
+        string other;
+        switch (p.Pick(3))
+        {
+            case 0 when same.Count > 0:
+                other = p.Pick(same).Name;
+                break;
+            case 1 when x.FeatureAxes.Count > 0:
+                var axis = p.Pick(x.FeatureAxes);
+                other = $"{x.Name}.mean(new long[] {{ {axis} }}, keepdim: true)";
+                break;
+            default:
+                var trailing = x.Shape.Reverse().TakeWhile(d => d != Batch).Reverse().ToArray();
+                if (trailing.Length == 0) return false;
+                var kept = trailing.Skip(p.Pick(trailing.Length)).Select(d => p.Chance(0.3) ? 1 : d).ToArray();
+                if (kept.Length == 0) kept = new[] { trailing[^1] };
+                other = p.Field("Parameter", $"Parameter(torch.randn({string.Join(", ", kept)}))");
+                break;
+        }
+        var (left, right) = p.Chance(0.2) ? (other, x.Name) : (x.Name, other);
+        if (op == "/") right = $"({right}).abs().add(1.0)";
+        p.Emit("broadcast", $"{left} {op} {right}", x.Shape);
+        return true;
+    }
+
+    private static bool ScalarArithmetic(ProgramBuilder p)
+    {
+        var x = p.Current;
+        p.Emit("broadcast", p.Pick(new[] { $"{x.Name} * 0.5", $"{x.Name} + 1.0", $"{x.Name} / 3.0", $"{x.Name}.mul(2.0)", $"{x.Name}.sub(0.25)" }), x.Shape);
+        return true;
+    }
+
+    private static bool Transpose(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.Rank < 2) return false;
+        var a = p.Pick(x.Rank);
+        var b = (a + 1 + p.Pick(x.Rank - 1)) % x.Rank;
+        var form = x.Rank == 2 && p.Chance(0.3) ? $"{x.Name}.t()" : a >= x.Rank - 2 && b >= x.Rank - 2 && p.Chance(0.3) ? $"{x.Name}.mT" : $"{x.Name}.transpose({a}, {b})";
+        p.Emit("view", form, Swap(x.Shape, a, b));
+        return true;
+    }
+
+    private static bool Permute(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.Rank < 3) return false;
+        var order = Enumerable.Range(0, x.Rank).OrderBy(_ => p.Random.Next()).ToArray();
+        p.Emit("view", $"{x.Name}.permute({string.Join(", ", order)})", order.Select(i => x.Shape[i]).ToArray());
+        return true;
+    }
+
+    /// <summary>view or reshape: merges two neighbouring feature dimensions or splits one; the batch stays a dimension of its own.</summary>
+    private static bool Reshape(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var shape = x.Shape.ToList();
+        var merges = Enumerable.Range(0, x.Rank - 1).Where(i => shape[i] != Batch && shape[i + 1] != Batch).ToList();
+        var splits = Enumerable.Range(0, x.Rank).Where(i => shape[i] != Batch && Divisors(shape[i]).Count > 0).ToList();
+        if (merges.Count > 0 && (splits.Count == 0 || p.Chance(0.5)))
+        {
+            var at = p.Pick(merges);
+            shape[at] *= shape[at + 1];
+            shape.RemoveAt(at + 1);
+        }
+        else if (splits.Count > 0 && x.Rank < 5)
+        {
+            var at = p.Pick(splits);
+            var factor = p.Pick(Divisors(shape[at]));
+            shape[at] /= factor;
+            shape.Insert(at + 1, factor);
+        }
+        else
+        {
+            return false;
+        }
+        var method = p.Chance(0.5) ? "view" : "reshape";
+        // One dimension may be left for TorchSharp to infer.
+        var written = shape.Select(Size).ToArray();
+        var inferred = Enumerable.Range(0, shape.Count).Where(i => shape[i] != Batch).ToList();
+        if (inferred.Count > 0 && p.Chance(0.4)) written[p.Pick(inferred)] = "-1";
+        p.Emit("view", $"{x.Name}.{method}({string.Join(", ", written)})", shape);
+        return true;
+    }
+
+    private static bool UnsqueezeSqueeze(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var ones = Enumerable.Range(0, x.Rank).Where(i => x.Shape[i] == 1).ToList();
+        if (ones.Count > 0 && p.Chance(0.5))
+        {
+            var axis = p.Pick(ones);
+            p.Emit("view", $"{x.Name}.squeeze({axis})", x.Shape.Where((_, i) => i != axis).ToArray());
+            return true;
+        }
+        if (x.Rank >= 5) return false;
+        var at = p.Pick(x.Rank + 1);
+        var shape = x.Shape.ToList();
+        shape.Insert(at, 1);
+        p.Emit("view", $"{x.Name}.unsqueeze({at})", shape);
+        return true;
+    }
+
+    private static bool Flatten(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var runs = Enumerable.Range(0, x.Rank - 1).Where(i => x.Shape[i] != Batch && x.Shape[i + 1] != Batch).ToList();
+        if (runs.Count == 0) return false;
+        var start = p.Pick(runs);
+        var end = start + 1;
+        while (end + 1 < x.Rank && x.Shape[end + 1] != Batch && p.Chance(0.5)) end++;
+        var merged = x.Shape[start..(end + 1)].Aggregate(1L, (a, d) => a * d);
+        var shape = x.Shape[..start].Append(merged).Concat(x.Shape[(end + 1)..]).ToArray();
+        p.Emit("view", $"{x.Name}.flatten({start}, {end})", shape);
+        return true;
+    }
+
+    private static bool Contiguous(ProgramBuilder p)
+    {
+        var x = p.Current;
+        p.Emit("view", $"{x.Name}.contiguous()", x.Shape);
+        return true;
+    }
+
+    /// <summary>expand a size-1 feature dimension (often one just made by unsqueeze), then a pointwise op or a copy.</summary>
+    private static bool Expand(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var ones = Enumerable.Range(0, x.Rank).Where(i => x.Shape[i] == 1).ToList();
+        if (ones.Count == 0 || x.Features > 512) return false;
+        var axis = p.Pick(ones);
+        var size = p.Pick(new long[] { 2, 3, 4 });
+        var shape = x.Shape.ToArray();
+        shape[axis] = size;
+        var sizes = x.Shape.Select((d, i) => i == axis ? size.ToString(CultureInfo.InvariantCulture) : p.Chance(0.5) ? "-1" : Size(d));
+        var expanded = p.Emit("view", $"{x.Name}.expand({string.Join(", ", sizes)})", shape);
+        if (p.Chance(0.5)) p.Emit("view", $"{expanded.Name}.contiguous()", shape);
+        return true;
+    }
+
+    /// <summary>tensor[...] with Colon, Slice (with a step), a single index, None and Ellipsis, on feature dimensions.</summary>
+    private static bool Index(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var indices = new List<string>();
+        var shape = new List<long>();
+        var axis = 0;
+        var useEllipsis = p.Chance(0.3);
+        var touched = p.Pick(x.Rank) + 1;
+        for (; axis < touched; axis++)
+        {
+            var size = x.Shape[axis];
+            if (p.Chance(0.15))
+            {
+                indices.Add("TensorIndex.None");
+                shape.Add(1);
+            }
+            if (size == Batch || p.Chance(0.3))
+            {
+                indices.Add("TensorIndex.Colon");
+                shape.Add(size);
+            }
+            else if (size > 1 && p.Chance(0.25) && x.Rank > 1 && shape.Count + (x.Rank - axis - 1) > 0)
+            {
+                indices.Add(p.Pick(checked((int)size)).ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                var start = p.Pick(checked((int)Math.Max(1, size - 1)));
+                var stop = start + 1 + p.Pick(checked((int)(size - start)));
+                var step = p.Chance(0.3) ? 2 : 1;
+                indices.Add($"TensorIndex.Slice({start}, {stop}{(step == 1 ? "" : ", " + step)})");
+                shape.Add((stop - start + step - 1) / step);
+            }
+        }
+        if (useEllipsis && axis < x.Rank) indices.Add("TensorIndex.Ellipsis");
+        shape.AddRange(x.Shape[axis..]);
+        if (!shape.Contains(Batch) || shape.Count == 0) return false;
+        p.Emit("index", $"{x.Name}[{string.Join(", ", indices.Select(i => i.All(char.IsDigit) ? $"TensorIndex.Single({i})" : i))}]", shape);
+        return true;
+    }
+
+    /// <summary>matmul on every operand layout: with its own transpose (attention scores), a parameter on either side, two activations.</summary>
+    private static bool Matmul(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.Rank < 2 || x.Shape[^1] == Batch || x.Shape[^2] == Batch || x.Features > 2048) return false;
+        long n = x.Shape[^2], m = x.Shape[^1];
+        var lead = x.Shape[..^2];
+        switch (p.Pick(5))
+        {
+            case 0:
+                p.Emit("matmul", $"{x.Name}.matmul({x.Name}.transpose(-2, -1))", lead.Append(n).Append(n).ToArray());
+                return true;
+            case 1:
+                p.Emit("matmul", $"{x.Name}.transpose(-2, -1).matmul({x.Name})", lead.Append(m).Append(m).ToArray());
+                return true;
+            case 2:
+                var k = p.Pick(new long[] { 2, 4, 7 });
+                var right = p.Field("Parameter", $"Parameter(torch.randn({m}, {k}))");
+                p.Emit("matmul", x.Rank == 2 && p.Chance(0.5) ? $"{x.Name}.mm({right})" : $"torch.matmul({x.Name}, {right})", lead.Append(n).Append(k).ToArray());
+                return true;
+            case 3:
+                var rows = p.Pick(new long[] { 2, 3, 6 });
+                var left = p.Field("Parameter", $"Parameter(torch.randn({rows}, {n}))");
+                p.Emit("matmul", $"{left}.matmul({x.Name})", lead.Append(rows).Append(m).ToArray());
+                return true;
+            default:
+                var other = p.Tensors.LastOrDefault(t => t != x && t.Rank >= 2 && t.Shape[^2] == m && t.Shape[^1] != Batch && t.Shape[^2] != Batch && Broadcasts(lead, t.Shape[..^2]));
+                if (other is null) return false;
+                var batch = BroadcastShape(lead, other.Shape[..^2]);
+                if (x.Rank == 3 && other.Rank == 3 && p.Chance(0.5) && lead.SequenceEqual(other.Shape[..^2]))
+                {
+                    p.Emit("matmul", $"{x.Name}.bmm({other.Name})", batch.Append(n).Append(other.Shape[^1]).ToArray());
+                    return true;
+                }
+                p.Emit("matmul", $"{x.Name}.matmul({other.Name})", batch.Append(n).Append(other.Shape[^1]).ToArray());
+                return true;
+        }
+    }
+
+    private static bool Reduction(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.FeatureAxes.Count == 0) return false;
+        var axis = p.Pick(x.FeatureAxes);
+        var keep = p.Chance(0.5);
+        var method = p.Pick(new[] { "mean", "sum", "amax", "amin" });
+        var shape = keep ? x.Shape.Select((d, i) => i == axis ? 1 : d).ToArray() : x.Shape.Where((_, i) => i != axis).ToArray();
+        if (shape.Length == 1 && !keep) return false;
+        p.Emit("reduction", $"{x.Name}.{method}(new long[] {{ {axis} }}, keepdim: {(keep ? "true" : "false")})", shape);
+        return true;
+    }
+
+    private static bool Concatenate(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var partners = p.Tensors.Where(t => t != x && t.Shape.SequenceEqual(x.Shape)).ToList();
+        var other = partners.Count > 0 && p.Chance(0.6) ? p.Pick(partners).Name : $"{x.Name}.relu()";
+        if (p.Chance(0.5) && x.FeatureAxes.Count > 0)
+        {
+            var axis = p.Pick(x.FeatureAxes);
+            p.Emit("cat", $"torch.cat(new[] {{ {x.Name}, {other} }}, {axis})", x.Shape.Select((d, i) => i == axis ? 2 * d : d).ToArray());
+            return true;
+        }
+        if (x.Rank >= 5) return false;
+        var at = 1 + p.Pick(x.Rank);
+        var shape = x.Shape.ToList();
+        shape.Insert(at, 2);
+        p.Emit("cat", $"torch.stack(new[] {{ {x.Name}, {other} }}, {at})", shape);
+        return true;
+    }
+
+    private static bool Dropout(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var rate = p.Pick(new[] { "0.2", "0.5" });
+        switch (p.Pick(4))
+        {
+            case 0:
+                p.Emit("dropout", $"functional.dropout({x.Name}, {rate})", x.Shape);
+                return true;
+            case 1:
+                var alpha = p.Field("Module<Tensor, Tensor>", $"AlphaDropout({rate})");
+                p.Emit("dropout", $"{alpha}.forward({x.Name})", x.Shape);
+                return true;
+            default:
+                var layer = p.Field("Module<Tensor, Tensor>", $"Dropout({rate})");
+                p.Emit("dropout", $"{layer}.forward({x.Name})", x.Shape);
+                return true;
+        }
+    }
+
+    /// <summary>Dropout1d/2d/3d on their batched rank (batch first), sometimes on another rank (TBG008), and FeatureAlphaDropout.</summary>
+    private static bool FeatureDropout(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.Rank < 2) return false;
+        var rate = p.Pick(new[] { "0.2", "0.5" });
+        if (p.Chance(0.25))
+        {
+            var feature = p.Field("Module<Tensor, Tensor>", $"FeatureAlphaDropout({rate})");
+            p.Emit("dropout", $"{feature}.forward({x.Name})", x.Shape);
+            return true;
+        }
+        var spatial = x.Rank - 2;
+        if (x.BatchAxis != 0 || spatial is < 1 or > 3)
+        {
+            if (x.Rank is < 2 or > 5 || x.Rank == 3) return false;
+            // Dropout2d on a rank it treats as one unbatched sample.
+            var misused = p.Field("Module<Tensor, Tensor>", $"Dropout2d({rate})");
+            p.Emit("dropout", $"{misused}.forward({x.Name})", x.Shape);
+            return true;
+        }
+        var layer = p.Field("Module<Tensor, Tensor>", $"Dropout{spatial}d({rate})");
+        p.Emit("dropout", p.Chance(0.3) ? $"functional.dropout{spatial}d({x.Name}, {rate})" : $"{layer}.forward({x.Name})", x.Shape);
+        return true;
+    }
+
+    /// <summary>LayerNorm over the last dimensions; BatchNorm, GroupNorm and InstanceNorm over [B, C, ...].</summary>
+    private static bool Norm(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.Shape[^1] != Batch && (x.BatchAxis != 0 || x.Rank < 2 || p.Chance(0.4)))
+        {
+            var layer = p.Field("Module<Tensor, Tensor>", $"LayerNorm({x.Shape[^1]})");
+            p.Emit("norm", $"{layer}.forward({x.Name})", x.Shape);
+            return true;
+        }
+        if (x.BatchAxis != 0 || x.Rank < 2 || x.Rank > 5) return false;
+        var channels = x.Shape[1];
+        string factory;
+        switch (p.Pick(3))
+        {
+            case 0 when x.Rank <= 5:
+                factory = $"BatchNorm{Math.Max(1, x.Rank - 2)}d({channels})";
+                // Training BatchNorm needs more than one value per channel: a batch of 1 with nothing else would throw.
+                if (x.Shape.Skip(2).Aggregate(1L, (a, d) => a * d) == 1) p.NeedsBatchAbove1 = true;
+                break;
+            case 1 when x.Rank >= 3:
+                var groups = Divisors(channels).Append(1L).Append(channels).Distinct().ToList();
+                factory = $"GroupNorm({p.Pick(groups)}, {channels})";
+                break;
+            case 2 when x.Rank is 3 or 4 && x.Shape.Skip(2).Aggregate(1L, (a, d) => a * d) > 1:
+                factory = $"InstanceNorm{x.Rank - 2}d({channels}{(p.Chance(0.5) ? ", affine: true" : "")})";
+                break;
+            default:
+                return false;
+        }
+        var norm = p.Field("Module<Tensor, Tensor>", factory);
+        p.Emit("norm", $"{norm}.forward({x.Name})", x.Shape);
+        return true;
+    }
+
+    /// <summary>Pools over [B, C, L] and [B, C, H, W], functional and as modules.</summary>
+    private static bool Pool(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.BatchAxis != 0 || x.Rank is not (3 or 4)) return false;
+        var rank = x.Rank - 2;
+        var spatial = x.Shape[2..];
+        if (spatial.Any(d => d < 2)) return false;
+        var shape = x.Shape[..2].Concat(spatial.Select(d => d / 2)).ToArray();
+        var kind = p.Pick(new[] { "max", "avg", "adaptive" });
+        string call;
+        if (kind == "adaptive")
+        {
+            var size = rank == 1 ? $"{spatial[0] / 2}" : $"({spatial[0] / 2}, {spatial[1] / 2})";
+            call = p.Chance(0.5) ? $"functional.adaptive_avg_pool{rank}d({x.Name}, {size})" : $"{p.Field("Module<Tensor, Tensor>", $"AdaptiveAvgPool{rank}d({size})")}.forward({x.Name})";
+        }
+        else
+        {
+            call = p.Chance(0.5) ? $"functional.{kind}_pool{rank}d({x.Name}, 2)" : $"{p.Field("Module<Tensor, Tensor>", $"{(kind == "max" ? "Max" : "Avg")}Pool{rank}d(2)")}.forward({x.Name})";
+        }
+        p.Emit("pool", call, shape);
+        return true;
+    }
+
+    /// <summary>A Sequential of a Linear and an activation (it disposes its intermediate results).</summary>
+    private static bool SequentialBlock(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.Shape[^1] == Batch) return false;
+        var width = p.Pick(new long[] { 6, 10, 16 });
+        var activation = p.Pick(new[] { "ReLU()", "GELU()", "Tanh()", "Dropout(0.3)", "LayerNorm(" + width + ")" });
+        var block = p.Field("Module<Tensor, Tensor>", $"Sequential(Linear({x.Shape[^1]}, {width}), {activation})");
+        p.Emit("sequential", $"{block}.forward({x.Name})", x.Shape[..^1].Append(width).ToArray());
+        return true;
+    }
+
+    private static long[] Swap(long[] shape, int a, int b)
+    {
+        var swapped = shape.ToArray();
+        (swapped[a], swapped[b]) = (swapped[b], swapped[a]);
+        return swapped;
+    }
+
+    private static List<long> Divisors(long size) => Enumerable.Range(2, (int)Math.Max(0, Math.Min(size, 64) - 2)).Select(d => (long)d).Where(d => size % d == 0).ToList();
+
+    private static bool Broadcasts(long[] a, long[] b) =>
+        a.Reverse().Zip(b.Reverse(), (x, y) => x == y || x == 1 || y == 1).All(ok => ok) && !(a.Contains(Batch) && b.Contains(Batch) && Array.IndexOf(a, Batch) - a.Length != Array.IndexOf(b, Batch) - b.Length);
+
+    private static long[] BroadcastShape(long[] a, long[] b)
+    {
+        var rank = Math.Max(a.Length, b.Length);
+        var result = new long[rank];
+        for (var i = 0; i < rank; i++)
+        {
+            var x = i < rank - a.Length ? 1 : a[i - (rank - a.Length)];
+            var y = i < rank - b.Length ? 1 : b[i - (rank - b.Length)];
+            result[i] = x == 1 ? y : x;
+        }
+        return result;
+    }
+}
