@@ -8,6 +8,9 @@ namespace TorchBudget.Generator.Layers;
 /// <summary>GRU and LSTM over a whole sequence, op by op on the autograd tape (ATen's native CPU path).</summary>
 internal static partial class LayerRules
 {
+    /// <summary>A view that holds no gradient of its own (a stack's other steps: one view keeps the whole gradient).</summary>
+    private static readonly TensorShape Nothing = new(new[] { Dim.Of(0) });
+
     /// <summary>
     /// ATen's native path (RNN.cpp, FullLayer on CPU): per layer and direction one linear_ih over all steps,
     /// unbound into steps, then per step linear_hh(h) and the cell's elementwise gates, the steps' h stacked
@@ -23,9 +26,6 @@ internal static partial class LayerRules
     /// buffer until all steps ran, then is stacked into [T, N, G·H] for linear_ih; the weights used at every
     /// step go through autograd's input buffers (BackwardSimulation).
     /// </summary>
-    /// <summary>A view that holds no gradient of its own (a stack's other steps: one view keeps the whole gradient).</summary>
-    private static readonly TensorShape Nothing = new(new[] { Dim.Of(0) });
-
     private static TupleValue RecordRecurrentLayers(LayerCall c, bool hasCellState, Dim steps, Dim batch, long hidden, long layers, int directions, TensorShape stateShape)
     {
         var input = c.Input;
