@@ -44,6 +44,8 @@ internal static class Emitter
                 ["output_shape"] = layer.OutputShape is null ? "null" : Literal(layer.OutputShape),
                 ["activation_bytes_per_sample"] = NullableLong(layer.ActivationBytesPerSample) ?? "null",
                 ["multiply_accumulates_per_sample"] = NullableLong(layer.MultiplyAccumulatesPerSample) ?? "null",
+                ["input_shape"] = layer.InputShape is null ? "null" : Literal(layer.InputShape),
+                ["input_element_type"] = layer.InputElementType is null ? "null" : Literal(layer.InputElementType),
             }).ToList(),
             ["multiply_accumulates_per_sample"] = NullableLong(spec.MultiplyAccumulatesPerSample) ?? "null",
             ["parametric"] = spec.Parametric is { } parametric ? ParametricText.Model(parametric, spec.Target.ClassName) : null,

@@ -79,6 +79,9 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>Each module's output shape at its first call, as torchinfo's column shows it.</summary>
     public Dictionary<ModuleInstance, string> OutputShapes { get; } = new();
 
+    /// <summary>Each module's arguments at its first call (shapes and element types), so Verify can call it on its own.</summary>
+    public Dictionary<ModuleInstance, (string Shape, string ElementType)> InputShapes { get; } = new();
+
     public List<UnknownValue> Unknowns { get; } = new();
 
     /// <summary>Notes ("Peak is unknown: ...") of layer calls whose CPU work tensors the rules do not model (forward's shapes are known).</summary>

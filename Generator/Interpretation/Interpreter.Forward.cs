@@ -54,6 +54,7 @@ internal sealed partial class Interpreter
     private Value ApplyModule(ModuleInstance module, IReadOnlyList<Value> inputs, LocationInfo? callSite)
     {
         var forwardTrace = trace!;
+        if (!forwardTrace.InputShapes.ContainsKey(module) && DescribeArguments(inputs) is { } arguments) forwardTrace.InputShapes[module] = arguments;
         forwardTrace.Running.Push(module);
         Value result;
         try
@@ -164,6 +165,31 @@ internal sealed partial class Interpreter
     {
         if (trace is not null && !trace.Unknowns.Any(u => u.Reason == unknown.Reason && Equals(u.Location, unknown.Location))) trace.Unknowns.Add(unknown);
         return unknown;
+    }
+
+    /// <summary>
+    /// A module call's arguments as Verify reads them to call the layer on its own: one tensor as its shape, several as
+    /// "([B, 8], null, true)" (tensors, nulls and flags) with their element types alike; null for any other argument.
+    /// </summary>
+    private static (string Shape, string ElementType)? DescribeArguments(IReadOnlyList<Value> inputs)
+    {
+        if (inputs is [ActivationTensor single]) return (single.Shape.ToString(), single.ElementType);
+        var shapes = new List<string>();
+        var types = new List<string>();
+        foreach (var input in inputs)
+        {
+            var (shape, type) = input switch
+            {
+                ActivationTensor tensor => (tensor.Shape.ToString(), tensor.ElementType),
+                NullValue => ("null", "null"),
+                BoolValue flag => (flag.Describe(), "null"),
+                _ => (null, null),
+            };
+            if (shape is null || type is null) return null;
+            shapes.Add(shape);
+            types.Add(type);
+        }
+        return ("(" + string.Join(", ", shapes) + ")", "(" + string.Join(", ", types) + ")");
     }
 
     private static string? DescribeShape(Value value) => value switch

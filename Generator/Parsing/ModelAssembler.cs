@@ -74,6 +74,8 @@ internal static class ModelAssembler
             activations?.PerModule(m.Value))
         {
             MultiplyAccumulatesPerSample = compute?.PerModule(m.Value),
+            InputShape = forward is not null && forward.InputShapes.TryGetValue(m.Value, out var input) ? input.Shape : null,
+            InputElementType = forward is not null && forward.InputShapes.TryGetValue(m.Value, out var typed) ? typed.ElementType : null,
         }).ToEquatableArray();
 
         var complete = reachable.All(m => m.Unknowns.Count == 0);

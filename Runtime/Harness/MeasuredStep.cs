@@ -46,10 +46,9 @@ internal sealed record MeasuredStep(
             {
                 var liveAtStart = meter.Live;
                 meter.ResetPeak();
-                step.Run((phase, scope) =>
+                step.Run((phase, _) =>
                 {
                     if (phase != "forward") return;
-                    observe?.ObserveScope(scope);
                     if (measured) activations = meter.Live - liveAtStart;
                 });
                 if (measured) peakAdded = meter.Peak - liveAtStart;

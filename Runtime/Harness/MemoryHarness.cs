@@ -60,6 +60,7 @@ public static class MemoryHarness
 
             var layers = new LayerShapeObserver(model, report, batchSize);
             var step = MeasuredStep.Run(model, report, device, batchSize, meter, steps, layers);
+            layers.CallUnhookedLayers(device);
             var trains = step.CannotTrain is null;
             if (!trains) notes.Add(step.CannotTrain!);
 

@@ -41,8 +41,17 @@ public sealed class VerificationResult
     /// <summary>What the reader should know: tolerances and why, rows not checked.</summary>
     public IReadOnlyList<string> Notes { get; }
 
-    /// <summary>No row and no layer failed. Rows the report does not predict do not fail; see <see cref="IsComplete"/>.</summary>
-    public bool Passed => Rows.All(r => r.Outcome != VerificationOutcome.Failed) && Layers.All(l => l.Outcome != VerificationOutcome.Failed);
+    /// <summary>
+    /// Failed when a row or a layer failed; Inconclusive when none could be compared (nothing both predicted and
+    /// measured); Passed otherwise. Rows the report does not predict do not fail; see <see cref="IsComplete"/>.
+    /// </summary>
+    public VerificationVerdict Verdict =>
+        Rows.Any(r => r.Outcome == VerificationOutcome.Failed) || Layers.Any(l => l.Outcome == VerificationOutcome.Failed) ? VerificationVerdict.Failed
+        : Rows.Any(r => r.Outcome == VerificationOutcome.Passed) || Layers.Any(l => l.Outcome == VerificationOutcome.Passed) ? VerificationVerdict.Passed
+        : VerificationVerdict.Inconclusive;
+
+    /// <summary>The verdict is <see cref="VerificationVerdict.Passed"/>: something was compared and nothing failed.</summary>
+    public bool Passed => Verdict == VerificationVerdict.Passed;
 
     /// <summary>Every row and layer was both predicted and measured.</summary>
     public bool IsComplete => Rows.All(r => r.Outcome is VerificationOutcome.Passed or VerificationOutcome.Failed)
@@ -52,7 +61,12 @@ public sealed class VerificationResult
     public override string ToString()
     {
         var text = new StringBuilder();
-        var verdict = Passed ? (IsComplete ? "PASSED" : "PASSED (partly: some figures were not predicted or not measured)") : "FAILED";
+        var verdict = Verdict switch
+        {
+            VerificationVerdict.Failed => "FAILED",
+            VerificationVerdict.Inconclusive => "INCONCLUSIVE (nothing was both predicted and measured)",
+            _ => IsComplete ? "PASSED" : "PASSED (partly: some figures were not predicted or not measured)",
+        };
         text.Append("Verification of ").Append(ModelName).Append(" at batch ").Append(BatchSize.ToString(CultureInfo.InvariantCulture))
             .Append(" on ").Append(Device).Append(": ").AppendLine(verdict);
         text.Append("Measured with ").Append(MeasurementMethod).AppendLine(".");
@@ -90,4 +104,15 @@ public sealed class VerificationResult
         VerificationOutcome.NotPredicted => "not predicted",
         _ => "not measured",
     };
+}
+
+/// <summary>What a verification found overall.</summary>
+public enum VerificationVerdict
+{
+    /// <summary>At least one figure was compared and none failed.</summary>
+    Passed,
+    /// <summary>A figure differs from the report beyond its tolerance.</summary>
+    Failed,
+    /// <summary>Nothing could be compared: every figure was unknown to the report or not measured.</summary>
+    Inconclusive,
 }

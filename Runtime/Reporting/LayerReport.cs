@@ -5,8 +5,11 @@ public sealed class LayerReport
 {
     /// <summary>Creates a layer row; generated code calls this.</summary>
     public LayerReport(string name, string kind, long? parameterCount, long? trainableParameterCount, long? bufferElements,
-        string? outputShape, long? activationBytesPerSample, long? multiplyAccumulatesPerSample = null)
+        string? outputShape, long? activationBytesPerSample, long? multiplyAccumulatesPerSample = null,
+        string? inputShape = null, string? inputElementType = null)
     {
+        InputShape = inputShape;
+        InputElementType = inputElementType;
         MultiplyAccumulatesPerSample = multiplyAccumulatesPerSample;
         OutputShape = outputShape;
         ActivationBytesPerSample = activationBytesPerSample;
@@ -31,6 +34,15 @@ public sealed class LayerReport
 
     /// <summary>Elements of the buffers this module registers itself; null when unknown.</summary>
     public long? BufferElements { get; }
+
+    /// <summary>
+    /// The arguments at its first call, B the batch size: "[B, 12]" for one tensor, "([B, 8], [B, 8], null, true)" for
+    /// several (tensors, nulls and flags); null when unknown.
+    /// </summary>
+    public string? InputShape { get; }
+
+    /// <summary>The element types of <see cref="InputShape"/> as TorchSharp names them: "Int64", or "(Float32, Float32, null, null)".</summary>
+    public string? InputElementType { get; }
 
     /// <summary>The output shape at its first call in forward, B the batch size: "[B, 6, 28, 28]"; null when unknown.</summary>
     public string? OutputShape { get; }

@@ -70,11 +70,11 @@ public class EmittedCodeTests
                         },
                         layers: new global::TorchBudget.LayerReport[]
                         {
-                            new global::TorchBudget.LayerReport("layers", "Sequential", 0L, 0L, 0L, "[B, 10]", 0L, 0L),
-                            new global::TorchBudget.LayerReport("layers.0", "Flatten", 0L, 0L, 0L, "[B, 784]", 0L, 0L),
-                            new global::TorchBudget.LayerReport("layers.1", "Linear", 100480L, 100480L, 0L, "[B, 128]", 0L, 100352L),
-                            new global::TorchBudget.LayerReport("layers.2", "ReLU", 0L, 0L, 0L, "[B, 128]", 512L, 0L),
-                            new global::TorchBudget.LayerReport("layers.3", "Linear", 1290L, 1290L, 0L, "[B, 10]", 40L, 1280L),
+                            new global::TorchBudget.LayerReport("layers", "Sequential", 0L, 0L, 0L, "[B, 10]", 0L, 0L, "[B, 1, 28, 28]", "Float32"),
+                            new global::TorchBudget.LayerReport("layers.0", "Flatten", 0L, 0L, 0L, "[B, 784]", 0L, 0L, "[B, 1, 28, 28]", "Float32"),
+                            new global::TorchBudget.LayerReport("layers.1", "Linear", 100480L, 100480L, 0L, "[B, 128]", 0L, 100352L, "[B, 784]", "Float32"),
+                            new global::TorchBudget.LayerReport("layers.2", "ReLU", 0L, 0L, 0L, "[B, 128]", 512L, 0L, "[B, 128]", "Float32"),
+                            new global::TorchBudget.LayerReport("layers.3", "Linear", 1290L, 1290L, 0L, "[B, 10]", 40L, 1280L, "[B, 128]", "Float32"),
                         },
                         outputShape: "[B, 10]",
                         multiplyAccumulatesPerSample: 101632L,
