@@ -43,6 +43,7 @@ internal sealed partial class Interpreter
         {
             // Each argument is evaluated once: evaluating allocates.
             var args = BindArgumentsByName(invocation, frame);
+            if (FirstLost(args) is { } lostArgument) return lostArgument;
             bool IsTensorParameter(KeyValuePair<string, Value> a) => method.Parameters.FirstOrDefault(p => p.Name == a.Key) is { } p && torch.IsTensor(p.Type);
             var tensors = args.Where(IsTensorParameter).Select(a => a.Value).ToList();
             var options = args.Where(a => !IsTensorParameter(a)).ToList();
@@ -52,6 +53,7 @@ internal sealed partial class Interpreter
         if (SymbolEqualityComparer.Default.Equals(containing, torch.Torch) && invocation.Arguments.FirstOrDefault() is { } first)
         {
             var args = BindArgumentsByName(invocation, frame);
+            if (FirstLost(args) is { } lostArgument) return lostArgument;
             switch (method.Name)
             {
                 case "zeros" or "ones" or "empty" or "randn" or "rand" or "full":
@@ -69,6 +71,14 @@ internal sealed partial class Interpreter
         }
         return null;
     }
+
+    /// <summary>
+    /// An argument the analysis already lost (an unmodeled call, a shape error): the call hands that cause on, so TBG004
+    /// names the first construct it could not follow rather than every modeled call after it.
+    /// </summary>
+    private static UnknownValue? FirstLost(List<KeyValuePair<string, Value>> args) =>
+        args.Select(a => a.Value).OfType<UnknownValue>().FirstOrDefault()
+        ?? args.Select(a => a.Value).OfType<ListValue>().SelectMany(l => l.Items).OfType<UnknownValue>().FirstOrDefault();
 
     private Value TensorOperation(string name, ActivationTensor self, List<KeyValuePair<string, Value>> args, LocationInfo? at)
     {
