@@ -87,6 +87,26 @@ internal static class DiagnosticDescriptors
         description: "TorchSharp accepts the call, but with the shapes the analysis follows it does something else than its name suggests (a spatial dropout on an input without a batch dimension drops whole samples). The report models what it really does.",
         helpLinkUri: HelpLink("TBG008"));
 
+    public static readonly DiagnosticDescriptor ProfileInputMismatch = new(
+        id: "TBG009",
+        title: "The profile's input does not fit the model",
+        messageFormat: "The [MemoryProfile] input {0} does not fit '{1}': {2}; give the shape (and InputDType) of one real sample, or fix that layer",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: "The first call that takes the profile's input (or a view of it) rejects it: either the attribute describes another input than the model takes, or that layer is wrong. The memory rows are unknown; the counts stay.",
+        helpLinkUri: HelpLink("TBG009"));
+
+    public static readonly DiagnosticDescriptor UnmeasuredTorchSharp = new(
+        id: "TBG010",
+        title: "TorchSharp version the memory rules were not measured on",
+        messageFormat: "The memory table of '{0}' is unknown: {1}; the counts are kept",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "Every memory rule was measured against TorchSharp 0.107's real allocations. Another version may run other kernels and save other tensors, so its memory rows would be a guess printed as a fact.",
+        helpLinkUri: HelpLink("TBG010"));
+
     public static readonly DiagnosticDescriptor InternalError = new(
         id: "TBG900",
         title: "TorchBudget internal error",
@@ -98,7 +118,7 @@ internal static class DiagnosticDescriptors
 
     /// <summary>Every descriptor the analyzers report (the generator reports only TBG900).</summary>
     public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
-        OverBudget, OversizedLayer, ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered, SuspiciousCall, InternalError);
+        OverBudget, OversizedLayer, ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered, SuspiciousCall, ProfileInputMismatch, UnmeasuredTorchSharp, InternalError);
 
     public static DiagnosticDescriptor? Find(string id) => All.FirstOrDefault(d => d.Id == id);
 }

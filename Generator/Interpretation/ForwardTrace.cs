@@ -108,7 +108,10 @@ internal sealed class ForwardTrace(bool gradEnabled)
     public List<(string Message, LocationInfo? Location)> Warnings { get; } = new();
 
     /// <summary>Shape contradictions found statically (TBG003 material): message and place.</summary>
-    public List<(string Message, LocationInfo? Location)> Mismatches { get; } = new();
+    public List<ShapeMismatch> Mismatches { get; } = new();
+
+    /// <summary>The tensor forward is run on: the profile's input batch.</summary>
+    public ActivationTensor? ProfileInput { get; set; }
 
     public ActivationTensor Allocate(TensorShape shape, string elementType, bool requiresGrad, bool isResident = false, IReadOnlyList<Dim>? strides = null, TensorSlot? parameter = null)
     {
@@ -224,3 +227,9 @@ internal sealed class ForwardTrace(bool gradEnabled)
             .Where(s => !s.IsResident)
             .Distinct();
 }
+
+/// <summary>
+/// A call TorchSharp would reject with the shapes followed: its message and place, and whether what it was fed is the
+/// profile's input itself (or a view of it), so that the attribute is as likely wrong as the call; then the module.
+/// </summary>
+internal sealed record ShapeMismatch(string Message, LocationInfo? Location, bool OnProfileInput = false, ModuleInstance? Module = null);

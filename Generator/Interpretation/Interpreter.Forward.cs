@@ -36,6 +36,7 @@ internal sealed partial class Interpreter
         try
         {
             var input = trace.Allocate(inputShape, inputType, requiresGrad: false, isResident: true);
+            trace.ProfileInput = input;
             var output = ApplyModule(root, new Value[] { input }, root.CreatedAt);
             if (output is UnknownValue unknown) trace.Unknowns.Add(unknown);
             else if (output is ActivationTensor result)
@@ -115,11 +116,7 @@ internal sealed partial class Interpreter
             return Record(new UnknownValue($"the forward of {module.Kind} (shape and memory) is not modeled yet", callSite ?? module.CreatedAt));
         }
         var call = new LayerCall(module.FactoryArguments, module, inputs, trace) { CallSite = callSite ?? module.CreatedAt };
-        if (call.FloatInputOfAnotherType() is { } mismatch)
-        {
-            trace.Mismatches.Add((mismatch, callSite ?? module.CreatedAt));
-            return new UnknownValue(mismatch, callSite ?? module.CreatedAt);
-        }
+        if (call.FloatInputOfAnotherType() is { } mismatch) return Mismatch(mismatch, callSite ?? module.CreatedAt, inputs, module);
         var counted = trace.MultiplyAccumulates.Count;
         var result = RunRule(rule.Forward, call, callSite ?? module.CreatedAt);
         if (module.Parameters.Count > 0 && trace.MultiplyAccumulates.Count == counted && !ComputeCost.WeightsWithoutProducts.Contains(module.Kind))
@@ -143,8 +140,7 @@ internal sealed partial class Interpreter
         }
         catch (ShapeMismatchException mismatch)
         {
-            trace!.Mismatches.Add((mismatch.Message, location));
-            return new UnknownValue(mismatch.Message, location);
+            return Mismatch(mismatch.Message, location, call.Inputs, call.Module);
         }
         catch (UnknownArgumentException unknown)
         {
@@ -161,6 +157,15 @@ internal sealed partial class Interpreter
     }
 
     /// <summary>An unknown that affects the memory table.</summary>
+    /// <summary>Records a shape error; one fed only the profile's input (or views of it) is marked as the attribute's.</summary>
+    private UnknownValue Mismatch(string message, LocationInfo? at, IEnumerable<Value> inputs, ModuleInstance? module = null)
+    {
+        var tensors = inputs.OfType<ActivationTensor>().ToList();
+        var onInput = trace!.ProfileInput is { } input && tensors.Count > 0 && tensors.All(t => ReferenceEquals(t.Storage, input.Storage));
+        trace.Mismatches.Add(new ShapeMismatch(message, at, onInput, module));
+        return new UnknownValue(message, at);
+    }
+
     private UnknownValue Record(UnknownValue unknown)
     {
         if (trace is not null && !trace.Unknowns.Any(u => u.Reason == unknown.Reason && Equals(u.Location, unknown.Location))) trace.Unknowns.Add(unknown);

@@ -158,8 +158,7 @@ internal sealed partial class Interpreter
         }
         catch (ShapeMismatchException mismatch)
         {
-            trace!.Mismatches.Add((mismatch.Message, at));
-            return new UnknownValue(mismatch.Message, at);
+            return Mismatch(mismatch.Message, at, args.Select(a => a.Value).Prepend(self));
         }
         catch (Exception e) when (e is UnknownArgumentException or InvalidLayerArgumentException or OverflowException or NotLinearInBatchException)
         {
@@ -315,8 +314,7 @@ internal sealed partial class Interpreter
         }
         catch (ShapeMismatchException mismatch)
         {
-            trace!.Mismatches.Add((mismatch.Message, at));
-            return new UnknownValue(mismatch.Message, at);
+            return Mismatch(mismatch.Message, at, Array.Empty<Value>());
         }
     }
 
@@ -347,8 +345,7 @@ internal sealed partial class Interpreter
         }
         catch (ShapeMismatchException mismatch)
         {
-            trace!.Mismatches.Add((mismatch.Message, location));
-            return new UnknownValue(mismatch.Message, location);
+            return Mismatch(mismatch.Message, location, new[] { left, right });
         }
         catch (Exception e) when (e is UnknownArgumentException or InvalidLayerArgumentException or OverflowException or NotLinearInBatchException)
         {
@@ -428,8 +425,7 @@ internal sealed partial class Interpreter
         }
         catch (ShapeMismatchException mismatch)
         {
-            trace!.Mismatches.Add((mismatch.Message, at));
-            return new UnknownValue(mismatch.Message, at);
+            return Mismatch(mismatch.Message, at, new Value[] { tensor });
         }
         catch (UnknownArgumentException unknown)
         {

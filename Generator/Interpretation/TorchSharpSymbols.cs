@@ -23,6 +23,9 @@ internal sealed class TorchSharpSymbols
     public INamedTypeSymbol? Tensor { get; }
     public INamedTypeSymbol? Parameter { get; }
 
+    /// <summary>The referenced TorchSharp assembly's version (0.107.0.0 for the package 0.107.0).</summary>
+    public System.Version? Version => Torch?.ContainingAssembly.Identity.Version;
+
     /// <summary>False when the compilation does not reference TorchSharp at all.</summary>
     public bool Available => Nn is not null && Module is not null;
 

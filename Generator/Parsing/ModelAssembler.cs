@@ -52,8 +52,10 @@ internal static class ModelAssembler
             }
             foreach (var mismatch in forward.Mismatches)
             {
-                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.ShapeMismatch.Id, mismatch.Location ?? attributeLocation, new[] { mismatch.Message, modelName }.ToEquatableArray()));
-                notes.Add($"Shape error: {mismatch.Message}.");
+                diagnostics.Add(mismatch.OnProfileInput
+                    ? new DiagnosticInfo(DiagnosticDescriptors.ProfileInputMismatch.Id, attributeLocation, new[] { ProfileInputText(settings), modelName, WhereItFails(mismatch, namedModules) }.ToEquatableArray())
+                    : new DiagnosticInfo(DiagnosticDescriptors.ShapeMismatch.Id, mismatch.Location ?? attributeLocation, new[] { mismatch.Message, modelName }.ToEquatableArray()));
+                notes.Add(mismatch.OnProfileInput ? $"Shape error: the profile's input does not fit {WhereItFails(mismatch, namedModules)}." : $"Shape error: {mismatch.Message}.");
             }
             // Where construction was already incomplete, forward cannot be followed for the same reason: report it once.
             if (reachable.All(m => m.Unknowns.Count == 0))
@@ -155,6 +157,20 @@ internal static class ModelAssembler
             yield break;
         }
         foreach (var note in pass.PeakNotes.Where(n => !notes.Contains(n))) yield return note;
+    }
+
+    private static string ProfileInputText(ProfileSettings settings) =>
+        "[" + string.Join(", ", settings.InputShape) + "] " + settings.InputDType;
+
+    /// <summary>"conv1 (Conv2d) at line 12: expects 1 input channels …", the layer's name where it is a registered one.</summary>
+    private static string WhereItFails(ShapeMismatch mismatch, IEnumerable<KeyValuePair<string, ModuleInstance>> namedModules)
+    {
+        var name = namedModules.FirstOrDefault(m => ReferenceEquals(m.Value, mismatch.Module)).Key;
+        var kind = mismatch.Module?.Kind;
+        var detail = kind is not null && mismatch.Message.StartsWith(kind + ": ", System.StringComparison.Ordinal) ? mismatch.Message.Substring(kind.Length + 2) : mismatch.Message;
+        var what = name is not null ? $"{name} ({kind})" : kind ?? "the first call on it";
+        var line = mismatch.Location is { } at ? $" at line {at.LineSpan.Start.Line + 1}" : "";
+        return $"{what}{line}: {detail}";
     }
 
     private static long? OwnCount(ModuleInstance module, IEnumerable<KeyValuePair<string, TensorSlot>> tensors, bool trainableOnly) =>

@@ -90,6 +90,7 @@ internal static class Parser
             }
             var budget = BudgetAttribute.Read(type, diagnostics);
             var spec = ModelAssembler.Assemble(target, profile.Settings, root, forward, diagnostics, profile.Location, type.Name, inference) with { Budget = budget };
+            if (MeasuredTorchSharp.Gap(torch.Version) is { } gap) spec = MeasuredTorchSharp.WithoutMemory(spec, gap, profile.Location, type.Name);
             return !parametricFormulas || spec.ParameterCount is null || spec.Memory is null ? spec
                 : WithParametricFormulas(spec, AnalyzeParametric(() => ParametricAnalysis.Analyze(type, constructor, arguments, interpreter, profile.Settings, profile.Location, dependencies)));
         }

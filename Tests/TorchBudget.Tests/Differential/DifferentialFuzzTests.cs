@@ -75,7 +75,7 @@ public sealed class DifferentialFuzzTests(ITestOutputHelper output)
     private static string Reason(ProgramOutcome outcome)
     {
         if (outcome.UnknownBecause is { } because) return Generalize(because);
-        if (outcome.Diagnostics.FirstOrDefault(d => d.Id == "TBG003") is { } error) return "shape error (agreed with TorchSharp)";
+        if (outcome.Diagnostics.FirstOrDefault(d => d.Id is "TBG003" or "TBG009") is { } error) return "shape error (agreed with TorchSharp)";
         if (outcome.Notes.FirstOrDefault(n => n.Contains(" is unknown", StringComparison.Ordinal)) is { } note) return Generalize(note);
         var row = outcome.Training?.Rows.FirstOrDefault(r => r.Predicted is null)?.Name;
         return row is null ? "inference rows unknown" : $"{row} not predicted";

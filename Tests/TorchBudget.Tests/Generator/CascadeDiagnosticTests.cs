@@ -31,12 +31,12 @@ public class CascadeDiagnosticTests
         [MemoryProfile(8, 16)]
         public partial class Misfit : Module<Tensor, Tensor>
         {
-            private readonly Module<Tensor, Tensor> proj = Linear(15, 32);
+            private readonly Module<Tensor, Tensor> proj = Linear(16, 32), mix = Linear(31, 32);
             private readonly Module<Tensor, Tensor> head = Linear(256, 3);
             public Misfit() : base(nameof(Misfit)) => RegisterComponents();
             public override Tensor forward(Tensor x)
             {
-                var h = {|TBG003:proj.forward(x)|};
+                var h = {|TBG003:mix.forward(proj.forward(x))|};
                 return head.forward(torch.flatten(functional.relu(h), 1));
             }
         }

@@ -189,22 +189,22 @@ public class DiagnosticTests
         """, "root = true\n[*.cs]\ntorchbudget.max_layer_parameters = lots\n");
 
     [Fact]
-    public Task TBG003_on_an_mnist_mlp_fed_cifar_images() => AnalyzerTest.VerifyAsync("""
-        [MemoryProfile(3, 32, 32)]
+    public Task TBG009_on_an_mnist_mlp_profiled_with_cifar_images() => AnalyzerTest.VerifyAsync("""
+        [{|TBG009:MemoryProfile(3, 32, 32)|}]
         public partial class MnistMlpOnCifar : Module<Tensor, Tensor>
         {
             private readonly Module<Tensor, Tensor> flatten = Flatten(), fc1 = Linear(784, 128), fc2 = Linear(128, 10);
             public MnistMlpOnCifar() : base("m") => RegisterComponents();
-            public override Tensor forward(Tensor x) => fc2.forward({|TBG003:fc1.forward(flatten.forward(x))|});
+            public override Tensor forward(Tensor x) => fc2.forward(fc1.forward(flatten.forward(x)));
         }
         """);
 
     [Fact]
-    public Task TBG003_on_conv_channels_and_an_impossible_view() => AnalyzerTest.VerifyAsync("""
-        [MemoryProfile(3, 32, 32)]
+    public Task TBG009_on_conv_channels_of_the_profile_input_and_TBG003_on_an_impossible_view() => AnalyzerTest.VerifyAsync("""
+        [{|TBG009:MemoryProfile(3, 32, 32)|}]
         public partial class WrongChannels : Module<Tensor, Tensor>
         {
-            private readonly Module<Tensor, Tensor> layers = Sequential({|TBG003:Conv2d(1, 8, 3)|}, ReLU());
+            private readonly Module<Tensor, Tensor> layers = Sequential(Conv2d(1, 8, 3), ReLU());
             public WrongChannels() : base("m") => RegisterComponents();
             public override Tensor forward(Tensor x) => layers.forward(x);
         }
@@ -217,6 +217,38 @@ public class DiagnosticTests
             public override Tensor forward(Tensor x) => fc.forward({|TBG003:conv.forward(x).view(-1, 401)|});
         }
         """);
+
+    [Fact]
+    public Task TBG009_on_a_float_input_profiled_for_an_embedding() => AnalyzerTest.VerifyAsync("""
+        [{|TBG009:MemoryProfile(16)|}]
+        public partial class Tagger : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> embed = Embedding(100, 8), head = Linear(16 * 8, 3);
+            public Tagger() : base("m") => RegisterComponents();
+            public override Tensor forward(Tensor x) => head.forward(embed.forward(x).flatten(1));
+        }
+        """);
+
+    [Fact]
+    public void TBG009_names_the_layer_and_what_it_takes()
+    {
+        var compilation = TestCompilation.Create(TestCompilation.Usings + """
+            [MemoryProfile(3, 32, 32)]
+            public partial class Net : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> conv1 = Conv2d(1, 8, 3);
+                private readonly Module<Tensor, Tensor> head = Linear(8 * 30 * 30, 3);
+                public Net() : base("m") => RegisterComponents();
+                public override Tensor forward(Tensor x) => head.forward(functional.relu(conv1.forward(x)).flatten(1));
+            }
+            """);
+        var diagnostics = TestCompilation.Analyze(TestCompilation.Generate(compilation).Output);
+
+        var reported = Assert.Single(diagnostics, d => d.Id.StartsWith("TBG", System.StringComparison.Ordinal));
+        Assert.Equal("TBG009", reported.Id);
+        Assert.Equal("The [MemoryProfile] input [3, 32, 32] Float32 does not fit 'Net': conv1 (Conv2d) at line 15: expects 1 input channels (in_channels) "
+            + "but the incoming tensor [B, 3, 32, 32] has 3; give the shape (and InputDType) of one real sample, or fix that layer", reported.GetMessage());
+    }
 
     [Fact]
     public Task TBG003_on_a_float32_tensor_fed_to_a_float64_layer() => AnalyzerTest.VerifyAsync("""

@@ -6,7 +6,7 @@ namespace TorchBudget.Tests.Packaging;
 
 /// <summary>
 /// A class library a user might write with mistakes TorchBudget reports: an MLP over its memory budget (TBG001),
-/// layers over the project's TorchBudgetMaxLayerParameters (TBG002), and an MNIST MLP fed CIFAR images (TBG003).
+/// layers over the project's TorchBudgetMaxLayerParameters (TBG002), and an MNIST MLP profiled with CIFAR images (TBG009).
 /// </summary>
 internal static class DiagnosticsConsumer
 {
@@ -24,7 +24,7 @@ internal static class DiagnosticsConsumer
         File.WriteAllText(Path.Combine(directory, MismatchedFile), CifarFedMlp(inputFeatures: "784"));
     }
 
-    /// <summary>Gives the CIFAR model's first layer the 3 × 32 × 32 features it is fed, as the user's fix of TBG003.</summary>
+    /// <summary>Gives the CIFAR model's first layer the 3 × 32 × 32 features it is fed, as the user's fix of TBG009.</summary>
     public static void FixShapeMismatch(string directory) =>
         File.WriteAllText(Path.Combine(directory, MismatchedFile), CifarFedMlp(inputFeatures: "3 * 32 * 32"));
 

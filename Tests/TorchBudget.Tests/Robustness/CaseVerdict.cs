@@ -13,7 +13,8 @@ namespace TorchBudget.Tests.Robustness;
 /// <item>a generated report with isComplete: true;</item>
 /// <item>a diagnostic that names the class and says why its report is missing or incomplete: TBG003 (forward
 /// fails at run time, so what follows is not known), TBG004 (a construct the analysis cannot follow), TBG005
-/// (invalid attribute arguments or settings), TBG006 (the class cannot be profiled at all);</item>
+/// (invalid attribute arguments or settings), TBG006 (the class cannot be profiled at all), TBG009 (the profile's
+/// input does not fit the model);</item>
 /// <item>a report whose counts are all known and whose only gap is the peak, with the note that says why
 /// ("Peak is unknown: …"). The README documents this for convolutions, recurrent and attention layers; it becomes
 /// a TBG004 only where a budget asks for the peak, which BudgetCheck does.</item>
@@ -24,7 +25,7 @@ namespace TorchBudget.Tests.Robustness;
 internal static class CaseVerdict
 {
     private static readonly string[] CrashIds = { "CS8784", "CS8785", "AD0001" };
-    private static readonly string[] ExplainingIds = { "TBG003", "TBG004", "TBG005", "TBG006" };
+    private static readonly string[] ExplainingIds = { "TBG003", "TBG004", "TBG005", "TBG006", "TBG009" };
     private static readonly Regex KnownParameterCount = new(@"parameterCount: \d+L,", RegexOptions.Compiled);
 
     public static IReadOnlyList<string> Problems(CaseOutcome outcome)
