@@ -59,6 +59,12 @@ internal sealed class ActivationTensor(TensorShape shape, string elementType, St
     public bool IsContiguous => Strides is null;
 
     /// <summary>
+    /// Where <see cref="Strides"/> is null (contiguous) but a size-1 dimension's stride is not the contiguous one (a
+    /// permuted view): the strides ATen really has. Contiguity ignores them; channels-last detection does not.
+    /// </summary>
+    public IReadOnlyList<Dim>? ExactStrides { get; init; }
+
+    /// <summary>
     /// A view of a parameter that needs a gradient: ATen reads its requires_grad flag as set even under no_grad, where
     /// <see cref="RequiresGrad"/> (what autograd records) is false; matmul decides how to fold on that flag.
     /// </summary>

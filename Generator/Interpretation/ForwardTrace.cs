@@ -60,10 +60,17 @@ internal sealed class ForwardTrace(bool gradEnabled)
 
     /// <summary>A permuted view (transpose, permute, t()): its dimensions are the source's in <paramref name="sourceAxes"/> order.</summary>
     public ActivationTensor Permute(ActivationTensor self, IReadOnlyList<int> sourceAxes) =>
-        View(self, new TensorShape(sourceAxes.Select(a => self.Shape[a])), PermutedStrides(self, sourceAxes));
+        ViewWithStrides(self, new TensorShape(sourceAxes.Select(a => self.Shape[a])), TensorLayout.Permuted(TensorLayout.ExactStridesOf(self), sourceAxes));
 
     private IReadOnlyList<Dim>? PermutedStrides(ActivationTensor self, IReadOnlyList<int> sourceAxes) =>
         TensorLayout.Normalized(new TensorShape(sourceAxes.Select(a => self.Shape[a])), TensorLayout.Permuted(TensorLayout.StridesOf(self), sourceAxes), Decide);
+
+    /// <summary>A view with ATen's own strides: recorded normalized (null where contiguous), the size-1 dimensions' kept aside.</summary>
+    public ActivationTensor ViewWithStrides(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim> exactStrides, bool slice = false)
+    {
+        var strides = TensorLayout.Normalized(shape, exactStrides, Decide);
+        return View(source, shape, strides, exact: strides is null ? TensorLayout.OddSizeOneStrides(shape, exactStrides) : null, slice: slice);
+    }
 
     /// <summary>
     /// Multiply-accumulates of forward's weight and matrix products, by the innermost module running them (null: the
@@ -113,14 +120,14 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>The tensor forward is run on: the profile's input batch.</summary>
     public ActivationTensor? ProfileInput { get; set; }
 
-    public ActivationTensor Allocate(TensorShape shape, string elementType, bool requiresGrad, bool isResident = false, IReadOnlyList<Dim>? strides = null, TensorSlot? parameter = null)
+    public ActivationTensor Allocate(TensorShape shape, string elementType, bool requiresGrad, bool isResident = false, IReadOnlyList<Dim>? strides = null, TensorSlot? parameter = null, IReadOnlyList<Dim>? exact = null)
     {
         if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
         {
             throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
         }
         var storage = new Storage(shape.ElementCount, elementType, Running.Count > 0 ? Running.Peek() : null, isResident);
-        var tensor = new ActivationTensor(shape, elementType, storage, requiresGrad, strides) { IsTrainableParameter = parameter is { RequiresGrad: true }, Parameter = parameter };
+        var tensor = new ActivationTensor(shape, elementType, storage, requiresGrad, strides) { IsTrainableParameter = parameter is { RequiresGrad: true }, Parameter = parameter, ExactStrides = exact };
         tensors.Add(tensor);
         events.Add((tensor, true));
         return tensor;
@@ -147,13 +154,13 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// A view: a new tensor handle over the same storage (allocates nothing), with these strides (null: contiguous); an
     /// alias is one more handle to the same tensor (an in-place op's result), which autograd records no view op for.
     /// </summary>
-    public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides, bool alias = false, bool slice = false)
+    public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides, bool alias = false, bool slice = false, IReadOnlyList<Dim>? exact = null)
     {
         if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
         {
             throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
         }
-        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides) { IsTrainableParameter = source.IsTrainableParameter, Parameter = source.Parameter, ViewSource = source, IsAlias = alias, IsSlice = slice };
+        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides) { IsTrainableParameter = source.IsTrainableParameter, Parameter = source.Parameter, ViewSource = source, IsAlias = alias, IsSlice = slice, ExactStrides = alias ? source.ExactStrides : exact };
         tensors.Add(view);
         events.Add((view, true));
         // Autograd records a view op like any other: its backward hands the gradient back to the source.

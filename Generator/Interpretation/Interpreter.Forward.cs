@@ -130,7 +130,8 @@ internal sealed partial class Interpreter
     {
         try
         {
-            if (call.Inputs.OfType<ActivationTensor>().FirstOrDefault(t => !t.IsContiguous) is { } strided && !LayerRules.FollowsStridedInputs(call.Args.Factory, strided, trace!.Decide))
+            // A contiguous tensor whose size-1 dimensions' strides read as channels-last runs channels-last kernels too.
+            if (call.Inputs.OfType<ActivationTensor>().FirstOrDefault(t => !t.IsContiguous || ReadsAsChannelsLast(t)) is { } strided && !LayerRules.FollowsStridedInputs(call.Args.Factory, strided, trace!.Decide))
             {
                 call.MemoryNotModeled($"its input {strided.Shape} is strided (a transposed, sliced or expanded view), which was not measured for {call.Args.Factory}");
             }
@@ -157,6 +158,9 @@ internal sealed partial class Interpreter
     }
 
     /// <summary>An unknown that affects the memory table.</summary>
+    private bool ReadsAsChannelsLast(ActivationTensor tensor) =>
+        tensor.ExactStrides is { } exact && TensorLayout.IsChannelsLastLike(tensor.Shape, exact, trace!.Decide);
+
     /// <summary>Records a shape error; one fed only the profile's input (or views of it) is marked as the attribute's.</summary>
     private UnknownValue Mismatch(string message, LocationInfo? at, IEnumerable<Value> inputs, ModuleInstance? module = null)
     {

@@ -305,18 +305,27 @@ internal sealed partial class Interpreter
                 if (parts.Any(p => p.Shape != first)) throw op.Mismatch($"stack needs equal shapes, got {string.Join(", ", parts.Select(p => p.Shape))}");
                 var axis = d.Number < 0 ? d.Number + first.Rank + 1 : d.Number;
                 call.Backward(BackwardRules.Concatenation(parts, (int)axis));
+                // CPU stack writes a contiguous result whatever its inputs' layout (measured; cat does not, below).
                 return Recorded(call, call.Output(new TensorShape(first.Dims.Take((int)axis).Append(Dim.Of(parts.Count)).Concat(first.Dims.Skip((int)axis)))));
             }
             var catAxis = first.Axis(d.Number) ?? throw op.Mismatch($"cat along dim {d.Number} of {first}");
             var total = parts.Select(p => p.Shape[catAxis]).Aggregate((a, b) => a.BatchPower == b.BatchPower ? new Dim(checked(a.Coefficient + b.Coefficient), a.BatchPower) : throw op.Mismatch("cat of batch and non-batch sizes"));
             call.Backward(BackwardRules.Concatenation(parts, catAxis));
-            return Recorded(call, call.Output(first.With(catAxis, total)));
+            var joined = first.With(catAxis, total);
+            return Recorded(call, call.Output(joined, strides: CatLayout(joined, parts.Select(p => (p.Shape, TensorLayout.ExactStridesOf(p))))));
         }
         catch (ShapeMismatchException mismatch)
         {
             return Mismatch(mismatch.Message, at, Array.Empty<Value>());
         }
     }
+
+    /// <summary>
+    /// cat's result layout (compute_output_memory_format): channels-last when every input suggests it (4-d or 5-d),
+    /// else contiguous (null).
+    /// </summary>
+    private IReadOnlyList<Dim>? CatLayout(TensorShape result, IEnumerable<(TensorShape Shape, IReadOnlyList<Dim> Strides)> inputs) =>
+        inputs.All(i => TensorLayout.IsChannelsLastLike(i.Shape, i.Strides, trace!.Decide)) ? TensorLayout.ChannelsLastStrides(result) : null;
 
     /// <summary>Operators on tensors (+, -, *, /) and on sizes read from tensors.</summary>
     private Value? ForwardArithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation at)

@@ -27,7 +27,7 @@ internal sealed partial class Interpreter
     {
         var copy = NewOp("copy", new Value[] { self }, at);
         var result = copy.Output(shape);
-        copy.Backward(BackwardRules.PassThrough(self));
+        copy.Backward(BackwardRules.PassThrough(self, asView: shape != self.Shape));
         copy.Record(result);
         return result;
     }
@@ -42,8 +42,7 @@ internal sealed partial class Interpreter
     private ActivationTensor Unsqueeze(ActivationTensor self, int at)
     {
         var shape = new TensorShape(self.Shape.Dims.Take(at).Append(Dim.Of(1)).Concat(self.Shape.Dims.Skip(at)));
-        var strides = self.Strides is null ? null : TensorLayout.Normalized(shape, TensorLayout.Unsqueezed(self.Shape, self.Strides, at), trace!.Decide);
-        return trace!.View(self, shape, strides);
+        return trace!.ViewWithStrides(self, shape, TensorLayout.Unsqueezed(self.Shape, TensorLayout.ExactStridesOf(self), at));
     }
 
     private ActivationTensor Squeeze(ActivationTensor self, Value dim, LayerCall op)
@@ -57,14 +56,13 @@ internal sealed partial class Interpreter
             throw new UnknownArgumentException(new UnknownValue("squeeze() of a tensor whose batch dimension may be 1", null));
         }
         var shape = new TensorShape(kept.Select(i => self.Shape[i]));
-        var strides = self.Strides is null ? null : TensorLayout.Normalized(shape, kept.Select(i => self.Strides[i]).ToArray(), trace!.Decide);
-        return trace!.View(self, shape, strides);
+        var exact = TensorLayout.ExactStridesOf(self);
+        return trace!.ViewWithStrides(self, shape, kept.Select(i => exact[i]).ToArray());
     }
 
     private ActivationTensor Expand(ActivationTensor self, IReadOnlyList<Dim> target)
     {
         var shape = new TensorShape(target);
-        var strides = TensorLayout.Expanded(self.Shape, TensorLayout.StridesOf(self), target, trace!.Decide);
-        return trace.View(self, shape, TensorLayout.Normalized(shape, strides, trace.Decide));
+        return trace!.ViewWithStrides(self, shape, TensorLayout.Expanded(self.Shape, TensorLayout.ExactStridesOf(self), target, trace.Decide));
     }
 }

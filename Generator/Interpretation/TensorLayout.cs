@@ -25,6 +25,13 @@ internal static class TensorLayout
 
     public static IReadOnlyList<Dim> StridesOf(ActivationTensor tensor) => tensor.Strides ?? ContiguousStrides(tensor.Shape);
 
+    /// <summary>The strides as ATen has them, size-1 dimensions' included (see <see cref="ActivationTensor.ExactStrides"/>).</summary>
+    public static IReadOnlyList<Dim> ExactStridesOf(ActivationTensor tensor) => tensor.Strides ?? tensor.ExactStrides ?? ContiguousStrides(tensor.Shape);
+
+    /// <summary>Strides to record as exact: null where they are the contiguous ones, size-1 dimensions' included.</summary>
+    public static IReadOnlyList<Dim>? OddSizeOneStrides(TensorShape shape, IReadOnlyList<Dim> strides) =>
+        strides.SequenceEqual(ContiguousStrides(shape)) ? null : strides;
+
     /// <summary>ATen's is_contiguous: the strides of the dimensions larger than 1 are the contiguous ones.</summary>
     public static bool IsContiguous(TensorShape shape, IReadOnlyList<Dim>? strides, BatchDecisions decide)
     {
@@ -137,20 +144,34 @@ internal static class TensorLayout
         IsNonOverlappingAndDense(shape, strides, decide) ? Normalized(shape, strides, decide) : null;
 
     /// <summary>
-    /// A 4-d tensor whose strides ATen reads as channels-last (is_channels_last_strides_2d): convolutions, pools and norms
-    /// then run other kernels and return channels-last results.
+    /// A 4-d (5-d) tensor whose strides ATen reads as channels-last (is_channels_last_strides_2d/3d, what
+    /// suggest_memory_format answers): convolutions, pools and norms then run other kernels and return channels-last
+    /// results, and cat allocates its result channels-last when all its inputs are.
     /// </summary>
     public static bool IsChannelsLastLike(TensorShape shape, IReadOnlyList<Dim>? strides, BatchDecisions decide)
     {
-        if (strides is null || shape.Rank != 4) return false;
+        if (strides is null || shape.Rank is not (4 or 5)) return false;
         var minimum = Dim.Of(0);
-        foreach (var axis in new[] { 1, 3, 2, 0 })
+        foreach (var axis in shape.Rank == 4 ? new[] { 1, 3, 2, 0 } : new[] { 1, 4, 3, 2, 0 })
         {
             if (decide.Less(strides[axis], minimum, "a channels-last layout")) return false;
             if (axis == 0 && decide.Equal(minimum, strides[1], "a channels-last layout")) return false;
             minimum = decide.IsOne(shape[axis], "a size-1 dimension") ? strides[axis] : strides[axis].Times(shape[axis]);
         }
         return true;
+    }
+
+    /// <summary>A 4-d or 5-d shape's channels-last strides: the channels innermost, then the spatial dimensions, the batch outermost.</summary>
+    public static IReadOnlyList<Dim> ChannelsLastStrides(TensorShape shape)
+    {
+        var strides = new Dim[shape.Rank];
+        var next = Dim.Of(1);
+        foreach (var axis in new[] { 1 }.Concat(Enumerable.Range(2, shape.Rank - 2).Reverse()).Append(0))
+        {
+            strides[axis] = next;
+            next = next.Times(shape[axis]);
+        }
+        return strides;
     }
 
     private static bool SameShapes(TensorShape output, List<(TensorShape Shape, IReadOnlyList<Dim>? Strides)> tensors) =>

@@ -36,11 +36,14 @@ internal static class BackwardRules
         return plan.Build();
     }
 
-    /// <summary>add/sub of a Scalar, clone: the incoming gradient is handed on as it is.</summary>
-    public static BackwardPlan PassThrough(ActivationTensor input)
+    /// <summary>
+    /// add/sub of a Scalar, clone: the incoming gradient is handed on as it is; a reshape that copied (clone, then
+    /// _unsafe_view) hands on grad.reshape(…), a view of it.
+    /// </summary>
+    public static BackwardPlan PassThrough(ActivationTensor input, bool asView = false)
     {
         var plan = new BackwardPlanBuilder();
-        if (input.RequiresGrad) plan.HandIncoming(input);
+        if (input.RequiresGrad) plan.HandIncoming(input, asView: asView);
         return plan.Build();
     }
 
@@ -162,6 +165,19 @@ internal static class BackwardRules
     /// where not measured or not one rule: BatchNorm's takes another path then, and the pools' work buffers follow the
     /// gradient's layout (measured: a copy of the output's size or of the input's). See <see cref="StridedGradientIsReplaced"/>.
     /// </summary>
+    /// <summary>
+    /// GELU's backward copies nothing where the gradient is laid out as its own result (measured: both transposed);
+    /// <see cref="StridedGradientCost"/> is what it pays for a gradient in another layout.
+    /// </summary>
+    public static bool TakesGradientInItsLayout(string kind) => kind == "GELU";
+
+    /// <summary>
+    /// softmax over a strided input and then handed a strided gradient: measured both copying the gradient and not,
+    /// depending on layouts not followed, so the peak is left unknown there.
+    /// </summary>
+    public static bool StridedBothWays(TapeNode node) =>
+        node.Kind is "Softmax" or "LogSoftmax" && node.Inputs.Any(i => !i.IsContiguous);
+
     public static ByteCount? StridedGradientCost(TapeNode node)
     {
         var output = node.Outputs.FirstOrDefault();
@@ -201,6 +217,17 @@ internal static class BackwardRules
         or "sqrt" or "pow" or "square" or "mul" or "div" or "sub" or "ReLU" or "Sigmoid" or "Tanh" or "SiLU" or "ELU" or "LeakyReLU"
         or "Softplus" or "Hardswish" or "ReLU6" or "SELU" or "CELU" or "Hardsigmoid" or "Dropout" or "Dropout1d" or "Dropout2d"
         or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout";
+
+    /// <summary>
+    /// Spatial dropouts TorchSharp runs through unsqueeze and squeeze (Dropout1d always, Dropout2d/3d on an input of
+    /// another rank than the batched one) hand their gradient back through those views, so autograd sums a second one
+    /// out of place (measured; on their batched ranks Dropout2d/3d and FeatureAlphaDropout add in place).
+    /// </summary>
+    public static bool HandsGradientThroughViews(Interpretation.TapeNode node) =>
+        node.Kind == "Dropout1d" || (node.Kind is "Dropout2d" or "Dropout3d" && node.Inputs.Count > 0 && node.Inputs[0].Shape.Rank != node.Kind[7] - '0' + 2);
+
+    /// <summary>Reductions whose backward expands the incoming gradient back to the input's size inside a pointwise kernel.</summary>
+    public static bool ExpandsGradientBack(string kind) => kind is "mean" or "amax" or "amin";
 
     /// <summary>
     /// Linear over 3 or more dimensions reshapes a strided gradient into a dense copy and drops the strided one before it

@@ -77,9 +77,9 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public LocationInfo? CallSite { get; init; }
 
     /// <summary>A newly allocated result, in the input's element type unless given, contiguous unless strides are given.</summary>
-    public ActivationTensor Output(TensorShape shape, string? elementType = null, IReadOnlyList<Dim>? strides = null)
+    public ActivationTensor Output(TensorShape shape, string? elementType = null, IReadOnlyList<Dim>? strides = null, IReadOnlyList<Dim>? exact = null)
     {
-        var output = trace.Allocate(shape, elementType ?? Input.ElementType, RecordsGraph, strides: strides);
+        var output = trace.Allocate(shape, elementType ?? Input.ElementType, RecordsGraph, strides: strides, exact: exact);
         outputs.Add(output);
         return output;
     }
@@ -88,8 +88,14 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// The result of a pointwise op over these tensors (TensorIterator): the broadcast shape, laid out as
     /// <see cref="TensorLayout.PointwiseResult"/> decides from the inputs' strides.
     /// </summary>
-    public ActivationTensor PointwiseOutput(TensorShape shape, IEnumerable<ActivationTensor> over, string? elementType = null) =>
-        Output(shape, elementType, TensorLayout.PointwiseResult(shape, over.Select(t => (t.Shape, t.Strides)).ToList(), trace.Decide));
+    public ActivationTensor PointwiseOutput(TensorShape shape, IEnumerable<ActivationTensor> over, string? elementType = null)
+    {
+        var inputs = over.ToList();
+        var strides = TensorLayout.PointwiseResult(shape, inputs.Select(t => (t.Shape, t.Strides)).ToList(), trace.Decide);
+        // A contiguous input with odd size-1 strides may pass them on (not followed exactly: marked, for the rules that care).
+        var exact = strides is null ? inputs.FirstOrDefault(t => t.ExactStrides is not null && t.Shape == shape)?.ExactStrides : null;
+        return Output(shape, elementType, strides, exact);
+    }
 
     /// <summary>One more handle to the same tensor (what an in-place op or an eval-mode dropout returns).</summary>
     public ActivationTensor Alias(ActivationTensor source) => trace.View(source, source.Shape, source.Strides, alias: true);
@@ -98,8 +104,12 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides = null) => trace.View(source, shape, strides);
 
     /// <summary>reshape inside a layer (flatten, unflatten): a view where the strides allow one, else a contiguous copy, its result.</summary>
-    public ActivationTensor Reshaped(ActivationTensor source, TensorShape shape) =>
-        TensorLayout.TryView(source.Shape, source.Strides, shape, trace.Decide, out var strides) ? trace.View(source, shape, strides) : Output(shape);
+    public ActivationTensor Reshaped(ActivationTensor source, TensorShape shape)
+    {
+        if (TensorLayout.TryView(source.Shape, source.Strides, shape, trace.Decide, out var strides)) return trace.View(source, shape, strides);
+        Backward(BackwardRules.PassThrough(source, asView: true));
+        return Output(shape);
+    }
 
     /// <summary>Size comparisons for layout decisions in this pass (see <see cref="BatchDecisions"/>).</summary>
     public BatchDecisions Decide => trace.Decide;

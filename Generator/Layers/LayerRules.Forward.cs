@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Shapes;
@@ -89,13 +90,15 @@ internal static partial class LayerRules
     /// </summary>
     public static bool FollowsStridedInputs(string factory, ActivationTensor input, BatchDecisions decide) => factory switch
     {
-        "Conv1d" or "Conv2d" or "Conv3d" or "ConvTranspose1d" or "ConvTranspose2d" or "ConvTranspose3d" => !TensorLayout.IsChannelsLastLike(input.Shape, input.Strides, decide),
+        "Conv1d" or "Conv2d" or "Conv3d" or "ConvTranspose1d" or "ConvTranspose2d" or "ConvTranspose3d" => !TensorLayout.IsChannelsLastLike(input.Shape, TensorLayout.ExactStridesOf(input), decide),
         "Linear" or "LSTM" or "GRU" or "RNN" or "MultiheadAttention" or "TransformerEncoderLayer" or "TransformerEncoder" or "Embedding" => true,
         // The cells run linear over a 2-d input: addmm reads a unit-stride row or column without copying.
         "LSTMCell" or "GRUCell" or "RNNCell" => input.Shape.Rank == 2 && TensorLayout.StridesOf(input).Any(s => s == Dim.Of(1)),
         "Identity" or "Flatten" or "Unflatten" or "Softmax" or "LogSoftmax" => true,
         "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" => true,
-        "ReLU" or "Sigmoid" or "Tanh" or "GELU" or "SiLU" or "Hardswish" or "LeakyReLU" or "ELU" or "ReLU6" or "Hardtanh" or "Softplus" or "SELU" or "CELU" or "Hardsigmoid" => true,
+        "ReLU" or "Sigmoid" or "Tanh" or "GELU" or "SiLU" or "Hardswish" or "LeakyReLU" or "ELU" or "ReLU6" or "Softplus" or "SELU" or "CELU" or "Hardsigmoid" => true,
+        // Hardtanh's result keeps a sliced input's gapped strides over a dense buffer (measured), which nothing models.
+        "Hardtanh" => TensorLayout.IsNonOverlappingAndDense(input.Shape, input.Strides, decide),
         _ => false,
     };
 
@@ -163,15 +166,30 @@ internal static partial class LayerRules
             // A frozen weight folds only where the batch dimensions are contiguous, else matmul expands it per batch: not measured.
             c.MemoryNotModeled("a Linear with a frozen weight on a strided input of 3 or more dimensions was not measured");
         }
-        if (input.Shape.Rank == 2 && !input.IsContiguous && !TensorLayout.StridesOf(input).Any(s => s == Dim.Of(1)))
+        // addmm/mm hand BLAS the folded input as is only where it has a unit stride and the other spans its rows (not an
+        // expanded stride 0): anything else is copied inside the kernel for a moment, which was not measured.
+        var foldedStrides = input.Shape.Rank == 2 ? input.Strides
+            : TensorLayout.TryView(input.Shape, input.Strides, folded, c.Decide, out var viewed) ? viewed : null;
+        // A size-1 last dimension's stride (a permuted view's may be odd) decides the folded matrix's: not followed that far.
+        var oddLastStride = input.ExactStrides is not null && c.Decide.IsOne(input.Shape[input.Shape.Rank - 1], "a size-1 dimension");
+        if (oddLastStride || !IsBlasReady(input.Shape.Rank == 2 ? input.Shape : folded, foldedStrides, c.Decide))
         {
-            c.PeakNotModeled($"Peak is unknown: a Linear gets a 2-d input with no unit stride ({input.Shape}), which addmm copies; not measured.");
+            c.PeakNotModeled($"Peak is unknown: a Linear gets an input ({input.Shape}) that matrix multiplication copies for BLAS (no unit stride, or an expanded one); not measured.");
         }
         if (input.Shape.Rank < 3 || input.IsContiguous || TensorLayout.TryView(input.Shape, input.Strides, folded, c.Decide, out _)) c.Save(input);
         else if (c.RecordsGraph) c.SaveNew(input.Shape, input.ElementType);
         // Without autograd the copy is mm's operand until the product is made, then freed (measured under no_grad).
         else return c.Internal(input.Shape, input.ElementType, needsGrad: false);
         return null;
+    }
+
+    /// <summary>ATen's BLAS check for a matrix operand: one unit stride, the other at least the size it steps over.</summary>
+    private static bool IsBlasReady(TensorShape matrix, IReadOnlyList<Dim>? strides, BatchDecisions decide)
+    {
+        if (strides is null) return true;
+        bool Ready(int unit, int other) => strides[unit] == Dim.Of(1) && strides[other] != Dim.Of(0)
+            && (decide.IsOne(matrix[unit], "a size-1 dimension") || !decide.Less(strides[other], matrix[unit], "a matrix's leading stride"));
+        return Ready(1, 0) || Ready(0, 1);
     }
 
     private static Value ConvolutionForward(LayerCall c, int rank, bool transposed)
@@ -296,6 +314,7 @@ internal static partial class LayerRules
             var created = input.RequiresGrad && input.Storage.Bytes() is { } gradInput ? gradInput : ByteCount.Zero;
             var parameters = new ByteCount(checked(2 * features * elementSize), 0);
             c.BackwardMoments(new[] { created.Plus(parameters).Plus(new ByteCount(checked(2 * CpuThreads.Assumed * features * elementSize), 0)) });
+            c.PeakNote(CpuThreads.Note);
         }
         return result;
     }
@@ -469,7 +488,8 @@ internal static partial class LayerRules
         if (start is null || end is null || start > end) throw c.Mismatch($"cannot flatten dimensions {c.Args.Long("start_dim")}..{c.Args.Long("end_dim")} of {input.Shape}");
         var merged = input.Shape.Dims.Skip(start.Value).Take(end.Value - start.Value + 1).Aggregate(Dim.Of(1), (a, b) => a.Times(b));
         var shape = new TensorShape(input.Shape.Dims.Take(start.Value).Append(merged).Concat(input.Shape.Dims.Skip(end.Value + 1)));
-        return c.Reshaped(input, shape);
+        // ATen's flatten returns the tensor itself where there is nothing to merge: a new handle, no view op for autograd.
+        return start == end ? input : c.Reshaped(input, shape);
     }
 
     private static Value UnflattenForward(LayerCall c)

@@ -59,6 +59,13 @@ internal sealed class BackwardEngine
             trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} is sum's expanded gradient, and what its backward then allocates was not measured.");
             return false;
         }
+        // mean, amax and amin expand the gradient back and divide (multiply) it: TensorIterator lays the result out from the
+        // expanded strides, which is not followed for a strided gradient (its layout decides a later reshape's copy).
+        if (incomingGradients.Any(g => g.Strided) && BackwardRules.ExpandsGradientBack(node.Kind))
+        {
+            trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} arrives strided, and the layout of the gradient its backward hands on was not measured.");
+            return false;
+        }
         // Pools pick their backward kernel (and its buffers) from the gradient's strides, size-1 dimensions' included: a
         // gradient handed back through a transpose is not followed there even where it is dense.
         if (incomingGradients.Any(g => g.Permuted) && BackwardRules.ReadsGradientStrides(node.Kind))
@@ -69,7 +76,13 @@ internal sealed class BackwardEngine
         // (A backward that declares its dense gradients, oneDNN's RNN, models their copies itself.)
         if (incomingGradients.Any(g => g.Strided) && node.DenseGradients.Count == 0)
         {
-            if (BackwardRules.StridedGradientCost(node) is not { } copy)
+            if (BackwardRules.StridedBothWays(node))
+            {
+                trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind} of a strided input gets a strided gradient, whose copy depends on layouts not followed.");
+                return false;
+            }
+            var layoutOfItsOwn = node.Outputs.FirstOrDefault()?.Strides is { } own && incomingGradients.All(g => g.Strides is null || g.Strides.SequenceEqual(own));
+            if ((layoutOfItsOwn && BackwardRules.TakesGradientInItsLayout(node.Kind) ? ByteCount.Zero : BackwardRules.StridedGradientCost(node)) is not { } copy)
             {
                 trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} arrives strided (from a transposed or sliced view), and what its backward then allocates was not measured.");
                 return false;
@@ -107,6 +120,11 @@ internal sealed class BackwardEngine
                     // reshape's copy hands back grad.reshape(the source's size): a strided gradient is copied once more.
                     : g.Input.Shape != node.Outputs[0].Shape ? (arrived.Strides is null ? null : Unmappable)
                     : arrived.Strides;
+                if (ReferenceEquals(strides, Undecided))
+                {
+                    trace.UnmodeledPeak.Add("Peak is unknown: a reshape hands back sum's expanded gradient, and whether it copies it was not followed.");
+                    return false;
+                }
                 // A view op that reshapes a strided gradient cannot view it: reshape copies it.
                 if (strides == Unmappable) handed.Add((g.Input, Gradient.Fresh(g.Bytes)));
                 else handed.Add((g.Input, new Gradient(g.Bytes, arrived.Buffer) { ThroughView = g.AsView || arrived.ThroughView, Strides = strides, Permuted = permuted, PassedBy = node.Kind }));
@@ -130,7 +148,10 @@ internal sealed class BackwardEngine
                 try { bytes = BackwardPlanBuilder.BytesOf(input); }
                 catch (System.Exception e) when (e is NotLinearInBatchException or System.OverflowException) { return false; }
                 if (!node.PassesGradientThrough) created = created.Plus(bytes);
-                var made = node.PassesGradientThrough ? new Gradient(bytes, shared) { ThroughView = incomingGradients[0].ThroughView, Strides = incomingGradients[0].Strides, Permuted = incomingGradients[0].Permuted } : Fresh(node, input, bytes, incomingGradients[0]);
+                // Flatten's backward reshapes the gradient: a view of it, whether forward viewed or copied.
+                var throughView = incomingGradients[0].ThroughView || node.Kind is "Flatten" or "Unflatten";
+                var made = node.PassesGradientThrough ? new Gradient(bytes, shared) { ThroughView = throughView, Strides = incomingGradients[0].Strides, Permuted = incomingGradients[0].Permuted } : Fresh(node, input, bytes, incomingGradients[0]);
+                if (!node.PassesGradientThrough && BackwardRules.HandsGradientThroughViews(node)) made = new Gradient(made.Bytes, made.Buffer) { Own = true, ThroughView = true, Strides = made.Strides, Permuted = made.Permuted };
                 handed.Add((input, viewResult ? new Gradient(made.Bytes, made.Buffer) { Own = true, ThroughView = true } : made));
             }
             terms.Add(Live.Plus(held).Plus(created).Plus(fresh).Plus(buffered).Plus(node.BackwardScratch).Plus(standIns));
@@ -218,11 +239,14 @@ internal sealed class BackwardEngine
     /// <summary>Marks a gradient a view op cannot hand back as a view (a reshape of a strided gradient).</summary>
     private static readonly IReadOnlyList<Dim> Unmappable = new Dim[0];
 
+    /// <summary>Marks a gradient whose layout after a view op is not followed (a reshape of sum's expanded gradient).</summary>
+    private static readonly IReadOnlyList<Dim> Undecided = new Dim[0];
+
     /// <summary>
     /// The layout of the gradient a view op hands back to its source: each dimension of the source (larger than 1) is
     /// the view's dimension of the same size and stride, so it takes that dimension's stride in the incoming gradient.
-    /// Where the view merges or splits dimensions (a reshape), a dense gradient stays dense and a strided one cannot be
-    /// viewed (<see cref="Unmappable"/>). Null: dense.
+    /// Where the view merges or splits dimensions (a reshape), a dense gradient stays dense and a strided one is viewed
+    /// where ATen's computeStride allows, else copied (<see cref="Unmappable"/>). Null: dense.
     /// </summary>
     private IReadOnlyList<Dim>? ViewedBack(ActivationTensor view, ActivationTensor source, Gradient arrived)
     {
@@ -243,7 +267,10 @@ internal sealed class BackwardEngine
             {
                 if (!used[m] && SameCount(view.Shape[m], source.Shape[k]) && SameCount(viewStrides[m], sourceStrides[k])) match = m;
             }
-            if (match < 0) return arrived.Strides is null ? null : Unmappable;
+            // A reshape: its backward is grad.reshape(source size), a view where computeStride finds strides, else a copy.
+            // sum's expanded gradient carries no strides to reshape by (stride 0 marks it): whether it copies is not followed.
+            if (match < 0 && arrived.Strides is { } expanded && expanded.Any(d => d.PeekCoefficient == 0)) return Undecided;
+            if (match < 0) return arrived.Strides is null ? null : TensorLayout.TryView(view.Shape, arrived.Strides, source.Shape, trace.Decide, out var reshaped) ? reshaped : Unmappable;
             used[match] = true;
             result[k] = incoming[match];
         }
@@ -261,10 +288,10 @@ internal sealed class BackwardEngine
             pending[tensor] = gradient;
             return;
         }
-        // In place (measured): into a dense gradient a backward made, not as a view; into the incoming gradient add or clone
-        // handed on; into the one sub handed on unless that was a view (a 3-d Linear's grad_input, a reshape's).
-        if (References(old.Buffer) == 1 && !ReferenceEquals(old.Buffer, gradient.Buffer) && !old.Strided
-            && ((old.Own && !old.ThroughView) || old.PassedBy is "add" or "clone" or "copy" || (old.PassedBy == "sub" && !old.ThroughView)))
+        // In place (measured) where the first gradient is no view (InputBuffer's can_accumulate_inplace: the last reference
+        // to a dense storage of its own): a gradient a backward made, or the incoming one add, sub, clone or copy handed on.
+        var handedOn = old.PassedBy is "add" or "sub" or "clone" or "copy";
+        if (References(old.Buffer) == 1 && !ReferenceEquals(old.Buffer, gradient.Buffer) && !old.Strided && !old.ThroughView && (old.Own || handedOn))
         {
             return;
         }
@@ -273,8 +300,8 @@ internal sealed class BackwardEngine
         var sum = new Gradient(old.Bytes, new GradientBuffer(old.Bytes)) { Strides = old.Strides is { } o && o.All(s => s.PeekCoefficient != 0) ? o : null, Permuted = old.Permuted, Own = true };
         var moment = Live.Plus(Held()).Plus(arriving).Plus(sum.Bytes).Plus(Sum(parameterBuffers.Values));
         // Measured out of place: the same gradient twice (x + x), a first one that other pending gradients are views of, one
-        // handed back through view ops (x.matmul(x.transpose(-2, -1))), and sub's handed-on view.
-        if (ReferenceEquals(old.Buffer, gradient.Buffer) || References(old.Buffer) > 1 || old.PassedBy is "view" or "cat" or "stack" || old.PassedBy == "sub")
+        // handed back through view ops (x.matmul(x.transpose(-2, -1))), and a view add or sub handed on ((x + x.mean(…)).flatten(1)).
+        if (ReferenceEquals(old.Buffer, gradient.Buffer) || References(old.Buffer) > 1 || old.PassedBy is "view" or "cat" or "stack" || (handedOn && old.ThroughView))
         {
             terms.Add(moment);
             pending[tensor] = sum;

@@ -5,9 +5,10 @@ using Xunit;
 namespace TorchBudget.Tests.Differential;
 
 /// <summary>
-/// Every mismatch the differential fuzzer found, as the smallest program that showed it (minimized by hand from the
-/// generated one), checked the fuzzer's way against the CPU allocation counter. Each must stay exact and known: a
-/// rule that regressed to "unknown" would also pass the fuzzer, so this test asks for every row.
+/// Every mismatch the differential fuzzer found, checked the fuzzer's way against the CPU allocation counter: the
+/// smallest program that showed it (minimized by hand), and the soak's finds as generated (<see cref="Found.SoakFinds"/>).
+/// Each must stay exact, and known where the fix models it: a rule that regressed to "unknown" would also pass the
+/// fuzzer, so these ask for every row.
 /// </summary>
 [Collection(HarnessCollection.Name)]
 public sealed class FoundMismatchTests
@@ -54,6 +55,20 @@ public sealed class FoundMismatchTests
         var outcomes = DifferentialRunner.Run(programs);
         var problems = outcomes.Where(o => o.Mismatches.Count > 0 || !o.FullyKnown)
             .Select(o => $"{o.Program.Name}: " + (o.Mismatches.Count > 0 ? string.Join("; ", o.Mismatches) : "not every row known: " + string.Join(" ", o.Notes.Where(n => n.Contains("unknown", System.StringComparison.Ordinal)))))
+            .ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void Soak_finds_stay_fixed_and_are_known_or_honestly_unknown()
+    {
+        var programs = Found.SoakFinds.All.Select(f => new FuzzProgram(f.Name, f.Source, new[] { "soak" }, f.Batch)).ToList();
+        var outcomes = DifferentialRunner.Run(programs);
+        var problems = outcomes.Zip(Found.SoakFinds.All, (o, f) => (o, f))
+            .Where(x => x.o.Mismatches.Count > 0 || x.o.FullyKnown != x.f.Known)
+            .Select(x => $"{x.f.Name} ({x.f.Why}): " + (x.o.Mismatches.Count > 0 ? string.Join("; ", x.o.Mismatches)
+                : x.f.Known ? "not every row known: " + string.Join(" ", x.o.Notes.Where(n => n.Contains("unknown", System.StringComparison.Ordinal)))
+                : "every row known, where the analysis should decline"))
             .ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }

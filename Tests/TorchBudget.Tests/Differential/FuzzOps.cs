@@ -118,7 +118,8 @@ internal static class FuzzOps
                 if (trailing.Length == 0) return false;
                 var kept = trailing.Skip(p.Pick(trailing.Length)).Select(d => p.Chance(0.3) ? 1 : d).ToArray();
                 if (kept.Length == 0) kept = new[] { trailing[^1] };
-                other = p.Field("Parameter", $"Parameter(torch.randn({string.Join(", ", kept)}))");
+                // torch.randn takes up to four sizes as arguments; an array takes any rank.
+                other = p.Field("Parameter", $"Parameter(torch.randn(new long[] {{ {string.Join(", ", kept)} }}))");
                 break;
         }
         var (left, right) = p.Chance(0.2) ? (other, x.Name) : (x.Name, other);
