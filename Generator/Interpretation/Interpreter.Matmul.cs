@@ -28,6 +28,20 @@ internal sealed partial class Interpreter
         return result;
     }
 
+    /// <summary>
+    /// mm and bmm called by name: the kernels themselves, on 2-d (3-d, equal batch) operands as they are, with none of
+    /// matmul's expands and reshapes (measured: bmm's operand gets a gradient of its own, matmul's a view).
+    /// </summary>
+    private Value PlainProduct(string kind, ActivationTensor self, Value other, LayerCall op, LocationInfo? at)
+    {
+        if (other is not ActivationTensor right) return other is UnknownValue u ? u : throw op.Mismatch($"{kind} with {other.Describe()}");
+        var rank = kind == "mm" ? 2 : 3;
+        if (self.Shape.Rank != rank || right.Shape.Rank != rank) throw op.Mismatch($"{kind} needs {rank}-d operands, got {self.Shape} and {right.Shape}");
+        var inner = self.Shape[rank - 1];
+        if (inner != right.Shape[rank - 2] || (rank == 3 && self.Shape[0] != right.Shape[0])) throw op.Mismatch($"cannot {kind} {self.Shape} by {right.Shape}");
+        return MatrixProduct(kind, self, right, at, inner);
+    }
+
     /// <summary>should_fold: fold when the larger operand is 3-d or more and the other a matrix, and the fold is free or the matrix needs a gradient.</summary>
     private bool ShouldFold(ActivationTensor left, ActivationTensor right)
     {
@@ -101,10 +115,24 @@ internal sealed partial class Interpreter
         var result = call.Output(new TensorShape(left.Shape.Dims.Take(rank - 1).Append(right.Shape[rank - 1])));
         if (inner.IsConstant) call.MultiplyAccumulates(result.Shape, () => inner.Coefficient);
         else trace!.MultiplyAccumulatesUnknown ??= $"a matmul sums over a dimension that grows with the batch ({left.Shape} by {right.Shape})";
+        // An operand BLAS cannot take as it is (no unit stride) is copied inside the kernel, matrix by matrix (measured for
+        // bmm at batch 1); what that costs in general was not measured.
+        if (new[] { left, right }.FirstOrDefault(o => !IsBlasReady(o)) is { } copied)
+        {
+            trace!.UnmodeledPeak.Add($"Peak is unknown: {kind} gets an operand ({copied.Shape}) whose matrices have no unit stride; the kernel copies them for BLAS, which was not measured.");
+        }
         if (right.RequiresGrad) call.Save(left);
         if (left.RequiresGrad) call.Save(right);
         call.Backward(BackwardRules.MatrixProduct(left, right));
         return Recorded(call, result);
+    }
+
+    private bool IsBlasReady(ActivationTensor operand)
+    {
+        if (operand.Strides is not { } strides) return true;
+        var rank = operand.Shape.Rank;
+        var matrix = new TensorShape(new[] { operand.Shape[rank - 2], operand.Shape[rank - 1] });
+        return TensorLayout.IsBlasReady(matrix, new[] { strides[rank - 2], strides[rank - 1] }, trace!.Decide);
     }
 
     /// <summary>mT: the last two dimensions swapped; as a view in forward, or only its shape and strides for a decision.</summary>

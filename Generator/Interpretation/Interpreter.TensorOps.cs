@@ -144,8 +144,10 @@ internal sealed partial class Interpreter
                     return RunRule(LayerRules.Find(name == "softmax" ? "Softmax" : "LogSoftmax")!.Forward!, NewLayerCall("Softmax", self, at, ("dim", Arg(0))), at);
                 case "add" or "sub" or "mul" or "div":
                     return TensorArithmetic(name, self, Arg(0), at);
-                case "matmul" or "mm" or "bmm":
+                case "matmul":
                     return Matmul(self, Arg(0), op, at);
+                case "mm" or "bmm":
+                    return PlainProduct(name, self, Arg(0), op, at);
                 case "expand" when Arg(0) is ListValue sizes:
                     if (sizes.Items.Count < self.Shape.Rank) throw op.Mismatch($"expand({sizes.Describe()}) of {self.Shape} has fewer dimensions");
                     var expanded = sizes.Items.Select((s, i) => s is IntValue { Number: -1 } ? self.Shape[i - (sizes.Items.Count - self.Shape.Rank)] : ToDim(s, op)).ToList();
@@ -251,7 +253,7 @@ internal sealed partial class Interpreter
         {
             "amax" or "amin" => BackwardRules.Extremum(self, result),
             "mean" => BackwardRules.Mean(self),
-            _ => BackwardRules.Sum(self),
+            _ => BackwardRules.Sum(self, axes),
         });
         return result;
     }

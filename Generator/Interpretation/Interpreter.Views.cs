@@ -15,7 +15,7 @@ internal sealed partial class Interpreter
     /// <summary>reshape: a view where the strides allow one, else a contiguous copy (clone, then view).</summary>
     private ActivationTensor ReshapeOrCopy(ActivationTensor self, TensorShape target, LocationInfo? at)
     {
-        if (TensorLayout.TryView(self.Shape, self.Strides, target, trace!.Decide, out var strides)) return trace.View(self, target, strides);
+        if (TensorLayout.TryView(self.Shape, self.Strides, target, trace!.Decide, out var strides, out var exact)) return trace.View(self, target, strides, exact: exact);
         return ContiguousCopy(self, target, at);
     }
 
@@ -35,7 +35,7 @@ internal sealed partial class Interpreter
     /// <summary>view: the strides must allow it (ATen's "view size is not compatible with input tensor's size and stride").</summary>
     private ActivationTensor ViewOrThrow(ActivationTensor self, TensorShape target, LayerCall op)
     {
-        if (TensorLayout.TryView(self.Shape, self.Strides, target, trace!.Decide, out var strides)) return trace.View(self, target, strides);
+        if (TensorLayout.TryView(self.Shape, self.Strides, target, trace!.Decide, out var strides, out var exact)) return trace.View(self, target, strides, exact: exact);
         throw op.Mismatch($"view of {self.Shape} as {target} is not possible over its strides (a transposed or sliced tensor); use reshape or contiguous() first");
     }
 

@@ -14,6 +14,9 @@ internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inpu
     /// <summary>Add and subtract hand their output's gradient to their inputs as it is: no new tensor.</summary>
     public bool PassesGradientThrough { get; } = passesGradientThrough;
 
+    /// <summary>The module whose call recorded it (null for tensor ops and functional calls).</summary>
+    public ModuleInstance? Caller { get; init; }
+
     /// <summary>The layer or op that recorded it (Linear, relu, add, ...).</summary>
     public string Kind { get; } = kind;
 
@@ -70,9 +73,10 @@ internal sealed class ParameterGradient
     private readonly long bytes;
     private readonly int elementSize;
 
-    private ParameterGradient(object parameter, TensorSlot? slot, long bytes, int elementSize)
+    private ParameterGradient(object parameter, TensorSlot? slot, long bytes, int elementSize, string? name = null)
     {
         Parameter = parameter;
+        Name = name;
         this.slot = slot;
         this.bytes = bytes;
         this.elementSize = elementSize;
@@ -80,6 +84,9 @@ internal sealed class ParameterGradient
 
     /// <summary>The tensor whose gradient this is: uses of one parameter by several nodes share it.</summary>
     public object Parameter { get; }
+
+    /// <summary>The parameter's name in its module (weight, bias), where a rule needs to tell them apart.</summary>
+    public string? Name { get; }
 
     /// <summary>
     /// The gradient's bytes; for a parameter, its element count's polynomial carried along (a parametric run), so that
@@ -90,7 +97,7 @@ internal sealed class ParameterGradient
         : Shapes.ByteCount.Of(new Shapes.Dim(slot.PeekElementCount!.Value, 0, slot.CountForm), elementSize);
 
     /// <summary>The gradient of one of the module's parameters.</summary>
-    public static ParameterGradient Of(TensorSlot parameter, int elementSize) => new(parameter, parameter, 0, elementSize);
+    public static ParameterGradient Of(TensorSlot parameter, int elementSize, string? name = null) => new(parameter, parameter, 0, elementSize, name);
 
     /// <summary>A gradient of a parameter no other node shares (a slice's scattered gradient, say).</summary>
     public static ParameterGradient Unshared(long bytes) => new(new object(), null, bytes, 0);

@@ -54,13 +54,19 @@ internal static class TensorLayout
     /// ATen's computeStride: whether a tensor of <paramref name="shape"/> and <paramref name="strides"/> can be viewed as
     /// <paramref name="target"/> (else view throws and reshape copies), and the view's strides (null: contiguous).
     /// </summary>
-    public static bool TryView(TensorShape shape, IReadOnlyList<Dim>? strides, TensorShape target, BatchDecisions decide, out IReadOnlyList<Dim>? viewStrides)
+    public static bool TryView(TensorShape shape, IReadOnlyList<Dim>? strides, TensorShape target, BatchDecisions decide, out IReadOnlyList<Dim>? viewStrides) =>
+        TryView(shape, strides, target, decide, out viewStrides, out _);
+
+    /// <summary>The same, with the view's size-1 strides where they are not the contiguous ones (<paramref name="exact"/>).</summary>
+    public static bool TryView(TensorShape shape, IReadOnlyList<Dim>? strides, TensorShape target, BatchDecisions decide, out IReadOnlyList<Dim>? viewStrides, out IReadOnlyList<Dim>? exact)
     {
         viewStrides = null;
+        exact = null;
         if (strides is null || shape.Rank == 0) return true;
         var found = ViewStrides(shape, strides, target, decide);
         if (found is null) return false;
         viewStrides = Normalized(target, found, decide);
+        if (viewStrides is null) exact = OddSizeOneStrides(target, found);
         return true;
     }
 
@@ -131,6 +137,9 @@ internal static class TensorLayout
     {
         var tensors = inputs.Where(i => i.Shape.Rank > 0).ToList();
         if (tensors.All(t => t.Strides is null || IsContiguous(t.Shape, t.Strides, decide))) return SameShapes(output, tensors) ? null : ReorderedResult(output, tensors, decide);
+        // compute_fast_setup_type's next case: all channels-last contiguous gives the canonical channels-last strides, size-1
+        // dimensions' included (measured: elu of a permuted [N, C, 1, W] view).
+        if (SameShapes(output, tensors) && tensors.All(t => IsChannelsLastContiguous(t.Shape, t.Strides, decide))) return Normalized(output, ChannelsLastStrides(output), decide);
         if (SameShapes(output, tensors) && tensors.All(t => IsNonOverlappingAndDense(t.Shape, t.Strides, decide))
             && tensors.Skip(1).All(t => SameStrides(t.Strides ?? ContiguousStrides(t.Shape), tensors[0].Strides ?? ContiguousStrides(tensors[0].Shape), decide)))
         {
@@ -139,9 +148,14 @@ internal static class TensorLayout
         return ReorderedResult(output, tensors, decide);
     }
 
-    /// <summary>empty_like/clone with the preserved format: the same strides when dense, else contiguous (channels-last aside).</summary>
+    /// <summary>
+    /// empty_like/clone with the preserved format: the same strides when dense, else dense in the order of the strides
+    /// (infer_dense_strides; measured: a clone of a permuted, expanded view stays permuted, a slice's is contiguous).
+    /// </summary>
     public static IReadOnlyList<Dim>? PreservedLike(TensorShape shape, IReadOnlyList<Dim>? strides, BatchDecisions decide) =>
-        IsNonOverlappingAndDense(shape, strides, decide) ? Normalized(shape, strides, decide) : null;
+        strides is null ? null
+        : IsNonOverlappingAndDense(shape, strides, decide) ? Normalized(shape, strides, decide)
+        : ReorderedResult(shape, new List<(TensorShape, IReadOnlyList<Dim>?)> { (shape, strides) }, decide);
 
     /// <summary>
     /// A 4-d (5-d) tensor whose strides ATen reads as channels-last (is_channels_last_strides_2d/3d, what
@@ -159,6 +173,24 @@ internal static class TensorLayout
             minimum = decide.IsOne(shape[axis], "a size-1 dimension") ? strides[axis] : strides[axis].Times(shape[axis]);
         }
         return true;
+    }
+
+    /// <summary>ATen's BLAS check for a matrix operand: one unit stride, the other at least the size it steps over.</summary>
+    public static bool IsBlasReady(TensorShape matrix, IReadOnlyList<Dim>? strides, BatchDecisions decide)
+    {
+        if (strides is null) return true;
+        bool Ready(int unit, int other) => strides[unit] == Dim.Of(1) && strides[other] != Dim.Of(0)
+            && (decide.IsOne(matrix[unit], "a size-1 dimension") || !decide.Less(strides[other], matrix[unit], "a matrix's leading stride"));
+        return Ready(1, 0) || Ready(0, 1);
+    }
+
+    /// <summary>is_contiguous(ChannelsLast): a 4-d tensor dense in channels-last order, size-1 dimensions' strides aside.</summary>
+    public static bool IsChannelsLastContiguous(TensorShape shape, IReadOnlyList<Dim>? strides, BatchDecisions decide)
+    {
+        if (shape.Rank != 4) return false;
+        var actual = strides ?? ContiguousStrides(shape);
+        var expected = ChannelsLastStrides(shape);
+        return Enumerable.Range(0, 4).All(d => decide.IsOne(shape[d], "a size-1 dimension") || decide.Equal(actual[d], expected[d], "a channels-last layout"));
     }
 
     /// <summary>A 4-d or 5-d shape's channels-last strides: the channels innermost, then the spatial dimensions, the batch outermost.</summary>

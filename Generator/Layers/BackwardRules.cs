@@ -110,10 +110,10 @@ internal static class BackwardRules
     }
 
     /// <summary>sum over dimensions: the incoming gradient expanded back to the input's size, a view of it (no tensor of its own).</summary>
-    public static BackwardPlan Sum(ActivationTensor input)
+    public static BackwardPlan Sum(ActivationTensor input, IReadOnlyList<int>? reducedAxes = null)
     {
         var plan = new BackwardPlanBuilder();
-        if (input.RequiresGrad) plan.HandIncoming(input, asView: true, expanded: true);
+        if (input.RequiresGrad) plan.HandIncoming(input, asView: true, expanded: true, reducedAxes: reducedAxes);
         return plan.Build();
     }
 
@@ -166,10 +166,11 @@ internal static class BackwardRules
     /// gradient's layout (measured: a copy of the output's size or of the input's). See <see cref="StridedGradientIsReplaced"/>.
     /// </summary>
     /// <summary>
-    /// GELU's backward copies nothing where the gradient is laid out as its own result (measured: both transposed);
-    /// <see cref="StridedGradientCost"/> is what it pays for a gradient in another layout.
+    /// GELU's backward runs oneDNN's kernel only on a contiguous input, which copies a strided gradient twice (see
+    /// <see cref="StridedGradientCost"/>); on a strided input it is a TensorIterator kernel that takes the gradient in any
+    /// layout (measured: a permuted input with a differently transposed gradient copies nothing).
     /// </summary>
-    public static bool TakesGradientInItsLayout(string kind) => kind == "GELU";
+    public static bool TakesAnyGradientLayout(TapeNode node) => node.Kind == "GELU" && node.Inputs.Any(i => !i.IsContiguous);
 
     /// <summary>
     /// softmax over a strided input and then handed a strided gradient: measured both copying the gradient and not,
@@ -219,12 +220,33 @@ internal static class BackwardRules
         or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout";
 
     /// <summary>
-    /// Spatial dropouts TorchSharp runs through unsqueeze and squeeze (Dropout1d always, Dropout2d/3d on an input of
-    /// another rank than the batched one) hand their gradient back through those views, so autograd sums a second one
-    /// out of place (measured; on their batched ranks Dropout2d/3d and FeatureAlphaDropout add in place).
+    /// Layers ATen runs through views hand their gradient back through those views, so autograd sums a second one out of
+    /// place (measured): the 1-d pools (unsqueeze, the 2-d pool, squeeze), instance norm (batch norm over a reshaped
+    /// view), Dropout1d always and Dropout2d/3d on an input of another rank than the batched one. The 2-d pools, batch,
+    /// group and layer norm, and the dropouts on their batched ranks add in place.
     /// </summary>
     public static bool HandsGradientThroughViews(Interpretation.TapeNode node) =>
-        node.Kind == "Dropout1d" || (node.Kind is "Dropout2d" or "Dropout3d" && node.Inputs.Count > 0 && node.Inputs[0].Shape.Rank != node.Kind[7] - '0' + 2);
+        node.Kind is "Dropout1d" or "AvgPool1d" or "MaxPool1d" or "AdaptiveAvgPool1d" or "AdaptiveMaxPool1d" or "InstanceNorm1d" or "InstanceNorm2d" or "InstanceNorm3d"
+        || (node.Kind is "Dropout2d" or "Dropout3d" && node.Inputs.Count > 0 && node.Inputs[0].Shape.Rank != node.Kind[7] - '0' + 2);
+
+    /// <summary>
+    /// Backward kernels that read the forward tensor before the incoming gradient (threshold_backward, leaky_relu_backward,
+    /// hardtanh_backward): where the two are laid out differently, the gradient they make follows the forward tensor.
+    /// Measured both ways on 0.107: a contiguous input with a transposed gradient gives these a contiguous gradient, a
+    /// transposed input with a contiguous gradient a transposed one; every other kernel in <see cref="KeepsGradientLayout"/>
+    /// follows the gradient.
+    /// </summary>
+    public static bool ReadsForwardTensorFirst(string kind) => kind is "relu" or "ReLU" or "LeakyReLU" or "Hardtanh";
+
+    /// <summary>ReLU's backward reads its result (threshold_backward(grad, result)); the others read their input.</summary>
+    public static bool ReadsResult(string kind) => kind is "relu" or "ReLU";
+
+    /// <summary>
+    /// amax and amin hand back (grad / count) * mask, the mask laid out as their input: a strided input's gradient follows
+    /// its layout over the reduced dimensions (measured: amin over a transposed view hands back a gradient contiguous
+    /// through the transpose).
+    /// </summary>
+    public static bool MasksExpandedGradient(string kind) => kind is "amax" or "amin";
 
     /// <summary>Reductions whose backward expands the incoming gradient back to the input's size inside a pointwise kernel.</summary>
     public static bool ExpandsGradientBack(string kind) => kind is "mean" or "amax" or "amin";
@@ -234,6 +256,37 @@ internal static class BackwardRules
     /// computes: the copy is alive with the incoming gradient for a moment only.
     /// </summary>
     public static bool StridedGradientIsReplaced(TapeNode node) => node.Kind == "Linear";
+
+    /// <summary>
+    /// Whether Linear's backward folds a strided gradient to 2-d with a view BLAS takes as it is (measured at batch 1: a
+    /// transposed [1, M, N] gradient folds to a transposed matrix, no copy); else reshape copies it.
+    /// </summary>
+    public static bool FoldsGradientWithoutCopy(TapeNode node, IReadOnlyList<Dim>? strides, BatchDecisions decide)
+    {
+        if (node.Kind != "Linear" || strides is null || node.Outputs.FirstOrDefault() is not { Shape.Rank: >= 3 } output) return false;
+        var rank = output.Shape.Rank;
+        var folded = new TensorShape(new[] { output.Shape.Dims.Take(rank - 1).Aggregate(Dim.Of(1), (a, b) => a.Times(b)), output.Shape[rank - 1] });
+        return TensorLayout.TryView(output.Shape, strides, folded, decide, out var viewed) && TensorLayout.IsBlasReady(folded, viewed, decide);
+    }
+
+    /// <summary>
+    /// Linear over 3 or more dimensions runs matmul and then add_(bias) (measured on 0.107, contiguous or not): backward
+    /// reaches the add first, so the bias's gradient is summed, added into .grad and freed before the weight's and the
+    /// input's are made. Over 2 dimensions addmm makes all three together.
+    /// </summary>
+    public static ParameterGradient? GradientMadeFirst(TapeNode node) =>
+        node.Kind == "Linear" && node.Outputs.FirstOrDefault()?.Shape.Rank >= 3
+            ? node.ParameterGradients.FirstOrDefault(g => g.Name == "bias")
+            : null;
+
+    /// <summary>
+    /// mm's backward and addmm's (Linear over 2 dimensions) make a column-major operand's gradient column-major
+    /// (mm_mat1_backward and mm_mat2_backward compute it transposed): a transposed matrix's gradient then comes back
+    /// contiguous through the transpose (measured: no copy in a softmax behind it). bmm's are contiguous.
+    /// </summary>
+    public static bool GradientFollowsColumnMajorOperand(string kind, ActivationTensor operand, BatchDecisions decide) =>
+        kind is "mm" or "Linear" && operand.Shape.Rank == 2 && operand.Strides is { } strides
+        && decide.Equal(strides[0], Dim.Of(1), "a column-major matrix") && decide.Equal(strides[1], operand.Shape[0], "a column-major matrix");
 
     /// <summary>mm and bmm: grad @ rightᵀ for the left operand, leftᵀ @ grad for the right one.</summary>
     public static BackwardPlan MatrixProduct(ActivationTensor left, ActivationTensor right)

@@ -106,7 +106,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary>reshape inside a layer (flatten, unflatten): a view where the strides allow one, else a contiguous copy, its result.</summary>
     public ActivationTensor Reshaped(ActivationTensor source, TensorShape shape)
     {
-        if (TensorLayout.TryView(source.Shape, source.Strides, shape, trace.Decide, out var strides)) return trace.View(source, shape, strides);
+        if (TensorLayout.TryView(source.Shape, source.Strides, shape, trace.Decide, out var strides, out var exact)) return trace.View(source, shape, strides, exact: exact);
         Backward(BackwardRules.PassThrough(source, asView: true));
         return Output(shape);
     }
@@ -237,7 +237,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
             storage.SavedForBackward = true;
             storage.Savers++;
         }
-        trace.Tape.Add(new TapeNode($"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept, GradientsOf(parameterGradientBytes, parameters), passesGradientThrough, scratch, moments, denseGradients, backward));
+        trace.Tape.Add(new TapeNode($"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept, GradientsOf(parameterGradientBytes, parameters), passesGradientThrough, scratch, moments, denseGradients, backward) { Caller = IsModuleCall ? Module : null });
     }
 
     /// <summary>Raw byte counts are gradients no other node shares; named parameters are this module's own (several ops may use one).</summary>
@@ -273,8 +273,8 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         var produced = outputs.Count > 0 ? outputs : (result is ActivationTensor same ? new List<ActivationTensor> { same } : new List<ActivationTensor>());
         foreach (var storage in saved) storage.Savers++;
         var parameterGradients = Module.Parameters.Where(p => p.Value.RequiresGrad && p.Value.PeekElementCount is not null)
-            .Select(p => ParameterGradient.Of(p.Value, trace.ParameterElementSize)).ToList();
-        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough, backwardScratch, backwardMoments, plan: plan));
+            .Select(p => ParameterGradient.Of(p.Value, trace.ParameterElementSize, p.Key)).ToList();
+        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough, backwardScratch, backwardMoments, plan: plan) { Caller = IsModuleCall ? Module : null });
     }
 
     /// <summary>The output shape is known but not what the layer allocates inside: the memory table says so.</summary>

@@ -170,9 +170,12 @@ internal static partial class LayerRules
         // expanded stride 0): anything else is copied inside the kernel for a moment, which was not measured.
         var foldedStrides = input.Shape.Rank == 2 ? input.Strides
             : TensorLayout.TryView(input.Shape, input.Strides, folded, c.Decide, out var viewed) ? viewed : null;
-        // A size-1 last dimension's stride (a permuted view's may be odd) decides the folded matrix's: not followed that far.
-        var oddLastStride = input.ExactStrides is not null && c.Decide.IsOne(input.Shape[input.Shape.Rank - 1], "a size-1 dimension");
-        if (oddLastStride || !IsBlasReady(input.Shape.Rank == 2 ? input.Shape : folded, foldedStrides, c.Decide))
+        // A size-1 dimension's stride (a permuted or sliced view's may be odd) takes part in BLAS's check: it is not followed
+        // through every view, so a matrix with one (not the batch's, whose size-1 pass follows it), made from a strided
+        // tensor, is not judged.
+        var matrix = input.Shape.Rank == 2 ? input.Shape : folded;
+        var oddSizeOneStride = (matrix[0] == Dim.Of(1) || matrix[1] == Dim.Of(1)) && ComesFromStridedTensor(input);
+        if (oddSizeOneStride || !TensorLayout.IsBlasReady(input.Shape.Rank == 2 ? input.Shape : folded, foldedStrides, c.Decide))
         {
             c.PeakNotModeled($"Peak is unknown: a Linear gets an input ({input.Shape}) that matrix multiplication copies for BLAS (no unit stride, or an expanded one); not measured.");
         }
@@ -183,13 +186,13 @@ internal static partial class LayerRules
         return null;
     }
 
-    /// <summary>ATen's BLAS check for a matrix operand: one unit stride, the other at least the size it steps over.</summary>
-    private static bool IsBlasReady(TensorShape matrix, IReadOnlyList<Dim>? strides, BatchDecisions decide)
+    private static bool ComesFromStridedTensor(ActivationTensor tensor)
     {
-        if (strides is null) return true;
-        bool Ready(int unit, int other) => strides[unit] == Dim.Of(1) && strides[other] != Dim.Of(0)
-            && (decide.IsOne(matrix[unit], "a size-1 dimension") || !decide.Less(strides[other], matrix[unit], "a matrix's leading stride"));
-        return Ready(1, 0) || Ready(0, 1);
+        for (var t = tensor; t is not null; t = t.ViewSource)
+        {
+            if (t.Strides is not null || t.ExactStrides is not null) return true;
+        }
+        return false;
     }
 
     private static Value ConvolutionForward(LayerCall c, int rank, bool transposed)
@@ -306,9 +309,10 @@ internal static partial class LayerRules
         // grad_input and the parameters' gradients and frees it before it returns (measured: BatchNorm1d/2d/3d,
         // Float32 and Float64, training and eval, affine or not; none when only the parameters need gradients).
         if (input.RequiresGrad && c.RecordsGraph && input.Storage.Bytes() is { } inputBytes) c.BackwardScratch(inputBytes);
-        // Over [N, C] the channels-last kernel sums the weight's and bias's gradients per thread: [2, threads, C], after
-        // that scratch is freed (measured: BatchNorm1d on 2-d inputs).
-        if (input.Shape.Rank == 2 && c.RecordsGraph && c.Module.Parameters.Any(p => p.Value.RequiresGrad))
+        // Over [N, C] (and [N, C, 1, ...]: one value per channel and sample) the channels-last kernel sums the weight's and
+        // bias's gradients per thread: [2, threads, C], after that scratch is freed (measured: BatchNorm1d on [N, C] and
+        // [N, C, 1]).
+        if (input.Shape.Dims.Skip(2).All(d => d == Dim.Of(1)) && c.RecordsGraph && c.Module.Parameters.Any(p => p.Value.RequiresGrad))
         {
             var elementSize = c.ElementSize(input.ElementType);
             var created = input.RequiresGrad && input.Storage.Bytes() is { } gradInput ? gradInput : ByteCount.Zero;

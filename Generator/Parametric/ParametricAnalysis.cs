@@ -51,6 +51,7 @@ internal static class ParametricAnalysis
                 // Batch 1 may run other kernels (ATen's im2col for small convolutions): then its own pass gives its figures.
                 var trace = ForwardOf(interpreter, model, settings, atBatchOne: false);
                 var atOne = trace is { OtherKernelsAtBatchOne: true } ? ForwardOf(interpreter, model, settings, atBatchOne: true) : null;
+                if (trace is not null) path = WithGradientRecipients(path, model, trace, settings);
                 var activations = trace is null ? null : ActivationsOf(trace, settings);
                 var activationsAtOne = atOne is null ? null : ActivationsOf(atOne, settings);
                 if (activations is null || (trace!.OtherKernelsAtBatchOne && activationsAtOne is null) || guards.Unpinnable) return path;
@@ -207,8 +208,7 @@ internal static class ParametricAnalysis
             var buffers = Registration.NamedBuffers(model).Select(b => b.Value).ToList();
             if (parameters.Concat(buffers).Any(t => t.PeekElementCount is null)) return null;
             var parameterBytes = Bytes(parameters);
-            var gradientBytes = Bytes(parameters.Where(p => p.RequiresGrad));
-            var optimizerBytes = (settings.Optimizer == "SgdMomentum" ? gradientBytes : parameterBytes).Times(MemoryRows.OptimizerStateFactor(settings.Optimizer));
+            var (gradientBytes, optimizerBytes) = GradientRows(parameters, null, modelSize, settings);
             var layers = namedModules.Select(m => new ParametricLayer(m.Key, m.Value.Kind,
                 Count(m.Value.Parameters.Select(p => p.Value)),
                 Count(m.Value.Parameters.Select(p => p.Value).Where(p => p.RequiresGrad)),
@@ -220,6 +220,24 @@ internal static class ParametricAnalysis
         {
             return null;
         }
+    }
+
+    /// <summary>The Gradients and OptimizerState rows: gradients for the parameters backward reaches (all trainable ones where not known).</summary>
+    private static (Polynomial Gradients, Polynomial OptimizerState) GradientRows(IReadOnlyList<TensorSlot> parameters, HashSet<object>? recipients, int modelSize, ProfileSettings settings)
+    {
+        Polynomial Bytes(IEnumerable<TensorSlot> tensors) =>
+            tensors.Aggregate(Polynomial.Zero, (sum, t) => sum.Plus(FormOf(t).Times(t.ElementType is { } type ? ElementTypes.SizeOf(type) ?? 0 : modelSize)));
+        var gradientBytes = Bytes(parameters.Where(p => GradientRecipients.Gets(recipients, p)));
+        var optimizerBytes = (settings.Optimizer == "SgdMomentum" ? gradientBytes : Bytes(parameters)).Times(MemoryRows.OptimizerStateFactor(settings.Optimizer));
+        return (gradientBytes, optimizerBytes);
+    }
+
+    /// <summary>The path with only the parameters forward's backward reaches counted as getting gradients.</summary>
+    private static ConstructionPath WithGradientRecipients(ConstructionPath path, ModuleInstance model, ForwardTrace trace, ProfileSettings settings)
+    {
+        if (GradientRecipients.Of(trace) is not { } recipients || ElementTypes.SizeOf(settings.DType) is not { } modelSize) return path;
+        var (gradients, optimizerState) = GradientRows(Registration.NamedParameters(model).Select(p => p.Value).ToList(), recipients, modelSize, settings);
+        return path with { GradientBytes = gradients, OptimizerStateBytes = optimizerState };
     }
 
     private static Polynomial FormOf(TensorSlot tensor) => tensor.CountForm?.Expression ?? Polynomial.Constant(tensor.PeekElementCount!.Value);

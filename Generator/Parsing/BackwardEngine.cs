@@ -51,7 +51,14 @@ internal sealed class BackwardEngine
         var held = Held();
         var buffered = Sum(parameterBuffers.Values);
         if (DenseStandIns(node) is not { } standIns) return false;
-        var fresh = Sum(node.ParameterGradients.Select(g => g.Bytes));
+        var first = BackwardRules.GradientMadeFirst(node);
+        if (first is not null)
+        {
+            terms.Add(Live.Plus(held).Plus(buffered).Plus(standIns).Plus(first.Bytes));
+            AddParameterGradients(new List<(object, ByteCount)> { (first.Parameter, first.Bytes) }, first.Bytes);
+            buffered = Sum(parameterBuffers.Values);
+        }
+        var fresh = Sum(node.ParameterGradients.Where(g => g != first).Select(g => g.Bytes));
         // A gradient that arrives strided costs some backwards a dense copy for the whole node.
         // sum hands its gradient back expanded (stride 0); only views and pointwise kernels were measured taking one.
         if (incomingGradients.Any(g => g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false) && node.Kind != "view" && !BackwardRules.KeepsGradientLayout(node.Kind))
@@ -81,14 +88,22 @@ internal sealed class BackwardEngine
                 trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind} of a strided input gets a strided gradient, whose copy depends on layouts not followed.");
                 return false;
             }
-            var layoutOfItsOwn = node.Outputs.FirstOrDefault()?.Strides is { } own && incomingGradients.All(g => g.Strides is null || g.Strides.SequenceEqual(own));
-            if ((layoutOfItsOwn && BackwardRules.TakesGradientInItsLayout(node.Kind) ? ByteCount.Zero : BackwardRules.StridedGradientCost(node)) is not { } copy)
+            var takenAsItIs = BackwardRules.TakesAnyGradientLayout(node)
+                || incomingGradients.All(g => g.Strides is null || BackwardRules.FoldsGradientWithoutCopy(node, g.Strides, trace.Decide));
+            // oneDNN's GELU backward was measured on transposed gradients only: a sliced one (with gaps) runs other reorders.
+            if (!takenAsItIs && node.Kind == "GELU" && node.Outputs.Count > 0
+                && incomingGradients.Any(g => g.Strided && !TensorLayout.IsNonOverlappingAndDense(node.Outputs[0].Shape, g.Strides, trace.Decide)))
+            {
+                trace.UnmodeledPeak.Add("Peak is unknown: GELU's backward (oneDNN) gets a sliced gradient, whose reorders were not measured.");
+                return false;
+            }
+            if ((takenAsItIs ? ByteCount.Zero : BackwardRules.StridedGradientCost(node)) is not { } copy)
             {
                 trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} arrives strided (from a transposed or sliced view), and what its backward then allocates was not measured.");
                 return false;
             }
             // An expanded gradient (sum's) is not dropped after the copy (measured): only a strided one is replaced.
-            if (BackwardRules.StridedGradientIsReplaced(node) && !incomingGradients.Any(g => g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false))
+            if (!takenAsItIs && BackwardRules.StridedGradientIsReplaced(node) && !incomingGradients.Any(g => g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false))
             {
                 // The dense copy takes the strided gradient's place (freed once copied, unless a view of a gradient still pending).
                 terms.Add(Live.Plus(held).Plus(copy).Plus(buffered));
@@ -116,7 +131,7 @@ internal sealed class BackwardEngine
                 var permuted = arrived.Permuted || (node.Kind == "view" && Reorders(node.Outputs[0], g.Input));
                 var strides = node.Kind == "view" ? ViewedBack(node.Outputs[0], g.Input, arrived)
                     : g.Strided ? Narrowed(node.Outputs[0], g.Input, arrived)
-                    : g.Expanded ? ExpandedBack(g.Input)
+                    : g.Expanded ? ExpandedBack(g.Input, node.Outputs[0], arrived, g.ReducedAxes)
                     // reshape's copy hands back grad.reshape(the source's size): a strided gradient is copied once more.
                     : g.Input.Shape != node.Outputs[0].Shape ? (arrived.Strides is null ? null : Unmappable)
                     : arrived.Strides;
@@ -160,7 +175,7 @@ internal sealed class BackwardEngine
 
         foreach (var tensor in incoming) pending.Remove(tensor);
         Release(node);
-        var parameterGradients = node.ParameterGradients.Select(g => (g.Parameter, g.Bytes)).ToList();
+        var parameterGradients = node.ParameterGradients.Where(g => g != first).Select(g => (g.Parameter, g.Bytes)).ToList();
         foreach (var (input, gradient) in handed)
         {
             if (input.Storage.IsResident && Root(input).ViewSource is null)
@@ -205,11 +220,50 @@ internal sealed class BackwardEngine
     /// A gradient a backward makes: dense, or laid out as the incoming one where the backward is a pointwise kernel over it
     /// (<see cref="BackwardRules.KeepsGradientLayout"/>) of the same shape, the incoming one being a permuted dense tensor.
     /// </summary>
-    private static Gradient Fresh(TapeNode node, ActivationTensor input, ByteCount bytes, Gradient arrived) =>
-        (arrived.Strides is null || arrived.Strides.All(s => s.PeekCoefficient != 0)) && BackwardRules.KeepsGradientLayout(node.Kind)
-            && node.Outputs.Count > 0 && input.Shape == node.Outputs[0].Shape
-            ? new Gradient(bytes, new GradientBuffer(bytes)) { Strides = arrived.Strides, Permuted = arrived.Permuted, Own = true }
-            : Gradient.Fresh(bytes);
+    /// <summary>
+    /// A gradient a backward makes: a TensorIterator kernel's is laid out from its operands, the incoming gradient and the
+    /// forward tensor in the kernel's order (<see cref="BackwardRules.ReadsForwardTensorFirst"/>); any other is contiguous.
+    /// </summary>
+    private Gradient Fresh(TapeNode node, ActivationTensor input, ByteCount bytes, Gradient arrived)
+    {
+        if (BackwardRules.GradientFollowsColumnMajorOperand(node.Kind, input, trace.Decide))
+        {
+            return new Gradient(bytes, new GradientBuffer(bytes)) { Strides = input.Strides, Permuted = true, Own = true };
+        }
+        if (BackwardRules.MasksExpandedGradient(node.Kind) && MaskedLayout(node, input, arrived) is { } masked)
+        {
+            return new Gradient(bytes, new GradientBuffer(bytes)) { Strides = masked, Permuted = true, Own = true };
+        }
+        // An expanded gradient (sum's) leaves the order of its stride-0 dimensions to the forward tensor (measured).
+        if (!BackwardRules.KeepsGradientLayout(node.Kind) || node.Outputs.Count == 0 || input.Shape != node.Outputs[0].Shape)
+        {
+            return Gradient.Fresh(bytes);
+        }
+        var forwardTensor = BackwardRules.ReadsResult(node.Kind) ? node.Outputs[0] : input;
+        var forward = (input.Shape, forwardTensor.Strides);
+        var gradient = (input.Shape, arrived.Strides);
+        var operands = BackwardRules.ReadsForwardTensorFirst(node.Kind) ? new[] { forward, gradient } : new[] { gradient, forward };
+        var strides = TensorLayout.PointwiseResult(input.Shape, operands, trace.Decide);
+        return strides is null ? Gradient.Fresh(bytes)
+            : new Gradient(bytes, new GradientBuffer(bytes)) { Strides = strides, Permuted = arrived.Permuted || forwardTensor.Strides is not null, Own = true };
+    }
+
+    /// <summary>
+    /// amax's and amin's gradient, (grad / count).expand(input) * mask: laid out from the expanded gradient first and, over
+    /// the reduced dimensions, from the mask, which is laid out as the input. Null where contiguous or not followed
+    /// (without keepdim the reduced dimensions are not matched).
+    /// </summary>
+    private IReadOnlyList<Dim>? MaskedLayout(TapeNode node, ActivationTensor input, Gradient arrived)
+    {
+        if (input.Strides is null || arrived.Strides is not null || node.Outputs.Count == 0) return null;
+        var output = node.Outputs[0].Shape;
+        if (output.Rank != input.Shape.Rank) return null;
+        var contiguous = TensorLayout.ContiguousStrides(output);
+        var expanded = Enumerable.Range(0, output.Rank)
+            .Select(i => output[i] == Dim.Of(1) && input.Shape[i] != Dim.Of(1) ? Dim.Of(0) : contiguous[i]).ToArray();
+        var operands = new[] { (input.Shape, (IReadOnlyList<Dim>?)expanded), (input.Shape, input.Strides) };
+        return TensorLayout.Normalized(input.Shape, TensorLayout.PointwiseResult(input.Shape, operands, trace.Decide), trace.Decide);
+    }
 
     /// <summary>Whether a view of as many elements puts its source's dimensions (larger than 1) in another order (transpose, permute).</summary>
     private static bool Reorders(ActivationTensor view, ActivationTensor source)
@@ -234,7 +288,25 @@ internal sealed class BackwardEngine
     }
 
     /// <summary>sum's gradient, the incoming one expanded over the summed dimensions: any stride, so marked as not dense.</summary>
-    private static IReadOnlyList<Dim> ExpandedBack(ActivationTensor input) => input.Shape.Dims.Select(_ => Dim.Of(0)).ToArray();
+    /// <summary>
+    /// sum's gradient: the incoming one (unsqueezed where the dimensions were dropped) expanded back, stride 0 over the
+    /// reduced dimensions and the incoming strides over the others; all 0 where the reduced dimensions are not known.
+    /// </summary>
+    private static IReadOnlyList<Dim> ExpandedBack(ActivationTensor input, ActivationTensor output, Gradient arrived, IReadOnlyList<int>? reduced)
+    {
+        var zeros = input.Shape.Dims.Select(_ => Dim.Of(0)).ToArray();
+        if (reduced is null) return zeros;
+        var incoming = arrived.Strides ?? TensorLayout.ContiguousStrides(output.Shape);
+        var kept = output.Shape.Rank == input.Shape.Rank;
+        if (incoming.Count != output.Shape.Rank || (!kept && output.Shape.Rank + reduced.Count != input.Shape.Rank)) return zeros;
+        var next = 0;
+        for (var i = 0; i < input.Shape.Rank; i++)
+        {
+            if (reduced.Contains(i)) { if (kept) next++; continue; }
+            zeros[i] = incoming[next++];
+        }
+        return zeros;
+    }
 
     /// <summary>Marks a gradient a view op cannot hand back as a view (a reshape of a strided gradient).</summary>
     private static readonly IReadOnlyList<Dim> Unmappable = new Dim[0];
@@ -296,8 +368,8 @@ internal sealed class BackwardEngine
             return;
         }
         var arriving = References(gradient.Buffer) == 0 ? gradient.Bytes : ByteCount.Zero;
-        // old + new is a TensorIterator result: laid out as the old gradient.
-        var sum = new Gradient(old.Bytes, new GradientBuffer(old.Bytes)) { Strides = old.Strides is { } o && o.All(s => s.PeekCoefficient != 0) ? o : null, Permuted = old.Permuted, Own = true };
+        // old + new is a TensorIterator result: dense, in the order its operands' strides give (a slice's sum is contiguous).
+        var sum = new Gradient(old.Bytes, new GradientBuffer(old.Bytes)) { Strides = SumLayout(tensor, old, gradient), Permuted = old.Permuted, Own = true };
         var moment = Live.Plus(Held()).Plus(arriving).Plus(sum.Bytes).Plus(Sum(parameterBuffers.Values));
         // Measured out of place: the same gradient twice (x + x), a first one that other pending gradients are views of, one
         // handed back through view ops (x.matmul(x.transpose(-2, -1))), and a view add or sub handed on ((x + x.mean(…)).flatten(1)).
@@ -310,6 +382,13 @@ internal sealed class BackwardEngine
         // Otherwise (the first gradient handed on by add or a view op) the engine added in place in some measured cases
         // and out of place in others: the sum's moment is uncertain, and the peak is known only where it does not decide.
         Uncertain.Add(moment);
+    }
+
+    private IReadOnlyList<Dim>? SumLayout(ActivationTensor tensor, Gradient old, Gradient arriving)
+    {
+        if (old.Strides is not { } strides || strides.Any(s => s.PeekCoefficient == 0)) return null;
+        var operands = new[] { (tensor.Shape, (IReadOnlyList<Dim>?)strides), (tensor.Shape, arriving.Strides) };
+        return TensorLayout.Normalized(tensor.Shape, TensorLayout.PointwiseResult(tensor.Shape, operands, trace.Decide), trace.Decide);
     }
 
     /// <summary>Moments that may or may not happen (see <see cref="Accumulate"/>): the peak is known only where none is above it.</summary>
@@ -367,14 +446,19 @@ internal sealed class BackwardEngine
     /// How many nodes that backward runs (those a gradient reaches from the output) use each parameter: autograd adds a
     /// parameter's summed gradient into .grad once all of them have run.
     /// </summary>
-    private static Dictionary<object, int> ParameterUses(ForwardTrace trace, ActivationTensor output)
+    public static Dictionary<object, int> ParameterUses(ForwardTrace trace, ActivationTensor output) => ParameterUses(trace, output, out _);
+
+    /// <summary>The same, with the nodes backward reaches.</summary>
+    public static Dictionary<object, int> ParameterUses(ForwardTrace trace, ActivationTensor output, out List<TapeNode> reachedNodes)
     {
+        reachedNodes = new List<TapeNode>();
         var reached = new HashSet<ActivationTensor> { Root(output) };
         var uses = new Dictionary<object, int>();
         foreach (var node in Enumerable.Reverse(trace.Tape))
         {
             var incoming = node.Outputs.Select(Root).Where(reached.Contains).ToList();
             if (incoming.Count == 0) continue;
+            reachedNodes.Add(node);
             foreach (var tensor in incoming) reached.Remove(tensor);
             foreach (var input in node.Inputs) reached.Add(Root(input));
             var parameters = node.ParameterGradients.Select(g => g.Parameter)

@@ -61,7 +61,8 @@ internal static class MemoryRows
         {
             long Bytes(IEnumerable<TensorSlot> tensors) => tensors.Aggregate(0L, (sum, t) => checked(sum + t.ElementCount!.Value * (t.ElementType is { } type ? ElementTypes.SizeOf(type) ?? 0 : modelSize.Value)));
             var parameterBytes = Bytes(parameters);
-            var gradientBytes = Bytes(parameters.Where(p => p.RequiresGrad));
+            var recipients = GradientRecipients.Of(forward);
+            var gradientBytes = Bytes(parameters.Where(p => GradientRecipients.Gets(recipients, p)));
             // The standard step hands every parameter to the optimizer; SGD's momentum exists only where a gradient does.
             var optimizerBytes = checked(OptimizerStateFactor(settings.Optimizer) * (settings.Optimizer == "SgdMomentum" ? gradientBytes : parameterBytes));
             var batchPerSample = BatchBytesPerSample(settings, inputSize.Value);

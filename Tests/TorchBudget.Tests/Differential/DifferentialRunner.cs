@@ -63,7 +63,7 @@ internal static class DifferentialRunner
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             var thrown = (e as TargetInvocationException)?.InnerException ?? e;
-            if (shapeError is null) problems.Add($"TorchSharp throws ({thrown.GetType().Name}: {FirstLine(thrown.Message)}) but the report has no shape error");
+            if (shapeError is null) problems.Add($"TorchSharp throws ({thrown.GetType().Name}: {FirstLine(thrown.Message)}) but the report has no shape error, at {Frames(thrown)}");
             return new ProgramOutcome(program, report.IsComplete && report.Memory?.PeakLines is not null, problems, diagnostics) { Notes = report.Notes };
         }
         if (shapeError is not null) problems.Add($"the report has a shape error ({shapeError.GetMessage()}) but TorchSharp runs the step");
@@ -87,6 +87,10 @@ internal static class DifferentialRunner
     }
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+
+    /// <summary>Where a throw came from, in the few frames that tell (a native throw with no shape error is rare).</summary>
+    private static string Frames(Exception e) =>
+        string.Join(" < ", (e.StackTrace ?? "").Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(4));
 }
 
 /// <summary>What checking one program found: mismatches (none when the report is true) and whether every row was known.</summary>

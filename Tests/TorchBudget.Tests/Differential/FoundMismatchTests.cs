@@ -45,6 +45,8 @@ public sealed class FoundMismatchTests
         // BatchNorm over [N, C] sums its parameters' gradients per thread.
         ("BatchNormOverFeatures", 8, "96", "Module<Tensor, Tensor> f0 = Sequential(Tanh(), BatchNorm1d(96))", "return head.forward(f0.forward(x).flatten(1));", 96),
         // stack then x - x.mean(...): narrow views of the gradient, summed out of place.
+        // A registered layer forward never calls gets no .grad: neither the Gradients row nor Adam's step counts it.
+        ("UnusedLayer", 4, "6, 8", "Module<Tensor, Tensor> f0 = Linear(8, 32)", "return head.forward(x.flatten(1));", 48),
         ("StackCentered", 5, "3, 24", "Module<Tensor, Tensor> f0 = Linear(24, 12)", "var t = f0.forward(x); var s = torch.stack(new[] { t, t.relu() }, 2); s = s - s.mean(new long[] { 3 }, keepdim: true); return head.forward(s.flatten(1));", 3 * 2 * 12),
     };
 
