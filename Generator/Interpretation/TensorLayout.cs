@@ -189,6 +189,8 @@ internal static class TensorLayout
     {
         if (shape.Rank != 4) return false;
         var actual = strides ?? ContiguousStrides(shape);
+        // The channels' unit stride first: most tensors fail it without a comparison that may depend on the batch size.
+        if (actual[1] != Dim.Of(1) && !decide.IsOne(shape[1], "a size-1 dimension")) return false;
         var expected = ChannelsLastStrides(shape);
         return Enumerable.Range(0, 4).All(d => decide.IsOne(shape[d], "a size-1 dimension") || decide.Equal(actual[d], expected[d], "a channels-last layout"));
     }

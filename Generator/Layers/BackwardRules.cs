@@ -79,19 +79,23 @@ internal static class BackwardRules
             if (!shared) plan.Allocate(full);
             computed.Add((left, shared));
         }
+        var hands = new List<System.Action>();
         foreach (var (input, shared) in computed)
         {
             var own = BackwardPlanBuilder.BytesOf(input);
             if (input.Shape == result.Shape)
             {
-                if (shared) plan.HandIncoming(input);
-                else plan.Hand(input, full);
+                hands.Add(shared ? () => plan.HandIncoming(input) : () => plan.Hand(input, full));
                 continue;
             }
             plan.Allocate(own);
             if (!shared) plan.Free(full);
-            plan.Hand(input, own);
+            hands.Add(() => plan.Hand(input, own));
         }
+        // The engine adds them into the inputs' buffers in the op's output order, the left operand's first (measured with
+        // x - x: the incoming gradient arrives first, so the negated one is summed out of place).
+        if (hands.Count == 2 && left.RequiresGrad && right.RequiresGrad) hands.Reverse();
+        foreach (var hand in hands) hand();
         return plan.Build();
     }
 
@@ -190,7 +194,9 @@ internal static class BackwardRules
             "Softmax" or "LogSoftmax" or "LayerNorm" or "GroupNorm" or "Hardtanh" => bytes,
             "GELU" => bytes.Plus(bytes),
             "ReLU" or "Tanh" or "Sigmoid" or "SiLU" or "ELU" or "LeakyReLU" or "Softplus" or "Hardswish" or "ReLU6" or "SELU" or "CELU" or "Hardsigmoid" or "PReLU" => ByteCount.Zero,
-            "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" or "InstanceNorm1d" or "InstanceNorm2d" => ByteCount.Zero,
+            "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" => ByteCount.Zero,
+            // Instance norm reshapes the gradient to [1, N·C, ...]: a copy where that cannot be a view (FoldsGradientWithoutCopy).
+            "InstanceNorm1d" or "InstanceNorm2d" or "InstanceNorm3d" => bytes,
             "relu" or "sigmoid" or "tanh" or "exp" or "neg" or "log" or "abs" or "sqrt" or "pow" or "square" or "LogSigmoid" => ByteCount.Zero,
             "add" or "sub" or "mul" or "div" or "mean" or "sum" or "amax" or "amin" or "mm" or "bmm" or "copy" or "clone" or "cat" or "stack" or "view" => ByteCount.Zero,
             _ when node.Kind.StartsWith("Mish.", System.StringComparison.Ordinal) || node.Kind.StartsWith("Softsign.", System.StringComparison.Ordinal)
@@ -252,10 +258,10 @@ internal static class BackwardRules
     public static bool ExpandsGradientBack(string kind) => kind is "mean" or "amax" or "amin";
 
     /// <summary>
-    /// Linear over 3 or more dimensions reshapes a strided gradient into a dense copy and drops the strided one before it
-    /// computes: the copy is alive with the incoming gradient for a moment only.
+    /// Linear over 3 or more dimensions and instance norm reshape a strided gradient into a dense copy and drop the
+    /// strided one before they compute: the copy is alive with the incoming gradient for a moment only.
     /// </summary>
-    public static bool StridedGradientIsReplaced(TapeNode node) => node.Kind == "Linear";
+    public static bool StridedGradientIsReplaced(TapeNode node) => node.Kind is "Linear" or "InstanceNorm1d" or "InstanceNorm2d" or "InstanceNorm3d";
 
     /// <summary>
     /// Whether Linear's backward folds a strided gradient to 2-d with a view BLAS takes as it is (measured at batch 1: a
@@ -263,7 +269,14 @@ internal static class BackwardRules
     /// </summary>
     public static bool FoldsGradientWithoutCopy(TapeNode node, IReadOnlyList<Dim>? strides, BatchDecisions decide)
     {
-        if (node.Kind != "Linear" || strides is null || node.Outputs.FirstOrDefault() is not { Shape.Rank: >= 3 } output) return false;
+        if (strides is null || node.Outputs.FirstOrDefault() is not { Shape.Rank: >= 3 } output) return false;
+        if (node.Kind is "InstanceNorm1d" or "InstanceNorm2d" or "InstanceNorm3d")
+        {
+            // batch_norm over input.view(1, N·C, ...) (measured: a sliced gradient is copied dense and dropped).
+            var batched = new TensorShape(new[] { Dim.Of(1), output.Shape[0].Times(output.Shape[1]) }.Concat(output.Shape.Dims.Skip(2)));
+            return TensorLayout.TryView(output.Shape, strides, batched, decide, out _);
+        }
+        if (node.Kind != "Linear") return false;
         var rank = output.Shape.Rank;
         var folded = new TensorShape(new[] { output.Shape.Dims.Take(rank - 1).Aggregate(Dim.Of(1), (a, b) => a.Times(b)), output.Shape[rank - 1] });
         return TensorLayout.TryView(output.Shape, strides, folded, decide, out var viewed) && TensorLayout.IsBlasReady(folded, viewed, decide);

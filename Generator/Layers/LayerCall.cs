@@ -214,6 +214,10 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// </summary>
     public ActivationTensor Internal(TensorShape shape, string? elementType = null, bool needsGrad = true) => trace.Allocate(shape, elementType ?? Input.ElementType, needsGrad && RecordsGraph);
 
+    /// <summary>An internal pointwise result over <paramref name="like"/>: its shape, laid out as TensorIterator lays it.</summary>
+    public ActivationTensor InternalLike(ActivationTensor like) =>
+        trace.Allocate(like.Shape, like.ElementType, RecordsGraph, strides: TensorLayout.PointwiseResult(like.Shape, new[] { (like.Shape, like.Strides) }, trace.Decide));
+
     /// <summary>
     /// A view autograd tracks apart from its base (one of unbind's outputs): it takes no memory in forward, but
     /// backward gives it a gradient of its own, held until the op that made it runs.

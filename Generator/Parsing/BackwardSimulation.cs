@@ -51,9 +51,18 @@ internal static class BackwardSimulation
         live = live.Plus(logSoftmax.Negate());
 
         var engine = new BackwardEngine(trace, output, outputGradient.Value, live, terms);
-        foreach (var node in Enumerable.Reverse(trace.Tape))
+        try
         {
-            if (!engine.Run(node)) return null;
+            foreach (var node in Enumerable.Reverse(trace.Tape))
+            {
+                if (!engine.Run(node)) return null;
+            }
+        }
+        catch (UnknownArgumentException e)
+        {
+            // A gradient's layout decision whose answer changes with the batch size (BatchDecisions).
+            trace.UnmodeledPeak.Add($"Peak is unknown: {e.Unknown.Reason}.");
+            return null;
         }
         live = engine.Live;
 

@@ -97,6 +97,10 @@ internal static class ModelAssembler
         var memory = complete && total is not null && trainable is not null
             ? MemoryRows.Of(settings, parameters, buffers, activations, forward, forward is not null && forward.OutputShapes.TryGetValue(model, out var output) ? output : null, inference)
             : null;
+        if (memory is { GradientBytes: > 0 } && GradientRecipients.Of(forward) is null)
+        {
+            notes.Add("Gradients assume every trainable parameter gets one: forward was not followed to the end, and a layer it never reaches would get no .grad in TorchSharp.");
+        }
         if (complete && total is not null && trainable is not null && memory is null)
         {
             // MemoryRows gives up on a byte count past long.MaxValue (an input of long.MaxValue elements): say so.

@@ -36,6 +36,11 @@ public sealed class DifferentialFuzzTests(ITestOutputHelper output)
         for (var start = 0; start < count; start += ProgramsPerCompilation)
         {
             var programs = Enumerable.Range(start, Math.Min(ProgramsPerCompilation, count - start)).Select(i => FuzzProgram.Create(seed, i)).ToList();
+            // A native crash takes the test host down with no report: a soak leaves the programs it was running.
+            if (Environment.GetEnvironmentVariable("TORCHBUDGET_FUZZ_REPORT") is { Length: > 0 } report)
+            {
+                System.IO.File.WriteAllText(report + ".running", string.Join("\n\n", programs.Select(p => $"// {p.Name} at batch {p.Batch}\n{p.Source}")));
+            }
             outcomes.AddRange(DifferentialRunner.Run(programs));
         }
         output.WriteLine(Tally(outcomes, seed, stopwatch.Elapsed));
