@@ -92,9 +92,10 @@ internal static class BackwardRules
             if (!shared) plan.Free(full);
             hands.Add(() => plan.Hand(input, own));
         }
-        // The engine adds them into the inputs' buffers in the op's output order, the left operand's first (measured with
-        // x - x: the incoming gradient arrives first, so the negated one is summed out of place).
-        if (hands.Count == 2 && left.RequiresGrad && right.RequiresGrad) hands.Reverse();
+        // The engine adds them into the inputs' buffers in the op's output order, the left operand's first: for x - x the
+        // incoming gradient arrives first, so the negated one is summed out of place (measured; for two different
+        // operands the order was not seen to matter, and the measured order stays).
+        if (hands.Count == 2 && ReferenceEquals(left, right)) hands.Reverse();
         foreach (var hand in hands) hand();
         return plan.Build();
     }
