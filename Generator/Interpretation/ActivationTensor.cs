@@ -65,6 +65,12 @@ internal sealed class ActivationTensor(TensorShape shape, string elementType, St
     public IReadOnlyList<Dim>? ExactStrides { get; init; }
 
     /// <summary>
+    /// Made by a layer from a strided input its rule does not follow (its memory is unknown), or a view or pointwise
+    /// result of such a tensor: its strides here are a guess, so a view's shape check on it cannot be trusted.
+    /// </summary>
+    public bool LayoutNotFollowed { get; set; }
+
+    /// <summary>
     /// A view of a parameter that needs a gradient: ATen reads its requires_grad flag as set even under no_grad, where
     /// <see cref="RequiresGrad"/> (what autograd records) is false; matmul decides how to fold on that flag.
     /// </summary>

@@ -24,6 +24,9 @@ internal sealed record InputGradient(ActivationTensor Input, ByteCount Bytes, bo
     /// <summary>The incoming gradient expanded to the input's size (sum's backward): stride 0 over the summed dimensions.</summary>
     public bool Expanded { get; init; }
 
+    /// <summary>cat's or stack's axis, where the gradient is a narrow (or select) of the incoming one along it.</summary>
+    public int? Axis { get; init; }
+
     /// <summary>The input's dimensions sum reduced (stride 0 in the expanded gradient); null where not known: all taken as 0.</summary>
     public IReadOnlyList<int>? ReducedAxes { get; init; }
 }
@@ -54,8 +57,8 @@ internal sealed class BackwardPlanBuilder
     public void Hand(ActivationTensor input, ByteCount bytes) => gradients.Add(new InputGradient(input, bytes, SharesIncoming: false));
 
     /// <summary>Hands the incoming gradient itself (add, clone) or a view of it (a reshape, cat's narrow slices) on as <paramref name="input"/>'s gradient.</summary>
-    public void HandIncoming(ActivationTensor input, bool asView = false, bool strided = false, bool expanded = false, IReadOnlyList<int>? reducedAxes = null) =>
-        gradients.Add(new InputGradient(input, BytesOf(input), SharesIncoming: true, asView) { Strided = strided, Expanded = expanded, ReducedAxes = reducedAxes });
+    public void HandIncoming(ActivationTensor input, bool asView = false, bool strided = false, bool expanded = false, IReadOnlyList<int>? reducedAxes = null, int? axis = null) =>
+        gradients.Add(new InputGradient(input, BytesOf(input), SharesIncoming: true, asView) { Strided = strided, Expanded = expanded, ReducedAxes = reducedAxes, Axis = axis });
 
     public BackwardPlan Build() => new(moments.Count == 0 ? new[] { ByteCount.Zero } : moments.ToList(), gradients.ToList());
 }

@@ -160,7 +160,7 @@ internal sealed class ForwardTrace(bool gradEnabled)
         {
             throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
         }
-        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides) { IsTrainableParameter = source.IsTrainableParameter, Parameter = source.Parameter, ViewSource = source, IsAlias = alias, IsSlice = slice, ExactStrides = alias ? source.ExactStrides : exact };
+        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides) { IsTrainableParameter = source.IsTrainableParameter, Parameter = source.Parameter, ViewSource = source, IsAlias = alias, IsSlice = slice, ExactStrides = alias ? source.ExactStrides : exact, LayoutNotFollowed = source.LayoutNotFollowed };
         tensors.Add(view);
         events.Add((view, true));
         // Autograd records a view op like any other: its backward hands the gradient back to the source.

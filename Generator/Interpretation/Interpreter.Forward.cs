@@ -126,17 +126,26 @@ internal sealed partial class Interpreter
         return result;
     }
 
+    private static void MarkLayoutNotFollowed(Value result, IReadOnlyList<Value> inputs)
+    {
+        if (result is ActivationTensor tensor && !inputs.Contains(tensor)) tensor.LayoutNotFollowed = true;
+        if (result is TupleValue tuple) foreach (var item in tuple.Items) MarkLayoutNotFollowed(item, inputs);
+    }
+
     private Value RunRule(Func<LayerCall, Value> forward, LayerCall call, LocationInfo? location)
     {
         try
         {
             // A contiguous tensor whose size-1 dimensions' strides read as channels-last runs channels-last kernels too.
-            if (call.Inputs.OfType<ActivationTensor>().FirstOrDefault(t => !t.IsContiguous || ReadsAsChannelsLast(t)) is { } strided && !LayerRules.FollowsStridedInputs(call.Args.Factory, strided, trace!.Decide))
+            var strided = call.Inputs.OfType<ActivationTensor>().FirstOrDefault(t => !t.IsContiguous || ReadsAsChannelsLast(t));
+            var notFollowed = strided is not null && !LayerRules.FollowsStridedInputs(call.Args.Factory, strided, trace!.Decide);
+            if (notFollowed)
             {
-                call.MemoryNotModeled($"its input {strided.Shape} is strided (a transposed, sliced or expanded view), which was not measured for {call.Args.Factory}");
+                call.MemoryNotModeled($"its input {strided!.Shape} is strided (a transposed, sliced or expanded view), which was not measured for {call.Args.Factory}");
             }
             var result = forward(call);
             call.Record(result);
+            if (notFollowed || call.Inputs.OfType<ActivationTensor>().Any(t => t.LayoutNotFollowed)) MarkLayoutNotFollowed(result, call.Inputs);
             return result;
         }
         catch (ShapeMismatchException mismatch)

@@ -35,6 +35,10 @@ internal sealed partial class Interpreter
     /// <summary>view: the strides must allow it (ATen's "view size is not compatible with input tensor's size and stride").</summary>
     private ActivationTensor ViewOrThrow(ActivationTensor self, TensorShape target, LayerCall op)
     {
+        if (self.LayoutNotFollowed)
+        {
+            throw new Layers.UnknownArgumentException(new UnknownValue($"whether view can take {self.Shape} as {target} depends on strides that came from a layer given a strided input, which are not followed", null));
+        }
         if (TensorLayout.TryView(self.Shape, self.Strides, target, trace!.Decide, out var strides, out var exact)) return trace.View(self, target, strides, exact: exact);
         throw op.Mismatch($"view of {self.Shape} as {target} is not possible over its strides (a transposed or sliced tensor); use reshape or contiguous() first");
     }

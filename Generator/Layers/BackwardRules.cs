@@ -159,7 +159,7 @@ internal static class BackwardRules
     public static BackwardPlan Concatenation(IEnumerable<ActivationTensor> parts, int axis)
     {
         var plan = new BackwardPlanBuilder();
-        foreach (var part in parts.Where(p => p.RequiresGrad)) plan.HandIncoming(part, asView: true, strided: axis > 0);
+        foreach (var part in parts.Where(p => p.RequiresGrad)) plan.HandIncoming(part, asView: true, strided: axis > 0, axis: axis);
         return plan.Build();
     }
 
@@ -244,6 +244,12 @@ internal static class BackwardRules
     /// follows the gradient.
     /// </summary>
     public static bool ReadsForwardTensorFirst(string kind) => kind is "relu" or "ReLU" or "LeakyReLU" or "Hardtanh";
+
+    /// <summary>
+    /// neg's backward is grad.neg(): the gradient alone lays it out, an expanded one's stride-0 dimensions staying in
+    /// their place (measured: a sum's gradient negated, then copied by a Linear's fold).
+    /// </summary>
+    public static bool ReadsGradientOnly(string kind) => kind == "neg";
 
     /// <summary>ReLU's backward reads its result (threshold_backward(grad, result)); the others read their input.</summary>
     public static bool ReadsResult(string kind) => kind is "relu" or "ReLU";

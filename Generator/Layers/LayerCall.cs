@@ -94,7 +94,9 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         var strides = TensorLayout.PointwiseResult(shape, inputs.Select(t => (t.Shape, t.Strides)).ToList(), trace.Decide);
         // A contiguous input with odd size-1 strides may pass them on (not followed exactly: marked, for the rules that care).
         var exact = strides is null ? inputs.FirstOrDefault(t => t.ExactStrides is not null && t.Shape == shape)?.ExactStrides : null;
-        return Output(shape, elementType, strides, exact);
+        var result = Output(shape, elementType, strides, exact);
+        result.LayoutNotFollowed = inputs.Any(t => t.LayoutNotFollowed);
+        return result;
     }
 
     /// <summary>One more handle to the same tensor (what an in-place op or an eval-mode dropout returns).</summary>

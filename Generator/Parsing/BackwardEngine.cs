@@ -136,7 +136,7 @@ internal sealed class BackwardEngine
                 }
                 var permuted = arrived.Permuted || (node.Kind == "view" && Reorders(node.Outputs[0], g.Input));
                 var strides = node.Kind == "view" ? ViewedBack(node.Outputs[0], g.Input, arrived)
-                    : g.Strided ? Narrowed(node.Outputs[0], g.Input, arrived)
+                    : g.Strided ? Narrowed(node.Outputs[0], g.Input, arrived, g.Axis)
                     : g.Expanded ? ExpandedBack(g.Input, node.Outputs[0], arrived, g.ReducedAxes)
                     // reshape's copy hands back grad.reshape(the source's size): a strided gradient is copied once more.
                     : g.Input.Shape != node.Outputs[0].Shape ? (arrived.Strides is null ? null : Unmappable)
@@ -204,10 +204,15 @@ internal sealed class BackwardEngine
     /// A part's gradient in cat's or stack's backward: a narrow (and for stack a select) of the incoming gradient, so the
     /// incoming gradient's strides over the part's shape.
     /// </summary>
-    private IReadOnlyList<Dim>? Narrowed(ActivationTensor output, ActivationTensor part, Gradient arrived)
+    private IReadOnlyList<Dim>? Narrowed(ActivationTensor output, ActivationTensor part, Gradient arrived, int? along)
     {
         var strides = (arrived.Strides ?? TensorLayout.ContiguousStrides(output.Shape)).ToList();
-        if (output.Shape.Rank == part.Shape.Rank + 1)
+        // stack's select drops its own axis (two axes of one size could otherwise be taken for it).
+        if (output.Shape.Rank == part.Shape.Rank + 1 && along is { } stacked && stacked < strides.Count)
+        {
+            strides.RemoveAt(stacked);
+        }
+        else if (output.Shape.Rank == part.Shape.Rank + 1)
         {
             for (var axis = 0; axis < output.Shape.Rank; axis++)
             {
@@ -241,14 +246,17 @@ internal sealed class BackwardEngine
             return new Gradient(bytes, new GradientBuffer(bytes)) { Strides = masked, Permuted = true, Own = true };
         }
         // An expanded gradient (sum's) leaves the order of its stride-0 dimensions to the forward tensor (measured).
-        if (!BackwardRules.KeepsGradientLayout(node.Kind) || node.Outputs.Count == 0 || input.Shape != node.Outputs[0].Shape)
+        // A composite activation's ops (Softsign.div, Mish.mul) are those ops: the part after the dot names the kernel.
+        var kind = node.Kind.Contains('.') ? node.Kind.Substring(node.Kind.LastIndexOf('.') + 1) : node.Kind;
+        if (!BackwardRules.KeepsGradientLayout(kind) || node.Outputs.Count == 0 || input.Shape != node.Outputs[0].Shape)
         {
             return Gradient.Fresh(bytes);
         }
-        var forwardTensor = BackwardRules.ReadsResult(node.Kind) ? node.Outputs[0] : input;
+        var forwardTensor = BackwardRules.ReadsResult(kind) ? node.Outputs[0] : input;
         var forward = (input.Shape, forwardTensor.Strides);
         var gradient = (input.Shape, arrived.Strides);
-        var operands = BackwardRules.ReadsForwardTensorFirst(node.Kind) ? new[] { forward, gradient } : new[] { gradient, forward };
+        var operands = BackwardRules.ReadsGradientOnly(kind) ? new[] { gradient }
+            : BackwardRules.ReadsForwardTensorFirst(kind) ? new[] { forward, gradient } : new[] { gradient, forward };
         var strides = TensorLayout.PointwiseResult(input.Shape, operands, trace.Decide);
         return strides is null ? Gradient.Fresh(bytes)
             : new Gradient(bytes, new GradientBuffer(bytes)) { Strides = strides, Permuted = arrived.Permuted || forwardTensor.Strides is not null, Own = true };
