@@ -179,7 +179,8 @@ internal static class TensorLayout
     public static bool IsBlasReady(TensorShape matrix, IReadOnlyList<Dim>? strides, BatchDecisions decide)
     {
         if (strides is null) return true;
-        bool Ready(int unit, int other) => strides[unit] == Dim.Of(1) && strides[other] != Dim.Of(0)
+        // Compared as sizes (a stride of B is a unit stride in batch 1's pass).
+        bool Ready(int unit, int other) => decide.Equal(strides[unit], Dim.Of(1), "a unit stride") && !decide.IsZero(strides[other])
             && (decide.IsOne(matrix[unit], "a size-1 dimension") || !decide.Less(strides[other], matrix[unit], "a matrix's leading stride"));
         return Ready(1, 0) || Ready(0, 1);
     }

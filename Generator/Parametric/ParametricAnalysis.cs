@@ -50,6 +50,7 @@ internal static class ParametricAnalysis
                 var constructionGuards = guards.Taken.Count;
                 // Batch 1 may run other kernels (ATen's im2col for small convolutions): then its own pass gives its figures.
                 var trace = ForwardOf(interpreter, model, settings, atBatchOne: false);
+                if (trace is not null) BackwardSimulation.AskBatchOneQuestions(trace);
                 var atOne = trace is { OtherKernelsAtBatchOne: true } ? ForwardOf(interpreter, model, settings, atBatchOne: true) : null;
                 if (trace is not null) path = WithGradientRecipients(path, model, trace, settings);
                 var activations = trace is null ? null : ActivationsOf(trace, settings);

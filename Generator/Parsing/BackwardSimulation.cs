@@ -30,6 +30,31 @@ internal static class BackwardSimulation
     /// <summary>Recurrent layers recorded as one node (LSTMCell and GRUCell put their ops on the tape one by one instead).</summary>
     private static bool IsRecurrent(string kind) => kind is "LSTM" or "GRU" or "RNN" or "RNNCell";
 
+    /// <summary>
+    /// Runs backward's simulation once so that its layout decisions, which can differ at batch 1 as forward's do, ask for
+    /// batch 1's own pass before the passes are settled; the trace is left as it was (the savers the engine counts down
+    /// and the notes it adds are restored).
+    /// </summary>
+    public static void AskBatchOneQuestions(ForwardTrace trace)
+    {
+        if (trace.Output is not { } output || trace.OtherKernelsAtBatchOne) return;
+        var savers = trace.Tape.SelectMany(n => n.Saved).Distinct().ToDictionary(s => s, s => s.Savers);
+        var notes = trace.UnmodeledPeak.Count;
+        try
+        {
+            PeakTerms(trace, output, ByteCount.Zero);
+        }
+        catch (System.OverflowException)
+        {
+            // A byte count past long.MaxValue: the memory table's own run says so.
+        }
+        finally
+        {
+            foreach (var saved in savers) saved.Key.Savers = saved.Value;
+            trace.UnmodeledPeak.RemoveRange(notes, trace.UnmodeledPeak.Count - notes);
+        }
+    }
+
     /// <summary>Null when some size is unknown or the output is not [B, classes] (cross_entropy with [B] labels).</summary>
     public static List<ByteCount>? PeakTerms(ForwardTrace trace, ActivationTensor output, ByteCount optimizerStepTransient)
     {

@@ -121,6 +121,7 @@ internal static class Parser
         ForwardTrace Run(bool atBatchOne = false, long? fromBatch = null) =>
             interpreter.RunForward(model, settings.InputTensorShape, settings.InputDType, settings.DType, gradEnabled: training, atBatchOne, fromBatch, training);
         var pass = Run();
+        if (training) BackwardSimulation.AskBatchOneQuestions(pass);
         if (pass.OtherKernelsAtBatchOne) pass.BatchOnePass = Run(atBatchOne: true);
         foreach (var threshold in pass.KernelsChangeAt.Take(InterpreterLimits.MaxBatchRegimes)) pass.LargerBatchPasses.Add(Run(fromBatch: threshold));
         return pass;

@@ -1204,5 +1204,30 @@ internal static class SoakFinds
                 }
             }
             """),
+        ("Soak103_04414", 1, true, "at batch 1 a stride of B is a unit stride: the Linear folds a permuted gradient with a view BLAS takes (was 17% high)", """
+            [MemoryProfile(12, 16, 6)]
+            public partial class Soak103_04414 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(6, 12);
+                private readonly Module<Tensor, Tensor> head = Linear(240, 3);
+
+                public Soak103_04414() : base(nameof(Soak103_04414)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0.transpose(0, 3);
+                    var t2 = t1[TensorIndex.Slice(4, 7), TensorIndex.None, TensorIndex.Slice(7, 12), TensorIndex.Colon];
+                    var t3 = t2.flatten(1, 3);
+                    var t4 = t3 / (t3.mean(new long[] { 1 }, keepdim: true)).abs().add(1.0);
+                    var t5 = t4.permute(0, 2, 1);
+                    var t6 = t5.reshape(3, b, 8, 10);
+                    var t7 = t6.permute(0, 2, 1, 3);
+                    var t8 = t7.transpose(0, 2);
+                    return head.forward(t8.flatten(1));
+                }
+            }
+            """),
     };
 }
