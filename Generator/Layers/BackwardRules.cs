@@ -178,6 +178,12 @@ internal static class BackwardRules
     public static bool TakesAnyGradientLayout(TapeNode node) => node.Kind == "GELU" && node.Inputs.Any(i => !i.IsContiguous);
 
     /// <summary>
+    /// Backwards whose <see cref="StridedGradientCost"/> was measured with permuted (dense) gradients only: oneDNN's GELU
+    /// runs other reorders for a sliced one (with gaps), so that case is declined.
+    /// </summary>
+    public static bool StridedCopyMeasuredDenseOnly(string kind) => kind == "GELU";
+
+    /// <summary>
     /// softmax over a strided input and then handed a strided gradient: measured both copying the gradient and not,
     /// depending on layouts not followed, so the peak is left unknown there.
     /// </summary>

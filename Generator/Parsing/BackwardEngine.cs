@@ -90,11 +90,10 @@ internal sealed class BackwardEngine
             }
             var takenAsItIs = BackwardRules.TakesAnyGradientLayout(node)
                 || incomingGradients.All(g => g.Strides is null || BackwardRules.FoldsGradientWithoutCopy(node, g.Strides, trace.Decide));
-            // oneDNN's GELU backward was measured on transposed gradients only: a sliced one (with gaps) runs other reorders.
-            if (!takenAsItIs && node.Kind == "GELU" && node.Outputs.Count > 0
+            if (!takenAsItIs && BackwardRules.StridedCopyMeasuredDenseOnly(node.Kind) && node.Outputs.Count > 0
                 && incomingGradients.Any(g => g.Strided && !TensorLayout.IsNonOverlappingAndDense(node.Outputs[0].Shape, g.Strides, trace.Decide)))
             {
-                trace.UnmodeledPeak.Add("Peak is unknown: GELU's backward (oneDNN) gets a sliced gradient, whose reorders were not measured.");
+                trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind}'s backward gets a sliced gradient, whose copies were not measured.");
                 return false;
             }
             if ((takenAsItIs ? ByteCount.Zero : BackwardRules.StridedGradientCost(node)) is not { } copy)
