@@ -18,13 +18,13 @@ internal sealed record BackwardPlan(IReadOnlyList<ByteCount> Moments, IReadOnlyL
 /// </summary>
 internal sealed record InputGradient(ActivationTensor Input, ByteCount Bytes, bool SharesIncoming, bool AsView = false)
 {
-    /// <summary>A view of the incoming gradient that is strided even where the incoming one is dense (cat's slices along a later dimension).</summary>
-    public bool Strided { get; init; }
-
     /// <summary>The incoming gradient expanded to the input's size (sum's backward): stride 0 over the summed dimensions.</summary>
     public bool Expanded { get; init; }
 
-    /// <summary>cat's or stack's axis, where the gradient is a narrow (or select) of the incoming one along it.</summary>
+    /// <summary>
+    /// cat's or stack's axis, where the gradient is a narrow (or select) of the incoming one along it: the incoming
+    /// gradient's strides over the part (strided along a later axis even where the incoming one is dense).
+    /// </summary>
     public int? Axis { get; init; }
 
     /// <summary>The input's dimensions sum reduced (stride 0 in the expanded gradient); null where not known: all taken as 0.</summary>
@@ -57,8 +57,8 @@ internal sealed class BackwardPlanBuilder
     public void Hand(ActivationTensor input, ByteCount bytes) => gradients.Add(new InputGradient(input, bytes, SharesIncoming: false));
 
     /// <summary>Hands the incoming gradient itself (add, clone) or a view of it (a reshape, cat's narrow slices) on as <paramref name="input"/>'s gradient.</summary>
-    public void HandIncoming(ActivationTensor input, bool asView = false, bool strided = false, bool expanded = false, IReadOnlyList<int>? reducedAxes = null, int? axis = null) =>
-        gradients.Add(new InputGradient(input, BytesOf(input), SharesIncoming: true, asView) { Strided = strided, Expanded = expanded, ReducedAxes = reducedAxes, Axis = axis });
+    public void HandIncoming(ActivationTensor input, bool asView = false, bool expanded = false, IReadOnlyList<int>? reducedAxes = null, int? axis = null) =>
+        gradients.Add(new InputGradient(input, BytesOf(input), SharesIncoming: true, asView) { Expanded = expanded, ReducedAxes = reducedAxes, Axis = axis });
 
     public BackwardPlan Build() => new(moments.Count == 0 ? new[] { ByteCount.Zero } : moments.ToList(), gradients.ToList());
 }

@@ -307,8 +307,9 @@ internal sealed partial class Interpreter
                 if (parts.Any(p => p.Shape != first)) throw op.Mismatch($"stack needs equal shapes, got {string.Join(", ", parts.Select(p => p.Shape))}");
                 var axis = d.Number < 0 ? d.Number + first.Rank + 1 : d.Number;
                 call.Backward(BackwardRules.Concatenation(parts, (int)axis));
-                // CPU stack writes a contiguous result whatever its inputs' layout (measured; cat does not, below).
-                return Recorded(call, call.Output(new TensorShape(first.Dims.Take((int)axis).Append(Dim.Of(parts.Count)).Concat(first.Dims.Skip((int)axis)))));
+                var stacked = new TensorShape(first.Dims.Take((int)axis).Append(Dim.Of(parts.Count)).Concat(first.Dims.Skip((int)axis)));
+                var (strides, exact) = StackLayout(stacked, parts, (int)axis);
+                return Recorded(call, call.Output(stacked, strides: strides, exact: exact));
             }
             var catAxis = first.Axis(d.Number) ?? throw op.Mismatch($"cat along dim {d.Number} of {first}");
             var total = parts.Select(p => p.Shape[catAxis]).Aggregate((a, b) => a.BatchPower == b.BatchPower ? new Dim(checked(a.Coefficient + b.Coefficient), a.BatchPower) : throw op.Mismatch("cat of batch and non-batch sizes"));
@@ -328,6 +329,26 @@ internal sealed partial class Interpreter
     /// </summary>
     private IReadOnlyList<Dim>? CatLayout(TensorShape result, IEnumerable<(TensorShape Shape, IReadOnlyList<Dim> Strides)> inputs) =>
         inputs.All(i => TensorLayout.IsChannelsLastLike(i.Shape, i.Strides, trace!.Decide)) ? TensorLayout.ChannelsLastStrides(result) : null;
+
+    /// <summary>
+    /// stack's result layout: ATen stacks along an existing dimension as cat along it and a view that splits it, so the
+    /// result is cat's layout viewed (channels-last where every part is, measured: two [1, 3, 1, 2] channels-last parts
+    /// stacked along 2 give [1, 3, 2, 1, 2] channels-last); along a new last dimension it is cat of the unsqueezed parts.
+    /// </summary>
+    private (IReadOnlyList<Dim>? Strides, IReadOnlyList<Dim>? Exact) StackLayout(TensorShape stacked, IReadOnlyList<ActivationTensor> parts, int axis)
+    {
+        var first = parts[0].Shape;
+        if (axis == first.Rank)
+        {
+            var unsqueezed = new TensorShape(first.Dims.Append(Dim.Of(1)));
+            return (CatLayout(stacked, parts.Select(p => (unsqueezed, TensorLayout.Unsqueezed(p.Shape, TensorLayout.ExactStridesOf(p), axis)))), null);
+        }
+        var joined = first.With(axis, first[axis].Times(Dim.Of(parts.Count)));
+        if (CatLayout(joined, parts.Select(p => (p.Shape, TensorLayout.ExactStridesOf(p)))) is not { } catStrides) return (null, null);
+        // Splitting one dimension in two is always a view.
+        TensorLayout.TryView(joined, catStrides, stacked, trace!.Decide, out var strides, out var exact);
+        return (strides, exact);
+    }
 
     /// <summary>Operators on tensors (+, -, *, /) and on sizes read from tensors.</summary>
     private Value? ForwardArithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation at)
@@ -381,14 +402,15 @@ internal sealed partial class Interpreter
             var axis = 0;
             ActivationTensor Step(TensorShape shape, IReadOnlyList<Dim> strides, bool slice = true)
             {
-                current = trace!.View(current, shape, TensorLayout.Normalized(shape, strides, trace.Decide), slice: slice);
+                current = trace!.ViewWithStrides(current, shape, strides, slice);
                 steps.Add(current);
                 return current;
             }
             foreach (var index in indices)
             {
                 var dims = current.Shape.Dims.ToList();
-                var strides = TensorLayout.StridesOf(current).ToList();
+                // ATen's strides, size-1 dimensions' included: they decide later layouts (channels-last, at batch 1).
+                var strides = TensorLayout.ExactStridesOf(current).ToList();
                 switch (index)
                 {
                     case IntValue position:
@@ -432,7 +454,8 @@ internal sealed partial class Interpreter
             }
             // Only the last view reaches TorchSharp; the ones between are ATen's own.
             foreach (var between in steps.Take(steps.Count - 1)) trace!.Dispose(between);
-            return steps.Count > 0 ? current : trace!.View(tensor, tensor.Shape, tensor.Strides, alias: true);
+            // Indices that view nothing return at::alias(self): a view op of its own for autograd (AliasBackward).
+            return steps.Count > 0 ? current : trace!.ViewWithStrides(tensor, tensor.Shape, TensorLayout.ExactStridesOf(tensor));
         }
         catch (ShapeMismatchException mismatch)
         {

@@ -33,6 +33,9 @@ internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inpu
     /// <summary>Work tensors its backward allocates for a moment beside the gradients (sort buffers, index copies; measured per layer).</summary>
     public Shapes.ByteCount BackwardScratch { get; } = backwardScratch;
 
+    /// <summary>The part of <see cref="BackwardScratch"/> only a dense incoming gradient's kernel allocates.</summary>
+    public Shapes.ByteCount DenseGradientScratch { get; init; } = Shapes.ByteCount.Zero;
+
     /// <summary>
     /// For a backward whose work tensors come and go in stages (oneDNN's convolution): the bytes it holds beyond
     /// the incoming gradient at each moment that can be its largest, its own results included while alive.

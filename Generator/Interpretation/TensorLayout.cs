@@ -133,13 +133,20 @@ internal static class TensorLayout
     /// where they all share them, dense; otherwise contiguous in the order <c>reorder_dimensions</c> reads off the inputs'
     /// strides (broadcast dimensions ignored). Inputs are given with their shapes and strides, 0-d scalars left out.
     /// </summary>
-    public static IReadOnlyList<Dim>? PointwiseResult(TensorShape output, IReadOnlyList<(TensorShape Shape, IReadOnlyList<Dim>? Strides)> inputs, BatchDecisions decide)
+    public static IReadOnlyList<Dim>? PointwiseResult(TensorShape output, IReadOnlyList<(TensorShape Shape, IReadOnlyList<Dim>? Strides)> inputs, BatchDecisions decide) =>
+        Normalized(output, PointwiseStrides(output, inputs, decide), decide);
+
+    /// <summary>
+    /// The same strides as ATen sets them, size-1 dimensions' included (null: the contiguous ones): at batch 1 a result
+    /// can be contiguous while its size-1 strides still make it channels-last (measured: relu of a sliced [1, 3, 1, 1]).
+    /// </summary>
+    public static IReadOnlyList<Dim>? PointwiseStrides(TensorShape output, IReadOnlyList<(TensorShape Shape, IReadOnlyList<Dim>? Strides)> inputs, BatchDecisions decide)
     {
         var tensors = inputs.Where(i => i.Shape.Rank > 0).ToList();
         if (tensors.All(t => t.Strides is null || IsContiguous(t.Shape, t.Strides, decide))) return SameShapes(output, tensors) ? null : ReorderedResult(output, tensors, decide);
         // compute_fast_setup_type's next case: all channels-last contiguous gives the canonical channels-last strides, size-1
         // dimensions' included (measured: elu of a permuted [N, C, 1, W] view).
-        if (SameShapes(output, tensors) && tensors.All(t => IsChannelsLastContiguous(t.Shape, t.Strides, decide))) return Normalized(output, ChannelsLastStrides(output), decide);
+        if (SameShapes(output, tensors) && tensors.All(t => IsChannelsLastContiguous(t.Shape, t.Strides, decide))) return ChannelsLastStrides(output);
         if (SameShapes(output, tensors) && tensors.All(t => IsNonOverlappingAndDense(t.Shape, t.Strides, decide))
             && tensors.Skip(1).All(t => SameStrides(t.Strides ?? ContiguousStrides(t.Shape), tensors[0].Strides ?? ContiguousStrides(tensors[0].Shape), decide)))
         {
@@ -155,7 +162,7 @@ internal static class TensorLayout
     public static IReadOnlyList<Dim>? PreservedLike(TensorShape shape, IReadOnlyList<Dim>? strides, BatchDecisions decide) =>
         strides is null ? null
         : IsNonOverlappingAndDense(shape, strides, decide) ? Normalized(shape, strides, decide)
-        : ReorderedResult(shape, new List<(TensorShape, IReadOnlyList<Dim>?)> { (shape, strides) }, decide);
+        : Normalized(shape, ReorderedResult(shape, new List<(TensorShape, IReadOnlyList<Dim>?)> { (shape, strides) }, decide), decide);
 
     /// <summary>
     /// A 4-d (5-d) tensor whose strides ATen reads as channels-last (is_channels_last_strides_2d/3d, what
@@ -286,6 +293,6 @@ internal static class TensorLayout
             result[axis] = next;
             next = next.Times(output[axis]);
         }
-        return Normalized(output, result, decide);
+        return result;
     }
 }

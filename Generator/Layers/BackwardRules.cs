@@ -155,11 +155,11 @@ internal static class BackwardRules
         return plan.Build();
     }
 
-    /// <summary>cat and stack: each input gets a narrow view of the incoming gradient, strided unless along the first dimension.</summary>
+    /// <summary>cat and stack: each input gets a narrow (stack: select) view of the incoming gradient, in its strides.</summary>
     public static BackwardPlan Concatenation(IEnumerable<ActivationTensor> parts, int axis)
     {
         var plan = new BackwardPlanBuilder();
-        foreach (var part in parts.Where(p => p.RequiresGrad)) plan.HandIncoming(part, asView: true, strided: axis > 0, axis: axis);
+        foreach (var part in parts.Where(p => p.RequiresGrad)) plan.HandIncoming(part, asView: true, axis: axis);
         return plan.Build();
     }
 
@@ -217,6 +217,19 @@ internal static class BackwardRules
     }
 
     /// <summary>
+    /// The matrix products' backward (mm, bmm, addmm for a 2-d Linear) multiply the incoming gradient as it is: BLAS takes
+    /// a matrix with a unit stride, else each product makes a transient copy of it (measured: a gradient of strides [8, 2]
+    /// costs each of mm's two products one, after its result), which is not modeled.
+    /// </summary>
+    public static bool GradientNeedsBlasCopy(TapeNode node, IReadOnlyList<Dim> strides, BatchDecisions decide)
+    {
+        if (node.Outputs.FirstOrDefault() is not { } output || strides.Count != output.Shape.Rank || output.Shape.Rank < 2) return false;
+        if (!(node.Kind is "mm" or "bmm" || (node.Kind == "Linear" && output.Shape.Rank == 2))) return false;
+        var matrix = new TensorShape(output.Shape.Dims.Skip(output.Shape.Rank - 2));
+        return !TensorLayout.IsBlasReady(matrix, strides.Skip(strides.Count - 2).ToList(), decide);
+    }
+
+    /// <summary>
     /// Max pools' backward kernels, which pick their memory format from the gradient's strides, size-1 dimensions'
     /// included (measured: a gradient handed back through a transpose of size-1 dimensions costs max_pool1d's backward a
     /// second input-sized tensor; avg_pool's does not).
@@ -225,12 +238,13 @@ internal static class BackwardRules
 
     /// <summary>
     /// Backwards that are TensorIterator kernels over the incoming gradient: the gradient they make takes the incoming
-    /// one's layout (a transposed incoming gradient gives a transposed one).
+    /// one's layout (a transposed incoming gradient gives a transposed one). GELU's oneDNN path and LogSigmoid's kernel
+    /// too (measured: a permuted gradient into either, over a contiguous or a permuted input, comes out permuted).
     /// </summary>
     public static bool KeepsGradientLayout(string kind) => kind is "relu" or "sigmoid" or "tanh" or "exp" or "neg" or "log" or "abs"
-        or "sqrt" or "pow" or "square" or "mul" or "div" or "sub" or "ReLU" or "Sigmoid" or "Tanh" or "SiLU" or "ELU" or "LeakyReLU"
+        or "sqrt" or "pow" or "square" or "mul" or "div" or "sub" or "ReLU" or "Sigmoid" or "Tanh" or "GELU" or "SiLU" or "ELU" or "LeakyReLU"
         or "Softplus" or "Hardswish" or "ReLU6" or "SELU" or "CELU" or "Hardsigmoid" or "Dropout" or "Dropout1d" or "Dropout2d"
-        or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout";
+        or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" or "LogSigmoid";
 
     /// <summary>
     /// Layers ATen runs through views hand their gradient back through those views, so autograd sums a second one out of

@@ -20,6 +20,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     private readonly List<Storage> saved = new();
     private readonly List<ActivationTensor> returnedAndDropped = new();
     private ByteCount backwardScratch = ByteCount.Zero;
+    private ByteCount denseGradientScratch = ByteCount.Zero;
     private IReadOnlyList<ByteCount>? backwardMoments;
     private bool recordedInside;
 
@@ -91,9 +92,12 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public ActivationTensor PointwiseOutput(TensorShape shape, IEnumerable<ActivationTensor> over, string? elementType = null)
     {
         var inputs = over.ToList();
-        var strides = TensorLayout.PointwiseResult(shape, inputs.Select(t => (t.Shape, t.Strides)).ToList(), trace.Decide);
+        var set = TensorLayout.PointwiseStrides(shape, inputs.Select(t => (t.Shape, t.Strides)).ToList(), trace.Decide);
+        var strides = TensorLayout.Normalized(shape, set, trace.Decide);
         // A contiguous input with odd size-1 strides may pass them on (not followed exactly: marked, for the rules that care).
-        var exact = strides is null ? inputs.FirstOrDefault(t => t.ExactStrides is not null && t.Shape == shape)?.ExactStrides : null;
+        var exact = strides is not null ? null
+            : set is not null ? TensorLayout.OddSizeOneStrides(shape, set)
+            : inputs.FirstOrDefault(t => t.ExactStrides is not null && t.Shape == shape)?.ExactStrides;
         var result = Output(shape, elementType, strides, exact);
         result.LayoutNotFollowed = inputs.Any(t => t.LayoutNotFollowed);
         return result;
@@ -138,6 +142,16 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
 
     /// <summary>What this op's backward allocates for a moment besides the gradients (measured per layer).</summary>
     public void BackwardScratch(ByteCount bytes) => backwardScratch = backwardScratch.Plus(bytes);
+
+    /// <summary>
+    /// A work tensor only the backward kernel for a dense gradient allocates (batch_norm's contiguous kernel): a gradient
+    /// arriving strided and taken as it is runs the other kernel, without it.
+    /// </summary>
+    public void DenseGradientScratch(ByteCount bytes)
+    {
+        BackwardScratch(bytes);
+        denseGradientScratch = denseGradientScratch.Plus(bytes);
+    }
 
     /// <summary>The bytes this op's backward holds at each moment that can be its largest (its results included while alive).</summary>
     public void BackwardMoments(IReadOnlyList<ByteCount> moments) => backwardMoments = moments;
@@ -280,7 +294,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         foreach (var storage in saved) storage.Savers++;
         var parameterGradients = Module.Parameters.Where(p => p.Value.RequiresGrad && p.Value.PeekElementCount is not null)
             .Select(p => ParameterGradient.Of(p.Value, trace.ParameterElementSize, p.Key)).ToList();
-        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough, backwardScratch, backwardMoments, plan: plan) { Caller = IsModuleCall ? Module : null });
+        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough, backwardScratch, backwardMoments, plan: plan) { Caller = IsModuleCall ? Module : null, DenseGradientScratch = denseGradientScratch });
     }
 
     /// <summary>The output shape is known but not what the layer allocates inside: the memory table says so.</summary>

@@ -307,8 +307,9 @@ internal static partial class LayerRules
         var result = NormalizedOutput(c, new TensorShape(new[] { Dim.Of(features) }));
         // CPU batch_norm backward, when the input needs a gradient, allocates one more input-sized tensor after
         // grad_input and the parameters' gradients and frees it before it returns (measured: BatchNorm1d/2d/3d,
-        // Float32 and Float64, training and eval, affine or not; none when only the parameters need gradients).
-        if (input.RequiresGrad && c.RecordsGraph && input.Storage.Bytes() is { } inputBytes) c.BackwardScratch(inputBytes);
+        // Float32 and Float64, training and eval, affine or not; none when only the parameters need gradients). Its
+        // contiguous kernel does; a strided gradient runs TensorIterator reductions without it (measured: instance norm).
+        if (input.RequiresGrad && c.RecordsGraph && input.Storage.Bytes() is { } inputBytes) c.DenseGradientScratch(inputBytes);
         // Over [N, C] (and [N, C, 1, ...]: one value per channel and sample) the channels-last kernel sums the weight's and
         // bias's gradients per thread: [2, threads, C], after that scratch is freed (measured: BatchNorm1d on [N, C] and
         // [N, C, 1]).
@@ -367,7 +368,7 @@ internal static partial class LayerRules
         if (biasRepeat is not null) c.Release(biasRepeat);
         // batch_norm's CPU backward makes one more input-sized tensor beside grad_input (as BatchNorm), and the weight's
         // and bias's gradients at their repeated size before summing them per channel (measured).
-        if (input.RequiresGrad && c.RecordsGraph && input.Storage.Bytes() is { } inputBytes) c.BackwardScratch(inputBytes);
+        if (input.RequiresGrad && c.RecordsGraph && input.Storage.Bytes() is { } inputBytes) c.DenseGradientScratch(inputBytes);
         if (affine && c.RecordsGraph && c.Module.Parameters.Any(p => p.Value.RequiresGrad))
         {
             // The per-channel gradients are summed from the repeated ones afterwards: at the peak only the repeats are alive.

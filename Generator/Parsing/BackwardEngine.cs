@@ -80,6 +80,12 @@ internal sealed class BackwardEngine
             trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} comes back through a transposed view, and which backward kernel it then runs was not measured.");
             return false;
         }
+        if (incomingGradients.Any(g => g.Strides is { } strides && BackwardRules.GradientNeedsBlasCopy(node, strides, trace.Decide)))
+        {
+            trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} has no unit stride, and the copies BLAS then makes of it were not modeled.");
+            return false;
+        }
+        var scratch = node.BackwardScratch;
         // (A backward that declares its dense gradients, oneDNN's RNN, models their copies itself.)
         if (incomingGradients.Any(g => g.Strided) && node.DenseGradients.Count == 0)
         {
@@ -90,6 +96,7 @@ internal sealed class BackwardEngine
             }
             var takenAsItIs = BackwardRules.TakesAnyGradientLayout(node)
                 || incomingGradients.All(g => g.Strides is null || BackwardRules.FoldsGradientWithoutCopy(node, g.Strides, trace.Decide));
+            if (takenAsItIs) scratch = scratch.Plus(node.DenseGradientScratch.Negate());
             if (!takenAsItIs && BackwardRules.StridedCopyMeasuredDenseOnly(node.Kind) && node.Outputs.Count > 0
                 && incomingGradients.Any(g => g.Strided && !TensorLayout.IsNonOverlappingAndDense(node.Outputs[0].Shape, g.Strides, trace.Decide)))
             {
@@ -117,7 +124,7 @@ internal sealed class BackwardEngine
         List<(ActivationTensor Input, Gradient Gradient)> handed;
         if (node.Plan is { } plan)
         {
-            foreach (var moment in plan.Moments) terms.Add(Live.Plus(held).Plus(buffered).Plus(standIns).Plus(fresh).Plus(node.BackwardScratch).Plus(moment));
+            foreach (var moment in plan.Moments) terms.Add(Live.Plus(held).Plus(buffered).Plus(standIns).Plus(fresh).Plus(scratch).Plus(moment));
             var arrived = incomingGradients[0];
             handed = new List<(ActivationTensor, Gradient)>();
             foreach (var g in plan.Gradients)
@@ -135,7 +142,7 @@ internal sealed class BackwardEngine
                 }
                 var permuted = arrived.Permuted || (node.Kind == "view" && Reorders(node.Outputs[0], g.Input));
                 var strides = node.Kind == "view" ? ViewedBack(node.Outputs[0], g.Input, arrived)
-                    : g.Strided ? Narrowed(node.Outputs[0], g.Input, arrived, g.Axis)
+                    : g.Axis is not null ? Narrowed(node.Outputs[0], g.Input, arrived, g.Axis)
                     : g.Expanded ? ExpandedBack(g.Input, node.Outputs[0], arrived, g.ReducedAxes)
                     // reshape's copy hands back grad.reshape(the source's size): a strided gradient is copied once more.
                     : g.Input.Shape != node.Outputs[0].Shape ? (arrived.Strides is null ? null : Unmappable)
@@ -174,7 +181,7 @@ internal sealed class BackwardEngine
                 if (!node.PassesGradientThrough && BackwardRules.HandsGradientThroughViews(node)) made = new Gradient(made.Bytes, made.Buffer) { Own = true, ThroughView = true, Strides = made.Strides, Permuted = made.Permuted };
                 handed.Add((input, viewResult ? new Gradient(made.Bytes, made.Buffer) { Own = true, ThroughView = true } : made));
             }
-            terms.Add(Live.Plus(held).Plus(created).Plus(fresh).Plus(buffered).Plus(node.BackwardScratch).Plus(standIns));
+            terms.Add(Live.Plus(held).Plus(created).Plus(fresh).Plus(buffered).Plus(scratch).Plus(standIns));
             foreach (var moment in node.BackwardMoments) terms.Add(Live.Plus(held).Plus(buffered).Plus(standIns).Plus(moment));
         }
 
@@ -281,7 +288,7 @@ internal sealed class BackwardEngine
     /// <summary>Whether a view of as many elements puts its source's dimensions (larger than 1) in another order (transpose, permute).</summary>
     private static bool Reorders(ActivationTensor view, ActivationTensor source)
     {
-        IReadOnlyList<Dim> viewStrides = TensorLayout.StridesOf(view), sourceStrides = TensorLayout.StridesOf(source);
+        IReadOnlyList<Dim> viewStrides = TensorLayout.ExactStridesOf(view), sourceStrides = TensorLayout.ExactStridesOf(source);
         var order = new List<int>();
         var used = new bool[view.Shape.Rank];
         for (var k = 0; k < source.Shape.Rank; k++)
@@ -330,6 +337,8 @@ internal sealed class BackwardEngine
     /// <summary>
     /// The layout of the gradient a view op hands back to its source: each dimension of the source (larger than 1) is
     /// the view's dimension of the same size and stride, so it takes that dimension's stride in the incoming gradient.
+    /// The strides compared are ATen's own, size-1 dimensions' included: at batch 1 a transposed view can be contiguous
+    /// (measured: [8, 160, 1] of strides [160, 1, 1280]), and its normalized strides would match no source dimension.
     /// Where the view merges or splits dimensions (a reshape), a dense gradient stays dense and a strided one is viewed
     /// where ATen's computeStride allows, else copied (<see cref="Unmappable"/>). Null: dense.
     /// </summary>
@@ -337,7 +346,7 @@ internal sealed class BackwardEngine
     {
         var incoming = arrived.Strides ?? TensorLayout.ContiguousStrides(view.Shape);
         if (incoming.Count != view.Shape.Rank) return arrived.Strides is null ? null : Unmappable;
-        IReadOnlyList<Dim> viewStrides = TensorLayout.StridesOf(view), sourceStrides = TensorLayout.StridesOf(source);
+        IReadOnlyList<Dim> viewStrides = TensorLayout.ExactStridesOf(view), sourceStrides = TensorLayout.ExactStridesOf(source);
         var used = new bool[view.Shape.Rank];
         var result = new Dim[source.Shape.Rank];
         for (var k = 0; k < source.Shape.Rank; k++)

@@ -18,14 +18,17 @@ internal static class GradientRecipients
     /// </summary>
     public static HashSet<object>? Of(ForwardTrace? trace)
     {
-        if (trace is not { Output: { } output, Unknowns.Count: 0, Mismatches.Count: 0 }) return null;
-        var recipients = new HashSet<object>(BackwardEngine.ParameterUses(trace, output, out var reachedNodes).Keys);
+        if (!Followed(trace)) return null;
+        var recipients = new HashSet<object>(BackwardEngine.ParameterUses(trace!, trace!.Output!, out var reachedNodes).Keys);
         foreach (var caller in reachedNodes.Select(n => n.Caller).OfType<ModuleInstance>().Distinct())
         {
             foreach (var parameter in Registration.NamedParameters(caller)) recipients.Add(parameter.Value);
         }
         return recipients;
     }
+
+    /// <summary>Whether forward was followed to the end, so that <see cref="Of"/> knows the recipients.</summary>
+    public static bool Followed(ForwardTrace? trace) => trace is { Output: not null, Unknowns.Count: 0, Mismatches.Count: 0 };
 
     /// <summary>Whether <paramref name="parameter"/> gets a gradient in the step.</summary>
     public static bool Gets(HashSet<object>? recipients, TensorSlot parameter) =>

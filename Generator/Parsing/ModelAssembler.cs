@@ -97,7 +97,7 @@ internal static class ModelAssembler
         var memory = complete && total is not null && trainable is not null
             ? MemoryRows.Of(settings, parameters, buffers, activations, forward, forward is not null && forward.OutputShapes.TryGetValue(model, out var output) ? output : null, inference)
             : null;
-        if (memory is { GradientBytes: > 0 } && GradientRecipients.Of(forward) is null)
+        if (memory is { GradientBytes: > 0 } && !GradientRecipients.Followed(forward))
         {
             notes.Add("Gradients assume every trainable parameter gets one: forward was not followed to the end, and a layer it never reaches would get no .grad in TorchSharp.");
         }
