@@ -129,7 +129,8 @@ internal sealed partial class Interpreter
 
     private bool IsBlasReady(ActivationTensor operand)
     {
-        if (operand.Strides is not { } strides) return true;
+        // ATen's strides, size-1 dimensions' included (they take part in BLAS's check at batch 1).
+        if (TensorLayout.NonContiguousStridesOf(operand) is not { } strides) return true;
         var rank = operand.Shape.Rank;
         var matrix = new TensorShape(new[] { operand.Shape[rank - 2], operand.Shape[rank - 1] });
         return TensorLayout.IsBlasReady(matrix, new[] { strides[rank - 2], strides[rank - 1] }, trace!.Decide);

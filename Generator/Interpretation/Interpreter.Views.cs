@@ -15,7 +15,7 @@ internal sealed partial class Interpreter
     /// <summary>reshape: a view where the strides allow one, else a contiguous copy (clone, then view).</summary>
     private ActivationTensor ReshapeOrCopy(ActivationTensor self, TensorShape target, LocationInfo? at)
     {
-        if (TensorLayout.TryView(self.Shape, self.Strides, target, trace!.Decide, out var strides, out var exact)) return trace.View(self, target, strides, exact: exact);
+        if (TensorLayout.TryView(self.Shape, TensorLayout.NonContiguousStridesOf(self), target, trace!.Decide, out var strides, out var exact)) return trace.View(self, target, strides, exact: exact);
         return ContiguousCopy(self, target, at);
     }
 
@@ -39,7 +39,7 @@ internal sealed partial class Interpreter
         {
             throw new Layers.UnknownArgumentException(new UnknownValue($"whether view can take {self.Shape} as {target} depends on strides that came from a layer given a strided input, which are not followed", null));
         }
-        if (TensorLayout.TryView(self.Shape, self.Strides, target, trace!.Decide, out var strides, out var exact)) return trace.View(self, target, strides, exact: exact);
+        if (TensorLayout.TryView(self.Shape, TensorLayout.NonContiguousStridesOf(self), target, trace!.Decide, out var strides, out var exact)) return trace.View(self, target, strides, exact: exact);
         throw op.Mismatch($"view of {self.Shape} as {target} is not possible over its strides (a transposed or sliced tensor); use reshape or contiguous() first");
     }
 

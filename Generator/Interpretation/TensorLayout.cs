@@ -28,6 +28,9 @@ internal static class TensorLayout
     /// <summary>The strides as ATen has them, size-1 dimensions' included (see <see cref="ActivationTensor.ExactStrides"/>).</summary>
     public static IReadOnlyList<Dim> ExactStridesOf(ActivationTensor tensor) => tensor.Strides ?? tensor.ExactStrides ?? ContiguousStrides(tensor.Shape);
 
+    /// <summary>ATen's strides where they are not the contiguous ones, size-1 dimensions' included; null where they are.</summary>
+    public static IReadOnlyList<Dim>? NonContiguousStridesOf(ActivationTensor tensor) => tensor.Strides ?? tensor.ExactStrides;
+
     /// <summary>Strides to record as exact: null where they are the contiguous ones, size-1 dimensions' included.</summary>
     public static IReadOnlyList<Dim>? OddSizeOneStrides(TensorShape shape, IReadOnlyList<Dim> strides) =>
         strides.SequenceEqual(ContiguousStrides(shape)) ? null : strides;

@@ -112,7 +112,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary>reshape inside a layer (flatten, unflatten): a view where the strides allow one, else a contiguous copy, its result.</summary>
     public ActivationTensor Reshaped(ActivationTensor source, TensorShape shape)
     {
-        if (TensorLayout.TryView(source.Shape, source.Strides, shape, trace.Decide, out var strides, out var exact)) return trace.View(source, shape, strides, exact: exact);
+        if (TensorLayout.TryView(source.Shape, TensorLayout.NonContiguousStridesOf(source), shape, trace.Decide, out var strides, out var exact)) return trace.View(source, shape, strides, exact: exact);
         Backward(BackwardRules.PassThrough(source, asView: true));
         return Output(shape);
     }

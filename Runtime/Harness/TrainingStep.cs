@@ -41,14 +41,13 @@ internal sealed class TrainingStep : IDisposable
     {
         var input = SyntheticInput(report, device, batchSize);
         long[] outputShape;
-        var training = model.training;
-        model.eval();
+        // In the mode the step runs in: a model can run in one mode only (a view of a tensor a training-mode dropout
+        // made contiguous fails in eval mode, where dropout returns its strided input).
         using (torch.no_grad())
         using (torch.NewDisposeScope())
         {
             outputShape = model.forward(input).shape;
         }
-        model.train(training);
         var labels = outputShape.Length == 2 && outputShape[0] == batchSize
             ? torch.randint(0, outputShape[1], new[] { batchSize }, dtype: ScalarType.Int64, device: device)
             : null;

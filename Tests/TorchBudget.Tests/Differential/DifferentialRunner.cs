@@ -54,11 +54,11 @@ internal static class DifferentialRunner
         var shapeError = diagnostics.FirstOrDefault(d => d.Id is "TBG003" or "TBG009");
         var problems = new List<string>();
         VerificationResult? training = null, inference = null;
+        nn.Module<Tensor, Tensor>? model = null;
         try
         {
-            using var model = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(type)!;
+            model = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(type)!;
             training = MemoryHarness.Verify(model, report, CPU, program.Batch);
-            inference = MemoryHarness.VerifyInference(model, report, CPU, program.Batch);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -66,12 +66,28 @@ internal static class DifferentialRunner
             // A view the analysis declined to judge (strides from a layer it did not follow) is honest, not a miss.
             var viewDeclined = diagnostics.Any(d => d.Id == "TBG004" && d.GetMessage().Contains("whether view can take", StringComparison.Ordinal));
             if (shapeError is null && !viewDeclined) problems.Add($"TorchSharp throws ({thrown.GetType().Name}: {FirstLine(thrown.Message)}) but the report has no shape error, at {Frames(thrown)}");
+            model?.Dispose();
             return new ProgramOutcome(program, report.IsComplete && report.Memory?.PeakLines is not null, problems, diagnostics) { Notes = report.Notes };
         }
         if (shapeError is not null) problems.Add($"the report has a shape error ({shapeError.GetMessage()}) but TorchSharp runs the step");
+        try
+        {
+            inference = MemoryHarness.VerifyInference(model, report, CPU, program.Batch);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A model can fail in eval mode only (a view of what a training-mode dropout made contiguous): the report must
+            // then claim no inference figure (its Notes say why).
+            var thrown = (e as TargetInvocationException)?.InnerException ?? e;
+            if (report.Memory?.Inference?.Activations is not null) problems.Add($"TorchSharp throws in eval mode ({thrown.GetType().Name}: {FirstLine(thrown.Message)}) but the report has an inference table, at {Frames(thrown)}");
+        }
+        finally
+        {
+            model.Dispose();
+        }
         problems.AddRange(Compare("training", training));
-        problems.AddRange(Compare("inference", inference));
-        var known = training.Rows.All(r => r.Predicted is not null) && inference.Rows.All(r => r.Predicted is not null);
+        if (inference is not null) problems.AddRange(Compare("inference", inference));
+        var known = training.Rows.All(r => r.Predicted is not null) && inference is not null && inference.Rows.All(r => r.Predicted is not null);
         return new ProgramOutcome(program, known, problems, diagnostics) { Training = training, Inference = inference, Notes = report.Notes };
     }
 
