@@ -107,6 +107,16 @@ internal static class DiagnosticDescriptors
         description: "Every memory rule was measured against TorchSharp 0.107's real allocations. Another version may run other kernels and save other tensors, so its memory rows would be a guess printed as a fact.",
         helpLinkUri: HelpLink("TBG010"));
 
+    public static readonly DiagnosticDescriptor EvalModeShapeMismatch = new(
+        id: "TBG011",
+        title: "A call that fails in eval mode only",
+        messageFormat: "{0} (in '{1}'): this call fails after model.eval() (inference), though the training step runs",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "In eval mode dropout returns its input as it is, where training mode made a new contiguous tensor: a view that only training's layout allows fails at inference. The inference table is unknown.",
+        helpLinkUri: HelpLink("TBG011"));
+
     public static readonly DiagnosticDescriptor InternalError = new(
         id: "TBG900",
         title: "TorchBudget internal error",
@@ -118,7 +128,7 @@ internal static class DiagnosticDescriptors
 
     /// <summary>Every descriptor the analyzers report (the generator reports only TBG900).</summary>
     public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
-        OverBudget, OversizedLayer, ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered, SuspiciousCall, ProfileInputMismatch, UnmeasuredTorchSharp, InternalError);
+        OverBudget, OversizedLayer, ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered, SuspiciousCall, ProfileInputMismatch, UnmeasuredTorchSharp, EvalModeShapeMismatch, InternalError);
 
     public static DiagnosticDescriptor? Find(string id) => All.FirstOrDefault(d => d.Id == id);
 }

@@ -57,6 +57,11 @@ internal static class ModelAssembler
                     : new DiagnosticInfo(DiagnosticDescriptors.ShapeMismatch.Id, mismatch.Location ?? attributeLocation, new[] { mismatch.Message, modelName }.ToEquatableArray()));
                 notes.Add(mismatch.OnProfileInput ? $"Shape error: the profile's input does not fit {WhereItFails(mismatch, namedModules)}." : $"Shape error: {mismatch.Message}.");
             }
+            // A call that only eval mode's layouts reject (a view of what a training-mode dropout made contiguous).
+            if (forward.Mismatches.Count == 0 && inference?.Mismatches.FirstOrDefault() is { } evalOnly)
+            {
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.EvalModeShapeMismatch.Id, evalOnly.Location ?? attributeLocation, new[] { evalOnly.Message, modelName }.ToEquatableArray()));
+            }
             // Where construction was already incomplete, forward cannot be followed for the same reason: report it once.
             if (reachable.All(m => m.Unknowns.Count == 0))
             {

@@ -37,6 +37,38 @@ public class DiagnosticTests
         """);
 
     [Fact]
+    public Task TBG011_on_a_view_that_fails_in_eval_mode_only() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(3, 8, 5)]
+        public partial class Probe : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> drop = Dropout1d(0.2);
+            private readonly Module<Tensor, Tensor> head = Linear(9, 3);
+            public Probe() : base("probe") => RegisterComponents();
+            public override Tensor forward(Tensor x)
+            {
+                var picked = x[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(4, 7), TensorIndex.Single(0)];
+                return head.forward({|TBG011:drop.forward(picked).view(x.shape[0], -1)|});
+            }
+        }
+        """);
+
+    [Fact]
+    public Task No_TBG011_where_eval_mode_views_too() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(3, 8, 5)]
+        public partial class Probe : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> drop = Dropout1d(0.2);
+            private readonly Module<Tensor, Tensor> head = Linear(9, 3);
+            public Probe() : base("probe") => RegisterComponents();
+            public override Tensor forward(Tensor x)
+            {
+                var picked = x[TensorIndex.Colon, TensorIndex.Colon, TensorIndex.Slice(4, 7), TensorIndex.Single(0)];
+                return head.forward(drop.forward(picked).reshape(x.shape[0], -1));
+            }
+        }
+        """);
+
+    [Fact]
     public Task No_TBG008_on_spatial_dropout_over_its_batched_rank() => AnalyzerTest.VerifyAsync("""
         [MemoryProfile(8, 100)]
         public partial class Tagger : Module<Tensor, Tensor>
