@@ -129,13 +129,13 @@ internal sealed partial class Interpreter
                     var result = inPlace ? self : op.PointwiseOutput(self.Shape, new[] { self });
                     op.Save(result);
                     // sqrt's backward: grad / (2 * result), the doubled result a tensor of its own.
-                    op.Backward(name == "sqrt" ? BackwardRules.Pointwise(self, 2, scalars: true) : BackwardRules.Pointwise(self, 1));
+                    op.Backward(name == "sqrt" ? BackwardRules.Pointwise(self, 2, scalarWith: 0) : BackwardRules.Pointwise(self, 1));
                     return Recorded(op, result);
                 case "log" or "pow" or "abs" or "neg" or "square":
                     op.Save(self);
                     op.Backward(name switch
                     {
-                        "pow" or "square" => BackwardRules.Pointwise(self, 3, scalars: true),
+                        "pow" or "square" => BackwardRules.Pointwise(self, 3, scalarWith: 1),
                         "abs" => BackwardRules.Pointwise(self, 2),
                         _ => BackwardRules.Pointwise(self, 1),
                     });
@@ -264,7 +264,7 @@ internal sealed partial class Interpreter
         if (other is UnknownValue unknown) return unknown;
         if (other is not ActivationTensor tensor)
         {
-            op.Backward(name is "add" or "sub" ? BackwardRules.PassThrough(self) : BackwardRules.Pointwise(self, 1, scalars: true));
+            op.Backward(name is "add" or "sub" ? BackwardRules.PassThrough(self) : BackwardRules.Pointwise(self, 1, scalarWith: 0));
             return Recorded(op, op.PointwiseOutput(self.Shape, new[] { self }));
         }
         var shape = Broadcast(self.Shape, tensor.Shape, op);

@@ -18,18 +18,20 @@ internal static class BackwardRules
     /// <summary>
     /// A pointwise op whose backward makes <paramref name="allocations"/> tensors of the input's size and hands on the
     /// last (relu, sigmoid, exp, gelu: 1; abs: sgn and the product, 2; pow(2): self.pow(1), the scaled copy and the
-    /// product, 3), with <paramref name="scalars"/> when a Scalar takes part (mul/div by a number, pow, mean).
+    /// product, 3). A Scalar operand (mul/div by a number, mean, sqrt's 2 · result, pow's exponent ·) is wrapped just
+    /// before the allocation it takes part in, number <paramref name="scalarWith"/>, and freed right after it (measured:
+    /// sqrt's before its first, pow's before its second).
     /// </summary>
-    public static BackwardPlan Pointwise(ActivationTensor input, int allocations, bool scalars = false)
+    public static BackwardPlan Pointwise(ActivationTensor input, int allocations, int? scalarWith = null)
     {
         var plan = new BackwardPlanBuilder();
         if (!input.RequiresGrad) return plan.Build();
         var size = BackwardPlanBuilder.BytesOf(input);
-        for (var i = 0; i < allocations; i++) plan.Allocate(size);
-        if (scalars)
+        for (var i = 0; i < allocations; i++)
         {
-            plan.Allocate(WrappedScalar);
-            plan.Free(WrappedScalar);
+            if (i == scalarWith) plan.Allocate(WrappedScalar);
+            plan.Allocate(size);
+            if (i == scalarWith) plan.Free(WrappedScalar);
         }
         for (var i = 1; i < allocations; i++) plan.Free(size);
         plan.Hand(input, size);
@@ -123,7 +125,7 @@ internal static class BackwardRules
     }
 
     /// <summary>mean over dimensions: the incoming gradient expanded back and divided by the count (a tensor of the input's size).</summary>
-    public static BackwardPlan Mean(ActivationTensor input) => Pointwise(input, 1, scalars: true);
+    public static BackwardPlan Mean(ActivationTensor input) => Pointwise(input, 1, scalarWith: 0);
 
     /// <summary>
     /// amax/amin: the mask result == self (bool, the input's size), the count of maxima per result (Int64), whose sum
@@ -176,6 +178,12 @@ internal static class BackwardRules
     /// layout (measured: a permuted input with a differently transposed gradient copies nothing).
     /// </summary>
     public static bool TakesAnyGradientLayout(TapeNode node) => node.Kind == "GELU" && node.Inputs.Any(i => !i.IsContiguous);
+
+    /// <summary>
+    /// TorchSharp's Hardtanh module hands a dense gradient on as it is, in any dimension order (measured: a permuted
+    /// one, no tensor in its backward); a gapped one (a narrow view of cat's gradient) costs it a copy.
+    /// </summary>
+    public static bool TakesDenseGradientAsItIs(string kind) => kind == "Hardtanh";
 
     /// <summary>
     /// Backwards whose <see cref="StridedGradientCost"/> was measured with permuted (dense) gradients only: oneDNN's GELU

@@ -95,7 +95,8 @@ internal sealed class BackwardEngine
                 return false;
             }
             var takenAsItIs = BackwardRules.TakesAnyGradientLayout(node)
-                || incomingGradients.All(g => g.Strides is null || BackwardRules.FoldsGradientWithoutCopy(node, g.Strides, trace.Decide));
+                || incomingGradients.All(g => g.Strides is null || BackwardRules.FoldsGradientWithoutCopy(node, g.Strides, trace.Decide)
+                    || (BackwardRules.TakesDenseGradientAsItIs(node.Kind) && node.Outputs.Count > 0 && TensorLayout.IsNonOverlappingAndDense(node.Outputs[0].Shape, g.Strides, trace.Decide)));
             if (takenAsItIs) scratch = scratch.Plus(node.DenseGradientScratch.Negate());
             if (!takenAsItIs && BackwardRules.StridedCopyMeasuredDenseOnly(node.Kind) && node.Outputs.Count > 0
                 && incomingGradients.Any(g => g.Strided && !TensorLayout.IsNonOverlappingAndDense(node.Outputs[0].Shape, g.Strides, trace.Decide)))
@@ -144,8 +145,8 @@ internal sealed class BackwardEngine
                 var strides = node.Kind == "view" ? ViewedBack(node.Outputs[0], g.Input, arrived)
                     : g.Axis is not null ? Narrowed(node.Outputs[0], g.Input, arrived, g.Axis)
                     : g.Expanded ? ExpandedBack(g.Input, node.Outputs[0], arrived, g.ReducedAxes)
-                    // reshape's copy hands back grad.reshape(the source's size): a strided gradient is copied once more.
-                    : g.Input.Shape != node.Outputs[0].Shape ? (arrived.Strides is null ? null : Unmappable)
+                    // reshape's copy hands back grad.reshape(the source's size): a view where the strides allow it, else a copy.
+                    : g.Input.Shape != node.Outputs[0].Shape ? ReshapedBack(node.Outputs[0], g.Input, arrived)
                     : arrived.Strides;
                 if (ReferenceEquals(strides, Undecided))
                 {
@@ -326,6 +327,18 @@ internal sealed class BackwardEngine
             zeros[i] = incoming[next++];
         }
         return zeros;
+    }
+
+    /// <summary>
+    /// grad.reshape(source size): a dense gradient stays dense; a strided one is viewed where ATen's computeStride allows
+    /// (measured: a permuted [72, 4, B] gradient of a reshape's copy split back to [12, 6, 4, B] without a copy), else
+    /// copied (<see cref="Unmappable"/>, as sum's expanded gradient is).
+    /// </summary>
+    private IReadOnlyList<Dim>? ReshapedBack(ActivationTensor output, ActivationTensor source, Gradient arrived)
+    {
+        if (arrived.Strides is not { } strides) return null;
+        if (strides.Any(d => d.PeekCoefficient == 0)) return Unmappable;
+        return TensorLayout.TryView(output.Shape, strides, source.Shape, trace.Decide, out var reshaped) ? reshaped : Unmappable;
     }
 
     /// <summary>Marks a gradient a view op cannot hand back as a view (a reshape of a strided gradient).</summary>
