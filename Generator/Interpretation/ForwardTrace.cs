@@ -156,18 +156,38 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// </summary>
     public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides, bool alias = false, bool slice = false, IReadOnlyList<Dim>? exact = null)
     {
-        if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
-        {
-            throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
-        }
-        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides) { IsTrainableParameter = source.IsTrainableParameter, Parameter = source.Parameter, ViewSource = source, IsAlias = alias, IsSlice = slice, ExactStrides = alias ? source.ExactStrides : exact, LayoutNotFollowed = source.LayoutNotFollowed };
-        tensors.Add(view);
-        events.Add((view, true));
+        var view = NewView(source, shape, strides, alias, slice, alias ? source.ExactStrides : exact);
         // Autograd records a view op like any other: its backward hands the gradient back to the source.
         if (!alias && GradEnabled && source.RequiresGrad)
         {
             Tape.Add(new TapeNode("view", new[] { source }, new[] { view }, System.Array.Empty<Storage>(), System.Array.Empty<ParameterGradient>(), plan: Layers.BackwardRules.View(source, view)));
         }
+        return view;
+    }
+
+    /// <summary>
+    /// at::alias(self), what indices that view nothing return: a handle over the whole tensor that autograd records as an
+    /// op of its own, whose backward hands the incoming gradient itself on (AliasBackward: grad, not a view of it).
+    /// </summary>
+    public ActivationTensor AliasOp(ActivationTensor source)
+    {
+        var alias = NewView(source, source.Shape, source.Strides, alias: false, slice: false, source.ExactStrides);
+        if (GradEnabled && source.RequiresGrad)
+        {
+            Tape.Add(new TapeNode("alias", new[] { source }, new[] { alias }, System.Array.Empty<Storage>(), System.Array.Empty<ParameterGradient>(), plan: Layers.BackwardRules.PassThrough(source)));
+        }
+        return alias;
+    }
+
+    private ActivationTensor NewView(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides, bool alias, bool slice, IReadOnlyList<Dim>? exact)
+    {
+        if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
+        {
+            throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
+        }
+        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides) { IsTrainableParameter = source.IsTrainableParameter, Parameter = source.Parameter, ViewSource = source, IsAlias = alias, IsSlice = slice, ExactStrides = exact, LayoutNotFollowed = source.LayoutNotFollowed };
+        tensors.Add(view);
+        events.Add((view, true));
         return view;
     }
 

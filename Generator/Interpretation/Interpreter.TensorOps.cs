@@ -454,8 +454,7 @@ internal sealed partial class Interpreter
             }
             // Only the last view reaches TorchSharp; the ones between are ATen's own.
             foreach (var between in steps.Take(steps.Count - 1)) trace!.Dispose(between);
-            // Indices that view nothing return at::alias(self): a view op of its own for autograd (AliasBackward).
-            return steps.Count > 0 ? current : trace!.ViewWithStrides(tensor, tensor.Shape, TensorLayout.ExactStridesOf(tensor));
+            return steps.Count > 0 ? current : trace!.AliasOp(tensor);
         }
         catch (ShapeMismatchException mismatch)
         {

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace TorchBudget.Tests.Differential.Found;
 
 /// <summary>
-/// Programs the 10,000-program soaks (seeds 100 to 107) found wrong, as it generated them, each with the batch it failed at and
+/// Programs the 10,000-program soaks (seeds 100 to 108) found wrong, as it generated them, each with the batch it failed at and
 /// whether its report is now fully known (the fix) or honestly unknown (a case the analysis now declines).
 /// </summary>
 internal static class SoakFinds
@@ -1355,7 +1355,7 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak105_02427", 2, true, "indices that view nothing return at::alias(self), a view op of its own, so its gradient is summed out of place (was 5.1% low)", """
+        ("Soak105_02427", 2, true, "indices that view nothing return at::alias(self), an op of its own for autograd, so the gradients of its source arrive through two nodes and are summed out of place (was 5.1% low)", """
             [MemoryProfile(16, 1, 5)]
             public partial class Soak105_02427 : Module<Tensor, Tensor>
             {
@@ -1596,6 +1596,50 @@ internal static class SoakFinds
                     var t3 = f1.forward(t2);
                     var t4 = t3.transpose(0, 3);
                     return head.forward(t4.flatten(1));
+                }
+            }
+            """),
+        ("Soak108_07365", 5, true, "at::alias's backward hands the gradient itself on, not a view of it, so (x + x.mean(...))[:, ...]'s two gradients of x are summed in place (was 10.5% high)", """
+            [MemoryProfile(5, 8)]
+            public partial class Soak108_07365 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(8, 32);
+                private readonly Module<Tensor, Tensor> head = Linear(160, 3);
+
+                public Soak108_07365() : base(nameof(Soak108_07365)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0 + t0.mean(new long[] { 2 }, keepdim: true);
+                    var t2 = t1[TensorIndex.Colon, TensorIndex.Ellipsis];
+                    var t3 = t2 * 0.5;
+                    return head.forward(t3.flatten(1));
+                }
+            }
+            """),
+        ("Soak108_08330", 8, true, "the same through contiguous(): alias passes the gradient itself (was 10.4% high)", """
+            [MemoryProfile(6, 8)]
+            public partial class Soak108_08330 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(8, 32);
+                private readonly Module<Tensor, Tensor> f1 = Sigmoid();
+                private readonly Module<Tensor, Tensor> head = Linear(192, 5);
+
+                public Soak108_08330() : base(nameof(Soak108_08330)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0.flatten(1, 2);
+                    var t2 = f1.forward(t1);
+                    var t3 = t2 / 3.0;
+                    var t4 = t3 + t3.mean(new long[] { 1 }, keepdim: true);
+                    var t5 = t4[TensorIndex.Colon, TensorIndex.Ellipsis];
+                    var t6 = t5.contiguous();
+                    return head.forward(t6.flatten(1));
                 }
             }
             """),
