@@ -27,6 +27,7 @@ internal sealed partial class Interpreter
     {
         var copy = NewOp("copy", new Value[] { self }, at);
         var result = copy.Output(shape);
+        copy.TransposeCopyBuffer(self);
         copy.Backward(BackwardRules.PassThrough(self, asView: shape != self.Shape));
         copy.Record(result);
         return result;

@@ -185,6 +185,17 @@ internal static class TensorLayout
         return true;
     }
 
+    /// <summary>
+    /// A matrix laid out as the transpose of a contiguous one (strides [1, rows]): ATen copies it into a contiguous
+    /// tensor block by block through a work buffer (<see cref="TransposeCopyBlock"/> elements) once it has that many.
+    /// </summary>
+    public static bool IsTransposedMatrix(TensorShape shape, IReadOnlyList<Dim>? strides, BatchDecisions decide) =>
+        shape.Rank == 2 && strides is not null && !IsContiguous(shape, strides, decide)
+        && decide.Equal(strides[0], Dim.Of(1), "a transposed matrix") && decide.Equal(strides[1], shape[0], "a transposed matrix");
+
+    /// <summary>The elements of that work buffer, 60 × 60, and the size from which it is used (measured: 60×60 and 3×1200 use it, 7×514 not).</summary>
+    public const long TransposeCopyBlock = 3600;
+
     /// <summary>ATen's BLAS check for a matrix operand: one unit stride, the other at least the size it steps over.</summary>
     public static bool IsBlasReady(TensorShape matrix, IReadOnlyList<Dim>? strides, BatchDecisions decide)
     {

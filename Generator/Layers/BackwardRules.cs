@@ -180,6 +180,25 @@ internal static class BackwardRules
     public static bool TakesAnyGradientLayout(TapeNode node) => node.Kind == "GELU" && node.Inputs.Any(i => !i.IsContiguous);
 
     /// <summary>
+    /// Whether batch_norm's backward (instance norm's, over the [1, N·C, ...] view) runs its contiguous kernel for a
+    /// gradient taken as it is: input and gradient each contiguous or channels-last contiguous, and of the same
+    /// suggested memory format (Normalization.cpp's all_contiguous). Only that kernel makes the input-sized work tensor
+    /// (measured: a transposed gradient runs TensorIterator reductions without it; a channels-last one at batch 1 does
+    /// not). Null where not followed (a 5-d view that is not contiguous).
+    /// </summary>
+    public static bool? RunsContiguousNormKernel(TapeNode node, IReadOnlyList<Dim> strides, BatchDecisions decide)
+    {
+        if (node.Outputs.FirstOrDefault() is not { Shape.Rank: >= 3 } output) return null;
+        var batched = new TensorShape(new[] { Dim.Of(1), output.Shape[0].Times(output.Shape[1]) }.Concat(output.Shape.Dims.Skip(2)));
+        if (!TensorLayout.TryView(output.Shape, strides, batched, decide, out var viewed, out var exact)) return null;
+        if (TensorLayout.IsContiguous(batched, viewed, decide)) return true;
+        if (batched.Rank != 4) return batched.Rank == 3 ? false : null;
+        var actual = viewed ?? exact ?? TensorLayout.ContiguousStrides(batched);
+        // The input (the contiguous view) suggests the contiguous format; the gradient must too.
+        return TensorLayout.IsChannelsLastContiguous(batched, actual, decide) && !TensorLayout.IsChannelsLastLike(batched, actual, decide);
+    }
+
+    /// <summary>
     /// TorchSharp's Hardtanh module hands a dense gradient on as it is, in any dimension order (measured: a permuted
     /// one, no tensor in its backward); a gapped one (a narrow view of cat's gradient) costs it a copy.
     /// </summary>

@@ -114,7 +114,32 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     {
         if (TensorLayout.TryView(source.Shape, TensorLayout.NonContiguousStridesOf(source), shape, trace.Decide, out var strides, out var exact)) return trace.View(source, shape, strides, exact: exact);
         Backward(BackwardRules.PassThrough(source, asView: true));
-        return Output(shape);
+        var result = Output(shape);
+        TransposeCopyBuffer(source);
+        return result;
+    }
+
+    /// <summary>
+    /// The work buffer of a contiguous copy of <paramref name="source"/>, alive for the copy once the destination exists:
+    /// a transposed matrix of at least <see cref="TensorLayout.TransposeCopyBlock"/> elements is copied block by block
+    /// through one (measured: .contiguous(), reshape and softmax's copy of a [60, 60] transpose; a 3-d one takes none).
+    /// Where its element count grows with the batch, the batches from the one that reaches the block get a pass of their own.
+    /// </summary>
+    public void TransposeCopyBuffer(ActivationTensor source)
+    {
+        if (!TensorLayout.IsTransposedMatrix(source.Shape, source.Strides, trace.Decide)) return;
+        var count = source.Shape.ElementCount;
+        bool used;
+        if (count.BatchPower == 0 || trace.AtBatchOne) used = count.Coefficient >= TensorLayout.TransposeCopyBlock;
+        else if (count.BatchPower > 1) throw new UnknownArgumentException(new UnknownValue($"whether the copy of a transposed {source.Shape} takes a work buffer depends on the batch size", null));
+        else
+        {
+            // From the first batch whose count reaches the block on, in a pass of its own; batch 2 is the main pass's.
+            var from = (TensorLayout.TransposeCopyBlock + count.Coefficient - 1) / count.Coefficient;
+            if (from > 2) RunsOtherKernelsFrom(from);
+            used = from <= 2 || BatchAtLeast(from);
+        }
+        if (used) Transient(new TensorShape(new[] { Dim.Of(TensorLayout.TransposeCopyBlock) }), source.ElementType);
     }
 
     /// <summary>Size comparisons for layout decisions in this pass (see <see cref="BatchDecisions"/>).</summary>

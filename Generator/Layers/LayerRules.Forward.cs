@@ -120,15 +120,20 @@ internal static partial class LayerRules
     private static ActivationTensor InPlaceResult(LayerCall c, ActivationTensor input) => c.Alias(input);
 
     /// <summary>
-    /// softmax_cpu_out: a contiguous result, computed from a contiguous copy of a strided input (freed when it returns);
-    /// autograd keeps the result.
+    /// softmax_cpu_out: a contiguous result, computed from a contiguous copy of a strided input (freed when it returns,
+    /// with its transpose buffer); autograd keeps the result.
     /// </summary>
     private static Value SoftmaxForward(LayerCall c)
     {
         var input = c.Input;
         if (input.Shape.Axis(c.Args.Long("dim")) is null) throw c.Mismatch($"dim {c.Args.Long("dim")} is outside a {input.Shape.Rank}-d input {input.Shape}");
         var result = c.Output(input.Shape);
-        if (!input.IsContiguous) c.Transient(input.Shape, input.ElementType);
+        if (!input.IsContiguous)
+        {
+            var copy = c.Internal(input.Shape, input.ElementType, needsGrad: false);
+            c.TransposeCopyBuffer(input);
+            c.Release(copy);
+        }
         c.Save(result);
         return result;
     }

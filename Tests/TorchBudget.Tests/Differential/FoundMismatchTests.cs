@@ -47,6 +47,11 @@ public sealed class FoundMismatchTests
         // stack then x - x.mean(...): narrow views of the gradient, summed out of place.
         // A registered layer forward never calls gets no .grad: neither the Gradients row nor Adam's step counts it.
         ("UnusedLayer", 4, "6, 8", "Module<Tensor, Tensor> f0 = Linear(8, 32)", "return head.forward(x.flatten(1));", 48),
+        // A contiguous copy of a transposed matrix takes a 3,600-element work buffer from 3,600 elements on (seed 110):
+        // 1200·B reaches it at batch 3, so batch 2 and batch 3 fall in different regimes.
+        ("TransposeCopyBelowBlock", 2, "1200", "Module<Tensor, Tensor> f0 = Identity()", "return head.forward((x * 2).t().contiguous().t());", 1200),
+        ("TransposeCopyFromBlock", 3, "1200", "Module<Tensor, Tensor> f0 = Identity()", "return head.forward((x * 2).t().contiguous().t());", 1200),
+        ("TransposeCopyLargeBatch", 8, "1200", "Module<Tensor, Tensor> f0 = Identity()", "return head.forward((x * 2).t().contiguous().t());", 1200),
         ("StackCentered", 5, "3, 24", "Module<Tensor, Tensor> f0 = Linear(24, 12)", "var t = f0.forward(x); var s = torch.stack(new[] { t, t.relu() }, 2); s = s - s.mean(new long[] { 3 }, keepdim: true); return head.forward(s.flatten(1));", 3 * 2 * 12),
     };
 
