@@ -27,7 +27,10 @@ internal sealed record InputGradient(ActivationTensor Input, ByteCount Bytes, bo
     /// </summary>
     public int? Axis { get; init; }
 
-    /// <summary>The input's dimensions sum reduced (stride 0 in the expanded gradient); null where not known: all taken as 0.</summary>
+    /// <summary>
+    /// The input's dimensions a reduction reduced (sum: stride 0 in the expanded gradient; amax/amin: where the mask lays
+    /// their gradient out); null where not known: all taken as 0.
+    /// </summary>
     public IReadOnlyList<int>? ReducedAxes { get; init; }
 }
 
@@ -54,7 +57,8 @@ internal sealed class BackwardPlanBuilder
     public void Free(ByteCount bytes) => current = current.Plus(bytes.Negate());
 
     /// <summary>Hands an allocated tensor on as <paramref name="input"/>'s gradient (it stays alive after the node).</summary>
-    public void Hand(ActivationTensor input, ByteCount bytes) => gradients.Add(new InputGradient(input, bytes, SharesIncoming: false));
+    public void Hand(ActivationTensor input, ByteCount bytes, IReadOnlyList<int>? reducedAxes = null) =>
+        gradients.Add(new InputGradient(input, bytes, SharesIncoming: false) { ReducedAxes = reducedAxes });
 
     /// <summary>Hands the incoming gradient itself (add, clone) or a view of it (a reshape, cat's narrow slices) on as <paramref name="input"/>'s gradient.</summary>
     public void HandIncoming(ActivationTensor input, bool asView = false, bool expanded = false, IReadOnlyList<int>? reducedAxes = null, int? axis = null) =>

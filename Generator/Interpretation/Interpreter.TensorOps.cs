@@ -251,7 +251,7 @@ internal sealed partial class Interpreter
         }
         op.Backward(name switch
         {
-            "amax" or "amin" => BackwardRules.Extremum(self, result),
+            "amax" or "amin" => BackwardRules.Extremum(self, result, axes),
             "mean" => BackwardRules.Mean(self),
             _ => BackwardRules.Sum(self, axes),
         });

@@ -132,7 +132,7 @@ internal static class BackwardRules
     /// goes through an Int64 copy of the mask; then grad / count (the count cast to the grad's type first) and that
     /// times the mask (the mask cast too). Hands on the product.
     /// </summary>
-    public static BackwardPlan Extremum(ActivationTensor input, ActivationTensor result)
+    public static BackwardPlan Extremum(ActivationTensor input, ActivationTensor result, IReadOnlyList<int> reducedAxes)
     {
         var plan = new BackwardPlanBuilder();
         if (!input.RequiresGrad) return plan.Build();
@@ -153,7 +153,7 @@ internal static class BackwardRules
         plan.Free(reduced);
         plan.Free(count);
         plan.Free(mask);
-        plan.Hand(input, full);
+        plan.Hand(input, full, reducedAxes);
         return plan.Build();
     }
 

@@ -153,7 +153,7 @@ internal sealed class BackwardEngine
                         trace.UnmodeledPeak.Add("Peak is unknown: an expand's backward sums a strided gradient, whose working copy was not modeled.");
                         return false;
                     }
-                    handed.Add((g.Input, Fresh(node, g.Input, g.Bytes, arrived)));
+                    handed.Add((g.Input, Fresh(node, g.Input, g.Bytes, arrived, g.ReducedAxes)));
                     continue;
                 }
                 var permuted = arrived.Permuted || (node.Kind == "view" && Reorders(node.Outputs[0], g.Input));
@@ -266,13 +266,13 @@ internal sealed class BackwardEngine
     /// A gradient a backward makes: a TensorIterator kernel's is laid out from its operands, the incoming gradient and the
     /// forward tensor in the kernel's order (<see cref="BackwardRules.ReadsForwardTensorFirst"/>); any other is contiguous.
     /// </summary>
-    private Gradient Fresh(TapeNode node, ActivationTensor input, ByteCount bytes, Gradient arrived)
+    private Gradient Fresh(TapeNode node, ActivationTensor input, ByteCount bytes, Gradient arrived, IReadOnlyList<int>? reducedAxes = null)
     {
         if (BackwardRules.GradientFollowsColumnMajorOperand(node.Kind, input, trace.Decide))
         {
             return new Gradient(bytes, new GradientBuffer(bytes)) { Strides = input.Strides, Permuted = true, Own = true };
         }
-        if (BackwardRules.MasksExpandedGradient(node.Kind) && MaskedLayout(node, input, arrived) is { } masked)
+        if (BackwardRules.MasksExpandedGradient(node.Kind) && MaskedLayout(node, input, arrived, reducedAxes) is { } masked)
         {
             return new Gradient(bytes, new GradientBuffer(bytes)) { Strides = masked, Permuted = true, Own = true };
         }
@@ -295,17 +295,30 @@ internal sealed class BackwardEngine
 
     /// <summary>
     /// amax's and amin's gradient, (grad / count).expand(input) * mask: laid out from the expanded gradient first and, over
-    /// the reduced dimensions, from the mask, which is laid out as the input. Null where contiguous or not followed
-    /// (without keepdim the reduced dimensions are not matched).
+    /// the reduced dimensions, from the mask, which is laid out as the input (measured without keepdim too: amax over a
+    /// transposed view hands back a gradient that is contiguous through the transpose). Null where contiguous.
     /// </summary>
-    private IReadOnlyList<Dim>? MaskedLayout(TapeNode node, ActivationTensor input, Gradient arrived)
+    private IReadOnlyList<Dim>? MaskedLayout(TapeNode node, ActivationTensor input, Gradient arrived, IReadOnlyList<int>? reducedAxes)
     {
         if (input.Strides is null || arrived.Strides is not null || node.Outputs.Count == 0) return null;
         var output = node.Outputs[0].Shape;
-        if (output.Rank != input.Shape.Rank) return null;
         var contiguous = TensorLayout.ContiguousStrides(output);
-        var expanded = Enumerable.Range(0, output.Rank)
-            .Select(i => output[i] == Dim.Of(1) && input.Shape[i] != Dim.Of(1) ? Dim.Of(0) : contiguous[i]).ToArray();
+        Dim[] expanded;
+        if (output.Rank == input.Shape.Rank)
+        {
+            expanded = Enumerable.Range(0, output.Rank)
+                .Select(i => output[i] == Dim.Of(1) && input.Shape[i] != Dim.Of(1) ? Dim.Of(0) : contiguous[i]).ToArray();
+        }
+        else
+        {
+            // Without keepdim the gradient is unsqueezed back at the reduced dimensions, then expanded: stride 0 there.
+            if (reducedAxes is null || output.Rank + reducedAxes.Count != input.Shape.Rank)
+            {
+                throw new InvalidOperationException($"{node.Kind}'s reduced dimensions do not match {input.Shape} and {output}");
+            }
+            var next = 0;
+            expanded = Enumerable.Range(0, input.Shape.Rank).Select(i => reducedAxes.Contains(i) ? Dim.Of(0) : contiguous[next++]).ToArray();
+        }
         var operands = new[] { (input.Shape, (IReadOnlyList<Dim>?)expanded), (input.Shape, input.Strides) };
         return TensorLayout.Normalized(input.Shape, TensorLayout.PointwiseResult(input.Shape, operands, trace.Decide), trace.Decide);
     }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace TorchBudget.Tests.Differential.Found;
 
 /// <summary>
-/// Programs the 10,000-program soaks (seeds 100 to 110) found wrong, as it generated them, each with the batch it failed at and
+/// Programs the 10,000-program soaks (seeds 100 to 111) found wrong, as it generated them, each with the batch it failed at and
 /// whether its report is now fully known (the fix) or honestly unknown (a case the analysis now declines).
 /// </summary>
 internal static class SoakFinds
@@ -1716,6 +1716,28 @@ internal static class SoakFinds
                     var t6 = functional.log_softmax(t5, 1);
                     var t7 = t6.transpose(0, 1);
                     return head.forward(t7.flatten(1));
+                }
+            }
+            """),
+        ("Soak111_09309", 2, true, "amax without keepdim over a transposed view lays its gradient out as the mask (its input), not contiguous: GroupNorm then gets it contiguous and copies nothing (was 6.5% high)", """
+            [MemoryProfile(5, 6, 3)]
+            public partial class Soak111_09309 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(3, 12, hasBias: false);
+                private readonly Module<Tensor, Tensor> f1 = GroupNorm(5, 5);
+                private readonly Module<Tensor, Tensor> head = Linear(30, 5);
+
+                public Soak111_09309() : base(nameof(Soak111_09309)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0.transpose(2, 3);
+                    var t2 = f1.forward(t1.contiguous());
+                    var t3 = t2.transpose(2, 3);
+                    var t4 = t3.amax(new long[] { 3 }, keepdim: false);
+                    return head.forward(t4.flatten(1));
                 }
             }
             """),
