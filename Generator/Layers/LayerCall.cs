@@ -92,7 +92,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public ActivationTensor PointwiseOutput(TensorShape shape, IEnumerable<ActivationTensor> over, string? elementType = null)
     {
         var inputs = over.ToList();
-        var set = TensorLayout.PointwiseStrides(shape, inputs.Select(t => (t.Shape, t.Strides)).ToList(), trace.Decide);
+        var set = TensorLayout.PointwiseStrides(shape, inputs.Select(t => (t.Shape, TensorLayout.NonContiguousStridesOf(t))).ToList(), trace.Decide);
         var strides = TensorLayout.Normalized(shape, set, trace.Decide);
         // A contiguous input with odd size-1 strides may pass them on (not followed exactly: marked, for the rules that care).
         var exact = strides is not null ? null
