@@ -174,9 +174,9 @@ internal static partial class LayerRules
         // addmm/mm hand BLAS the folded input as is only where it has a unit stride and the other spans its rows (not an
         // expanded stride 0): anything else is copied inside the kernel for a moment, which was not measured.
         // ATen's strides, size-1 dimensions' included: at batch 1 a [1, K] matrix of strides [16, 1] is copied (measured).
-        var exactStrides = TensorLayout.NonContiguousStridesOf(input);
-        var foldedStrides = input.Shape.Rank == 2 ? exactStrides
-            : TensorLayout.TryView(input.Shape, exactStrides, folded, c.Decide, out var viewed, out var viewedExact) ? viewed ?? viewedExact : null;
+        var ownStrides = TensorLayout.NonContiguousStridesOf(input);
+        var foldedStrides = input.Shape.Rank == 2 ? ownStrides
+            : TensorLayout.TryView(input.Shape, ownStrides, folded, c.Decide, out var viewed, out var viewedExact) ? viewed ?? viewedExact : null;
         // A size-1 dimension's stride (a permuted or sliced view's may be odd) takes part in BLAS's check: it is not followed
         // through every view, so a matrix with one (not the batch's, whose size-1 pass follows it), made from a strided
         // tensor, is not judged.
