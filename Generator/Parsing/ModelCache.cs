@@ -13,7 +13,8 @@ namespace TorchBudget.Generator.Parsing;
 /// reused while none of the files it depends on changed, and every other change was inside method bodies
 /// (<see cref="BodyOnlyEdit"/>): then the model's code binds exactly as before. Any other change (a declaration, a
 /// reference, an option, a file added or removed) clears the cache, so a result is never stale; a command-line
-/// build runs once and analyzes every model, as without the cache.
+/// build runs once and analyzes every model, as without the cache. Every spec it returns is also published to
+/// <see cref="AnalysisHandoff"/>, for the analyzer of the same compilation.
 /// </summary>
 internal sealed class ModelCache
 {
@@ -25,6 +26,7 @@ internal sealed class ModelCache
     private Dictionary<string, SyntaxTree> lastTrees = new(StringComparer.Ordinal);
     private MetadataReference[] lastReferences = Array.Empty<MetadataReference>();
     private CompilationOptions? lastOptions;
+    private AnalyzedCompilation? lastAnalyzed;
 
     private sealed record Entry(ModelSpec Spec, HashSet<string> DependencyPaths);
 
@@ -34,13 +36,19 @@ internal sealed class ModelCache
     public ModelSpec GetOrParse(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
     {
         var key = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        AnalyzedCompilation analyzed;
         lock (gate)
         {
-            Advance(compilation, cancellationToken);
-            if (entries.TryGetValue(key, out var cached)) return cached.Spec;
+            analyzed = Advance(compilation, cancellationToken);
+            if (entries.TryGetValue(key, out var cached))
+            {
+                AnalysisHandoff.Publish(type, cached.Spec, analyzed);
+                return cached.Spec;
+            }
         }
         var dependencies = new List<SyntaxTree>();
         var spec = Parser.Parse(type, attribute, compilation, cancellationToken, dependencies);
+        AnalysisHandoff.Publish(type, spec, analyzed);
         lock (gate)
         {
             Analyses++;
@@ -53,10 +61,16 @@ internal sealed class ModelCache
         return spec;
     }
 
-    /// <summary>Brings the cache to <paramref name="compilation"/>: drops what the changes since the last one may affect.</summary>
-    private void Advance(Compilation compilation, CancellationToken cancellationToken)
+    /// <summary>Forgets every spec, so the next run analyzes every model (tests check that a re-analysis is equal).</summary>
+    public void Clear()
     {
-        if (last is not null && last.TryGetTarget(out var previous) && ReferenceEquals(previous, compilation)) return;
+        lock (gate) entries.Clear();
+    }
+
+    /// <summary>Brings the cache to <paramref name="compilation"/>: drops what the changes since the last one may affect.</summary>
+    private AnalyzedCompilation Advance(Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (last is not null && last.TryGetTarget(out var previous) && ReferenceEquals(previous, compilation)) return lastAnalyzed!;
 
         var trees = new Dictionary<string, SyntaxTree>(StringComparer.Ordinal);
         var uniquePaths = true;
@@ -89,5 +103,6 @@ internal sealed class ModelCache
         lastTrees = uniquePaths ? trees : new Dictionary<string, SyntaxTree>(StringComparer.Ordinal);
         lastReferences = references;
         lastOptions = compilation.Options;
+        return lastAnalyzed = new AnalyzedCompilation(compilation);
     }
 }

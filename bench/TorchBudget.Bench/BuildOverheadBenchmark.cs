@@ -49,7 +49,8 @@ internal static class BuildOverheadBenchmark
         File.Copy(Path.Combine(repositoryRoot, "NuGet.config"), Path.Combine(folder, "NuGet.config"));
         var analyzers = withTorchBudget
             ? string.Join("\n", new[] { typeof(MemoryProfileGenerator), typeof(MemoryProfileAnalyzer), typeof(Scriban.Template) }
-                .Select(t => $"    <Analyzer Include=\"{t.Assembly.Location}\" />"))
+                .Select(t => t.Assembly.Location).Distinct()
+                .Select(location => $"    <Analyzer Include=\"{location}\" />"))
             : "";
         var project = Path.Combine(folder, "BenchModels.csproj");
         File.WriteAllText(project, $"""

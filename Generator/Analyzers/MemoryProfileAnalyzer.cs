@@ -9,8 +9,9 @@ using TorchBudget.Generator.Parsing;
 namespace TorchBudget.Analyzers;
 
 /// <summary>
-/// Reports what the analysis finds about each [MemoryProfile] class (TBG001–TBG007) at real source
-/// locations, so the IDE shows them while typing and #pragma/.editorconfig apply.
+/// Reports what the analysis finds about each [MemoryProfile] class (TBG001–TBG011) at real source
+/// locations, so the IDE shows them while typing and #pragma/.editorconfig apply. It reads the generator's analysis of
+/// the same compilation (<see cref="AnalysisHandoff"/>) and analyzes a model itself only where there is none.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class MemoryProfileAnalyzer : DiagnosticAnalyzer
@@ -25,17 +26,19 @@ public sealed class MemoryProfileAnalyzer : DiagnosticAnalyzer
         {
             var profileAttribute = start.Compilation.GetTypeByMetadataName(AttributeNames.MemoryProfile);
             if (profileAttribute is null) return;
-            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, profileAttribute), SymbolKind.NamedType);
+            var handoff = new HandoffReader(start.Compilation);
+            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, profileAttribute, handoff), SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol profileAttribute)
+    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol profileAttribute, HandoffReader handoff)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, profileAttribute));
         if (attribute is null) return;
 
-        var spec = Parser.Parse(type, attribute, context.Compilation, context.CancellationToken, parametricFormulas: false);
+        var spec = AnalysisHandoff.Take(type, handoff)
+            ?? Parser.Parse(type, attribute, context.Compilation, context.CancellationToken, parametricFormulas: false);
         foreach (var info in spec.Diagnostics)
         {
             if (DiagnosticDescriptors.Find(info.Id) is not { } descriptor) continue;
