@@ -49,14 +49,39 @@ internal static class TestCompilation
             references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    /// <summary>Runs the generator; returns the updated compilation, its generated texts and all diagnostics.</summary>
+    /// <summary>
+    /// Runs the generator; returns the updated compilation, its generated texts and all diagnostics. Every test that
+    /// generates through here also checks the pipeline's caching (<see cref="AssertCachedOnRerun"/>).
+    /// </summary>
     public static (Compilation Output, IReadOnlyList<string> Generated, IReadOnlyList<Diagnostic> Diagnostics) Generate(CSharpCompilation compilation)
     {
-        GeneratorDriver driver = CSharpGeneratorDriver.Create(new MemoryProfileGenerator());
+        var generator = new MemoryProfileGenerator();
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(new[] { generator.AsSourceGenerator() },
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         var generated = driver.GetRunResult().GeneratedTrees.Select(t => t.ToString()).ToList();
         var diagnostics = generatorDiagnostics.Concat(output.GetDiagnostics()).ToList();
+        AssertCachedOnRerun(driver, generator, compilation);
         return (output, generated, diagnostics);
+    }
+
+    /// <summary>
+    /// Runs the generator again on an equal compilation, with its model cache emptied so that every model is analyzed
+    /// anew: each tracked step must come out Cached or Unchanged and each output Cached. That holds only if the specs are
+    /// equal by value, which the IDE relies on to skip re-emitting on every keystroke (NetEscapades' pattern).
+    /// </summary>
+    private static void AssertCachedOnRerun(GeneratorDriver driver, MemoryProfileGenerator generator, Compilation compilation)
+    {
+        generator.Cache.Clear();
+        var result = driver.RunGenerators(compilation.Clone()).GetRunResult().Results.Single();
+        foreach (var step in new[] { TrackingNames.Models, TrackingNames.Emittable })
+        {
+            if (!result.TrackedSteps.TryGetValue(step, out var runs)) continue; // no [MemoryProfile] class
+            Xunit.Assert.All(runs.SelectMany(s => s.Outputs), o =>
+                Xunit.Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {o.Reason}"));
+        }
+        Xunit.Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            o => Xunit.Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
     }
 
     /// <summary>What the analyzer reports on the compilation (after generation, as in a real build).</summary>
