@@ -30,10 +30,14 @@ public sealed class MemoryProfileGenerator : IIncrementalGenerator
                 (ctx, ct) => cache.GetOrParse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct))
             .WithTrackingName(TrackingNames.Models);
 
-        // Diagnostics and layer sites carry spans that move with every edit above them; what is emitted must not.
+        // What only the analyzer reads (diagnostics and layer sites carry spans that move with every edit above them) is
+        // stripped, so that such an edit does not re-emit the model.
         var emittable = models
             .Where(static spec => spec.Target.CanEmit)
-            .Select(static (spec, _) => spec with { Diagnostics = EquatableArray<DiagnosticInfo>.Empty, LayerSites = EquatableArray<LayerSite>.Empty, Budget = null })
+            .Select(static (spec, _) => spec with
+            {
+                Diagnostics = EquatableArray<DiagnosticInfo>.Empty, LayerSites = EquatableArray<LayerSite>.Empty, Budget = null, PeakUnknown = null,
+            })
             .WithTrackingName(TrackingNames.Emittable);
 
         context.RegisterSourceOutput(emittable, static (output, spec) =>

@@ -26,8 +26,7 @@ internal static class BudgetCheck
         var location = budget.Location is null ? profileLocation : locate(budget.Location);
         if (spec.Memory?.PeakLines is not { } lines)
         {
-            var why = spec.Notes.FirstOrDefault(n => n.StartsWith("Peak is unknown", System.StringComparison.Ordinal) || n.StartsWith("Not analyzed", System.StringComparison.Ordinal))
-                ?? "the training peak is unknown";
+            var why = spec.PeakUnknown?.Message ?? "the training peak is unknown";
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotAnalyze, location, $"the memory budget cannot be checked: {why.TrimEnd('.')}", type.Name));
             return;
         }

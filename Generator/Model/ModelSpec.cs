@@ -25,6 +25,10 @@ internal sealed record ModelSpec(
     /// <summary>The model's own [MemoryBudget], validated; null when it has none (or it is invalid: TBG005). Not emitted.</summary>
     public BudgetSpec? Budget { get; init; }
 
+    /// <summary>Why the training peak is unknown, for TBG001's "cannot be checked"; null where it is known or no reason
+    /// was given. Not emitted (the Notes say it).</summary>
+    public UnknownReason? PeakUnknown { get; init; }
+
     /// <summary>ParameterCountFor/MemoryReportFor over the constructor's integer parameters; null when not generated.</summary>
     public Parametric.ParametricSpec? Parametric { get; init; }
 

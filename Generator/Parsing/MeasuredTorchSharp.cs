@@ -22,9 +22,12 @@ internal static class MeasuredTorchSharp
     public static ModelSpec WithoutMemory(ModelSpec spec, string gap, LocationInfo? attribute, string modelName) => spec with
     {
         Memory = null,
+        PeakUnknown = spec.PeakUnknown ?? new UnknownReason(UnknownCode.UnmeasuredTorchSharp, Note(gap)),
         Layers = spec.Layers.Select(l => l with { ActivationBytesPerSample = null }).ToEquatableArray(),
-        Notes = spec.Notes.Append($"Memory unknown: {gap}; the counts follow the module definitions and are kept.").ToEquatableArray(),
+        Notes = spec.Notes.Append(Note(gap)).ToEquatableArray(),
         Diagnostics = spec.Diagnostics.Append(new DiagnosticInfo(DiagnosticDescriptors.UnmeasuredTorchSharp.Id, attribute,
             new[] { modelName, gap }.ToEquatableArray())).ToEquatableArray(),
     };
+
+    private static string Note(string gap) => $"Memory unknown: {gap}; the counts follow the module definitions and are kept.";
 }

@@ -14,25 +14,34 @@ internal static class ModelAssembler
     {
         var notes = new List<string>();
         var reported = new HashSet<(LocationInfo?, string)>();
+        UnknownReason? peakUnknown = null;
         void ReportUnknown(UnknownValue unknown)
         {
             var location = unknown.Location ?? attributeLocation;
             if (!reported.Add((location, unknown.Reason))) return;
             diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.CannotAnalyze.Id, location, new[] { unknown.Reason, modelName }.ToEquatableArray()));
-            notes.Add(location is null ? $"Not analyzed: {unknown.Reason}." : $"Not analyzed: {unknown.Reason} ({Path.GetFileName(location.FilePath)}, line {location.LineSpan.Start.Line + 1}).");
+            var note = location is null ? $"Not analyzed: {unknown.Reason}." : $"Not analyzed: {unknown.Reason} ({Path.GetFileName(location.FilePath)}, line {location.LineSpan.Start.Line + 1}).";
+            notes.Add(note);
+            peakUnknown ??= new UnknownReason(UnknownCode.NotFollowed, note);
         }
 
         if (root is not ModuleValue { Module: var model })
         {
             ReportUnknown(root as UnknownValue ?? new UnknownValue("the model's constructor", attributeLocation));
-            return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, notes.ToEquatableArray(), diagnostics.ToEquatableArray());
+            return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, notes.ToEquatableArray(), diagnostics.ToEquatableArray())
+            {
+                PeakUnknown = peakUnknown,
+            };
         }
 
         if (ModuleDepth.Exceeds(model, InterpreterLimits.MaxModuleDepth))
         {
             // Naming and counting recurse once per level, with names that grow per level: too deep to follow.
             ReportUnknown(new UnknownValue($"modules nested more than {InterpreterLimits.MaxModuleDepth} deep", attributeLocation));
-            return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, notes.ToEquatableArray(), diagnostics.ToEquatableArray());
+            return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, notes.ToEquatableArray(), diagnostics.ToEquatableArray())
+            {
+                PeakUnknown = peakUnknown,
+            };
         }
         var namedModules = Registration.NamedModules(model);
         var reachable = new[] { model }.Concat(namedModules.Select(m => m.Value)).Distinct().ToList();
@@ -114,11 +123,13 @@ internal static class ModelAssembler
         if (memory is { PeakLines: null, Activations: not null })
         {
             var passes = forward is null ? new List<ForwardTrace>() : new[] { forward }.Concat(forward.BatchOnePass is { } one ? new[] { one } : System.Array.Empty<ForwardTrace>()).Concat(forward.LargerBatchPasses).ToList();
-            notes.Add(passes.Select(BackwardSimulation.UnmodeledBackward).FirstOrDefault(n => n is not null) is { } unmodeled
-                ? unmodeled
+            var reason = passes.Select(BackwardSimulation.UnmodeledBackward).FirstOrDefault(n => n is not null) is { } unmodeled
+                ? new UnknownReason(UnknownCode.PeakNotModeled, unmodeled)
                 : forward is not null && forward.KernelsChangeAt.Count > forward.LargerBatchPasses.Count
-                ? $"Peak is unknown: layers change kernels at more than {InterpreterLimits.MaxBatchRegimes} batch sizes ({string.Join(", ", forward.KernelsChangeAt)}), more than the analysis follows."
-                : "Peak is unknown: the standard step needs forward to return [batch, classes] for cross_entropy with [batch] labels.");
+                ? new UnknownReason(UnknownCode.TooManyKernelRegimes, $"Peak is unknown: layers change kernels at more than {InterpreterLimits.MaxBatchRegimes} batch sizes ({string.Join(", ", forward.KernelsChangeAt)}), more than the analysis follows.")
+                : new UnknownReason(UnknownCode.StepNeedsClassifierOutput, "Peak is unknown: the standard step needs forward to return [batch, classes] for cross_entropy with [batch] labels.");
+            notes.Add(reason.Message);
+            peakUnknown ??= reason;
         }
         if (memory is { PeakLines: not null } && forward is not null)
         {
@@ -147,6 +158,7 @@ internal static class ModelAssembler
         {
             MultiplyAccumulatesPerSample = compute?.Total,
             LayerSites = sites,
+            PeakUnknown = memory?.PeakLines is null ? peakUnknown : null,
         };
     }
 

@@ -40,6 +40,19 @@ public class TorchSharpVersionTests
         Assert.Contains("references TorchSharp 0.108.0, and TorchBudget's memory rules were measured on TorchSharp 0.107", warning.GetMessage(), StringComparison.Ordinal);
     }
 
+    /// <summary>A budget it cannot check says why (the version), not only that the peak is unknown.</summary>
+    [Fact]
+    public void A_budget_under_another_TorchSharp_says_it_cannot_be_checked_because_of_the_version()
+    {
+        var references = TestCompilation.References.Where(r => !IsTorchSharp(r)).Append(FutureTorchSharp()).ToList();
+        var budgeted = Model.Replace("[MemoryProfile(784)]", "[MemoryProfile(784)]\n[MemoryBudget(\"1 GiB\", BatchSize = 64)]", StringComparison.Ordinal);
+        var (output, _, _) = TestCompilation.Generate(TestCompilation.Create(references, TestCompilation.Usings + budgeted));
+
+        var cannot = Assert.Single(TestCompilation.Analyze(output), d => d.Id == "TBG004");
+        Assert.Contains("the memory budget cannot be checked: Memory unknown: the project references TorchSharp 0.108.0", cannot.GetMessage(),
+            StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TorchSharp_0_107_gets_its_memory_table_and_no_TBG010()
     {
