@@ -21,30 +21,35 @@ internal static class BuildOverheadBenchmark
         public double Ratio => WithMs.Median / WithoutMs.Median;
     }
 
-    public static Result Run(string folder, int models, int runs, string repositoryRoot)
+    /// <param name="parametric">Models with constructor sizes (<see cref="ModelCorpus.ParametricModels"/>).</param>
+    /// <param name="sharedCompilation">Build with the compiler server (warm after the warm-up build) rather than a csc
+    /// process per build, whatever the environment's UseSharedCompilation says.</param>
+    public static Result Run(string folder, int models, int runs, string repositoryRoot, bool parametric, bool sharedCompilation)
     {
-        var with = Write(Path.Combine(folder, "with"), models, repositoryRoot, withTorchBudget: true);
-        var without = Write(Path.Combine(folder, "without"), models, repositoryRoot, withTorchBudget: false);
+        var corpus = (parametric ? ModelCorpus.ParametricModels(models) : ModelCorpus.Models(models)).ToList();
+        var with = Write(Path.Combine(folder, "with"), corpus, repositoryRoot, withTorchBudget: true);
+        var without = Write(Path.Combine(folder, "without"), corpus, repositoryRoot, withTorchBudget: false);
+        var shared = $"-p:UseSharedCompilation={(sharedCompilation ? "true" : "false")}";
         foreach (var project in new[] { with, without })
         {
             Dotnet($"restore \"{project}\" -nologo -v:q");
-            Dotnet($"build \"{project}\" -c Release --no-restore -nologo -v:q"); // warm-up: the compiler server and the disk cache
+            Dotnet($"build \"{project}\" -c Release --no-restore -nologo -v:q {shared}"); // warm-up: the compiler server and the disk cache
         }
         var withRuns = new List<double>();
         var withoutRuns = new List<double>();
         for (var i = 0; i < runs; i++)
         {
-            withRuns.Add(Dotnet($"build \"{with}\" -c Release --no-restore --no-incremental -nologo -v:q"));
-            withoutRuns.Add(Dotnet($"build \"{without}\" -c Release --no-restore --no-incremental -nologo -v:q"));
+            withRuns.Add(Dotnet($"build \"{with}\" -c Release --no-restore --no-incremental -nologo -v:q {shared}"));
+            withoutRuns.Add(Dotnet($"build \"{without}\" -c Release --no-restore --no-incremental -nologo -v:q {shared}"));
         }
         return new Result(models, runs, Stats.Of(withRuns), Stats.Of(withoutRuns), withRuns, withoutRuns);
     }
 
-    private static string Write(string folder, int models, string repositoryRoot, bool withTorchBudget)
+    private static string Write(string folder, IEnumerable<(string Name, string Source)> corpus, string repositoryRoot, bool withTorchBudget)
     {
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(folder);
-        foreach (var (name, source) in ModelCorpus.Models(models)) File.WriteAllText(Path.Combine(folder, name), source);
+        foreach (var (name, source) in corpus) File.WriteAllText(Path.Combine(folder, name), source);
         File.WriteAllText(Path.Combine(folder, "Helpers.cs"), ModelCorpus.UnrelatedFile);
         File.Copy(Path.Combine(repositoryRoot, "NuGet.config"), Path.Combine(folder, "NuGet.config"));
         var analyzers = withTorchBudget

@@ -59,6 +59,42 @@ internal static class ModelCorpus
         for (var i = 0; i < count; i++) yield return Model(i);
     }
 
+    /// <summary>
+    /// Models whose constructor takes its sizes (the profile passes them as Arguments), so the generator also builds
+    /// ParameterCountFor/MemoryReportFor: it re-runs the constructor, forward and backward at other depths.
+    /// </summary>
+    public static IEnumerable<(string Name, string Source)> ParametricModels(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var name = "DepthMlp" + i.ToString(CultureInfo.InvariantCulture);
+            var arguments = $"32, {32 + 8 * (i % 16)}, {2 + i % 3}, 10";
+            yield return (name + ".cs", Usings + "namespace Bench.Models;\n\n" + DepthMlp(name, arguments));
+        }
+    }
+
+    private static string DepthMlp(string name, string arguments) => $$"""
+        [MemoryProfile(32, Arguments = new object[] { {{arguments}} })]
+        public partial class {{name}} : Module<Tensor, Tensor>
+        {
+            private readonly ModuleList<Module<Tensor, Tensor>> blocks = new ModuleList<Module<Tensor, Tensor>>();
+            private readonly Linear head;
+
+            public {{name}}(int inputs, int hidden, int depth, int classes) : base(nameof({{name}}))
+            {
+                for (var i = 0; i < depth; i++) blocks.Add(Sequential(Linear(i == 0 ? inputs : hidden, hidden), LayerNorm(hidden), ReLU()));
+                head = Linear(hidden, classes);
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x)
+            {
+                foreach (var block in blocks) x = block.call(x);
+                return head.call(x);
+            }
+        }
+        """;
+
     private static string Mlp(string name, int hidden) => $$"""
         [MemoryProfile(784)]
         public sealed partial class {{name}} : Module<Tensor, Tensor>

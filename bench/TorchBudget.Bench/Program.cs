@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using TorchBudget.Bench;
 
-// Usage: dotnet run -c Release --project bench/TorchBudget.Bench -- [edits|scaling|parametric|build|all] [--models N] [--edits N] [--runs N]
+// Usage: dotnet run -c Release --project bench/TorchBudget.Bench -- [edits|scaling|parametric|build|all] [--models N] [--edits N] [--runs N] [--parametric] [--shared-compilation]
 // Prints Markdown for bench/RESULTS.md. See that file for what each benchmark measures and how.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -58,8 +58,11 @@ if (what is "parametric" or "all")
 if (what is "build" or "all")
 {
     var folder = Path.Combine(Path.GetTempPath(), "torchbudget-bench");
-    var result = BuildOverheadBenchmark.Run(folder, models, runs, root);
-    Console.WriteLine($"## Build overhead ({models} models, `dotnet build --no-incremental`, {runs} runs each, alternating)");
+    var parametric = args.Contains("--parametric");
+    var shared = args.Contains("--shared-compilation");
+    var result = BuildOverheadBenchmark.Run(folder, models, runs, root, parametric, shared);
+    Console.WriteLine($"## Build overhead ({models} {(parametric ? "parametric " : "")}models, `dotnet build --no-incremental`, {runs} runs each, alternating, "
+        + (shared ? "warm compiler server)" : "a csc process per build)"));
     Console.WriteLine();
     Console.WriteLine("| Project | median s | mean s | max s | runs (s) |");
     Console.WriteLine("|---|---:|---:|---:|---|");
