@@ -166,13 +166,6 @@ internal static class BackwardRules
     }
 
     /// <summary>
-    /// What a backward adds where its incoming gradient arrives strided (measured with a transposed gradient): a dense
-    /// copy of it (softmax, LayerNorm and GroupNorm call contiguous() and keep both), two for GELU's, one for Hardtanh's
-    /// (which hands a dense gradient on as it is); nothing for the other pointwise kernels, dropout, mm and bmm. Null
-    /// where not measured or not one rule: BatchNorm's takes another path then, and the pools' work buffers follow the
-    /// gradient's layout (measured: a copy of the output's size or of the input's). See <see cref="StridedGradientIsReplaced"/>.
-    /// </summary>
-    /// <summary>
     /// GELU's backward runs oneDNN's kernel only on a contiguous input, which copies a strided gradient twice (see
     /// <see cref="StridedGradientCost"/>); on a strided input it is a TensorIterator kernel that takes the gradient in any
     /// layout (measured: a permuted input with a differently transposed gradient copies nothing).
@@ -199,48 +192,34 @@ internal static class BackwardRules
     }
 
     /// <summary>
-    /// TorchSharp's Hardtanh module hands a dense gradient on as it is, in any dimension order (measured: a permuted
-    /// one, no tensor in its backward); a gapped one (a narrow view of cat's gradient) costs it a copy.
-    /// </summary>
-    public static bool TakesDenseGradientAsItIs(string kind) => kind == "Hardtanh";
-
-    /// <summary>
-    /// Backwards whose <see cref="StridedGradientCost"/> was measured with permuted (dense) gradients only: oneDNN's GELU
-    /// runs other reorders for a sliced one (with gaps), so that case is declined.
-    /// </summary>
-    public static bool StridedCopyMeasuredDenseOnly(string kind) => kind == "GELU";
-
-    /// <summary>
     /// softmax over a strided input and then handed a strided gradient: measured both copying the gradient and not,
     /// depending on layouts not followed, so the peak is left unknown there.
     /// </summary>
     public static bool StridedBothWays(TapeNode node) =>
         node.Kind is "Softmax" or "LogSoftmax" && node.Inputs.Any(i => !i.IsContiguous);
 
+    /// <summary>
+    /// Whether the node hands its gradient back through views (<see cref="BackwardTrait.HandsGradientThroughViews"/>):
+    /// Dropout2d/3d only on an input of another rank than their batched one.
+    /// </summary>
+    public static bool HandsGradientThroughViews(TapeNode node) =>
+        BackwardTraits.Has(node.Kind, BackwardTrait.HandsGradientThroughViews)
+        || (BackwardTraits.Has(node.Kind, BackwardTrait.HandsGradientThroughViewsOffItsRank)
+            && node.Inputs.Count > 0 && node.Inputs[0].Shape.Rank != node.Kind[7] - '0' + 2);
+
+    /// <summary>
+    /// What a backward adds where its incoming gradient arrives strided (measured with a transposed gradient): the copies
+    /// of <see cref="BackwardTraits.StridedCopies"/>. Null where not measured or not one rule: BatchNorm's takes another
+    /// path then, and the pools' work buffers follow the gradient's layout (measured: a copy of the output's size or of
+    /// the input's). See <see cref="BackwardTrait.ReplacesStridedGradient"/>.
+    /// </summary>
     public static ByteCount? StridedGradientCost(TapeNode node)
     {
-        var output = node.Outputs.FirstOrDefault();
-        if (output is null) return null;
+        if (node.Outputs.FirstOrDefault() is not { } output || BackwardTraits.StridedCopies(node.Kind) is not { } copies) return null;
+        // Over 2 dimensions addmm takes a strided gradient as it is; over more, Linear's fold copies it.
+        if (node.Kind == "Linear" && output.Shape.Rank < 3) return ByteCount.Zero;
         var bytes = BackwardPlanBuilder.BytesOf(output);
-        return node.Kind switch
-        {
-            "Linear" => output.Shape.Rank >= 3 ? bytes : ByteCount.Zero,
-            "Softmax" or "LogSoftmax" or "LayerNorm" or "GroupNorm" or "Hardtanh" => bytes,
-            "GELU" => bytes.Plus(bytes),
-            "ReLU" or "Tanh" or "Sigmoid" or "SiLU" or "ELU" or "LeakyReLU" or "Softplus" or "Hardswish" or "ReLU6" or "SELU" or "CELU" or "Hardsigmoid" or "PReLU" => ByteCount.Zero,
-            "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" => ByteCount.Zero,
-            // Instance norm reshapes the gradient to [1, N·C, ...]: a copy where that cannot be a view (FoldsGradientWithoutCopy).
-            "InstanceNorm1d" or "InstanceNorm2d" or "InstanceNorm3d" => bytes,
-            "relu" or "sigmoid" or "tanh" or "exp" or "neg" or "log" or "abs" or "sqrt" or "pow" or "square" or "LogSigmoid" => ByteCount.Zero,
-            "add" or "sub" or "mul" or "div" or "mean" or "sum" or "amax" or "amin" or "mm" or "bmm" or "copy" or "clone" or "cat" or "stack" or "view" => ByteCount.Zero,
-            _ when node.Kind.StartsWith("Mish.", System.StringComparison.Ordinal) || node.Kind.StartsWith("Softsign.", System.StringComparison.Ordinal)
-                || node.Kind.StartsWith("Tanhshrink.", System.StringComparison.Ordinal) => ByteCount.Zero,
-            "Softmin.neg" => ByteCount.Zero,
-            // The ops inside recurrent and attention layers were measured as whole layers, their gradients' layouts included.
-            _ when node.Kind.Contains(".") => ByteCount.Zero,
-            "Softmin.softmax" => bytes,
-            _ => null,
-        };
+        return Enumerable.Repeat(bytes, copies).Aggregate(ByteCount.Zero, (sum, copy) => sum.Plus(copy));
     }
 
     /// <summary>
@@ -255,67 +234,6 @@ internal static class BackwardRules
         var matrix = new TensorShape(output.Shape.Dims.Skip(output.Shape.Rank - 2));
         return !TensorLayout.IsBlasReady(matrix, strides.Skip(strides.Count - 2).ToList(), decide);
     }
-
-    /// <summary>
-    /// Max pools' backward kernels, which pick their memory format from the gradient's strides, size-1 dimensions'
-    /// included (measured: a gradient handed back through a transpose of size-1 dimensions costs max_pool1d's backward a
-    /// second input-sized tensor; avg_pool's does not).
-    /// </summary>
-    public static bool ReadsGradientStrides(string kind) => kind is "MaxPool1d" or "MaxPool2d" or "MaxPool3d" or "AdaptiveMaxPool1d" or "AdaptiveMaxPool2d" or "AdaptiveMaxPool3d";
-
-    /// <summary>
-    /// Backwards that are TensorIterator kernels over the incoming gradient: the gradient they make takes the incoming
-    /// one's layout (a transposed incoming gradient gives a transposed one). GELU's oneDNN path and LogSigmoid's kernel
-    /// too (measured: a permuted gradient into either, over a contiguous or a permuted input, comes out permuted).
-    /// </summary>
-    public static bool KeepsGradientLayout(string kind) => kind is "relu" or "sigmoid" or "tanh" or "exp" or "neg" or "log" or "abs"
-        or "sqrt" or "pow" or "square" or "mul" or "div" or "sub" or "ReLU" or "Sigmoid" or "Tanh" or "GELU" or "SiLU" or "ELU" or "LeakyReLU"
-        or "Softplus" or "Hardswish" or "ReLU6" or "SELU" or "CELU" or "Hardsigmoid" or "Dropout" or "Dropout1d" or "Dropout2d"
-        or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" or "LogSigmoid";
-
-    /// <summary>
-    /// Layers ATen runs through views hand their gradient back through those views, so autograd sums a second one out of
-    /// place (measured): the 1-d pools (unsqueeze, the 2-d pool, squeeze), instance norm (batch norm over a reshaped
-    /// view), Dropout1d always and Dropout2d/3d on an input of another rank than the batched one. The 2-d pools, batch,
-    /// group and layer norm, and the dropouts on their batched ranks add in place.
-    /// </summary>
-    public static bool HandsGradientThroughViews(Interpretation.TapeNode node) =>
-        node.Kind is "Dropout1d" or "AvgPool1d" or "MaxPool1d" or "AdaptiveAvgPool1d" or "AdaptiveMaxPool1d" or "InstanceNorm1d" or "InstanceNorm2d" or "InstanceNorm3d"
-        || (node.Kind is "Dropout2d" or "Dropout3d" && node.Inputs.Count > 0 && node.Inputs[0].Shape.Rank != node.Kind[7] - '0' + 2);
-
-    /// <summary>
-    /// Backward kernels that read the forward tensor before the incoming gradient (threshold_backward, leaky_relu_backward,
-    /// hardtanh_backward): where the two are laid out differently, the gradient they make follows the forward tensor.
-    /// Measured both ways on 0.107: a contiguous input with a transposed gradient gives these a contiguous gradient, a
-    /// transposed input with a contiguous gradient a transposed one; every other kernel in <see cref="KeepsGradientLayout"/>
-    /// follows the gradient.
-    /// </summary>
-    public static bool ReadsForwardTensorFirst(string kind) => kind is "relu" or "ReLU" or "LeakyReLU" or "Hardtanh";
-
-    /// <summary>
-    /// neg's backward is grad.neg(): the gradient alone lays it out, an expanded one's stride-0 dimensions staying in
-    /// their place (measured: a sum's gradient negated, then copied by a Linear's fold).
-    /// </summary>
-    public static bool ReadsGradientOnly(string kind) => kind == "neg";
-
-    /// <summary>ReLU's backward reads its result (threshold_backward(grad, result)); the others read their input.</summary>
-    public static bool ReadsResult(string kind) => kind is "relu" or "ReLU";
-
-    /// <summary>
-    /// amax and amin hand back (grad / count) * mask, the mask laid out as their input: a strided input's gradient follows
-    /// its layout over the reduced dimensions (measured: amin over a transposed view hands back a gradient contiguous
-    /// through the transpose).
-    /// </summary>
-    public static bool MasksExpandedGradient(string kind) => kind is "amax" or "amin";
-
-    /// <summary>Reductions whose backward expands the incoming gradient back to the input's size inside a pointwise kernel.</summary>
-    public static bool ExpandsGradientBack(string kind) => kind is "mean" or "amax" or "amin";
-
-    /// <summary>
-    /// Linear over 3 or more dimensions and instance norm reshape a strided gradient into a dense copy and drop the
-    /// strided one before they compute: the copy is alive with the incoming gradient for a moment only.
-    /// </summary>
-    public static bool StridedGradientIsReplaced(TapeNode node) => node.Kind is "Linear" or "InstanceNorm1d" or "InstanceNorm2d" or "InstanceNorm3d";
 
     /// <summary>
     /// Whether Linear's backward folds a strided gradient to 2-d with a view BLAS takes as it is (measured at batch 1: a

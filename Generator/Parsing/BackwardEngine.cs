@@ -61,21 +61,21 @@ internal sealed class BackwardEngine
         var fresh = Sum(node.ParameterGradients.Where(g => g != first).Select(g => g.Bytes));
         // A gradient that arrives strided costs some backwards a dense copy for the whole node.
         // sum hands its gradient back expanded (stride 0); only views and pointwise kernels were measured taking one.
-        if (incomingGradients.Any(g => g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false) && node.Kind != "view" && !BackwardRules.KeepsGradientLayout(node.Kind))
+        if (incomingGradients.Any(g => g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false) && node.Kind != "view" && !BackwardTraits.Has(node.Kind, BackwardTrait.KeepsGradientLayout))
         {
             trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} is sum's expanded gradient, and what its backward then allocates was not measured.");
             return false;
         }
         // mean, amax and amin expand the gradient back and divide (multiply) it: TensorIterator lays the result out from the
         // expanded strides, which is not followed for a strided gradient (its layout decides a later reshape's copy).
-        if (incomingGradients.Any(g => g.Strided) && BackwardRules.ExpandsGradientBack(node.Kind))
+        if (incomingGradients.Any(g => g.Strided) && BackwardTraits.Has(node.Kind, BackwardTrait.ExpandsGradientBack))
         {
             trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} arrives strided, and the layout of the gradient its backward hands on was not measured.");
             return false;
         }
         // Pools pick their backward kernel (and its buffers) from the gradient's strides, size-1 dimensions' included: a
         // gradient handed back through a transpose is not followed there even where it is dense.
-        if (incomingGradients.Any(g => g.Permuted) && BackwardRules.ReadsGradientStrides(node.Kind))
+        if (incomingGradients.Any(g => g.Permuted) && BackwardTraits.Has(node.Kind, BackwardTrait.ReadsGradientStrides))
         {
             trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} comes back through a transposed view, and which backward kernel it then runs was not measured.");
             return false;
@@ -96,7 +96,7 @@ internal sealed class BackwardEngine
             }
             var takenAsItIs = BackwardRules.TakesAnyGradientLayout(node)
                 || incomingGradients.All(g => g.Strides is null || BackwardRules.FoldsGradientWithoutCopy(node, g.Strides, trace.Decide)
-                    || (BackwardRules.TakesDenseGradientAsItIs(node.Kind) && node.Outputs.Count > 0 && TensorLayout.IsNonOverlappingAndDense(node.Outputs[0].Shape, g.Strides, trace.Decide)));
+                    || (BackwardTraits.Has(node.Kind, BackwardTrait.TakesDenseGradientAsItIs) && node.Outputs.Count > 0 && TensorLayout.IsNonOverlappingAndDense(node.Outputs[0].Shape, g.Strides, trace.Decide)));
             if (takenAsItIs && !node.DenseGradientScratch.Equals(ByteCount.Zero))
             {
                 var strided = incomingGradients.First(g => g.Strided).Strides!;
@@ -107,7 +107,7 @@ internal sealed class BackwardEngine
                 }
                 if (!contiguousKernel) scratch = scratch.Plus(node.DenseGradientScratch.Negate());
             }
-            if (!takenAsItIs && BackwardRules.StridedCopyMeasuredDenseOnly(node.Kind) && node.Outputs.Count > 0
+            if (!takenAsItIs && BackwardTraits.Has(node.Kind, BackwardTrait.StridedCopyMeasuredDenseOnly) && node.Outputs.Count > 0
                 && incomingGradients.Any(g => g.Strided && !TensorLayout.IsNonOverlappingAndDense(node.Outputs[0].Shape, g.Strides, trace.Decide)))
             {
                 trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind}'s backward gets a sliced gradient, whose copies were not measured.");
@@ -125,7 +125,7 @@ internal sealed class BackwardEngine
                 return false;
             }
             // An expanded gradient (sum's) is not dropped after the copy (measured): only a strided one is replaced.
-            if (!takenAsItIs && BackwardRules.StridedGradientIsReplaced(node) && !incomingGradients.Any(g => g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false))
+            if (!takenAsItIs && BackwardTraits.Has(node.Kind, BackwardTrait.ReplacesStridedGradient) && !incomingGradients.Any(g => g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false))
             {
                 // The dense copy takes the strided gradient's place (freed once copied, unless a view of a gradient still pending).
                 terms.Add(Live.Plus(held).Plus(copy).Plus(buffered));
@@ -260,11 +260,11 @@ internal sealed class BackwardEngine
 
     /// <summary>
     /// A gradient a backward makes: dense, or laid out as the incoming one where the backward is a pointwise kernel over it
-    /// (<see cref="BackwardRules.KeepsGradientLayout"/>) of the same shape, the incoming one being a permuted dense tensor.
+    /// (<see cref="BackwardTrait.KeepsGradientLayout"/>) of the same shape, the incoming one being a permuted dense tensor.
     /// </summary>
     /// <summary>
     /// A gradient a backward makes: a TensorIterator kernel's is laid out from its operands, the incoming gradient and the
-    /// forward tensor in the kernel's order (<see cref="BackwardRules.ReadsForwardTensorFirst"/>); any other is contiguous.
+    /// forward tensor in the kernel's order (<see cref="BackwardTrait.ReadsForwardTensorFirst"/>); any other is contiguous.
     /// </summary>
     private Gradient Fresh(TapeNode node, ActivationTensor input, ByteCount bytes, Gradient arrived, IReadOnlyList<int>? reducedAxes = null)
     {
@@ -272,22 +272,22 @@ internal sealed class BackwardEngine
         {
             return new Gradient(bytes, new GradientBuffer(bytes)) { Strides = input.Strides, Permuted = true, Own = true };
         }
-        if (BackwardRules.MasksExpandedGradient(node.Kind) && MaskedLayout(node, input, arrived, reducedAxes) is { } masked)
+        if (BackwardTraits.Has(node.Kind, BackwardTrait.MasksExpandedGradient) && MaskedLayout(node, input, arrived, reducedAxes) is { } masked)
         {
             return new Gradient(bytes, new GradientBuffer(bytes)) { Strides = masked, Permuted = true, Own = true };
         }
         // An expanded gradient (sum's) leaves the order of its stride-0 dimensions to the forward tensor (measured).
         // A composite activation's ops (Softsign.div, Mish.mul) are those ops: the part after the dot names the kernel.
         var kind = node.Kind.Contains('.') ? node.Kind.Substring(node.Kind.LastIndexOf('.') + 1) : node.Kind;
-        if (!BackwardRules.KeepsGradientLayout(kind) || node.Outputs.Count == 0 || input.Shape != node.Outputs[0].Shape)
+        if (!BackwardTraits.Has(kind, BackwardTrait.KeepsGradientLayout) || node.Outputs.Count == 0 || input.Shape != node.Outputs[0].Shape)
         {
             return Gradient.Fresh(bytes);
         }
-        var forwardTensor = BackwardRules.ReadsResult(kind) ? node.Outputs[0] : input;
+        var forwardTensor = BackwardTraits.Has(kind, BackwardTrait.ReadsResult) ? node.Outputs[0] : input;
         var forward = (input.Shape, forwardTensor.Strides);
         var gradient = (input.Shape, arrived.Strides);
-        var operands = BackwardRules.ReadsGradientOnly(kind) ? new[] { gradient }
-            : BackwardRules.ReadsForwardTensorFirst(kind) ? new[] { forward, gradient } : new[] { gradient, forward };
+        var operands = BackwardTraits.Has(kind, BackwardTrait.ReadsGradientOnly) ? new[] { gradient }
+            : BackwardTraits.Has(kind, BackwardTrait.ReadsForwardTensorFirst) ? new[] { forward, gradient } : new[] { gradient, forward };
         var strides = TensorLayout.PointwiseResult(input.Shape, operands, trace.Decide);
         return strides is null ? Gradient.Fresh(bytes)
             : new Gradient(bytes, new GradientBuffer(bytes)) { Strides = strides, Permuted = arrived.Permuted || forwardTensor.Strides is not null, Own = true };
