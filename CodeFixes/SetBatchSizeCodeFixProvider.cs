@@ -62,7 +62,8 @@ public sealed class SetBatchSizeCodeFixProvider : CodeFixProvider
         return document.WithSyntaxRoot(root!.ReplaceNode(attribute, BudgetSyntax.WithBatchSize(attribute, batch)));
     }
 
-    private static async Task<Document> AddBudget(Document document, AttributeSyntax profile, string budget, long batch, CancellationToken cancellationToken)
+    private static async Task<Document> AddBudget(Document document, AttributeSyntax profile, string budget, long batch,
+        CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var list = (AttributeListSyntax)profile.Parent!;

@@ -50,7 +50,8 @@ Console.WriteLine();
 
 // A whole table at other sizes: MemoryReportFor, then a real training step that checks every figure it predicts.
 var wide = CifarMlp.MemoryReportFor(3072, 2048, 10);
-Console.WriteLine($"CifarMlp.MemoryReportFor(3072, 2048, 10): largest batch whose training peak fits 80% of {ByteUnits.Format(Budget)}: {wide.MaxBatchSize(Budget):N0}");
+Console.WriteLine($"CifarMlp.MemoryReportFor(3072, 2048, 10): largest batch whose training peak fits 80% of {ByteUnits.Format(Budget)}: "
+    + $"{wide.MaxBatchSize(Budget):N0}");
 using (var wideModel = new CifarMlp(3072, 2048, 10))
 {
     var wideResult = MemoryHarness.Verify(wideModel, wide, device, 64);

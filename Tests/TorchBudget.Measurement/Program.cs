@@ -32,7 +32,8 @@ catch (InvalidOperationException e)
 
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: step <model> <batch> [dtype] [optimizer] [--steps N] [--log FILE] | infer <model> <batch> [dtype] [--log FILE] | probes");
+    Console.Error.WriteLine("usage: step <model> <batch> [dtype] [optimizer] [--steps N] [--log FILE] | "
+        + "infer <model> <batch> [dtype] [--log FILE] | probes");
     return 2;
 }
 

@@ -42,7 +42,8 @@ internal static class Tracker
             preloaded = 0;
         }
         if (preloaded != 1)
-            throw new InvalidOperationException("the allocation tracker is not preloaded: run with LD_PRELOAD=<this app's folder>/libtb_alloc_tracker.so");
+            throw new InvalidOperationException(
+                "the allocation tracker is not preloaded: run with LD_PRELOAD=<this app's folder>/libtb_alloc_tracker.so");
     }
 
     public static Bytes Live => new(tb_live_bytes(), tb_tensor_live_bytes());

@@ -9,7 +9,9 @@ namespace TorchBudget.Tests;
 /// <summary>Reads the byte formulas back out of generated source, for compilations the tests do not load.</summary>
 internal static class GeneratedFormulas
 {
-    /// <summary>The formulas generated code passes as <paramref name="argument"/> (activations, peakLines); null when it passes null or none.</summary>
+    /// <summary>
+    /// The formulas generated code passes as <paramref name="argument"/> (activations, peakLines); null when it passes null or none.
+    /// </summary>
     public static List<ByteFormula>? Of(string generatedText, string argument)
     {
         var match = Regex.Match(generatedText, argument + ": (.*)$", RegexOptions.Multiline);
@@ -30,7 +32,8 @@ internal static class GeneratedFormulas
         var regimes = Regex.Match(generatedText, "largerBatchPeaks: (.*)$", RegexOptions.Multiline);
         if (regimes.Success)
         {
-            foreach (Match regime in Regex.Matches(regimes.Groups[1].Value, @"PeakRegime\((\d+)L, new global::TorchBudget\.ByteFormula\[\] \{ (.*?) \}\)"))
+            foreach (Match regime in Regex.Matches(regimes.Groups[1].Value,
+                @"PeakRegime\((\d+)L, new global::TorchBudget\.ByteFormula\[\] \{ (.*?) \}\)"))
             {
                 if (Long(regime.Groups[1]) <= batchSize) lines = Formulas(regime.Groups[2].Value);
             }

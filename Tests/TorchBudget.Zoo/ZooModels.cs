@@ -55,7 +55,8 @@ public static class ZooModels
     /// <summary>The zoo model of that class name (ordinal, case-insensitive).</summary>
     public static Type Find(string name) =>
         Factories.Keys.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"no zoo model named {name}; the zoo has {string.Join(", ", Factories.Keys.Select(t => t.Name))}", nameof(name));
+        ?? throw new ArgumentException($"no zoo model named {name}; the zoo has {string.Join(", ", Factories.Keys.Select(t => t.Name))}",
+            nameof(name));
 
     public static MemoryProfileAttribute Profile(Type model) =>
         model.GetCustomAttribute<MemoryProfileAttribute>()

@@ -39,7 +39,8 @@ public sealed class DifferentialFuzzTests(ITestOutputHelper output)
             // A native crash takes the test host down with no report: a soak leaves the programs it was running.
             if (Environment.GetEnvironmentVariable("TORCHBUDGET_FUZZ_REPORT") is { Length: > 0 } report)
             {
-                System.IO.File.WriteAllText(report + ".running", string.Join("\n\n", programs.Select(p => $"// {p.Name} at batch {p.Batch}\n{p.Source}")));
+                System.IO.File.WriteAllText(report + ".running",
+                    string.Join("\n\n", programs.Select(p => $"// {p.Name} at batch {p.Batch}\n{p.Source}")));
             }
             outcomes.AddRange(DifferentialRunner.Run(programs));
         }
@@ -50,9 +51,12 @@ public sealed class DifferentialFuzzTests(ITestOutputHelper output)
         {
             System.IO.File.WriteAllText(path, Tally(outcomes, seed, stopwatch.Elapsed) + "\n" + string.Join("\n\n", failed.Select(Describe)));
         }
-        Assert.True(failed.Count == 0, $"{failed.Count} of {outcomes.Count} programs differ from TorchSharp:\n\n" + string.Join("\n\n", failed.Take(5).Select(Describe)));
+        Assert.True(failed.Count == 0,
+            $"{failed.Count} of {outcomes.Count} programs differ from TorchSharp:\n\n" + string.Join("\n\n", failed.Take(5).Select(Describe)));
         var rate = outcomes.Count(o => o.FullyKnown) / (double)outcomes.Count;
-        Assert.True(rate >= RequiredKnownRate, $"only {rate:P1} of the programs got every row known (at least {RequiredKnownRate:P0} required): the fuzzer would prove little.\n" + Tally(outcomes, seed, stopwatch.Elapsed));
+        Assert.True(rate >= RequiredKnownRate,
+            $"only {rate:P1} of the programs got every row known (at least {RequiredKnownRate:P0} required): the fuzzer would prove little.\n"
+            + Tally(outcomes, seed, stopwatch.Elapsed));
     }
 
     internal static string Describe(ProgramOutcome outcome) =>
@@ -63,13 +67,17 @@ public sealed class DifferentialFuzzTests(ITestOutputHelper output)
     {
         var text = new StringBuilder();
         var known = outcomes.Count(o => o.FullyKnown);
-        text.AppendLine(CultureInfo.InvariantCulture, $"Differential fuzzer, seed {seed}: {outcomes.Count} programs in {elapsed.TotalSeconds:F0} s, {known} with every row known ({known / (double)Math.Max(1, outcomes.Count):P1}), {outcomes.Count(o => o.Mismatches.Count > 0)} with a mismatch.");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Differential fuzzer, seed {seed}: {outcomes.Count} programs in {elapsed.TotalSeconds:F0} s, {known} with every row known "
+            + $"({known / (double)Math.Max(1, outcomes.Count):P1}), {outcomes.Count(o => o.Mismatches.Count > 0)} with a mismatch.");
         text.AppendLine("| Family | Programs | Every row known | Mismatches |");
         text.AppendLine("|---|---:|---:|---:|");
         foreach (var family in outcomes.SelectMany(o => o.Program.Families).Distinct().OrderBy(f => f, StringComparer.Ordinal))
         {
             var using_ = outcomes.Where(o => o.Program.Families.Contains(family)).ToList();
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {family} | {using_.Count} | {using_.Count(o => o.FullyKnown)} ({using_.Count(o => o.FullyKnown) / (double)using_.Count:P0}) | {using_.Count(o => o.Mismatches.Count > 0)} |");
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {family} | {using_.Count} | {using_.Count(o => o.FullyKnown)} ({using_.Count(o => o.FullyKnown) / (double)using_.Count:P0}) "
+                + $"| {using_.Count(o => o.Mismatches.Count > 0)} |");
         }
         var reasons = outcomes.Where(o => !o.FullyKnown).GroupBy(o => Reason(o)).OrderByDescending(g => g.Count()).Take(8);
         text.AppendLine("Why rows were unknown (commonest first):");
@@ -88,8 +96,11 @@ public sealed class DifferentialFuzzTests(ITestOutputHelper output)
 
     /// <summary>Drops the sizes and names from a reason so that the tally groups alike reasons.</summary>
     private static string Generalize(string reason) =>
-        System.Text.RegularExpressions.Regex.Replace(System.Text.RegularExpressions.Regex.Replace(reason, @"\[[^\]]*\]", "[...]"), @"'Fuzz[^']*'", "'…'");
+        System.Text.RegularExpressions.Regex.Replace(
+            System.Text.RegularExpressions.Regex.Replace(reason, @"\[[^\]]*\]", "[...]"), @"'Fuzz[^']*'", "'…'");
 
     private static int Setting(string name, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : fallback;
 }

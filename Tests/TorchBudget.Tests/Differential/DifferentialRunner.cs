@@ -15,8 +15,8 @@ namespace TorchBudget.Tests.Differential;
 /// Compiles generated programs together (one Roslyn compilation with the generator, one analyzer pass, one load), runs
 /// each one's real training step and inference pass under the CPU allocation counter, and compares every row its
 /// report claims as known: counts and the exact rows to the byte, Activations to the byte, Peak within
-/// <see cref="PeakTolerance"/>. A program TorchSharp rejects must carry a shape error (TBG003, or TBG009 on the profile's input), and a shape error must
-/// mean TorchSharp rejects it.
+/// <see cref="PeakTolerance"/>. A program TorchSharp rejects must carry a shape error (TBG003, or TBG009 on the profile's input),
+/// and a shape error must mean TorchSharp rejects it.
 /// </summary>
 internal static class DifferentialRunner
 {
@@ -29,7 +29,9 @@ internal static class DifferentialRunner
     {
         var compilation = TestCompilation.Create(programs.Select(p => TestCompilation.Usings + p.Source).ToArray());
         var (output, _, generatorDiagnostics) = TestCompilation.Generate(compilation);
-        var errors = generatorDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error && !d.Id.StartsWith("TBG", StringComparison.Ordinal)).ToList();
+        var errors = generatorDiagnostics
+            .Where(d => d.Severity == DiagnosticSeverity.Error && !d.Id.StartsWith("TBG", StringComparison.Ordinal))
+            .ToList();
         if (errors.Count > 0) throw new InvalidOperationException("generated programs do not compile:\n" + string.Join("\n", errors.Take(10)));
         var analysis = TestCompilation.Analyze(output);
         if (analysis.FirstOrDefault(d => d.Id is "AD0001" or "TBG900") is { } crash)
@@ -39,7 +41,8 @@ internal static class DifferentialRunner
         }
         using var image = new MemoryStream();
         var emitted = output.Emit(image);
-        if (!emitted.Success) throw new InvalidOperationException("generated programs do not emit:\n" + string.Join("\n", emitted.Diagnostics.Take(10)));
+        if (!emitted.Success)
+            throw new InvalidOperationException("generated programs do not emit:\n" + string.Join("\n", emitted.Diagnostics.Take(10)));
         var assembly = Assembly.Load(image.ToArray());
         return programs.Select((program, i) =>
         {
@@ -65,9 +68,12 @@ internal static class DifferentialRunner
             var thrown = (e as TargetInvocationException)?.InnerException ?? e;
             // A view the analysis declined to judge (strides from a layer it did not follow) is honest, not a miss.
             var viewDeclined = diagnostics.Any(d => d.Id == "TBG004" && d.GetMessage().Contains("whether view can take", StringComparison.Ordinal));
-            if (shapeError is null && !viewDeclined) problems.Add($"TorchSharp throws ({thrown.GetType().Name}: {FirstLine(thrown.Message)}) but the report has no shape error, at {Frames(thrown)}");
+            if (shapeError is null && !viewDeclined)
+                problems.Add($"TorchSharp throws ({thrown.GetType().Name}: {FirstLine(thrown.Message)}) "
+                    + $"but the report has no shape error, at {Frames(thrown)}");
             model?.Dispose();
-            return new ProgramOutcome(program, report.IsComplete && report.Memory?.PeakLines is not null, problems, diagnostics) { Notes = report.Notes };
+            return new ProgramOutcome(program, report.IsComplete && report.Memory?.PeakLines is not null, problems, diagnostics)
+                { Notes = report.Notes };
         }
         if (shapeError is not null) problems.Add($"the report has a shape error ({shapeError.GetMessage()}) but TorchSharp runs the step");
         try
@@ -79,7 +85,9 @@ internal static class DifferentialRunner
             // A model can fail in eval mode only (a view of what a training-mode dropout made contiguous): the report must
             // then claim no inference figure (its Notes say why).
             var thrown = (e as TargetInvocationException)?.InnerException ?? e;
-            if (report.Memory?.Inference?.Activations is not null) problems.Add($"TorchSharp throws in eval mode ({thrown.GetType().Name}: {FirstLine(thrown.Message)}) but the report has an inference table, at {Frames(thrown)}");
+            if (report.Memory?.Inference?.Activations is not null)
+                problems.Add($"TorchSharp throws in eval mode ({thrown.GetType().Name}: {FirstLine(thrown.Message)}) "
+                    + $"but the report has an inference table, at {Frames(thrown)}");
         }
         finally
         {
@@ -98,7 +106,8 @@ internal static class DifferentialRunner
             if (row.Predicted is not { } predicted || row.Measured is not { } measured) continue;
             var allowed = row.Name == "Peak" ? Math.Max(PeakTolerance * measured, ScalarSlack) : 0;
             if (Math.Abs(predicted - measured) > allowed)
-                yield return $"{pass} {row.Name}: predicted {predicted:N0}, measured {measured:N0} ({(predicted - measured) / (double)Math.Max(1, measured):+0.00%;-0.00%})";
+                yield return $"{pass} {row.Name}: predicted {predicted:N0}, measured {measured:N0} "
+                    + $"({(predicted - measured) / (double)Math.Max(1, measured):+0.00%;-0.00%})";
         }
         foreach (var layer in result.Layers.Where(l => l.Outcome == VerificationOutcome.Failed))
             yield return $"{pass} layer {layer.Layer}: predicted {layer.Predicted}, observed {layer.Observed ?? "nothing"}";

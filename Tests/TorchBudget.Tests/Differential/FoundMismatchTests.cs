@@ -16,34 +16,47 @@ public sealed class FoundMismatchTests
     private static readonly (string Name, long Batch, string Input, string Field, string Forward, long HeadWidth)[] Cases =
     {
         // A flatten that is a view passes its gradient back as a view: no tensor of its own (was one of the input's size).
-        ("FlattenView", 5, "12, 2, 4", "Module<Tensor, Tensor> f0 = Linear(4, 6)", "var t = f0.forward(x); return head.forward(t.flatten(1));", 12 * 2 * 6),
+        ("FlattenView", 5, "12, 2, 4", "Module<Tensor, Tensor> f0 = Linear(4, 6)",
+            "var t = f0.forward(x); return head.forward(t.flatten(1));", 12 * 2 * 6),
         // Division by a broadcast parameter: the divisor's gradient takes three temporaries of the result's size.
-        ("DivideByParameter", 8, "6, 5", "Parameter p0 = Parameter(torch.randn(1))", "var t = x / p0.abs().add(1.0); return head.forward(t.flatten(1));", 30),
+        ("DivideByParameter", 8, "6, 5", "Parameter p0 = Parameter(torch.randn(1))",
+            "var t = x / p0.abs().add(1.0); return head.forward(t.flatten(1));", 30),
         // amax's backward: a bool mask, Int64 counts and an Int64 copy of the mask, then two products.
-        ("Amax", 3, "16, 4", "Module<Tensor, Tensor> f0 = Linear(4, 12)", "var t = f0.forward(x).amax(new long[] { 1 }, keepdim: false); return head.forward(t.flatten(1));", 12),
+        ("Amax", 3, "16, 4", "Module<Tensor, Tensor> f0 = Linear(4, 12)",
+            "var t = f0.forward(x).amax(new long[] { 1 }, keepdim: false); return head.forward(t.flatten(1));", 12),
         // Mish, Softsign and Tanhshrink are op chains in TorchSharp: what they keep and what their backward makes.
-        ("Composites", 5, "6, 8", "Module<Tensor, Tensor> f0 = Sequential(Linear(8, 16), Mish(), Softsign(), Tanhshrink(), LogSigmoid())", "return head.forward(f0.forward(x).flatten(1));", 6 * 16),
+        ("Composites", 5, "6, 8", "Module<Tensor, Tensor> f0 = Sequential(Linear(8, 16), Mish(), Softsign(), Tanhshrink(), LogSigmoid())",
+            "return head.forward(f0.forward(x).flatten(1));", 6 * 16),
         // Two slices of a transposed tensor: each slice's backward fills zeros of its source, one after the other.
-        ("SliceChain", 5, "12, 8", "Module<Tensor, Tensor> f0 = Linear(8, 8)", "var t = f0.forward(x).transpose(2, 0).unsqueeze(2)[TensorIndex.Slice(2, 7), TensorIndex.Slice(2, 8)].transpose(0, 3); return head.forward(t.flatten(1));", 6 * 5),
+        ("SliceChain", 5, "12, 8", "Module<Tensor, Tensor> f0 = Linear(8, 8)",
+            "var t = f0.forward(x).transpose(2, 0).unsqueeze(2)[TensorIndex.Slice(2, 7), TensorIndex.Slice(2, 8)].transpose(0, 3); "
+            + "return head.forward(t.flatten(1));", 6 * 5),
         // x @ xᵀ: x's two gradients come back through views and are summed out of place.
-        ("MatmulWithItsTranspose", 5, "8, 16", "Module<Tensor, Tensor> f0 = Linear(16, 24, hasBias: false)", "var t = f0.forward(x); return head.forward(t.matmul(t.transpose(-2, -1)).flatten(1));", 64),
+        ("MatmulWithItsTranspose", 5, "8, 16", "Module<Tensor, Tensor> f0 = Linear(16, 24, hasBias: false)",
+            "var t = f0.forward(x); return head.forward(t.matmul(t.transpose(-2, -1)).flatten(1));", 64),
         // x - x.mean(...) after a 3-d Linear: sub hands back a view, and the two gradients are summed out of place.
-        ("CenteredProjection", 3, "4, 5", "Module<Tensor, Tensor> f0 = Sequential(Linear(5, 32))", "var t = f0.forward(x); t = t - t.mean(new long[] { 2 }, keepdim: true); return head.forward(t.flatten(1));", 4 * 32),
+        ("CenteredProjection", 3, "4, 5", "Module<Tensor, Tensor> f0 = Sequential(Linear(5, 32))",
+            "var t = f0.forward(x); t = t - t.mean(new long[] { 2 }, keepdim: true); return head.forward(t.flatten(1));", 4 * 32),
         // LayerNorm's backward sums its parameters' gradients per thread; GroupNorm's reduces per sample and channel.
-        ("Norms", 8, "6, 16", "Module<Tensor, Tensor> f0 = Sequential(Linear(16, 96), LayerNorm(96))", "var t = f0.forward(x).view(-1, 6, 96); return head.forward(t.flatten(1));", 6 * 96),
+        ("Norms", 8, "6, 16", "Module<Tensor, Tensor> f0 = Sequential(Linear(16, 96), LayerNorm(96))",
+            "var t = f0.forward(x).view(-1, 6, 96); return head.forward(t.flatten(1));", 6 * 96),
         ("GroupNormScratch", 3, "5, 24", "Module<Tensor, Tensor> f0 = GroupNorm(5, 5)", "return head.forward(f0.forward(x).flatten(1));", 5 * 24),
         // PReLU's backward makes its weight's gradient at the input's size before summing it.
         ("PReluScratch", 4, "6, 10", "Module<Tensor, Tensor> f0 = PReLU(1)", "return head.forward(f0.forward(x).flatten(1));", 60),
         // InstanceNorm repeats its weight and bias per sample; its statistics come with two more tensors.
-        ("InstanceNorm", 3, "6, 4, 5", "Module<Tensor, Tensor> f0 = InstanceNorm2d(6, affine: true)", "return head.forward(f0.forward(x * 1.0).flatten(1));", 120),
+        ("InstanceNorm", 3, "6, 4, 5", "Module<Tensor, Tensor> f0 = InstanceNorm2d(6, affine: true)",
+            "return head.forward(f0.forward(x * 1.0).flatten(1));", 120),
         // max_pool1d keeps indices only for autograd (not on the input, which needs no gradient).
         ("MaxPoolOnInput", 3, "5, 8", "Module<Tensor, Tensor> f0 = MaxPool1d(2)", "return head.forward(f0.forward(x).flatten(1));", 20),
         // A lone slice index is Tensor.slice, whose backward copies even over the whole dimension.
-        ("LoneSlice", 3, "4, 5", "Module<Tensor, Tensor> f0 = Linear(1, 5)", "var t = f0.forward(x.unsqueeze(3))[TensorIndex.Colon]; return head.forward(t.flatten(1));", 4 * 5 * 5),
+        ("LoneSlice", 3, "4, 5", "Module<Tensor, Tensor> f0 = Linear(1, 5)",
+            "var t = f0.forward(x.unsqueeze(3))[TensorIndex.Colon]; return head.forward(t.flatten(1));", 4 * 5 * 5),
         // A transposed gradient reaching a 3-d Linear is copied dense first.
-        ("TransposedGradient", 5, "6, 8", "Module<Tensor, Tensor> f0 = Linear(8, 12)", "var t = f0.forward(x).transpose(1, 2); return head.forward(t.flatten(1));", 72),
+        ("TransposedGradient", 5, "6, 8", "Module<Tensor, Tensor> f0 = Linear(8, 12)",
+            "var t = f0.forward(x).transpose(1, 2); return head.forward(t.flatten(1));", 72),
         // BatchNorm over [N, C] sums its parameters' gradients per thread.
-        ("BatchNormOverFeatures", 8, "96", "Module<Tensor, Tensor> f0 = Sequential(Tanh(), BatchNorm1d(96))", "return head.forward(f0.forward(x).flatten(1));", 96),
+        ("BatchNormOverFeatures", 8, "96", "Module<Tensor, Tensor> f0 = Sequential(Tanh(), BatchNorm1d(96))",
+            "return head.forward(f0.forward(x).flatten(1));", 96),
         // stack then x - x.mean(...): narrow views of the gradient, summed out of place.
         // A registered layer forward never calls gets no .grad: neither the Gradients row nor Adam's step counts it.
         ("UnusedLayer", 4, "6, 8", "Module<Tensor, Tensor> f0 = Linear(8, 32)", "return head.forward(x.flatten(1));", 48),
@@ -52,16 +65,21 @@ public sealed class FoundMismatchTests
         ("TransposeCopyBelowBlock", 2, "1200", "Module<Tensor, Tensor> f0 = Identity()", "return head.forward((x * 2).t().contiguous().t());", 1200),
         ("TransposeCopyFromBlock", 3, "1200", "Module<Tensor, Tensor> f0 = Identity()", "return head.forward((x * 2).t().contiguous().t());", 1200),
         ("TransposeCopyLargeBatch", 8, "1200", "Module<Tensor, Tensor> f0 = Identity()", "return head.forward((x * 2).t().contiguous().t());", 1200),
-        ("StackCentered", 5, "3, 24", "Module<Tensor, Tensor> f0 = Linear(24, 12)", "var t = f0.forward(x); var s = torch.stack(new[] { t, t.relu() }, 2); s = s - s.mean(new long[] { 3 }, keepdim: true); return head.forward(s.flatten(1));", 3 * 2 * 12),
+        ("StackCentered", 5, "3, 24", "Module<Tensor, Tensor> f0 = Linear(24, 12)",
+            "var t = f0.forward(x); var s = torch.stack(new[] { t, t.relu() }, 2); "
+            + "s = s - s.mean(new long[] { 3 }, keepdim: true); return head.forward(s.flatten(1));", 3 * 2 * 12),
     };
 
     [Fact]
     public void Found_mismatches_stay_fixed_and_known()
     {
-        var programs = Cases.Select(c => new FuzzProgram(c.Name, Source(c.Name, c.Input, c.Field, c.Forward, c.HeadWidth), new[] { "regression" }, c.Batch)).ToList();
+        var programs = Cases
+            .Select(c => new FuzzProgram(c.Name, Source(c.Name, c.Input, c.Field, c.Forward, c.HeadWidth), new[] { "regression" }, c.Batch))
+            .ToList();
         var outcomes = DifferentialRunner.Run(programs);
         var problems = outcomes.Where(o => o.Mismatches.Count > 0 || !o.FullyKnown)
-            .Select(o => $"{o.Program.Name}: " + (o.Mismatches.Count > 0 ? string.Join("; ", o.Mismatches) : "not every row known: " + string.Join(" ", o.Notes.Where(n => n.Contains("unknown", System.StringComparison.Ordinal)))))
+            .Select(o => $"{o.Program.Name}: " + (o.Mismatches.Count > 0 ? string.Join("; ", o.Mismatches)
+                : "not every row known: " + string.Join(" ", o.Notes.Where(n => n.Contains("unknown", System.StringComparison.Ordinal)))))
             .ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }

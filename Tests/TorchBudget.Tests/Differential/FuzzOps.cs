@@ -74,7 +74,8 @@ internal static class FuzzOps
     private static bool FunctionalActivation(ProgramBuilder p)
     {
         var x = p.Current;
-        var call = p.Pick(new[] { "relu({0})", "gelu({0})", "silu({0})", "leaky_relu({0}, 0.1)", "elu({0}, 1.0)", "softplus({0})", "mish({0})", "hardswish({0})", "relu6({0})", "sigmoid({0})", "tanh({0})" });
+        var call = p.Pick(new[] { "relu({0})", "gelu({0})", "silu({0})", "leaky_relu({0}, 0.1)", "elu({0}, 1.0)", "softplus({0})", "mish({0})",
+            "hardswish({0})", "relu6({0})", "sigmoid({0})", "tanh({0})" });
         p.Emit("activation", "functional." + string.Format(CultureInfo.InvariantCulture, call, x.Name), x.Shape);
         return true;
     }
@@ -82,7 +83,9 @@ internal static class FuzzOps
     private static bool ActivationModule(ProgramBuilder p)
     {
         var x = p.Current;
-        var factory = p.Pick(new[] { "ReLU()", "GELU()", "SiLU()", "Tanh()", "Sigmoid()", "LeakyReLU(0.1)", "ELU()", "Softplus()", "Mish()", "Hardswish()", "ReLU6()", "Hardtanh()", "SELU()", "CELU()", "Hardsigmoid()", "LogSigmoid()", "Softsign()", "Tanhshrink()", "Identity()" });
+        var factory = p.Pick(new[] { "ReLU()", "GELU()", "SiLU()", "Tanh()", "Sigmoid()", "LeakyReLU(0.1)", "ELU()", "Softplus()",
+            "Mish()", "Hardswish()", "ReLU6()", "Hardtanh()", "SELU()", "CELU()", "Hardsigmoid()", "LogSigmoid()", "Softsign()", "Tanhshrink()",
+            "Identity()" });
         var layer = p.Field("Module<Tensor, Tensor>", factory);
         p.Emit("activation", $"{layer}.forward({x.Name})", x.Shape);
         return true;
@@ -97,7 +100,9 @@ internal static class FuzzOps
         return true;
     }
 
-    /// <summary>x op y, y broadcastable to x: an earlier tensor of the same shape, a reduction of x, or a parameter over its trailing dimensions.</summary>
+    /// <summary>
+    /// x op y, y broadcastable to x: an earlier tensor of the same shape, a reduction of x, or a parameter over its trailing dimensions.
+    /// </summary>
     private static bool Binary(ProgramBuilder p)
     {
         var x = p.Current;
@@ -131,7 +136,8 @@ internal static class FuzzOps
     private static bool ScalarArithmetic(ProgramBuilder p)
     {
         var x = p.Current;
-        p.Emit("broadcast", p.Pick(new[] { $"{x.Name} * 0.5", $"{x.Name} + 1.0", $"{x.Name} / 3.0", $"{x.Name}.mul(2.0)", $"{x.Name}.sub(0.25)" }), x.Shape);
+        p.Emit("broadcast",
+            p.Pick(new[] { $"{x.Name} * 0.5", $"{x.Name} + 1.0", $"{x.Name} / 3.0", $"{x.Name}.mul(2.0)", $"{x.Name}.sub(0.25)" }), x.Shape);
         return true;
     }
 
@@ -141,7 +147,9 @@ internal static class FuzzOps
         if (x.Rank < 2) return false;
         var a = p.Pick(x.Rank);
         var b = (a + 1 + p.Pick(x.Rank - 1)) % x.Rank;
-        var form = x.Rank == 2 && p.Chance(0.3) ? $"{x.Name}.t()" : a >= x.Rank - 2 && b >= x.Rank - 2 && p.Chance(0.3) ? $"{x.Name}.mT" : $"{x.Name}.transpose({a}, {b})";
+        var form = x.Rank == 2 && p.Chance(0.3) ? $"{x.Name}.t()"
+            : a >= x.Rank - 2 && b >= x.Rank - 2 && p.Chance(0.3) ? $"{x.Name}.mT"
+            : $"{x.Name}.transpose({a}, {b})";
         p.Emit("view", form, Swap(x.Shape, a, b));
         return true;
     }
@@ -303,7 +311,8 @@ internal static class FuzzOps
             case 2:
                 var k = p.Pick(new long[] { 2, 4, 7 });
                 var right = p.Field("Parameter", $"Parameter(torch.randn({m}, {k}))");
-                p.Emit("matmul", x.Rank == 2 && p.Chance(0.5) ? $"{x.Name}.mm({right})" : $"torch.matmul({x.Name}, {right})", lead.Append(n).Append(k).ToArray());
+                p.Emit("matmul", x.Rank == 2 && p.Chance(0.5) ? $"{x.Name}.mm({right})" : $"torch.matmul({x.Name}, {right})",
+                    lead.Append(n).Append(k).ToArray());
                 return true;
             case 3:
                 var rows = p.Pick(new long[] { 2, 3, 6 });
@@ -311,7 +320,8 @@ internal static class FuzzOps
                 p.Emit("matmul", $"{left}.matmul({x.Name})", lead.Append(rows).Append(m).ToArray());
                 return true;
             default:
-                var other = p.Tensors.LastOrDefault(t => t != x && t.Rank >= 2 && t.Shape[^2] == m && t.Shape[^1] != Batch && t.Shape[^2] != Batch && Broadcasts(lead, t.Shape[..^2]));
+                var other = p.Tensors.LastOrDefault(t => t != x && t.Rank >= 2 && t.Shape[^2] == m && t.Shape[^1] != Batch && t.Shape[^2] != Batch
+                    && Broadcasts(lead, t.Shape[..^2]));
                 if (other is null) return false;
                 var batch = BroadcastShape(lead, other.Shape[..^2]);
                 if (x.Rank == 3 && other.Rank == 3 && p.Chance(0.5) && lead.SequenceEqual(other.Shape[..^2]))
@@ -454,11 +464,15 @@ internal static class FuzzOps
         if (kind == "adaptive")
         {
             var size = rank == 1 ? $"{spatial[0] / 2}" : $"({spatial[0] / 2}, {spatial[1] / 2})";
-            call = p.Chance(0.5) ? $"functional.adaptive_avg_pool{rank}d({x.Name}, {size})" : $"{p.Field("Module<Tensor, Tensor>", $"AdaptiveAvgPool{rank}d({size})")}.forward({x.Name})";
+            call = p.Chance(0.5)
+                ? $"functional.adaptive_avg_pool{rank}d({x.Name}, {size})"
+                : $"{p.Field("Module<Tensor, Tensor>", $"AdaptiveAvgPool{rank}d({size})")}.forward({x.Name})";
         }
         else
         {
-            call = p.Chance(0.5) ? $"functional.{kind}_pool{rank}d({x.Name}, 2)" : $"{p.Field("Module<Tensor, Tensor>", $"{(kind == "max" ? "Max" : "Avg")}Pool{rank}d(2)")}.forward({x.Name})";
+            call = p.Chance(0.5)
+                ? $"functional.{kind}_pool{rank}d({x.Name}, 2)"
+                : $"{p.Field("Module<Tensor, Tensor>", $"{(kind == "max" ? "Max" : "Avg")}Pool{rank}d(2)")}.forward({x.Name})";
         }
         p.Emit("pool", call, shape);
         return true;
@@ -483,10 +497,12 @@ internal static class FuzzOps
         return swapped;
     }
 
-    private static List<long> Divisors(long size) => Enumerable.Range(2, (int)Math.Max(0, Math.Min(size, 64) - 2)).Select(d => (long)d).Where(d => size % d == 0).ToList();
+    private static List<long> Divisors(long size) =>
+        Enumerable.Range(2, (int)Math.Max(0, Math.Min(size, 64) - 2)).Select(d => (long)d).Where(d => size % d == 0).ToList();
 
     private static bool Broadcasts(long[] a, long[] b) =>
-        a.Reverse().Zip(b.Reverse(), (x, y) => x == y || x == 1 || y == 1).All(ok => ok) && !(a.Contains(Batch) && b.Contains(Batch) && Array.IndexOf(a, Batch) - a.Length != Array.IndexOf(b, Batch) - b.Length);
+        a.Reverse().Zip(b.Reverse(), (x, y) => x == y || x == 1 || y == 1).All(ok => ok)
+            && !(a.Contains(Batch) && b.Contains(Batch) && Array.IndexOf(a, Batch) - a.Length != Array.IndexOf(b, Batch) - b.Length);
 
     private static long[] BroadcastShape(long[] a, long[] b)
     {

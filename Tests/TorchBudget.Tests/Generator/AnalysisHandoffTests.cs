@@ -54,7 +54,8 @@ public class AnalysisHandoffTests
         AnalysisHandoff.Take(Type(compilation, name), new HandoffReader(compilation));
 
     private static IEnumerable<string> Described(IEnumerable<Diagnostic> diagnostics) =>
-        diagnostics.Select(d => $"{d.Id} {d.Location.GetLineSpan()} {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}").OrderBy(s => s, System.StringComparer.Ordinal);
+        diagnostics.Select(d => $"{d.Id} {d.Location.GetLineSpan()} {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}")
+            .OrderBy(s => s, System.StringComparer.Ordinal);
 
     [Fact]
     public void The_analyzer_and_the_generator_are_one_assembly() =>

@@ -9,7 +9,8 @@ namespace TorchBudget.Tests.Generator;
 internal static class AnalyzerTest
 {
     public static Task VerifyAsync(string source, string? editorConfig = null) =>
-        Configure(new CSharpAnalyzerTest<MemoryProfileAnalyzer, DefaultVerifier> { TestCode = TestCompilation.Usings + source }, editorConfig).RunAsync();
+        Configure(new CSharpAnalyzerTest<MemoryProfileAnalyzer, DefaultVerifier> { TestCode = TestCompilation.Usings + source }, editorConfig)
+            .RunAsync();
 
     /// <summary>The references and options every analyzer or code fix test of TorchBudget models needs.</summary>
     public static TTest Configure<TTest>(TTest test, string? editorConfig) where TTest : AnalyzerTest<DefaultVerifier>

@@ -71,7 +71,8 @@ public class CodeFixTests
         // Indented, after a doc comment: the new attribute takes the line and indentation of [MemoryProfile].
         await CodeFixTest.VerifyAsync(
             "namespace Models\n{\n    /// <summary>An MLP.</summary>\n    [{|TBG001:MemoryProfile(1, 28, 28)|}]\n" + Indented(Mlp("Mlp")) + "}\n",
-            "namespace Models\n{\n    /// <summary>An MLP.</summary>\n    [MemoryProfile(1, 28, 28)]\n    [MemoryBudget(\"4MB\", BatchSize = " + largest + ")]\n" + Indented(Mlp("Mlp")) + "}\n",
+            "namespace Models\n{\n    /// <summary>An MLP.</summary>\n    [MemoryProfile(1, 28, 28)]\n"
+                + "    [MemoryBudget(\"4MB\", BatchSize = " + largest + ")]\n" + Indented(Mlp("Mlp")) + "}\n",
             ProjectBudget);
         await AnalyzerTest.VerifyAsync(Budgeted("Mlp", "4MB", $"{largest + 1}", marked: true), ProjectBudget);
     }
@@ -80,6 +81,7 @@ public class CodeFixTests
     // fixes may use it.
     [Fact]
     public void Compiler_loaded_assembly_does_not_reference_Workspaces() =>
-        Assert.DoesNotContain(typeof(TorchBudget.Analyzers.MemoryProfileAnalyzer).Assembly.GetReferencedAssemblies(), name => name.Name!.StartsWith("Microsoft.CodeAnalysis.Workspaces", System.StringComparison.Ordinal)
-            || name.Name == "Microsoft.CodeAnalysis.CSharp.Workspaces");
+        Assert.DoesNotContain(typeof(TorchBudget.Analyzers.MemoryProfileAnalyzer).Assembly.GetReferencedAssemblies(),
+            name => name.Name!.StartsWith("Microsoft.CodeAnalysis.Workspaces", System.StringComparison.Ordinal)
+                || name.Name == "Microsoft.CodeAnalysis.CSharp.Workspaces");
 }

@@ -12,14 +12,16 @@ namespace TorchBudget.Tests.Generator;
 /// </summary>
 public class ConvolutionIm2colTests
 {
-    private static string Report(string dtype, string layer, string input = "3, 16, 16") => TestCompilation.Generate(TestCompilation.Create(TestCompilation.Usings + $$"""
+    private static string Report(string dtype, string layer, string input = "3, 16, 16") =>
+        TestCompilation.Generate(TestCompilation.Create(TestCompilation.Usings + $$"""
         namespace Probe
         {
             [MemoryProfile({{input}}, DType = ScalarType.{{dtype}}, InputDType = ScalarType.{{dtype}}, Optimizer = OptimizerKind.Sgd)]
             public partial class ConvNet : Module<Tensor, Tensor>
             {
                 private readonly Module<Tensor, Tensor> conv = {{layer}};
-                private readonly Module<Tensor, Tensor> head = Sequential(AdaptiveAvgPool{{(input.Count(c => c == ',') == 1 ? "1" : input.Count(c => c == ',') == 2 ? "2" : "3")}}d(1), Flatten(), Linear(8, 10, dtype: ScalarType.{{dtype}}));
+                private readonly Module<Tensor, Tensor> head = Sequential(AdaptiveAvgPool{{(input.Count(c => c == ',') == 1 ? "1"
+                    : input.Count(c => c == ',') == 2 ? "2" : "3")}}d(1), Flatten(), Linear(8, 10, dtype: ScalarType.{{dtype}}));
 
                 public ConvNet() : base(nameof(ConvNet)) => RegisterComponents();
 
@@ -52,7 +54,8 @@ public class ConvolutionIm2colTests
     [InlineData("Float64", "Conv2d(3, 8, 3, dilation: 2, dtype: ScalarType.Float64)", "3, 16, 16", "dilated")]
     [InlineData("Float64", "Conv3d(3, 8, 1, dtype: ScalarType.Float64)", "3, 6, 6, 6", "1×1×1 Conv3d")]
     [InlineData("Float64", "ConvTranspose3d(3, 8, 3, dtype: ScalarType.Float64)", "3, 6, 6, 6", "3-d transposed")]
-    [InlineData("Float64", "Conv2d(3, 8, 3, padding: 1, padding_mode: PaddingModes.Reflect, dtype: ScalarType.Float64)", "3, 16, 16", "padding_mode Reflect")]
+    [InlineData("Float64", "Conv2d(3, 8, 3, padding: 1, padding_mode: PaddingModes.Reflect, dtype: ScalarType.Float64)", "3, 16, 16",
+        "padding_mode Reflect")]
     [InlineData("Float64", "Conv2d(3, 8, 3, padding: Padding.Same, dtype: ScalarType.Float64)", "3, 16, 16", "padding: Same")]
     [InlineData("Float64", "ConvTranspose2d(3, 8, 3, stride: 2, output_padding: 1, dtype: ScalarType.Float64)", "3, 8, 8", "output_padding")]
     [InlineData("BFloat16", "Conv2d(3, 8, 3, dtype: ScalarType.BFloat16)", "3, 16, 16", "oneDNN")]

@@ -278,8 +278,9 @@ public class DiagnosticTests
 
         var reported = Assert.Single(diagnostics, d => d.Id.StartsWith("TBG", System.StringComparison.Ordinal));
         Assert.Equal("TBG009", reported.Id);
-        Assert.Equal("The [MemoryProfile] input [3, 32, 32] Float32 does not fit 'Net': conv1 (Conv2d) at line 15: expects 1 input channels (in_channels) "
-            + "but the incoming tensor [B, 3, 32, 32] has 3; give the shape (and InputDType) of one real sample, or fix that layer", reported.GetMessage());
+        Assert.Equal("The [MemoryProfile] input [3, 32, 32] Float32 does not fit 'Net': conv1 (Conv2d) at line 15: expects 1 input channels "
+            + "(in_channels) but the incoming tensor [B, 3, 32, 32] has 3; give the shape (and InputDType) of one real sample, or fix that layer",
+            reported.GetMessage());
     }
 
     [Fact]

@@ -97,9 +97,14 @@ public class EmittedCodeTests
 
         // The peak lines are checked against the allocation tracker (MemoryTableTests), not copied here.
         var emitted = TestCompilation.Generate(TestCompilation.Create(source)).Generated.Single();
-        var peakLines = Regex.Match(emitted, @"peakLines: (new global::TorchBudget\.ByteFormula\[\] \{ new global::TorchBudget\.ByteFormula\(\d+L, \d+L\)(, new global::TorchBudget\.ByteFormula\(\d+L, \d+L\))* \}),").Groups[1].Value;
+        var peakLines = Regex.Match(emitted,
+            @"peakLines: (new global::TorchBudget\.ByteFormula\[\] \{ new global::TorchBudget\.ByteFormula\(\d+L, \d+L\)"
+            + @"(, new global::TorchBudget\.ByteFormula\(\d+L, \d+L\))* \}),").Groups[1].Value;
         Assert.NotEmpty(peakLines);
-        var inferencePeakLines = Regex.Match(emitted, @"InferenceModel\(3136L, new global::TorchBudget\.ByteFormula\(0L, 40L\), (new global::TorchBudget\.ByteFormula\[\] \{ new global::TorchBudget\.ByteFormula\(\d+L, \d+L\)(, new global::TorchBudget\.ByteFormula\(\d+L, \d+L\))* \}), null, null, null\)").Groups[1].Value;
+        var inferencePeakLines = Regex.Match(emitted,
+            @"InferenceModel\(3136L, new global::TorchBudget\.ByteFormula\(0L, 40L\), "
+            + @"(new global::TorchBudget\.ByteFormula\[\] \{ new global::TorchBudget\.ByteFormula\(\d+L, \d+L\)"
+            + @"(, new global::TorchBudget\.ByteFormula\(\d+L, \d+L\))* \}), null, null, null\)").Groups[1].Value;
         Assert.NotEmpty(inferencePeakLines);
         generated = generated.Replace("INFERENCE_PEAK_LINES", inferencePeakLines).Replace("PEAK_LINES", peakLines);
 
@@ -109,7 +114,10 @@ public class EmittedCodeTests
             TestState =
             {
                 Sources = { source },
-                GeneratedSources = { (typeof(MemoryProfileGenerator), "Seeds.MnistMlp.TorchBudget.g.cs", SourceText.From(generated, System.Text.Encoding.UTF8)) },
+                GeneratedSources =
+                {
+                    (typeof(MemoryProfileGenerator), "Seeds.MnistMlp.TorchBudget.g.cs", SourceText.From(generated, System.Text.Encoding.UTF8))
+                },
             },
         };
         test.TestState.AdditionalReferences.Add(typeof(TorchSharp.torch).Assembly);

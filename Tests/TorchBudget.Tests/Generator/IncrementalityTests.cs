@@ -40,7 +40,8 @@ public class IncrementalityTests
         {
             var outputs = result.TrackedSteps[step].SelectMany(s => s.Outputs).ToList();
             Assert.NotEmpty(outputs);
-            Assert.All(outputs, o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {o.Reason}"));
+            Assert.All(outputs,
+                o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {o.Reason}"));
         }
         Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
             o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
@@ -53,7 +54,8 @@ public class IncrementalityTests
         var driver = Driver().RunGenerators(compilation);
 
         var tree = compilation.SyntaxTrees.Single();
-        var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(Model.Replace("Linear(784, 128)", "Linear(784, 256)"), (CSharpParseOptions)tree.Options, tree.FilePath));
+        var edited = compilation.ReplaceSyntaxTree(tree,
+            CSharpSyntaxTree.ParseText(Model.Replace("Linear(784, 128)", "Linear(784, 256)"), (CSharpParseOptions)tree.Options, tree.FilePath));
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
         Assert.Contains(result.TrackedSteps[TrackingNames.Models].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
@@ -88,7 +90,8 @@ public class IncrementalityTests
         Assert.Contains("ParameterCount = 272L", driver.GetRunResult().GeneratedTrees.Single().ToString()); // 16×16 + 16
 
         var blockTree = compilation.SyntaxTrees.Last();
-        var edited = compilation.ReplaceSyntaxTree(blockTree, CSharpSyntaxTree.ParseText(block.Replace("Linear(16, 16)", "Linear(16, 32)"), (CSharpParseOptions)blockTree.Options, blockTree.FilePath));
+        var edited = compilation.ReplaceSyntaxTree(blockTree,
+            CSharpSyntaxTree.ParseText(block.Replace("Linear(16, 16)", "Linear(16, 32)"), (CSharpParseOptions)blockTree.Options, blockTree.FilePath));
         var result = driver.RunGenerators(edited).GetRunResult();
         Assert.Contains("ParameterCount = 544L", result.GeneratedTrees.Single().ToString()); // 16×32 + 32
     }

@@ -12,7 +12,8 @@ namespace TorchBudget.Tests.Generator;
 /// </summary>
 public class OneDnnConvolutionWorkTests
 {
-    private static OneDnnConvolutionWork.Problem Conv2d(long inChannels, long outChannels, long kernel, long inSize, long outSize, bool bias, bool inner, long stride = 1) =>
+    private static OneDnnConvolutionWork.Problem Conv2d(long inChannels, long outChannels, long kernel, long inSize, long outSize, bool bias,
+        bool inner, long stride = 1) =>
         new(inChannels, outChannels, kernel * kernel, kernel, kernel == 1, stride != 1, inSize * inSize, outSize * outSize, bias, inner, true);
 
     private static long At2(ByteCount bytes) => bytes.Constant + 2 * bytes.PerSample;
@@ -72,13 +73,17 @@ public class OneDnnConvolutionWorkTests
         Assert.Equal(new long[] { 168_704, 75_264 }, OneDnnConvolutionWork.BackwardMoments(problem).Select(At2));
     }
 
-    /// <summary>A strided convolution whose input needs a gradient, with the geometry its backward-data kernel needs (square for Conv2d).</summary>
-    private static OneDnnConvolutionWork.Problem Strided(int rank, long inChannels, long outChannels, long kernel, long stride, long padding, long inSize)
+    /// <summary>
+    /// A strided convolution whose input needs a gradient, with the geometry its backward-data kernel needs (square for Conv2d).
+    /// </summary>
+    private static OneDnnConvolutionWork.Problem Strided(int rank, long inChannels, long outChannels, long kernel, long stride, long padding,
+        long inSize)
     {
         var outSize = (inSize + 2 * padding - kernel) / stride + 1;
         long Area(long size) => rank == 2 ? size * size : size;
         long[] PerDim(long value) => rank == 2 ? [value, value] : [value];
-        return new OneDnnConvolutionWork.Problem(inChannels, outChannels, rank == 2 ? kernel * kernel : kernel, kernel, kernel == 1 && padding == 0, true, Area(inSize), Area(outSize), false, true, false)
+        return new OneDnnConvolutionWork.Problem(inChannels, outChannels, rank == 2 ? kernel * kernel : kernel, kernel, kernel == 1 && padding == 0,
+            true, Area(inSize), Area(outSize), false, true, false)
         {
             Spatial = new OneDnnStridedBackwardData.Geometry(PerDim(inSize), PerDim(kernel), PerDim(stride), PerDim(padding)),
         };
@@ -94,7 +99,8 @@ public class OneDnnConvolutionWorkTests
     [InlineData(2, 64, 128, 3, 3, 1, 18, 94_256, 36_864 + 294_912 + 165_888 + 94_256, 3 * 165_888)] // stride 3
     [InlineData(2, 32, 32, 7, 2, 3, 16, 61_488, 16_384 + 200_704 + 65_536 + 61_488, 3 * 65_536)]
     [InlineData(1, 64, 128, 3, 2, 1, 64, 94_256, 32_768 + 98_304 + 32_768 + 94_256, 3 * 32_768)] // Conv1d
-    public void Strided_backward_data_matches_the_logged_allocations(int rank, long inChannels, long outChannels, long kernel, long stride, long padding, long inSize, long scratchpad, long operands, long threeInputs)
+    public void Strided_backward_data_matches_the_logged_allocations(int rank, long inChannels, long outChannels, long kernel, long stride,
+        long padding, long inSize, long scratchpad, long operands, long threeInputs)
     {
         var problem = Strided(rank, inChannels, outChannels, kernel, stride, padding, inSize);
         Assert.Null(OneDnnConvolutionWork.Unmodeled(problem));
@@ -128,8 +134,10 @@ public class OneDnnConvolutionWorkTests
         Assert.Contains("AVX2", OneDnnConvolutionWork.Unmodeled(wideWideInput));
     }
 
-    private static OneDnnConvolutionWork.Problem WideFirstLayer(long inChannels, long outChannels, long kernel, long inSize, long outSize, bool bias = false, bool conv2d = false) =>
-        new(inChannels, outChannels, conv2d ? kernel * kernel : kernel, kernel, false, false, conv2d ? inSize * inSize : inSize, conv2d ? outSize * outSize : outSize, bias, false, true);
+    private static OneDnnConvolutionWork.Problem WideFirstLayer(long inChannels, long outChannels, long kernel, long inSize, long outSize,
+        bool bias = false, bool conv2d = false) =>
+        new(inChannels, outChannels, conv2d ? kernel * kernel : kernel, kernel, false, false, conv2d ? inSize * inSize : inSize,
+            conv2d ? outSize * outSize : outSize, bias, false, true);
 
     [Fact]
     public void Wide_kernels_take_the_gemm_backward_weights_where_the_direct_kernels_stop()
@@ -156,7 +164,8 @@ public class OneDnnConvolutionWorkTests
     // Conv2d(1, 16, 15) on 40×40 and Conv2d(3, 16, 20) on 60×60: 676 and 1,681 outputs, one thread.
     [InlineData(1, 16, 15, 40, 26, true, 666_256)]
     [InlineData(3, 16, 20, 60, 41, true, 8_376_256)]
-    public void Gemm_backward_weights_scratchpad_matches_the_log(long inChannels, long outChannels, long kernel, long inSize, long outSize, bool conv2d, long logged)
+    public void Gemm_backward_weights_scratchpad_matches_the_log(long inChannels, long outChannels, long kernel, long inSize, long outSize,
+        bool conv2d, long logged)
     {
         var problem = WideFirstLayer(inChannels, outChannels, kernel, inSize, outSize, conv2d: conv2d);
         Assert.Null(OneDnnConvolutionWork.Unmodeled(problem));

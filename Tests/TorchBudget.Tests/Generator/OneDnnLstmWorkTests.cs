@@ -29,7 +29,8 @@ public class OneDnnLstmWorkTests
     [InlineData(50, 64, 256, 4, 36_134_912, 16_384, 256, 1_070_008)]
     [InlineData(25, 16, 64, 128, 4_034_560, 135_168, 270_336, 4_314_040)]
     [InlineData(10, 13, 33, 192, 2_060_288, 103_488, 602_112, 2_149_816)]
-    public void Forward_work_matches_the_log(long steps, long batch, long input, long hidden, long workspace, long layerWeights, long iterWeights, long scratchpad)
+    public void Forward_work_matches_the_log(long steps, long batch, long input, long hidden, long workspace, long layerWeights, long iterWeights,
+        long scratchpad)
     {
         Assert.Equal(workspace, OneDnnLstmWork.Workspace(steps, Dim.Batch, input, hidden).At(batch));
         Assert.Equal(workspace, OneDnnLstmWork.Workspace(steps, Dim.Of(batch), input, hidden).At(0));

@@ -45,7 +45,8 @@ public class RecurrentSequenceTests
     // 2-layer bidirectional LSTM(5→6) Float32 with dropout 0.3, batch-first, T = 4.
     [InlineData("LSTM", "Float32", 4, 5, 6, 2, true, 0.3, true, "output", 2, 150712, 194880)]
     [InlineData("LSTM", "Float32", 4, 5, 6, 2, true, 0.3, true, "h", 3, 152340, 199228)]
-    // Bidirectional LSTM(5→6) Float32, one step: the transposed input is contiguous (no copy); at batch 1 so are the concatenation's gradient slices.
+    // Bidirectional LSTM(5→6) Float32, one step: the transposed input is contiguous (no copy); at batch 1 so are the concatenation's
+    // gradient slices.
     [InlineData("LSTM", "Float32", 1, 5, 6, 1, true, 0.0, true, "output", 1, 74124, 103812)]
     [InlineData("LSTM", "Float32", 1, 5, 6, 1, true, 0.0, true, "output", 2, 74520, 105472)]
     // 2-layer LSTM(4→8) Float32, sequence-first, T = 5, with and without dropout.
@@ -54,7 +55,8 @@ public class RecurrentSequenceTests
     // LSTM(4→6) Float32, T = 2: from 128 sequences forward's scratchpad holds one step's gates (a batch regime).
     [InlineData("LSTM", "Float32", 2, 4, 6, 1, false, 0.0, true, "h", 127, 365844, 650628)]
     [InlineData("LSTM", "Float32", 2, 4, 6, 1, false, 0.0, true, "h", 130, 395224, 697552)]
-    public void Activations_and_peak_equal_the_measured_bytes(string kind, string dtype, int steps, int inputSize, int hidden, int layers, bool bidirectional, double dropout, bool batchFirst, string feeds, long batch, long measuredActivations, long measuredPeak)
+    public void Activations_and_peak_equal_the_measured_bytes(string kind, string dtype, int steps, int inputSize, int hidden, int layers,
+        bool bidirectional, double dropout, bool batchFirst, string feeds, long batch, long measuredActivations, long measuredPeak)
     {
         var text = Generate(kind, dtype, steps, inputSize, hidden, layers, bidirectional, dropout, batchFirst, feeds);
         Assert.Equal(measuredActivations, GeneratedFormulas.ActivationsAt(text, batch));
@@ -69,7 +71,8 @@ public class RecurrentSequenceTests
     [InlineData(3, 5, 6, 1, false, 0.0, "output", 65268)]
     [InlineData(3, 5, 6, 1, false, 0.0, "h", 65268)]
     [InlineData(4, 5, 6, 2, true, 0.3, "output", 189948)]
-    public void Float32_lstm_peak_at_batch_one_equals_the_measured_bytes(int steps, int inputSize, int hidden, int layers, bool bidirectional, double dropout, string feeds, long measuredPeak)
+    public void Float32_lstm_peak_at_batch_one_equals_the_measured_bytes(int steps, int inputSize, int hidden, int layers, bool bidirectional,
+        double dropout, string feeds, long measuredPeak)
     {
         var text = Generate("LSTM", "Float32", steps, inputSize, hidden, layers, bidirectional, dropout, batchFirst: true, feeds);
         Assert.Equal(measuredPeak, GeneratedFormulas.PeakAt(text, 1));
@@ -110,7 +113,8 @@ public class RecurrentSequenceTests
         Assert.Contains("depends on the ops after the layer", text, System.StringComparison.Ordinal);
     }
 
-    private static string Generate(string kind, string dtype, int steps, int inputSize, int hidden, int layers, bool bidirectional, double dropout, bool batchFirst, string feeds)
+    private static string Generate(string kind, string dtype, int steps, int inputSize, int hidden, int layers, bool bidirectional, double dropout,
+        bool batchFirst, string feeds)
     {
         var directions = bidirectional ? 2 : 1;
         var call = kind == "GRU" ? "var (o, h) = rnn.call(s);" : "var (o, h, c) = rnn.call(s);";
@@ -119,10 +123,13 @@ public class RecurrentSequenceTests
         var source = TestCompilation.Usings + $$"""
             namespace Probes
             {
-                [MemoryProfile({{steps}}, {{inputSize}}, DType = ScalarType.{{dtype}}, InputDType = ScalarType.{{dtype}}, Optimizer = OptimizerKind.Sgd)]
+                [MemoryProfile({{steps}}, {{inputSize}}, DType = ScalarType.{{dtype}}, InputDType = ScalarType.{{dtype}},
+                    Optimizer = OptimizerKind.Sgd)]
                 public sealed partial class Net : Module<Tensor, Tensor>
                 {
-                    private readonly {{kind}} rnn = {{kind}}({{inputSize}}, {{hidden}}, numLayers: {{layers}}, batchFirst: true, dropout: {{dropout.ToString(CultureInfo.InvariantCulture)}}, bidirectional: {{(bidirectional ? "true" : "false")}}, dtype: ScalarType.{{dtype}});
+                    private readonly {{kind}} rnn = {{kind}}({{inputSize}}, {{hidden}}, numLayers: {{layers}}, batchFirst: true,
+                        dropout: {{dropout.ToString(CultureInfo.InvariantCulture)}}, bidirectional: {{(bidirectional ? "true" : "false")}},
+                        dtype: ScalarType.{{dtype}});
                     private readonly Linear fc = Linear({{width}}, 3, dtype: ScalarType.{{dtype}});
 
                     public Net() : base(nameof(Net)) => RegisterComponents();

@@ -29,7 +29,8 @@ internal static class TestCompilation
     private static readonly Lazy<ImmutableArray<MetadataReference>> LazyReferences = new(() =>
     {
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "netstandard.dll" or "mscorlib.dll");
+            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal)
+                || Path.GetFileName(path) is "netstandard.dll" or "mscorlib.dll");
         return platform
             .Append(typeof(TorchSharp.torch).Assembly.Location)
             .Append(typeof(MemoryProfileAttribute).Assembly.Location)

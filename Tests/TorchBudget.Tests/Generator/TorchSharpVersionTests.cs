@@ -37,7 +37,8 @@ public class TorchSharpVersionTests
         Assert.Contains("memory: null", text, StringComparison.Ordinal);
         Assert.Contains("isComplete: false", text, StringComparison.Ordinal);
         var warning = Assert.Single(diagnostics, d => d.Id == "TBG010");
-        Assert.Contains("references TorchSharp 0.108.0, and TorchBudget's memory rules were measured on TorchSharp 0.107", warning.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("references TorchSharp 0.108.0, and TorchBudget's memory rules were measured on TorchSharp 0.107", warning.GetMessage(),
+            StringComparison.Ordinal);
     }
 
     /// <summary>A budget it cannot check says why (the version), not only that the peak is unknown.</summary>
@@ -74,7 +75,8 @@ public class TorchSharpVersionTests
             {
                 public static partial class torch
                 {
-                    public enum ScalarType : sbyte { Byte = 0, Int8 = 1, Int16 = 2, Int32 = 3, Int64 = 4, Float16 = 5, Float32 = 6, Float64 = 7, Bool = 11, BFloat16 = 15 }
+                    public enum ScalarType : sbyte { Byte = 0, Int8 = 1, Int16 = 2, Int32 = 3, Int64 = 4, Float16 = 5, Float32 = 6, Float64 = 7,
+                        Bool = 11, BFloat16 = 15 }
                     public class Tensor { }
                     public static partial class nn
                     {
@@ -110,7 +112,8 @@ public class TorchSharpVersionTests
                 }
             }
             """;
-        var platform = TestCompilation.References.Where(r => !IsTorchSharp(r) && !(r is PortableExecutableReference { FilePath: { } p } && p.Contains("TorchBudget", StringComparison.Ordinal)));
+        var platform = TestCompilation.References.Where(r => !IsTorchSharp(r)
+            && !(r is PortableExecutableReference { FilePath: { } p } && p.Contains("TorchBudget", StringComparison.Ordinal)));
         var library = CSharpCompilation.Create("TorchSharp", new[] { CSharpSyntaxTree.ParseText(source) }, platform,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
         using var image = new MemoryStream();

@@ -38,7 +38,8 @@ public sealed class BatchSizeFinderTests
         Assert.Equal(LargestThatFits, search.PredictedLargest);
         Assert.Equal(LargestWithin80Percent, search.PredictedRecommended);
         // The prediction and one above it, for each of the two answers.
-        Assert.Equal(new[] { LargestThatFits, LargestThatFits + 1, LargestWithin80Percent, LargestWithin80Percent + 1 }, search.Probes.Select(p => p.BatchSize));
+        Assert.Equal(new[] { LargestThatFits, LargestThatFits + 1, LargestWithin80Percent, LargestWithin80Percent + 1 },
+            search.Probes.Select(p => p.BatchSize));
     }
 
     [Fact]
@@ -85,7 +86,9 @@ public sealed class BatchSizeFinderTests
         {
             Tried.Add(batchSize);
             var peak = Fixed + PerSample * batchSize;
-            return peak <= Capacity ? new BatchProbeResult(batchSize, true, peak, null) : new BatchProbeResult(batchSize, false, null, "out of memory");
+            return peak <= Capacity
+                ? new BatchProbeResult(batchSize, true, peak, null)
+                : new BatchProbeResult(batchSize, false, null, "out of memory");
         }
     }
 }

@@ -18,7 +18,8 @@ public sealed class CudaVerificationTests(ITestOutputHelper output)
         using var model = new MnistMlp();
         if (!torch.cuda.is_available())
         {
-            output.WriteLine("SKIPPED the CUDA verification: TorchSharp sees no CUDA device here (checked instead that the CUDA meter refuses clearly without the driver).");
+            output.WriteLine("SKIPPED the CUDA verification: TorchSharp sees no CUDA device here "
+                + "(checked instead that the CUDA meter refuses clearly without the driver).");
             // TorchSharp will not even make a CUDA Device here; the meter is what the harness adds, and it must say what is missing.
             var error = Assert.Throws<InvalidOperationException>(() => new CudaMemoryMeter(0).Dispose());
             Assert.Contains("NVML", error.Message);

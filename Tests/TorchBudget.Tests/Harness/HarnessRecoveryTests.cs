@@ -34,7 +34,8 @@ public sealed class HarnessRecoveryTests(ITestOutputHelper output)
         using var model = new ThrowsOutOfMemoryAbove(limit);
         using var counting = CpuTensorAllocations.Begin();
         var before = CpuTensorAllocations.Live;
-        var search = BatchSizeFinder.Find(model, MnistMlp.MemoryReport, torch.CPU, budgetBytes: 1L << 40, maxBatchSize: 1000, progress: output.WriteLine);
+        var search = BatchSizeFinder.Find(model, MnistMlp.MemoryReport, torch.CPU, budgetBytes: 1L << 40, maxBatchSize: 1000,
+            progress: output.WriteLine);
         // Everything but the gradients, which the model keeps as any trained model does.
         var left = CpuTensorAllocations.Live - before - MnistMlp.MemoryReport.Memory!.GradientBytes;
 

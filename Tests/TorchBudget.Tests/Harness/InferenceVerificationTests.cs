@@ -56,13 +56,17 @@ public sealed class InferenceVerificationTests(ITestOutputHelper output)
         var altered = new InferenceModel(
             inference.InputBytesPerSample + (row == "Input" ? 4 : 0),
             new ByteFormula(activations.Constant, activations.PerSample + (row == "Activations" ? 4 : 0), activations.Rounded.ToArray()),
-            inference.PeakLines!.Select(l => row == "Peak" ? new ByteFormula(l.Constant * 11 / 10, l.PerSample * 11 / 10, l.Rounded.ToArray()) : l).ToArray(),
+            inference.PeakLines!
+                .Select(l => row == "Peak" ? new ByteFormula(l.Constant * 11 / 10, l.PerSample * 11 / 10, l.Rounded.ToArray()) : l)
+                .ToArray(),
             inference.PeakAtBatchOne is { } one && row == "Peak" ? one * 11 / 10 : inference.PeakAtBatchOne,
             inference.LargerBatchPeaks.ToArray());
-        var report = new MemoryReport(truth.ModelName, truth.InputShape.ToArray(), truth.DType, truth.InputDType, truth.Optimizer, truth.BatchSizes.ToArray(),
-            truth.ParameterCount, truth.TrainableParameterCount, truth.BufferElements, truth.IsComplete, truth.Notes.ToArray(), truth.Layers.ToArray(), truth.OutputShape,
+        var report = new MemoryReport(truth.ModelName, truth.InputShape.ToArray(), truth.DType, truth.InputDType, truth.Optimizer,
+            truth.BatchSizes.ToArray(), truth.ParameterCount, truth.TrainableParameterCount, truth.BufferElements, truth.IsComplete,
+            truth.Notes.ToArray(), truth.Layers.ToArray(), truth.OutputShape,
             new MemoryModel(memory.ParameterBytes, memory.BufferBytes, memory.GradientBytes, memory.OptimizerStateBytes, memory.InputBytesPerSample,
-                memory.Activations, memory.PeakLines?.ToArray(), memory.PeakAtBatchOne, memory.LargerBatchPeaks.ToArray(), memory.ActivationsAtBatchOne, altered));
+                memory.Activations, memory.PeakLines?.ToArray(), memory.PeakAtBatchOne, memory.LargerBatchPeaks.ToArray(),
+                memory.ActivationsAtBatchOne, altered));
         using var model = new SimpleCnn();
         Assert.True(MemoryHarness.VerifyInference(model, truth, torch.CPU, 4).Passed);
 

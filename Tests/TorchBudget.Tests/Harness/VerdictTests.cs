@@ -59,8 +59,8 @@ public sealed class VerdictTests
     public void Nothing_comparable_is_inconclusive_not_passed()
     {
         var layers = True.Layers.Select(l => new LayerReport(l.Name, l.Kind, null, null, null, null, null)).ToArray();
-        var report = new MemoryReport(True.ModelName, True.InputShape.ToArray(), True.DType, True.InputDType, True.Optimizer, True.BatchSizes.ToArray(),
-            null, null, null, false, new[] { "nothing known" }, layers, null, null);
+        var report = new MemoryReport(True.ModelName, True.InputShape.ToArray(), True.DType, True.InputDType, True.Optimizer,
+            True.BatchSizes.ToArray(), null, null, null, false, new[] { "nothing known" }, layers, null, null);
 
         var result = Verify(report);
 

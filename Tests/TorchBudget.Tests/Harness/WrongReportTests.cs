@@ -25,7 +25,9 @@ public sealed class WrongReportTests
     {
         var memory = True.Memory!;
         // Peak is checked within 5%: move it by 10%; the exact rows by a single element's bytes.
-        var peak = memory.PeakLines!.Select(line => row == "Peak" ? new ByteFormula(line.Constant * 11 / 10, line.PerSample * 11 / 10, line.Rounded.ToArray()) : line).ToArray();
+        var peak = memory.PeakLines!
+            .Select(line => row == "Peak" ? new ByteFormula(line.Constant * 11 / 10, line.PerSample * 11 / 10, line.Rounded.ToArray()) : line)
+            .ToArray();
         var activations = memory.Activations!;
         var altered = new MemoryModel(
             memory.ParameterBytes + (row == "Parameters" ? 4 : 0),
@@ -45,7 +47,10 @@ public sealed class WrongReportTests
     public void An_altered_layer_shape_fails_that_layer()
     {
         var layers = True.Layers
-            .Select(l => l.Name == "layers.1" ? new LayerReport(l.Name, l.Kind, l.ParameterCount, l.TrainableParameterCount, l.BufferElements, "[B, 129]", l.ActivationBytesPerSample) : l)
+            .Select(l => l.Name == "layers.1"
+                ? new LayerReport(l.Name, l.Kind, l.ParameterCount, l.TrainableParameterCount, l.BufferElements, "[B, 129]",
+                    l.ActivationBytesPerSample)
+                : l)
             .ToArray();
         Assert.Contains(True.Layers, l => l.Name == "layers.1" && l.OutputShape == "[B, 128]");
         var result = Verify(With(True, True.Memory!, layers));

@@ -38,7 +38,9 @@ public class ConvolutionPeakTests(ITestOutputHelper output)
         var measured = MeasuredStep.Measure(model.Name, batch, report.DType.ToString(), report.Optimizer.ToString());
         Assert.Equal(peakPhase, measured.PhasePeaks.MaxBy(p => p.Value).Key);
         var error = (memory.PeakAt(batch) - measured.PeakOfTableRows) / (double)measured.PeakOfTableRows;
-        output.WriteLine($"{model.Name} B={batch}: predicted {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:+0.000%;-0.000%}), peak phase {peakPhase}");
-        Assert.True(Math.Abs(error) <= 0.05, $"{model.Name} at B={batch}: predicted peak {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
+        output.WriteLine($"{model.Name} B={batch}: predicted {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} "
+            + $"({error:+0.000%;-0.000%}), peak phase {peakPhase}");
+        Assert.True(Math.Abs(error) <= 0.05,
+            $"{model.Name} at B={batch}: predicted peak {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
     }
 }

@@ -34,7 +34,8 @@ public class Float64TableTests(Xunit.Abstractions.ITestOutputHelper output)
     public static TheoryData<Type, long> Cases()
     {
         var cases = new TheoryData<Type, long>();
-        foreach (var model in ZooModels.Types.Where(t => ZooModels.Profile(t).DType != TorchSharp.torch.ScalarType.Float64 && !NotFloat64Capable.ContainsKey(t)))
+        foreach (var model in ZooModels.Types
+            .Where(t => ZooModels.Profile(t).DType != TorchSharp.torch.ScalarType.Float64 && !NotFloat64Capable.ContainsKey(t)))
         {
             foreach (var batch in new[] { 2L, 4L }) cases.Add(model, batch);
         }
@@ -45,7 +46,9 @@ public class Float64TableTests(Xunit.Abstractions.ITestOutputHelper output)
     [MemberData(nameof(Cases))]
     public void Float64_rows_equal_the_measured_bytes(Type model, long batch)
     {
-        var text = Generated.Value.TryGetValue(model.Name, out var found) ? found : throw new InvalidOperationException($"no Float64 report for {model.Name}");
+        var text = Generated.Value.TryGetValue(model.Name, out var found)
+            ? found
+            : throw new InvalidOperationException($"no Float64 report for {model.Name}");
         var measured = MeasuredStep.Measure(model.Name, batch, "Float64", ZooModels.Profile(model).Optimizer.ToString());
 
         Assert.Equal(measured.Parameters, Number(text, "parameterBytes"));
@@ -62,7 +65,8 @@ public class Float64TableTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             var peak = lines.Max(line => line.At(batch));
             var error = (peak - measured.PeakOfTableRows) / (double)measured.PeakOfTableRows;
-            Assert.True(Math.Abs(error) <= 0.05, $"{model.Name} Float64 at B={batch}: predicted peak {peak:N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
+            Assert.True(Math.Abs(error) <= 0.05,
+                $"{model.Name} Float64 at B={batch}: predicted peak {peak:N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
         }
     }
 
@@ -105,7 +109,9 @@ public class Float64TableTests(Xunit.Abstractions.ITestOutputHelper output)
 
     private static string[] Float64Sources()
     {
-        return ZooSources.Files().Select(path => new AskForFloat64().Visit(CSharpSyntaxTree.ParseText(File.ReadAllText(path)).GetRoot()).ToFullString()).ToArray();
+        return ZooSources.Files()
+            .Select(path => new AskForFloat64().Visit(CSharpSyntaxTree.ParseText(File.ReadAllText(path)).GetRoot()).ToFullString())
+            .ToArray();
     }
 
     private static IReadOnlyDictionary<string, string> GenerateFloat64Reports()
@@ -129,10 +135,12 @@ public class Float64TableTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             if (node.Name.ToString() is not ("MemoryProfile" or "MemoryProfileAttribute") || node.ArgumentList is null) return node;
             var arguments = node.ArgumentList.Arguments.Where(a => a.NameEquals?.Name.Identifier.Text is not "DType").ToList();
-            var integerInput = arguments.Any(a => a.NameEquals?.Name.Identifier.Text == "InputDType" && a.Expression.ToString().Contains("Int", StringComparison.Ordinal));
+            var integerInput = arguments.Any(a => a.NameEquals?.Name.Identifier.Text == "InputDType"
+                && a.Expression.ToString().Contains("Int", StringComparison.Ordinal));
             arguments.RemoveAll(a => a.NameEquals?.Name.Identifier.Text == "InputDType" && !integerInput);
             arguments.Add(SyntaxFactory.ParseAttributeArgumentList("(DType = TorchSharp.torch.ScalarType.Float64)")!.Arguments[0]);
-            if (!integerInput) arguments.Add(SyntaxFactory.ParseAttributeArgumentList("(InputDType = TorchSharp.torch.ScalarType.Float64)")!.Arguments[0]);
+            if (!integerInput)
+                arguments.Add(SyntaxFactory.ParseAttributeArgumentList("(InputDType = TorchSharp.torch.ScalarType.Float64)")!.Arguments[0]);
             return node.WithArgumentList(SyntaxFactory.AttributeArgumentList(SyntaxFactory.SeparatedList(arguments)));
         }
     }

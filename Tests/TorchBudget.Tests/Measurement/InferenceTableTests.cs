@@ -39,7 +39,8 @@ public class InferenceTableTests(ITestOutputHelper output)
         if (inference.Activations is not { } activations)
         {
             Assert.Throws<InvalidOperationException>(() => report.ForInference(batch));
-            Assert.Contains(report.Notes, n => n.Contains("Not analyzed", StringComparison.Ordinal) || n.StartsWith("Inference", StringComparison.Ordinal));
+            Assert.Contains(report.Notes,
+                n => n.Contains("Not analyzed", StringComparison.Ordinal) || n.StartsWith("Inference", StringComparison.Ordinal));
             return;
         }
         Assert.Equal(measured.ActivationsAfterForward, activations.At(batch));
@@ -51,7 +52,8 @@ public class InferenceTableTests(ITestOutputHelper output)
         var rows = report.ForInference(batch);
         Assert.Equal(measured.Input, rows.Input);
         var error = RelativeError(rows.Peak, measured.PeakOfTableRows);
-        Assert.True(Math.Abs(error) <= PeakTolerance, $"{model.Name} at B={batch}: predicted inference peak {rows.Peak:N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
+        Assert.True(Math.Abs(error) <= PeakTolerance,
+            $"{model.Name} at B={batch}: predicted inference peak {rows.Peak:N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
     }
 
     /// <summary>What the inference table covers and its worst peak error, printed for the CI log and README.</summary>
@@ -73,10 +75,12 @@ public class InferenceTableTests(ITestOutputHelper output)
                 if (peak is not null) peaksKnown++;
                 var error = peak is { } p ? RelativeError(p, measured.PeakOfTableRows) : (double?)null;
                 if (error is { } e) worst = Math.Max(worst, Math.Abs(e));
-                lines.Add($"{model.Name,-28} B={batch}  activations {Text(activations),11} measured {measured.ActivationsAfterForward,11:N0}  peak {Text(peak),13} measured {measured.PeakOfTableRows,13:N0}  {(error is { } x ? x.ToString("+0.000%;-0.000%") : "")}");
+                lines.Add($"{model.Name,-28} B={batch}  activations {Text(activations),11} measured {measured.ActivationsAfterForward,11:N0}  "
+                    + $"peak {Text(peak),13} measured {measured.PeakOfTableRows,13:N0}  {(error is { } x ? x.ToString("+0.000%;-0.000%") : "")}");
             }
         }
-        output.WriteLine($"Inference: Activations known for {activationsKnown}/{total} cases (exact where known); Peak known for {peaksKnown}/{total}; worst peak error {worst:P3}");
+        output.WriteLine($"Inference: Activations known for {activationsKnown}/{total} cases (exact where known); "
+            + $"Peak known for {peaksKnown}/{total}; worst peak error {worst:P3}");
         foreach (var line in lines) output.WriteLine(line);
         Assert.True(worst <= PeakTolerance);
     }
@@ -86,7 +90,8 @@ public class InferenceTableTests(ITestOutputHelper output)
     private static (MemoryReport Report, InferenceModel Inference, MeasuredInference Measured) Measure(Type model, long batch)
     {
         var report = (MemoryReport)model.GetProperty("MemoryReport", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
-        var inference = report.Memory?.Inference ?? throw new InvalidOperationException($"{model.Name} has no inference model: {string.Join(" ", report.Notes)}");
+        var inference = report.Memory?.Inference
+            ?? throw new InvalidOperationException($"{model.Name} has no inference model: {string.Join(" ", report.Notes)}");
         var measured = MeasuredInference.Measure(model.Name, batch, report.DType.ToString());
         return (report, inference, measured);
     }

@@ -55,11 +55,13 @@ public class MemoryTableTests(ITestOutputHelper output)
         if (memory.PeakLines is null)
         {
             Assert.False(report.IsComplete);
-            Assert.Contains(report.Notes, n => n.Contains("Peak is unknown", StringComparison.Ordinal) || n.Contains("Not analyzed", StringComparison.Ordinal));
+            Assert.Contains(report.Notes,
+                n => n.Contains("Peak is unknown", StringComparison.Ordinal) || n.Contains("Not analyzed", StringComparison.Ordinal));
             return;
         }
         var error = RelativeError(memory.PeakAt(batch), measured.PeakOfTableRows);
-        Assert.True(Math.Abs(error) <= PeakTolerance, $"{model.Name} at B={batch}: predicted peak {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
+        Assert.True(Math.Abs(error) <= PeakTolerance,
+            $"{model.Name} at B={batch}: predicted peak {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
     }
 
     /// <summary>
@@ -81,7 +83,8 @@ public class MemoryTableTests(ITestOutputHelper output)
             // Batch 1 gets a pass of its own for a convolution path (im2col) or a Float32 LSTM's contiguous copies; count the convolutions'.
             if (memory.PeakAtBatchOne is not null && report.Notes.Any(n => n.Contains("runs a convolution", StringComparison.Ordinal))) otherPath++;
             var error = RelativeError(memory.PeakAt(1), measured.PeakOfTableRows);
-            var line = $"{model.Name,-28} B=1  predicted {memory.PeakAt(1),14:N0}  measured {measured.PeakOfTableRows,14:N0}  {error:+0.000%;-0.000%}{(memory.PeakAtBatchOne is not null ? "  (batch 1's own pass)" : "")}";
+            var line = $"{model.Name,-28} B=1  predicted {memory.PeakAt(1),14:N0}  measured {measured.PeakOfTableRows,14:N0}  {error:+0.000%;-0.000%}"
+                + $"{(memory.PeakAtBatchOne is not null ? "  (batch 1's own pass)" : "")}";
             output.WriteLine(line);
             if (Math.Abs(error) > PeakTolerance) failures.Add(line);
         }
@@ -124,7 +127,8 @@ public class MemoryTableTests(ITestOutputHelper output)
     {
         const long batch = 64, columnsPerSample = 3 * 3 * 3 * 16 * 16 * sizeof(double);
         var (_, memory, measured) = Measure(typeof(Float64ConvNet), batch);
-        Assert.True(columnsPerSample * batch > PeakTolerance * measured.PeakOfTableRows, $"the columns ({columnsPerSample * batch:N0}) no longer matter at B={batch}");
+        Assert.True(columnsPerSample * batch > PeakTolerance * measured.PeakOfTableRows,
+            $"the columns ({columnsPerSample * batch:N0}) no longer matter at B={batch}");
         Assert.NotNull(memory.PeakLines);
         var error = RelativeError(memory.PeakAt(batch), measured.PeakOfTableRows);
         output.WriteLine($"Float64ConvNet B={batch}: predicted {memory.PeakAt(batch):N0}, measured {measured.PeakOfTableRows:N0} ({error:P3})");
@@ -161,10 +165,14 @@ public class MemoryTableTests(ITestOutputHelper output)
                 peaksKnown++;
                 var error = RelativeError(memory.PeakAt(batch), measured.PeakOfTableRows);
                 worst = Math.Max(worst, Math.Abs(error));
-                lines.Add($"{model.Name,-28} B={batch}  predicted {memory.PeakAt(batch),14:N0}  measured {measured.PeakOfTableRows,14:N0}  {error:+0.000%;-0.000%}{(measured.ConstructionLeftovers > 0 ? $"  (the constructor also left {measured.ConstructionLeftovers:N0} bytes, outside the table)" : "")}");
+                lines.Add($"{model.Name,-28} B={batch}  predicted {memory.PeakAt(batch),14:N0}  measured {measured.PeakOfTableRows,14:N0}  "
+                    + $"{error:+0.000%;-0.000%}{(measured.ConstructionLeftovers > 0
+                        ? $"  (the constructor also left {measured.ConstructionLeftovers:N0} bytes, outside the table)"
+                        : "")}");
             }
         }
-        output.WriteLine($"Activations known for {activationsKnown}/{total} cases (exact where known); Peak known for {peaksKnown}/{total}; worst peak error {worst:P3}");
+        output.WriteLine($"Activations known for {activationsKnown}/{total} cases (exact where known); "
+            + $"Peak known for {peaksKnown}/{total}; worst peak error {worst:P3}");
         foreach (var line in lines) output.WriteLine(line);
         Assert.True(worst <= PeakTolerance);
         Assert.True(activationsKnown >= 2 * 15, $"activations known for only {activationsKnown} of {total} cases");

@@ -21,7 +21,8 @@ public class OneDnnLstmPeakTests
     public void LstmTextClassifier_with_SGD_has_the_measured_peak(long batch)
     {
         var path = ZooSources.Files().Single(f => Path.GetFileName(f) == "LstmTextClassifier.cs");
-        var source = File.ReadAllText(path).Replace("InputDType = ScalarType.Int64)]", "InputDType = ScalarType.Int64, Optimizer = OptimizerKind.Sgd)]", StringComparison.Ordinal);
+        var source = File.ReadAllText(path)
+            .Replace("InputDType = ScalarType.Int64)]", "InputDType = ScalarType.Int64, Optimizer = OptimizerKind.Sgd)]", StringComparison.Ordinal);
         Assert.Contains("OptimizerKind.Sgd", source, StringComparison.Ordinal);
         var (_, generated, diagnostics) = TestCompilation.Generate(TestCompilation.Create(source));
         Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);

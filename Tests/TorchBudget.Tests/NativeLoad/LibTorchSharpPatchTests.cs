@@ -118,7 +118,8 @@ public sealed class LibTorchSharpPatchTests : IDisposable
         var dynsym = image.SectionAt(versym.Link);
         var strings = image.SectionAt(dynsym.Link);
         long index = Enumerable.Range(0, (int)(dynsym.Size / 24))
-            .First(i => image.ReadString(strings, image.ReadUInt32(dynsym.Offset + 24L * i)) == "_ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE");
+            .First(i => image.ReadString(strings, image.ReadUInt32(dynsym.Offset + 24L * i))
+                == "_ZNSt18condition_variable4waitERSt11unique_lockISt5mutexE");
         bytes[versym.Offset + 2 * index] = (byte)need.Index;
         bytes[versym.Offset + 2 * index + 1] = (byte)(need.Index >> 8);
 

@@ -24,7 +24,8 @@ internal static class ConsumerProject
 
     /// <summary>A consumer's project file and NuGet.config; its sources are the caller's.</summary>
     /// <param name="properties">More MSBuild properties, as XML elements.</param>
-    public static void WriteProject(string directory, string name, string packageFeed, string packageVersion, string outputType, string properties = "")
+    public static void WriteProject(string directory, string name, string packageFeed, string packageVersion, string outputType,
+        string properties = "")
     {
         File.WriteAllText(Path.Combine(directory, name + ".csproj"), ProjectFile(packageVersion, outputType, properties));
         File.WriteAllText(Path.Combine(directory, "NuGet.config"), NuGetConfig(packageFeed));

@@ -59,7 +59,8 @@ internal static class DotnetCli
         }
 
         lock (output)
-            return new CommandResult($"dotnet {string.Join(' ', arguments)}", process.HasExited ? process.ExitCode : -1, output.ToString(), stopwatch.Elapsed);
+            return new CommandResult($"dotnet {string.Join(' ', arguments)}", process.HasExited ? process.ExitCode : -1, output.ToString(),
+                stopwatch.Elapsed);
     }
 
     // The CLI that started the test host tells its children where it is; a plain "dotnet" otherwise.

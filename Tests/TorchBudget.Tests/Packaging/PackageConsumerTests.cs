@@ -40,12 +40,15 @@ public sealed class PackageConsumerTests(PackedPackage package)
         Assert.True(printed.GetValueOrDefault("real-parameters") == LinearReluLinearParameters,
             $"TorchSharp counted {printed.GetValueOrDefault("real-parameters")} parameters, expected {LinearReluLinearParameters}.{context}");
         Assert.True(printed.GetValueOrDefault("generated-parameters") == printed["real-parameters"],
-            $"Generated ParameterCount {printed.GetValueOrDefault("generated-parameters")} differs from TorchSharp's count {printed["real-parameters"]}.{context}");
+            $"Generated ParameterCount {printed.GetValueOrDefault("generated-parameters")} differs from TorchSharp's count "
+            + $"{printed["real-parameters"]}.{context}");
         Assert.True(printed.GetValueOrDefault("generated-trainable-parameters") == printed["real-parameters"],
-            $"Generated TrainableParameterCount {printed.GetValueOrDefault("generated-trainable-parameters")} differs from {printed["real-parameters"]}.{context}");
+            $"Generated TrainableParameterCount {printed.GetValueOrDefault("generated-trainable-parameters")} differs from "
+            + $"{printed["real-parameters"]}.{context}");
         Assert.True(printed.GetValueOrDefault("report-complete") == bool.TrueString,
             $"MemoryReport.IsComplete should be True for Linear/ReLU/Linear.{context}");
-        Assert.True(printed.GetValueOrDefault("verification-passed") == bool.TrueString && printed.GetValueOrDefault("verification-complete") == bool.TrueString,
+        Assert.True(printed.GetValueOrDefault("verification-passed") == bool.TrueString
+            && printed.GetValueOrDefault("verification-complete") == bool.TrueString,
             $"The packaged harness should verify every figure of the MLP's report in the consumer's process.{context}");
 
         Directory.Delete(consumer, recursive: true);

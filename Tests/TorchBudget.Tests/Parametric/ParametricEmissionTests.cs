@@ -97,15 +97,18 @@ public sealed class ParametricEmissionTests
     public void A_deep_profile_is_followed_around_its_depth_and_at_small_depths()
     {
         var model = Compiled(Deep, "Deep");
-        foreach (var (width, depth) in new[] { (8, 24), (5, 20), (12, 28), (3, 1), (64, 16) }) Assert.Equal(model.Real(width, depth), model.ParameterCountFor(width, depth));
+        foreach (var (width, depth) in new[] { (8, 24), (5, 20), (12, 28), (3, 1), (64, 16) })
+            Assert.Equal(model.Real(width, depth), model.ParameterCountFor(width, depth));
         foreach (var depth in new[] { 17, 19, 29 })
-            Assert.IsType<ArgumentOutOfRangeException>(Assert.Throws<TargetInvocationException>(() => model.ParameterCountFor(8, depth)).InnerException);
+            Assert.IsType<ArgumentOutOfRangeException>(
+                Assert.Throws<TargetInvocationException>(() => model.ParameterCountFor(8, depth)).InnerException);
     }
 
     [Fact]
     public void A_class_that_already_declares_the_name_gets_a_note_instead()
     {
-        var source = Pinned.Replace("public override Tensor forward", "public static long ParameterCountFor(int x) => x;\n    public override Tensor forward");
+        var source = Pinned.Replace("public override Tensor forward",
+            "public static long ParameterCountFor(int x) => x;\n    public override Tensor forward");
         var (output, generated, diagnostics) = TestCompilation.Generate(TestCompilation.Create(source));
         Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         Assert.Contains("already declares a member named ParameterCountFor", generated.Single());
@@ -116,7 +119,9 @@ public sealed class ParametricEmissionTests
     [Fact]
     public void A_constructor_without_sizes_gets_no_formulas()
     {
-        var source = Pinned.Replace(", Arguments = new object[] { 16, 32 }", "").Replace("(int inputs, int hidden)", "()").Replace("Linear(inputs, System.Math.Max(hidden, 8))", "Linear(16, 32)");
+        var source = Pinned.Replace(", Arguments = new object[] { 16, 32 }", "")
+            .Replace("(int inputs, int hidden)", "()")
+            .Replace("Linear(inputs, System.Math.Max(hidden, 8))", "Linear(16, 32)");
         var (_, generated, diagnostics) = TestCompilation.Generate(TestCompilation.Create(source));
         Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         Assert.DoesNotContain("ParameterCountFor", generated.Single());

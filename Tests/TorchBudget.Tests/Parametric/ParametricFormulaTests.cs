@@ -27,16 +27,21 @@ public sealed class ParametricFormulaTests(ITestOutputHelper output)
         var @case = ParametricCases.All[name];
         using var module = @case.Create();
         var parameters = module.parameters().ToList();
-        long total = parameters.Sum(p => p.numel()), trainable = parameters.Where(p => p.requires_grad).Sum(p => p.numel()), buffers = module.buffers().Sum(b => b.numel());
+        long total = parameters.Sum(p => p.numel()), trainable = parameters.Where(p => p.requires_grad).Sum(p => p.numel()),
+            buffers = module.buffers().Sum(b => b.numel());
         var report = @case.MemoryReportFor();
-        output.WriteLine($"{name}: parameters() {total:N0} (ParameterCountFor {@case.ParameterCountFor():N0}), trainable {trainable:N0}, buffer elements {buffers:N0}");
+        output.WriteLine($"{name}: parameters() {total:N0} (ParameterCountFor {@case.ParameterCountFor():N0}), trainable {trainable:N0}, "
+            + $"buffer elements {buffers:N0}");
 
         Assert.Equal(total, @case.ParameterCountFor());
         Assert.Equal(total, report.ParameterCount);
         Assert.Equal(trainable, report.TrainableParameterCount);
         Assert.Equal(buffers, report.BufferElements);
-        var real = module.named_modules().Where(m => m.name.Length > 0).ToDictionary(m => m.name, m => m.module.named_parameters(recurse: false).Sum(p => p.parameter.numel()));
-        foreach (var layer in report.Layers) Assert.True(real.TryGetValue(layer.Name, out var own) && own == layer.ParameterCount, $"{layer.Name}: predicted {layer.ParameterCount}, real {(real.TryGetValue(layer.Name, out var r) ? r : "no such module")}");
+        var real = module.named_modules().Where(m => m.name.Length > 0)
+            .ToDictionary(m => m.name, m => m.module.named_parameters(recurse: false).Sum(p => p.parameter.numel()));
+        foreach (var layer in report.Layers)
+            Assert.True(real.TryGetValue(layer.Name, out var own) && own == layer.ParameterCount,
+                $"{layer.Name}: predicted {layer.ParameterCount}, real {(real.TryGetValue(layer.Name, out var r) ? r : "no such module")}");
         Assert.Equal(real.Keys.OrderBy(k => k), report.Layers.Select(l => l.Name).OrderBy(k => k));
     }
 

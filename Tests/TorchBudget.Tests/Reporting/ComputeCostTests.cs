@@ -49,11 +49,13 @@ public class ComputeCostTests(ITestOutputHelper output)
             foreach (var (name, real) in seen)
             {
                 var layer = report.Layers.Single(l => l.Name == name);
-                Assert.True(layer.MultiplyAccumulatesPerSample == real, $"{type.Name}.{name} ({layer.Kind}): generated {layer.MultiplyAccumulatesPerSample}, real {real}");
+                Assert.True(layer.MultiplyAccumulatesPerSample == real,
+                    $"{type.Name}.{name} ({layer.Kind}): generated {layer.MultiplyAccumulatesPerSample}, real {real}");
                 checkedLayers++;
             }
             // The total holds every layer's own products (a module registered under two names shows its count on each row).
-            Assert.All(report.Layers, l => Assert.True(l.MultiplyAccumulatesPerSample <= report.MultiplyAccumulatesPerSample, $"{type.Name}.{l.Name}"));
+            Assert.All(report.Layers,
+                l => Assert.True(l.MultiplyAccumulatesPerSample <= report.MultiplyAccumulatesPerSample, $"{type.Name}.{l.Name}"));
         }
         output.WriteLine($"{checkedLayers} layers of {models} zoo models checked against their real weights and shapes");
         Assert.True(checkedLayers >= 20, $"only {checkedLayers} layers ran under a hook");
@@ -79,8 +81,11 @@ public class ComputeCostTests(ITestOutputHelper output)
                 const long probeBatch = 7;
                 var shape = TorchBudget.Harness.ShapeText.At(layer.OutputShape, probeBatch)![0]; // the output sequence; the states follow
                 var steps = shape.Aggregate(1L, (a, d) => a * d) / probeBatch / shape[^1];
-                var weights = module.named_parameters(recurse: false).Where(p => p.name.StartsWith("weight_", StringComparison.Ordinal)).Sum(p => p.parameter.numel());
-                Assert.True(steps * weights == layer.MultiplyAccumulatesPerSample, $"{type.Name}.{name}: generated {layer.MultiplyAccumulatesPerSample}, real {steps} steps × {weights}");
+                var weights = module.named_parameters(recurse: false)
+                    .Where(p => p.name.StartsWith("weight_", StringComparison.Ordinal))
+                    .Sum(p => p.parameter.numel());
+                Assert.True(steps * weights == layer.MultiplyAccumulatesPerSample,
+                    $"{type.Name}.{name}: generated {layer.MultiplyAccumulatesPerSample}, real {steps} steps × {weights}");
                 checkedLayers++;
             }
         }
@@ -102,7 +107,8 @@ public class ComputeCostTests(ITestOutputHelper output)
             var queries = model.named_parameters().Single(p => p.name == "latents").parameter.shape[0];
             var keys = cross.InputShape[0];
             var embed = Numel("out_proj.weight") is var e ? (long)Math.Sqrt(e) : 0;
-            var expected = queries * (Numel("q_proj_weight") + Numel("out_proj.weight")) + keys * (Numel("k_proj_weight") + Numel("v_proj_weight")) + 2 * queries * keys * embed;
+            var expected = queries * (Numel("q_proj_weight") + Numel("out_proj.weight")) + keys * (Numel("k_proj_weight") + Numel("v_proj_weight"))
+                + 2 * queries * keys * embed;
             Assert.Equal(expected, cross.Layers.Single(l => l.Name == "attention").MultiplyAccumulatesPerSample);
         }
 
@@ -115,13 +121,18 @@ public class ComputeCostTests(ITestOutputHelper output)
             var layers = matrices.Count(p => p.name.EndsWith("in_proj_weight", StringComparison.Ordinal));
             var embed = matrices.First(p => p.name.EndsWith("in_proj_weight", StringComparison.Ordinal)).parameter.shape[1];
             var expected = tokens * matrices.Sum(p => p.parameter.numel()) + layers * 2 * tokens * tokens * embed;
-            Assert.Equal(expected, transformer.Layers.Where(l => l.Name == "encoder" || l.Name.StartsWith("encoder.", StringComparison.Ordinal)).Sum(l => l.MultiplyAccumulatesPerSample));
+            Assert.Equal(expected, transformer.Layers
+                .Where(l => l.Name == "encoder" || l.Name.StartsWith("encoder.", StringComparison.Ordinal))
+                .Sum(l => l.MultiplyAccumulatesPerSample));
         }
     }
 
     private static MemoryReport Report(string model) => (MemoryReport)ZooModels.Find(model).GetProperty("MemoryReport")!.GetValue(null)!;
 
-    /// <summary>Per the convention: each output element sums (in/groups)·kernel products; a transposed convolution spreads each input element over (out/groups)·kernel.</summary>
+    /// <summary>
+    /// Per the convention: each output element sums (in/groups)·kernel products; a transposed convolution spreads each input element over
+    /// (out/groups)·kernel.
+    /// </summary>
     private static Func<Tensor, Tensor, long>? CountFromRealWeights(nn.Module module)
     {
         var weight = module.named_parameters(recurse: false).FirstOrDefault(p => p.name == "weight").parameter;
@@ -139,6 +150,8 @@ public class ComputeCostTests(ITestOutputHelper output)
     private static Tensor Input(MemoryReport report)
     {
         var shape = new[] { Batch }.Concat(report.InputShape).ToArray();
-        return report.InputDType is ScalarType.Int64 or ScalarType.Int32 ? torch.zeros(shape, dtype: report.InputDType) : torch.randn(shape, dtype: report.InputDType);
+        return report.InputDType is ScalarType.Int64 or ScalarType.Int32
+            ? torch.zeros(shape, dtype: report.InputDType)
+            : torch.randn(shape, dtype: report.InputDType);
     }
 }

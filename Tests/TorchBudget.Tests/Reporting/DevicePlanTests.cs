@@ -52,7 +52,8 @@ public class DevicePlanTests
                     Assert.Equal(single.Buffers, row.Buffers);
                     Assert.Equal(single.Input, row.Input);
                     Assert.Equal(single.Activations, row.Activations);
-                    var expectedPeak = single.Peak - single.Parameters - single.Gradients - single.OptimizerState + parameters + gradients + optimizer + gathered;
+                    var expectedPeak = single.Peak - single.Parameters - single.Gradients - single.OptimizerState
+                        + parameters + gradients + optimizer + gathered;
                     Assert.Equal(expectedPeak, row.Peak);
                 }
             }
@@ -99,8 +100,9 @@ public class DevicePlanTests
     [Fact]
     public void Adam_float32_model_states_match_the_zero_paper()
     {
-        var report = ZooModels.Types.Select(Report).First(r => r is { Optimizer: OptimizerKind.Adam, DType: torch.ScalarType.Float32, Memory.PeakLines: not null }
-            && r.TrainableParameterCount == r.ParameterCount);
+        var report = ZooModels.Types.Select(Report)
+            .First(r => r is { Optimizer: OptimizerKind.Adam, DType: torch.ScalarType.Float32, Memory.PeakLines: not null }
+                && r.TrainableParameterCount == r.ParameterCount);
         var psi = report.ParameterCount!.Value;
         const int n = 8;
         long States(Sharding s) { var r = report.PerDevice(n, s).ForBatch(1); return r.Parameters + r.Gradients + r.OptimizerState; }
@@ -128,7 +130,8 @@ public class DevicePlanTests
     {
         using var module = ZooModels.CreateFromAttribute(model);
         if (dtype != torch.ScalarType.Float32) module.to(dtype);
-        static long Own(torch.nn.Module m) => m.named_parameters(recurse: false).Sum(p => p.parameter.numel() * p.parameter.ElementSize * (p.parameter.requires_grad ? 2 : 1));
+        static long Own(torch.nn.Module m) =>
+            m.named_parameters(recurse: false).Sum(p => p.parameter.numel() * p.parameter.ElementSize * (p.parameter.requires_grad ? 2 : 1));
         return module.named_modules().Select(m => Own(m.module)).Append(Own(module)).Max();
     }
 }

@@ -57,7 +57,8 @@ public class HtmlReportBrowserTests : IDisposable
 
         // The lines run across the plot; the marker runs down it.
         Assert.True(Count(ChartColors.Budget) >= 1.5 * plot.Width, $"budget line: {Count(ChartColors.Budget)} px across {plot.Width}");
-        Assert.True(Count(ChartColors.UsableBudget) >= 0.5 * plot.Width, $"usable-budget line: {Count(ChartColors.UsableBudget)} px across {plot.Width}");
+        Assert.True(Count(ChartColors.UsableBudget) >= 0.5 * plot.Width,
+            $"usable-budget line: {Count(ChartColors.UsableBudget)} px across {plot.Width}");
         var markerRows = Enumerable.Range(plot.Top, plot.Height)
             .Count(y => Enumerable.Range(plot.Left, plot.Width).Any(x => image.Rgb(x, y) == Color(ChartColors.RecommendedBatch)));
         Assert.True(markerRows >= 0.9 * plot.Height, $"recommended-batch marker spans {markerRows} of {plot.Height} rows");
@@ -69,10 +70,12 @@ public class HtmlReportBrowserTests : IDisposable
     {
         var report = ReportFixtures.WithoutPeak(ReportFixtures.Of(typeof(SimpleCnn)));
         var image = Screenshot(report, "NoPeak");
-        var chartColors = new[] { ChartColors.PlotArea, ChartColors.Parameters, ChartColors.Buffers, ChartColors.Gradients, ChartColors.OptimizerState,
-            ChartColors.Input, ChartColors.Activations, ChartColors.StepTransients, ChartColors.Budget, ChartColors.UsableBudget, ChartColors.RecommendedBatch };
+        var chartColors = new[] { ChartColors.PlotArea, ChartColors.Parameters, ChartColors.Buffers, ChartColors.Gradients,
+            ChartColors.OptimizerState, ChartColors.Input, ChartColors.Activations, ChartColors.StepTransients, ChartColors.Budget,
+            ChartColors.UsableBudget, ChartColors.RecommendedBatch };
         var counts = CountColors(image, new Box(0, 0, image.Width, image.Height));
-        foreach (var color in chartColors) Assert.True(counts.GetValueOrDefault(Color(color)) == 0, $"{color}: {counts.GetValueOrDefault(Color(color))} pixels");
+        foreach (var color in chartColors)
+            Assert.True(counts.GetValueOrDefault(Color(color)) == 0, $"{color}: {counts.GetValueOrDefault(Color(color))} pixels");
 
         var dom = HeadlessChromium.DumpDom(Path.Combine(_folder.FullName, "NoPeak.html"));
         Assert.Contains("id=\"peak-unknown\"", dom, StringComparison.Ordinal);

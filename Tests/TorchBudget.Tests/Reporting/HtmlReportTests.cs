@@ -27,10 +27,12 @@ public class HtmlReportTests
             var page = report.ToHtml(Budget);
             Parse(page); // throws when not well-formed
             foreach (var markup in AssetMarkup) Assert.DoesNotContain(markup, page, StringComparison.OrdinalIgnoreCase);
-            if (!report.Notes.Any(n => n.Contains("http", StringComparison.OrdinalIgnoreCase))) Assert.DoesNotContain("http", page, StringComparison.OrdinalIgnoreCase);
+            if (!report.Notes.Any(n => n.Contains("http", StringComparison.OrdinalIgnoreCase)))
+                Assert.DoesNotContain("http", page, StringComparison.OrdinalIgnoreCase);
             // A chart exactly where every row and the Peak are known.
             var complete = report.Memory is { } memory && memory.Activations is not null && memory.PeakLines is not null;
-            Assert.True(complete == page.Contains("<svg", StringComparison.Ordinal), $"{report.ModelName}: chart drawn {!complete}, table complete {complete}");
+            Assert.True(complete == page.Contains("<svg", StringComparison.Ordinal),
+                $"{report.ModelName}: chart drawn {!complete}, table complete {complete}");
         }
     }
 
@@ -53,7 +55,8 @@ public class HtmlReportTests
         var document = Parse(page);
         Assert.Equal(Name, document.Descendants("h1").Single().Value);
         Assert.Equal("TorchBudget memory report: " + Name, document.Descendants("title").First().Value);
-        var cells = document.Descendants("table").Single(t => (string?)t.Attribute("id") == "layers").Descendants("td").Select(td => td.Value).ToList();
+        var cells = document.Descendants("table").Single(t => (string?)t.Attribute("id") == "layers")
+            .Descendants("td").Select(td => td.Value).ToList();
         Assert.Equal(new[] { Layer, Kind, "[B, <10>]", "10", "10", "40 B", "90" }, cells);
         Assert.Equal(Note, document.Descendants("ul").Single(u => (string?)u.Attribute("id") == "notes").Element("li")!.Value);
     }
@@ -69,24 +72,30 @@ public class HtmlReportTests
             var rows = Parse(report.ToHtml(Budget)).Descendants("tr").Where(tr => tr.Attribute("data-batch") is not null).ToList();
             var batches = rows.Select(tr => long.Parse((string)tr.Attribute("data-batch")!)).ToList();
             var expectedBatches = report.BatchSizes.ToList();
-            if (complete && report.MaxBatchSize(Budget) is var recommended and > 0 && !expectedBatches.Contains(recommended)) expectedBatches.Add(recommended);
+            if (complete && report.MaxBatchSize(Budget) is var recommended and > 0 && !expectedBatches.Contains(recommended))
+                expectedBatches.Add(recommended);
             Assert.Equal(expectedBatches.Order(), batches);
             foreach (var row in rows)
             {
                 var batch = long.Parse((string)row.Attribute("data-batch")!);
                 var cells = row.Elements("td").Where(td => td.Attribute("data-row") is not null)
-                    .ToDictionary(td => (string)td.Attribute("data-row")!, td => td.Attribute("data-bytes") is { } bytes ? long.Parse(bytes.Value) : (long?)null);
+                    .ToDictionary(td => (string)td.Attribute("data-row")!,
+                        td => td.Attribute("data-bytes") is { } bytes ? long.Parse(bytes.Value) : (long?)null);
                 if (complete)
                 {
                     var expected = report.ForBatch(batch);
-                    Assert.Equal(new long?[] { expected.Parameters, expected.Buffers, expected.Gradients, expected.OptimizerState, expected.Input, expected.Activations, expected.Peak },
-                        new[] { cells["parameters"], cells["buffers"], cells["gradients"], cells["optimizer-state"], cells["input"], cells["activations"], cells["peak"] });
+                    Assert.Equal(new long?[] { expected.Parameters, expected.Buffers, expected.Gradients, expected.OptimizerState, expected.Input,
+                            expected.Activations, expected.Peak },
+                        new[] { cells["parameters"], cells["buffers"], cells["gradients"], cells["optimizer-state"], cells["input"],
+                            cells["activations"], cells["peak"] });
                 }
                 else
                 {
-                    Assert.Equal(new long?[] { memory.ParameterBytes, memory.BufferBytes, memory.GradientBytes, memory.OptimizerStateBytes, memory.InputBytesPerSample * batch,
-                        memory.Activations is null ? null : memory.ActivationsAt(batch), memory.PeakLines is null ? null : memory.PeakAt(batch) },
-                        new[] { cells["parameters"], cells["buffers"], cells["gradients"], cells["optimizer-state"], cells["input"], cells["activations"], cells["peak"] });
+                    Assert.Equal(new long?[] { memory.ParameterBytes, memory.BufferBytes, memory.GradientBytes, memory.OptimizerStateBytes,
+                            memory.InputBytesPerSample * batch, memory.Activations is null ? null : memory.ActivationsAt(batch),
+                            memory.PeakLines is null ? null : memory.PeakAt(batch) },
+                        new[] { cells["parameters"], cells["buffers"], cells["gradients"], cells["optimizer-state"], cells["input"],
+                            cells["activations"], cells["peak"] });
                 }
             }
         }

@@ -19,7 +19,8 @@ public class MixedPrecisionAbsenceTests
         Assert.Contains(names, n => n.EndsWith("Modules.Linear", StringComparison.Ordinal)); // the scan sees TorchSharp's types
         Assert.DoesNotContain(names, n => n.Contains("autocast", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(names, n => n.Contains("GradScaler", StringComparison.OrdinalIgnoreCase));
-        Assert.DoesNotContain(names, n => n.Contains(".amp.", StringComparison.OrdinalIgnoreCase) || n.EndsWith("+amp", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(names,
+            n => n.Contains(".amp.", StringComparison.OrdinalIgnoreCase) || n.EndsWith("+amp", StringComparison.OrdinalIgnoreCase));
         var methods = typeof(torch).Assembly.GetTypes().SelectMany(t => t.GetMethods()).Select(m => m.Name);
         Assert.DoesNotContain(methods, m => m.Contains("autocast", StringComparison.OrdinalIgnoreCase));
     }

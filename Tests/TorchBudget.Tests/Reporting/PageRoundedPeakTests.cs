@@ -39,7 +39,10 @@ public class PageRoundedPeakTests
         {
             var lines = Enumerable.Range(0, random.Next(1, 4)).Select(_ => new ByteFormula(
                 random.Next(0, 50_000), random.Next(0, 3) == 0 ? 0 : random.Next(1, 2_000),
-                Enumerable.Range(0, random.Next(0, 3)).Select(_ => new RoundedBytes(random.Next(0, 5_000), random.Next(0, 7_000), random.Next(0, 2) == 0 ? 4_096 : 64, random.Next(1, 3))).ToArray()))
+                Enumerable.Range(0, random.Next(0, 3))
+                    .Select(_ => new RoundedBytes(random.Next(0, 5_000), random.Next(0, 7_000), random.Next(0, 2) == 0 ? 4_096 : 64,
+                        random.Next(1, 3)))
+                    .ToArray()))
                 .ToArray();
             var budget = random.Next(1_000, 400_000);
             var report = Report(new MemoryModel(0, 0, 0, 0, 0, new ByteFormula(0, 0), lines));
@@ -61,6 +64,7 @@ public class PageRoundedPeakTests
         Assert.Equal(2 * 1_000 + 8_192, report.ForBatch(2).Peak);
     }
 
-    private static MemoryReport Report(MemoryModel model) => new("Model", new long[] { 1 }, TorchSharp.torch.ScalarType.Float32, TorchSharp.torch.ScalarType.Float32,
-        OptimizerKind.Sgd, new long[] { 1, 2 }, 0, 0, 0, isComplete: true, Array.Empty<string>(), Array.Empty<LayerReport>(), "[1, 1]", model);
+    private static MemoryReport Report(MemoryModel model) => new("Model", new long[] { 1 }, TorchSharp.torch.ScalarType.Float32,
+        TorchSharp.torch.ScalarType.Float32, OptimizerKind.Sgd, new long[] { 1, 2 }, 0, 0, 0, isComplete: true, Array.Empty<string>(),
+        Array.Empty<LayerReport>(), "[1, 1]", model);
 }

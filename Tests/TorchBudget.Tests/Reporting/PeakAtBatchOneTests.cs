@@ -31,7 +31,8 @@ public class PeakAtBatchOneTests
     {
         var model = new MemoryModel(0, 0, 0, 0, 0, new ByteFormula(0, 0), Lines, peakAtBatchOne);
         var report = new MemoryReport("Model", new long[] { 1 }, TorchSharp.torch.ScalarType.Float32, TorchSharp.torch.ScalarType.Float32,
-            OptimizerKind.Sgd, new long[] { 1 }, 0, 0, 0, isComplete: true, System.Array.Empty<string>(), System.Array.Empty<LayerReport>(), "[1, 1]", model);
+            OptimizerKind.Sgd, new long[] { 1 }, 0, 0, 0, isComplete: true, System.Array.Empty<string>(), System.Array.Empty<LayerReport>(), "[1, 1]",
+            model);
         Assert.Equal(expected, report.MaxBatchSize(budget, safetyFactor: 1.0));
     }
 }

@@ -15,7 +15,8 @@ public class PeakRegimeTests
     public void Each_batch_reads_the_lines_of_its_regime()
     {
         var model = new MemoryModel(0, 0, 0, 0, 0, new ByteFormula(0, 0), new[] { new ByteFormula(1_000, 100) }, peakAtBatchOne: 900,
-            largerBatchPeaks: new[] { new PeakRegime(128, new[] { new ByteFormula(0, 90) }), new PeakRegime(300, new[] { new ByteFormula(5_000, 100) }) });
+            largerBatchPeaks: new[] { new PeakRegime(128, new[] { new ByteFormula(0, 90) }),
+                new PeakRegime(300, new[] { new ByteFormula(5_000, 100) }) });
         Assert.Equal(900, model.PeakAt(1));
         Assert.Equal(1_000 + 127 * 100, model.PeakAt(127));
         Assert.Equal(128 * 90, model.PeakAt(128));
@@ -28,7 +29,8 @@ public class PeakRegimeTests
     {
         var regime = new PeakRegime(128, new[] { new ByteFormula(0, 1) });
         Assert.Throws<ArgumentException>(() => new MemoryModel(0, 0, 0, 0, 0, null, null, largerBatchPeaks: new[] { regime }));
-        Assert.Throws<ArgumentException>(() => new MemoryModel(0, 0, 0, 0, 0, null, new[] { new ByteFormula(0, 1) }, largerBatchPeaks: new[] { regime, regime }));
+        Assert.Throws<ArgumentException>(
+            () => new MemoryModel(0, 0, 0, 0, 0, null, new[] { new ByteFormula(0, 1) }, largerBatchPeaks: new[] { regime, regime }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new PeakRegime(1, new[] { new ByteFormula(0, 1) }));
     }
 

@@ -53,7 +53,8 @@ internal sealed class PngImage
                 channels = colorType switch { 2 => 3, 6 => 4, _ => 0 };
                 if (bitDepth != 8 || channels == 0 || interlace != 0)
                 {
-                    throw new NotSupportedException($"PNG with bit depth {bitDepth}, colour type {colorType}, interlace {interlace}: only 8-bit RGB/RGBA, not interlaced.");
+                    throw new NotSupportedException(
+                        $"PNG with bit depth {bitDepth}, colour type {colorType}, interlace {interlace}: only 8-bit RGB/RGBA, not interlaced.");
                 }
             }
             else if (type == "IDAT") compressed.Write(data);

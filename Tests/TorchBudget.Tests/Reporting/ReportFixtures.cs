@@ -18,7 +18,8 @@ internal static class ReportFixtures
     public static MemoryReport WithoutPeak(MemoryReport report)
     {
         var m = report.Memory!;
-        var memory = new MemoryModel(m.ParameterBytes, m.BufferBytes, m.GradientBytes, m.OptimizerStateBytes, m.InputBytesPerSample, m.Activations, peakLines: null);
+        var memory = new MemoryModel(m.ParameterBytes, m.BufferBytes, m.GradientBytes, m.OptimizerStateBytes, m.InputBytesPerSample, m.Activations,
+            peakLines: null);
         return Copy(report, memory: memory, notes: report.Notes.Append("Peak is unknown: a test took it out.").ToArray(), isComplete: false);
     }
 

@@ -44,11 +44,13 @@ internal sealed class CaseRunner
     }
 
     private static readonly Type[] GeneratorTypes = typeof(MemoryProfileGenerator).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(IIncrementalGenerator).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(GeneratorAttribute), false).Length > 0)
+        .Where(t => !t.IsAbstract && typeof(IIncrementalGenerator).IsAssignableFrom(t)
+            && t.GetCustomAttributes(typeof(GeneratorAttribute), false).Length > 0)
         .ToArray();
 
     private static readonly Type[] AnalyzerTypes = typeof(MemoryProfileAnalyzer).Assembly.GetTypes()
-        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), false).Length > 0)
+        .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t)
+            && t.GetCustomAttributes(typeof(DiagnosticAnalyzerAttribute), false).Length > 0)
         .ToArray();
 
     /// <summary>
@@ -67,8 +69,11 @@ internal sealed class CaseRunner
     public CaseOutcome Run(RobustnessCase @case, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var trees = @case.Sources.Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, s.Path, cancellationToken: cancellationToken)).ToList();
-        var compilation = CSharpCompilation.Create("RobustnessCase", trees, @case.ReferencesTorchSharp ? WithTorchSharp : WithoutTorchSharp, CompilationOptions);
+        var trees = @case.Sources
+            .Select(s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, s.Path, cancellationToken: cancellationToken))
+            .ToList();
+        var compilation = CSharpCompilation.Create("RobustnessCase", trees, @case.ReferencesTorchSharp ? WithTorchSharp : WithoutTorchSharp,
+            CompilationOptions);
         var options = new DictionaryConfigOptionsProvider(@case.GlobalOptions);
 
         GeneratorDriver driver = CSharpGeneratorDriver.Create(generators, parseOptions: ParseOptions, optionsProvider: options);

@@ -27,7 +27,8 @@ public class CaseRunnerTests
         """;
 
     private static RobustnessCase Case(string source) =>
-        new(0, "test", new[] { new CaseSource("Model.cs", TestCompilation.Usings + source) }, ReferencesTorchSharp: true, new Dictionary<string, string>());
+        new(0, "test", new[] { new CaseSource("Model.cs", TestCompilation.Usings + source) }, ReferencesTorchSharp: true,
+            new Dictionary<string, string>());
 
     [Fact]
     public void The_shipped_components_give_a_complete_report_and_no_problem()
@@ -67,7 +68,8 @@ public class CaseRunnerTests
     [Fact]
     public void A_gap_with_a_diagnostic_that_names_the_class_is_accepted()
     {
-        var outcome = CaseRunner.ForShippedComponents().Run(Case(Model.Replace("Linear(4, 2)", "Linear(Environment.ProcessorCount, 2)")), CancellationToken.None);
+        var outcome = CaseRunner.ForShippedComponents()
+            .Run(Case(Model.Replace("Linear(4, 2)", "Linear(Environment.ProcessorCount, 2)")), CancellationToken.None);
         Assert.False(outcome.Generated.Single().IsComplete);
         Assert.Contains(outcome.AnalyzerDiagnostics, d => d.Id == "TBG004");
         Assert.Empty(CaseVerdict.Problems(outcome));

@@ -41,10 +41,14 @@ internal static class CaseVerdict
             var reports = outcome.Generated.Where(g => g.ClassName == name).ToList();
             if (reports.Any(r => r.IsComplete)) continue;
             var quoted = $"'{name}'";
-            if (outcome.AnalyzerDiagnostics.Any(d => ExplainingIds.Contains(d.Id) && d.GetMessage().Contains(quoted, StringComparison.Ordinal))) continue;
+            if (outcome.AnalyzerDiagnostics.Any(d => ExplainingIds.Contains(d.Id) && d.GetMessage().Contains(quoted, StringComparison.Ordinal)))
+                continue;
             if (reports.Any(r => r.Text.Contains("\"Peak is unknown: ", StringComparison.Ordinal) && KnownParameterCount.IsMatch(r.Text))) continue;
-            var seen = string.Join("; ", outcome.AnalyzerDiagnostics.Where(d => d.Id.StartsWith("TBG", StringComparison.Ordinal)).Select(d => d.Id + " " + d.GetMessage()));
-            problems.Add($"{name}: {(reports.Count == 0 ? "no report" : "an incomplete report")} and no diagnostic that says why (TBG diagnostics: {(seen.Length == 0 ? "none" : seen)})");
+            var seen = string.Join("; ", outcome.AnalyzerDiagnostics
+                .Where(d => d.Id.StartsWith("TBG", StringComparison.Ordinal))
+                .Select(d => d.Id + " " + d.GetMessage()));
+            problems.Add($"{name}: {(reports.Count == 0 ? "no report" : "an incomplete report")} and no diagnostic that says why "
+                + $"(TBG diagnostics: {(seen.Length == 0 ? "none" : seen)})");
         }
         return problems;
     }
@@ -52,5 +56,7 @@ internal static class CaseVerdict
     /// <summary>Everything the case produced that must not vary between two runs on the same input.</summary>
     public static string Fingerprint(CaseOutcome outcome) => string.Join("\n---\n",
         outcome.Generated.OrderBy(g => g.HintName, StringComparer.Ordinal).Select(g => g.HintName + "\n" + g.Text)
-            .Concat(outcome.GeneratorDiagnostics.Concat(outcome.AnalyzerDiagnostics).Select(d => d.ToString()).OrderBy(d => d, StringComparer.Ordinal)));
+            .Concat(outcome.GeneratorDiagnostics.Concat(outcome.AnalyzerDiagnostics)
+                .Select(d => d.ToString())
+                .OrderBy(d => d, StringComparer.Ordinal)));
 }

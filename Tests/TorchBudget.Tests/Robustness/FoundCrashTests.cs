@@ -13,8 +13,11 @@ public class FoundCrashTests
     private static (bool Complete, string[] Ids, string[] Messages) Run(string body)
     {
         var (output, generated, generatorDiagnostics) = TestCompilation.Generate(TestCompilation.Create(TestCompilation.Usings + body));
-        var diagnostics = TestCompilation.Analyze(output).Concat(generatorDiagnostics.Where(d => d.Id.StartsWith("TBG", System.StringComparison.Ordinal))).ToList();
-        return (generated.Any(g => g.Contains("isComplete: true")), diagnostics.Select(d => d.Id).ToArray(), diagnostics.Select(d => d.GetMessage()).ToArray());
+        var diagnostics = TestCompilation.Analyze(output)
+            .Concat(generatorDiagnostics.Where(d => d.Id.StartsWith("TBG", System.StringComparison.Ordinal)))
+            .ToList();
+        return (generated.Any(g => g.Contains("isComplete: true")), diagnostics.Select(d => d.Id).ToArray(),
+            diagnostics.Select(d => d.GetMessage()).ToArray());
     }
 
     /// <summary>Found as "handwritten 'huge sizes'": the tensor factory's checked product escaped as an OverflowException.</summary>
@@ -35,7 +38,9 @@ public class FoundCrashTests
         Assert.Contains(messages, m => m.Contains("the element count of torch.zeros(...) overflows a 64-bit integer"));
     }
 
-    /// <summary>Found with the case below: a tensor forward keeps whose bytes overflow left the report incomplete with no note and no diagnostic.</summary>
+    /// <summary>
+    /// Found with the case below: a tensor forward keeps whose bytes overflow left the report incomplete with no note and no diagnostic.
+    /// </summary>
     [Fact]
     public void A_forward_tensor_whose_bytes_overflow_is_reported_as_not_analyzable()
     {
@@ -57,7 +62,10 @@ public class FoundCrashTests
         Assert.Contains(messages, m => m.Contains("whose bytes overflow a 64-bit integer"));
     }
 
-    /// <summary>Found as "zoo RecurrentCellNet.cs: 'hidden' → 'long.MaxValue'": a GRUCell state of the wrong width left the report incomplete with no diagnostic.</summary>
+    /// <summary>
+    /// Found as "zoo RecurrentCellNet.cs: 'hidden' → 'long.MaxValue'": a GRUCell state of the wrong width left the report incomplete with
+    /// no diagnostic.
+    /// </summary>
     [Fact]
     public void A_recurrent_cell_state_of_the_wrong_shape_is_a_shape_mismatch()
     {
@@ -75,7 +83,9 @@ public class FoundCrashTests
         Assert.Contains(messages, m => m.Contains("expects a state of [B, 20]"));
     }
 
-    /// <summary>Found as "zoo GruTagger.cs: extreme number '1' → 2147483648" (numLayers): building 2^31 layers' parameters hung the analysis.</summary>
+    /// <summary>
+    /// Found as "zoo GruTagger.cs: extreme number '1' → 2147483648" (numLayers): building 2^31 layers' parameters hung the analysis.
+    /// </summary>
     [Fact]
     public void A_recurrent_layer_with_billions_of_layers_is_reported_as_not_analyzable_at_once()
     {

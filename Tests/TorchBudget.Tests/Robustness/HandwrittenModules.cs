@@ -192,7 +192,8 @@ internal static class HandwrittenModules
             """ }),
         ("garbage attribute arguments", new[] { """
             namespace Hand;
-            [MemoryProfile(«S», «S», DType = (ScalarType)«N», BatchSizes = new long[] { «N», «S» }, Arguments = new object[] { «S», null, "x", typeof(int) })]
+            [MemoryProfile(«S», «S», DType = (ScalarType)«N», BatchSizes = new long[] { «N», «S» },
+                Arguments = new object[] { «S», null, "x", typeof(int) })]
             [MemoryBudget("«S» bananas", BatchSize = «N», SafetyFactor = -«N»)]
             public partial class Garbage : Module<Tensor, Tensor>
             {

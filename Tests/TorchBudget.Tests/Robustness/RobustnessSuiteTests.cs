@@ -64,13 +64,17 @@ public class RobustnessSuiteTests(ITestOutputHelper output)
             if (index % RepeatEvery != 0) return;
             Interlocked.Increment(ref repeats);
             if (!TryRun(CaseRunner.ForShippedComponents(), @case, out var again, out failure)) failures.Add((@case, "second run: " + failure));
-            else if (CaseVerdict.Fingerprint(again) != CaseVerdict.Fingerprint(outcome)) failures.Add((@case, "a second run on the same input gave different output"));
+            else if (CaseVerdict.Fingerprint(again) != CaseVerdict.Fingerprint(outcome))
+                failures.Add((@case, "a second run on the same input gave different output"));
         });
         stopwatch.Stop();
 
-        output.WriteLine($"Robustness suite: {count} cases (seed {seed}, {factory.ZooFileCount} zoo files, {HandwrittenModules.All.Length} handwritten modules), {repeats} run twice, {Workers} workers, {stopwatch.Elapsed.TotalSeconds:0.0} s.");
+        output.WriteLine($"Robustness suite: {count} cases (seed {seed}, {factory.ZooFileCount} zoo files, "
+            + $"{HandwrittenModules.All.Length} handwritten modules), {repeats} run twice, {Workers} workers, "
+            + $"{stopwatch.Elapsed.TotalSeconds:0.0} s.");
         foreach (var (kind, n) in tally.OrderBy(t => t.Key, StringComparer.Ordinal)) output.WriteLine($"  {n,5}  {kind}");
-        foreach (var (elapsed, index) in timings.OrderByDescending(t => t.Elapsed).Take(3)) output.WriteLine($"  slowest: case {index}, {elapsed.TotalMilliseconds:0} ms");
+        foreach (var (elapsed, index) in timings.OrderByDescending(t => t.Elapsed).Take(3))
+            output.WriteLine($"  slowest: case {index}, {elapsed.TotalMilliseconds:0} ms");
         Assert.True(failures.IsEmpty, Report(failures.OrderBy(f => f.Case.Index).ToList(), failures.Count));
     }
 
@@ -109,7 +113,10 @@ public class RobustnessSuiteTests(ITestOutputHelper output)
     {
         if (outcome.ProfiledClasses.Count == 0) return "no [MemoryProfile] class left after the mutation";
         if (outcome.ProfiledClasses.All(c => outcome.Generated.Any(g => g.ClassName == c && g.IsComplete))) return "complete report(s)";
-        var ids = outcome.AnalyzerDiagnostics.Select(d => d.Id).Where(id => id.StartsWith("TBG", StringComparison.Ordinal)).Distinct().OrderBy(id => id, StringComparer.Ordinal);
+        var ids = outcome.AnalyzerDiagnostics.Select(d => d.Id)
+            .Where(id => id.StartsWith("TBG", StringComparison.Ordinal))
+            .Distinct()
+            .OrderBy(id => id, StringComparer.Ordinal);
         return "a report incomplete or missing; TBG diagnostics: " + (ids.Any() ? string.Join("+", ids) : "none (only the peak-unknown note)");
     }
 

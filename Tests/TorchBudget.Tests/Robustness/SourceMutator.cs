@@ -91,7 +91,8 @@ internal static class SourceMutator
         var i = random.Next(tokens.Count - 1);
         var (first, second) = (tokens[i], tokens[i + 1]);
         var between = root.SyntaxTree.GetText().ToString(TextSpan.FromBounds(first.Span.End, second.SpanStart));
-        return ($"{At(root, first.Span)} and '{second.Text}'", new TextChange(TextSpan.FromBounds(first.SpanStart, second.Span.End), second.Text + between + first.Text));
+        return ($"{At(root, first.Span)} and '{second.Text}'",
+            new TextChange(TextSpan.FromBounds(first.SpanStart, second.Span.End), second.Text + between + first.Text));
     }
 
     private static (string, TextChange)? ReplaceToken(SyntaxNode root, Random random)
@@ -103,7 +104,8 @@ internal static class SourceMutator
         return ($"{At(root, token.Span)} → '{replacement}'", new TextChange(token.Span, replacement));
     }
 
-    private static List<SyntaxToken> Numbers(SyntaxNode root) => root.DescendantTokens().Where(t => t.IsKind(SyntaxKind.NumericLiteralToken)).ToList();
+    private static List<SyntaxToken> Numbers(SyntaxNode root) =>
+        root.DescendantTokens().Where(t => t.IsKind(SyntaxKind.NumericLiteralToken)).ToList();
 
     private static (string, TextChange)? ExtremeNumber(SyntaxNode root, Random random)
     {
@@ -178,7 +180,9 @@ internal static class SourceMutator
     }
 
     private static List<AttributeSyntax> Attributes(SyntaxNode root, string name) =>
-        root.DescendantNodes().OfType<AttributeSyntax>().Where(a => a.Name.ToString() is var n && (n == name || n == name + "Attribute" || n.EndsWith("." + name, StringComparison.Ordinal))).ToList();
+        root.DescendantNodes().OfType<AttributeSyntax>()
+            .Where(a => a.Name.ToString() is var n && (n == name || n == name + "Attribute" || n.EndsWith("." + name, StringComparison.Ordinal)))
+            .ToList();
 
     private static (string, TextChange)? GarbageProfileArguments(SyntaxNode root, Random random)
     {

@@ -37,7 +37,8 @@ public class ZooParameterCountTests
     {
         using var module = ZooModels.Create(model);
         var (total, trainable) = Count(module);
-        output.WriteLine($"{model.Name}: parameters() = {total:N0}, with requires_grad = {trainable:N0}, buffer elements = {module.buffers().Sum(b => b.numel()):N0}");
+        output.WriteLine($"{model.Name}: parameters() = {total:N0}, with requires_grad = {trainable:N0}, "
+            + $"buffer elements = {module.buffers().Sum(b => b.numel()):N0}");
 
         Assert.Equal(total, GeneratedConstant(model, "ParameterCount"));
         Assert.Equal(trainable, GeneratedConstant(model, "TrainableParameterCount"));
@@ -70,9 +71,11 @@ public class ZooParameterCountTests
         {
             var own = sub.parameters(recurse: false).ToList();
             if (layer.ParameterCount is { } count)
-                Assert.True(own.Sum(p => p.numel()) == count, $"{model.Name}.{name}: report says {count} parameters, TorchSharp {own.Sum(p => p.numel())}");
+                Assert.True(own.Sum(p => p.numel()) == count,
+                    $"{model.Name}.{name}: report says {count} parameters, TorchSharp {own.Sum(p => p.numel())}");
             if (layer.TrainableParameterCount is { } trainableCount)
-                Assert.True(own.Where(p => p.requires_grad).Sum(p => p.numel()) == trainableCount, $"{model.Name}.{name}: trainable parameters differ");
+                Assert.True(own.Where(p => p.requires_grad).Sum(p => p.numel()) == trainableCount,
+                    $"{model.Name}.{name}: trainable parameters differ");
         }
     }
 

@@ -8,7 +8,8 @@ namespace TorchBudget.Tests.Differential.Found;
 /// </summary>
 internal static class SoakFinds
 {
-    public static readonly IReadOnlyList<(string Name, long Batch, bool Known, string Why, string Source)> All = new (string, long, bool, string, string)[]
+    public static readonly IReadOnlyList<(string Name, long Batch, bool Known, string Why, string Source)> All =
+        new (string, long, bool, string, string)[]
     {
         ("Soak100_05421", 8, false, "mean backward over a strided gradient: its layout is not followed (was 29% low)", """
             [MemoryProfile(6, 5, 3)]
@@ -95,7 +96,8 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak100_07103", 2, true, "Dropout2d over a 2-d input hands its gradient through unsqueeze/squeeze views: summed out of place (was 8% low)", """
+        ("Soak100_07103", 2, true,
+            "Dropout2d over a 2-d input hands its gradient through unsqueeze/squeeze views: summed out of place (was 8% low)", """
             [MemoryProfile(16, 4, 2)]
             public partial class Soak100_07103 : Module<Tensor, Tensor>
             {
@@ -328,7 +330,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak100_08451", 3, true, "softmax of a strided input getting a strided gradient (was 12% high; declined, then exact once backward kernels' gradient layouts were followed)", """
+        ("Soak100_08451", 3, true,
+            "softmax of a strided input getting a strided gradient "
+            + "(was 12% high; declined, then exact once backward kernels' gradient layouts were followed)", """
             [MemoryProfile(16, 8)]
             public partial class Soak100_08451 : Module<Tensor, Tensor>
             {
@@ -544,7 +548,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak100_09181", 1, false, "Linear over 3-d: the bias's gradient is summed and freed before the weight's is made (was 1.7% high); the inference peak is declined: a [B, 1] matrix from a strided view", """
+        ("Soak100_09181", 1, false,
+            "Linear over 3-d: the bias's gradient is summed and freed before the weight's is made "
+            + "(was 1.7% high); the inference peak is declined: a [B, 1] matrix from a strided view", """
             [MemoryProfile(16, 4)]
             public partial class Soak100_09181 : Module<Tensor, Tensor>
             {
@@ -708,7 +714,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak101_05733", 3, false, "a Linear input matrix with a size-1 dimension made from a strided view: its BLAS copy is not judged, declined (inference was 1.5% low)", """
+        ("Soak101_05733", 3, false,
+            "a Linear input matrix with a size-1 dimension made from a strided view: "
+            + "its BLAS copy is not judged, declined (inference was 1.5% low)", """
             [MemoryProfile(16)]
             public partial class Soak101_05733 : Module<Tensor, Tensor>
             {
@@ -754,7 +762,8 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak101_06188", 3, true, "elu of a channels-last-contiguous view is channels-last, so the Linear after cat copies (Activations were 6.4% low)", """
+        ("Soak101_06188", 3, true,
+            "elu of a channels-last-contiguous view is channels-last, so the Linear after cat copies (Activations were 6.4% low)", """
             [MemoryProfile(4, 1, 24)]
             public partial class Soak101_06188 : Module<Tensor, Tensor>
             {
@@ -876,7 +885,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak101_08563", 3, false, "dropout's noise over an expanded view keeps its stride order (infer_dense_strides), so a later flatten copies (Activations were 28% low, now exact); its Peak is declined: an expand's backward sums a strided gradient", """
+        ("Soak101_08563", 3, false,
+            "dropout's noise over an expanded view keeps its stride order (infer_dense_strides), so a later flatten copies "
+            + "(Activations were 28% low, now exact); its Peak is declined: an expand's backward sums a strided gradient", """
             [MemoryProfile(6, 1, 16)]
             public partial class Soak101_08563 : Module<Tensor, Tensor>
             {
@@ -966,7 +977,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak102_04412", 8, true, "x - x: the engine adds sub's two gradients in output order, the incoming one first, so the negated one is summed out of place (was 8.5% low)", """
+        ("Soak102_04412", 8, true,
+            "x - x: the engine adds sub's two gradients in output order, "
+            + "the incoming one first, so the negated one is summed out of place (was 8.5% low)", """
             [MemoryProfile(4, 1, 8)]
             public partial class Soak102_04412 : Module<Tensor, Tensor>
             {
@@ -988,7 +1001,8 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak102_05208", 5, true, "a 3-d Linear's weight gradient waits in its AccumulateGrad buffer while its input's two gradients are summed (was 2.4% low)", """
+        ("Soak102_05208", 5, true,
+            "a 3-d Linear's weight gradient waits in its AccumulateGrad buffer while its input's two gradients are summed (was 2.4% low)", """
             [MemoryProfile(4, 4, 2)]
             public partial class Soak102_05208 : Module<Tensor, Tensor>
             {
@@ -1033,7 +1047,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak102_08785", 8, false, "Softsign's op chain lays its results out as its input: a later view of them is rejected, as TorchSharp rejects it: the report carries the shape error it missed", """
+        ("Soak102_08785", 8, false,
+            "Softsign's op chain lays its results out as its input: a later view of them is rejected, "
+            + "as TorchSharp rejects it: the report carries the shape error it missed", """
             [MemoryProfile(5, 12, 8)]
             public partial class Soak102_08785 : Module<Tensor, Tensor>
             {
@@ -1082,7 +1098,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak103_02530", 8, false, "stack's select drops the stacked axis, not another axis of the same size; the gradient then reaches the pool permuted: declined (was 3.8% low)", """
+        ("Soak103_02530", 8, false,
+            "stack's select drops the stacked axis, not another axis of the same size; "
+            + "the gradient then reaches the pool permuted: declined (was 3.8% low)", """
             [MemoryProfile(16, 8, 4)]
             public partial class Soak103_02530 : Module<Tensor, Tensor>
             {
@@ -1103,7 +1121,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak103_02887", 5, false, "a composite's internal ops (Softsign.div) lay gradients out as their kernels do; the gradient reaches max_pool1d transposed: declined (was 8.3% low)", """
+        ("Soak103_02887", 5, false,
+            "a composite's internal ops (Softsign.div) lay gradients out as their kernels do; "
+            + "the gradient reaches max_pool1d transposed: declined (was 8.3% low)", """
             [MemoryProfile(4, 6)]
             public partial class Soak103_02887 : Module<Tensor, Tensor>
             {
@@ -1128,7 +1148,8 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak103_05819", 8, false, "a view of a tensor whose strides come from a layer given a strided input (MaxPool1d) is not judged: TBG004, not a missed view error", """
+        ("Soak103_05819", 8, false,
+            "a view of a tensor whose strides come from a layer given a strided input (MaxPool1d) is not judged: TBG004, not a missed view error", """
             [MemoryProfile(12, 8)]
             public partial class Soak103_05819 : Module<Tensor, Tensor>
             {
@@ -1153,7 +1174,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak103_07828", 2, true, "neg's backward is laid out by the gradient alone: an expanded gradient stays strided, so the 3-d Linear folds it with a copy (was 16% low)", """
+        ("Soak103_07828", 2, true,
+            "neg's backward is laid out by the gradient alone: an expanded gradient "
+            + "stays strided, so the 3-d Linear folds it with a copy (was 16% low)", """
             [MemoryProfile(6, 4)]
             public partial class Soak103_07828 : Module<Tensor, Tensor>
             {
@@ -1204,7 +1227,8 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak103_04414", 1, true, "at batch 1 a stride of B is a unit stride: the Linear folds a permuted gradient with a view BLAS takes (was 17% high)", """
+        ("Soak103_04414", 1, true,
+            "at batch 1 a stride of B is a unit stride: the Linear folds a permuted gradient with a view BLAS takes (was 17% high)", """
             [MemoryProfile(12, 16, 6)]
             public partial class Soak103_04414 : Module<Tensor, Tensor>
             {
@@ -1229,7 +1253,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak103_02258", 1, true, "at batch 1 a transposed view over the batch dimension can be contiguous: its gradient is handed back by ATen's strides, size-1 dimensions' included, and the 3-d Linear folds it without a copy (minimized; was 24% high)", """
+        ("Soak103_02258", 1, true,
+            "at batch 1 a transposed view over the batch dimension can be contiguous: its gradient is handed back by ATen's strides, "
+            + "size-1 dimensions' included, and the 3-d Linear folds it without a copy (minimized; was 24% high)", """
             [MemoryProfile(8, 5, 6)]
             public partial class Soak103_02258 : Module<Tensor, Tensor>
             {
@@ -1247,7 +1273,8 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak103_00794", 8, true, "cat along the first axis hands each part a narrow view of a strided gradient, not a copy (minimized; was 7.4% high)", """
+        ("Soak103_00794", 8, true,
+            "cat along the first axis hands each part a narrow view of a strided gradient, not a copy (minimized; was 7.4% high)", """
             [MemoryProfile(12, 5)]
             public partial class Soak103_00794 : Module<Tensor, Tensor>
             {
@@ -1264,7 +1291,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak104_01568", 2, true, "stack along an existing axis is cat then a view: two channels-last parts give a channels-last result, which contiguous() copies; at batch 1 the size-1 strides of a slice and of relu's result decide it (was 18% low in Activations)", """
+        ("Soak104_01568", 2, true,
+            "stack along an existing axis is cat then a view: two channels-last parts give a channels-last result, "
+            + "which contiguous() copies; at batch 1 the size-1 strides of a slice and of relu's result decide it (was 18% low in Activations)", """
             [MemoryProfile(64)]
             public partial class Soak104_01568 : Module<Tensor, Tensor>
             {
@@ -1289,7 +1318,8 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak104_02476", 8, false, "bmm's backward given a gradient with no unit stride copies it for BLAS, batch by batch: declined (was 1.7% low)", """
+        ("Soak104_02476", 8, false,
+            "bmm's backward given a gradient with no unit stride copies it for BLAS, batch by batch: declined (was 1.7% low)", """
             [MemoryProfile(12, 2)]
             public partial class Soak104_02476 : Module<Tensor, Tensor>
             {
@@ -1312,7 +1342,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak104_05763", 2, true, "instance norm given a transposed gradient runs batch_norm's TensorIterator backward, without the contiguous kernel's input-sized work tensor (was 11% high)", """
+        ("Soak104_05763", 2, true,
+            "instance norm given a transposed gradient runs batch_norm's TensorIterator backward, "
+            + "without the contiguous kernel's input-sized work tensor (was 11% high)", """
             [MemoryProfile(12, 12, 6)]
             public partial class Soak104_05763 : Module<Tensor, Tensor>
             {
@@ -1335,7 +1367,8 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak104_07532", 3, false, "mm's backward given a gradient with no unit stride (a stack's select) copies it for each product: declined (was 3.9% low)", """
+        ("Soak104_07532", 3, false,
+            "mm's backward given a gradient with no unit stride (a stack's select) copies it for each product: declined (was 3.9% low)", """
             [MemoryProfile(4, 16, 4)]
             public partial class Soak104_07532 : Module<Tensor, Tensor>
             {
@@ -1355,7 +1388,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak105_02427", 2, true, "indices that view nothing return at::alias(self), an op of its own for autograd, so the gradients of its source arrive through two nodes and are summed out of place (was 5.1% low)", """
+        ("Soak105_02427", 2, true,
+            "indices that view nothing return at::alias(self), an op of its own for autograd, "
+            + "so the gradients of its source arrive through two nodes and are summed out of place (was 5.1% low)", """
             [MemoryProfile(16, 1, 5)]
             public partial class Soak105_02427 : Module<Tensor, Tensor>
             {
@@ -1381,7 +1416,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak105_04841", 8, true, "LogSigmoid's backward lays its gradient out as the incoming one (a permuted gradient stays permuted; LayerNorm then copies it) (was 1.8% low)", """
+        ("Soak105_04841", 8, true,
+            "LogSigmoid's backward lays its gradient out as the incoming one "
+            + "(a permuted gradient stays permuted; LayerNorm then copies it) (was 1.8% low)", """
             [MemoryProfile(3, 24)]
             public partial class Soak105_04841 : Module<Tensor, Tensor>
             {
@@ -1409,7 +1446,8 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak105_09870", 2, false, "GELU's backward keeps a transposed gradient's layout, so max_pool1d's backward gets it permuted: declined (was 6% low)", """
+        ("Soak105_09870", 2, false,
+            "GELU's backward keeps a transposed gradient's layout, so max_pool1d's backward gets it permuted: declined (was 6% low)", """
             [MemoryProfile(16, 6)]
             public partial class Soak105_09870 : Module<Tensor, Tensor>
             {
@@ -1433,7 +1471,8 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak105_04100", 3, true, "InstanceNorm2d given a permuted gradient: no input-sized work tensor in batch_norm's TensorIterator backward (was 4.1% high)", """
+        ("Soak105_04100", 3, true,
+            "InstanceNorm2d given a permuted gradient: no input-sized work tensor in batch_norm's TensorIterator backward (was 4.1% high)", """
             [MemoryProfile(4, 2, 5)]
             public partial class Soak105_04100 : Module<Tensor, Tensor>
             {
@@ -1458,7 +1497,8 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak105_09237", 3, true, "InstanceNorm1d given a permuted gradient: no input-sized work tensor in batch_norm's TensorIterator backward (was 5.9% high)", """
+        ("Soak105_09237", 3, true,
+            "InstanceNorm1d given a permuted gradient: no input-sized work tensor in batch_norm's TensorIterator backward (was 5.9% high)", """
             [MemoryProfile(5, 24)]
             public partial class Soak105_09237 : Module<Tensor, Tensor>
             {
@@ -1486,7 +1526,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak106_01332", 1, false, "at batch 1 a reshape views a tensor contiguous there by ATen's own strides ([80, 1] of strides [1, 16]), whose transpose BLAS then copies in the Linear: declined (was 6.7% low in inference)", """
+        ("Soak106_01332", 1, false,
+            "at batch 1 a reshape views a tensor contiguous there by ATen's own strides ([80, 1] of strides [1, 16]), "
+            + "whose transpose BLAS then copies in the Linear: declined (was 6.7% low in inference)", """
             [MemoryProfile(5, 24)]
             public partial class Soak106_01332 : Module<Tensor, Tensor>
             {
@@ -1514,7 +1556,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak106_08088", 5, false, "a view that fails in eval mode only (Dropout1d makes it contiguous in training): the harness learns the output shape in training mode, and the inference table stays unknown with the view error", """
+        ("Soak106_08088", 5, false,
+            "a view that fails in eval mode only (Dropout1d makes it contiguous in training): the harness learns "
+            + "the output shape in training mode, and the inference table stays unknown with the view error", """
             [MemoryProfile(3, 8, 5)]
             public partial class Soak106_08088 : Module<Tensor, Tensor>
             {
@@ -1533,7 +1577,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak107_00116", 1, true, "sqrt's and pow's backward wrap their Scalar just before the allocation it takes part in and free it right after (was 1.45% high at batch 1)", """
+        ("Soak107_00116", 1, true,
+            "sqrt's and pow's backward wrap their Scalar just before the allocation "
+            + "it takes part in and free it right after (was 1.45% high at batch 1)", """
             [MemoryProfile(16)]
             public partial class Soak107_00116 : Module<Tensor, Tensor>
             {
@@ -1555,7 +1601,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak107_04545", 5, false, "a reshape's copy hands a permuted gradient back as a view where computeStride allows; expand's backward then sums it: declined (was 5.7% high)", """
+        ("Soak107_04545", 5, false,
+            "a reshape's copy hands a permuted gradient back as a view where computeStride allows; "
+            + "expand's backward then sums it: declined (was 5.7% high)", """
             [MemoryProfile(6, 1, 8)]
             public partial class Soak107_04545 : Module<Tensor, Tensor>
             {
@@ -1577,7 +1625,8 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak107_07988", 8, true, "TorchSharp's Hardtanh hands a permuted (dense) gradient on as it is; only a gapped one costs it a copy (was 3.8% high)", """
+        ("Soak107_07988", 8, true,
+            "TorchSharp's Hardtanh hands a permuted (dense) gradient on as it is; only a gapped one costs it a copy (was 3.8% high)", """
             [MemoryProfile(1, 6, 3)]
             public partial class Soak107_07988 : Module<Tensor, Tensor>
             {
@@ -1599,7 +1648,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak108_07365", 5, true, "at::alias's backward hands the gradient itself on, not a view of it, so (x + x.mean(...))[:, ...]'s two gradients of x are summed in place (was 10.5% high)", """
+        ("Soak108_07365", 5, true,
+            "at::alias's backward hands the gradient itself on, not a view of it, "
+            + "so (x + x.mean(...))[:, ...]'s two gradients of x are summed in place (was 10.5% high)", """
             [MemoryProfile(5, 8)]
             public partial class Soak108_07365 : Module<Tensor, Tensor>
             {
@@ -1643,7 +1694,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak109_08297", 1, true, "instance norm's contiguous kernel (and its input-sized work tensor) also takes a channels-last gradient that suggests the contiguous format (at batch 1, H of size 1) (was 8.7% low)", """
+        ("Soak109_08297", 1, true,
+            "instance norm's contiguous kernel (and its input-sized work tensor) also takes a channels-last "
+            + "gradient that suggests the contiguous format (at batch 1, H of size 1) (was 8.7% low)", """
             [MemoryProfile(8, 1, 2)]
             public partial class Soak109_08297 : Module<Tensor, Tensor>
             {
@@ -1669,7 +1722,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak109_08669", 3, true, "sub's gradients not yet in a buffer are alive while its negation is summed out of place into a gradient handed on through a view (was 5.3% low)", """
+        ("Soak109_08669", 3, true,
+            "sub's gradients not yet in a buffer are alive while its negation is summed "
+            + "out of place into a gradient handed on through a view (was 5.3% low)", """
             [MemoryProfile(8, 5, 4)]
             public partial class Soak109_08669 : Module<Tensor, Tensor>
             {
@@ -1693,7 +1748,8 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak110_03724", 3, true, "softmax's contiguous copy of a transposed [1280, B] matrix takes a 3,600-element work buffer (was 12.6% low in inference)", """
+        ("Soak110_03724", 3, true,
+            "softmax's contiguous copy of a transposed [1280, B] matrix takes a 3,600-element work buffer (was 12.6% low in inference)", """
             [MemoryProfile(5, 8, 12)]
             public partial class Soak110_03724 : Module<Tensor, Tensor>
             {
@@ -1719,7 +1775,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak111_09309", 2, true, "amax without keepdim over a transposed view lays its gradient out as the mask (its input), not contiguous: GroupNorm then gets it contiguous and copies nothing (was 6.5% high)", """
+        ("Soak111_09309", 2, true,
+            "amax without keepdim over a transposed view lays its gradient out as the mask (its input), "
+            + "not contiguous: GroupNorm then gets it contiguous and copies nothing (was 6.5% high)", """
             [MemoryProfile(5, 6, 3)]
             public partial class Soak111_09309 : Module<Tensor, Tensor>
             {
@@ -1741,7 +1799,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak112_05604", 1, false, "pointwise results are laid out from their operands' own strides, size-1 dimensions' included: at batch 1 mean - t0 over a permuted view gives [48, 16, 1, 48], whose flattened transpose addmm copies for BLAS: declined (was 16% low in inference)", """
+        ("Soak112_05604", 1, false,
+            "pointwise results are laid out from their operands' own strides, size-1 dimensions' included: at batch 1 mean - t0 over a "
+            + "permuted view gives [48, 16, 1, 48], whose flattened transpose addmm copies for BLAS: declined (was 16% low in inference)", """
             [MemoryProfile(12, 3, 16)]
             public partial class Soak112_05604 : Module<Tensor, Tensor>
             {
