@@ -42,7 +42,8 @@ public sealed class MemoryProfileAnalyzer : DiagnosticAnalyzer
         foreach (var info in spec.Diagnostics)
         {
             if (DiagnosticDescriptors.Find(info.Id) is not { } descriptor) continue;
-            context.ReportDiagnostic(Diagnostic.Create(descriptor, ToLocation(info.Location, context.Compilation), info.MessageArgs.Cast<object>().ToArray()));
+            context.ReportDiagnostic(Diagnostic.Create(
+                descriptor, ToLocation(info.Location, context.Compilation), info.MessageArgs.Cast<object>().ToArray()));
         }
         ReportOversizedLayers(context, type, spec);
         var profileLocation = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? type.Locations[0];
@@ -56,7 +57,8 @@ public sealed class MemoryProfileAnalyzer : DiagnosticAnalyzer
         var threshold = LayerSizeThreshold.Read(context.Options.AnalyzerConfigOptionsProvider, tree, out var problem);
         if (problem is { } invalid)
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidAttributeArguments, type.Locations[0], invalid.Setting, type.Name, invalid.Message));
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.InvalidAttributeArguments, type.Locations[0], invalid.Setting, type.Name, invalid.Message));
         }
         foreach (var layer in spec.LayerSites.Where(l => l.ParameterCount > threshold))
         {

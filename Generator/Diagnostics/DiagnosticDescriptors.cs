@@ -23,11 +23,13 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OversizedLayer = new(
         id: "TBG002",
         title: "Oversized layer",
-        messageFormat: "Layer '{0}' ({1}) of '{2}' has {3} parameters, more than {4} (set TorchBudgetMaxLayerParameters or torchbudget.max_layer_parameters to change the threshold)",
+        messageFormat: "Layer '{0}' ({1}) of '{2}' has {3} parameters, more than {4} "
+            + "(set TorchBudgetMaxLayerParameters or torchbudget.max_layer_parameters to change the threshold)",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "One layer holds more parameters than the threshold (default 50,000,000): a likely sizing mistake, e.g. a Linear after a flatten of a large feature map.",
+        description: "One layer holds more parameters than the threshold (default 50,000,000): "
+            + "a likely sizing mistake, e.g. a Linear after a flatten of a large feature map.",
         helpLinkUri: HelpLink("TBG002"));
 
     public static readonly DiagnosticDescriptor ShapeMismatch = new(
@@ -47,7 +49,8 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "The generator does not print a guess as a fact: counts that depend on this construct are left out and MemoryReport.IsComplete is false.",
+        description: "The generator does not print a guess as a fact: "
+            + "counts that depend on this construct are left out and MemoryReport.IsComplete is false.",
         helpLinkUri: HelpLink("TBG004"));
 
     public static readonly DiagnosticDescriptor InvalidAttributeArguments = new(
@@ -71,7 +74,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ComponentsNotRegistered = new(
         id: "TBG007",
         title: "Module fields are never registered",
-        messageFormat: "'{0}' never calls RegisterComponents(): TorchSharp registers none of its fields ({1}), so their parameters are neither counted nor trained",
+        messageFormat: "'{0}' never calls RegisterComponents(): TorchSharp registers none of its fields ({1}), "
+            + "so their parameters are neither counted nor trained",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -84,7 +88,8 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "TorchSharp accepts the call, but with the shapes the analysis follows it does something else than its name suggests (a spatial dropout on an input without a batch dimension drops whole samples). The report models what it really does.",
+        description: "TorchSharp accepts the call, but with the shapes the analysis follows it does something else than its name suggests "
+            + "(a spatial dropout on an input without a batch dimension drops whole samples). The report models what it really does.",
         helpLinkUri: HelpLink("TBG008"));
 
     public static readonly DiagnosticDescriptor ProfileInputMismatch = new(
@@ -94,7 +99,9 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,
-        description: "The first call that takes the profile's input (or a view of it) rejects it: either the attribute describes another input than the model takes, or that layer is wrong. The memory rows are unknown; the counts stay.",
+        description: "The first call that takes the profile's input (or a view of it) rejects it: "
+            + "either the attribute describes another input than the model takes, or that layer is wrong. "
+            + "The memory rows are unknown; the counts stay.",
         helpLinkUri: HelpLink("TBG009"));
 
     public static readonly DiagnosticDescriptor UnmeasuredTorchSharp = new(
@@ -104,7 +111,8 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "Every memory rule was measured against TorchSharp 0.107's real allocations. Another version may run other kernels and save other tensors, so its memory rows would be a guess printed as a fact.",
+        description: "Every memory rule was measured against TorchSharp 0.107's real allocations. "
+            + "Another version may run other kernels and save other tensors, so its memory rows would be a guess printed as a fact.",
         helpLinkUri: HelpLink("TBG010"));
 
     public static readonly DiagnosticDescriptor EvalModeShapeMismatch = new(
@@ -114,7 +122,8 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
-        description: "In eval mode dropout returns its input as it is, where training mode made a new contiguous tensor: a view that only training's layout allows fails at inference. The inference table is unknown.",
+        description: "In eval mode dropout returns its input as it is, where training mode made a new contiguous tensor: "
+            + "a view that only training's layout allows fails at inference. The inference table is unknown.",
         helpLinkUri: HelpLink("TBG011"));
 
     public static readonly DiagnosticDescriptor InternalError = new(
@@ -128,7 +137,8 @@ internal static class DiagnosticDescriptors
 
     /// <summary>Every descriptor the analyzers report (the generator reports only TBG900).</summary>
     public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
-        OverBudget, OversizedLayer, ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered, SuspiciousCall, ProfileInputMismatch, UnmeasuredTorchSharp, EvalModeShapeMismatch, InternalError);
+        OverBudget, OversizedLayer, ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered,
+        SuspiciousCall, ProfileInputMismatch, UnmeasuredTorchSharp, EvalModeShapeMismatch, InternalError);
 
     public static DiagnosticDescriptor? Find(string id) => All.FirstOrDefault(d => d.Id == id);
 }

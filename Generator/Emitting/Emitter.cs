@@ -58,7 +58,9 @@ internal static class Emitter
                 ["optimizer_state_bytes"] = Long(memory.OptimizerStateBytes),
                 ["input_bytes_per_sample"] = Long(memory.InputBytesPerSample),
                 ["activations"] = memory.Activations is { } activations ? Formula(activations) : "null",
-                ["peak_lines"] = memory.PeakLines is { } lines ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", lines.Select(Formula)) + " }" : "null",
+                ["peak_lines"] = memory.PeakLines is { } lines
+                    ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", lines.Select(Formula)) + " }"
+                    : "null",
                 ["peak_at_batch_one"] = NullableLong(memory.PeakAtBatchOne) ?? "null",
                 ["activations_at_batch_one"] = NullableLong(memory.ActivationsAtBatchOne) ?? "null",
                 ["larger_batch_peaks"] = Regimes(memory.LargerBatchPeaks),
@@ -74,12 +76,15 @@ internal static class Emitter
 
     private static string Regimes(EquatableArray<PeakRegime> regimes) => regimes.Count == 0 ? "null"
         : "new global::TorchBudget.PeakRegime[] { " + string.Join(", ", regimes.Select(r =>
-            $"new global::TorchBudget.PeakRegime({Long(r.FromBatch)}, new global::TorchBudget.ByteFormula[] {{ {string.Join(", ", r.Lines.Select(Formula))} }})")) + " }";
+            $"new global::TorchBudget.PeakRegime({Long(r.FromBatch)}, "
+                + $"new global::TorchBudget.ByteFormula[] {{ {string.Join(", ", r.Lines.Select(Formula))} }})")) + " }";
 
     private static string Inference(InferenceMemory inference) =>
         "new global::TorchBudget.InferenceModel(" + Long(inference.InputBytesPerSample)
         + ", " + (inference.Activations is { } activations ? Formula(activations) : "null")
-        + ", " + (inference.PeakLines is { } lines ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", lines.Select(Formula)) + " }" : "null")
+        + ", " + (inference.PeakLines is { } lines
+            ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", lines.Select(Formula)) + " }"
+            : "null")
         + ", " + (NullableLong(inference.PeakAtBatchOne) ?? "null")
         + ", " + Regimes(inference.LargerBatchPeaks)
         + ", " + (NullableLong(inference.ActivationsAtBatchOne) ?? "null") + ")";
@@ -91,7 +96,9 @@ internal static class Emitter
     /// <summary>A byte count as the runtime's formula: Constant + PerSample × B, then each page-rounded buffer.</summary>
     private static string Formula(ByteCount bytes) =>
         "new global::TorchBudget.ByteFormula(" + Long(bytes.Constant) + ", " + Long(bytes.PerSample)
-        + string.Concat(bytes.Rounded.Select(r => $", new global::TorchBudget.RoundedBytes({Long(r.Constant)}, {Long(r.PerSample)}, {Long(r.Granule)}, {r.Times.ToString(CultureInfo.InvariantCulture)})"))
+        + string.Concat(bytes.Rounded.Select(r =>
+            $", new global::TorchBudget.RoundedBytes({Long(r.Constant)}, {Long(r.PerSample)}, {Long(r.Granule)}, "
+                + $"{r.Times.ToString(CultureInfo.InvariantCulture)})"))
         + ")";
 
     private static string? NullableLong(long? value) => value is { } v ? Long(v) : null;

@@ -15,7 +15,8 @@ internal static class ParametricText
     {
         var names = spec.Parameters.Select(p => p.Name).ToArray();
         var profiledTest = string.Join(" && ", spec.Parameters.Select(p => $"{p.Name} == {Long(p.ProfiledValue)}"));
-        var argumentsText = "global::System.FormattableString.Invariant($\"" + string.Join(", ", spec.Parameters.Select(p => $"{p.Name.TrimStart('@')} = {{{p.Name}}}")) + "\")";
+        var argumentsText = "global::System.FormattableString.Invariant($\""
+            + string.Join(", ", spec.Parameters.Select(p => $"{p.Name.TrimStart('@')} = {{{p.Name}}}")) + "\")";
         var covered = CoveredSizes.Describe(spec.Paths, g => Guard(g, names, display: true), names);
         var paths = new List<ScriptObject>();
         foreach (var (path, index) in spec.Paths.Select((p, i) => (p, i)))
@@ -31,14 +32,19 @@ internal static class ParametricText
                 ["buffer_bytes"] = Expression(path.BufferBytes, names),
                 ["gradient_bytes"] = Expression(path.GradientBytes, names),
                 ["optimizer_state_bytes"] = Expression(path.OptimizerStateBytes, names),
-                ["forward_condition"] = path.Activations is null ? "false" : path.ForwardGuards.Count == 0 ? "true" : string.Join(" && ", path.ForwardGuards.Select(g => Guard(g, names, display: false))),
+                ["forward_condition"] = path.Activations is null ? "false"
+                    : path.ForwardGuards.Count == 0 ? "true"
+                    : string.Join(" && ", path.ForwardGuards.Select(g => Guard(g, names, display: false))),
                 ["activations"] = path.Activations is { } a ? Formula(a, names) : "null",
-                ["peak_condition"] = path.PeakLines is null ? "false" : path.PeakGuards.Count == 0 ? "true" : string.Join(" && ", path.PeakGuards.Select(g => Guard(g, names, display: false))),
+                ["peak_condition"] = path.PeakLines is null ? "false"
+                    : path.PeakGuards.Count == 0 ? "true"
+                    : string.Join(" && ", path.PeakGuards.Select(g => Guard(g, names, display: false))),
                 ["peak_lines"] = Formulas(path.PeakLines, names),
                 ["activations_at_batch_one"] = path.ActivationsAtBatchOne is { } one ? Formula(one, names) : "null",
                 ["peak_lines_at_batch_one"] = Formulas(path.PeakLinesAtBatchOne, names),
                 ["layers"] = path.Layers.Select(l =>
-                    $"new global::TorchBudget.LayerReport({Literal(l.Name)}, {Literal(l.Kind)}, {Expression(l.ParameterCount, names)}, {Expression(l.TrainableParameterCount, names)}, {Expression(l.BufferElements, names)}, null, null)").ToList(),
+                    $"new global::TorchBudget.LayerReport({Literal(l.Name)}, {Literal(l.Kind)}, {Expression(l.ParameterCount, names)}, "
+                        + $"{Expression(l.TrainableParameterCount, names)}, {Expression(l.BufferElements, names)}, null, null)").ToList(),
             });
             if (path.Guards.Count == 0) break;
         }
@@ -65,7 +71,8 @@ internal static class ParametricText
     {
         if (polynomial.Terms.Count == 0) return "0L";
         var terms = polynomial.Terms.Select(t => string.Join(" * ",
-            (t.Coefficient == 1 && t.Variables.Count > 0 ? new string[0] : new[] { Long(t.Coefficient) }).Concat(t.Variables.Select(v => $"(long){names[v]}"))));
+            (t.Coefficient == 1 && t.Variables.Count > 0 ? new string[0] : new[] { Long(t.Coefficient) })
+                .Concat(t.Variables.Select(v => $"(long){names[v]}"))));
         return "checked(" + string.Join(" + ", terms) + ")";
     }
 
@@ -73,7 +80,8 @@ internal static class ParametricText
     private static string Guard(SizeGuard guard, string[] names, bool display)
     {
         var p = guard.Expression;
-        if (guard.Relation is not (GuardRelation.DivisibleBy or GuardRelation.NotDivisibleBy) && p.AsOneSize() is var (variable, coefficient, constant))
+        if (guard.Relation is not (GuardRelation.DivisibleBy or GuardRelation.NotDivisibleBy)
+            && p.AsOneSize() is var (variable, coefficient, constant))
         {
             var name = display ? names[variable].TrimStart('@') : names[variable];
             var bound = coefficient == 1 ? -constant : constant;
@@ -89,7 +97,9 @@ internal static class ParametricText
             return $"{name} {op} {(display ? bound.ToString(CultureInfo.InvariantCulture) : Long(bound))}";
         }
         var text = Expression(p, names);
-        if (display) text = string.Join(" + ", p.Terms.Select(t => string.Join("*", new[] { t.Coefficient.ToString(CultureInfo.InvariantCulture) }.Where(_ => t.Coefficient != 1 || t.Variables.Count == 0).Concat(t.Variables.Select(v => names[v].TrimStart('@'))))));
+        if (display) text = string.Join(" + ", p.Terms.Select(t => string.Join("*", new[] { t.Coefficient.ToString(CultureInfo.InvariantCulture) }
+            .Where(_ => t.Coefficient != 1 || t.Variables.Count == 0)
+            .Concat(t.Variables.Select(v => names[v].TrimStart('@'))))));
         return guard.Relation switch
         {
             GuardRelation.Positive => $"{text} > 0",

@@ -30,14 +30,18 @@ internal sealed class Storage(Dim elements, string elementType, ModuleInstance? 
     public ByteCount? Bytes()
     {
         try { return BytesOrThrow(); }
-        catch (System.Exception e) when (e is NotLinearInBatchException or System.OverflowException or System.InvalidOperationException) { return null; }
+        catch (System.Exception e) when (e is NotLinearInBatchException or System.OverflowException or System.InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Its size; throws when the element size is unknown, the bytes overflow, or they grow faster than B.</summary>
     public ByteCount BytesOrThrow()
     {
         if (SizedInBytes is { } sized) return sized;
-        if (ElementTypes.SizeOf(ElementType) is not { } size) throw new System.InvalidOperationException($"the element size of {ElementType} is not known");
+        if (ElementTypes.SizeOf(ElementType) is not { } size)
+            throw new System.InvalidOperationException($"the element size of {ElementType} is not known");
         return ByteCount.Of(Elements, size);
     }
 }
@@ -46,7 +50,8 @@ internal sealed class Storage(Dim elements, string elementType, ModuleInstance? 
 /// A tensor flowing through forward: its shape, its storage (views share it), its strides over the storage (null:
 /// contiguous, as ATen judges it in this pass), whether it needs grad.
 /// </summary>
-internal sealed class ActivationTensor(TensorShape shape, string elementType, Storage storage, bool requiresGrad, IReadOnlyList<Dim>? strides = null) : Value
+internal sealed class ActivationTensor(TensorShape shape, string elementType, Storage storage, bool requiresGrad, IReadOnlyList<Dim>? strides = null)
+    : Value
 {
     public TensorShape Shape { get; } = shape;
     public string ElementType { get; } = elementType;

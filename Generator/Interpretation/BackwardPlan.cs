@@ -60,9 +60,15 @@ internal sealed class BackwardPlanBuilder
     public void Hand(ActivationTensor input, ByteCount bytes, IReadOnlyList<int>? reducedAxes = null) =>
         gradients.Add(new InputGradient(input, bytes, SharesIncoming: false) { ReducedAxes = reducedAxes });
 
-    /// <summary>Hands the incoming gradient itself (add, clone) or a view of it (a reshape, cat's narrow slices) on as <paramref name="input"/>'s gradient.</summary>
-    public void HandIncoming(ActivationTensor input, bool asView = false, bool expanded = false, IReadOnlyList<int>? reducedAxes = null, int? axis = null) =>
-        gradients.Add(new InputGradient(input, BytesOf(input), SharesIncoming: true, asView) { Expanded = expanded, ReducedAxes = reducedAxes, Axis = axis });
+    /// <summary>
+    /// Hands the incoming gradient itself (add, clone) or a view of it (a reshape, cat's narrow slices) on as <paramref name="input"/>'s gradient.
+    /// </summary>
+    public void HandIncoming(ActivationTensor input, bool asView = false, bool expanded = false, IReadOnlyList<int>? reducedAxes = null,
+        int? axis = null) =>
+        gradients.Add(new InputGradient(input, BytesOf(input), SharesIncoming: true, asView)
+        {
+            Expanded = expanded, ReducedAxes = reducedAxes, Axis = axis
+        });
 
     public BackwardPlan Build() => new(moments.Count == 0 ? new[] { ByteCount.Zero } : moments.ToList(), gradients.ToList());
 }

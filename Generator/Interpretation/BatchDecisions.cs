@@ -13,7 +13,8 @@ namespace TorchBudget.Generator.Interpretation;
 internal sealed class BatchDecisions(ForwardTrace trace)
 {
     private const string BatchOneNote =
-        "At batch size 1 the batch dimension has size 1, which changes whether ATen can view a tensor without copying it (a transpose, expand, reshape or matmul involving it): batch 1's Activations and Peak come from a pass of its own.";
+        "At batch size 1 the batch dimension has size 1, which changes whether ATen can view a tensor without copying it "
+        + "(a transpose, expand, reshape or matmul involving it): batch 1's Activations and Peak come from a pass of its own.";
 
     /// <summary>a == b, as ATen compares the two sizes.</summary>
     public bool Equal(Dim a, Dim b, string what)

@@ -60,10 +60,12 @@ internal sealed class ForwardTrace(bool gradEnabled)
 
     /// <summary>A permuted view (transpose, permute, t()): its dimensions are the source's in <paramref name="sourceAxes"/> order.</summary>
     public ActivationTensor Permute(ActivationTensor self, IReadOnlyList<int> sourceAxes) =>
-        ViewWithStrides(self, new TensorShape(sourceAxes.Select(a => self.Shape[a])), TensorLayout.Permuted(TensorLayout.ExactStridesOf(self), sourceAxes));
+        ViewWithStrides(self, new TensorShape(sourceAxes.Select(a => self.Shape[a])),
+            TensorLayout.Permuted(TensorLayout.ExactStridesOf(self), sourceAxes));
 
     private IReadOnlyList<Dim>? PermutedStrides(ActivationTensor self, IReadOnlyList<int> sourceAxes) =>
-        TensorLayout.Normalized(new TensorShape(sourceAxes.Select(a => self.Shape[a])), TensorLayout.Permuted(TensorLayout.StridesOf(self), sourceAxes), Decide);
+        TensorLayout.Normalized(new TensorShape(sourceAxes.Select(a => self.Shape[a])),
+            TensorLayout.Permuted(TensorLayout.StridesOf(self), sourceAxes), Decide);
 
     /// <summary>A view with ATen's own strides: recorded normalized (null where contiguous), the size-1 dimensions' kept aside.</summary>
     public ActivationTensor ViewWithStrides(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim> exactStrides, bool slice = false)
@@ -120,14 +122,18 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>The tensor forward is run on: the profile's input batch.</summary>
     public ActivationTensor? ProfileInput { get; set; }
 
-    public ActivationTensor Allocate(TensorShape shape, string elementType, bool requiresGrad, bool isResident = false, IReadOnlyList<Dim>? strides = null, TensorSlot? parameter = null, IReadOnlyList<Dim>? exact = null)
+    public ActivationTensor Allocate(TensorShape shape, string elementType, bool requiresGrad, bool isResident = false,
+        IReadOnlyList<Dim>? strides = null, TensorSlot? parameter = null, IReadOnlyList<Dim>? exact = null)
     {
         if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
         {
             throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
         }
         var storage = new Storage(shape.ElementCount, elementType, Running.Count > 0 ? Running.Peek() : null, isResident);
-        var tensor = new ActivationTensor(shape, elementType, storage, requiresGrad, strides) { IsTrainableParameter = parameter is { RequiresGrad: true }, Parameter = parameter, ExactStrides = exact };
+        var tensor = new ActivationTensor(shape, elementType, storage, requiresGrad, strides)
+        {
+            IsTrainableParameter = parameter is { RequiresGrad: true }, Parameter = parameter, ExactStrides = exact
+        };
         tensors.Add(tensor);
         events.Add((tensor, true));
         return tensor;
@@ -154,13 +160,15 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// A view: a new tensor handle over the same storage (allocates nothing), with these strides (null: contiguous); an
     /// alias is one more handle to the same tensor (an in-place op's result), which autograd records no view op for.
     /// </summary>
-    public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides, bool alias = false, bool slice = false, IReadOnlyList<Dim>? exact = null)
+    public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides, bool alias = false, bool slice = false,
+        IReadOnlyList<Dim>? exact = null)
     {
         var view = NewView(source, shape, strides, alias, slice, alias ? source.ExactStrides : exact);
         // Autograd records a view op like any other: its backward hands the gradient back to the source.
         if (!alias && GradEnabled && source.RequiresGrad)
         {
-            Tape.Add(new TapeNode("view", new[] { source }, new[] { view }, System.Array.Empty<Storage>(), System.Array.Empty<ParameterGradient>(), plan: Layers.BackwardRules.View(source, view)));
+            Tape.Add(new TapeNode("view", new[] { source }, new[] { view }, System.Array.Empty<Storage>(), System.Array.Empty<ParameterGradient>(),
+                plan: Layers.BackwardRules.View(source, view)));
         }
         return view;
     }
@@ -174,18 +182,24 @@ internal sealed class ForwardTrace(bool gradEnabled)
         var alias = NewView(source, source.Shape, source.Strides, alias: false, slice: false, source.ExactStrides);
         if (GradEnabled && source.RequiresGrad)
         {
-            Tape.Add(new TapeNode("alias", new[] { source }, new[] { alias }, System.Array.Empty<Storage>(), System.Array.Empty<ParameterGradient>(), plan: Layers.BackwardRules.PassThrough(source)));
+            Tape.Add(new TapeNode("alias", new[] { source }, new[] { alias }, System.Array.Empty<Storage>(), System.Array.Empty<ParameterGradient>(),
+                plan: Layers.BackwardRules.PassThrough(source)));
         }
         return alias;
     }
 
-    private ActivationTensor NewView(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides, bool alias, bool slice, IReadOnlyList<Dim>? exact)
+    private ActivationTensor NewView(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides, bool alias, bool slice,
+        IReadOnlyList<Dim>? exact)
     {
         if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
         {
             throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
         }
-        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides) { IsTrainableParameter = source.IsTrainableParameter, Parameter = source.Parameter, ViewSource = source, IsAlias = alias, IsSlice = slice, ExactStrides = exact, LayoutNotFollowed = source.LayoutNotFollowed };
+        var view = new ActivationTensor(shape, source.ElementType, source.Storage, source.RequiresGrad, strides)
+        {
+            IsTrainableParameter = source.IsTrainableParameter, Parameter = source.Parameter, ViewSource = source, IsAlias = alias, IsSlice = slice,
+            ExactStrides = exact, LayoutNotFollowed = source.LayoutNotFollowed
+        };
         tensors.Add(view);
         events.Add((view, true));
         return view;

@@ -30,13 +30,17 @@ internal sealed partial class Interpreter
         {
             return (kind, left, right) switch
             {
-                (BinaryOperatorKind.Equals, _, _) => ValuesEqual(left, right) is { } eq ? BoolValue.Of(eq) : Unknown("a comparison the analysis cannot decide", at),
-                (BinaryOperatorKind.NotEquals, _, _) => ValuesEqual(left, right) is { } eq ? BoolValue.Of(!eq) : Unknown("a comparison the analysis cannot decide", at),
+                (BinaryOperatorKind.Equals, _, _) =>
+                    ValuesEqual(left, right) is { } eq ? BoolValue.Of(eq) : Unknown("a comparison the analysis cannot decide", at),
+                (BinaryOperatorKind.NotEquals, _, _) =>
+                    ValuesEqual(left, right) is { } eq ? BoolValue.Of(!eq) : Unknown("a comparison the analysis cannot decide", at),
                 (_, IntValue a, IntValue b) => SizeArithmetic.Of(kind, a, b) ?? IntegerArithmetic(kind, a.Number, b.Number, at),
                 // A tensor combined with a scalar: a new tensor of the same size (initial values of parameters).
-                (BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide, TensorValue or IntValue or RealValue, TensorValue or IntValue or RealValue)
+                (BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide,
+                    TensorValue or IntValue or RealValue, TensorValue or IntValue or RealValue)
                     when (left as TensorValue ?? right as TensorValue) is { } tensor && (left is not TensorValue || right is not TensorValue) =>
-                    new TensorValue(new TensorSlot(tensor.Tensor.PeekElementCount, isParameter: false, tensor.Tensor.ElementType, tensor.Tensor.PeekShape) { CountForm = tensor.Tensor.CountForm }),
+                    new TensorValue(new TensorSlot(tensor.Tensor.PeekElementCount, isParameter: false, tensor.Tensor.ElementType,
+                        tensor.Tensor.PeekShape) { CountForm = tensor.Tensor.CountForm }),
                 (_, IntValue or RealValue, IntValue or RealValue) => RealArithmetic(kind, AsDouble(left), AsDouble(right), at),
                 (_, BoolValue a, BoolValue b) => kind switch
                 {
@@ -45,7 +49,8 @@ internal sealed partial class Interpreter
                     BinaryOperatorKind.ExclusiveOr => BoolValue.Of(a.Flag ^ b.Flag),
                     _ => Unknown($"operator {kind} on bools", at),
                 },
-                (BinaryOperatorKind.Add, _, _) when ToText(left) is { } l && ToText(right) is { } r && (left is StringValue || right is StringValue) => new StringValue(l + r),
+                (BinaryOperatorKind.Add, _, _) when ToText(left) is { } l && ToText(right) is { } r
+                    && (left is StringValue || right is StringValue) => new StringValue(l + r),
                 _ => Unknown($"operator {kind} on {left.Describe()} and {right.Describe()}", at),
             };
         }
@@ -66,7 +71,8 @@ internal sealed partial class Interpreter
         BinaryOperatorKind.Multiply => new IntValue(checked(a * b)),
         BinaryOperatorKind.Divide => new IntValue(checked(a / b)),
         BinaryOperatorKind.Remainder => new IntValue(a % b),
-        BinaryOperatorKind.LeftShift => new IntValue(checked(b is >= 0 and < 63 && Math.Abs(a) <= long.MaxValue >> (int)b ? a << (int)b : throw new OverflowException())),
+        BinaryOperatorKind.LeftShift =>
+            new IntValue(checked(b is >= 0 and < 63 && Math.Abs(a) <= long.MaxValue >> (int)b ? a << (int)b : throw new OverflowException())),
         BinaryOperatorKind.RightShift => new IntValue(a >> (int)Math.Min(b, 63)),
         BinaryOperatorKind.And => new IntValue(a & b),
         BinaryOperatorKind.Or => new IntValue(a | b),
@@ -131,7 +137,9 @@ internal sealed partial class Interpreter
                 SizeArithmetic.FitsAnInt(form);
                 return value;
             case >= SpecialType.System_SByte and <= SpecialType.System_UInt64 when value is RealValue r:
-                return double.IsNaN(r.Number) || Math.Abs(r.Number) >= 9.2e18 ? Unknown($"{r.Number} does not fit an integer", at) : new IntValue((long)Math.Truncate(r.Number));
+                return double.IsNaN(r.Number) || Math.Abs(r.Number) >= 9.2e18
+                    ? Unknown($"{r.Number} does not fit an integer", at)
+                    : new IntValue((long)Math.Truncate(r.Number));
             case >= SpecialType.System_SByte and <= SpecialType.System_UInt64 when value is EnumValue e:
                 return new IntValue(e.Raw);
         }

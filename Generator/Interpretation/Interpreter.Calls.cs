@@ -42,9 +42,12 @@ internal sealed partial class Interpreter
         };
     }
 
-    private Value CallSourceMethod(IMethodSymbol method, Value? receiver, IReadOnlyDictionary<IParameterSymbol, Value> arguments, IOperation? at, Frame caller)
+    private Value CallSourceMethod(IMethodSymbol method, Value? receiver, IReadOnlyDictionary<IParameterSymbol, Value> arguments, IOperation? at,
+        Frame caller)
     {
-        var self = receiver is ModuleValue { Module.UserType: not null } module ? module.Module : method.IsStatic || method.MethodKind == MethodKind.LocalFunction ? caller.Self : null;
+        var self = receiver is ModuleValue { Module.UserType: not null } module ? module.Module
+            : method.IsStatic || method.MethodKind == MethodKind.LocalFunction ? caller.Self
+            : null;
         if (receiver is UnknownValue unknownReceiver) return unknownReceiver;
 
         IOperation? body = null;
@@ -111,7 +114,8 @@ internal sealed partial class Interpreter
         }
         catch (UnknownArgumentException unknown)
         {
-            module.Unknowns.Add(new UnknownValue($"an argument of {factory} depends on {unknown.Unknown.Reason}", unknown.Unknown.Location ?? location));
+            module.Unknowns.Add(new UnknownValue($"an argument of {factory} depends on {unknown.Unknown.Reason}",
+                unknown.Unknown.Location ?? location));
         }
         catch (InvalidLayerArgumentException invalid)
         {
@@ -128,7 +132,10 @@ internal sealed partial class Interpreter
     {
         if (data is UnknownValue unknown) return unknown;
         if (data is not TensorValue tensor) return Unknown("a Parameter of an unknown tensor", at);
-        var parameter = new TensorSlot(tensor.Tensor.PeekElementCount, isParameter: true, tensor.Tensor.ElementType, tensor.Tensor.PeekShape) { CountForm = tensor.Tensor.CountForm };
+        var parameter = new TensorSlot(tensor.Tensor.PeekElementCount, isParameter: true, tensor.Tensor.ElementType, tensor.Tensor.PeekShape)
+        {
+            CountForm = tensor.Tensor.CountForm
+        };
         switch (requiresGrad)
         {
             case null:
@@ -174,7 +181,8 @@ internal sealed partial class Interpreter
             {
                 foreach (var element in initializer.Initializers)
                 {
-                    if (element is IInvocationOperation { TargetMethod.Name: "Add" } add && add.Arguments.Length == 1) list.Items.Add(Evaluate(add.Arguments[0].Value, frame));
+                    if (element is IInvocationOperation { TargetMethod.Name: "Add" } add && add.Arguments.Length == 1)
+                        list.Items.Add(Evaluate(add.Arguments[0].Value, frame));
                     else return Unknown("a collection initializer the analysis does not model", element);
                 }
             }

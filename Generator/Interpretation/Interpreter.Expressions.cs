@@ -17,9 +17,13 @@ internal sealed partial class Interpreter
         switch (operation)
         {
             case ILocalReferenceOperation local:
-                return frame.Variables.TryGetValue(local.Local, out var localValue) ? localValue : Unknown("the local is read before it is assigned", operation);
+                return frame.Variables.TryGetValue(local.Local, out var localValue)
+                    ? localValue
+                    : Unknown("the local is read before it is assigned", operation);
             case IParameterReferenceOperation parameter:
-                return frame.Variables.TryGetValue(parameter.Parameter, out var parameterValue) ? parameterValue : Unknown($"parameter '{parameter.Parameter.Name}'", operation);
+                return frame.Variables.TryGetValue(parameter.Parameter, out var parameterValue)
+                    ? parameterValue
+                    : Unknown($"parameter '{parameter.Parameter.Name}'", operation);
             case IInstanceReferenceOperation:
                 return frame.Self is null ? Unknown("'this' outside a module", operation) : new ModuleValue(frame.Self);
             case IFieldReferenceOperation field:
@@ -41,7 +45,8 @@ internal sealed partial class Interpreter
                 {
                     BoolValue { Flag: true } => Evaluate(conditional.WhenTrue, frame),
                     BoolValue { Flag: false } when conditional.WhenFalse is not null => Evaluate(conditional.WhenFalse, frame),
-                    var other => Unknown($"the condition '{Shorten(conditional.Condition.Syntax)}' is not known at compile time", conditional.Condition, other),
+                    var other => Unknown($"the condition '{Shorten(conditional.Condition.Syntax)}' is not known at compile time",
+                        conditional.Condition, other),
                 };
             case ICoalesceOperation coalesce:
                 return Evaluate(coalesce.Value, frame) switch
@@ -111,7 +116,8 @@ internal sealed partial class Interpreter
         {
             var raw = System.Convert.ToInt64(constant, System.Globalization.CultureInfo.InvariantCulture);
             var member = enumType.GetMembers().OfType<IFieldSymbol>()
-                .FirstOrDefault(f => f.HasConstantValue && System.Convert.ToInt64(f.ConstantValue, System.Globalization.CultureInfo.InvariantCulture) == raw);
+                .FirstOrDefault(f => f.HasConstantValue
+                    && System.Convert.ToInt64(f.ConstantValue, System.Globalization.CultureInfo.InvariantCulture) == raw);
             return new EnumValue(enumType.Name, member?.Name, raw);
         }
         return constant switch
@@ -121,7 +127,8 @@ internal sealed partial class Interpreter
             char character => new StringValue(character.ToString()),
             float or double or decimal => new RealValue(System.Convert.ToDouble(constant, System.Globalization.CultureInfo.InvariantCulture)),
             ulong big when big > long.MaxValue => Unknown($"{big} does not fit a long", at),
-            sbyte or byte or short or ushort or int or uint or long or ulong => new IntValue(System.Convert.ToInt64(constant, System.Globalization.CultureInfo.InvariantCulture)),
+            sbyte or byte or short or ushort or int or uint or long or ulong =>
+                new IntValue(System.Convert.ToInt64(constant, System.Globalization.CultureInfo.InvariantCulture)),
             _ => Unknown($"a constant of type {constant.GetType().Name}", at),
         };
     }
@@ -129,12 +136,14 @@ internal sealed partial class Interpreter
     private Value ReadField(IFieldReferenceOperation reference, Frame frame)
     {
         var field = reference.Field;
-        if (field.IsStatic && field.ContainingType?.Name == "TensorIndex" && field.Name is "Colon" or "Ellipsis" or "None") return new TensorIndexValue(field.Name);
+        if (field.IsStatic && field.ContainingType?.Name == "TensorIndex" && field.Name is "Colon" or "Ellipsis" or "None")
+            return new TensorIndexValue(field.Name);
         if (field.IsStatic) return ReadStaticField(field, reference);
         var owner = reference.Instance is null ? Unknown("a field without an instance", reference) : Evaluate(reference.Instance, frame);
         return owner switch
         {
-            TupleValue tuple when field.Name.StartsWith("Item", System.StringComparison.Ordinal) && int.TryParse(field.Name.Substring(4), out var item) && item >= 1 && item <= tuple.Items.Count => tuple.Items[item - 1],
+            TupleValue tuple when field.Name.StartsWith("Item", System.StringComparison.Ordinal)
+                && int.TryParse(field.Name.Substring(4), out var item) && item >= 1 && item <= tuple.Items.Count => tuple.Items[item - 1],
             ModuleValue { Module: var module } when module.Fields.TryGetValue(field, out var value) => value,
             ModuleValue => Unknown($"field '{field.Name}' is read before it is assigned", reference),
             UnknownValue unknown => unknown,
@@ -145,7 +154,8 @@ internal sealed partial class Interpreter
     private Value ReadStaticField(IFieldSymbol field, IOperation at)
     {
         if (staticFields.TryGetValue(field, out var cached)) return cached;
-        var syntax = field.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax;
+        var syntax = field.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken)
+            as Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax;
         Value value;
         if (syntax?.Initializer is null || !field.IsReadOnly)
         {
@@ -187,7 +197,8 @@ internal sealed partial class Interpreter
             case ActivationTensor tensor when property.Name == "T":
                 // Tensor.T reverses every dimension (PyTorch's deprecated form for other than 2-d).
                 return trace!.Permute(tensor, Enumerable.Range(0, tensor.Shape.Rank).Reverse().ToList());
-            case TupleValue tuple when property.Name.StartsWith("Item", System.StringComparison.Ordinal) && int.TryParse(property.Name.Substring(4), out var item) && item >= 1 && item <= tuple.Items.Count:
+            case TupleValue tuple when property.Name.StartsWith("Item", System.StringComparison.Ordinal)
+                && int.TryParse(property.Name.Substring(4), out var item) && item >= 1 && item <= tuple.Items.Count:
                 return tuple.Items[item - 1];
             case ModuleValue { Module: { UserType: null } container } when property.Name == "Count":
                 return new IntValue(container.Children.Count);
@@ -196,11 +207,15 @@ internal sealed partial class Interpreter
             case StringValue text when property.Name == "Length":
                 return new IntValue(text.Text.Length);
             case ModuleValue { Module: var module } when module.UserType is not null && IsAutoProperty(property):
-                return module.Fields.TryGetValue(property, out var value) ? value : Unknown($"property '{property.Name}' is read before it is assigned", reference);
+                return module.Fields.TryGetValue(property, out var value)
+                    ? value
+                    : Unknown($"property '{property.Name}' is read before it is assigned", reference);
             case ModuleValue { Module: var module } when module.UserType is null:
                 // TorchSharp layers expose their parameters as properties (weight, bias, ...).
                 var parameter = module.Parameters.FirstOrDefault(p => p.Key == property.Name);
-                return parameter.Value is null ? Unknown($"'{module.Kind}.{property.Name}' is not modeled", reference) : new TensorValue(parameter.Value);
+                return parameter.Value is null
+                    ? Unknown($"'{module.Kind}.{property.Name}' is not modeled", reference)
+                    : new TensorValue(parameter.Value);
             case TensorValue tensor when property.Name == "requires_grad":
                 return BoolValue.Of(tensor.Tensor.RequiresGrad);
         }
@@ -237,7 +252,8 @@ internal sealed partial class Interpreter
             case IDiscardOperation:
                 return;
             default:
-                frame.Self?.Unknowns.Add(new UnknownValue($"assignment to '{Shorten(target.Syntax)}' is not supported", LocationInfo.From(target.Syntax)));
+                frame.Self?.Unknowns.Add(new UnknownValue($"assignment to '{Shorten(target.Syntax)}' is not supported",
+                    LocationInfo.From(target.Syntax)));
                 return;
         }
     }
@@ -274,7 +290,8 @@ internal sealed partial class Interpreter
                         layer.Parameters.RemoveAt(index);
                         break;
                     default:
-                        layer.Unknowns.Add(Unknown($"'{layer.Kind}.{property.Property.Name}' is assigned a value the analysis does not know", property, value));
+                        layer.Unknowns.Add(Unknown($"'{layer.Kind}.{property.Property.Name}' is assigned a value the analysis does not know",
+                            property, value));
                         break;
                 }
                 return;
@@ -303,8 +320,10 @@ internal sealed partial class Interpreter
             case ModuleValue { Module: var module } when indices.Count == 1 && module.UserType is null:
                 return indices[0] switch
                 {
-                    IntValue position when position.Number >= 0 && position.Number < module.Children.Count => new ModuleValue(module.Children[(int)position.Number].Value),
-                    StringValue name when module.Children.Any(c => c.Key == name.Text) => new ModuleValue(module.Children.First(c => c.Key == name.Text).Value),
+                    IntValue position when position.Number >= 0 && position.Number < module.Children.Count =>
+                        new ModuleValue(module.Children[(int)position.Number].Value),
+                    StringValue name when module.Children.Any(c => c.Key == name.Text) =>
+                        new ModuleValue(module.Children.First(c => c.Key == name.Text).Value),
                     _ => Unknown($"'{module.Kind}[{indices[0].Describe()}]' is not a registered child", at),
                 };
             default:
@@ -319,7 +338,8 @@ internal sealed partial class Interpreter
             case ListValue list when indices.Count == 1 && indices[0] is IntValue index && index.Number >= 0 && index.Number < list.Items.Count:
                 list.Items[(int)index.Number] = value;
                 return;
-            case ModuleValue { Module: { UserType: null } module } when indices.Count == 1 && indices[0] is StringValue key && value is ModuleValue child:
+            case ModuleValue { Module: { UserType: null } module } when indices.Count == 1 && indices[0] is StringValue key
+                && value is ModuleValue child:
                 module.Children.RemoveAll(c => c.Key == key.Text);
                 module.AddChild(key.Text, child.Module);
                 return;
@@ -369,7 +389,8 @@ internal sealed partial class Interpreter
     private Value CreateArray(IArrayCreationOperation array, Frame frame)
     {
         if (array.Initializer is not null) return new ListValue(array.Initializer.ElementValues.Select(e => Evaluate(e, frame)).ToList());
-        if (array.DimensionSizes.Length == 1 && Evaluate(array.DimensionSizes[0], frame) is IntValue { Number: >= 0 and <= InterpreterLimits.MaxLoopIterations } length)
+        if (array.DimensionSizes.Length == 1
+            && Evaluate(array.DimensionSizes[0], frame) is IntValue { Number: >= 0 and <= InterpreterLimits.MaxLoopIterations } length)
         {
             var elementType = ((IArrayTypeSymbol)array.Type!).ElementType;
             return new ListValue(Enumerable.Range(0, (int)length.Number).Select(_ => DefaultOf(elementType)).ToList());
@@ -400,9 +421,13 @@ internal sealed partial class Interpreter
     {
         ListValue list => list,
         ParameterListValue parameters => new ListValue(Registration.NamedParameters(parameters.Owner)
-            .Select(p => parameters.Named ? new TupleValue(new Value[] { new StringValue(p.Key), new TensorValue(p.Value) }) : (Value)new TensorValue(p.Value))
+            .Select(p => parameters.Named
+                ? new TupleValue(new Value[] { new StringValue(p.Key), new TensorValue(p.Value) })
+                : (Value)new TensorValue(p.Value))
             .ToList()),
-        ModuleValue { Module: { UserType: null, Kind: "ModuleDict" } dict } => new ListValue(dict.Children.Select(c => (Value)new TupleValue(new Value[] { new StringValue(c.Key), new ModuleValue(c.Value) })).ToList()),
+        ModuleValue { Module: { UserType: null, Kind: "ModuleDict" } dict } => new ListValue(dict.Children
+            .Select(c => (Value)new TupleValue(new Value[] { new StringValue(c.Key), new ModuleValue(c.Value) }))
+            .ToList()),
         ModuleValue { Module: { UserType: null } module } => new ListValue(module.Children.Select(c => (Value)new ModuleValue(c.Value)).ToList()),
         StringValue text => new ListValue(text.Text.Select(c => (Value)new StringValue(c.ToString())).ToList()),
         UnknownValue unknown => unknown,
@@ -414,9 +439,13 @@ internal sealed partial class Interpreter
         switch (pattern)
         {
             case IConstantPatternOperation constant:
-                return ValuesEqual(value, Evaluate(constant.Value, frame)) is { } equal ? BoolValue.Of(equal) : Unknown("a pattern on an unknown value", pattern, value);
+                return ValuesEqual(value, Evaluate(constant.Value, frame)) is { } equal
+                    ? BoolValue.Of(equal)
+                    : Unknown("a pattern on an unknown value", pattern, value);
             case INegatedPatternOperation negated:
-                return MatchPattern(value, negated.Pattern, frame) is BoolValue inner ? BoolValue.Of(!inner.Flag) : Unknown("a pattern on an unknown value", pattern, value);
+                return MatchPattern(value, negated.Pattern, frame) is BoolValue inner
+                    ? BoolValue.Of(!inner.Flag)
+                    : Unknown("a pattern on an unknown value", pattern, value);
             case ITypePatternOperation or IDeclarationPatternOperation when value is NullValue:
                 return BoolValue.False;
             default:

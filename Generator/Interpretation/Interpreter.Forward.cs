@@ -23,15 +23,21 @@ internal sealed partial class Interpreter
     {
         var slot = value.Tensor;
         if (residentTensors.TryGetValue(slot, out var known)) return known;
-        if (slot.Shape is not { } shape) return Record(new UnknownValue("the shape of a parameter or buffer used in forward", LocationInfo.From(at.Syntax)));
-        var tensor = trace!.Allocate(new TensorShape(shape.Select(Dim.Of)), slot.ElementType ?? trace.ParameterElementType, slot.RequiresGrad && trace.GradEnabled, isResident: true, parameter: slot);
+        if (slot.Shape is not { } shape)
+            return Record(new UnknownValue("the shape of a parameter or buffer used in forward", LocationInfo.From(at.Syntax)));
+        var tensor = trace!.Allocate(new TensorShape(shape.Select(Dim.Of)), slot.ElementType ?? trace.ParameterElementType,
+            slot.RequiresGrad && trace.GradEnabled, isResident: true, parameter: slot);
         residentTensors[slot] = tensor;
         return tensor;
     }
 
-    public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, string inputType, string parameterType, bool gradEnabled, bool atBatchOne = false, long? fromBatch = null, bool training = true)
+    public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, string inputType, string parameterType, bool gradEnabled,
+        bool atBatchOne = false, long? fromBatch = null, bool training = true)
     {
-        trace = new ForwardTrace(gradEnabled) { ParameterElementType = parameterType, AtBatchOne = atBatchOne, StandsFromBatch = fromBatch, Training = training };
+        trace = new ForwardTrace(gradEnabled)
+        {
+            ParameterElementType = parameterType, AtBatchOne = atBatchOne, StandsFromBatch = fromBatch, Training = training
+        };
         residentTensors.Clear();
         try
         {
@@ -62,7 +68,8 @@ internal sealed partial class Interpreter
         {
             if (forwardTrace.Running.Count > InterpreterLimits.MaxModuleDepth)
             {
-                throw new AnalysisLimitException(new UnknownValue($"forward runs modules nested more than {InterpreterLimits.MaxModuleDepth} deep", callSite));
+                throw new AnalysisLimitException(
+                    new UnknownValue($"forward runs modules nested more than {InterpreterLimits.MaxModuleDepth} deep", callSite));
             }
             result = module.UserType is not null ? CallUserForward(module, inputs, callSite)
                 : module.Kind == "Sequential" ? SequentialForward(module, inputs, callSite)
@@ -141,7 +148,8 @@ internal sealed partial class Interpreter
             var notFollowed = strided is not null && !LayerRules.FollowsStridedInputs(call.Args.Factory, strided, trace!.Decide);
             if (notFollowed)
             {
-                call.MemoryNotModeled($"its input {strided!.Shape} is strided (a transposed, sliced or expanded view), which was not measured for {call.Args.Factory}");
+                call.MemoryNotModeled($"its input {strided!.Shape} is strided (a transposed, sliced or expanded view), "
+                    + $"which was not measured for {call.Args.Factory}");
             }
             var result = forward(call);
             call.Record(result);
@@ -181,7 +189,8 @@ internal sealed partial class Interpreter
 
     private UnknownValue Record(UnknownValue unknown)
     {
-        if (trace is not null && !trace.Unknowns.Any(u => u.Reason == unknown.Reason && Equals(u.Location, unknown.Location))) trace.Unknowns.Add(unknown);
+        if (trace is not null && !trace.Unknowns.Any(u => u.Reason == unknown.Reason && Equals(u.Location, unknown.Location)))
+            trace.Unknowns.Add(unknown);
         return unknown;
     }
 
@@ -213,7 +222,8 @@ internal sealed partial class Interpreter
     private static string? DescribeShape(Value value) => value switch
     {
         ActivationTensor tensor => tensor.Shape.ToString(),
-        TupleValue tuple when tuple.Items.All(i => i is ActivationTensor or NullValue) => "(" + string.Join(", ", tuple.Items.Select(i => DescribeShape(i) ?? "null")) + ")",
+        TupleValue tuple when tuple.Items.All(i => i is ActivationTensor or NullValue) =>
+            "(" + string.Join(", ", tuple.Items.Select(i => DescribeShape(i) ?? "null")) + ")",
         _ => null,
     };
 

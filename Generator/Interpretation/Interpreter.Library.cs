@@ -22,27 +22,40 @@ internal sealed partial class Interpreter
                 Registration.RegisterComponents(module, torch, location);
                 return NullValue.Instance;
             case "register_module" or "add_module":
-                return Register(module, Arg(0), Arg(1), invocation, (name, value) => value is ModuleValue child ? AddChild(module, name, child.Module, location) : null);
+                return Register(module, Arg(0), Arg(1), invocation,
+                    (name, value) => value is ModuleValue child ? AddChild(module, name, child.Module, location) : null);
             case "register_parameter":
-                return Register(module, Arg(0), Arg(1), invocation, (name, value) => value is TensorValue { Tensor.IsParameter: true } p ? AddTensor(module.Parameters, name, p) : value is NullValue ? NullValue.Instance : null);
+                return Register(module, Arg(0), Arg(1), invocation, (name, value) => value is TensorValue { Tensor.IsParameter: true } p
+                    ? AddTensor(module.Parameters, name, p)
+                    : value is NullValue ? NullValue.Instance : null);
             case "register_buffer":
-                return Register(module, Arg(0), Arg(1), invocation, (name, value) => value is TensorValue t ? AddTensor(module.Buffers, name, t) : value is NullValue ? NullValue.Instance : null);
+                return Register(module, Arg(0), Arg(1), invocation, (name, value) => value is TensorValue t
+                    ? AddTensor(module.Buffers, name, t)
+                    : value is NullValue ? NullValue.Instance : null);
             case "parameters":
                 return new ParameterListValue(module, named: false);
             case "named_parameters":
                 return new ParameterListValue(module, named: true);
             case "requires_grad_":
-                if (Arg(0) is not BoolValue flag) { module.Unknowns.Add(Unknown("whether the module is frozen is not known", invocation, Arg(0))); return new ModuleValue(module); }
+                if (Arg(0) is not BoolValue flag)
+                {
+                    module.Unknowns.Add(Unknown("whether the module is frozen is not known", invocation, Arg(0)));
+                    return new ModuleValue(module);
+                }
                 foreach (var parameter in Registration.NamedParameters(module)) parameter.Value.RequiresGrad = flag.Flag;
                 return new ModuleValue(module);
             case "Add" or "append" when module.UserType is null && args.Count == 1 && Arg(0) is ModuleValue appended:
                 Append(module, module.Children.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), appended.Module, location);
                 return NullValue.Instance;
-            case "append" when module.UserType is null && args.Count == 1 && Arg(0) is ListValue { Items: var items } && items.All(i => i is ModuleValue):
+            case "append" when module.UserType is null && args.Count == 1 && Arg(0) is ListValue { Items: var items }
+                && items.All(i => i is ModuleValue):
                 // ModuleList<T>.append(params T[] modules) in TorchSharp 0.107: each one in order, as Add does.
-                foreach (var item in items) Append(module, module.Children.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), ((ModuleValue)item).Module, location);
+                foreach (var item in items)
+                    Append(module, module.Children.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), ((ModuleValue)item).Module,
+                        location);
                 return NullValue.Instance;
-            case "Add" or "append" when module.UserType is null && args.Count == 1 && Arg(0) is TupleValue { Items: [StringValue key, ModuleValue entry] }:
+            case "Add" or "append" when module.UserType is null && args.Count == 1
+                && Arg(0) is TupleValue { Items: [StringValue key, ModuleValue entry] }:
                 Append(module, key.Text, entry.Module, location);
                 return NullValue.Instance;
             case "Add" or "append" when module.UserType is null && args.Count == 2 && Arg(0) is StringValue key && Arg(1) is ModuleValue entry:
@@ -51,7 +64,8 @@ internal sealed partial class Interpreter
             case "extend" when module.UserType is null && Enumerate(Arg(0), invocation) is ListValue extension:
                 foreach (var item in extension.Items)
                 {
-                    if (item is ModuleValue m) Append(module, module.Children.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Module, location);
+                    if (item is ModuleValue m)
+                        Append(module, module.Children.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Module, location);
                     else module.Unknowns.Add(Unknown("a module list extended with unknown items", invocation, item));
                 }
                 return NullValue.Instance;
@@ -59,12 +73,16 @@ internal sealed partial class Interpreter
                 // Device, dtype and mode changes keep the same registrations.
                 return new ModuleValue(module);
             default:
-                if (!invocation.TargetMethod.ReturnsVoid && torch.IsModule(invocation.TargetMethod.ReturnType)) return Unknown($"'{invocation.TargetMethod.Name}' on a module is not modeled", invocation);
+                if (!invocation.TargetMethod.ReturnsVoid && torch.IsModule(invocation.TargetMethod.ReturnType))
+                    return Unknown($"'{invocation.TargetMethod.Name}' on a module is not modeled", invocation);
                 // A void call nobody models may change what the module registers: on the module being built, or on
                 // a container (ModuleList, ModuleDict, Sequential) that a statement like layers.insert(...) fills.
-                if (invocation.Instance is IInstanceReferenceOperation || invocation.Instance is null || (module.UserType is null && module.Kind is "ModuleList" or "ModuleDict" or "Sequential" && invocation.TargetMethod.ReturnsVoid))
+                if (invocation.Instance is IInstanceReferenceOperation || invocation.Instance is null
+                    || (module.UserType is null && module.Kind is "ModuleList" or "ModuleDict" or "Sequential"
+                        && invocation.TargetMethod.ReturnsVoid))
                 {
-                    module.Unknowns.Add(new UnknownValue($"'{invocation.TargetMethod.Name}()' on the module is not modeled and might register components", location));
+                    module.Unknowns.Add(new UnknownValue(
+                        $"'{invocation.TargetMethod.Name}()' on the module is not modeled and might register components", location));
                 }
                 return Unknown($"'{invocation.TargetMethod.Name}' is not modeled", invocation);
         }
@@ -112,18 +130,22 @@ internal sealed partial class Interpreter
                 if (flag is BoolValue b) tensor.Tensor.RequiresGrad = b.Flag;
                 else frame.Self?.Unknowns.Add(Unknown("whether a parameter is frozen is not known", invocation, flag));
                 return tensor;
-            case "to" or "cuda" or "cpu" or "reshape" or "view" or "flatten" or "contiguous" or "clone" or "detach" or "t" or "transpose" or "permute" or "squeeze" or "unsqueeze":
+            case "to" or "cuda" or "cpu" or "reshape" or "view" or "flatten" or "contiguous" or "clone" or "detach" or "t" or "transpose" or "permute"
+                or "squeeze" or "unsqueeze":
                 // Same elements, a tensor of its own as far as registration goes.
                 var sameShape = invocation.TargetMethod.Name is "to" or "cuda" or "cpu" or "contiguous" or "clone" or "detach";
                 var newShape = sameShape ? tensor.Tensor.Shape
-                    : invocation.TargetMethod.Name is "reshape" or "view" && invocation.Arguments.Length == 1 ? ReshapeConstant(tensor.Tensor.ElementCount, Evaluate(invocation.Arguments[0].Value, frame))
+                    : invocation.TargetMethod.Name is "reshape" or "view" && invocation.Arguments.Length == 1
+                        ? ReshapeConstant(tensor.Tensor.ElementCount, Evaluate(invocation.Arguments[0].Value, frame))
                     : null;
                 return new TensorValue(new TensorSlot(tensor.Tensor.ElementCount, isParameter: false, tensor.Tensor.ElementType, newShape));
             case "numel":
                 return tensor.Tensor.ElementCount is { } count ? new IntValue(count) : Unknown("the element count of a tensor", invocation);
             default:
                 // Initializers (normal_, fill_, uniform_) and other in-place ops change values, not sizes.
-                return invocation.TargetMethod.Name.EndsWith("_", StringComparison.Ordinal) ? tensor : Unknown($"tensor method '{invocation.TargetMethod.Name}' is not modeled", invocation);
+                return invocation.TargetMethod.Name.EndsWith("_", StringComparison.Ordinal)
+                    ? tensor
+                    : Unknown($"tensor method '{invocation.TargetMethod.Name}' is not modeled", invocation);
         }
     }
 
@@ -194,7 +216,8 @@ internal sealed partial class Interpreter
                 return new IntValue(Math.Min(a.Number, b.Number));
             case ("System.Math", "Abs") when args is [IntValue a] && a.Number != long.MinValue:
                 return new IntValue(Math.Abs(a.Number));
-            case ("System.Math", "Max" or "Min" or "Pow" or "Sqrt" or "Floor" or "Ceiling" or "Round" or "Abs") when args.All(a => a is IntValue or RealValue):
+            case ("System.Math", "Max" or "Min" or "Pow" or "Sqrt" or "Floor" or "Ceiling" or "Round" or "Abs")
+                when args.All(a => a is IntValue or RealValue):
                 var numbers = args.Select(AsDouble).ToArray();
                 return new RealValue(method.Name switch
                 {
@@ -207,9 +230,11 @@ internal sealed partial class Interpreter
                     "Abs" => Math.Abs(numbers[0]),
                     _ => Math.Round(numbers[0]),
                 });
-            case ("System.Linq.Enumerable", "Select") when args is [var source, LambdaValue map] && map.Function.Symbol.Parameters.Length == 1 && Enumerate(source, invocation) is ListValue mapped:
+            case ("System.Linq.Enumerable", "Select") when args is [var source, LambdaValue map] && map.Function.Symbol.Parameters.Length == 1
+                && Enumerate(source, invocation) is ListValue mapped:
                 return new ListValue(mapped.Items.Select(item => CallLambda(map, item, invocation)).ToList());
-            case ("System.Linq.Enumerable", "Where") when args is [var source, LambdaValue predicate] && predicate.Function.Symbol.Parameters.Length == 1 && Enumerate(source, invocation) is ListValue filtered:
+            case ("System.Linq.Enumerable", "Where") when args is [var source, LambdaValue predicate]
+                && predicate.Function.Symbol.Parameters.Length == 1 && Enumerate(source, invocation) is ListValue filtered:
                 var kept = new List<Value>();
                 foreach (var item in filtered.Items)
                 {
@@ -221,15 +246,20 @@ internal sealed partial class Interpreter
                     }
                 }
                 return new ListValue(kept);
-            case ("System.Linq.Enumerable", "Range") when args is [IntValue start, IntValue count] && count.Number is >= 0 and <= InterpreterLimits.MaxLoopIterations:
+            case ("System.Linq.Enumerable", "Range") when args is [IntValue start, IntValue count]
+                && count.Number is >= 0 and <= InterpreterLimits.MaxLoopIterations:
                 return new ListValue(Enumerable.Range(0, (int)count.Number).Select(i => (Value)new IntValue(start.Number + i)).ToList());
-            case ("System.Linq.Enumerable", "Repeat") when args is [var element, IntValue times] && times.Number is >= 0 and <= InterpreterLimits.MaxLoopIterations:
+            case ("System.Linq.Enumerable", "Repeat") when args is [var element, IntValue times]
+                && times.Number is >= 0 and <= InterpreterLimits.MaxLoopIterations:
                 return new ListValue(Enumerable.Repeat(element, (int)times.Number).ToList());
             case ("System.Linq.Enumerable", "ToArray" or "ToList" or "AsEnumerable") when args.Count == 1:
-                return Enumerate(args[0], invocation) is ListValue copy ? new ListValue(copy.Items.ToList()) : Unknown("an unknown sequence", invocation);
+                return Enumerate(args[0], invocation) is ListValue copy
+                    ? new ListValue(copy.Items.ToList())
+                    : Unknown("an unknown sequence", invocation);
             case ("System.Linq.Enumerable", "Count") when args.Count == 1 && Enumerate(args[0], invocation) is ListValue counted:
                 return new IntValue(counted.Items.Count);
-            case ("System.Linq.Enumerable", "Concat") when args.Count == 2 && Enumerate(args[0], invocation) is ListValue first && Enumerate(args[1], invocation) is ListValue second:
+            case ("System.Linq.Enumerable", "Concat") when args.Count == 2 && Enumerate(args[0], invocation) is ListValue first
+                && Enumerate(args[1], invocation) is ListValue second:
                 return new ListValue(first.Items.Concat(second.Items).ToList());
             case ("System.Linq.Enumerable", "Reverse") when args.Count == 1 && Enumerate(args[0], invocation) is ListValue reversed:
                 return new ListValue(Enumerable.Reverse(reversed.Items).ToList());

@@ -36,13 +36,17 @@ internal sealed partial class Interpreter
     {
         if (other is not ActivationTensor right) return other is UnknownValue u ? u : throw op.Mismatch($"{kind} with {other.Describe()}");
         var rank = kind == "mm" ? 2 : 3;
-        if (self.Shape.Rank != rank || right.Shape.Rank != rank) throw op.Mismatch($"{kind} needs {rank}-d operands, got {self.Shape} and {right.Shape}");
+        if (self.Shape.Rank != rank || right.Shape.Rank != rank)
+            throw op.Mismatch($"{kind} needs {rank}-d operands, got {self.Shape} and {right.Shape}");
         var inner = self.Shape[rank - 1];
-        if (inner != right.Shape[rank - 2] || (rank == 3 && self.Shape[0] != right.Shape[0])) throw op.Mismatch($"cannot {kind} {self.Shape} by {right.Shape}");
+        if (inner != right.Shape[rank - 2] || (rank == 3 && self.Shape[0] != right.Shape[0]))
+            throw op.Mismatch($"cannot {kind} {self.Shape} by {right.Shape}");
         return MatrixProduct(kind, self, right, at, inner);
     }
 
-    /// <summary>should_fold: fold when the larger operand is 3-d or more and the other a matrix, and the fold is free or the matrix needs a gradient.</summary>
+    /// <summary>
+    /// should_fold: fold when the larger operand is 3-d or more and the other a matrix, and the fold is free or the matrix needs a gradient.
+    /// </summary>
     private bool ShouldFold(ActivationTensor left, ActivationTensor right)
     {
         var leftLarger = left.Shape.Rank >= right.Shape.Rank;
@@ -81,7 +85,8 @@ internal sealed partial class Interpreter
         return handle;
     }
 
-    private ActivationTensor BatchedProduct(ActivationTensor left, ActivationTensor right, LayerCall op, LocationInfo? at, Dim inner, List<ActivationTensor> inside)
+    private ActivationTensor BatchedProduct(ActivationTensor left, ActivationTensor right, LayerCall op, LocationInfo? at, Dim inner,
+        List<ActivationTensor> inside)
     {
         var batchLeft = new TensorShape(left.Shape.Dims.Take(left.Shape.Rank - 2));
         var batchRight = new TensorShape(right.Shape.Dims.Take(right.Shape.Rank - 2));
@@ -119,7 +124,8 @@ internal sealed partial class Interpreter
         // bmm at batch 1); what that costs in general was not measured.
         if (new[] { left, right }.FirstOrDefault(o => !IsBlasReady(o)) is { } copied)
         {
-            trace!.UnmodeledPeak.Add($"Peak is unknown: {kind} gets an operand ({copied.Shape}) whose matrices have no unit stride; the kernel copies them for BLAS, which was not measured.");
+            trace!.UnmodeledPeak.Add($"Peak is unknown: {kind} gets an operand ({copied.Shape}) whose matrices have no unit stride; "
+                + $"the kernel copies them for BLAS, which was not measured.");
         }
         if (right.RequiresGrad) call.Save(left);
         if (left.RequiresGrad) call.Save(right);
@@ -143,6 +149,10 @@ internal sealed partial class Interpreter
         var axes = Enumerable.Range(0, rank).Select(i => i == rank - 1 ? rank - 2 : i == rank - 2 ? rank - 1 : i).ToList();
         if (view) return trace!.Permute(tensor, axes);
         var shape = new TensorShape(axes.Select(a => tensor.Shape[a]));
-        return new ActivationTensor(shape, tensor.ElementType, tensor.Storage, tensor.RequiresGrad, TensorLayout.Permuted(TensorLayout.StridesOf(tensor), axes)) { IsTrainableParameter = tensor.IsTrainableParameter, Parameter = tensor.Parameter };
+        return new ActivationTensor(shape, tensor.ElementType, tensor.Storage, tensor.RequiresGrad,
+            TensorLayout.Permuted(TensorLayout.StridesOf(tensor), axes))
+        {
+            IsTrainableParameter = tensor.IsTrainableParameter, Parameter = tensor.Parameter
+        };
     }
 }

@@ -38,7 +38,9 @@ internal sealed partial class Interpreter
                     foreach (var declarator in declaration.Declarators)
                     {
                         var initializer = declarator.Initializer ?? declaration.Initializer;
-                        frame.Variables[declarator.Symbol] = initializer is null ? DefaultOf(declarator.Symbol.Type) : Evaluate(initializer.Value, frame);
+                        frame.Variables[declarator.Symbol] = initializer is null
+                            ? DefaultOf(declarator.Symbol.Type)
+                            : Evaluate(initializer.Value, frame);
                     }
                 }
                 return Completion.Normal;
@@ -51,7 +53,8 @@ internal sealed partial class Interpreter
                 return RunLoop(loop, loop.Condition, loop.Body, loop.AtLoopBottom, frame);
 
             case IWhileLoopOperation loop:
-                return RunLoop(loop, loop.Condition, loop.Body, default, frame, conditionIsTop: loop.ConditionIsTop, conditionIsUntil: loop.ConditionIsUntil);
+                return RunLoop(loop, loop.Condition, loop.Body, default, frame, conditionIsTop: loop.ConditionIsTop,
+                    conditionIsUntil: loop.ConditionIsUntil);
 
             case IForEachLoopOperation loop:
                 return RunForEach(loop, frame);
@@ -90,7 +93,8 @@ internal sealed partial class Interpreter
                 return ExecuteSwitch(switchOperation, frame);
 
             default:
-                Havoc(operation, frame, new UnknownValue($"'{Shorten(operation.Syntax)}' ({operation.Kind}) is not supported", LocationInfo.From(operation.Syntax)));
+                Havoc(operation, frame,
+                    new UnknownValue($"'{Shorten(operation.Syntax)}' ({operation.Kind}) is not supported", LocationInfo.From(operation.Syntax)));
                 return Completion.Normal;
         }
     }
@@ -105,7 +109,8 @@ internal sealed partial class Interpreter
                 return conditional.WhenFalse is null ? Completion.Normal : Execute(conditional.WhenFalse, frame);
             case var other:
                 var why = other as UnknownValue;
-                var reason = $"'{Shorten(conditional.Condition.Syntax)}' is decided at run time ({why?.Reason ?? "a value the analysis does not know"})";
+                var reason = $"'{Shorten(conditional.Condition.Syntax)}' is decided at run time "
+                    + $"({why?.Reason ?? "a value the analysis does not know"})";
                 var unknown = new UnknownValue(reason, LocationInfo.From(conditional.Condition.Syntax));
                 Havoc(conditional.WhenTrue, frame, unknown);
                 if (conditional.WhenFalse is not null) Havoc(conditional.WhenFalse, frame, unknown);
@@ -120,7 +125,8 @@ internal sealed partial class Interpreter
         {
             if (iteration >= InterpreterLimits.MaxLoopIterations)
             {
-                Havoc(body, frame, new UnknownValue($"the loop runs more than {InterpreterLimits.MaxLoopIterations:N0} times", LocationInfo.From(loop.Syntax)));
+                Havoc(body, frame,
+                    new UnknownValue($"the loop runs more than {InterpreterLimits.MaxLoopIterations:N0} times", LocationInfo.From(loop.Syntax)));
                 return Completion.Normal;
             }
             if (conditionIsTop && condition is not null && !LoopContinues(loop, condition, body, frame, conditionIsUntil)) return Completion.Normal;
@@ -135,7 +141,8 @@ internal sealed partial class Interpreter
     private bool LoopContinues(IOperation loop, IOperation condition, IOperation body, Frame frame, bool conditionIsUntil)
     {
         if (Evaluate(condition, frame) is BoolValue flag) return flag.Flag != conditionIsUntil;
-        Havoc(body, frame, new UnknownValue($"the loop condition '{Shorten(condition.Syntax)}' is not known at compile time", LocationInfo.From(loop.Syntax)));
+        Havoc(body, frame,
+            new UnknownValue($"the loop condition '{Shorten(condition.Syntax)}' is not known at compile time", LocationInfo.From(loop.Syntax)));
         return false;
     }
 
@@ -144,7 +151,8 @@ internal sealed partial class Interpreter
         var items = Enumerate(Evaluate(loop.Collection, frame), loop.Collection);
         if (items is UnknownValue unknown)
         {
-            Havoc(loop.Body, frame, new UnknownValue($"the loop runs over {unknown.Reason}", unknown.Location ?? LocationInfo.From(loop.Collection.Syntax)));
+            Havoc(loop.Body, frame,
+                new UnknownValue($"the loop runs over {unknown.Reason}", unknown.Location ?? LocationInfo.From(loop.Collection.Syntax)));
             return Completion.Normal;
         }
         foreach (var item in ((ListValue)items).Items.ToList())
@@ -170,7 +178,9 @@ internal sealed partial class Interpreter
             case ITupleOperation tuple:
                 for (var i = 0; i < tuple.Elements.Length; i++)
                 {
-                    var element = item is TupleValue t && i < t.Items.Count ? t.Items[i] : new UnknownValue("a tuple element", LocationInfo.From(variable.Syntax));
+                    var element = item is TupleValue t && i < t.Items.Count
+                        ? t.Items[i]
+                        : new UnknownValue("a tuple element", LocationInfo.From(variable.Syntax));
                     AssignLoopVariable(tuple.Elements[i], element, frame);
                 }
                 break;
@@ -227,7 +237,8 @@ internal sealed partial class Interpreter
                     break;
                 case IInvocationOperation invocation:
                     if (invocation.Instance is ILocalReferenceOperation or IFieldReferenceOperation) HavocTarget(invocation.Instance, frame, why);
-                    var onThisModule = invocation.Instance is IInstanceReferenceOperation || (invocation.Instance is null && !invocation.TargetMethod.IsStatic);
+                    var onThisModule = invocation.Instance is IInstanceReferenceOperation
+                        || (invocation.Instance is null && !invocation.TargetMethod.IsStatic);
                     if (onThisModule && frame.Self is not null && !IsSideEffectFree(invocation.TargetMethod))
                     {
                         frame.Self.Unknowns.Add(why);

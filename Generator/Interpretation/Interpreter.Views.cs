@@ -15,7 +15,8 @@ internal sealed partial class Interpreter
     /// <summary>reshape: a view where the strides allow one, else a contiguous copy (clone, then view).</summary>
     private ActivationTensor ReshapeOrCopy(ActivationTensor self, TensorShape target, LocationInfo? at)
     {
-        if (TensorLayout.TryView(self.Shape, TensorLayout.NonContiguousStridesOf(self), target, trace!.Decide, out var strides, out var exact)) return trace.View(self, target, strides, exact: exact);
+        if (TensorLayout.TryView(self.Shape, TensorLayout.NonContiguousStridesOf(self), target, trace!.Decide, out var strides, out var exact))
+            return trace.View(self, target, strides, exact: exact);
         return ContiguousCopy(self, target, at);
     }
 
@@ -38,10 +39,14 @@ internal sealed partial class Interpreter
     {
         if (self.LayoutNotFollowed)
         {
-            throw new Layers.UnknownArgumentException(new UnknownValue($"whether view can take {self.Shape} as {target} depends on strides that came from a layer given a strided input, which are not followed", null));
+            throw new Layers.UnknownArgumentException(new UnknownValue(
+                $"whether view can take {self.Shape} as {target} depends on strides that came from a layer given a strided input, "
+                + $"which are not followed", null));
         }
-        if (TensorLayout.TryView(self.Shape, TensorLayout.NonContiguousStridesOf(self), target, trace!.Decide, out var strides, out var exact)) return trace.View(self, target, strides, exact: exact);
-        throw op.Mismatch($"view of {self.Shape} as {target} is not possible over its strides (a transposed or sliced tensor); use reshape or contiguous() first");
+        if (TensorLayout.TryView(self.Shape, TensorLayout.NonContiguousStridesOf(self), target, trace!.Decide, out var strides, out var exact))
+            return trace.View(self, target, strides, exact: exact);
+        throw op.Mismatch(
+            $"view of {self.Shape} as {target} is not possible over its strides (a transposed or sliced tensor); use reshape or contiguous() first");
     }
 
     private ActivationTensor Unsqueeze(ActivationTensor self, int at)
@@ -52,9 +57,13 @@ internal sealed partial class Interpreter
 
     private ActivationTensor Squeeze(ActivationTensor self, Value dim, LayerCall op)
     {
-        int? only = dim is IntValue squeezeDim ? self.Shape.Axis(squeezeDim.Number) ?? throw op.Mismatch($"squeeze({squeezeDim.Number}) of {self.Shape}") : null;
+        int? only = dim is IntValue squeezeDim
+            ? self.Shape.Axis(squeezeDim.Number) ?? throw op.Mismatch($"squeeze({squeezeDim.Number}) of {self.Shape}")
+            : null;
         if (dim is not (IntValue or NullValue)) throw op.Mismatch($"squeeze({dim.Describe()})");
-        var kept = Enumerable.Range(0, self.Shape.Rank).Where(i => !((only is null || only == i) && trace!.Decide.IsOne(self.Shape[i], "squeeze"))).ToList();
+        var kept = Enumerable.Range(0, self.Shape.Rank)
+            .Where(i => !((only is null || only == i) && trace!.Decide.IsOne(self.Shape[i], "squeeze")))
+            .ToList();
         // At batch 1, squeeze() drops the batch dimension as well: batch 1's shapes are not the other batches'.
         if (kept.Count < self.Shape.Rank && Enumerable.Range(0, self.Shape.Rank).Any(i => !kept.Contains(i) && self.Shape[i].BatchPower > 0))
         {

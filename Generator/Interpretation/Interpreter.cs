@@ -30,7 +30,8 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
     public Interpreter Sibling() => new(compilation, torch, cancellationToken) { semanticModels = semanticModels };
 
     /// <summary>Builds a user module as <c>new T(arguments)</c> would.</summary>
-    public Value Construct(INamedTypeSymbol type, IMethodSymbol constructor, IReadOnlyDictionary<IParameterSymbol, Value> arguments, LocationInfo? location)
+    public Value Construct(INamedTypeSymbol type, IMethodSymbol constructor, IReadOnlyDictionary<IParameterSymbol, Value> arguments,
+        LocationInfo? location)
     {
         if (typesUnderConstruction.Count(t => SymbolEqualityComparer.Default.Equals(t, type)) >= InterpreterLimits.MaxSameTypeNesting)
         {
@@ -52,7 +53,8 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
         return new ModuleValue(module);
     }
 
-    private void RunConstructor(ModuleInstance self, IMethodSymbol constructor, IReadOnlyDictionary<IParameterSymbol, Value> arguments, LocationInfo? location)
+    private void RunConstructor(ModuleInstance self, IMethodSymbol constructor, IReadOnlyDictionary<IParameterSymbol, Value> arguments,
+        LocationInfo? location)
     {
         var type = constructor.ContainingType;
         if (!IsInSource(type)) return; // TorchSharp's own Module constructors register nothing.
@@ -86,7 +88,8 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
 
     private void RunConstructorBody(ModuleInstance self, INamedTypeSymbol type, IConstructorBodyOperation body, Frame frame)
     {
-        var initializer = (body.Initializer as IExpressionStatementOperation)?.Operation as IInvocationOperation ?? body.Initializer as IInvocationOperation;
+        var initializer = (body.Initializer as IExpressionStatementOperation)?.Operation as IInvocationOperation
+            ?? body.Initializer as IInvocationOperation;
         var chainsToThis = initializer is not null && SymbolEqualityComparer.Default.Equals(initializer.TargetMethod.ContainingType, type);
         if (chainsToThis)
         {
@@ -115,7 +118,8 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
         var parameterless = baseType.InstanceConstructors.FirstOrDefault(c => c.Parameters.All(p => p.IsOptional || p.IsParams));
         if (parameterless is null)
         {
-            self.Unknowns.Add(new UnknownValue($"cannot tell which constructor of '{baseType.Name}' runs", LocationInfo.From(type.Locations.FirstOrDefault() ?? Location.None)));
+            self.Unknowns.Add(new UnknownValue($"cannot tell which constructor of '{baseType.Name}' runs",
+                LocationInfo.From(type.Locations.FirstOrDefault() ?? Location.None)));
             return;
         }
         RunConstructor(self, parameterless, DefaultArguments(parameterless, Array.Empty<Value>()), null);
@@ -132,8 +136,10 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
             if (member.IsStatic) continue;
             var initializer = member switch
             {
-                IFieldSymbol field => (field.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as VariableDeclaratorSyntax)?.Initializer,
-                IPropertySymbol property => (property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as PropertyDeclarationSyntax)?.Initializer,
+                IFieldSymbol field =>
+                    (field.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as VariableDeclaratorSyntax)?.Initializer,
+                IPropertySymbol property =>
+                    (property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as PropertyDeclarationSyntax)?.Initializer,
                 _ => null,
             };
             if (initializer is null) continue;
@@ -199,7 +205,8 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
     {
         if (++steps > InterpreterLimits.MaxSteps)
         {
-            throw new AnalysisLimitException(new UnknownValue($"the constructor runs more than {InterpreterLimits.MaxSteps:N0} steps", LocationInfo.From(at.Syntax)));
+            throw new AnalysisLimitException(
+                new UnknownValue($"the constructor runs more than {InterpreterLimits.MaxSteps:N0} steps", LocationInfo.From(at.Syntax)));
         }
         if ((steps & 0x3FF) == 0) cancellationToken.ThrowIfCancellationRequested();
     }

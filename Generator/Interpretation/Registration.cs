@@ -77,7 +77,8 @@ internal static class Registration
     public static IEnumerable<ISymbol> FieldsInReflectionOrder(INamedTypeSymbol type)
     {
         var bases = new List<INamedTypeSymbol>();
-        for (var current = type.BaseType; current is not null && current.Locations.Any(l => l.IsInSource); current = current.BaseType) bases.Add(current);
+        for (var current = type.BaseType; current is not null && current.Locations.Any(l => l.IsInSource); current = current.BaseType)
+            bases.Add(current);
         return InstanceFields(type)
             .Concat(bases.SelectMany(b => InstanceFields(b).Where(f => f.DeclaredAccessibility != Accessibility.Private)))
             .Concat(bases.SelectMany(b => InstanceFields(b).Where(f => f.DeclaredAccessibility == Accessibility.Private)));

@@ -6,7 +6,10 @@ namespace TorchBudget.Generator.Interpretation;
 /// One op autograd recorded in forward: what backward will need a gradient for, what it releases,
 /// and the temporary gradients of the parameters it accumulates into .grad.
 /// </summary>
-internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inputs, IReadOnlyList<ActivationTensor> outputs, IReadOnlyList<Storage> saved, IReadOnlyList<ParameterGradient> parameterGradients, bool passesGradientThrough = false, Shapes.ByteCount backwardScratch = default, IReadOnlyList<Shapes.ByteCount>? backwardMoments = null, IReadOnlyList<DenseGradient>? denseGradients = null, BackwardPlan? plan = null)
+internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inputs, IReadOnlyList<ActivationTensor> outputs,
+    IReadOnlyList<Storage> saved, IReadOnlyList<ParameterGradient> parameterGradients, bool passesGradientThrough = false,
+    Shapes.ByteCount backwardScratch = default, IReadOnlyList<Shapes.ByteCount>? backwardMoments = null,
+    IReadOnlyList<DenseGradient>? denseGradients = null, BackwardPlan? plan = null)
 {
     /// <summary>What its backward allocates and hands on, where measured op by op; null: one gradient per input's storage.</summary>
     public BackwardPlan? Plan { get; } = plan;

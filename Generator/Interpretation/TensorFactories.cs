@@ -15,7 +15,8 @@ internal static class TensorFactories
     private static readonly HashSet<string> ShapeFactories = new() { "zeros", "ones", "empty", "rand", "randn", "full", "randint" };
 
     // Parameters of these factories that are not dimensions.
-    private static readonly HashSet<string> NonDimensionParameters = new() { "dtype", "device", "requires_grad", "names", "value", "fill_value", "generator", "low", "high" };
+    private static readonly HashSet<string> NonDimensionParameters =
+        new() { "dtype", "device", "requires_grad", "names", "value", "fill_value", "generator", "low", "high" };
 
     public static bool IsFactory(string name) => ShapeFactories.Contains(name) || name == "tensor";
 

@@ -26,7 +26,8 @@ internal static class TensorLayout
     public static IReadOnlyList<Dim> StridesOf(ActivationTensor tensor) => tensor.Strides ?? ContiguousStrides(tensor.Shape);
 
     /// <summary>The strides as ATen has them, size-1 dimensions' included (see <see cref="ActivationTensor.ExactStrides"/>).</summary>
-    public static IReadOnlyList<Dim> ExactStridesOf(ActivationTensor tensor) => tensor.Strides ?? tensor.ExactStrides ?? ContiguousStrides(tensor.Shape);
+    public static IReadOnlyList<Dim> ExactStridesOf(ActivationTensor tensor) =>
+        tensor.Strides ?? tensor.ExactStrides ?? ContiguousStrides(tensor.Shape);
 
     /// <summary>ATen's strides where they are not the contiguous ones, size-1 dimensions' included; null where they are.</summary>
     public static IReadOnlyList<Dim>? NonContiguousStridesOf(ActivationTensor tensor) => tensor.Strides ?? tensor.ExactStrides;
@@ -57,11 +58,13 @@ internal static class TensorLayout
     /// ATen's computeStride: whether a tensor of <paramref name="shape"/> and <paramref name="strides"/> can be viewed as
     /// <paramref name="target"/> (else view throws and reshape copies), and the view's strides (null: contiguous).
     /// </summary>
-    public static bool TryView(TensorShape shape, IReadOnlyList<Dim>? strides, TensorShape target, BatchDecisions decide, out IReadOnlyList<Dim>? viewStrides) =>
+    public static bool TryView(TensorShape shape, IReadOnlyList<Dim>? strides, TensorShape target, BatchDecisions decide,
+        out IReadOnlyList<Dim>? viewStrides) =>
         TryView(shape, strides, target, decide, out viewStrides, out _);
 
     /// <summary>The same, with the view's size-1 strides where they are not the contiguous ones (<paramref name="exact"/>).</summary>
-    public static bool TryView(TensorShape shape, IReadOnlyList<Dim>? strides, TensorShape target, BatchDecisions decide, out IReadOnlyList<Dim>? viewStrides, out IReadOnlyList<Dim>? exact)
+    public static bool TryView(TensorShape shape, IReadOnlyList<Dim>? strides, TensorShape target, BatchDecisions decide,
+        out IReadOnlyList<Dim>? viewStrides, out IReadOnlyList<Dim>? exact)
     {
         viewStrides = null;
         exact = null;
@@ -83,7 +86,8 @@ internal static class TensorLayout
         {
             tensorCount = tensorCount.Times(shape[axis]);
             var chunkEnds = axis == 0
-                || (!decide.IsOne(shape[axis - 1], "a size-1 dimension") && !decide.Equal(strides[axis - 1], tensorCount.Times(chunkBase), "a reshape"));
+                || (!decide.IsOne(shape[axis - 1], "a size-1 dimension")
+                    && !decide.Equal(strides[axis - 1], tensorCount.Times(chunkBase), "a reshape"));
             if (!chunkEnds) continue;
             while (viewAxis >= 0 && (decide.Less(viewCount, tensorCount, "a reshape") || decide.IsOne(target[viewAxis], "a size-1 dimension")))
             {
@@ -102,7 +106,8 @@ internal static class TensorLayout
         return viewAxis == -1 ? result : null;
     }
 
-    public static IReadOnlyList<Dim> Permuted(IReadOnlyList<Dim> strides, IReadOnlyList<int> sourceAxes) => sourceAxes.Select(a => strides[a]).ToArray();
+    public static IReadOnlyList<Dim> Permuted(IReadOnlyList<Dim> strides, IReadOnlyList<int> sourceAxes) =>
+        sourceAxes.Select(a => strides[a]).ToArray();
 
     /// <summary>expand: new leading dimensions and grown size-1 dimensions get stride 0.</summary>
     public static IReadOnlyList<Dim> Expanded(TensorShape shape, IReadOnlyList<Dim> strides, IReadOnlyList<Dim> target, BatchDecisions decide)
@@ -136,22 +141,27 @@ internal static class TensorLayout
     /// where they all share them, dense; otherwise contiguous in the order <c>reorder_dimensions</c> reads off the inputs'
     /// strides (broadcast dimensions ignored). Inputs are given with their shapes and strides, 0-d scalars left out.
     /// </summary>
-    public static IReadOnlyList<Dim>? PointwiseResult(TensorShape output, IReadOnlyList<(TensorShape Shape, IReadOnlyList<Dim>? Strides)> inputs, BatchDecisions decide) =>
+    public static IReadOnlyList<Dim>? PointwiseResult(TensorShape output, IReadOnlyList<(TensorShape Shape, IReadOnlyList<Dim>? Strides)> inputs,
+        BatchDecisions decide) =>
         Normalized(output, PointwiseStrides(output, inputs, decide), decide);
 
     /// <summary>
     /// The same strides as ATen sets them, size-1 dimensions' included (null: the contiguous ones): at batch 1 a result
     /// can be contiguous while its size-1 strides still make it channels-last (measured: relu of a sliced [1, 3, 1, 1]).
     /// </summary>
-    public static IReadOnlyList<Dim>? PointwiseStrides(TensorShape output, IReadOnlyList<(TensorShape Shape, IReadOnlyList<Dim>? Strides)> inputs, BatchDecisions decide)
+    public static IReadOnlyList<Dim>? PointwiseStrides(TensorShape output, IReadOnlyList<(TensorShape Shape, IReadOnlyList<Dim>? Strides)> inputs,
+        BatchDecisions decide)
     {
         var tensors = inputs.Where(i => i.Shape.Rank > 0).ToList();
-        if (tensors.All(t => t.Strides is null || IsContiguous(t.Shape, t.Strides, decide))) return SameShapes(output, tensors) ? null : ReorderedResult(output, tensors, decide);
+        if (tensors.All(t => t.Strides is null || IsContiguous(t.Shape, t.Strides, decide)))
+            return SameShapes(output, tensors) ? null : ReorderedResult(output, tensors, decide);
         // compute_fast_setup_type's next case: all channels-last contiguous gives the canonical channels-last strides, size-1
         // dimensions' included (measured: elu of a permuted [N, C, 1, W] view).
-        if (SameShapes(output, tensors) && tensors.All(t => IsChannelsLastContiguous(t.Shape, t.Strides, decide))) return ChannelsLastStrides(output);
+        if (SameShapes(output, tensors) && tensors.All(t => IsChannelsLastContiguous(t.Shape, t.Strides, decide)))
+            return ChannelsLastStrides(output);
         if (SameShapes(output, tensors) && tensors.All(t => IsNonOverlappingAndDense(t.Shape, t.Strides, decide))
-            && tensors.Skip(1).All(t => SameStrides(t.Strides ?? ContiguousStrides(t.Shape), tensors[0].Strides ?? ContiguousStrides(tensors[0].Shape), decide)))
+            && tensors.Skip(1).All(t =>
+                SameStrides(t.Strides ?? ContiguousStrides(t.Shape), tensors[0].Strides ?? ContiguousStrides(tensors[0].Shape), decide)))
         {
             return tensors[0].Strides;
         }
@@ -193,7 +203,9 @@ internal static class TensorLayout
         shape.Rank == 2 && strides is not null && !IsContiguous(shape, strides, decide)
         && decide.Equal(strides[0], Dim.Of(1), "a transposed matrix") && decide.Equal(strides[1], shape[0], "a transposed matrix");
 
-    /// <summary>The elements of that work buffer, 60 × 60, and the size from which it is used (measured: 60×60 and 3×1200 use it, 7×514 not).</summary>
+    /// <summary>
+    /// The elements of that work buffer, 60 × 60, and the size from which it is used (measured: 60×60 and 3×1200 use it, 7×514 not).
+    /// </summary>
     public const long TransposeCopyBlock = 3600;
 
     /// <summary>ATen's BLAS check for a matrix operand: one unit stride, the other at least the size it steps over.</summary>
@@ -214,7 +226,8 @@ internal static class TensorLayout
         // The channels' unit stride first: most tensors fail it without a comparison that may depend on the batch size.
         if (actual[1] != Dim.Of(1) && !decide.IsOne(shape[1], "a size-1 dimension")) return false;
         var expected = ChannelsLastStrides(shape);
-        return Enumerable.Range(0, 4).All(d => decide.IsOne(shape[d], "a size-1 dimension") || decide.Equal(actual[d], expected[d], "a channels-last layout"));
+        return Enumerable.Range(0, 4)
+            .All(d => decide.IsOne(shape[d], "a size-1 dimension") || decide.Equal(actual[d], expected[d], "a channels-last layout"));
     }
 
     /// <summary>A 4-d or 5-d shape's channels-last strides: the channels innermost, then the spatial dimensions, the batch outermost.</summary>
@@ -231,7 +244,8 @@ internal static class TensorLayout
     }
 
     private static bool SameShapes(TensorShape output, List<(TensorShape Shape, IReadOnlyList<Dim>? Strides)> tensors) =>
-        tensors.All(t => t.Shape.Rank == output.Rank && t.Shape.Dims.Zip(output.Dims, (a, b) => a.BatchPower == b.BatchPower && a.PeekCoefficient == b.PeekCoefficient).All(x => x));
+        tensors.All(t => t.Shape.Rank == output.Rank
+            && t.Shape.Dims.Zip(output.Dims, (a, b) => a.BatchPower == b.BatchPower && a.PeekCoefficient == b.PeekCoefficient).All(x => x));
 
     private static bool SameStrides(IReadOnlyList<Dim> a, IReadOnlyList<Dim> b, BatchDecisions decide) =>
         a.Count == b.Count && a.Zip(b, (x, y) => decide.Equal(x, y, "a pointwise op's layout")).All(x => x);
@@ -256,7 +270,8 @@ internal static class TensorLayout
     }
 
     /// <summary>TensorIterator's reorder_dimensions over broadcast inputs, then contiguous strides in that order.</summary>
-    private static IReadOnlyList<Dim>? ReorderedResult(TensorShape output, List<(TensorShape Shape, IReadOnlyList<Dim>? Strides)> tensors, BatchDecisions decide)
+    private static IReadOnlyList<Dim>? ReorderedResult(TensorShape output, List<(TensorShape Shape, IReadOnlyList<Dim>? Strides)> tensors,
+        BatchDecisions decide)
     {
         var rank = output.Rank;
         // Each input's strides over the output's dimensions: 0 where it broadcasts.

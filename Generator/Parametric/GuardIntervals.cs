@@ -45,7 +45,8 @@ internal static class GuardIntervals
     private static (int Variable, long? Lower, long? Upper)? Bound(SizeGuard guard)
     {
         if (guard.Expression.AsOneSize() is not var (variable, coefficient, c) || c == long.MinValue) return null;
-        // x + c > 0 ⇔ x ≥ 1 − c; x + c ≥ 0 ⇔ x ≥ −c; −x + c > 0 ⇔ x ≤ c − 1; −x + c ≥ 0 ⇔ x ≤ c; ±x + c = 0 ⇔ x = ∓c.
+        // x + c > 0 ⇔ x ≥ 1 − c; x + c ≥ 0 ⇔ x ≥ −c; −x + c > 0 ⇔ x ≤ c − 1;
+        // −x + c ≥ 0 ⇔ x ≤ c; ±x + c = 0 ⇔ x = ∓c.
         try
         {
             return (guard.Relation, coefficient) switch

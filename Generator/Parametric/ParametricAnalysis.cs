@@ -25,7 +25,8 @@ internal static class ParametricAnalysis
     {
         var sizeParameters = constructor.Parameters.Where(IsSize).ToList();
         if (sizeParameters.Count == 0) return (null, null);
-        if (EmittedNames.FirstOrDefault(name => !type.GetMembers(name).IsEmpty) is { } taken) return (null, $"'{type.Name}' already declares a member named {taken}");
+        if (EmittedNames.FirstOrDefault(name => !type.GetMembers(name).IsEmpty) is { } taken)
+            return (null, $"'{type.Name}' already declares a member named {taken}");
         var plain = profiledRun.Sibling().DefaultArguments(constructor, arguments);
         var profiled = new long[sizeParameters.Count];
         for (var i = 0; i < sizeParameters.Count; i++)
@@ -41,11 +42,13 @@ internal static class ParametricAnalysis
             var interpreter = profiledRun.Sibling();
             var guards = new SizeGuards();
             var bound = interpreter.DefaultArguments(constructor, arguments);
-            for (var i = 0; i < sizeParameters.Count; i++) bound[sizeParameters[i]] = new IntValue(values[i], new SizeForm(Polynomial.Variable(i), guards));
+            for (var i = 0; i < sizeParameters.Count; i++)
+                bound[sizeParameters[i]] = new IntValue(values[i], new SizeForm(Polynomial.Variable(i), guards));
             try
             {
                 var root = interpreter.Construct(type, constructor, bound, location);
-                if (root is not ModuleValue { Module: var model } || guards.Unpinnable || PathOf(model, guards, settings) is not { } path) return null;
+                if (root is not ModuleValue { Module: var model } || guards.Unpinnable || PathOf(model, guards, settings) is not { } path)
+                    return null;
                 // Forward's decisions come after the construction's, backward's after forward's: each bounds only what follows it.
                 var constructionGuards = guards.Taken.Count;
                 // Batch 1 may run other kernels (ATen's im2col for small convolutions): then its own pass gives its figures.
@@ -61,7 +64,8 @@ internal static class ParametricAnalysis
                 {
                     Activations = activations,
                     ActivationsAtBatchOne = activationsAtOne,
-                    ForwardGuards = GuardIntervals.Merge(guards.Taken.Skip(constructionGuards).Take(forwardGuards - constructionGuards).ToList()).ToEquatableArray(),
+                    ForwardGuards = GuardIntervals.Merge(guards.Taken.Skip(constructionGuards).Take(forwardGuards - constructionGuards).ToList())
+                        .ToEquatableArray(),
                 };
                 var peak = PeakLinesOf(trace, path, values, settings, guards);
                 var peakAtOne = atOne is null ? null : PeakLinesOf(atOne, path, values, settings, guards);
@@ -98,24 +102,30 @@ internal static class ParametricAnalysis
             {
                 var point = (long[])profiled.Clone();
                 point[variable] = values[turn];
-                if (runs >= InterpreterLimits.MaxParametricRuns || steps >= InterpreterLimits.MaxSteps || paths.Any(p => p.Guards.All(g => g.Holds(point)))) continue;
+                if (runs >= InterpreterLimits.MaxParametricRuns || steps >= InterpreterLimits.MaxSteps
+                    || paths.Any(p => p.Guards.All(g => g.Holds(point)))) continue;
                 runs++;
                 // A run whose guards do not hold at its own point would mean a decision was not recorded: never keep it.
                 if (Run(point) is { } path && path.Guards.All(g => g.Holds(point))) paths.Add(path);
             }
         }
 
-        var fixedArguments = string.Join(", ", constructor.Parameters.Where(p => !IsSize(p) && plain.ContainsKey(p)).Select(p => $"{p.Name} = {plain[p].Describe()}"));
+        var fixedArguments = string.Join(", ", constructor.Parameters
+            .Where(p => !IsSize(p) && plain.ContainsKey(p))
+            .Select(p => $"{p.Name} = {plain[p].Describe()}"));
         var parameters = sizeParameters.Select((p, i) => new SizeParameter(
             EscapedName(p.Name),
             p.Type.SpecialType == SpecialType.System_Int32 ? "int" : "long",
             profiled[i],
-            p.HasExplicitDefaultValue && p.ExplicitDefaultValue is { } d ? System.Convert.ToInt64(d, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) : null)).ToEquatableArray();
+            p.HasExplicitDefaultValue && p.ExplicitDefaultValue is { } d
+                ? System.Convert.ToInt64(d, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)
+                : null)).ToEquatableArray();
         return (new ParametricSpec(parameters, fixedArguments, paths.ToEquatableArray()), null);
     }
 
     /// <summary>The members the emitted code adds to the class.</summary>
-    private static readonly string[] EmittedNames = { "ParameterCountFor", "MemoryReportFor", "TorchBudgetConstructionPath", "TorchBudgetForwardFollowed", "TorchBudgetPeakFollowed" };
+    private static readonly string[] EmittedNames =
+        { "ParameterCountFor", "MemoryReportFor", "TorchBudgetConstructionPath", "TorchBudgetForwardFollowed", "TorchBudgetPeakFollowed" };
 
     /// <summary>
     /// The values a confined size is tried at, nearest first: the neighbours of its profiled value (a 24-layer model
@@ -134,7 +144,8 @@ internal static class ParametricAnalysis
     }
 
     private static bool IsSize(IParameterSymbol parameter) =>
-        !parameter.IsParams && parameter.RefKind == RefKind.None && parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
+        !parameter.IsParams && parameter.RefKind == RefKind.None
+        && parameter.Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Int64;
 
     private static string EscapedName(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
@@ -162,20 +173,27 @@ internal static class ParametricAnalysis
     private static ForwardTrace? ForwardOf(Interpreter interpreter, ModuleInstance model, ProfileSettings settings, bool atBatchOne)
     {
         ForwardTrace trace;
-        try { trace = interpreter.RunForward(model, settings.InputTensorShape, settings.InputDType, settings.DType, gradEnabled: true, atBatchOne, fromBatch: null, training: true); }
+        try
+        {
+            trace = interpreter.RunForward(model, settings.InputTensorShape, settings.InputDType, settings.DType, gradEnabled: true, atBatchOne,
+                fromBatch: null, training: true);
+        }
         catch (AnalysisLimitException) { return null; }
         return trace.KernelsChangeAt.Count > 0 ? null : trace;
     }
 
     /// <summary>Forward's activations as polynomials, where it keeps no page-rounded buffer; else null.</summary>
     private static ParametricBytes? ActivationsOf(ForwardTrace trace, ProfileSettings settings) =>
-        ActivationAccounting.Of(trace, settings.DType).Total is { IsLinear: true } total ? new ParametricBytes(total.ConstantExpression, total.PerSampleExpression) : null;
+        ActivationAccounting.Of(trace, settings.DType).Total is { IsLinear: true } total
+            ? new ParametricBytes(total.ConstantExpression, total.PerSampleExpression)
+            : null;
 
     /// <summary>
     /// The standard step's peak lines as polynomials, as <see cref="MemoryRows"/> builds them: the resident rows and the
     /// input, plus what backward's simulation has alive at each moment. Null where that is unknown or page-rounded.
     /// </summary>
-    private static List<ParametricBytes>? PeakLinesOf(ForwardTrace trace, ConstructionPath path, long[] values, ProfileSettings settings, SizeGuards guards)
+    private static List<ParametricBytes>? PeakLinesOf(ForwardTrace trace, ConstructionPath path, long[] values, ProfileSettings settings,
+        SizeGuards guards)
     {
         if (ElementTypes.SizeOf(settings.InputDType) is not { } inputSize) return null;
         try
@@ -183,10 +201,13 @@ internal static class ParametricAnalysis
             var inputPerSample = checked(MemoryRows.BatchBytesPerSample(settings, inputSize) + MemoryRows.LabelBytes);
             var resident = path.ParameterBytes.Plus(path.BufferBytes).Plus(path.GradientBytes).Plus(path.OptimizerStateBytes);
             var steady = new ByteCount(resident.Evaluate(values), inputPerSample, EquatableArray<RoundedBytes>.Empty, new SizeForm(resident, guards));
-            var gradients = new ByteCount(path.GradientBytes.Evaluate(values), 0, EquatableArray<RoundedBytes>.Empty, new SizeForm(path.GradientBytes, guards));
+            var gradients = new ByteCount(path.GradientBytes.Evaluate(values), 0, EquatableArray<RoundedBytes>.Empty,
+                new SizeForm(path.GradientBytes, guards));
             var lines = MemoryRows.StepPeakLines(trace, steady, MemoryRows.OptimizerStepTransient(settings.Optimizer, gradients));
             // A page-rounded buffer has no polynomial form here.
-            return lines is null || lines.Any(l => !l.IsLinear) ? null : lines.Select(l => new ParametricBytes(l.ConstantExpression, l.PerSampleExpression)).ToList();
+            return lines is null || lines.Any(l => !l.IsLinear)
+                ? null
+                : lines.Select(l => new ParametricBytes(l.ConstantExpression, l.PerSampleExpression)).ToList();
         }
         catch (System.OverflowException)
         {
@@ -204,7 +225,8 @@ internal static class ParametricAnalysis
         {
             Polynomial Count(IEnumerable<TensorSlot> tensors) => tensors.Aggregate(Polynomial.Zero, (sum, t) => sum.Plus(FormOf(t)));
             Polynomial Bytes(IEnumerable<TensorSlot> tensors) =>
-                tensors.Aggregate(Polynomial.Zero, (sum, t) => sum.Plus(FormOf(t).Times(t.ElementType is { } type ? ElementTypes.SizeOf(type) ?? 0 : modelSize)));
+                tensors.Aggregate(Polynomial.Zero, (sum, t) =>
+                    sum.Plus(FormOf(t).Times(t.ElementType is { } type ? ElementTypes.SizeOf(type) ?? 0 : modelSize)));
             var parameters = Registration.NamedParameters(model).Select(p => p.Value).ToList();
             var buffers = Registration.NamedBuffers(model).Select(b => b.Value).ToList();
             if (parameters.Concat(buffers).Any(t => t.PeekElementCount is null)) return null;
@@ -214,8 +236,8 @@ internal static class ParametricAnalysis
                 Count(m.Value.Parameters.Select(p => p.Value)),
                 Count(m.Value.Parameters.Select(p => p.Value).Where(p => p.RequiresGrad)),
                 Count(m.Value.Buffers.Select(b => b.Value)))).ToEquatableArray();
-            return new ConstructionPath(GuardIntervals.Merge(guards.Taken).ToEquatableArray(), Count(parameters), Count(parameters.Where(p => p.RequiresGrad)), Count(buffers),
-                parameterBytes, Bytes(buffers), gradientBytes, optimizerBytes, layers);
+            return new ConstructionPath(GuardIntervals.Merge(guards.Taken).ToEquatableArray(), Count(parameters),
+                Count(parameters.Where(p => p.RequiresGrad)), Count(buffers), parameterBytes, Bytes(buffers), gradientBytes, optimizerBytes, layers);
         }
         catch (System.OverflowException)
         {
@@ -224,12 +246,15 @@ internal static class ParametricAnalysis
     }
 
     /// <summary>The Gradients and OptimizerState rows: gradients for the parameters backward reaches (all trainable ones where not known).</summary>
-    private static (Polynomial Gradients, Polynomial OptimizerState) GradientRows(IReadOnlyList<TensorSlot> parameters, HashSet<object>? recipients, int modelSize, ProfileSettings settings)
+    private static (Polynomial Gradients, Polynomial OptimizerState) GradientRows(IReadOnlyList<TensorSlot> parameters, HashSet<object>? recipients,
+        int modelSize, ProfileSettings settings)
     {
         Polynomial Bytes(IEnumerable<TensorSlot> tensors) =>
-            tensors.Aggregate(Polynomial.Zero, (sum, t) => sum.Plus(FormOf(t).Times(t.ElementType is { } type ? ElementTypes.SizeOf(type) ?? 0 : modelSize)));
+            tensors.Aggregate(Polynomial.Zero, (sum, t) =>
+                sum.Plus(FormOf(t).Times(t.ElementType is { } type ? ElementTypes.SizeOf(type) ?? 0 : modelSize)));
         var gradientBytes = Bytes(parameters.Where(p => GradientRecipients.Gets(recipients, p)));
-        var optimizerBytes = (settings.Optimizer == "SgdMomentum" ? gradientBytes : Bytes(parameters)).Times(MemoryRows.OptimizerStateFactor(settings.Optimizer));
+        var optimizerBytes = (settings.Optimizer == "SgdMomentum" ? gradientBytes : Bytes(parameters))
+            .Times(MemoryRows.OptimizerStateFactor(settings.Optimizer));
         return (gradientBytes, optimizerBytes);
     }
 
@@ -237,7 +262,8 @@ internal static class ParametricAnalysis
     private static ConstructionPath WithGradientRecipients(ConstructionPath path, ModuleInstance model, ForwardTrace trace, ProfileSettings settings)
     {
         if (GradientRecipients.Of(trace) is not { } recipients || ElementTypes.SizeOf(settings.DType) is not { } modelSize) return path;
-        var (gradients, optimizerState) = GradientRows(Registration.NamedParameters(model).Select(p => p.Value).ToList(), recipients, modelSize, settings);
+        var (gradients, optimizerState) =
+            GradientRows(Registration.NamedParameters(model).Select(p => p.Value).ToList(), recipients, modelSize, settings);
         return path with { GradientBytes = gradients, OptimizerStateBytes = optimizerState };
     }
 

@@ -6,7 +6,8 @@ namespace TorchBudget.Generator.Parametric;
 internal sealed record SizeParameter(string Name, string TypeName, long ProfiledValue, string? DefaultValue);
 
 /// <summary>A named module's own counts on one construction path, as polynomials in the size parameters.</summary>
-internal sealed record ParametricLayer(string Name, string Kind, Polynomial ParameterCount, Polynomial TrainableParameterCount, Polynomial BufferElements);
+internal sealed record ParametricLayer(string Name, string Kind, Polynomial ParameterCount, Polynomial TrainableParameterCount,
+    Polynomial BufferElements);
 
 /// <summary>
 /// What the constructor builds wherever it takes the decisions in <see cref="Guards"/>: every count and the

@@ -12,7 +12,8 @@ internal readonly record struct Polynomial(EquatableArray<Monomial> Terms)
 {
     public static readonly Polynomial Zero = new(EquatableArray<Monomial>.Empty);
 
-    public static Polynomial Constant(long value) => value == 0 ? Zero : new(new[] { new Monomial(value, EquatableArray<int>.Empty) }.ToEquatableArray());
+    public static Polynomial Constant(long value) =>
+        value == 0 ? Zero : new(new[] { new Monomial(value, EquatableArray<int>.Empty) }.ToEquatableArray());
 
     public static Polynomial Variable(int index) => new(new[] { new Monomial(1, new[] { index }.ToEquatableArray()) }.ToEquatableArray());
 
@@ -54,7 +55,9 @@ internal readonly record struct Polynomial(EquatableArray<Monomial> Terms)
 
     /// <summary>This polynomial divided by a constant, where every coefficient divides exactly; else null.</summary>
     public Polynomial? DividedBy(long divisor) =>
-        divisor != 0 && Terms.All(t => t.Coefficient % divisor == 0) ? new Polynomial(Terms.Select(t => t with { Coefficient = t.Coefficient / divisor }).ToEquatableArray()) : null;
+        divisor != 0 && Terms.All(t => t.Coefficient % divisor == 0)
+            ? new Polynomial(Terms.Select(t => t with { Coefficient = t.Coefficient / divisor }).ToEquatableArray())
+            : null;
 
     /// <summary>
     /// This polynomial as Constant + Coefficient × size, with Coefficient ±1: how a bound on one size reads

@@ -26,11 +26,16 @@ internal static class SizeArithmetic
                 // Exact for every argument when each coefficient divides: C# division of an exact multiple truncates nothing.
                 case BinaryOperatorKind.Divide when q.IsConstant && b != 0 && p.DividedBy(b) is { } quotient: return Tracked(a / b, quotient, guards);
                 // x << k for a constant k is x × 2^k.
-                case BinaryOperatorKind.LeftShift when q.IsConstant && b is >= 0 and < 62: return Tracked(checked(a * (1L << (int)b)), p.Times(1L << (int)b), guards);
-                case BinaryOperatorKind.LessThan: return Decide(a < b, SizeGuard.Ordered(p, q, strict: true), SizeGuard.Ordered(q, p, strict: false), guards);
-                case BinaryOperatorKind.LessThanOrEqual: return Decide(a <= b, SizeGuard.Ordered(p, q, strict: false), SizeGuard.Ordered(q, p, strict: true), guards);
-                case BinaryOperatorKind.GreaterThan: return Decide(a > b, SizeGuard.Ordered(q, p, strict: true), SizeGuard.Ordered(p, q, strict: false), guards);
-                case BinaryOperatorKind.GreaterThanOrEqual: return Decide(a >= b, SizeGuard.Ordered(q, p, strict: false), SizeGuard.Ordered(p, q, strict: true), guards);
+                case BinaryOperatorKind.LeftShift when q.IsConstant && b is >= 0 and < 62:
+                    return Tracked(checked(a * (1L << (int)b)), p.Times(1L << (int)b), guards);
+                case BinaryOperatorKind.LessThan:
+                    return Decide(a < b, SizeGuard.Ordered(p, q, strict: true), SizeGuard.Ordered(q, p, strict: false), guards);
+                case BinaryOperatorKind.LessThanOrEqual:
+                    return Decide(a <= b, SizeGuard.Ordered(p, q, strict: false), SizeGuard.Ordered(q, p, strict: true), guards);
+                case BinaryOperatorKind.GreaterThan:
+                    return Decide(a > b, SizeGuard.Ordered(q, p, strict: true), SizeGuard.Ordered(p, q, strict: false), guards);
+                case BinaryOperatorKind.GreaterThanOrEqual:
+                    return Decide(a >= b, SizeGuard.Ordered(q, p, strict: false), SizeGuard.Ordered(p, q, strict: true), guards);
                 default: return null;
             }
         }

@@ -31,11 +31,23 @@ internal sealed class ActivationAccounting
         string? uncountable = null;
         foreach (var storage in trace.AliveStorages())
         {
-            if (storage.SizedInBytes is null && ElementTypes.SizeOf(storage.ElementType) is null) { uncountable ??= $"forward keeps a {storage.ElementType} tensor, whose element size is not known"; continue; }
+            if (storage.SizedInBytes is null && ElementTypes.SizeOf(storage.ElementType) is null)
+            {
+                uncountable ??= $"forward keeps a {storage.ElementType} tensor, whose element size is not known";
+                continue;
+            }
             ByteCount bytes;
             try { bytes = storage.BytesOrThrow(); }
-            catch (System.OverflowException) { uncountable ??= $"forward keeps a tensor of {storage.Elements} elements, whose bytes overflow a 64-bit integer"; continue; }
-            catch (NotLinearInBatchException) { uncountable ??= $"forward keeps a tensor of {storage.Elements} elements, not linear in the batch size"; continue; }
+            catch (System.OverflowException)
+            {
+                uncountable ??= $"forward keeps a tensor of {storage.Elements} elements, whose bytes overflow a 64-bit integer";
+                continue;
+            }
+            catch (NotLinearInBatchException)
+            {
+                uncountable ??= $"forward keeps a tensor of {storage.Elements} elements, not linear in the batch size";
+                continue;
+            }
             total = total.Plus(bytes);
             if (storage.Owner is { } owner) perModule[owner] = perModule.TryGetValue(owner, out var sum) ? sum.Plus(bytes) : bytes;
         }

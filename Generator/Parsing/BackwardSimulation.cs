@@ -23,7 +23,8 @@ internal static class BackwardSimulation
     {
         if (trace.UnmodeledPeak.FirstOrDefault() is { } note) return note;
         return trace.Tape.Select(n => n.Kind).FirstOrDefault(IsRecurrent) is { } recurrent
-            ? $"Peak is unknown: the backward of {recurrent} (autograd sums each weight's gradients over the time steps before adding them to .grad) is not modeled yet."
+            ? $"Peak is unknown: the backward of {recurrent} "
+                + $"(autograd sums each weight's gradients over the time steps before adding them to .grad) is not modeled yet."
             : null;
     }
 
@@ -95,7 +96,8 @@ internal static class BackwardSimulation
         terms.Add(live.Plus(optimizerStepTransient));
         if (engine.Uncertain.Any(u => !terms.Any(t => AtOrAbove(t, u))))
         {
-            trace.UnmodeledPeak.Add("Peak is unknown: backward sums two gradients of one tensor where autograd adds them in place in some measured cases and out of place in others, and here that decides the peak.");
+            trace.UnmodeledPeak.Add("Peak is unknown: backward sums two gradients of one tensor where autograd adds them in place "
+                + "in some measured cases and out of place in others, and here that decides the peak.");
             return null;
         }
         return Prune(terms);
@@ -114,7 +116,10 @@ internal static class BackwardSimulation
             .OrderBy(t => t.PerSample).ThenBy(t => t.Constant)
             .ToList();
 
-    /// <summary>Whether <paramref name="upper"/> is at or above <paramref name="lower"/> at every B: its linear parts and each page-rounded buffer of the lower line.</summary>
+    /// <summary>
+    /// Whether <paramref name="upper"/> is at or above <paramref name="lower"/> at every B: its linear parts and each page-rounded buffer
+    /// of the lower line.
+    /// </summary>
     private static bool AtOrAbove(ByteCount upper, ByteCount lower) =>
         upper.Constant >= lower.Constant && upper.PerSample >= lower.PerSample
         && upper.Rounded.All(r => r.Times > 0)

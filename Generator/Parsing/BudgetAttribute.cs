@@ -27,7 +27,8 @@ internal static class BudgetAttribute
             if (named.Key == "BatchSize" && named.Value.Value is long batch) batchSize = batch;
             if (named.Key == "SafetyFactor" && named.Value.Value is double factor) safetyFactor = factor;
         }
-        if (batchSize <= 0) Invalid(batchSize == 0 ? "set BatchSize: the budget is checked at that batch size" : $"BatchSize must be positive, got {batchSize}");
+        if (batchSize <= 0)
+            Invalid(batchSize == 0 ? "set BatchSize: the budget is checked at that batch size" : $"BatchSize must be positive, got {batchSize}");
         if (!(safetyFactor > 0 && safetyFactor <= 1)) Invalid($"SafetyFactor must be in (0, 1], got {safetyFactor}");
         return bytes is { } budget && batchSize > 0 && safetyFactor > 0 && safetyFactor <= 1
             ? new BudgetSpec(budget, text!, batchSize, safetyFactor, location)

@@ -7,7 +7,8 @@ namespace TorchBudget.Generator.Parsing;
 /// <summary>Memory sizes as people write them: "8 GiB", "512 MiB", "24GB", "1.5 GB" (IEC binary and SI decimal units).</summary>
 internal static class ByteSize
 {
-    private static readonly Regex Pattern = new(@"^\s*(?<number>\d+(\.\d+)?)\s*(?<unit>[KMGTP]?i?B)?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex Pattern =
+        new(@"^\s*(?<number>\d+(\.\d+)?)\s*(?<unit>[KMGTP]?i?B)?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>The size in bytes, or null (with why) when the text is not a size or overflows.</summary>
     public static long? Parse(string? text, out string? problem)

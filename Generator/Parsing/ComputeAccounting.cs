@@ -35,7 +35,11 @@ internal sealed class ComputeAccounting
             {
                 // Per sample needs a count proportional to the batch; one that is not (a product of weights alone) has none.
                 if (count.Coefficient == 0) continue;
-                if (count.BatchPower != 1) { unknown ??= $"a product in forward does {count} multiply-accumulates, not proportional to the batch size"; continue; }
+                if (count.BatchPower != 1)
+                {
+                    unknown ??= $"a product in forward does {count} multiply-accumulates, not proportional to the batch size";
+                    continue;
+                }
                 total = checked(total + count.Coefficient);
                 if (module is not null) perModule[module] = checked((perModule.TryGetValue(module, out var sum) ? sum : 0) + count.Coefficient);
             }

@@ -11,7 +11,8 @@ namespace TorchBudget.Generator.Parsing;
 /// </summary>
 internal static class ConstructorChoice
 {
-    public static (IMethodSymbol? Constructor, IReadOnlyList<Value> Arguments, string? Problem) Choose(INamedTypeSymbol type, IReadOnlyList<Value> arguments)
+    public static (IMethodSymbol? Constructor, IReadOnlyList<Value> Arguments, string? Problem) Choose(INamedTypeSymbol type,
+        IReadOnlyList<Value> arguments)
     {
         var candidates = type.InstanceConstructors
             .Where(c => !c.IsStatic && Fits(c, arguments))
@@ -19,8 +20,10 @@ internal static class ConstructorChoice
             .ToList();
         if (candidates.Count == 0)
         {
-            var signatures = string.Join("; ", type.InstanceConstructors.Select(c => "(" + string.Join(", ", c.Parameters.Select(p => $"{p.Type.ToDisplayString()} {p.Name}")) + ")"));
-            return (null, arguments, $"Arguments ({string.Join(", ", arguments.Select(a => a.Describe()))}) fit no constructor of '{type.Name}': {signatures}");
+            var signatures = string.Join("; ", type.InstanceConstructors
+                .Select(c => "(" + string.Join(", ", c.Parameters.Select(p => $"{p.Type.ToDisplayString()} {p.Name}")) + ")"));
+            return (null, arguments,
+                $"Arguments ({string.Join(", ", arguments.Select(a => a.Describe()))}) fit no constructor of '{type.Name}': {signatures}");
         }
         var best = candidates[0];
         if (candidates.Count > 1 && candidates[1].Parameters.Length == best.Parameters.Length)
@@ -46,7 +49,8 @@ internal static class ConstructorChoice
         for (var i = 0; i < arguments.Count; i++)
         {
             var parameter = ParameterAt(constructor, i)!;
-            var type = parameter.IsParams && parameter.Type is IArrayTypeSymbol array && !(i == constructor.Parameters.Length - 1 && arguments[i] is ListValue)
+            var type = parameter.IsParams && parameter.Type is IArrayTypeSymbol array
+                && !(i == constructor.Parameters.Length - 1 && arguments[i] is ListValue)
                 ? array.ElementType
                 : parameter.Type;
             if (!Accepts(type, arguments[i])) return false;
@@ -56,19 +60,23 @@ internal static class ConstructorChoice
 
     private static bool Accepts(ITypeSymbol type, Value value)
     {
-        if (type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T) return value is NullValue || Accepts(((INamedTypeSymbol)type).TypeArguments[0], value);
+        if (type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
+            return value is NullValue || Accepts(((INamedTypeSymbol)type).TypeArguments[0], value);
         return value switch
         {
             UnknownValue => true,
             NullValue => !type.IsValueType,
-            IntValue => type.SpecialType is >= SpecialType.System_SByte and <= SpecialType.System_Double || type.SpecialType == SpecialType.System_Object || type.TypeKind == TypeKind.Enum,
-            RealValue => type.SpecialType is SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal or SpecialType.System_Object,
+            IntValue => type.SpecialType is >= SpecialType.System_SByte and <= SpecialType.System_Double
+                || type.SpecialType == SpecialType.System_Object || type.TypeKind == TypeKind.Enum,
+            RealValue =>
+                type.SpecialType is SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal or SpecialType.System_Object,
             BoolValue => type.SpecialType is SpecialType.System_Boolean or SpecialType.System_Object,
             StringValue => type.SpecialType is SpecialType.System_String or SpecialType.System_Object,
             EnumValue e => type.TypeKind == TypeKind.Enum && type.Name == e.TypeName || type.SpecialType == SpecialType.System_Object,
             ListValue list => type is IArrayTypeSymbol array && list.Items.All(i => Accepts(array.ElementType, i))
                 || type.SpecialType == SpecialType.System_Object
-                || type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } generic && generic.Name is "IEnumerable" or "IReadOnlyList" or "IList" or "IReadOnlyCollection" or "List"
+                || type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } generic
+                    && generic.Name is "IEnumerable" or "IReadOnlyList" or "IList" or "IReadOnlyCollection" or "List"
                     && list.Items.All(i => Accepts(generic.TypeArguments[0], i)),
             _ => false,
         };
@@ -78,7 +86,8 @@ internal static class ConstructorChoice
         (value, type?.SpecialType) switch
         {
             (IntValue i, SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal) => new RealValue(i.Number),
-            (ListValue list, _) when type is IArrayTypeSymbol array => new ListValue(list.Items.Select(item => ConvertTo(item, array.ElementType)).ToList()),
+            (ListValue list, _) when type is IArrayTypeSymbol array =>
+                new ListValue(list.Items.Select(item => ConvertTo(item, array.ElementType)).ToList()),
             _ => value,
         };
 }

@@ -22,9 +22,11 @@ internal static class InferenceRows
         var regimes = new List<PeakRegime>();
         if (activations is not null)
         {
-            why = UnmodeledPeak(pass) ?? pass.BatchOnePass.Map(UnmodeledPeak) ?? pass.LargerBatchPasses.Select(UnmodeledPeak).FirstOrDefault(n => n is not null);
+            why = UnmodeledPeak(pass) ?? pass.BatchOnePass.Map(UnmodeledPeak)
+                ?? pass.LargerBatchPasses.Select(UnmodeledPeak).FirstOrDefault(n => n is not null);
             if (why is null && pass.KernelsChangeAt.Count > pass.LargerBatchPasses.Count)
-                why = $"Peak is unknown: layers change kernels at more than {InterpreterLimits.MaxBatchRegimes} batch sizes ({string.Join(", ", pass.KernelsChangeAt)}), more than the analysis follows.";
+                why = $"Peak is unknown: layers change kernels at more than {InterpreterLimits.MaxBatchRegimes} batch sizes "
+                    + $"({string.Join(", ", pass.KernelsChangeAt)}), more than the analysis follows.";
             if (why is null)
             {
                 var main = Lines(pass, steady);
@@ -46,10 +48,14 @@ internal static class InferenceRows
         long? activationsAtBatchOne = null;
         if (activations is not null && pass.BatchOnePass is { } onePass)
         {
-            if (ActivationAccounting.Of(onePass, onePass.ParameterElementType).Total is not { } atOne) return new InferenceMemory(inputBytesPerSample, null, null, null, EquatableArray<PeakRegime>.Empty, null);
+            if (ActivationAccounting.Of(onePass, onePass.ParameterElementType).Total is not { } atOne)
+                return new InferenceMemory(inputBytesPerSample, null, null, null, EquatableArray<PeakRegime>.Empty, null);
             if (atOne.At(1) != activations.Value.At(1)) activationsAtBatchOne = atOne.At(1);
         }
-        return new InferenceMemory(inputBytesPerSample, activations, lines, atBatchOne, regimes.ToEquatableArray(), why) { ActivationsAtBatchOne = activationsAtBatchOne };
+        return new InferenceMemory(inputBytesPerSample, activations, lines, atBatchOne, regimes.ToEquatableArray(), why)
+        {
+            ActivationsAtBatchOne = activationsAtBatchOne
+        };
     }
 
     /// <summary>
@@ -65,7 +71,9 @@ internal static class InferenceRows
         var terms = peaks.Append(ByteCount.Zero).Distinct().ToList();
         if (terms.Any(t => t.Rounded.Any(r => r.Times <= 0))) return null;
         // A linear line no larger than another linear line at every batch can never be the peak.
-        var kept = terms.Where(t => !t.IsLinear || !terms.Any(o => o.IsLinear && !o.Equals(t) && o.Constant >= t.Constant && o.PerSample >= t.PerSample)).ToList();
+        var kept = terms
+            .Where(t => !t.IsLinear || !terms.Any(o => o.IsLinear && !o.Equals(t) && o.Constant >= t.Constant && o.PerSample >= t.PerSample))
+            .ToList();
         return kept.Select(t => steady.Plus(t)).ToEquatableArray();
     }
 

@@ -52,19 +52,22 @@ internal static class MemoryRows
         return terms.All(t => t.Rounded.All(r => r.Times > 0)) ? terms.Select(t => steady.Plus(t)).ToList() : null;
     }
 
-    public static Memory? Of(ProfileSettings settings, IReadOnlyList<TensorSlot> parameters, IReadOnlyList<TensorSlot> buffers, ActivationAccounting? activations, ForwardTrace? forward, string? outputShape, ForwardTrace? inference = null)
+    public static Memory? Of(ProfileSettings settings, IReadOnlyList<TensorSlot> parameters, IReadOnlyList<TensorSlot> buffers,
+        ActivationAccounting? activations, ForwardTrace? forward, string? outputShape, ForwardTrace? inference = null)
     {
         var modelSize = ElementTypes.SizeOf(settings.DType);
         var inputSize = ElementTypes.SizeOf(settings.InputDType);
         if (modelSize is null || inputSize is null) return null;
         try
         {
-            long Bytes(IEnumerable<TensorSlot> tensors) => tensors.Aggregate(0L, (sum, t) => checked(sum + t.ElementCount!.Value * (t.ElementType is { } type ? ElementTypes.SizeOf(type) ?? 0 : modelSize.Value)));
+            long Bytes(IEnumerable<TensorSlot> tensors) => tensors.Aggregate(0L, (sum, t) =>
+                checked(sum + t.ElementCount!.Value * (t.ElementType is { } type ? ElementTypes.SizeOf(type) ?? 0 : modelSize.Value)));
             var parameterBytes = Bytes(parameters);
             var recipients = GradientRecipients.Of(forward);
             var gradientBytes = Bytes(parameters.Where(p => GradientRecipients.Gets(recipients, p)));
             // The standard step hands every parameter to the optimizer; SGD's momentum exists only where a gradient does.
-            var optimizerBytes = checked(OptimizerStateFactor(settings.Optimizer) * (settings.Optimizer == "SgdMomentum" ? gradientBytes : parameterBytes));
+            var optimizerBytes =
+                checked(OptimizerStateFactor(settings.Optimizer) * (settings.Optimizer == "SgdMomentum" ? gradientBytes : parameterBytes));
             var batchPerSample = BatchBytesPerSample(settings, inputSize.Value);
             var inputPerSample = checked(batchPerSample + LabelBytes);
             var bufferBytes = Bytes(buffers);

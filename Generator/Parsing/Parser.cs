@@ -89,10 +89,12 @@ internal static class Parser
                 }
             }
             var budget = BudgetAttribute.Read(type, diagnostics);
-            var spec = ModelAssembler.Assemble(target, profile.Settings, root, forward, diagnostics, profile.Location, type.Name, inference) with { Budget = budget };
+            var spec = ModelAssembler.Assemble(target, profile.Settings, root, forward, diagnostics, profile.Location, type.Name, inference)
+                with { Budget = budget };
             if (MeasuredTorchSharp.Gap(torch.Version) is { } gap) spec = MeasuredTorchSharp.WithoutMemory(spec, gap, profile.Location, type.Name);
             return !parametricFormulas || spec.ParameterCount is null || spec.Memory is null ? spec
-                : WithParametricFormulas(spec, AnalyzeParametric(() => ParametricAnalysis.Analyze(type, constructor, arguments, interpreter, profile.Settings, profile.Location, dependencies)));
+                : WithParametricFormulas(spec, AnalyzeParametric(() =>
+                    ParametricAnalysis.Analyze(type, constructor, arguments, interpreter, profile.Settings, profile.Location, dependencies)));
         }
         catch (OperationCanceledException)
         {
@@ -101,12 +103,14 @@ internal static class Parser
         catch (Exception exception)
         {
             // The compiler must never see an exception from us: report it and emit nothing.
-            var settings = profile?.Settings ?? new ProfileSettings(EquatableArray<long>.Empty, "Float32", "Float32", "Adam", EquatableArray<long>.Empty);
+            var settings = profile?.Settings
+                ?? new ProfileSettings(EquatableArray<long>.Empty, "Float32", "Float32", "Adam", EquatableArray<long>.Empty);
             // The innermost frame says where, for the bug report.
             var frames = exception.StackTrace?.Split('\n').Select(f => f.Trim()).ToList();
             var frame = frames?.FirstOrDefault(f => f.StartsWith("at TorchBudget.", StringComparison.Ordinal)) ?? frames?.FirstOrDefault();
             var message = $"{exception.GetType().Name}: {exception.Message}" + (frame is null ? "" : $" ({frame})");
-            var diagnostic = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, LocationInfo.From(type.Locations[0]), new[] { type.Name, message }.ToEquatableArray());
+            var diagnostic = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, LocationInfo.From(type.Locations[0]),
+                new[] { type.Name, message }.ToEquatableArray());
             return Empty(target with { CanEmit = false }, settings, new[] { diagnostic }, message);
         }
     }
@@ -119,7 +123,8 @@ internal static class Parser
     private static ForwardTrace RunPasses(Interpreter interpreter, ModuleInstance model, ProfileSettings settings, bool training)
     {
         ForwardTrace Run(bool atBatchOne = false, long? fromBatch = null) =>
-            interpreter.RunForward(model, settings.InputTensorShape, settings.InputDType, settings.DType, gradEnabled: training, atBatchOne, fromBatch, training);
+            interpreter.RunForward(model, settings.InputTensorShape, settings.InputDType, settings.DType, gradEnabled: training, atBatchOne,
+                fromBatch, training);
         var pass = Run();
         if (training) BackwardSimulation.AskBatchOneQuestions(pass);
         if (pass.OtherKernelsAtBatchOne) pass.BatchOnePass = Run(atBatchOne: true);
@@ -151,13 +156,20 @@ internal static class Parser
         }
         var profiled = formulas.Parameters.Select(p => p.ProfiledValue).ToArray();
         var first = formulas.Paths[0];
-        var agrees = first.ParameterCount.Evaluate(profiled) == spec.ParameterCount && first.TrainableParameterCount.Evaluate(profiled) == spec.TrainableParameterCount
-            && first.BufferElements.Evaluate(profiled) == spec.BufferElements && first.ParameterBytes.Evaluate(profiled) == spec.Memory!.ParameterBytes
-            && first.BufferBytes.Evaluate(profiled) == spec.Memory.BufferBytes && first.OptimizerStateBytes.Evaluate(profiled) == spec.Memory.OptimizerStateBytes
+        var agrees = first.ParameterCount.Evaluate(profiled) == spec.ParameterCount
+            && first.TrainableParameterCount.Evaluate(profiled) == spec.TrainableParameterCount
+            && first.BufferElements.Evaluate(profiled) == spec.BufferElements
+            && first.ParameterBytes.Evaluate(profiled) == spec.Memory!.ParameterBytes
+            && first.BufferBytes.Evaluate(profiled) == spec.Memory.BufferBytes
+            && first.OptimizerStateBytes.Evaluate(profiled) == spec.Memory.OptimizerStateBytes
             && ForwardAgrees(first, profiled, spec.Memory);
         return agrees
             ? spec with { Parametric = formulas }
-            : spec with { Notes = spec.Notes.Append("ParameterCountFor and MemoryReportFor are not generated: the symbolic analysis at the profiled sizes disagrees with the profiled report.").ToEquatableArray() };
+            : spec with
+            {
+                Notes = spec.Notes.Append("ParameterCountFor and MemoryReportFor are not generated: "
+                    + "the symbolic analysis at the profiled sizes disagrees with the profiled report.").ToEquatableArray()
+            };
     }
 
     /// <summary>
@@ -168,27 +180,32 @@ internal static class Parser
     private static bool ForwardAgrees(ConstructionPath path, long[] profiled, Memory memory)
     {
         if (path.Activations is { } activations
-            && (memory.Activations is not { IsLinear: true } known || activations.Constant.Evaluate(profiled) != known.Constant || activations.PerSample.Evaluate(profiled) != known.PerSample))
+            && (memory.Activations is not { IsLinear: true } known || activations.Constant.Evaluate(profiled) != known.Constant
+                || activations.PerSample.Evaluate(profiled) != known.PerSample))
         {
             return false;
         }
         // Batch 1's own figures: the symbolic path must have them exactly where the profiled table does.
         if (path.Activations is not null && memory.ActivationsAtBatchOne is { } activationsAtOne
-            && (path.ActivationsAtBatchOne is not { } pathAtOne || pathAtOne.Constant.Evaluate(profiled) + pathAtOne.PerSample.Evaluate(profiled) != activationsAtOne))
+            && (path.ActivationsAtBatchOne is not { } pathAtOne
+                || pathAtOne.Constant.Evaluate(profiled) + pathAtOne.PerSample.Evaluate(profiled) != activationsAtOne))
         {
             return false;
         }
         if (path.PeakLines is not { } lines) return true;
         if (memory.PeakAtBatchOne is not null && path.PeakLinesAtBatchOne is null) return false;
         if (memory.PeakLines is not { } table || memory.LargerBatchPeaks.Count > 0) return false;
-        long PeakAt(long batch, IEnumerable<(long Constant, long PerSample)> formulas) => formulas.Max(f => checked(f.Constant + f.PerSample * batch));
+        long PeakAt(long batch, IEnumerable<(long Constant, long PerSample)> formulas) =>
+            formulas.Max(f => checked(f.Constant + f.PerSample * batch));
         var symbolic = lines.Select(l => (l.Constant.Evaluate(profiled), l.PerSample.Evaluate(profiled))).ToList();
         var profiledLines = table.Where(l => l.IsLinear).Select(l => (l.Constant, l.PerSample)).ToList();
         var atOneAgrees = path.PeakLinesAtBatchOne is not { } one
             || memory.PeakAtBatchOne == PeakAt(1, one.Select(l => (l.Constant.Evaluate(profiled), l.PerSample.Evaluate(profiled))));
-        return atOneAgrees && profiledLines.Count == table.Count && new long[] { 2, 64, 1024 }.All(b => PeakAt(b, symbolic) == PeakAt(b, profiledLines));
+        return atOneAgrees && profiledLines.Count == table.Count
+            && new long[] { 2, 64, 1024 }.All(b => PeakAt(b, symbolic) == PeakAt(b, profiledLines));
     }
 
     private static ModelSpec Empty(TypeTarget target, ProfileSettings settings, IEnumerable<DiagnosticInfo> diagnostics, string note) =>
-        new(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, new[] { note }.ToEquatableArray(), diagnostics.ToEquatableArray());
+        new(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, new[] { note }.ToEquatableArray(),
+            diagnostics.ToEquatableArray());
 }

@@ -14,7 +14,8 @@ internal sealed class ProfileAttribute
 {
     private static readonly ImmutableArray<long> DefaultBatchSizes = ImmutableArray.Create(1L, 16L, 64L, 256L);
 
-    private ProfileAttribute(ProfileSettings settings, IReadOnlyList<Value> arguments, IReadOnlyList<DiagnosticInfo> diagnostics, LocationInfo? location)
+    private ProfileAttribute(ProfileSettings settings, IReadOnlyList<Value> arguments, IReadOnlyList<DiagnosticInfo> diagnostics,
+        LocationInfo? location)
     {
         Settings = settings;
         Arguments = arguments;
@@ -42,9 +43,12 @@ internal sealed class ProfileAttribute
 
         var inputShape = attribute.ConstructorArguments.Length == 1 ? Longs(attribute.ConstructorArguments[0]) : null;
         if (inputShape is null) Invalid("the input shape must be constant long values", syntax);
-        else if (inputShape.Value.Length == 0) Invalid("the input shape is empty: give one sample's shape without the batch dimension, e.g. [MemoryProfile(1, 28, 28)]", syntax);
-        else if (inputShape.Value.Any(d => d <= 0)) Invalid($"input shape dimensions must be positive, got ({string.Join(", ", inputShape.Value)})", syntax);
-        else if (!FitsALong(inputShape.Value)) Invalid($"one sample of shape ({string.Join(", ", inputShape.Value)}) has more elements than a 64-bit count holds", syntax);
+        else if (inputShape.Value.Length == 0)
+            Invalid("the input shape is empty: give one sample's shape without the batch dimension, e.g. [MemoryProfile(1, 28, 28)]", syntax);
+        else if (inputShape.Value.Any(d => d <= 0))
+            Invalid($"input shape dimensions must be positive, got ({string.Join(", ", inputShape.Value)})", syntax);
+        else if (!FitsALong(inputShape.Value))
+            Invalid($"one sample of shape ({string.Join(", ", inputShape.Value)}) has more elements than a 64-bit count holds", syntax);
 
         string dtype = "Float32", inputDType = "Float32", optimizer = "Adam";
         var batchSizes = DefaultBatchSizes;
@@ -56,11 +60,13 @@ internal sealed class ProfileAttribute
             {
                 case "DType":
                     dtype = EnumName(named.Value) ?? "?";
-                    if (dtype is not ("Float32" or "Float64" or "Float16" or "BFloat16")) Invalid($"DType must be Float32, Float64, Float16 or BFloat16, got {dtype}", at);
+                    if (dtype is not ("Float32" or "Float64" or "Float16" or "BFloat16"))
+                        Invalid($"DType must be Float32, Float64, Float16 or BFloat16, got {dtype}", at);
                     break;
                 case "InputDType":
                     inputDType = EnumName(named.Value) ?? "?";
-                    if (inputDType is "?" or "ComplexFloat32" or "ComplexFloat64" or "QInt8" or "QUInt8" or "QInt32") Invalid($"InputDType {inputDType} is not supported", at);
+                    if (inputDType is "?" or "ComplexFloat32" or "ComplexFloat64" or "QInt8" or "QUInt8" or "QInt32")
+                        Invalid($"InputDType {inputDType} is not supported", at);
                     break;
                 case "Optimizer":
                     optimizer = EnumName(named.Value) ?? "?";
@@ -73,12 +79,14 @@ internal sealed class ProfileAttribute
                     else batchSizes = sizes.Value;
                     break;
                 case "Arguments":
-                    if (named.Value.Kind == TypedConstantKind.Array && !named.Value.IsNull) arguments.AddRange(named.Value.Values.Select(FromTypedConstant));
+                    if (named.Value.Kind == TypedConstantKind.Array && !named.Value.IsNull)
+                        arguments.AddRange(named.Value.Values.Select(FromTypedConstant));
                     else if (!named.Value.IsNull) Invalid("Arguments must be an object[] of constants", at);
                     break;
             }
         }
-        var settings = new ProfileSettings((inputShape ?? ImmutableArray<long>.Empty).ToEquatableArray(), dtype, inputDType, optimizer, batchSizes.ToEquatableArray());
+        var settings = new ProfileSettings((inputShape ?? ImmutableArray<long>.Empty).ToEquatableArray(), dtype, inputDType, optimizer,
+            batchSizes.ToEquatableArray());
         return new ProfileAttribute(settings, arguments, diagnostics, location);
     }
 
@@ -121,7 +129,8 @@ internal sealed class ProfileAttribute
                 return new ListValue(constant.Values.Select(FromTypedConstant).ToList());
             case TypedConstantKind.Enum when constant.Type is INamedTypeSymbol enumType:
                 var raw = System.Convert.ToInt64(constant.Value, System.Globalization.CultureInfo.InvariantCulture);
-                var member = enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, constant.Value));
+                var member = enumType.GetMembers().OfType<IFieldSymbol>()
+                    .FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, constant.Value));
                 return new EnumValue(enumType.Name, member?.Name, raw);
             case TypedConstantKind.Primitive:
                 return constant.Value switch

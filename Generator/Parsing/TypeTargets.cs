@@ -21,7 +21,10 @@ internal static class TypeTargets
             {
                 notPartial ??= current.Name;
             }
-            var keyword = current.IsRecord ? (current.IsValueType ? "record struct" : "record") : current.IsValueType ? "struct" : current.TypeKind == TypeKind.Interface ? "interface" : "class";
+            var keyword = current.IsRecord ? (current.IsValueType ? "record struct" : "record")
+                : current.IsValueType ? "struct"
+                : current.TypeKind == TypeKind.Interface ? "interface"
+                : "class";
             var typeParameters = current.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", current.TypeParameters.Select(p => p.Name)) + ">";
             headers.Insert(0, $"partial {keyword} {current.Name}{typeParameters}");
         }

@@ -17,7 +17,8 @@ internal readonly struct ByteCount : IEquatable<ByteCount>
     private readonly long constant;
     private readonly long perSample;
 
-    public ByteCount(long constant, long perSample, EquatableArray<RoundedBytes> rounded, SizeForm? constantForm = null, SizeForm? perSampleForm = null)
+    public ByteCount(long constant, long perSample, EquatableArray<RoundedBytes> rounded, SizeForm? constantForm = null,
+        SizeForm? perSampleForm = null)
     {
         this.constant = constant;
         this.perSample = perSample;
@@ -118,7 +119,8 @@ internal readonly struct ByteCount : IEquatable<ByteCount>
         if ((left ?? right) is not { Guards: var guards }) return null;
         try
         {
-            return new SizeForm((left?.Expression ?? Polynomial.Constant(leftValue)).Plus(right?.Expression ?? Polynomial.Constant(rightValue)), guards);
+            return new SizeForm((left?.Expression ?? Polynomial.Constant(leftValue)).Plus(right?.Expression ?? Polynomial.Constant(rightValue)),
+                guards);
         }
         catch (OverflowException)
         {

@@ -23,7 +23,8 @@ internal readonly record struct RoundedBytes(long Constant, long PerSample, long
 
     public static RoundedBytes Pages(long constant, long perSample, long pageBytes = 4096)
     {
-        if (pageBytes <= 0 || constant < 0 || perSample < 0) throw new ArgumentOutOfRangeException(nameof(pageBytes), "a rounded buffer has a positive granule and no negative part");
+        if (pageBytes <= 0 || constant < 0 || perSample < 0)
+            throw new ArgumentOutOfRangeException(nameof(pageBytes), "a rounded buffer has a positive granule and no negative part");
         return new RoundedBytes(constant, perSample, pageBytes, 1);
     }
 }
