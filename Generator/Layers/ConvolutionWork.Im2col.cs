@@ -5,7 +5,8 @@ using TorchBudget.Generator.Shapes;
 namespace TorchBudget.Generator.Layers;
 
 /// <summary>The geometry of one convolution call, as its forward rule resolved it (padding null for padding: Same).</summary>
-internal sealed record ConvolutionGeometry(int Rank, bool Transposed, long[] Kernel, long[] Stride, long[]? Padding, long[] Dilation, long[] OutputPadding, long Groups, string? PaddingMode)
+internal sealed record ConvolutionGeometry(int Rank, bool Transposed, long[] Kernel, long[] Stride, long[]? Padding, long[] Dilation,
+    long[] OutputPadding, long Groups, string? PaddingMode)
 {
     /// <summary>A 1×1 kernel, stride 1, no padding: ATen's slow path reads the input as its columns, no copy.</summary>
     public bool IsPointwise => Kernel.All(k => k == 1) && Stride.All(s => s == 1) && Padding is { } p && p.All(x => x == 0);
@@ -15,7 +16,8 @@ internal sealed record ConvolutionGeometry(int Rank, bool Transposed, long[] Ker
 /// The work buffers of ATen's native CPU convolution, which libtorch 2.10 takes outside float32 and bfloat16
 /// (those go to oneDNN): slow_conv2d unfolds the input into "columns" [B, C_in·Πkernel, Πoutput] and multiplies
 /// by the weight; conv1d runs as conv2d over an unsqueezed input; slow_conv3d does the same in 3-d;
-/// slow_conv_transpose2d multiplies first and folds columns [B, C_out·Πkernel, Πinput] back. Measured on TorchSharp 0.107 CPU with the allocation log (Float64:
+/// slow_conv_transpose2d multiplies first and folds columns [B, C_out·Πkernel, Πinput] back. Measured on TorchSharp 0.107 CPU
+/// with the allocation log (Float64:
 /// Conv1d/Conv2d kernels 1, 3, 5, 80, strides 1 and 2, padding 0–2, with and without bias, first layer, inner,
 /// frozen, contiguous and permuted inputs, Conv3d kernels 1 and 3, ConvTranspose1d/2d kernels 1, 3, 4; B = 2, 3,
 /// 4; 1, 2 and 4 threads).
@@ -60,7 +62,9 @@ internal static class Im2colConvolutionWork
             return output;
         }
         var copy = input.IsContiguous ? null : c.Internal(input.Shape);
-        var columns = g.IsPointwise ? null : c.Internal(new TensorShape(new[] { batch, Dim.Of(checked(input.Shape[1].Coefficient * kernel)), Dim.Of(spatialOut) }));
+        var columns = g.IsPointwise
+            ? null
+            : c.Internal(new TensorShape(new[] { batch, Dim.Of(checked(input.Shape[1].Coefficient * kernel)), Dim.Of(spatialOut) }));
         var result = c.Output(outputShape);
         if (columns is not null) c.Release(columns);
         if (copy is not null) c.Release(copy);
@@ -78,19 +82,27 @@ internal static class Im2colConvolutionWork
     private static string? Im2colNotModeled(LayerCall c, ConvolutionGeometry g)
     {
         var input = c.Input;
-        if (input.ElementType == "BFloat16") return "bfloat16 convolutions on this CPU go to oneDNN (measured: reordered copies, no columns), which is modeled for float32 only";
+        if (input.ElementType == "BFloat16")
+            return "bfloat16 convolutions on this CPU go to oneDNN (measured: reordered copies, no columns), which is modeled for float32 only";
         // Float32 comes here only at batch 1, where ATen keeps small convolutions from oneDNN (same code as Float64).
-        if (input.ElementType is not ("Float64" or "Float32")) return $"its work buffers were measured for Float64 and Float32 only ({input.ElementType} differs: Float16 accumulates bias and gradients in float32 copies)";
+        if (input.ElementType is not ("Float64" or "Float32"))
+            return $"its work buffers were measured for Float64 and Float32 only ({input.ElementType} differs: " +
+                $"Float16 accumulates bias and gradients in float32 copies)";
         if (g.Rank == 3 && g.Transposed) return "a 3-d transposed convolution was not measured";
-        if (g.Rank == 3 && g.IsPointwise) return "a 1×1×1 Conv3d makes columns for the input's gradient but none for the weight's (measured, not modeled)";
+        if (g.Rank == 3 && g.IsPointwise)
+            return "a 1×1×1 Conv3d makes columns for the input's gradient but none for the weight's (measured, not modeled)";
         if (g.Rank == 3 && !input.IsContiguous) return "a non-contiguous input to a Conv3d was not measured";
-        if (g.Groups != 1) return $"with groups = {g.Groups} ATen convolves each group on its own, with contiguous copies of each slice and a final cat (measured, not modeled yet)";
-        if (g.Dilation.Any(d => d != 1)) return "a dilated convolution takes slow_conv_dilated, whose columns are per sample and ordered differently (measured, not modeled yet)";
+        if (g.Groups != 1)
+            return $"with groups = {g.Groups} ATen convolves each group on its own, with contiguous copies of each slice and a final cat " +
+                $"(measured, not modeled yet)";
+        if (g.Dilation.Any(d => d != 1))
+            return "a dilated convolution takes slow_conv_dilated, whose columns are per sample and ordered differently (measured, not modeled yet)";
         if (g.PaddingMode is { } mode && mode != "Zeros") return $"padding_mode {mode} pads a copy of the input first (not measured)";
         if (g.Padding is null) return "padding: Same was not measured (an even kernel pads a copy of the input)";
         if (g.Transposed && g.OutputPadding.Any(p => p != 0)) return "output_padding was not measured";
         if (g.Transposed && !input.IsContiguous) return "a non-contiguous input to a transposed convolution was not measured";
-        if (!input.IsContiguous && (g.IsPointwise || (input.RequiresGrad && !c.Module.Parameters.Any(p => p.Key == "weight" && p.Value.RequiresGrad))))
+        if (!input.IsContiguous
+            && (g.IsPointwise || (input.RequiresGrad && !c.Module.Parameters.Any(p => p.Key == "weight" && p.Value.RequiresGrad))))
         {
             return "a non-contiguous input was measured only for a kernel wider than 1 with a trainable weight";
         }

@@ -19,7 +19,8 @@ internal static partial class OneDnnConvolutionWork
     /// A 1-d or 2-d convolution with groups 1 and dilation 1 (1-d runs as 2-d with height 1). OneByOneKernel: oneDNN's
     /// 1×1 kernel (jit_1x1) runs it, see <see cref="UsesOneByOneKernel"/>.
     /// </summary>
-    internal sealed partial record Problem(long InChannels, long OutChannels, long KernelElements, long KernelWidth, bool OneByOneKernel, bool Strided, long InSpatial, long OutSpatial, bool Bias, bool InputNeedsGradient, bool WeightNeedsGradient)
+    internal sealed partial record Problem(long InChannels, long OutChannels, long KernelElements, long KernelWidth, bool OneByOneKernel,
+        bool Strided, long InSpatial, long OutSpatial, bool Bias, bool InputNeedsGradient, bool WeightNeedsGradient)
     {
         /// <summary>Per-dimension sizes, which the strided backward-data kernel's scratchpad needs.</summary>
         public OneDnnStridedBackwardData.Geometry? Spatial { get; init; }
@@ -86,8 +87,8 @@ internal static partial class OneDnnConvolutionWork
         else if (p.WeightNeedsGradient)
         {
             // backward_weights: AVX-512 kernels take in_channels 1–3 (input kept plain) or ≥ 16 (16-blocks); 4–15
-            // fall back to the AVX2 kernel with 8-channel blocks; the 1×1 kernel blocks every input to 16. grad_output, input and grad_weight blocked,
-            // then oneDNN's bias gradient; after the blocked inputs are freed, the plain bias and weight gradients.
+            // fall back to the AVX2 kernel with 8-channel blocks; the 1×1 kernel blocks every input to 16. grad_output, input and
+            // grad_weight blocked, then oneDNN's bias gradient; after the blocked inputs are freed, the plain bias and weight gradients.
             var tiny = p.InChannels <= 3 && !p.OneByOneKernel;
             var block = tiny || p.InChannels >= 16 || p.OneByOneKernel ? 16 : 8;
             var gradOutput = PerSample(Pad(p.OutChannels, block) * p.OutSpatial * Float);

@@ -34,9 +34,12 @@ internal static partial class OneDnnConvolutionWork
     /// </summary>
     private static string? WideKernelUnmodeled(Problem p) =>
         !UsesGemmBackwardWeights(p) ? null
-        : p.InputNeedsGradient ? $"passes a gradient back through a kernel {p.KernelWidth} wide, where oneDNN's backward-data takes its direct or its gemm kernel at a point the measurements did not find"
-        : p.InChannels >= 16 ? $"has a kernel {p.KernelWidth} wide and {p.InChannels} input channels, where oneDNN's forward takes its AVX-512 or its AVX2 kernel at a point the measurements did not find"
-        : p.WeightNeedsGradient && !GemmScratchpadFits(p) ? "runs oneDNN's gemm backward-weights kernel with a scratchpad over oneDNN's limit, where it shrinks its column blocks (not modeled)"
+        : p.InputNeedsGradient ? $"passes a gradient back through a kernel {p.KernelWidth} wide, where oneDNN's backward-data takes its " +
+            $"direct or its gemm kernel at a point the measurements did not find"
+        : p.InChannels >= 16 ? $"has a kernel {p.KernelWidth} wide and {p.InChannels} input channels, where oneDNN's forward takes its " +
+            $"AVX-512 or its AVX2 kernel at a point the measurements did not find"
+        : p.WeightNeedsGradient && !GemmScratchpadFits(p) ? "runs oneDNN's gemm backward-weights kernel with a scratchpad over oneDNN's " +
+            "limit, where it shrinks its column blocks (not modeled)"
         : null;
 
     /// <summary>The generator's batch-1 pass (ATen runs oneDNN at batch 1 only for large or wide-both-ways kernels).</summary>
@@ -85,7 +88,8 @@ internal static partial class OneDnnConvolutionWork
     public static IEnumerable<string> GemmBackwardWeightsNotes(Problem p)
     {
         if (!p.WeightNeedsGradient || !UsesGemmBackwardWeights(p)) yield break;
-        yield return $"A convolution kernel wide enough for oneDNN's gemm backward-weights makes it book im2col columns and a weight copy per thread: that scratchpad is counted for {GemmThreads} CPU threads (this machine's); more threads make it larger.";
+        yield return $"A convolution kernel wide enough for oneDNN's gemm backward-weights makes it book im2col columns and a weight copy " +
+            $"per thread: that scratchpad is counted for {GemmThreads} CPU threads (this machine's); more threads make it larger.";
     }
 
     /// <summary>

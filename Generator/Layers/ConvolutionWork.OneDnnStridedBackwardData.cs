@@ -31,7 +31,8 @@ internal static class OneDnnStridedBackwardData
 
     /// <summary>The sentence a report carries when it models this kernel.</summary>
     internal const string ThreadsNote =
-        "oneDNN's strided backward-data scratchpad (one grad_output buffer per thread) is counted for 2 CPU threads, as measured; each further thread adds one more.";
+        "oneDNN's strided backward-data scratchpad (one grad_output buffer per thread) is counted for 2 CPU threads, as measured; " +
+        "each further thread adds one more.";
 
     /// <summary>
     /// Spatial sizes of the convolution as oneDNN sees it (height then width; a Conv1d has only a width), from
@@ -45,14 +46,17 @@ internal static class OneDnnStridedBackwardData
         var g = p.Spatial;
         if (g is null) return "runs oneDNN's strided backward-data kernel (brgconv, channels-last) on a geometry the rule was not given";
         if (g.InSizes[g.InSizes.Length - 1] % g.Stride[g.Stride.Length - 1] != 0)
-            return "runs oneDNN's strided backward-data kernel on a width that is not a multiple of the stride (its transposing variant books per-thread output buffers sized by a width block oneDNN picks by heuristic; not modeled)";
+            return "runs oneDNN's strided backward-data kernel on a width that is not a multiple of the stride (its transposing variant " +
+                "books per-thread output buffers sized by a width block oneDNN picks by heuristic; not modeled)";
         if (p.KernelElements > 85)
-            return "runs oneDNN's strided backward-data kernel with more than 85 kernel elements (its brgemm batch buffer then depends on the kernel-height block oneDNN picks; not modeled)";
+            return "runs oneDNN's strided backward-data kernel with more than 85 kernel elements (its brgemm batch buffer then depends on " +
+                "the kernel-height block oneDNN picks; not modeled)";
         // The mask holds one byte per height block × width block; blocks are at least the stride, so this bounds it to one page.
         if (Enumerable.Range(0, g.InSizes.Length).Aggregate(1L, (a, i) => checked(a * ((g.InSizes[i] + g.Stride[i] - 1) / g.Stride[i]))) > Page)
             return "runs oneDNN's strided backward-data kernel on an input large enough that its block mask may outgrow a page (not modeled)";
         if (PaddedInChannels(p) is null)
-            return $"runs oneDNN's strided backward-data kernel, whose weight copy pads {p.InChannels} input channels to a block (16, 32 or 48) that oneDNN picks by an efficiency heuristic (not modeled)";
+            return $"runs oneDNN's strided backward-data kernel, whose weight copy pads {p.InChannels} input channels to a block " +
+                $"(16, 32 or 48) that oneDNN picks by an efficiency heuristic (not modeled)";
         return null;
     }
 
@@ -80,7 +84,8 @@ internal static class OneDnnStridedBackwardData
     public static long Scratchpad(OneDnnConvolutionWork.Problem p)
     {
         var g = p.Spatial!;
-        var paddedOutput = Enumerable.Range(0, g.InSizes.Length).Aggregate(1L, (a, i) => checked(a * PaddedOutputSize(g.InSizes[i], g.Kernel[i], g.Stride[i], g.Padding[i])));
+        var paddedOutput = Enumerable.Range(0, g.InSizes.Length)
+            .Aggregate(1L, (a, i) => checked(a * PaddedOutputSize(g.InSizes[i], g.Kernel[i], g.Stride[i], g.Padding[i])));
         return checked(ScratchpadConstant + Threads * RoundUp(paddedOutput * p.OutChannels, Page) * Float);
     }
 

@@ -9,5 +9,6 @@ internal static class CpuThreads
     public const int Assumed = 2;
 
     public const string Note =
-        "The Peak assumes 2 CPU threads (torch.get_num_threads()): the backward of LayerNorm, and of BatchNorm over [N, C], keeps per-thread sums of the weight's and bias's gradients, 2 × threads × their size; with more threads it keeps more.";
+        "The Peak assumes 2 CPU threads (torch.get_num_threads()): the backward of LayerNorm, and of BatchNorm over [N, C], keeps " +
+        "per-thread sums of the weight's and bias's gradients, 2 × threads × their size; with more threads it keeps more.";
 }

@@ -48,7 +48,9 @@ internal sealed class LayerArgs(string factory, IReadOnlyList<KeyValuePair<strin
     /// <summary>A positive size with the polynomial it is in a parametric run (see <see cref="TrackedSize"/>).</summary>
     public TrackedSize TrackedSize(string name)
     {
-        var size = Resolve(Known(name), name) is IntValue i ? i : throw new InvalidLayerArgumentException($"{Factory}({name}) is not an integer: {Known(name).Describe()}");
+        var size = Resolve(Known(name), name) is IntValue i
+            ? i
+            : throw new InvalidLayerArgumentException($"{Factory}({name}) is not an integer: {Known(name).Describe()}");
         if (size.Peek <= 0) return new TrackedSize(Size(name), null);
         if (size.Form is { } form) form.Guards.Add(new SizeGuard(form.Expression, GuardRelation.Positive));
         return new TrackedSize(size.Peek, size.Form);

@@ -16,7 +16,8 @@ internal sealed class LayerBuilder(ModuleInstance module)
     {
         CountOne();
         var dims = shape.Select(d => d.Peek).ToArray();
-        Module.AddParameter(name, new TensorSlot(ElementCount(dims), isParameter: true, elementType: null, dims) { CountForm = TrackedSize.ProductForm(shape) });
+        Module.AddParameter(name,
+            new TensorSlot(ElementCount(dims), isParameter: true, elementType: null, dims) { CountForm = TrackedSize.ProductForm(shape) });
     }
 
     /// <summary>A parameter of another tensor's element count (copied from another layer or tensor), polynomial included.</summary>
@@ -31,13 +32,15 @@ internal sealed class LayerBuilder(ModuleInstance module)
     {
         CountOne();
         var dims = shape.Select(d => d.Peek).ToArray();
-        Module.AddBuffer(name, new TensorSlot(ElementCount(dims), isParameter: false, elementType, dims) { CountForm = TrackedSize.ProductForm(shape) });
+        Module.AddBuffer(name,
+            new TensorSlot(ElementCount(dims), isParameter: false, elementType, dims) { CountForm = TrackedSize.ProductForm(shape) });
     }
 
     private void CountOne()
     {
         if (++registered > InterpreterLimits.MaxTensorsPerLayer)
-            throw new InvalidLayerArgumentException($"{Module.Kind} would register more than {InterpreterLimits.MaxTensorsPerLayer:N0} parameters and buffers (a layer count such as num_layers is that large); the analysis does not follow it");
+            throw new InvalidLayerArgumentException($"{Module.Kind} would register more than {InterpreterLimits.MaxTensorsPerLayer:N0} " +
+                $"parameters and buffers (a layer count such as num_layers is that large); the analysis does not follow it");
     }
 
     public void Child(string name, ModuleInstance child) => Module.AddChild(name, child);

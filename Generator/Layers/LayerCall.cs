@@ -78,7 +78,8 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public LocationInfo? CallSite { get; init; }
 
     /// <summary>A newly allocated result, in the input's element type unless given, contiguous unless strides are given.</summary>
-    public ActivationTensor Output(TensorShape shape, string? elementType = null, IReadOnlyList<Dim>? strides = null, IReadOnlyList<Dim>? exact = null)
+    public ActivationTensor Output(TensorShape shape, string? elementType = null, IReadOnlyList<Dim>? strides = null,
+        IReadOnlyList<Dim>? exact = null)
     {
         var output = trace.Allocate(shape, elementType ?? Input.ElementType, RecordsGraph, strides: strides, exact: exact);
         outputs.Add(output);
@@ -107,12 +108,14 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public ActivationTensor Alias(ActivationTensor source) => trace.View(source, source.Shape, source.Strides, alias: true);
 
     /// <summary>A view with the source's layout rules applied by the caller (null strides: contiguous).</summary>
-    public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides = null) => trace.View(source, shape, strides);
+    public ActivationTensor View(ActivationTensor source, TensorShape shape, IReadOnlyList<Dim>? strides = null) =>
+        trace.View(source, shape, strides);
 
     /// <summary>reshape inside a layer (flatten, unflatten): a view where the strides allow one, else a contiguous copy, its result.</summary>
     public ActivationTensor Reshaped(ActivationTensor source, TensorShape shape)
     {
-        if (TensorLayout.TryView(source.Shape, TensorLayout.NonContiguousStridesOf(source), shape, trace.Decide, out var strides, out var exact)) return trace.View(source, shape, strides, exact: exact);
+        if (TensorLayout.TryView(source.Shape, TensorLayout.NonContiguousStridesOf(source), shape, trace.Decide, out var strides, out var exact))
+            return trace.View(source, shape, strides, exact: exact);
         Backward(BackwardRules.PassThrough(source, asView: true));
         var result = Output(shape);
         TransposeCopyBuffer(source);
@@ -131,7 +134,9 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         var count = source.Shape.ElementCount;
         bool used;
         if (count.BatchPower == 0 || trace.AtBatchOne) used = count.Coefficient >= TensorLayout.TransposeCopyBlock;
-        else if (count.BatchPower > 1) throw new UnknownArgumentException(new UnknownValue($"whether the copy of a transposed {source.Shape} takes a work buffer depends on the batch size", null));
+        else if (count.BatchPower > 1)
+            throw new UnknownArgumentException(new UnknownValue(
+                $"whether the copy of a transposed {source.Shape} takes a work buffer depends on the batch size", null));
         else
         {
             // From the first batch whose count reaches the block on, in a pass of its own; batch 2 is the main pass's.
@@ -202,7 +207,8 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary>The training step's peak is not known because of this call (forward's shapes are): the Notes say why, in a whole sentence.</summary>
     public void PeakNotModeled(string note) => trace.UnmodeledPeak.Add(note);
 
-    /// <summary>Whether <paramref name="tensor"/> with its first two dimensions swapped is contiguous (see <see cref="ForwardTrace.PermutationStaysContiguous"/>).</summary>
+    /// <summary>Whether <paramref name="tensor"/> with its first two dimensions swapped is contiguous
+    /// (see <see cref="ForwardTrace.PermutationStaysContiguous"/>).</summary>
     public bool FirstTwoSwappedStaysContiguous(ActivationTensor tensor) =>
         trace.PermutationStaysContiguous(tensor, FirstTwoSwapped(tensor.Shape.Rank));
 
@@ -214,7 +220,8 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary>The pass stands for batch 1 only (see <see cref="ForwardTrace.AtBatchOne"/>).</summary>
     public bool AtBatchOne => trace.AtBatchOne;
 
-    /// <summary>This call runs other kernels at batch 1 than at 2 and more, so batch 1's peak gets a pass of its own; <paramref name="note"/> says why, for the Notes.</summary>
+    /// <summary>This call runs other kernels at batch 1 than at 2 and more, so batch 1's peak gets a pass of its own;
+    /// <paramref name="note"/> says why, for the Notes.</summary>
     public void RunsOtherKernelsAtBatchOne(string note)
     {
         trace.OtherKernelsAtBatchOne = true;
@@ -237,11 +244,15 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public void MultiplyAccumulates(System.Func<Dim> count)
     {
         try { trace.AddMultiplyAccumulates(count()); }
-        catch (System.OverflowException) { trace.MultiplyAccumulatesUnknown ??= $"the multiply-accumulates of {Args.Factory} overflow a 64-bit integer"; }
+        catch (System.OverflowException)
+        {
+            trace.MultiplyAccumulatesUnknown ??= $"the multiply-accumulates of {Args.Factory} overflow a 64-bit integer";
+        }
     }
 
     /// <summary>A product whose every output element sums <paramref name="reduced"/> products (linear, matmul, a convolution's window).</summary>
-    public void MultiplyAccumulates(TensorShape output, System.Func<long> reduced) => MultiplyAccumulates(() => output.ElementCount.Times(Dim.Of(reduced())));
+    public void MultiplyAccumulates(TensorShape output, System.Func<long> reduced) =>
+        MultiplyAccumulates(() => output.ElementCount.Times(Dim.Of(reduced())));
 
     /// <summary>A fact the Notes must state when the peak is known (what it assumes).</summary>
     public void PeakNote(string note) => trace.PeakNotes.Add(note);
@@ -253,17 +264,20 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// A tensor a native composite layer (MultiheadAttention, TransformerEncoderLayer) makes inside: it has a
     /// handle until <see cref="Release"/> (the layer's outputs keep theirs); autograd may keep it (<see cref="InternalOp"/>).
     /// </summary>
-    public ActivationTensor Internal(TensorShape shape, string? elementType = null, bool needsGrad = true) => trace.Allocate(shape, elementType ?? Input.ElementType, needsGrad && RecordsGraph);
+    public ActivationTensor Internal(TensorShape shape, string? elementType = null, bool needsGrad = true) =>
+        trace.Allocate(shape, elementType ?? Input.ElementType, needsGrad && RecordsGraph);
 
     /// <summary>An internal pointwise result over <paramref name="like"/>: its shape, laid out as TensorIterator lays it.</summary>
     public ActivationTensor InternalLike(ActivationTensor like) =>
-        trace.Allocate(like.Shape, like.ElementType, RecordsGraph, strides: TensorLayout.PointwiseResult(like.Shape, new[] { (like.Shape, like.Strides) }, trace.Decide));
+        trace.Allocate(like.Shape, like.ElementType, RecordsGraph,
+            strides: TensorLayout.PointwiseResult(like.Shape, new[] { (like.Shape, like.Strides) }, trace.Decide));
 
     /// <summary>
     /// A view autograd tracks apart from its base (one of unbind's outputs): it takes no memory in forward, but
     /// backward gives it a gradient of its own, held until the op that made it runs.
     /// </summary>
-    public ActivationTensor SeparateView(TensorShape shape, string elementType) => new(shape, elementType, new Storage(shape.ElementCount, elementType, null, isResident: false), RecordsGraph);
+    public ActivationTensor SeparateView(TensorShape shape, string elementType) =>
+        new(shape, elementType, new Storage(shape.ElementCount, elementType, null, isResident: false), RecordsGraph);
 
     /// <summary>The native code drops its handle to an internal tensor (its memory stays if autograd kept it).</summary>
     public void Release(ActivationTensor tensor) => trace.Dispose(tensor);
@@ -272,7 +286,10 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// One op inside a native composite layer, put on the autograd tape in forward order: the layer is then
     /// recorded as these ops, not as one node.
     /// </summary>
-    public void InternalOp(string kind, IEnumerable<ActivationTensor> inputs, IEnumerable<ActivationTensor> produced, IEnumerable<ActivationTensor> keeps, IEnumerable<long>? parameterGradientBytes = null, bool passesGradientThrough = false, ByteCount scratch = default, IEnumerable<string>? parameters = null, IReadOnlyList<ByteCount>? moments = null, IReadOnlyList<DenseGradient>? denseGradients = null, BackwardPlan? backward = null)
+    public void InternalOp(string kind, IEnumerable<ActivationTensor> inputs, IEnumerable<ActivationTensor> produced,
+        IEnumerable<ActivationTensor> keeps, IEnumerable<long>? parameterGradientBytes = null, bool passesGradientThrough = false,
+        ByteCount scratch = default, IEnumerable<string>? parameters = null, IReadOnlyList<ByteCount>? moments = null,
+        IReadOnlyList<DenseGradient>? denseGradients = null, BackwardPlan? backward = null)
     {
         if (!RecordsGraph) return;
         recordedInside = true;
@@ -282,7 +299,9 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
             storage.SavedForBackward = true;
             storage.Savers++;
         }
-        trace.Tape.Add(new TapeNode($"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept, GradientsOf(parameterGradientBytes, parameters), passesGradientThrough, scratch, moments, denseGradients, backward) { Caller = IsModuleCall ? Module : null });
+        trace.Tape.Add(new TapeNode($"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept,
+            GradientsOf(parameterGradientBytes, parameters), passesGradientThrough, scratch, moments, denseGradients, backward)
+            { Caller = IsModuleCall ? Module : null });
     }
 
     /// <summary>Raw byte counts are gradients no other node shares; named parameters are this module's own (several ops may use one).</summary>
@@ -297,7 +316,8 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         return gradients;
     }
 
-    public int ElementSize(string elementType) => ElementTypes.SizeOf(elementType) ?? throw new UnknownArgumentException(new UnknownValue($"the element size of {elementType}", Module.CreatedAt));
+    public int ElementSize(string elementType) => ElementTypes.SizeOf(elementType)
+        ?? throw new UnknownArgumentException(new UnknownValue($"the element size of {elementType}", Module.CreatedAt));
 
     public ShapeMismatchException Mismatch(string message) => new($"{Args.Factory}: {message}");
 
@@ -314,15 +334,22 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         if (!RecordsGraph || recordedInside) return;
         // A rule that returned a view (flatten without a copy) or an input as it is (Identity) made no op of its own:
         // the view's node is on the tape already.
-        if (outputs.Count == 0 && result is ActivationTensor returned && ((returned.ViewSource is not null && !returned.IsAlias) || Inputs.Contains(returned))) return;
-        var produced = outputs.Count > 0 ? outputs : (result is ActivationTensor same ? new List<ActivationTensor> { same } : new List<ActivationTensor>());
+        if (outputs.Count == 0 && result is ActivationTensor returned
+            && ((returned.ViewSource is not null && !returned.IsAlias) || Inputs.Contains(returned))) return;
+        var produced = outputs.Count > 0
+            ? outputs
+            : (result is ActivationTensor same ? new List<ActivationTensor> { same } : new List<ActivationTensor>());
         foreach (var storage in saved) storage.Savers++;
         var parameterGradients = Module.Parameters.Where(p => p.Value.RequiresGrad && p.Value.PeekElementCount is not null)
             .Select(p => ParameterGradient.Of(p.Value, trace.ParameterElementSize, p.Key)).ToList();
-        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(), parameterGradients, passesGradientThrough, backwardScratch, backwardMoments, plan: plan) { Caller = IsModuleCall ? Module : null, DenseGradientScratch = denseGradientScratch });
+        trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(),
+            parameterGradients, passesGradientThrough, backwardScratch, backwardMoments, plan: plan)
+            { Caller = IsModuleCall ? Module : null, DenseGradientScratch = denseGradientScratch });
     }
 
     /// <summary>The output shape is known but not what the layer allocates inside: the memory table says so.</summary>
     public void MemoryNotModeled(string? reason = null) =>
-        trace.Unknowns.Add(new UnknownValue($"the memory {Args.Factory} allocates in forward is not modeled yet (its output shape is)" + (reason is null ? "" : $": {reason}"), Module.CreatedAt));
+        trace.Unknowns.Add(new UnknownValue(
+            $"the memory {Args.Factory} allocates in forward is not modeled yet (its output shape is)" + (reason is null ? "" : $": {reason}"),
+            Module.CreatedAt));
 }

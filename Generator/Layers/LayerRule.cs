@@ -7,7 +7,8 @@ namespace TorchBudget.Generator.Layers;
 /// buffers it creates from its arguments. Shape and saved-tensor rules join here, so every analysis and
 /// the docs read one table.
 /// </summary>
-internal sealed class LayerRule(string factory, string summary, Action<LayerArgs, LayerBuilder> build, Func<LayerCall, Interpretation.Value>? forward = null)
+internal sealed class LayerRule(string factory, string summary, Action<LayerArgs, LayerBuilder> build,
+    Func<LayerCall, Interpretation.Value>? forward = null)
 {
     /// <summary>The factory method's name in <c>torch.nn</c>, also the layer's reported kind.</summary>
     public string Factory { get; } = factory;

@@ -20,13 +20,17 @@ internal static partial class LayerRules
         ActivationTensor query = c.Input, key = c.TensorAt(1), value = c.TensorAt(2);
         long embed = c.Args.Long("embedded_dim"), heads = c.Args.Size("num_heads");
         long keyDim = c.Args.OptionalLong("kdim") ?? embed, valueDim = c.Args.OptionalLong("vdim") ?? embed;
-        if (query.Shape.Rank != 3 || key.Shape.Rank != 3 || value.Shape.Rank != 3) throw c.Mismatch($"expects 3-d [L, N, E] query, key and value but gets {query.Shape}, {key.Shape}, {value.Shape}");
+        if (query.Shape.Rank != 3 || key.Shape.Rank != 3 || value.Shape.Rank != 3)
+            throw c.Mismatch($"expects 3-d [L, N, E] query, key and value but gets {query.Shape}, {key.Shape}, {value.Shape}");
         if (query.Shape[2] != Dim.Of(embed)) throw c.Mismatch($"expects an embedding of {embed} but the query is {query.Shape}");
-        if (key.Shape[2] != Dim.Of(keyDim) || value.Shape[2] != Dim.Of(valueDim)) throw c.Mismatch($"expects keys of {keyDim} and values of {valueDim} features but gets {key.Shape} and {value.Shape}");
-        if (key.Shape[0] != value.Shape[0] || key.Shape[1] != query.Shape[1] || value.Shape[1] != query.Shape[1]) throw c.Mismatch($"query {query.Shape}, key {key.Shape} and value {value.Shape} disagree in batch or source length");
+        if (key.Shape[2] != Dim.Of(keyDim) || value.Shape[2] != Dim.Of(valueDim))
+            throw c.Mismatch($"expects keys of {keyDim} and values of {valueDim} features but gets {key.Shape} and {value.Shape}");
+        if (key.Shape[0] != value.Shape[0] || key.Shape[1] != query.Shape[1] || value.Shape[1] != query.Shape[1])
+            throw c.Mismatch($"query {query.Shape}, key {key.Shape} and value {value.Shape} disagree in batch or source length");
         if (embed % heads != 0) throw c.Mismatch($"embedded_dim {embed} is not divisible by num_heads {heads}");
         if (c.Args.Bool("add_bias_kv") || c.Args.Bool("add_zero_attn")) throw NotModeled(c, "MultiheadAttention with add_bias_kv or add_zero_attn");
-        if (InputAt(c, 3) is not NullValue || InputAt(c, 5) is not NullValue) throw NotModeled(c, "MultiheadAttention with a key_padding_mask or attn_mask");
+        if (InputAt(c, 3) is not NullValue || InputAt(c, 5) is not NullValue)
+            throw NotModeled(c, "MultiheadAttention with a key_padding_mask or attn_mask");
         var needWeights = InputAt(c, 4) switch
         {
             NullValue => true,
@@ -40,7 +44,8 @@ internal static partial class LayerRules
     }
 
     /// <summary>The attention's ops from the in-projection to the averaged weights (null unless needed).</summary>
-    private static (ActivationTensor Output, ActivationTensor? Weights) Attend(LayerCall c, ActivationTensor query, ActivationTensor key, ActivationTensor value, long embed, long heads, long keyDim, long valueDim, bool bias, double dropout, bool needWeights)
+    private static (ActivationTensor Output, ActivationTensor? Weights) Attend(LayerCall c, ActivationTensor query, ActivationTensor key,
+        ActivationTensor value, long embed, long heads, long keyDim, long valueDim, bool bias, double dropout, bool needWeights)
     {
         Dim target = query.Shape[0], batch = query.Shape[1], source = key.Shape[0];
         var headDim = embed / heads;
@@ -71,7 +76,9 @@ internal static partial class LayerRules
         ActivationTensor q, k, v;
         if (separate || !SameTensor(key, value))
         {
-            if (!separate && SameShapeOtherTensor(query, key, value)) throw NotModeled(c, "MultiheadAttention whose query, key and value are different tensors of one shape (libtorch compares their values to choose the projection)");
+            if (!separate && SameShapeOtherTensor(query, key, value))
+                throw NotModeled(c, "MultiheadAttention whose query, key and value are different tensors of one shape " +
+                    "(libtorch compares their values to choose the projection)");
             long[] Temps(long inFeatures) => separate
                 ? new[] { embed * inFeatures * elementSize }.Concat(bias ? new[] { embed * elementSize } : new long[0]).Concat(fullBias).ToArray()
                 : SliceTemps(embed, embed, elementSize, bias);
@@ -83,7 +90,8 @@ internal static partial class LayerRules
         }
         else if (SameTensor(query, key))
         {
-            var packed = Projection(c, "in_proj", query, Sequence(target, 3 * embed), new[] { 3 * embed * embed * elementSize }.Concat(fullBias).ToArray());
+            var packed = Projection(c, "in_proj", query, Sequence(target, 3 * embed),
+                new[] { 3 * embed * embed * elementSize }.Concat(fullBias).ToArray());
             q = Scaled(c, packed);
             k = Copy(c, packed, Sequence(source, embed));
             v = Copy(c, packed, Sequence(source, embed));
@@ -91,7 +99,9 @@ internal static partial class LayerRules
         }
         else
         {
-            if (query.Shape == key.Shape) throw NotModeled(c, "MultiheadAttention whose query and key are different tensors of one shape (libtorch compares their values to choose the projection)");
+            if (query.Shape == key.Shape)
+                throw NotModeled(c, "MultiheadAttention whose query and key are different tensors of one shape " +
+                    "(libtorch compares their values to choose the projection)");
             var projectedQuery = Projection(c, "q_proj", query, Sequence(target, embed), SliceTemps(embed, embed, elementSize, bias));
             var packed = Projection(c, "kv_proj", key, Sequence(source, 2 * embed), SliceTemps(2 * embed, embed, elementSize, bias));
             q = Scaled(c, projectedQuery);
@@ -122,7 +132,8 @@ internal static partial class LayerRules
         c.InternalOp("contiguous", new[] { context }, new[] { merged }, new ActivationTensor[0], passesGradientThrough: true);
         c.Release(context);
         var output = c.Internal(Sequence(target, embed));
-        c.InternalOp("out_proj", new[] { merged }, new[] { output }, new[] { merged }, new[] { embed * embed * elementSize }.Concat(bias ? new[] { embed * elementSize } : new long[0]));
+        c.InternalOp("out_proj", new[] { merged }, new[] { output }, new[] { merged },
+            new[] { embed * embed * elementSize }.Concat(bias ? new[] { embed * elementSize } : new long[0]));
         c.Release(merged);
         if (!needWeights)
         {
@@ -202,7 +213,8 @@ internal static partial class LayerRules
         return x;
     }
 
-    private static ActivationTensor EncoderLayerOps(LayerCall c, ActivationTensor src, long model, long heads, long feedForward, double dropout, bool gelu, int size)
+    private static ActivationTensor EncoderLayerOps(LayerCall c, ActivationTensor src, long model, long heads, long feedForward, double dropout,
+        bool gelu, int size)
     {
         var (attended, weights) = Attend(c, src, src, src, model, heads, model, model, bias: true, dropout, needWeights: true);
         if (weights is not null) c.Release(weights);
@@ -259,9 +271,11 @@ internal static partial class LayerRules
 
     private static Value InputAt(LayerCall c, int index) => index < c.Inputs.Count ? c.Inputs[index] : NullValue.Instance;
 
-    private static UnknownArgumentException NotModeled(LayerCall c, string what) => new(new UnknownValue($"{what} is not modeled", c.Module.CreatedAt));
+    private static UnknownArgumentException NotModeled(LayerCall c, string what) =>
+        new(new UnknownValue($"{what} is not modeled", c.Module.CreatedAt));
 
-    private static bool SameTensor(ActivationTensor a, ActivationTensor b) => ReferenceEquals(a.Storage, b.Storage) && a.Shape == b.Shape && a.IsContiguous == b.IsContiguous;
+    private static bool SameTensor(ActivationTensor a, ActivationTensor b) =>
+        ReferenceEquals(a.Storage, b.Storage) && a.Shape == b.Shape && a.IsContiguous == b.IsContiguous;
 
     private static bool SameShapeOtherTensor(ActivationTensor query, ActivationTensor key, ActivationTensor value) =>
         (query.Shape == key.Shape && !SameTensor(query, key)) || (key.Shape == value.Shape && !SameTensor(key, value));
@@ -283,7 +297,9 @@ internal static partial class LayerRules
         }
         var result = c.Internal(shape);
         // A parameter used as it is (an expanded query) gets the gradient of the copy first, then its reduction (measured).
-        var scratch = input.Storage.IsResident && input.RequiresGrad ? ByteCount.Of(input.Shape.ElementCount, c.ElementSize(input.ElementType)) : ByteCount.Zero;
+        var scratch = input.Storage.IsResident && input.RequiresGrad
+            ? ByteCount.Of(input.Shape.ElementCount, c.ElementSize(input.ElementType))
+            : ByteCount.Zero;
         c.InternalOp(name, new[] { input }, new[] { result }, new[] { kept }, parameterTemps, scratch: scratch);
         return result;
     }

@@ -3,9 +3,9 @@ using TorchBudget.Generator.Interpretation;
 namespace TorchBudget.Generator.Layers;
 
 /// <summary>
-/// Activations TorchSharp 0.107 computes as several ATen ops (pointwise: each result laid out as the input), each on the autograd tape (measured: what each keeps
-/// after forward and its forward peak, with and without autograd). The temporaries of one C++ expression live until
-/// its end, so they are all alive when the last op allocates its result.
+/// Activations TorchSharp 0.107 computes as several ATen ops (pointwise: each result laid out as the input), each on the autograd tape
+/// (measured: what each keeps after forward and its forward peak, with and without autograd). The temporaries of one C++ expression
+/// live until its end, so they are all alive when the last op allocates its result.
 /// </summary>
 internal static partial class LayerRules
 {
@@ -33,7 +33,8 @@ internal static partial class LayerRules
         var denominator = c.InternalLike(x);
         c.InternalOp("add", new[] { magnitude }, new[] { denominator }, new ActivationTensor[0], backward: BackwardRules.PassThrough(magnitude));
         var result = c.InternalLike(x);
-        c.InternalOp("div", new[] { x, denominator }, new[] { result }, new[] { x, denominator }, backward: BackwardRules.Binary("div", x, denominator, result));
+        c.InternalOp("div", new[] { x, denominator }, new[] { result }, new[] { x, denominator },
+            backward: BackwardRules.Binary("div", x, denominator, result));
         c.Release(magnitude);
         c.Release(denominator);
         return result;

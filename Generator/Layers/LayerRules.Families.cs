@@ -11,13 +11,15 @@ internal static partial class LayerRules
         TrackedSize input = a.TrackedSize("in_channels"), output = a.TrackedSize("out_channels"), groups = a.TrackedSize("groups");
         if (!input.IsMultipleOf(groups) || !output.IsMultipleOf(groups))
         {
-            throw new InvalidLayerArgumentException($"{a.Factory}: in_channels {input.Peek} and out_channels {output.Peek} must be divisible by groups {groups.Peek}");
+            throw new InvalidLayerArgumentException(
+                $"{a.Factory}: in_channels {input.Peek} and out_channels {output.Peek} must be divisible by groups {groups.Peek}");
         }
         var kernel = a.Dims("kernel_size", rank);
         var shape = new TrackedSize[2 + rank];
         shape[0] = transposed ? input : output;
         shape[1] = transposed ? output.DividedBy(groups) : input.DividedBy(groups);
-        for (var i = 0; i < rank; i++) shape[2 + i] = kernel[i] > 0 ? kernel[i] : throw new InvalidLayerArgumentException($"{a.Factory}: kernel sizes must be positive");
+        for (var i = 0; i < rank; i++)
+            shape[2 + i] = kernel[i] > 0 ? kernel[i] : throw new InvalidLayerArgumentException($"{a.Factory}: kernel sizes must be positive");
         b.Parameter("weight", shape);
         if (a.Bool("bias")) b.Parameter("bias", output);
     }
@@ -77,9 +79,11 @@ internal static partial class LayerRules
         b.Parameter("bias_hh", gateRows);
     }
 
-    private static void Attention(LayerBuilder b, string prefix, TrackedSize embed, TrackedSize heads, bool bias, bool addBiasKv, TrackedSize? keyDim, TrackedSize? valueDim)
+    private static void Attention(LayerBuilder b, string prefix, TrackedSize embed, TrackedSize heads, bool bias, bool addBiasKv,
+        TrackedSize? keyDim, TrackedSize? valueDim)
     {
-        if (!embed.IsMultipleOf(heads)) throw new InvalidLayerArgumentException($"MultiheadAttention: embedded_dim {embed.Peek} must be divisible by num_heads {heads.Peek}");
+        if (!embed.IsMultipleOf(heads))
+            throw new InvalidLayerArgumentException($"MultiheadAttention: embedded_dim {embed.Peek} must be divisible by num_heads {heads.Peek}");
         TrackedSize keys = keyDim ?? embed, values = valueDim ?? embed;
         // Separate projections exactly where kdim or vdim differs from embed_dim: a decision on the sizes, so pinned.
         if (keyDim is null && valueDim is null || keys.Value == embed.Value && values.Value == embed.Value)
@@ -145,7 +149,8 @@ internal static partial class LayerRules
     private static void AddItems(LayerArgs a, LayerBuilder b, Value items)
     {
         if (items is UnknownValue unknown) throw new UnknownArgumentException(unknown);
-        if (items is not ListValue list) throw new InvalidLayerArgumentException($"{a.Factory}: its items are not a collection the analysis can follow");
+        if (items is not ListValue list)
+            throw new InvalidLayerArgumentException($"{a.Factory}: its items are not a collection the analysis can follow");
         var index = 0;
         foreach (var item in list.Items)
         {
@@ -171,7 +176,8 @@ internal static partial class LayerRules
     private static void AddParameterItems(LayerArgs a, LayerBuilder b)
     {
         if (a.First is UnknownValue unknown) throw new UnknownArgumentException(unknown);
-        if (a.First is not ListValue list) throw new InvalidLayerArgumentException($"{a.Factory}: its items are not a collection the analysis can follow");
+        if (a.First is not ListValue list)
+            throw new InvalidLayerArgumentException($"{a.Factory}: its items are not a collection the analysis can follow");
         for (var i = 0; i < list.Items.Count; i++)
         {
             switch (list.Items[i])

@@ -90,13 +90,15 @@ internal static partial class LayerRules
     /// </summary>
     public static bool FollowsStridedInputs(string factory, ActivationTensor input, BatchDecisions decide) => factory switch
     {
-        "Conv1d" or "Conv2d" or "Conv3d" or "ConvTranspose1d" or "ConvTranspose2d" or "ConvTranspose3d" => !TensorLayout.IsChannelsLastLike(input.Shape, TensorLayout.ExactStridesOf(input), decide),
+        "Conv1d" or "Conv2d" or "Conv3d" or "ConvTranspose1d" or "ConvTranspose2d" or "ConvTranspose3d" =>
+            !TensorLayout.IsChannelsLastLike(input.Shape, TensorLayout.ExactStridesOf(input), decide),
         "Linear" or "LSTM" or "GRU" or "RNN" or "MultiheadAttention" or "TransformerEncoderLayer" or "TransformerEncoder" or "Embedding" => true,
         // The cells run linear over a 2-d input: addmm reads a unit-stride row or column without copying.
         "LSTMCell" or "GRUCell" or "RNNCell" => input.Shape.Rank == 2 && TensorLayout.StridesOf(input).Any(s => s == Dim.Of(1)),
         "Identity" or "Flatten" or "Unflatten" or "Softmax" or "LogSoftmax" => true,
         "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" => true,
-        "ReLU" or "Sigmoid" or "Tanh" or "GELU" or "SiLU" or "Hardswish" or "LeakyReLU" or "ELU" or "ReLU6" or "Softplus" or "SELU" or "CELU" or "Hardsigmoid" => true,
+        "ReLU" or "Sigmoid" or "Tanh" or "GELU" or "SiLU" or "Hardswish" or "LeakyReLU" or "ELU" or "ReLU6" or "Softplus" or "SELU" or "CELU"
+            or "Hardsigmoid" => true,
         // Hardtanh's result keeps a sliced input's gapped strides over a dense buffer (measured), which nothing models.
         "Hardtanh" => TensorLayout.IsNonOverlappingAndDense(input.Shape, input.Strides, decide),
         _ => false,
@@ -126,7 +128,8 @@ internal static partial class LayerRules
     private static Value SoftmaxForward(LayerCall c)
     {
         var input = c.Input;
-        if (input.Shape.Axis(c.Args.Long("dim")) is null) throw c.Mismatch($"dim {c.Args.Long("dim")} is outside a {input.Shape.Rank}-d input {input.Shape}");
+        if (input.Shape.Axis(c.Args.Long("dim")) is null)
+            throw c.Mismatch($"dim {c.Args.Long("dim")} is outside a {input.Shape.Rank}-d input {input.Shape}");
         var result = c.Output(input.Shape);
         if (!input.IsContiguous)
         {
@@ -142,7 +145,8 @@ internal static partial class LayerRules
     {
         var input = c.Input;
         if (input.Shape.Rank == 0) throw c.Mismatch("input is a scalar");
-        if (!c.Args.Has("inputSize")) throw new UnknownArgumentException(new UnknownValue("the shape of a Linear built from given weights", c.Module.CreatedAt));
+        if (!c.Args.Has("inputSize"))
+            throw new UnknownArgumentException(new UnknownValue("the shape of a Linear built from given weights", c.Module.CreatedAt));
         var expected = Dim.Of(c.Args.TrackedSize("inputSize"));
         if (input.Shape[input.Shape.Rank - 1] != expected)
         {
@@ -184,7 +188,8 @@ internal static partial class LayerRules
         var oddSizeOneStride = (matrix[0] == Dim.Of(1) || matrix[1] == Dim.Of(1)) && ComesFromStridedTensor(input);
         if (oddSizeOneStride || !TensorLayout.IsBlasReady(input.Shape.Rank == 2 ? input.Shape : folded, foldedStrides, c.Decide))
         {
-            c.PeakNotModeled($"Peak is unknown: a Linear gets an input ({input.Shape}) that matrix multiplication copies for BLAS (no unit stride, or an expanded one); not measured.");
+            c.PeakNotModeled($"Peak is unknown: a Linear gets an input ({input.Shape}) that matrix multiplication copies for BLAS " +
+                $"(no unit stride, or an expanded one); not measured.");
         }
         if (input.Shape.Rank < 3 || input.IsContiguous || TensorLayout.TryView(input.Shape, input.Strides, folded, c.Decide, out _)) c.Save(input);
         else if (c.RecordsGraph) c.SaveNew(input.Shape, input.ElementType);
@@ -205,7 +210,8 @@ internal static partial class LayerRules
     private static Value ConvolutionForward(LayerCall c, int rank, bool transposed)
     {
         var input = c.Input;
-        if (input.Shape.Rank != rank + 2) throw c.Mismatch($"expects a {rank + 2}-d input [batch, channels, {SpatialNames(rank)}] but gets {input.Shape}");
+        if (input.Shape.Rank != rank + 2)
+            throw c.Mismatch($"expects a {rank + 2}-d input [batch, channels, {SpatialNames(rank)}] but gets {input.Shape}");
         var channels = input.Shape[1];
         var expected = c.Args.Long("in_channels");
         if (!channels.IsConstant || channels.Coefficient != expected)
@@ -241,7 +247,8 @@ internal static partial class LayerRules
             if (output <= 0) throw c.Mismatch($"the input {input.Shape} is too small for kernel {kernel[i]} (output size {output})");
             dims[2 + i] = Dim.Of(output);
         }
-        var geometry = new ConvolutionGeometry(rank, transposed, kernel, stride, padding, dilation, outputPadding, c.Args.Long("groups"), PaddingMode(c.Args));
+        var geometry = new ConvolutionGeometry(rank, transposed, kernel, stride, padding, dilation, outputPadding, c.Args.Long("groups"),
+            PaddingMode(c.Args));
         // Each output element sums (in/groups)·kernel products; a transposed convolution spreads each input element over
         // (out/groups)·kernel outputs.
         var window = kernel.Aggregate(1L, (a, k) => checked(a * k));
@@ -352,7 +359,8 @@ internal static partial class LayerRules
     {
         var input = c.Input;
         var features = c.Args.Long("num_features");
-        if (input.Shape.Rank < 3 || input.Shape[1] != Dim.Of(features)) throw c.Mismatch($"expects {features} channels (num_features) in dimension 1 but gets {input.Shape}");
+        if (input.Shape.Rank < 3 || input.Shape[1] != Dim.Of(features))
+            throw c.Mismatch($"expects {features} channels (num_features) in dimension 1 but gets {input.Shape}");
         var perInstance = new TensorShape(new[] { input.Shape[0].Times(Dim.Of(features)) });
         var type = input.ElementType;
         var affine = c.Args.Bool("affine");
@@ -408,7 +416,8 @@ internal static partial class LayerRules
         var lead = input.Shape.Rank - normalized.Length;
         if (lead < 0 || normalized.Select((n, i) => input.Shape[lead + i] == Dim.Of(n)).Any(equal => !equal))
         {
-            throw c.Mismatch($"normalizes the last dimensions [{string.Join(", ", normalized.Select(n => n.Peek))}] but the incoming tensor is {input.Shape}");
+            throw c.Mismatch(
+                $"normalizes the last dimensions [{string.Join(", ", normalized.Select(n => n.Peek))}] but the incoming tensor is {input.Shape}");
         }
         // mean and rstd, one value per normalized row.
         var result = NormalizedOutput(c, new TensorShape(input.Shape.Dims.Take(lead).Concat(normalized.Select(_ => Dim.Of(1)))));
@@ -426,7 +435,8 @@ internal static partial class LayerRules
     {
         var input = c.Input;
         var channels = c.Args.Long("num_channels");
-        if (input.Shape.Rank < 2 || input.Shape[1] != Dim.Of(channels)) throw c.Mismatch($"expects {channels} channels in dimension 1 but gets {input.Shape}");
+        if (input.Shape.Rank < 2 || input.Shape[1] != Dim.Of(channels))
+            throw c.Mismatch($"expects {channels} channels in dimension 1 but gets {input.Shape}");
         var result = NormalizedOutput(c, new TensorShape(new[] { input.Shape[0], Dim.Of(c.Args.Long("num_groups")) }));
         // Backward first reduces ds and db per sample and channel: two [N, C] tensors (measured).
         if (c.RecordsGraph) c.BackwardScratch(ByteCount.Of(input.Shape[0].Times(Dim.Of(2 * channels)), c.ElementSize(input.ElementType)));
@@ -461,14 +471,18 @@ internal static partial class LayerRules
         // a module follows train()/eval(). Both return the input itself, in a new handle, when not training.
         var training = c.Args.Has("training") ? c.Args.Bool("training") : !c.ModuleInEvalMode;
         var p = c.Args.Has("p") ? c.Args.Double("p") : 0.5;
-        if (kind == "Dropout1d" && c.IsModuleCall && input.Shape.Rank != 3) throw c.Mismatch($"expects an input of shape (N, C, L) but gets {input.Shape}");
+        if (kind == "Dropout1d" && c.IsModuleCall && input.Shape.Rank != 3)
+            throw c.Mismatch($"expects an input of shape (N, C, L) but gets {input.Shape}");
         if (!training || p == 0) return InPlaceResult(c, input);
         var inPlace = c.Args.Has("inplace") && c.Args.Bool("inplace");
         var noise = p == 1 ? new TensorShape(System.Array.Empty<Dim>()) : DropoutNoiseShape(c, kind, input);
         var noiseStrides = noise == input.Shape ? TensorLayout.PreservedLike(input.Shape, input.Strides, c.Decide) : null;
         c.SaveNew(noise, input.ElementType);
         var alphaShift = kind.Contains("Alpha") && p < 1 ? c.Internal(noise, needsGrad: false) : null;
-        var result = inPlace ? InPlaceResult(c, input) : c.Output(input.Shape, strides: TensorLayout.PointwiseResult(input.Shape, new[] { (input.Shape, input.Strides), (noise, noiseStrides) }, c.Decide));
+        var result = inPlace
+            ? InPlaceResult(c, input)
+            : c.Output(input.Shape,
+                strides: TensorLayout.PointwiseResult(input.Shape, new[] { (input.Shape, input.Strides), (noise, noiseStrides) }, c.Decide));
         if (alphaShift is not null) c.Release(alphaShift);
         return result;
     }
@@ -488,7 +502,8 @@ internal static partial class LayerRules
         }
         var batchedRank = kind[7] - '0' + 2;
         if (input.Shape.Rank == batchedRank) return new TensorShape(input.Shape.Dims.Select((d, i) => i < 2 ? d : Dim.Of(1)));
-        c.Warn($"{kind} treats a {input.Shape.Rank}-d input {input.Shape} as one unbatched sample (it expects {batchedRank}-d [N, C, ...]): dimension 0 counts as channels, so whole samples are dropped together");
+        c.Warn($"{kind} treats a {input.Shape.Rank}-d input {input.Shape} as one unbatched sample (it expects {batchedRank}-d [N, C, ...]): " +
+            $"dimension 0 counts as channels, so whole samples are dropped together");
         return new TensorShape(new[] { Dim.Of(1), input.Shape[0] }.Concat(input.Shape.Dims.Skip(1).Select(_ => Dim.Of(1))));
     }
 
@@ -497,7 +512,8 @@ internal static partial class LayerRules
         var input = c.Input;
         var start = input.Shape.Axis(c.Args.Long("start_dim"));
         var end = input.Shape.Axis(c.Args.Long("end_dim"));
-        if (start is null || end is null || start > end) throw c.Mismatch($"cannot flatten dimensions {c.Args.Long("start_dim")}..{c.Args.Long("end_dim")} of {input.Shape}");
+        if (start is null || end is null || start > end)
+            throw c.Mismatch($"cannot flatten dimensions {c.Args.Long("start_dim")}..{c.Args.Long("end_dim")} of {input.Shape}");
         var merged = input.Shape.Dims.Skip(start.Value).Take(end.Value - start.Value + 1).Aggregate(Dim.Of(1), (a, b) => a.Times(b));
         var shape = new TensorShape(input.Shape.Dims.Take(start.Value).Append(merged).Concat(input.Shape.Dims.Skip(end.Value + 1)));
         // ATen's flatten returns the tensor itself where there is nothing to merge: a new handle, no view op for autograd.
@@ -519,8 +535,11 @@ internal static partial class LayerRules
         var input = c.Input;
         if (input.ElementType is not ("Int64" or "Int32")) throw c.Mismatch($"expects integer token ids but gets {input.ElementType}");
         // embedding reads strided ids of 2 or more dimensions through reshape(-1): a copy, alive while index_select runs.
-        var flattened = input.Shape.Rank > 1 && !input.IsContiguous ? c.Internal(new TensorShape(new[] { input.Shape.ElementCount }), input.ElementType, needsGrad: false) : null;
-        var result = c.Output(new TensorShape(input.Shape.Dims.Append(Dim.Of(c.Args.Long("embedding_dims")))), c.Module.Parameters[0].Value.ElementType ?? c.ParameterElementType);
+        var flattened = input.Shape.Rank > 1 && !input.IsContiguous
+            ? c.Internal(new TensorShape(new[] { input.Shape.ElementCount }), input.ElementType, needsGrad: false)
+            : null;
+        var result = c.Output(new TensorShape(input.Shape.Dims.Append(Dim.Of(c.Args.Long("embedding_dims")))),
+            c.Module.Parameters[0].Value.ElementType ?? c.ParameterElementType);
         if (flattened is not null) c.Release(flattened);
         return result;
     }

@@ -13,10 +13,14 @@ internal static partial class LayerRules
 {
     /// <summary>The sentence every report with a modeled Float32 convolution carries.</summary>
     internal const string OneDnnKernelsNote =
-        "The Peak assumes oneDNN's AVX-512 convolution kernels on 2 or more CPU threads (measured on an AVX-512 x86-64 CPU; on other CPUs oneDNN picks other kernels, block sizes and work buffers); the batch-independent reduction scratchpad of oneDNN's direct backward-weights kernels (present when oneDNN divides the weight-gradient reduction between threads; measured 0 to 160 KB per convolution) is not counted.";
+        "The Peak assumes oneDNN's AVX-512 convolution kernels on 2 or more CPU threads (measured on an AVX-512 x86-64 CPU; on other CPUs " +
+        "oneDNN picks other kernels, block sizes and work buffers); the batch-independent reduction scratchpad of oneDNN's direct " +
+        "backward-weights kernels (present when oneDNN divides the weight-gradient reduction between threads; measured 0 to 160 KB per " +
+        "convolution) is not counted.";
 
     /// <summary>Allocates the convolution's plain output with oneDNN's forward work around it, and records its backward's moments.</summary>
-    private static ActivationTensor OneDnnConvolutionOutput(LayerCall c, int rank, bool transposed, long[] kernel, long[] stride, long[] dilation, long[]? padding, TensorShape shape)
+    private static ActivationTensor OneDnnConvolutionOutput(LayerCall c, int rank, bool transposed, long[] kernel, long[] stride, long[] dilation,
+        long[]? padding, TensorShape shape)
     {
         var input = c.Input;
         var why = transposed ? "runs oneDNN's transposed convolution, whose work tensors were not measured"
@@ -24,18 +28,26 @@ internal static partial class LayerRules
             : c.Args.Long("groups") != 1 ? "runs oneDNN's grouped (or depthwise) convolution, whose work tensors were not measured"
             : dilation.Any(d => d != 1) ? "runs oneDNN's dilated convolution, whose work tensors were not measured"
             : padding is null ? "pads for padding: Same in ATen before oneDNN runs (not measured)"
-            : kernel.All(k => k == 1) && padding.Any(p => p != 0) ? "runs oneDNN's gemm convolution for a padded 1×1 kernel, whose im2col scratchpad was not modeled"
-            : c.Args.Has("padding_mode") && c.Args.Raw("padding_mode") is EnumValue { MemberName: not "Zeros" } ? "pads for its padding mode before oneDNN runs (not measured)"
+            : kernel.All(k => k == 1) && padding.Any(p => p != 0)
+                ? "runs oneDNN's gemm convolution for a padded 1×1 kernel, whose im2col scratchpad was not modeled"
+            : c.Args.Has("padding_mode") && c.Args.Raw("padding_mode") is EnumValue { MemberName: not "Zeros" }
+                ? "pads for its padding mode before oneDNN runs (not measured)"
             : input.Shape[0] != Dim.Batch ? "gets an input whose first dimension is not the batch (oneDNN's work tensors depend on it)"
             : null;
         var inSpatial = input.Shape.Dims.Skip(2).Aggregate(1L, (a, d) => checked(a * d.Coefficient));
         var outSpatial = shape.Dims.Skip(2).Aggregate(1L, (a, d) => checked(a * d.Coefficient));
         var weight = c.Module.Parameters.FirstOrDefault(p => p.Key == "weight").Value;
         var problem = new OneDnnConvolutionWork.Problem(
-            input.Shape[1].Coefficient, shape[1].Coefficient, kernel.Aggregate(1L, (a, k) => checked(a * k)), kernel[rank - 1], padding is not null && OneDnnConvolutionWork.UsesOneByOneKernel(kernel, padding, stride, input.Shape.Dims.Skip(2).Select(d => d.Coefficient).ToArray()), stride.Any(s => s != 1),
-            inSpatial, outSpatial, c.Module.Parameters.Any(p => p.Key == "bias"), input.RequiresGrad && c.RecordsGraph, weight is { RequiresGrad: true } && c.RecordsGraph)
+            input.Shape[1].Coefficient, shape[1].Coefficient, kernel.Aggregate(1L, (a, k) => checked(a * k)), kernel[rank - 1],
+            padding is not null
+                && OneDnnConvolutionWork.UsesOneByOneKernel(kernel, padding, stride, input.Shape.Dims.Skip(2).Select(d => d.Coefficient).ToArray()),
+            stride.Any(s => s != 1),
+            inSpatial, outSpatial, c.Module.Parameters.Any(p => p.Key == "bias"), input.RequiresGrad && c.RecordsGraph,
+            weight is { RequiresGrad: true } && c.RecordsGraph)
         {
-            Spatial = padding is null ? null : new OneDnnStridedBackwardData.Geometry(input.Shape.Dims.Skip(2).Select(d => d.Coefficient).ToArray(), kernel, stride, padding),
+            Spatial = padding is null
+                ? null
+                : new OneDnnStridedBackwardData.Geometry(input.Shape.Dims.Skip(2).Select(d => d.Coefficient).ToArray(), kernel, stride, padding),
             AtBatchOne = c.AtBatchOne,
         };
         why ??= OneDnnConvolutionWork.Unmodeled(problem);
@@ -57,11 +69,14 @@ internal static partial class LayerRules
         if (problem.InputNeedsGradient && problem.Strided) c.PeakNote(OneDnnStridedBackwardData.ThreadsNote);
         foreach (var note in OneDnnConvolutionWork.GemmBackwardWeightsNotes(problem)) c.PeakNote(note);
         // Batch 1 gets its own pass where ATen leaves oneDNN, or where oneDNN's gemm backward-weights runs on one thread.
-        if (!OneDnnRunsAtBatchOne(c, rank, kernel) || OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(problem)) c.RunsOtherKernelsAtBatchOne("At batch size 1 ATen runs a convolution with a kernel of at most 3 and at most 20,480 input elements per sample on its own im2col path, not oneDNN: the peak at batch 1 is that path's.");
+        if (!OneDnnRunsAtBatchOne(c, rank, kernel) || OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(problem))
+            c.RunsOtherKernelsAtBatchOne("At batch size 1 ATen runs a convolution with a kernel of at most 3 and at most 20,480 input " +
+                "elements per sample on its own im2col path, not oneDNN: the peak at batch 1 is that path's.");
         return output;
     }
 
-    /// <summary>ATen's use_mkldnn: at batch 1, a kernel of at most 3 (either side) on at most 20,480 input elements per sample runs ATen's own im2col path instead.</summary>
+    /// <summary>ATen's use_mkldnn: at batch 1, a kernel of at most 3 (either side) on at most 20,480 input elements per sample
+    /// runs ATen's own im2col path instead.</summary>
     private static bool OneDnnRunsAtBatchOne(LayerCall c, int rank, long[] kernel)
     {
         var perSample = c.Input.Shape.Dims.Skip(1).Aggregate(1L, (a, d) => checked(a * d.Coefficient));

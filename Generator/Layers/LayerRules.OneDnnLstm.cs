@@ -21,7 +21,8 @@ internal static partial class LayerRules
         {
             var width = layer == 0 ? c.Args.Long("inputSize") : directions * hidden;
             if (!OneDnnLstmWork.Covers(width, hidden))
-                return "oneDNN's RNN skips or shrinks weight reorders when a weight has a single input channel (input or hidden size 1), which is not modeled";
+                return "oneDNN's RNN skips or shrinks weight reorders when a weight has a single input channel (input or hidden size 1), " +
+                    "which is not modeled";
         }
         return null;
     }
@@ -46,18 +47,23 @@ internal static partial class LayerRules
         // Forward keeps one step's scratch gates from 128 sequences on: those batches get a pass of their own.
         var unmergedFrom = batch.IsConstant ? long.MaxValue : (OneDnnRnnUnmergedFrom + batch.Coefficient - 1) / batch.Coefficient;
         if (!batch.IsConstant) c.RunsOtherKernelsFrom(unmergedFrom);
-        var forwardMerges = batch.IsConstant ? OneDnnLstmWork.ForwardMergesSteps(batch.Coefficient) : unmergedFrom > 1 && !c.BatchAtLeast(unmergedFrom);
+        var forwardMerges = batch.IsConstant
+            ? OneDnnLstmWork.ForwardMergesSteps(batch.Coefficient)
+            : unmergedFrom > 1 && !c.BatchAtLeast(unmergedFrom);
 
         // Whether backward must copy a strided output gradient can differ at batch 1: that batch gets a pass of its own.
         var oneStep = steps.Coefficient == 1;
         var oneSequence = batch.IsConstant ? batch.Coefficient == 1 : batch.Coefficient == 1 && c.AtBatchOne;
         if (!batch.IsConstant && batch.Coefficient == 1 && batchFirst && !oneStep)
-            c.RunsOtherKernelsAtBatchOne("At batch size 1 a batch-first Float32 LSTM's transposed input and output gradient are already contiguous (one sequence), so ATen copies neither: batch 1's Activations and Peak leave both copies out.");
+            c.RunsOtherKernelsAtBatchOne("At batch size 1 a batch-first Float32 LSTM's transposed input and output gradient are already " +
+                "contiguous (one sequence), so ATen copies neither: batch 1's Activations and Peak leave both copies out.");
         else if (!batch.IsConstant && batch.Coefficient == 1 && directions == 2 && oneStep)
-            c.RunsOtherKernelsAtBatchOne("At batch size 1 a one-step bidirectional Float32 LSTM's output gradient slices are contiguous, so oneDNN's backward does not copy them: the peak at batch 1 is that pass's.");
+            c.RunsOtherKernelsAtBatchOne("At batch size 1 a one-step bidirectional Float32 LSTM's output gradient slices are contiguous, " +
+                "so oneDNN's backward does not copy them: the peak at batch 1 is that pass's.");
 
         if (batchFirst && directions == 1)
-            c.PeakNote("A batch-first Float32 LSTM's output gradient is taken to come back through the transposed view the LSTM returns, strided, so oneDNN's backward copies it contiguous (unless the ops after it transpose it back).");
+            c.PeakNote("A batch-first Float32 LSTM's output gradient is taken to come back through the transposed view the LSTM returns, " +
+                "strided, so oneDNN's backward copies it contiguous (unless the ops after it transpose it back).");
 
         var h0 = c.Internal(stateShape, type, needsGrad: false);
         var c0 = c.Internal(stateShape, type, needsGrad: false);
@@ -134,7 +140,8 @@ internal static partial class LayerRules
     }
 
     /// <summary>One <c>mkldnn_rnn_layer</c> call: its sizes and the separate views that carry its incoming gradients.</summary>
-    private sealed record OneDnnLstmCall(string Suffix, Dim Steps, Dim Batch, long Input, long Hidden, bool ForwardMerges, ActivationTensor? OutputSlice, GradientLayout OutputLayout, ActivationTensor HiddenRow, ActivationTensor CellRow);
+    private sealed record OneDnnLstmCall(string Suffix, Dim Steps, Dim Batch, long Input, long Hidden, bool ForwardMerges,
+        ActivationTensor? OutputSlice, GradientLayout OutputLayout, ActivationTensor HiddenRow, ActivationTensor CellRow);
 
     /// <summary>
     /// One layer and direction, in the logged order. Forward: output [T, N, H], hy, cy [N, H]; the summed bias [4H];
@@ -144,7 +151,8 @@ internal static partial class LayerRules
     /// copy of each strided one, the bias, diff_x [T, N, in], diff_hx, diff_cx [N, H], the weight and bias gradients,
     /// oneDNN's weight work and S; then diff_b is cloned for b_hh (smaller than S, which is freed first).
     /// </summary>
-    private static ActivationTensor RecordOneDnnLstmCall(LayerCall c, OneDnnLstmCall call, ActivationTensor layerInput, ActivationTensor saved, bool isModuleOutput)
+    private static ActivationTensor RecordOneDnnLstmCall(LayerCall c, OneDnnLstmCall call, ActivationTensor layerInput, ActivationTensor saved,
+        bool isModuleOutput)
     {
         var type = layerInput.ElementType;
         const int size = 4;
@@ -164,9 +172,10 @@ internal static partial class LayerRules
 
         var rowBytes = ByteCount.Of(row.ElementCount, size);
         var sequenceBytes = ByteCount.Of(sequence.ElementCount, size);
-        var atScratchpad = new ByteCount(checked(4 * hidden * size * 2 + 4 * hidden * (input + hidden) * size), 0)   // bias, diff_b; diff_w_ih, diff_w_hh
-            .Plus(ByteCount.Of(new TensorShape(new[] { steps, batch, Dim.Of(input) }).ElementCount, size))            // diff_x
-            .Plus(rowBytes).Plus(rowBytes)                                                                            // diff_hx, diff_cx
+        var atScratchpad =
+            new ByteCount(checked(4 * hidden * size * 2 + 4 * hidden * (input + hidden) * size), 0)         // bias, diff_b; diff_w_ih, diff_w_hh
+            .Plus(ByteCount.Of(new TensorShape(new[] { steps, batch, Dim.Of(input) }).ElementCount, size))  // diff_x
+            .Plus(rowBytes).Plus(rowBytes)                                                                  // diff_hx, diff_cx
             .Plus(new ByteCount(OneDnnLstmWork.BackwardWeightWork(input, hidden).Aggregate(0L, (a, b) => checked(a + b)), 0))
             .Plus(OneDnnLstmWork.Scratchpad(steps.Coefficient, batch, hidden));
         var outputCarrier = call.OutputSlice ?? output;

@@ -26,7 +26,8 @@ internal static partial class LayerRules
     /// buffer until all steps ran, then is stacked into [T, N, G·H] for linear_ih; the weights used at every
     /// step go through autograd's input buffers (BackwardSimulation).
     /// </summary>
-    private static TupleValue RecordRecurrentLayers(LayerCall c, bool hasCellState, Dim steps, Dim batch, long hidden, long layers, int directions, TensorShape stateShape)
+    private static TupleValue RecordRecurrentLayers(LayerCall c, bool hasCellState, Dim steps, Dim batch, long hidden, long layers, int directions,
+        TensorShape stateShape)
     {
         var input = c.Input;
         var type = input.ElementType;
@@ -57,7 +58,9 @@ internal static partial class LayerRules
             for (var direction = 0; direction < directions; direction++)
             {
                 var suffix = $"_l{layer}{(direction == 1 ? "_reverse" : "")}";
-                string[] Weights(string which) => biased ? new[] { $"weight_{which}{suffix}", $"bias_{which}{suffix}" } : new[] { $"weight_{which}{suffix}" };
+                string[] Weights(string which) => biased
+                    ? new[] { $"weight_{which}{suffix}", $"bias_{which}{suffix}" }
+                    : new[] { $"weight_{which}{suffix}" };
                 // The input projection keeps what matmul multiplies: a contiguous copy of a batch-first or non-contiguous input, one per direction.
                 var projected = layerInput;
                 if (layer == 0 && copied)
@@ -137,8 +140,10 @@ internal static partial class LayerRules
         return new TupleValue(new Value[] { output!, hn, cn });
     }
 
-    /// <summary>One direction of one layer, step by step: each step's linear_hh(h) and its gates (whose outputs include the step's views of later gradients).</summary>
-    private static IEnumerable<ActivationTensor> RecordSteps(LayerCall c, List<ActivationTensor> stepGates, List<ActivationTensor>[] extras, ActivationTensor h0, ActivationTensor? c0, TensorShape perStep, TensorShape gateShape, bool hasCellState, string[] hiddenWeights)
+    /// <summary>One direction of one layer, step by step: each step's linear_hh(h) and its gates (whose outputs include the step's
+    /// views of later gradients).</summary>
+    private static IEnumerable<ActivationTensor> RecordSteps(LayerCall c, List<ActivationTensor> stepGates, List<ActivationTensor>[] extras,
+        ActivationTensor h0, ActivationTensor? c0, TensorShape perStep, TensorShape gateShape, bool hasCellState, string[] hiddenWeights)
     {
         var type = h0.ElementType;
         var h = h0;
@@ -168,7 +173,8 @@ internal static partial class LayerRules
                 c.Release(c.Internal(perStep, type));                                   // i · g
                 var tanhCell = c.Internal(perStep, type);
                 next = c.Internal(perStep, type);
-                c.InternalOp("gates", new[] { stepGates[t], hiddenGates, cell! }, new[] { next, nextCell }.Concat(extras[t]), new[] { gates, tanhCell, cell! });
+                c.InternalOp("gates", new[] { stepGates[t], hiddenGates, cell! }, new[] { next, nextCell }.Concat(extras[t]),
+                    new[] { gates, tanhCell, cell! });
                 c.Release(tanhCell);
                 if (!last) c.Release(nextCell);
                 cell = nextCell;
@@ -180,7 +186,8 @@ internal static partial class LayerRules
                 var newGate = c.Internal(perStep, type);
                 next = c.Internal(perStep, type);
                 var secondCopy = c.Internal(perStep, type);
-                c.InternalOp("gates", new[] { inputGates, gates, h }, new[] { next }.Concat(extras[t]), new[] { gates, firstCopy, newGate, secondCopy, h });
+                c.InternalOp("gates", new[] { inputGates, gates, h }, new[] { next }.Concat(extras[t]),
+                    new[] { gates, firstCopy, newGate, secondCopy, h });
                 c.Release(firstCopy);
                 c.Release(newGate);
                 c.Release(secondCopy);

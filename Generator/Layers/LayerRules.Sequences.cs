@@ -14,11 +14,13 @@ internal static partial class LayerRules
         "RNN", "RNNCell",
     };
 
-    /// <summary>Layers whose memory is modeled only in the measured configurations (elsewhere Activations and Peak are unknown, with the reason).</summary>
+    /// <summary>Layers whose memory is modeled only in the measured configurations (elsewhere Activations and Peak are unknown,
+    /// with the reason).</summary>
     public static readonly IReadOnlyDictionary<string, string> PartlyModeled = new SortedDictionary<string, string>(System.StringComparer.Ordinal)
     {
         ["GRU"] = "no initial state given, Float32 or Float64",
-        ["LSTM"] = "no initial state given, Float64, and Float32 with bias and input and hidden sizes of 2 or more (oneDNN's RNN, its workspace in whole 4,096-byte pages)",
+        ["LSTM"] = "no initial state given, Float64, and Float32 with bias and input and hidden sizes of 2 or more " +
+            "(oneDNN's RNN, its workspace in whole 4,096-byte pages)",
         ["GRUCell"] = "with a given state, Float32 or Float64",
         ["LSTMCell"] = "with a given state, Float32 or Float64",
     };
@@ -45,19 +47,23 @@ internal static partial class LayerRules
         var directions = c.Args.Bool("bidirectional") ? 2 : 1;
         var batchFirst = c.Args.Bool("batchFirst");
         var features = input.Shape[2];
-        if (features != Dim.Of(c.Args.Long("inputSize"))) throw c.Mismatch($"expects {c.Args.Long("inputSize")} input features (inputSize) but gets {input.Shape}");
+        if (features != Dim.Of(c.Args.Long("inputSize")))
+            throw c.Mismatch($"expects {c.Args.Long("inputSize")} input features (inputSize) but gets {input.Shape}");
         var batch = batchFirst ? input.Shape[0] : input.Shape[1];
         var steps = batchFirst ? input.Shape[1] : input.Shape[0];
         var stateShape = new TensorShape(new[] { Dim.Of(directions * layers), batch, Dim.Of(hidden) });
-        c.MultiplyAccumulates(() => steps.Times(batch).Times(Dim.Of(RecurrentStepProducts(c.Args.Factory, c.Args.Long("inputSize"), hidden, layers, directions))));
+        c.MultiplyAccumulates(() =>
+            steps.Times(batch).Times(Dim.Of(RecurrentStepProducts(c.Args.Factory, c.Args.Long("inputSize"), hidden, layers, directions))));
         var reason = c.Args.Factory == "RNN" ? "RNN has not been measured"
             : c.Inputs.Count > 1 && c.Inputs[1] is not NullValue ? "a given initial state has not been measured"
             : c.Args.Factory == "GRU" && input.ElementType is not ("Float32" or "Float64") ? $"GRU in {input.ElementType} has not been measured"
-            : c.Args.Factory == "LSTM" && input.ElementType is not ("Float32" or "Float64") ? $"LSTM in {input.ElementType} runs oneDNN's RNN, which has been measured in Float32 only"
+            : c.Args.Factory == "LSTM" && input.ElementType is not ("Float32" or "Float64")
+                ? $"LSTM in {input.ElementType} runs oneDNN's RNN, which has been measured in Float32 only"
             : !steps.IsConstant ? "the sequence length depends on the batch size"
             // Each step of each layer is several tensors on the tape: a sequence this long is not followed step by step.
             : (double)steps.Coefficient * layers * directions > InterpreterLimits.MaxForwardTensors
-                ? $"{steps.Coefficient:N0} steps over {layers:N0} layer(s) make more than the {InterpreterLimits.MaxForwardTensors:N0} tensors one forward pass follows"
+                ? $"{steps.Coefficient:N0} steps over {layers:N0} layer(s) make more than the {InterpreterLimits.MaxForwardTensors:N0} " +
+                    $"tensors one forward pass follows"
             : c.Args.Factory == "LSTM" && input.ElementType == "Float32" ? OneDnnLstmGap(c, batch, hidden, layers, directions)
             : null;
         if (reason is not null || !c.RecordsGraph)
@@ -75,7 +81,8 @@ internal static partial class LayerRules
                 ? new TupleValue(new Value[] { result, c.Output(stateShape), c.Output(stateShape) })
                 : new TupleValue(new Value[] { result, c.Output(stateShape) });
         }
-        if (c.Args.Factory == "LSTM" && input.ElementType == "Float32") return RecordOneDnnLstm(c, steps, batch, hidden, layers, directions, stateShape);
+        if (c.Args.Factory == "LSTM" && input.ElementType == "Float32")
+            return RecordOneDnnLstm(c, steps, batch, hidden, layers, directions, stateShape);
         var output = RecordRecurrentLayers(c, hasCellState, steps, batch, hidden, layers, directions, stateShape);
         // batch_first hands out the transpose of the sequence-first stack: a non-contiguous view a Linear copies, except
         // where that transpose is contiguous (one sequence at batch 1, or one step).
@@ -105,7 +112,8 @@ internal static partial class LayerRules
     private static Value RecurrentCellForward(LayerCall c, bool hasCellState)
     {
         var input = c.Input;
-        if (input.Shape.Rank != 2 || input.Shape[1] != Dim.Of(c.Args.Long("inputSize"))) throw c.Mismatch($"expects [batch, {c.Args.Long("inputSize")}] but gets {input.Shape}");
+        if (input.Shape.Rank != 2 || input.Shape[1] != Dim.Of(c.Args.Long("inputSize")))
+            throw c.Mismatch($"expects [batch, {c.Args.Long("inputSize")}] but gets {input.Shape}");
         var hidden = c.Args.Long("hiddenSize");
         var state = new TensorShape(new[] { input.Shape[0], Dim.Of(hidden) });
         c.MultiplyAccumulates(() => input.Shape[0].Times(Dim.Of(RecurrentStepProducts(c.Args.Factory, c.Args.Long("inputSize"), hidden, 1, 1))));
@@ -184,10 +192,15 @@ internal static partial class LayerRules
     {
         var input = c.Input;
         if (input.ElementType is not ("Int64" or "Int32")) throw c.Mismatch($"expects integer token ids but gets {input.ElementType}");
-        if (c.Args.Raw("max_norm") is not NullValue) throw new UnknownArgumentException(new UnknownValue("EmbeddingBag with max_norm (renormalizes rows in place; not modeled)", c.Module.CreatedAt));
-        if (c.Args.Bool("sparse")) throw new UnknownArgumentException(new UnknownValue("EmbeddingBag with sparse gradients (not modeled)", c.Module.CreatedAt));
-        if (c.Args.Bool("include_last_offset")) throw new UnknownArgumentException(new UnknownValue("EmbeddingBag with include_last_offset (not modeled)", c.Module.CreatedAt));
-        if (c.Inputs.Count > 2 && c.Inputs[2] is not NullValue) throw new UnknownArgumentException(new UnknownValue("EmbeddingBag with per_sample_weights (not modeled)", c.Module.CreatedAt));
+        if (c.Args.Raw("max_norm") is not NullValue)
+            throw new UnknownArgumentException(
+                new UnknownValue("EmbeddingBag with max_norm (renormalizes rows in place; not modeled)", c.Module.CreatedAt));
+        if (c.Args.Bool("sparse"))
+            throw new UnknownArgumentException(new UnknownValue("EmbeddingBag with sparse gradients (not modeled)", c.Module.CreatedAt));
+        if (c.Args.Bool("include_last_offset"))
+            throw new UnknownArgumentException(new UnknownValue("EmbeddingBag with include_last_offset (not modeled)", c.Module.CreatedAt));
+        if (c.Inputs.Count > 2 && c.Inputs[2] is not NullValue)
+            throw new UnknownArgumentException(new UnknownValue("EmbeddingBag with per_sample_weights (not modeled)", c.Module.CreatedAt));
         var givenOffsets = c.Inputs.Count > 1 && c.Inputs[1] is not NullValue;
         Dim bags, tokens;
         if (input.Shape.Rank == 2)
@@ -231,10 +244,12 @@ internal static partial class LayerRules
         }
         c.SaveNew(bagShape, "Int64");
         c.SaveNew(mode == "Max" ? new TensorShape(new[] { bags, Dim.Of(dims) }) : bagShape, "Int64");
-        var elementSize = ElementTypes.SizeOf(weightType) ?? throw new UnknownArgumentException(new UnknownValue($"the element size of {weightType}", c.Module.CreatedAt));
+        var elementSize = ElementTypes.SizeOf(weightType)
+            ?? throw new UnknownArgumentException(new UnknownValue($"the element size of {weightType}", c.Module.CreatedAt));
         if (mode == "Max")
         {
-            c.BackwardScratch(ByteCount.Of(bags.Times(Dim.Of(dims)), 8).Plus(ByteCount.Of(bags.Times(Dim.Of(dims)), elementSize)).Plus(ByteCount.Of(bags, 8)));
+            c.BackwardScratch(ByteCount.Of(bags.Times(Dim.Of(dims)), 8).Plus(ByteCount.Of(bags.Times(Dim.Of(dims)), elementSize))
+                .Plus(ByteCount.Of(bags, 8)));
         }
         else
         {
@@ -253,7 +268,8 @@ internal static partial class LayerRules
             IntValue all => Enumerable.Repeat(all.Number, 2 * rank).ToArray(),
             _ => c.Args.Shape("padding"),
         };
-        if (padding.Length != 2 * rank || input.Shape.Rank < rank) throw c.Mismatch($"padding ({string.Join(", ", padding)}) does not fit {input.Shape}");
+        if (padding.Length != 2 * rank || input.Shape.Rank < rank)
+            throw c.Mismatch($"padding ({string.Join(", ", padding)}) does not fit {input.Shape}");
         var dims = input.Shape.Dims.ToArray();
         for (var i = 0; i < rank; i++)
         {

@@ -11,7 +11,8 @@ namespace TorchBudget.Generator.Layers;
 /// </summary>
 internal static partial class LayerRules
 {
-    private static readonly Dictionary<string, LayerRule> Rules = BuildTable().Select(r => r.WithForward(ForwardRule(r.Factory))).ToDictionary(r => r.Factory);
+    private static readonly Dictionary<string, LayerRule> Rules =
+        BuildTable().Select(r => r.WithForward(ForwardRule(r.Factory))).ToDictionary(r => r.Factory);
 
     public static LayerRule? Find(string factory) => Rules.TryGetValue(factory, out var rule) ? rule : null;
 
@@ -20,7 +21,8 @@ internal static partial class LayerRules
     /// or frozen with an input that needs no gradient) are not modeled: only its results are.
     /// </summary>
     internal static string NoGradPeakNote(LayerCall c) =>
-        $"Peak is unknown: {c.Args.Factory} without autograd (under no_grad, or frozen on an input that needs no gradient) makes work tensors that were not measured; only its results are modeled.";
+        $"Peak is unknown: {c.Args.Factory} without autograd (under no_grad, or frozen on an input that needs no gradient) makes work " +
+        $"tensors that were not measured; only its results are modeled.";
 
     public static IEnumerable<LayerRule> All => Rules.Values.OrderBy(r => r.Factory, System.StringComparer.Ordinal);
 
@@ -49,9 +51,12 @@ internal static partial class LayerRules
 
         foreach (var rank in new[] { 1, 2, 3 })
         {
-            yield return new($"Conv{rank}d", "weight[out, in/groups, kernel...], bias[out] unless bias: false", (a, b) => Convolution(a, b, rank, transposed: false));
-            yield return new($"ConvTranspose{rank}d", "weight[in, out/groups, kernel...], bias[out] unless bias: false", (a, b) => Convolution(a, b, rank, transposed: true));
-            yield return new($"BatchNorm{rank}d", "weight[C], bias[C] if affine; running_mean[C], running_var[C], num_batches_tracked[] if track_running_stats", Normalization);
+            yield return new($"Conv{rank}d", "weight[out, in/groups, kernel...], bias[out] unless bias: false", (a, b) =>
+                Convolution(a, b, rank, transposed: false));
+            yield return new($"ConvTranspose{rank}d", "weight[in, out/groups, kernel...], bias[out] unless bias: false", (a, b) =>
+                Convolution(a, b, rank, transposed: true));
+            yield return new($"BatchNorm{rank}d",
+                "weight[C], bias[C] if affine; running_mean[C], running_var[C], num_batches_tracked[] if track_running_stats", Normalization);
             yield return new($"InstanceNorm{rank}d", "as BatchNorm, but affine and track_running_stats default to false", Normalization);
         }
 
@@ -67,27 +72,37 @@ internal static partial class LayerRules
         {
             var groups = a.TrackedSize("num_groups");
             var channels = a.TrackedSize("num_channels");
-            if (!channels.IsMultipleOf(groups)) throw new InvalidLayerArgumentException($"GroupNorm: num_channels {channels} is not divisible by num_groups {groups}");
+            if (!channels.IsMultipleOf(groups))
+                throw new InvalidLayerArgumentException($"GroupNorm: num_channels {channels} is not divisible by num_groups {groups}");
             if (!a.Bool("affine")) return;
             b.Parameter("weight", channels);
             b.Parameter("bias", channels);
         });
 
-        yield return new("Embedding", "weight[num_embeddings, embedding_dims]", (a, b) => b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")));
-        yield return new("EmbeddingBag", "weight[num_embeddings, embedding_dims]", (a, b) => b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")));
+        yield return new("Embedding", "weight[num_embeddings, embedding_dims]", (a, b) =>
+            b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")));
+        yield return new("EmbeddingBag", "weight[num_embeddings, embedding_dims]", (a, b) =>
+            b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")));
         // from_pretrained registers a fresh parameter of the given tensor's size, trainable even when frozen (measured).
         yield return new("Embedding_from_pretrained", "weight[shape of embeddings]", (a, b) => AddCopiedParameter(a, b, "embeddings"));
         yield return new("EmbeddingBag_from_pretrained", "weight[shape of embeddings]", (a, b) => AddCopiedParameter(a, b, "embeddings"));
 
-        yield return new("LSTM", "per layer and direction: weight_ih[4H, in], weight_hh[4H, H], bias_ih[4H], bias_hh[4H]", (a, b) => Recurrent(a, b, gates: 4));
-        yield return new("GRU", "per layer and direction: weight_ih[3H, in], weight_hh[3H, H], bias_ih[3H], bias_hh[3H]", (a, b) => Recurrent(a, b, gates: 3));
-        yield return new("RNN", "per layer and direction: weight_ih[H, in], weight_hh[H, H], bias_ih[H], bias_hh[H]", (a, b) => Recurrent(a, b, gates: 1));
+        yield return new("LSTM", "per layer and direction: weight_ih[4H, in], weight_hh[4H, H], bias_ih[4H], bias_hh[4H]", (a, b) =>
+            Recurrent(a, b, gates: 4));
+        yield return new("GRU", "per layer and direction: weight_ih[3H, in], weight_hh[3H, H], bias_ih[3H], bias_hh[3H]", (a, b) =>
+            Recurrent(a, b, gates: 3));
+        yield return new("RNN", "per layer and direction: weight_ih[H, in], weight_hh[H, H], bias_ih[H], bias_hh[H]", (a, b) =>
+            Recurrent(a, b, gates: 1));
         yield return new("LSTMCell", "weight_ih[4H, in], weight_hh[4H, H], bias_ih[4H], bias_hh[4H]", (a, b) => RecurrentCell(a, b, gates: 4));
         yield return new("GRUCell", "weight_ih[3H, in], weight_hh[3H, H], bias_ih[3H], bias_hh[3H]", (a, b) => RecurrentCell(a, b, gates: 3));
         yield return new("RNNCell", "weight_ih[H, in], weight_hh[H, H], bias_ih[H], bias_hh[H]", (a, b) => RecurrentCell(a, b, gates: 1));
 
-        yield return new("MultiheadAttention", "in_proj_weight[3E, E] (or q/k/v_proj_weight with kdim/vdim), in_proj_bias[3E], bias_k/bias_v[1, 1, E], out_proj.weight[E, E], out_proj.bias[E]", (a, b) =>
-            Attention(b, "", a.TrackedSize("embedded_dim"), a.TrackedSize("num_heads"), a.Bool("bias"), a.Bool("add_bias_kv"), OptionalTrackedSize(a, "kdim"), OptionalTrackedSize(a, "vdim")));
+        yield return new(
+            "MultiheadAttention",
+            "in_proj_weight[3E, E] (or q/k/v_proj_weight with kdim/vdim), in_proj_bias[3E], bias_k/bias_v[1, 1, E], " +
+                "out_proj.weight[E, E], out_proj.bias[E]",
+            (a, b) => Attention(b, "", a.TrackedSize("embedded_dim"), a.TrackedSize("num_heads"), a.Bool("bias"), a.Bool("add_bias_kv"),
+                OptionalTrackedSize(a, "kdim"), OptionalTrackedSize(a, "vdim")));
 
         yield return new("TransformerEncoderLayer", "self_attn, linear1[F, d], linear2[d, F], norm1, norm2", (a, b) =>
             EncoderLayer(b, "", a.TrackedSize("d_model"), a.TrackedSize("nhead"), a.TrackedSize("dim_feedforward")));

@@ -55,9 +55,12 @@ internal static class LayerTableMarkdown
         Line();
         // Sequential is run child by child; the other containers and parameter lists are never called.
         var containers = new[] { "ModuleList", "ModuleDict", "ParameterList", "ParameterDict" };
-        var followed = rules.Where(r => (r.Forward is not null && !LayerRules.ShapeOnlyForward.Contains(r.Factory)) || r.Factory == "Sequential").Select(r => r.Factory).ToList();
+        var followed = rules.Where(r => (r.Forward is not null && !LayerRules.ShapeOnlyForward.Contains(r.Factory)) || r.Factory == "Sequential")
+            .Select(r => r.Factory).ToList();
         var shapeOnly = rules.Where(r => r.Forward is not null && LayerRules.ShapeOnlyForward.Contains(r.Factory)).Select(r => r.Factory).ToList();
-        var notFollowed = rules.Where(r => r.Forward is null && r.Factory != "Sequential" && !containers.Contains(r.Factory) && !r.Factory.EndsWith("Loss", StringComparison.Ordinal)).Select(r => r.Factory).ToList();
+        var notFollowed = rules.Where(r => r.Forward is null && r.Factory != "Sequential" && !containers.Contains(r.Factory)
+                && !r.Factory.EndsWith("Loss", StringComparison.Ordinal))
+            .Select(r => r.Factory).ToList();
         Line("## In forward: output shapes and activation memory");
         Line();
         Line("See [memory-model.md](memory-model.md). Output shape and what stays alive after forward (outputs, and what");
@@ -81,7 +84,8 @@ internal static class LayerTableMarkdown
         Line("their Peak is known: autograd sums each weight's gradients over the steps in an input buffer (the second step out");
         Line("of place, three [G·H, H] tensors at once, measured) before adding them to `.grad`.");
         Line();
-        Line($"Output shape only; the memory they allocate inside is not modeled yet, so the table's Activations and Peak are unknown ({shapeOnly.Count}):");
+        Line($"Output shape only; the memory they allocate inside is not modeled yet, so the table's Activations and Peak are unknown " +
+            $"({shapeOnly.Count}):");
         Line();
         Line(CodeList(shapeOnly));
         Line();
@@ -107,7 +111,8 @@ internal static class LayerTableMarkdown
         for (var i = 0; i < summary.Length; i++)
         {
             var c = summary[i];
-            var intraword = c == '_' && i > 0 && i + 1 < summary.Length && char.IsLetterOrDigit(summary[i - 1]) && char.IsLetterOrDigit(summary[i + 1]);
+            var intraword = c == '_' && i > 0 && i + 1 < summary.Length
+                && char.IsLetterOrDigit(summary[i - 1]) && char.IsLetterOrDigit(summary[i + 1]);
             if (c is '\\' or '|' or '*' or '<' or '>' or '`' || (c == '_' && !intraword)) escaped.Append('\\');
             escaped.Append(c);
         }

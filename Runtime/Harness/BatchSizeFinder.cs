@@ -26,7 +26,8 @@ public static class BatchSizeFinder
         if (budgetBytes is <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
         DeviceMeters.EnsureMeasurable(device);
         if (budgetBytes is null && device.type != DeviceType.CUDA)
-            throw new ArgumentException("On the CPU, give a budget: memory there runs out only after the system starts swapping.", nameof(budgetBytes));
+            throw new ArgumentException("On the CPU, give a budget: memory there runs out only after the system starts swapping.",
+                nameof(budgetBytes));
         lock (DeviceMeters.OneMeasurementAtATime)
         {
             return Measure();
@@ -50,8 +51,10 @@ public static class BatchSizeFinder
     {
         ArgumentNullException.ThrowIfNull(probe);
         if (capacityBytes <= 0) throw new ArgumentOutOfRangeException(nameof(capacityBytes), capacityBytes, "The capacity must be positive.");
-        if (safetyFactor <= 0 || safetyFactor > 1) throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
-        if (maxBatchSize <= 0) throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The largest batch to try must be positive.");
+        if (safetyFactor <= 0 || safetyFactor > 1)
+            throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
+        if (maxBatchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The largest batch to try must be positive.");
 
         var knowsPeak = report?.Memory?.PeakLines is not null && report.Memory.MissingRows is null;
         long? predictedLargest = knowsPeak ? report!.MaxBatchSize(capacityBytes, 1.0) : null;
@@ -66,7 +69,8 @@ public static class BatchSizeFinder
             tried[batch] = result;
             order.Add(result);
             progress?.Invoke(result.Ran
-                ? $"batch {BatchSizeSearch.N(batch)}: ran, peak {Bytes(result.PeakBytes ?? 0)}{(result.PeakBytes > capacityBytes ? $", over the {Bytes(capacityBytes)}" : "")}"
+                ? $"batch {BatchSizeSearch.N(batch)}: ran, peak {Bytes(result.PeakBytes ?? 0)}" +
+                    $"{(result.PeakBytes > capacityBytes ? $", over the {Bytes(capacityBytes)}" : "")}"
                 : $"batch {BatchSizeSearch.N(batch)}: did not run ({result.Failure})");
             return result;
         }

@@ -45,10 +45,12 @@ public sealed class BatchSizeSearch
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.Append("Largest batch that ran: ").Append(N(LargestBatchThatRan)).Append(" (predicted ").Append(PredictedLargest is { } p ? N(p) : "unknown").AppendLine(")");
+        text.Append("Largest batch that ran: ").Append(N(LargestBatchThatRan))
+            .Append(" (predicted ").Append(PredictedLargest is { } p ? N(p) : "unknown").AppendLine(")");
         text.Append("Recommended batch (peak ≤ ").Append((SafetyFactor * 100).ToString("0.#", CultureInfo.InvariantCulture)).Append("% of ")
             .Append(ByteUnits.Format(CapacityBytes)).Append("): ").Append(N(RecommendedBatchSize))
-            .Append(" (predicted ").Append(PredictedRecommended is { } r ? N(r) : "unknown").Append(") after ").Append(Probes.Count).Append(" trial steps");
+            .Append(" (predicted ").Append(PredictedRecommended is { } r ? N(r) : "unknown").Append(") after ").Append(Probes.Count)
+            .Append(" trial steps");
         return text.ToString();
     }
 

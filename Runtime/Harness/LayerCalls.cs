@@ -20,7 +20,8 @@ internal static class LayerCalls
     {
         if (GenericBase(module.GetType()) is not { } arguments || arguments.Length > HookFactories.Length + 1) return null;
         var register = module.GetType().GetMethods()
-            .FirstOrDefault(m => m.Name == "register_forward_hook" && m.GetParameters() is [{ ParameterType.Name: var name }] && name.StartsWith("Func", StringComparison.Ordinal));
+            .FirstOrDefault(m => m.Name == "register_forward_hook" && m.GetParameters() is [{ ParameterType.Name: var name }]
+                && name.StartsWith("Func", StringComparison.Ordinal));
         if (register is null) return null;
         var hook = HookFactories[arguments.Length - 2].MakeGenericMethod(arguments).Invoke(null, new object[] { seen });
         var remover = register.Invoke(module, new[] { hook });
@@ -38,7 +39,8 @@ internal static class LayerCalls
         var call = module.GetType().GetMethods()
             .Where(m => m.Name == "call" && Accepts(m.GetParameters(), arguments))
             .OrderBy(m => m.GetParameters().Length)
-            .FirstOrDefault() ?? throw new MissingMethodException($"no call() overload of {module.GetType().Name} takes {arguments.Count} such argument(s)");
+            .FirstOrDefault()
+            ?? throw new MissingMethodException($"no call() overload of {module.GetType().Name} takes {arguments.Count} such argument(s)");
         var parameters = call.GetParameters();
         var values = parameters.Select((p, i) => i < arguments.Count ? arguments[i] : p.DefaultValue).ToArray();
         try
@@ -78,7 +80,8 @@ internal static class LayerCalls
                 case "true": arguments.Add(true); break;
                 case "false": arguments.Add(false); break;
                 default:
-                    if (ShapeText.At(shapeItems[i], batchSize) is not [var shape] || !Enum.TryParse<ScalarType>(typeItems[i], out var type)) return null;
+                    if (ShapeText.At(shapeItems[i], batchSize) is not [var shape] || !Enum.TryParse<ScalarType>(typeItems[i], out var type))
+                        return null;
                     arguments.Add(zeros(shape, type, device));
                     break;
             }
@@ -128,14 +131,16 @@ internal static class LayerCalls
     {
         for (; type is not null; type = type.BaseType)
         {
-            if (type.IsGenericType && type.GetGenericTypeDefinition().DeclaringType == typeof(nn) && type.Name.StartsWith("Module`", StringComparison.Ordinal))
+            if (type.IsGenericType && type.GetGenericTypeDefinition().DeclaringType == typeof(nn)
+                && type.Name.StartsWith("Module`", StringComparison.Ordinal))
                 return type.GetGenericArguments();
         }
         return null;
     }
 
     // One factory per arity: TorchSharp's hook is Func<module, inputs..., output, output>.
-    private static readonly MethodInfo[] HookFactories = new[] { nameof(Hook1), nameof(Hook2), nameof(Hook3), nameof(Hook4), nameof(Hook5), nameof(Hook6) }
+    private static readonly MethodInfo[] HookFactories =
+        new[] { nameof(Hook1), nameof(Hook2), nameof(Hook3), nameof(Hook4), nameof(Hook5), nameof(Hook6) }
         .Select(name => typeof(LayerCalls).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!)
         .ToArray();
 
@@ -154,6 +159,7 @@ internal static class LayerCalls
     private static Func<nn.Module<T1, T2, T3, T4, T5, TR>, T1, T2, T3, T4, T5, TR, TR> Hook5<T1, T2, T3, T4, T5, TR>(Action<object?> seen) =>
         (_, _, _, _, _, _, output) => { seen(output); return output; };
 
-    private static Func<nn.Module<T1, T2, T3, T4, T5, T6, TR>, T1, T2, T3, T4, T5, T6, TR, TR> Hook6<T1, T2, T3, T4, T5, T6, TR>(Action<object?> seen) =>
+    private static Func<nn.Module<T1, T2, T3, T4, T5, T6, TR>, T1, T2, T3, T4, T5, T6, TR, TR> Hook6<T1, T2, T3, T4, T5, T6, TR>(
+        Action<object?> seen) =>
         (_, _, _, _, _, _, _, output) => { seen(output); return output; };
 }

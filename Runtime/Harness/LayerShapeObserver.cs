@@ -76,12 +76,15 @@ internal sealed class LayerShapeObserver
     {
         var predicted = ShapeText.At(layer.OutputShape, batchSize);
         if (predicted is null || predicted.Count == 0)
-            return new LayerShapeCheck(layer.Name, layer.OutputShape, null, VerificationOutcome.NotPredicted, "the report has no shape for this layer");
+            return new LayerShapeCheck(layer.Name, layer.OutputShape, null, VerificationOutcome.NotPredicted,
+                "the report has no shape for this layer");
         if (hooked.TryGetValue(layer.Name, out var seen))
-            return new LayerShapeCheck(layer.Name, Describe(predicted), Describe(seen), Same(predicted, seen) ? VerificationOutcome.Passed : VerificationOutcome.Failed, HookMethod);
+            return new LayerShapeCheck(layer.Name, Describe(predicted), Describe(seen),
+                Same(predicted, seen) ? VerificationOutcome.Passed : VerificationOutcome.Failed, HookMethod);
         return alone.TryGetValue(layer.Name, out var check)
             ? check
-            : new LayerShapeCheck(layer.Name, Describe(predicted), null, VerificationOutcome.NotMeasured, "not observed: no hook fired and it was not called on its own");
+            : new LayerShapeCheck(layer.Name, Describe(predicted), null, VerificationOutcome.NotMeasured,
+                "not observed: no hook fired and it was not called on its own");
     }
 
     private LayerShapeCheck CallAlone(LayerReport layer, nn.Module? module, Device device)
@@ -101,7 +104,8 @@ internal sealed class LayerShapeObserver
         {
             module.eval();
             var observed = LayerCalls.Shapes(LayerCalls.Call(module, arguments));
-            return new LayerShapeCheck(layer.Name, predictedText, Describe(observed), Same(predicted, observed) ? VerificationOutcome.Passed : VerificationOutcome.Failed, on);
+            return new LayerShapeCheck(layer.Name, predictedText, Describe(observed),
+                Same(predicted, observed) ? VerificationOutcome.Passed : VerificationOutcome.Failed, on);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -33,6 +33,7 @@ internal sealed record MeasuredInference(long ParameterBytes, long BufferBytes, 
             }
             peakAdded = meter.Peak - liveAtStart;
         }
-        return new MeasuredInference(TensorBytes.Of(model.parameters()), TensorBytes.Of(model.buffers()), TensorBytes.Of(input), activations, peakAdded);
+        return new MeasuredInference(TensorBytes.Of(model.parameters()), TensorBytes.Of(model.buffers()), TensorBytes.Of(input),
+            activations, peakAdded);
     }
 }

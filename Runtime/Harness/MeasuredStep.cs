@@ -32,7 +32,8 @@ internal sealed record MeasuredStep(
     /// Runs <paramref name="steps"/> steps (the first with <paramref name="layers"/> attached, when given) and measures the last.
     /// The model must be on <paramref name="device"/> already.
     /// </summary>
-    public static MeasuredStep Run(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long batchSize, IMemoryMeter meter, int steps, LayerShapeObserver? layers = null)
+    public static MeasuredStep Run(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long batchSize, IMemoryMeter meter,
+        int steps, LayerShapeObserver? layers = null)
     {
         using var step = TrainingStep.Create(model, report, device, batchSize);
         var parameters = model.parameters().ToList();

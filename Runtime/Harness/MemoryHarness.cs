@@ -41,7 +41,8 @@ public static class MemoryHarness
         if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), steps, "At least two steps: the first allocates lazily created state.");
         var parameterTypes = model.parameters().Where(p => p.is_floating_point()).Select(p => p.dtype).Distinct().ToList();
         if (parameterTypes.Any(t => t != report.DType))
-            throw new ArgumentException($"The model's parameters are {string.Join(", ", parameterTypes)} but the report is for {report.DType}: convert the model with .to({report.DType}) first.", nameof(model));
+            throw new ArgumentException($"The model's parameters are {string.Join(", ", parameterTypes)} but the report is for {report.DType}: " +
+                $"convert the model with .to({report.DType}) first.", nameof(model));
 
         DeviceMeters.EnsureMeasurable(device);
         lock (DeviceMeters.OneMeasurementAtATime)
@@ -73,15 +74,22 @@ public static class MemoryHarness
                 new("Parameters", report.Memory?.ParameterBytes, step.ParameterBytes, 0, 0, accounting),
                 new("Buffers", report.Memory?.BufferBytes, step.BufferBytes, 0, 0, accounting),
                 new("Gradients", report.Memory?.GradientBytes, trains ? step.GradientBytes : null, 0, 0, accounting + " over p.grad"),
-                new("OptimizerState", report.Memory?.OptimizerStateBytes, trains ? step.OptimizerStateBytes : null, 0, 0, accounting + " over optimizer.state_dict()"),
-                new("Input", report.Memory is { } m ? checked(m.InputBytesPerSample * batchSize) : null, trains ? step.InputBytes : null, 0, 0, accounting + " over input and labels"),
-                new("Activations", ActivationsAt(report, batchSize), step.ActivationBytes, exact ? 0 : peakTolerance, slack, counter + ": live after forward minus live before it"),
+                new("OptimizerState", report.Memory?.OptimizerStateBytes, trains ? step.OptimizerStateBytes : null, 0, 0,
+                    accounting + " over optimizer.state_dict()"),
+                new("Input", report.Memory is { } m ? checked(m.InputBytesPerSample * batchSize) : null, trains ? step.InputBytes : null, 0, 0,
+                    accounting + " over input and labels"),
+                new("Activations", ActivationsAt(report, batchSize), step.ActivationBytes, exact ? 0 : peakTolerance, slack,
+                    counter + ": live after forward minus live before it"),
                 new("Peak", PeakAt(report, batchSize), trains ? step.Peak : null, peakTolerance, slack,
                     counter + ": the most live during the step, plus what was resident before it"),
             };
             notes.Add(exact
-                ? $"Exact rows must match to the byte; Peak may differ by {CpuPeakTolerance * 100:0}%, the table's stated accuracy. The CPU counter counts what c10 allocates: tensor data, and oneDNN's reordered copies and scratchpads (ATen hands oneDNN c10's allocator); oneDNN's own bookkeeping is in neither figure."
-                : $"On CUDA, Activations and Peak may differ by {CudaTolerance * 100:0}% or {CudaSlackBytes / (1024 * 1024)} MiB: the table follows CPU semantics (Dropout's float noise; no cuBLAS/cuDNN workspaces) and NVML counts driver pages. These tolerances have not yet been checked on a GPU.");
+                ? $"Exact rows must match to the byte; Peak may differ by {CpuPeakTolerance * 100:0}%, the table's stated accuracy. " +
+                    $"The CPU counter counts what c10 allocates: tensor data, and oneDNN's reordered copies and scratchpads " +
+                    $"(ATen hands oneDNN c10's allocator); oneDNN's own bookkeeping is in neither figure."
+                : $"On CUDA, Activations and Peak may differ by {CudaTolerance * 100:0}% or {CudaSlackBytes / (1024 * 1024)} MiB: " +
+                    $"the table follows CPU semantics (Dropout's float noise; no cuBLAS/cuDNN workspaces) and NVML counts driver pages. " +
+                    $"These tolerances have not yet been checked on a GPU.");
             return new VerificationResult(report.ModelName, device.ToString(), batchSize, meter.Method, rows, layers.Results(), notes);
         }
     }
@@ -101,7 +109,8 @@ public static class MemoryHarness
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
         var parameterTypes = model.parameters().Where(p => p.is_floating_point()).Select(p => p.dtype).Distinct().ToList();
         if (parameterTypes.Any(t => t != report.DType))
-            throw new ArgumentException($"The model's parameters are {string.Join(", ", parameterTypes)} but the report is for {report.DType}: convert the model with .to({report.DType}) first.", nameof(model));
+            throw new ArgumentException($"The model's parameters are {string.Join(", ", parameterTypes)} but the report is for {report.DType}: " +
+                $"convert the model with .to({report.DType}) first.", nameof(model));
 
         DeviceMeters.EnsureMeasurable(device);
         lock (DeviceMeters.OneMeasurementAtATime)
@@ -120,16 +129,20 @@ public static class MemoryHarness
             {
                 new("Parameters", report.Memory?.ParameterBytes, measured.ParameterBytes, 0, 0, accounting),
                 new("Buffers", report.Memory?.BufferBytes, measured.BufferBytes, 0, 0, accounting),
-                new("Input", inference is null ? null : checked(inference.InputBytesPerSample * batchSize), measured.InputBytes, 0, 0, accounting + " over the input batch"),
-                new("Activations", (inference?.Activations is not null ? inference.ActivationsAt(batchSize) : null), measured.ActivationBytes, exact ? 0 : peakTolerance, slack, counter + ": live after forward minus live before it"),
+                new("Input", inference is null ? null : checked(inference.InputBytesPerSample * batchSize), measured.InputBytes, 0, 0,
+                    accounting + " over the input batch"),
+                new("Activations", (inference?.Activations is not null ? inference.ActivationsAt(batchSize) : null), measured.ActivationBytes,
+                    exact ? 0 : peakTolerance, slack, counter + ": live after forward minus live before it"),
                 new("Peak", inference?.PeakLines is not null ? inference.PeakAt(batchSize) : null, measured.Peak, peakTolerance, slack,
                     counter + ": the most live during forward, plus parameters, buffers and input"),
             };
-            if (inference is null) notes.Add("The report has no inference table (it was generated without one, or the model's parameters are not all known).");
+            if (inference is null)
+                notes.Add("The report has no inference table (it was generated without one, or the model's parameters are not all known).");
             notes.Add("Inference: model.eval(), then forward under torch.no_grad() inside a DisposeScope; the second pass measured.");
             notes.Add(exact
                 ? $"Exact rows must match to the byte; Peak may differ by {CpuPeakTolerance * 100:0}%, the table's stated accuracy."
-                : $"On CUDA, Activations and Peak may differ by {CudaTolerance * 100:0}% or {CudaSlackBytes / (1024 * 1024)} MiB (CPU semantics; NVML counts driver pages). Not yet checked on a GPU.");
+                : $"On CUDA, Activations and Peak may differ by {CudaTolerance * 100:0}% or {CudaSlackBytes / (1024 * 1024)} MiB " +
+                    $"(CPU semantics; NVML counts driver pages). Not yet checked on a GPU.");
             return new VerificationResult(report.ModelName, device.ToString(), batchSize, meter.Method, rows, Array.Empty<LayerShapeCheck>(), notes);
         }
     }

@@ -43,7 +43,8 @@ internal static class ShapeText
         return shapes;
     }
 
-    public static string Format(IEnumerable<long> shape) => "[" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
+    public static string Format(IEnumerable<long> shape) =>
+        "[" + string.Join(", ", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
 
     // "6", "B", "400B", "B^2", "4B^2": Coefficient × B^Power.
     private static long? Dim(string text, long batchSize)
@@ -54,7 +55,9 @@ internal static class ShapeText
         if (b > 0 && !long.TryParse(text.Substring(0, b), NumberStyles.None, CultureInfo.InvariantCulture, out coefficient)) return null;
         var power = 1;
         var tail = text.Substring(b + 1);
-        if (tail.Length > 0 && (!tail.StartsWith("^", StringComparison.Ordinal) || !int.TryParse(tail.Substring(1), NumberStyles.None, CultureInfo.InvariantCulture, out power))) return null;
+        if (tail.Length > 0 && (!tail.StartsWith("^", StringComparison.Ordinal)
+                || !int.TryParse(tail.Substring(1), NumberStyles.None, CultureInfo.InvariantCulture, out power)))
+            return null;
         var value = coefficient;
         for (var i = 0; i < power; i++) value = checked(value * batchSize);
         return value;

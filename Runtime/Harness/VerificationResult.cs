@@ -46,8 +46,10 @@ public sealed class VerificationResult
     /// measured); Passed otherwise. Rows the report does not predict do not fail; see <see cref="IsComplete"/>.
     /// </summary>
     public VerificationVerdict Verdict =>
-        Rows.Any(r => r.Outcome == VerificationOutcome.Failed) || Layers.Any(l => l.Outcome == VerificationOutcome.Failed) ? VerificationVerdict.Failed
-        : Rows.Any(r => r.Outcome == VerificationOutcome.Passed) || Layers.Any(l => l.Outcome == VerificationOutcome.Passed) ? VerificationVerdict.Passed
+        Rows.Any(r => r.Outcome == VerificationOutcome.Failed) || Layers.Any(l => l.Outcome == VerificationOutcome.Failed)
+            ? VerificationVerdict.Failed
+        : Rows.Any(r => r.Outcome == VerificationOutcome.Passed) || Layers.Any(l => l.Outcome == VerificationOutcome.Passed)
+            ? VerificationVerdict.Passed
         : VerificationVerdict.Inconclusive;
 
     /// <summary>The verdict is <see cref="VerificationVerdict.Passed"/>: something was compared and nothing failed.</summary>

@@ -43,7 +43,8 @@ public sealed class VerificationRow
     public long? Measured { get; }
 
     /// <summary>(predicted − measured) / measured; null when either is missing.</summary>
-    public double? RelativeError => Predicted is { } p && Measured is { } m ? (m == 0 ? (p == 0 ? 0 : double.PositiveInfinity) : (p - m) / (double)m) : null;
+    public double? RelativeError =>
+        Predicted is { } p && Measured is { } m ? (m == 0 ? (p == 0 ? 0 : double.PositiveInfinity) : (p - m) / (double)m) : null;
 
     /// <summary>The relative difference allowed: 0 for rows that must be exact.</summary>
     public double Tolerance { get; }

@@ -59,9 +59,11 @@ public sealed class DevicePlan
     /// <summary>What these figures assume and leave out.</summary>
     public IReadOnlyList<string> Notes => new[]
     {
-        "Per-device batch: each device runs forward and backward on its own micro-batch; the global batch is that times " + Devices.ToString(CultureInfo.InvariantCulture) + ".",
+        "Per-device batch: each device runs forward and backward on its own micro-batch; the global batch is that times " +
+            Devices.ToString(CultureInfo.InvariantCulture) + ".",
         "Shards are an even split rounded up to a whole byte count; DeepSpeed also pads its flat buffers for alignment.",
-        "Not included: communication buffers (DDP's gradient buckets, ZeRO's reduce and all-gather buckets), which depend on their configured sizes, and the CUDA context.",
+        "Not included: communication buffers (DDP's gradient buckets, ZeRO's reduce and all-gather buckets), which depend on their " +
+            "configured sizes, and the CUDA context.",
     };
 
     /// <summary>One device's memory at <paramref name="perDeviceBatch"/> samples per device.</summary>
@@ -75,11 +77,13 @@ public sealed class DevicePlan
     /// <summary>One row per batch size the report is configured for, read as per-device batches.</summary>
     public IReadOnlyList<MemoryBreakdown> Table => report.BatchSizes.Select(ForBatch).ToList();
 
-    /// <summary>The largest per-device batch whose per-device peak fits <paramref name="safetyFactor"/> × <paramref name="budgetBytes"/>; 0 when none does.</summary>
+    /// <summary>The largest per-device batch whose per-device peak fits <paramref name="safetyFactor"/> × <paramref name="budgetBytes"/>;
+    /// 0 when none does.</summary>
     public long MaxBatchSize(long budgetBytes, double safetyFactor = 0.8)
     {
         if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
-        if (safetyFactor <= 0 || safetyFactor > 1) throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
+        if (safetyFactor <= 0 || safetyFactor > 1)
+            throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
         report.ForBatch(1); // throws when the table is incomplete
         // Peak_device(B) = Peak(B) + PeakShift, so the single-device lines decide against the shifted limit.
         var usable = (decimal)budgetBytes * (decimal)safetyFactor - PeakShift;

@@ -26,7 +26,8 @@ internal static class HtmlReport
     public static string Render(MemoryReport report, long budgetBytes, double safetyFactor)
     {
         if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
-        if (safetyFactor <= 0 || safetyFactor > 1) throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
+        if (safetyFactor <= 0 || safetyFactor > 1)
+            throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
         var name = HtmlText.Escape(report.ModelName);
         var memory = report.Memory;
         var complete = memory is not null && memory.MissingRows is null;
@@ -130,17 +131,21 @@ internal static class HtmlReport
         foreach (var batch in batches.OrderBy(b => b))
         {
             var isRecommended = batch == recommended;
-            page.Append(isRecommended ? "<tr class=\"recommended\"" : "<tr").Append(" data-batch=\"").Append(batch.ToString(CultureInfo.InvariantCulture)).Append("\">")
-                .Append("<td class=\"num\">").Append(batch.ToString("N0", CultureInfo.InvariantCulture)).Append(isRecommended ? " (recommended)" : "").Append("</td>");
+            page.Append(isRecommended ? "<tr class=\"recommended\"" : "<tr").Append(" data-batch=\"")
+                .Append(batch.ToString(CultureInfo.InvariantCulture)).Append("\">")
+                .Append("<td class=\"num\">").Append(batch.ToString("N0", CultureInfo.InvariantCulture))
+                .Append(isRecommended ? " (recommended)" : "").Append("</td>");
             foreach (var (row, bytes) in new (string, long?)[]
             {
                 ("parameters", memory.ParameterBytes), ("buffers", memory.BufferBytes), ("gradients", memory.GradientBytes),
                 ("optimizer-state", memory.OptimizerStateBytes), ("input", checked(memory.InputBytesPerSample * batch)),
-                ("activations", memory.Activations is null ? null : memory.ActivationsAt(batch)), ("peak", memory.PeakLines is null ? null : memory.PeakAt(batch)),
+                ("activations", memory.Activations is null ? null : memory.ActivationsAt(batch)),
+                ("peak", memory.PeakLines is null ? null : memory.PeakAt(batch)),
             })
             {
                 page.Append(bytes is { } known
-                    ? $"<td class=\"num\" data-row=\"{row}\" data-bytes=\"{known.ToString(CultureInfo.InvariantCulture)}\" title=\"{known.ToString("N0", CultureInfo.InvariantCulture)} bytes\">{ByteUnits.Format(known)}</td>"
+                    ? $"<td class=\"num\" data-row=\"{row}\" data-bytes=\"{known.ToString(CultureInfo.InvariantCulture)}\" " +
+                        $"title=\"{known.ToString("N0", CultureInfo.InvariantCulture)} bytes\">{ByteUnits.Format(known)}</td>"
                     : $"<td class=\"num unknown\" data-row=\"{row}\">unknown</td>");
             }
             page.Append("</tr>\n");

@@ -11,8 +11,8 @@ namespace TorchBudget;
 public sealed class InferenceModel
 {
     /// <summary>Creates the formulas; generated code calls this.</summary>
-    public InferenceModel(long inputBytesPerSample, ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null, PeakRegime[]? largerBatchPeaks = null,
-        long? activationsAtBatchOne = null)
+    public InferenceModel(long inputBytesPerSample, ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null,
+        PeakRegime[]? largerBatchPeaks = null, long? activationsAtBatchOne = null)
     {
         RowFormulas.Check(activations, activationsAtBatchOne, peakLines, largerBatchPeaks);
         ActivationsAtBatchOne = activationsAtBatchOne;
@@ -42,7 +42,8 @@ public sealed class InferenceModel
     /// <summary>The lines from larger batch sizes on where forward runs other kernels there, ascending; usually empty.</summary>
     public IReadOnlyList<PeakRegime> LargerBatchPeaks { get; }
 
-    /// <summary>Activations at batch 1 where forward keeps other bytes there (see <see cref="MemoryModel.ActivationsAtBatchOne"/>); else null.</summary>
+    /// <summary>Activations at batch 1 where forward keeps other bytes there (see <see cref="MemoryModel.ActivationsAtBatchOne"/>);
+    /// else null.</summary>
     public long? ActivationsAtBatchOne { get; }
 
     /// <summary>The activations at <paramref name="batchSize"/>.</summary>

@@ -4,7 +4,8 @@ namespace TorchBudget;
 public sealed class MemoryBreakdown
 {
     /// <summary>Creates a row set; <see cref="MemoryReport.ForBatch"/> computes them.</summary>
-    public MemoryBreakdown(long batchSize, long parameters, long buffers, long gradients, long optimizerState, long input, long activations, long peak)
+    public MemoryBreakdown(long batchSize, long parameters, long buffers, long gradients, long optimizerState, long input, long activations,
+        long peak)
     {
         BatchSize = batchSize;
         Parameters = parameters;

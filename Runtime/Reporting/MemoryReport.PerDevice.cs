@@ -15,7 +15,8 @@ public sealed partial class MemoryReport
     public DevicePlan PerDevice(int devices, Sharding strategy)
     {
         if (devices <= 0) throw new ArgumentOutOfRangeException(nameof(devices), devices, "At least one device.");
-        if (!Enum.IsDefined(typeof(Sharding), strategy)) throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "Unknown sharding strategy.");
+        if (!Enum.IsDefined(typeof(Sharding), strategy))
+            throw new ArgumentOutOfRangeException(nameof(strategy), strategy, "Unknown sharding strategy.");
         ForBatch(1); // throws when the table is incomplete
         return new DevicePlan(this, Memory!, devices, strategy, strategy == Sharding.ZeroStage3 ? LargestLayerBytes() : 0);
     }
@@ -26,11 +27,14 @@ public sealed partial class MemoryReport
     /// </summary>
     private long LargestLayerBytes()
     {
-        if (ParameterCount is not { } total || TrainableParameterCount is not { } trainable || Layers.Any(l => l.ParameterCount is null || l.TrainableParameterCount is null))
+        if (ParameterCount is not { } total || TrainableParameterCount is not { } trainable
+            || Layers.Any(l => l.ParameterCount is null || l.TrainableParameterCount is null))
         {
-            throw new InvalidOperationException($"The per-layer parameter counts of {ModelName} are not all known: ZeRO-3's gathered layer cannot be sized.");
+            throw new InvalidOperationException(
+                $"The per-layer parameter counts of {ModelName} are not all known: ZeRO-3's gathered layer cannot be sized.");
         }
-        var root = (Parameters: total - Layers.Sum(l => l.ParameterCount!.Value), Trainable: trainable - Layers.Sum(l => l.TrainableParameterCount!.Value));
+        var root = (Parameters: total - Layers.Sum(l => l.ParameterCount!.Value),
+            Trainable: trainable - Layers.Sum(l => l.TrainableParameterCount!.Value));
         var elementSize = DType switch
         {
             torch.ScalarType.Float64 => 8,

@@ -135,7 +135,8 @@ public sealed partial class MemoryReport
     public long InferenceMaxBatchSize(long budgetBytes, double safetyFactor = 0.8)
     {
         if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
-        if (safetyFactor <= 0 || safetyFactor > 1) throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
+        if (safetyFactor <= 0 || safetyFactor > 1)
+            throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
         ForInference(1); // throws when the table is incomplete
         return Memory!.Inference!.LargestBatch((decimal)budgetBytes * (decimal)safetyFactor);
     }
@@ -150,9 +151,11 @@ public sealed partial class MemoryReport
     public long MaxBatchSize(long budgetBytes, double safetyFactor = 0.8)
     {
         if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
-        if (safetyFactor <= 0 || safetyFactor > 1) throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
+        if (safetyFactor <= 0 || safetyFactor > 1)
+            throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
         ForBatch(1); // throws when the table is incomplete
-        return PeakFormula.LargestBatch(Memory!.PeakLines!, Memory.PeakAtBatchOne, (decimal)budgetBytes * (decimal)safetyFactor, Memory.LargerBatchPeaks);
+        return PeakFormula.LargestBatch(Memory!.PeakLines!, Memory.PeakAtBatchOne, (decimal)budgetBytes * (decimal)safetyFactor,
+            Memory.LargerBatchPeaks);
     }
 
     /// <summary>The per-layer table and the per-batch table, in Markdown with human units.</summary>
@@ -187,8 +190,9 @@ public sealed partial class MemoryReport
                 var activations = memory.Activations is not null ? ByteUnits.Format(memory.ActivationsAt(batch)) : "unknown";
                 var peak = memory.PeakLines is null ? "unknown" : ByteUnits.Format(memory.PeakAt(batch));
                 text.Append("| ").Append(batch.ToString(CultureInfo.InvariantCulture));
-                foreach (var cell in new[] { ByteUnits.Format(memory.ParameterBytes), ByteUnits.Format(memory.BufferBytes), ByteUnits.Format(memory.GradientBytes),
-                    ByteUnits.Format(memory.OptimizerStateBytes), ByteUnits.Format(checked(memory.InputBytesPerSample * batch)), activations, peak })
+                foreach (var cell in new[] { ByteUnits.Format(memory.ParameterBytes), ByteUnits.Format(memory.BufferBytes),
+                    ByteUnits.Format(memory.GradientBytes), ByteUnits.Format(memory.OptimizerStateBytes),
+                    ByteUnits.Format(checked(memory.InputBytesPerSample * batch)), activations, peak })
                 {
                     text.Append(" | ").Append(cell);
                 }

@@ -21,22 +21,27 @@ public static class ParametricReport
     {
         if (profiled is null) throw new ArgumentNullException(nameof(profiled));
         if (profiled.Memory is null) throw new ArgumentException("the profiled report has no memory table", nameof(profiled));
-        var exact = "the counts, parameters, buffers, gradients and optimizer state" + (activations is null ? "" : peakLines is null ? " and activations" : ", activations and the peak");
+        var exact = "the counts, parameters, buffers, gradients and optimizer state" +
+            (activations is null ? "" : peakLines is null ? " and activations" : ", activations and the peak");
         var unknown = activations is null
-            ? "Activations, the peak and the inference table are unknown at these sizes: forward was followed with the sizes as polynomials only where it decides as here and every layer's shapes follow them (see docs/parametric.md)."
+            ? "Activations, the peak and the inference table are unknown at these sizes: forward was followed with the sizes as " +
+                "polynomials only where it decides as here and every layer's shapes follow them (see docs/parametric.md)."
             : peakLines is null
-            ? "The peak and the inference table are unknown at these sizes: backward's simulation could not be followed with the sizes as polynomials here (see docs/parametric.md)."
+            ? "The peak and the inference table are unknown at these sizes: backward's simulation could not be followed with the sizes " +
+                "as polynomials here (see docs/parametric.md)."
             : "The inference table is unknown at these sizes: the inference pass is worked out at the profiled constructor arguments only.";
         var notes = new[] { $"Built for {arguments} by the same layer rules as the profiled report: {exact} are exact.", unknown };
         // Batch 1's own pass (other kernels there): its activations, and its peak as the largest of its lines at B = 1.
-        var memory = new MemoryModel(parameterBytes, bufferBytes, gradientBytes, optimizerStateBytes, profiled.Memory.InputBytesPerSample, activations, peakLines,
-            peakAtBatchOne: peakLines is null ? null : peakLinesAtBatchOne?.Max(l => l.At(1)),
+        var memory = new MemoryModel(parameterBytes, bufferBytes, gradientBytes, optimizerStateBytes, profiled.Memory.InputBytesPerSample,
+            activations, peakLines, peakAtBatchOne: peakLines is null ? null : peakLinesAtBatchOne?.Max(l => l.At(1)),
             activationsAtBatchOne: activations is null ? null : activationsAtBatchOne?.At(1));
-        return new MemoryReport(profiled.ModelName, profiled.InputShape.ToArray(), profiled.DType, profiled.InputDType, profiled.Optimizer, profiled.BatchSizes.ToArray(),
-            parameterCount, trainableParameterCount, bufferElements, isComplete: false, notes, layers, outputShape: null, memory);
+        return new MemoryReport(profiled.ModelName, profiled.InputShape.ToArray(), profiled.DType, profiled.InputDType, profiled.Optimizer,
+            profiled.BatchSizes.ToArray(), parameterCount, trainableParameterCount, bufferElements, isComplete: false, notes, layers,
+            outputShape: null, memory);
     }
 
     /// <summary>The exception for sizes on none of the analyzed construction paths.</summary>
     public static ArgumentOutOfRangeException NotCovered(string modelName, string arguments, string covered) =>
-        new("arguments", $"{modelName}({arguments}): the constructor takes other decisions at these sizes than on any path TorchBudget followed, so it has no exact count for them. Covered: {covered}.");
+        new("arguments", $"{modelName}({arguments}): the constructor takes other decisions at these sizes than on any path TorchBudget " +
+            $"followed, so it has no exact count for them. Covered: {covered}.");
 }

@@ -47,14 +47,18 @@ internal static class PeakChart
         int Y(decimal bytes) => PlotBottom - (int)Math.Round(bytes / ticks.TopBytes * PlotHeight, MidpointRounding.AwayFromZero);
 
         var svg = new StringBuilder();
-        svg.Append(Invariant($"<svg width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"Peak memory by component against batch size\" shape-rendering=\"crispEdges\" font-family=\"sans-serif\" font-size=\"12\">"));
-        svg.Append(Invariant($"<rect x=\"{PlotLeft}\" y=\"{PlotTop}\" width=\"{PlotWidth}\" height=\"{PlotHeight}\" fill=\"{ChartColors.PlotArea}\"/>"));
+        svg.Append(Invariant($"<svg width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" ")
+            + Invariant($"aria-label=\"Peak memory by component against batch size\" shape-rendering=\"crispEdges\" ")
+            + Invariant($"font-family=\"sans-serif\" font-size=\"12\">"));
+        svg.Append(Invariant(
+            $"<rect x=\"{PlotLeft}\" y=\"{PlotTop}\" width=\"{PlotWidth}\" height=\"{PlotHeight}\" fill=\"{ChartColors.PlotArea}\"/>"));
 
         // Byte axis: grid lines and labels in one unit.
         for (var i = 0; i <= ticks.Count; i++)
         {
             var y = Y(ticks.StepBytes * i);
-            if (i > 0) svg.Append(Invariant($"<line x1=\"{PlotLeft}\" y1=\"{y}\" x2=\"{PlotRight}\" y2=\"{y}\" stroke=\"#dde3ec\" stroke-width=\"1\"/>"));
+            if (i > 0)
+                svg.Append(Invariant($"<line x1=\"{PlotLeft}\" y1=\"{y}\" x2=\"{PlotRight}\" y2=\"{y}\" stroke=\"#dde3ec\" stroke-width=\"1\"/>"));
             svg.Append(Invariant($"<text x=\"{PlotLeft - 8}\" y=\"{y + 4}\" text-anchor=\"end\" fill=\"#333\">{ticks.Label(i)}</text>"));
         }
 
@@ -72,7 +76,8 @@ internal static class PeakChart
                 var top = Y(below + bytes);
                 var bottom = Y(below);
                 // Cumulative rounding: the segments meet without gaps, and a row too small for a pixel draws nothing.
-                if (bottom > top) svg.Append(Invariant($"<rect x=\"{left}\" y=\"{top}\" width=\"{barWidth}\" height=\"{bottom - top}\" fill=\"{color}\"/>"));
+                if (bottom > top)
+                    svg.Append(Invariant($"<rect x=\"{left}\" y=\"{top}\" width=\"{barWidth}\" height=\"{bottom - top}\" fill=\"{color}\"/>"));
                 below += bytes;
             }
             svg.Append("</g>");
@@ -88,21 +93,26 @@ internal static class PeakChart
             if (!labelled) continue;
             svg.Append(Invariant($"<text x=\"{X(batch)}\" y=\"{PlotBottom + 18}\" text-anchor=\"middle\" fill=\"#333\">{batch:N0}</text>"));
         }
-        svg.Append(Invariant($"<line x1=\"{PlotLeft}\" y1=\"{PlotBottom}\" x2=\"{PlotRight}\" y2=\"{PlotBottom}\" stroke=\"#333\" stroke-width=\"1\"/>"));
+        svg.Append(Invariant(
+            $"<line x1=\"{PlotLeft}\" y1=\"{PlotBottom}\" x2=\"{PlotRight}\" y2=\"{PlotBottom}\" stroke=\"#333\" stroke-width=\"1\"/>"));
         svg.Append(Invariant($"<line x1=\"{PlotLeft}\" y1=\"{PlotTop}\" x2=\"{PlotLeft}\" y2=\"{PlotBottom}\" stroke=\"#333\" stroke-width=\"1\"/>"));
-        svg.Append(Invariant($"<text x=\"{PlotLeft + PlotWidth / 2}\" y=\"{PlotBottom + 44}\" text-anchor=\"middle\" fill=\"#333\">Batch size</text>"));
-        svg.Append(Invariant($"<text x=\"24\" y=\"{PlotTop + PlotHeight / 2}\" text-anchor=\"middle\" fill=\"#333\" transform=\"rotate(-90 24 {PlotTop + PlotHeight / 2})\">Bytes at the step&#39;s peak</text>"));
+        svg.Append(Invariant(
+            $"<text x=\"{PlotLeft + PlotWidth / 2}\" y=\"{PlotBottom + 44}\" text-anchor=\"middle\" fill=\"#333\">Batch size</text>"));
+        svg.Append(Invariant($"<text x=\"24\" y=\"{PlotTop + PlotHeight / 2}\" text-anchor=\"middle\" fill=\"#333\" ")
+            + Invariant($"transform=\"rotate(-90 24 {PlotTop + PlotHeight / 2})\">Bytes at the step&#39;s peak</text>"));
 
         // The budget, and the part of it the recommendation uses.
         var budgetY = Y(budgetBytes);
-        svg.Append(Invariant($"<line x1=\"{PlotLeft}\" y1=\"{budgetY}\" x2=\"{PlotRight}\" y2=\"{budgetY}\" stroke=\"{ChartColors.Budget}\" stroke-width=\"2\"/>"));
+        svg.Append(Invariant(
+            $"<line x1=\"{PlotLeft}\" y1=\"{budgetY}\" x2=\"{PlotRight}\" y2=\"{budgetY}\" stroke=\"{ChartColors.Budget}\" stroke-width=\"2\"/>"));
         // Labels at the left, where the bars are lowest; one label for both lines when they are too close for two.
         var budgetLabel = $"Budget {ByteUnits.Format(budgetBytes)}";
         if (safetyFactor < 1)
         {
             var usableY = Y(usableBytes);
             var usableLabel = $"Usable: {Percent(safetyFactor)} of the budget, {ByteUnits.Format((long)usableBytes)}";
-            svg.Append(Invariant($"<line x1=\"{PlotLeft}\" y1=\"{usableY}\" x2=\"{PlotRight}\" y2=\"{usableY}\" stroke=\"{ChartColors.UsableBudget}\" stroke-width=\"2\" stroke-dasharray=\"10 6\"/>"));
+            svg.Append(Invariant($"<line x1=\"{PlotLeft}\" y1=\"{usableY}\" x2=\"{PlotRight}\" y2=\"{usableY}\" ")
+                + Invariant($"stroke=\"{ChartColors.UsableBudget}\" stroke-width=\"2\" stroke-dasharray=\"10 6\"/>"));
             if (usableY - budgetY >= 16) svg.Append(Invariant($"<text x=\"{PlotLeft + 6}\" y=\"{usableY - 6}\" fill=\"#333\">{usableLabel}</text>"));
             else budgetLabel += $"; usable {Percent(safetyFactor)}, {ByteUnits.Format((long)usableBytes)}";
         }
@@ -112,9 +122,11 @@ internal static class PeakChart
         if (recommended >= 1 && recommended <= batches[^1])
         {
             var x = X(recommended);
-            svg.Append(Invariant($"<line x1=\"{x}\" y1=\"{PlotTop}\" x2=\"{x}\" y2=\"{PlotBottom}\" stroke=\"{ChartColors.RecommendedBatch}\" stroke-width=\"3\"/>"));
+            svg.Append(Invariant(
+                $"<line x1=\"{x}\" y1=\"{PlotTop}\" x2=\"{x}\" y2=\"{PlotBottom}\" stroke=\"{ChartColors.RecommendedBatch}\" stroke-width=\"3\"/>"));
             var anchor = x < PlotLeft + 150 ? "start" : x > PlotRight - 150 ? "end" : "middle";
-            svg.Append(Invariant($"<text x=\"{x}\" y=\"{PlotTop - 10}\" text-anchor=\"{anchor}\" fill=\"#333\" font-weight=\"bold\">Recommended batch {recommended:N0} (peak {ByteUnits.Format(memory.PeakAt(recommended))})</text>"));
+            svg.Append(Invariant($"<text x=\"{x}\" y=\"{PlotTop - 10}\" text-anchor=\"{anchor}\" fill=\"#333\" font-weight=\"bold\">")
+                + Invariant($"Recommended batch {recommended:N0} (peak {ByteUnits.Format(memory.PeakAt(recommended))})</text>"));
         }
 
         AppendLegend(svg, budgetBytes, safetyFactor, recommended);
@@ -135,7 +147,9 @@ internal static class PeakChart
             var x = PlotLeft + i % Columns * ColumnWidth;
             var y = Top + i / Columns * RowHeight;
             if (dashes is null) svg.Append(Invariant($"<rect x=\"{x}\" y=\"{y}\" width=\"14\" height=\"14\" fill=\"{color}\"/>"));
-            else svg.Append(Invariant($"<line x1=\"{x}\" y1=\"{y + 7}\" x2=\"{x + 22}\" y2=\"{y + 7}\" stroke=\"{color}\" stroke-width=\"{(color == ChartColors.RecommendedBatch ? 3 : 2)}\"{(dashes.Length > 0 ? $" stroke-dasharray=\"{dashes}\"" : "")}/>"));
+            else svg.Append(Invariant($"<line x1=\"{x}\" y1=\"{y + 7}\" x2=\"{x + 22}\" y2=\"{y + 7}\" stroke=\"{color}\" ")
+                + Invariant($"stroke-width=\"{(color == ChartColors.RecommendedBatch ? 3 : 2)}\"")
+                + Invariant($"{(dashes.Length > 0 ? $" stroke-dasharray=\"{dashes}\"" : "")}/>"));
             svg.Append(Invariant($"<text x=\"{x + 28}\" y=\"{y + 12}\" fill=\"#333\">")).Append(HtmlText.Escape(name)).Append("</text>");
         }
     }
@@ -144,8 +158,10 @@ internal static class PeakChart
         checked(row.Parameters + row.Buffers + row.Gradients + row.OptimizerState + row.Input + row.Activations);
 
     private static string BarTitle(long batch, MemoryBreakdown row) =>
-        Invariant($"Batch {batch:N0}: peak {ByteUnits.Format(row.Peak)}; parameters {ByteUnits.Format(row.Parameters)}, buffers {ByteUnits.Format(row.Buffers)}, ")
-        + Invariant($"gradients {ByteUnits.Format(row.Gradients)}, optimizer state {ByteUnits.Format(row.OptimizerState)}, input {ByteUnits.Format(row.Input)}, ")
+        Invariant($"Batch {batch:N0}: peak {ByteUnits.Format(row.Peak)}; ")
+        + Invariant($"parameters {ByteUnits.Format(row.Parameters)}, buffers {ByteUnits.Format(row.Buffers)}, ")
+        + Invariant($"gradients {ByteUnits.Format(row.Gradients)}, optimizer state {ByteUnits.Format(row.OptimizerState)}, ")
+        + Invariant($"input {ByteUnits.Format(row.Input)}, ")
         + Invariant($"activations {ByteUnits.Format(row.Activations)}, step transients {ByteUnits.Format(row.Peak - RowSum(row))}");
 
     internal static string Percent(double fraction) => (fraction * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";

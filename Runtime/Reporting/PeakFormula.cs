@@ -29,7 +29,8 @@ internal static class PeakFormula
     /// The largest B with Peak(B) ≤ <paramref name="usableBytes"/>; 0 when not even one sample fits. Within a regime the
     /// lines never fall as B grows; across regimes the peak may fall (other kernels), so each regime is searched.
     /// </summary>
-    public static long LargestBatch(IReadOnlyList<ByteFormula> lines, long? peakAtBatchOne, decimal usableBytes, IReadOnlyList<PeakRegime>? largerBatches = null)
+    public static long LargestBatch(IReadOnlyList<ByteFormula> lines, long? peakAtBatchOne, decimal usableBytes,
+        IReadOnlyList<PeakRegime>? largerBatches = null)
     {
         var regimes = largerBatches ?? Array.Empty<PeakRegime>();
         for (var i = regimes.Count - 1; i >= 0; i--)

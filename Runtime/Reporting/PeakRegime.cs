@@ -14,7 +14,8 @@ public sealed class PeakRegime
     /// <summary>Creates the regime; generated code calls this.</summary>
     public PeakRegime(long fromBatch, ByteFormula[] lines)
     {
-        if (fromBatch < 2) throw new System.ArgumentOutOfRangeException(nameof(fromBatch), fromBatch, "A regime starts above batch 1 (batch 1 has PeakAtBatchOne).");
+        if (fromBatch < 2)
+            throw new System.ArgumentOutOfRangeException(nameof(fromBatch), fromBatch, "A regime starts above batch 1 (batch 1 has PeakAtBatchOne).");
         if (lines is null || lines.Length == 0) throw new System.ArgumentException("A regime has at least one line.", nameof(lines));
         FromBatch = fromBatch;
         Lines = System.Array.AsReadOnly(lines);

@@ -46,11 +46,13 @@ public readonly struct RoundedBytes : IEquatable<RoundedBytes>
     }
 
     /// <inheritdoc/>
-    public bool Equals(RoundedBytes other) => Constant == other.Constant && PerSample == other.PerSample && Granule == other.Granule && Times == other.Times;
+    public bool Equals(RoundedBytes other) =>
+        Constant == other.Constant && PerSample == other.PerSample && Granule == other.Granule && Times == other.Times;
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is RoundedBytes other && Equals(other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => unchecked((((Constant.GetHashCode() * 31) + PerSample.GetHashCode()) * 31 + Granule.GetHashCode()) * 31 + Times);
+    public override int GetHashCode() =>
+        unchecked((((Constant.GetHashCode() * 31) + PerSample.GetHashCode()) * 31 + Granule.GetHashCode()) * 31 + Times);
 }

@@ -313,7 +313,8 @@ namespace TorchBudget.Build
 
                 var unexpected = ElfVersions.ReadSymbolsNeedingVersion(image, need.Index).Except(AnchorSymbols).ToList();
                 if (unexpected.Count > 0)
-                    return new PatchResult(PatchOutcome.Refused, $"symbols other than std::ios_base_library_init() need {Version}: {string.Join(", ", unexpected)}");
+                    return new PatchResult(PatchOutcome.Refused,
+                        $"symbols other than std::ios_base_library_init() need {Version}: {string.Join(", ", unexpected)}");
                 return new PatchResult(PatchOutcome.Patched, $"marked {Version} (from {need.File}) weak", need.FlagsOffset);
             }
             catch (ElfFormatException e)
@@ -442,12 +443,14 @@ namespace TorchBudget.Build
             {
                 string searched = string.Join(", ", SystemLibStdCxx.SearchDirectories(ldLibraryPath));
                 Log.LogWarning(null, CannotCheckSystemCode, null, null, 0, 0, 0, 0,
-                    $"TorchBudget: found no readable x86-64 {SystemLibStdCxx.FileName} in {searched}, so cannot tell whether libLibTorchSharp.so needs patching; left as shipped. {OptOut}");
+                    $"TorchBudget: found no readable x86-64 {SystemLibStdCxx.FileName} in {searched}, so cannot tell whether " +
+                    $"libLibTorchSharp.so needs patching; left as shipped. {OptOut}");
                 return null;
             }
             if (!definedVersions.Contains(LibTorchSharpPatch.Version)) return library;
 
-            Log.LogMessage(MessageImportance.Normal, $"TorchBudget: {library} provides {LibTorchSharpPatch.Version}; libLibTorchSharp.so needs no patch.");
+            Log.LogMessage(MessageImportance.Normal,
+                $"TorchBudget: {library} provides {LibTorchSharpPatch.Version}; libLibTorchSharp.so needs no patch.");
             return null;
         }
 
@@ -465,7 +468,8 @@ namespace TorchBudget.Build
                     break;
                 default:
                     Log.LogWarning(null, CannotPatchCode, null, path, 0, 0, 0, 0,
-                        $"TorchBudget left libLibTorchSharp.so as shipped ({result.Detail}). TorchSharp will likely fail to load it, as {systemLibrary} lacks {LibTorchSharpPatch.Version}. {OptOut}");
+                        $"TorchBudget left libLibTorchSharp.so as shipped ({result.Detail}). TorchSharp will likely fail to load it, " +
+                        $"as {systemLibrary} lacks {LibTorchSharpPatch.Version}. {OptOut}");
                     break;
             }
         }

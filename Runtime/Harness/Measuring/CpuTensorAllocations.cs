@@ -34,7 +34,8 @@ internal static unsafe class CpuTensorAllocations
         why = null;
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
         {
-            why = $"counting CPU tensor allocations needs Linux on x64 or arm64; this is {RuntimeInformation.OSDescription} on {RuntimeInformation.ProcessArchitecture}";
+            why = $"counting CPU tensor allocations needs Linux on x64 or arm64; this is {RuntimeInformation.OSDescription} on " +
+                $"{RuntimeInformation.ProcessArchitecture}";
             return false;
         }
         torch.empty(1).Dispose(); // loads libtorch (and libc10) if nothing has yet
@@ -83,7 +84,8 @@ internal static unsafe class CpuTensorAllocations
         var allocate = ElfImports.SlotsOf(image, "posix_memalign");
         var release = ElfImports.SlotsOf(image, "free");
         if (allocate.Count == 0 || release.Count == 0)
-            throw new PlatformNotSupportedException($"{image.Path} does not import posix_memalign and free; this libtorch allocates CPU tensors another way.");
+            throw new PlatformNotSupportedException(
+                $"{image.Path} does not import posix_memalign and free; this libtorch allocates CPU tensors another way.");
         live = peak = 0;
         LiveBlocks.Clear();
         foreach (var slot in allocate) Patch(slot, (IntPtr)(delegate* unmanaged<IntPtr*, nuint, nuint, int>)&CountedPosixMemalign);

@@ -30,7 +30,8 @@ internal sealed class CudaMemoryMeter : IMemoryMeter
         }
         catch (DllNotFoundException error)
         {
-            throw new InvalidOperationException($"Measuring CUDA memory needs NVML ({Nvml}, installed with the NVIDIA driver); it could not be loaded.", error);
+            throw new InvalidOperationException(
+                $"Measuring CUDA memory needs NVML ({Nvml}, installed with the NVIDIA driver); it could not be loaded.", error);
         }
         Check(nvmlDeviceGetHandleByIndex_v2(NvmlIndex(deviceIndex), out device), "nvmlDeviceGetHandleByIndex_v2");
         torch.cuda.synchronize();
@@ -89,7 +90,8 @@ internal sealed class CudaMemoryMeter : IMemoryMeter
     /// </summary>
     private static uint NvmlIndex(int cudaIndex)
     {
-        var visible = Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var visible = Environment.GetEnvironmentVariable("CUDA_VISIBLE_DEVICES")
+            ?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         return visible is not null && cudaIndex < visible.Length && uint.TryParse(visible[cudaIndex], out var physical) ? physical : (uint)cudaIndex;
     }
 

@@ -40,14 +40,17 @@ internal static class DeviceMeters
             case DeviceType.CPU:
                 return new CpuMemoryMeter();
             case DeviceType.CUDA:
-                if (!DisableCudaCaching()) notes.Add($"{NoCachingVariable} was not set when the process started; if CUDA was used before, the caching allocator rounds what NVML sees. Set {NoCachingVariable}=1 for the closest figures.");
+                if (!DisableCudaCaching())
+                    notes.Add($"{NoCachingVariable} was not set when the process started; if CUDA was used before, the caching allocator " +
+                        $"rounds what NVML sees. Set {NoCachingVariable}=1 for the closest figures.");
                 return new CudaMemoryMeter(device.index < 0 ? 0 : device.index);
             default:
                 throw new InvalidOperationException("unreachable: EnsureMeasurable accepted the device");
         }
     }
 
-    /// <summary>Turns PyTorch's CUDA caching allocator off for this process (it reads the variable when CUDA starts); true when it was already off.</summary>
+    /// <summary>Turns PyTorch's CUDA caching allocator off for this process (it reads the variable when CUDA starts); true when it
+    /// was already off.</summary>
     public static bool DisableCudaCaching()
     {
         if (Marshal.PtrToStringUTF8(getenv(NoCachingVariable)) == "1") return true;
