@@ -16,7 +16,8 @@ namespace TorchBudget.Analyzers;
 /// </summary>
 internal static class BudgetCheck
 {
-    public static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, ModelSpec spec, Location profileLocation, System.Func<LocationInfo?, Location> locate)
+    public static void Report(SymbolAnalysisContext context, INamedTypeSymbol type, ModelSpec spec, Location profileLocation,
+        System.Func<LocationInfo?, Location> locate)
     {
         // A model with its own [MemoryBudget] never falls back to the project's, even when its own is invalid (TBG005).
         var hasOwn = type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeNames.MemoryBudget);
@@ -27,7 +28,8 @@ internal static class BudgetCheck
         if (spec.Memory?.PeakLines is not { } lines)
         {
             var why = spec.PeakUnknown?.Message ?? "the training peak is unknown";
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotAnalyze, location, $"the memory budget cannot be checked: {why.TrimEnd('.')}", type.Name));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.CannotAnalyze, location,
+                $"the memory budget cannot be checked: {why.TrimEnd('.')}", type.Name));
             return;
         }
         // A peak past long.MaxValue bytes (BatchSize = long.MaxValue) is over every budget, which is at most that.
@@ -39,7 +41,8 @@ internal static class BudgetCheck
         var usable = (decimal)budget.BudgetBytes * (decimal)budget.SafetyFactor;
         if (peak <= usable) return;
         var largest = PeakFormula.LargestBatch(terms, spec.Memory.PeakAtBatchOne, usable, regimes);
-        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OverBudget, location, FixProperties(largest, fromProject ? budget.BudgetText : null),
+        context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OverBudget, location,
+            FixProperties(largest, fromProject ? budget.BudgetText : null),
             type.Name, budget.BatchSize, peak is { } known ? Bytes(known) : "more than " + Bytes(long.MaxValue), Bytes((long)decimal.Floor(usable)),
             budget.SafetyFactor, budget.BudgetText, largest));
     }
@@ -60,11 +63,14 @@ internal static class BudgetCheck
         var options = context.Options.AnalyzerConfigOptionsProvider.GlobalOptions;
         if (!options.TryGetValue("build_property.TorchBudgetMemoryBudget", out var text) || string.IsNullOrWhiteSpace(text)) return null;
         var bytes = ByteSize.Parse(text, out var problem);
-        var batch = options.TryGetValue("build_property.TorchBudgetBatchSize", out var batchText) && long.TryParse(batchText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
-        if (problem is null && batch <= 0) problem = $"TorchBudgetBatchSize = '{batchText}' must be a positive whole number when TorchBudgetMemoryBudget is set";
+        var batch = options.TryGetValue("build_property.TorchBudgetBatchSize", out var batchText)
+            && long.TryParse(batchText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+        if (problem is null && batch <= 0)
+            problem = $"TorchBudgetBatchSize = '{batchText}' must be a positive whole number when TorchBudgetMemoryBudget is set";
         if (problem is not null)
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidAttributeArguments, profileLocation, "TorchBudgetMemoryBudget", type.Name, problem));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidAttributeArguments, profileLocation, "TorchBudgetMemoryBudget",
+                type.Name, problem));
             return null;
         }
         return new BudgetSpec(bytes!.Value, text, batch, 0.8, null);

@@ -32,7 +32,8 @@ internal sealed partial class Interpreter
         var at = LocationInfo.From(invocation.Syntax);
         if (receiver is ModuleValue module && IsForwardCall(method))
         {
-            return ApplyModule(module.Module, invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => Evaluate(a.Value, frame)).ToList(), at);
+            return ApplyModule(module.Module,
+                invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => Evaluate(a.Value, frame)).ToList(), at);
         }
         var containing = method.ContainingType;
         if (receiver is ActivationTensor tensor)
@@ -44,11 +45,13 @@ internal sealed partial class Interpreter
             // Each argument is evaluated once: evaluating allocates.
             var args = BindArgumentsByName(invocation, frame);
             if (FirstLost(args) is { } lostArgument) return lostArgument;
-            bool IsTensorParameter(KeyValuePair<string, Value> a) => method.Parameters.FirstOrDefault(p => p.Name == a.Key) is { } p && torch.IsTensor(p.Type);
+            bool IsTensorParameter(KeyValuePair<string, Value> a) =>
+                method.Parameters.FirstOrDefault(p => p.Name == a.Key) is { } p && torch.IsTensor(p.Type);
             var tensors = args.Where(IsTensorParameter).Select(a => a.Value).ToList();
             var options = args.Where(a => !IsTensorParameter(a)).ToList();
             var call = new LayerCall(new LayerArgs(layer, options), new ModuleInstance(layer, null, at), tensors, trace!);
-            return LayerRules.Find(layer)?.Forward is { } rule ? RunRule(rule, call, at) : Record(new UnknownValue($"functional.{method.Name} is not modeled", at));
+            return LayerRules.Find(layer)?.Forward is { } rule ? RunRule(rule, call, at)
+                : Record(new UnknownValue($"functional.{method.Name} is not modeled", at));
         }
         if (SymbolEqualityComparer.Default.Equals(containing, torch.Torch) && invocation.Arguments.FirstOrDefault() is { } first)
         {
@@ -65,7 +68,8 @@ internal sealed partial class Interpreter
             }
         }
         if (containing?.SpecialType == SpecialType.None && torch.IsTensor(method.ReturnType) && !IsInSource(method)
-            && (SymbolEqualityComparer.Default.Equals(containing, torch.Functional) || SymbolEqualityComparer.Default.Equals(containing, torch.Torch)))
+            && (SymbolEqualityComparer.Default.Equals(containing, torch.Functional)
+                || SymbolEqualityComparer.Default.Equals(containing, torch.Torch)))
         {
             return Record(new UnknownValue($"{containing.Name}.{method.Name} is not modeled in forward yet", at));
         }
@@ -92,15 +96,20 @@ internal sealed partial class Interpreter
                     var target = Reshape(self.Shape, Arg(0), op);
                     return name == "view" ? ViewOrThrow(self, target, op) : ReshapeOrCopy(self, target, at);
                 case "flatten":
-                    return RunRule(LayerRules.Find("Flatten")!.Forward!, NewLayerCall("Flatten", self, at, ("start_dim", Arg(0) is NullValue ? new IntValue(0) : Arg(0)), ("end_dim", Arg(1) is NullValue ? new IntValue(-1) : Arg(1))), at);
+                    return RunRule(LayerRules.Find("Flatten")!.Forward!, NewLayerCall("Flatten", self, at,
+                        ("start_dim", Arg(0) is NullValue ? new IntValue(0) : Arg(0)),
+                        ("end_dim", Arg(1) is NullValue ? new IntValue(-1) : Arg(1))), at);
                 case "transpose" or "swapaxes" when Arg(0) is IntValue a && Arg(1) is IntValue b:
                     var first = self.Shape.Axis(a.Number) ?? throw op.Mismatch($"dim {a.Number} is outside {self.Shape}");
                     var second = self.Shape.Axis(b.Number) ?? throw op.Mismatch($"dim {b.Number} is outside {self.Shape}");
-                    return trace!.Permute(self, Enumerable.Range(0, self.Shape.Rank).Select(i => i == first ? second : i == second ? first : i).ToList());
+                    return trace!.Permute(self,
+                        Enumerable.Range(0, self.Shape.Rank).Select(i => i == first ? second : i == second ? first : i).ToList());
                 case "t" when self.Shape.Rank == 2:
                     return trace!.Permute(self, new[] { 1, 0 });
                 case "permute" when Arg(0) is ListValue order && order.Items.All(i => i is IntValue) && order.Items.Count == self.Shape.Rank:
-                    var axes = order.Items.Select(i => self.Shape.Axis(((IntValue)i).Number) ?? throw op.Mismatch($"permute({order.Describe()}) of {self.Shape}")).ToList();
+                    var axes = order.Items
+                        .Select(i => self.Shape.Axis(((IntValue)i).Number) ?? throw op.Mismatch($"permute({order.Describe()}) of {self.Shape}"))
+                        .ToList();
                     if (axes.Distinct().Count() != axes.Count) throw op.Mismatch($"permute({order.Describe()}) repeats a dimension");
                     return trace!.Permute(self, axes);
                 case "unsqueeze" when Arg(0) is IntValue dim:
@@ -117,7 +126,8 @@ internal sealed partial class Interpreter
                 case "detach":
                     return new ActivationTensor(self.Shape, self.ElementType, self.Storage, requiresGrad: false, self.Strides);
                 case "to" when Arg(0) is EnumValue { MemberName: { } type }:
-                    return type == self.ElementType ? self : Recorded(op, op.Output(self.Shape, type, TensorLayout.PreservedLike(self.Shape, self.Strides, trace!.Decide)));
+                    return type == self.ElementType ? self
+                        : Recorded(op, op.Output(self.Shape, type, TensorLayout.PreservedLike(self.Shape, self.Strides, trace!.Decide)));
                 case "size" when Arg(0) is IntValue axis:
                     return DimAsValue(self.Shape[self.Shape.Axis(axis.Number) ?? throw op.Mismatch($"size({axis.Number}) of {self.Shape}")]);
                 case "dim":
@@ -141,7 +151,8 @@ internal sealed partial class Interpreter
                     });
                     return Recorded(op, op.PointwiseOutput(self.Shape, new[] { self }));
                 case "softmax" or "log_softmax":
-                    return RunRule(LayerRules.Find(name == "softmax" ? "Softmax" : "LogSoftmax")!.Forward!, NewLayerCall("Softmax", self, at, ("dim", Arg(0))), at);
+                    return RunRule(LayerRules.Find(name == "softmax" ? "Softmax" : "LogSoftmax")!.Forward!,
+                        NewLayerCall("Softmax", self, at, ("dim", Arg(0))), at);
                 case "add" or "sub" or "mul" or "div":
                     return TensorArithmetic(name, self, Arg(0), at);
                 case "matmul":
@@ -150,7 +161,9 @@ internal sealed partial class Interpreter
                     return PlainProduct(name, self, Arg(0), op, at);
                 case "expand" when Arg(0) is ListValue sizes:
                     if (sizes.Items.Count < self.Shape.Rank) throw op.Mismatch($"expand({sizes.Describe()}) of {self.Shape} has fewer dimensions");
-                    var expanded = sizes.Items.Select((s, i) => s is IntValue { Number: -1 } ? self.Shape[i - (sizes.Items.Count - self.Shape.Rank)] : ToDim(s, op)).ToList();
+                    var expanded = sizes.Items
+                        .Select((s, i) => s is IntValue { Number: -1 } ? self.Shape[i - (sizes.Items.Count - self.Shape.Rank)] : ToDim(s, op))
+                        .ToList();
                     return Expand(self, expanded);
                 case "masked_fill":
                     return Recorded(op, op.Output(self.Shape, strides: TensorLayout.PreservedLike(self.Shape, self.Strides, trace!.Decide)));
@@ -184,7 +197,8 @@ internal sealed partial class Interpreter
                     dims.AddRange(sizes.Items.Select(s => s is DimValue d ? d.Dim : Dim.Of(((IntValue)s).Number)));
                     break;
                 case UnknownValue unknown: return Record(unknown);
-                case var _ when parameter.Type.SpecialType is SpecialType.System_Int64 or SpecialType.System_Int32 || parameter.Type is IArrayTypeSymbol:
+                case var _ when parameter.Type.SpecialType is SpecialType.System_Int64 or SpecialType.System_Int32
+                    || parameter.Type is IArrayTypeSymbol:
                     return Record(new UnknownValue($"the shape of torch.{method.Name}(...)", at));
             }
         }
@@ -202,7 +216,8 @@ internal sealed partial class Interpreter
         new(new LayerArgs(name, Array.Empty<KeyValuePair<string, Value>>()), new ModuleInstance(name, null, at), inputs, trace!);
 
     private LayerCall NewLayerCall(string factory, ActivationTensor input, LocationInfo? at, params (string Name, Value Value)[] args) =>
-        new(new LayerArgs(factory, args.Select(a => new KeyValuePair<string, Value>(a.Name, a.Value)).ToList()), new ModuleInstance(factory, null, at), new Value[] { input }, trace!);
+        new(new LayerArgs(factory, args.Select(a => new KeyValuePair<string, Value>(a.Name, a.Value)).ToList()),
+            new ModuleInstance(factory, null, at), new Value[] { input }, trace!);
 
     private static Value DimAsValue(Dim dim) => dim.IsConstant ? new IntValue(dim.Coefficient) : new DimValue(dim);
 
@@ -238,11 +253,17 @@ internal sealed partial class Interpreter
         var axes = dims switch
         {
             NullValue => Enumerable.Range(0, self.Shape.Rank).ToList(),
-            IntValue single => new List<int> { self.Shape.Axis(single.Number) ?? throw op.Mismatch($"{name} over dim {single.Number} of {self.Shape}") },
-            ListValue many => many.Items.Select(d => d is IntValue i ? self.Shape.Axis(i.Number) ?? throw op.Mismatch($"{name} over dim {i.Number} of {self.Shape}") : throw op.Mismatch($"{name} over {d.Describe()}")).ToList(),
+            IntValue single =>
+                new List<int> { self.Shape.Axis(single.Number) ?? throw op.Mismatch($"{name} over dim {single.Number} of {self.Shape}") },
+            ListValue many => many.Items
+                .Select(d => d is IntValue i
+                    ? self.Shape.Axis(i.Number) ?? throw op.Mismatch($"{name} over dim {i.Number} of {self.Shape}")
+                    : throw op.Mismatch($"{name} over {d.Describe()}"))
+                .ToList(),
             _ => throw op.Mismatch($"{name} over {dims.Describe()}"),
         };
-        var shape = new TensorShape(self.Shape.Dims.Select((d, i) => axes.Contains(i) ? (keepDim ? Dim.Of(1) : (Dim?)null) : d).Where(d => d is not null).Select(d => d!.Value));
+        var shape = new TensorShape(self.Shape.Dims.Select((d, i) => axes.Contains(i) ? (keepDim ? Dim.Of(1) : (Dim?)null) : d)
+            .Where(d => d is not null).Select(d => d!.Value));
         var result = op.Output(shape);
         if (name is "amax" or "amin")
         {
@@ -296,15 +317,18 @@ internal sealed partial class Interpreter
         var op = NewOp(stack ? "stack" : "cat", Array.Empty<Value>(), at);
         try
         {
-            if (Enumerate(tensors, null!) is not ListValue list || list.Items.Count == 0) return Record(new UnknownValue("cat/stack of an unknown list", at));
-            if (list.Items.FirstOrDefault(i => i is not ActivationTensor) is { } notTensor) return notTensor is UnknownValue u ? u : Record(new UnknownValue($"cat/stack of {notTensor.Describe()}", at));
+            if (Enumerate(tensors, null!) is not ListValue list || list.Items.Count == 0)
+                return Record(new UnknownValue("cat/stack of an unknown list", at));
+            if (list.Items.FirstOrDefault(i => i is not ActivationTensor) is { } notTensor)
+                return notTensor is UnknownValue u ? u : Record(new UnknownValue($"cat/stack of {notTensor.Describe()}", at));
             var parts = list.Items.Cast<ActivationTensor>().ToList();
             var call = NewOp(stack ? "stack" : "cat", parts, at);
             var first = parts[0].Shape;
             if (dim is not IntValue d) return Record(new UnknownValue("cat/stack along an unknown dimension", at));
             if (stack)
             {
-                if (parts.Any(p => p.Shape != first)) throw op.Mismatch($"stack needs equal shapes, got {string.Join(", ", parts.Select(p => p.Shape))}");
+                if (parts.Any(p => p.Shape != first))
+                    throw op.Mismatch($"stack needs equal shapes, got {string.Join(", ", parts.Select(p => p.Shape))}");
                 var axis = d.Number < 0 ? d.Number + first.Rank + 1 : d.Number;
                 call.Backward(BackwardRules.Concatenation(parts, (int)axis));
                 var stacked = new TensorShape(first.Dims.Take((int)axis).Append(Dim.Of(parts.Count)).Concat(first.Dims.Skip((int)axis)));
@@ -312,7 +336,9 @@ internal sealed partial class Interpreter
                 return Recorded(call, call.Output(stacked, strides: strides, exact: exact));
             }
             var catAxis = first.Axis(d.Number) ?? throw op.Mismatch($"cat along dim {d.Number} of {first}");
-            var total = parts.Select(p => p.Shape[catAxis]).Aggregate((a, b) => a.BatchPower == b.BatchPower ? new Dim(checked(a.Coefficient + b.Coefficient), a.BatchPower) : throw op.Mismatch("cat of batch and non-batch sizes"));
+            var total = parts.Select(p => p.Shape[catAxis]).Aggregate((a, b) => a.BatchPower == b.BatchPower
+                ? new Dim(checked(a.Coefficient + b.Coefficient), a.BatchPower)
+                : throw op.Mismatch("cat of batch and non-batch sizes"));
             call.Backward(BackwardRules.Concatenation(parts, catAxis));
             var joined = first.With(catAxis, total);
             return Recorded(call, call.Output(joined, strides: CatLayout(joined, parts.Select(p => (p.Shape, TensorLayout.ExactStridesOf(p))))));
@@ -341,7 +367,8 @@ internal sealed partial class Interpreter
         if (axis == first.Rank)
         {
             var unsqueezed = new TensorShape(first.Dims.Append(Dim.Of(1)));
-            return (CatLayout(stacked, parts.Select(p => (unsqueezed, TensorLayout.Unsqueezed(p.Shape, TensorLayout.ExactStridesOf(p), axis)))), null);
+            return (CatLayout(stacked,
+                parts.Select(p => (unsqueezed, TensorLayout.Unsqueezed(p.Shape, TensorLayout.ExactStridesOf(p), axis)))), null);
         }
         var joined = first.With(axis, first[axis].Times(Dim.Of(parts.Count)));
         if (CatLayout(joined, parts.Select(p => (p.Shape, TensorLayout.ExactStridesOf(p)))) is not { } catStrides) return (null, null);
@@ -415,7 +442,8 @@ internal sealed partial class Interpreter
                 {
                     case IntValue position:
                         var size = dims[axis];
-                        if (size.IsConstant && (position.Number >= size.Coefficient || position.Number < -size.Coefficient)) throw op.Mismatch($"index {position.Number} is outside dimension {axis} of {tensor.Shape}");
+                        if (size.IsConstant && (position.Number >= size.Coefficient || position.Number < -size.Coefficient))
+                            throw op.Mismatch($"index {position.Number} is outside dimension {axis} of {tensor.Shape}");
                         dims.RemoveAt(axis);
                         strides.RemoveAt(axis);
                         Step(new TensorShape(dims), strides);
@@ -430,7 +458,8 @@ internal sealed partial class Interpreter
                         axis++;
                         break;
                     case TensorIndexValue { Kind: "None" }:
-                        Step(new TensorShape(dims.Take(axis).Append(Dim.Of(1)).Concat(dims.Skip(axis))), TensorLayout.Unsqueezed(current.Shape, strides, axis), slice: false);
+                        Step(new TensorShape(dims.Take(axis).Append(Dim.Of(1)).Concat(dims.Skip(axis))),
+                            TensorLayout.Unsqueezed(current.Shape, strides, axis), slice: false);
                         axis++;
                         break;
                     case TensorIndexValue { Kind: "Ellipsis" }:
@@ -472,7 +501,8 @@ internal sealed partial class Interpreter
         if (step <= 0) throw op.Mismatch("slice steps must be positive");
         if (!size.IsConstant)
         {
-            return slice.Start is null or 0 && slice.Stop is null && step == 1 ? size : throw new UnknownArgumentException(new UnknownValue("a slice of the batch dimension", null));
+            return slice.Start is null or 0 && slice.Stop is null && step == 1 ? size
+                : throw new UnknownArgumentException(new UnknownValue("a slice of the batch dimension", null));
         }
         long Clamp(long value) => Math.Max(0, Math.Min(size.Coefficient, value < 0 ? value + size.Coefficient : value));
         var start = Clamp(slice.Start ?? 0);

@@ -111,7 +111,8 @@ internal static class BackwardRules
     {
         var plan = new BackwardPlanBuilder();
         Dim from = source.Shape.ElementCount, to = view.Shape.ElementCount;
-        if (view.IsSlice || from.BatchPower != to.BatchPower || from.PeekCoefficient != to.PeekCoefficient) plan.Hand(source, plan.Allocate(BackwardPlanBuilder.BytesOf(source)));
+        if (view.IsSlice || from.BatchPower != to.BatchPower || from.PeekCoefficient != to.PeekCoefficient)
+            plan.Hand(source, plan.Allocate(BackwardPlanBuilder.BytesOf(source)));
         else plan.HandIncoming(source, asView: true);
         return plan.Build();
     }

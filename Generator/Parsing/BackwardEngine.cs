@@ -61,28 +61,33 @@ internal sealed class BackwardEngine
         var fresh = Sum(node.ParameterGradients.Where(g => g != first).Select(g => g.Bytes));
         // A gradient that arrives strided costs some backwards a dense copy for the whole node.
         // sum hands its gradient back expanded (stride 0); only views and pointwise kernels were measured taking one.
-        if (incomingGradients.Any(g => g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false) && node.Kind != "view" && !BackwardTraits.Has(node.Kind, BackwardTrait.KeepsGradientLayout))
+        if (incomingGradients.Any(g => g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false) && node.Kind != "view"
+            && !BackwardTraits.Has(node.Kind, BackwardTrait.KeepsGradientLayout))
         {
-            trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} is sum's expanded gradient, and what its backward then allocates was not measured.");
+            trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} is sum's expanded gradient, "
+                + $"and what its backward then allocates was not measured.");
             return false;
         }
         // mean, amax and amin expand the gradient back and divide (multiply) it: TensorIterator lays the result out from the
         // expanded strides, which is not followed for a strided gradient (its layout decides a later reshape's copy).
         if (incomingGradients.Any(g => g.Strided) && BackwardTraits.Has(node.Kind, BackwardTrait.ExpandsGradientBack))
         {
-            trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} arrives strided, and the layout of the gradient its backward hands on was not measured.");
+            trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} arrives strided, "
+                + $"and the layout of the gradient its backward hands on was not measured.");
             return false;
         }
         // Pools pick their backward kernel (and its buffers) from the gradient's strides, size-1 dimensions' included: a
         // gradient handed back through a transpose is not followed there even where it is dense.
         if (incomingGradients.Any(g => g.Permuted) && BackwardTraits.Has(node.Kind, BackwardTrait.ReadsGradientStrides))
         {
-            trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} comes back through a transposed view, and which backward kernel it then runs was not measured.");
+            trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} comes back through a transposed view, "
+                + $"and which backward kernel it then runs was not measured.");
             return false;
         }
         if (incomingGradients.Any(g => g.Strides is { } strides && BackwardRules.GradientNeedsBlasCopy(node, strides, trace.Decide)))
         {
-            trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} has no unit stride, and the copies BLAS then makes of it were not modeled.");
+            trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} has no unit stride, "
+                + $"and the copies BLAS then makes of it were not modeled.");
             return false;
         }
         var scratch = node.BackwardScratch;
@@ -91,12 +96,14 @@ internal sealed class BackwardEngine
         {
             if (BackwardRules.StridedBothWays(node))
             {
-                trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind} of a strided input gets a strided gradient, whose copy depends on layouts not followed.");
+                trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind} of a strided input gets a strided gradient, "
+                    + $"whose copy depends on layouts not followed.");
                 return false;
             }
             var takenAsItIs = BackwardRules.TakesAnyGradientLayout(node)
                 || incomingGradients.All(g => g.Strides is null || BackwardRules.FoldsGradientWithoutCopy(node, g.Strides, trace.Decide)
-                    || (BackwardTraits.Has(node.Kind, BackwardTrait.TakesDenseGradientAsItIs) && node.Outputs.Count > 0 && TensorLayout.IsNonOverlappingAndDense(node.Outputs[0].Shape, g.Strides, trace.Decide)));
+                    || (BackwardTraits.Has(node.Kind, BackwardTrait.TakesDenseGradientAsItIs) && node.Outputs.Count > 0
+                        && TensorLayout.IsNonOverlappingAndDense(node.Outputs[0].Shape, g.Strides, trace.Decide)));
             if (takenAsItIs && !node.DenseGradientScratch.Equals(ByteCount.Zero))
             {
                 var strided = incomingGradients.First(g => g.Strided).Strides!;
@@ -115,21 +122,26 @@ internal sealed class BackwardEngine
             }
             if ((takenAsItIs ? ByteCount.Zero : BackwardRules.StridedGradientCost(node)) is not { } copy)
             {
-                trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} arrives strided (from a transposed or sliced view), and what its backward then allocates was not measured.");
+                trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} arrives strided (from a transposed or sliced view), "
+                    + $"and what its backward then allocates was not measured.");
                 return false;
             }
             // A transposed matrix is copied through a work buffer from 3,600 elements on (measured in forward's copies).
-            if (!copy.Equals(ByteCount.Zero) && incomingGradients.Any(g => TensorLayout.IsTransposedMatrix(node.Outputs[0].Shape, g.Strides, trace.Decide)))
+            if (!copy.Equals(ByteCount.Zero)
+                && incomingGradients.Any(g => TensorLayout.IsTransposedMatrix(node.Outputs[0].Shape, g.Strides, trace.Decide)))
             {
-                trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind}'s backward copies a transposed matrix gradient, whose transpose work buffer was not modeled in backward.");
+                trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind}'s backward copies a transposed matrix gradient, "
+                    + $"whose transpose work buffer was not modeled in backward.");
                 return false;
             }
             // An expanded gradient (sum's) is not dropped after the copy (measured): only a strided one is replaced.
-            if (!takenAsItIs && BackwardTraits.Has(node.Kind, BackwardTrait.ReplacesStridedGradient) && !incomingGradients.Any(g => g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false))
+            if (!takenAsItIs && BackwardTraits.Has(node.Kind, BackwardTrait.ReplacesStridedGradient)
+                && !incomingGradients.Any(g => g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false))
             {
                 // The dense copy takes the strided gradient's place (freed once copied, unless a view of a gradient still pending).
                 terms.Add(Live.Plus(held).Plus(copy).Plus(buffered));
-                var alone = incomingGradients.Where(g => g.Strided && References(g.Buffer) == 1).Aggregate(ByteCount.Zero, (a, g) => a.Plus(g.Buffer.Bytes));
+                var alone = incomingGradients.Where(g => g.Strided && References(g.Buffer) == 1)
+                    .Aggregate(ByteCount.Zero, (a, g) => a.Plus(g.Buffer.Bytes));
                 held = held.Plus(copy).Plus(alone.Negate());
             }
             else
@@ -165,18 +177,23 @@ internal sealed class BackwardEngine
                     : arrived.Strides;
                 if (ReferenceEquals(strides, Undecided))
                 {
-                    trace.UnmodeledPeak.Add("Peak is unknown: a reshape hands back sum's expanded gradient, and whether it copies it was not followed.");
+                    trace.UnmodeledPeak.Add("Peak is unknown: a reshape hands back sum's expanded gradient, "
+                        + "and whether it copies it was not followed.");
                     return false;
                 }
                 // A view op that reshapes a strided gradient cannot view it: reshape copies it (a transposed matrix through a
                 // work buffer from 3,600 elements on, not modeled in backward).
                 if (strides == Unmappable && TensorLayout.IsTransposedMatrix(node.Outputs[0].Shape, arrived.Strides, trace.Decide))
                 {
-                    trace.UnmodeledPeak.Add("Peak is unknown: a reshape copies a transposed matrix gradient, whose transpose work buffer was not modeled in backward.");
+                    trace.UnmodeledPeak.Add("Peak is unknown: a reshape copies a transposed matrix gradient, "
+                        + "whose transpose work buffer was not modeled in backward.");
                     return false;
                 }
                 if (strides == Unmappable) handed.Add((g.Input, Gradient.Fresh(g.Bytes)));
-                else handed.Add((g.Input, new Gradient(g.Bytes, arrived.Buffer) { ThroughView = g.AsView || arrived.ThroughView, Strides = strides, Permuted = permuted, PassedBy = node.Kind }));
+                else handed.Add((g.Input, new Gradient(g.Bytes, arrived.Buffer)
+                {
+                    ThroughView = g.AsView || arrived.ThroughView, Strides = strides, Permuted = permuted, PassedBy = node.Kind
+                }));
             }
             if (handed.Any(h => h.Item2.Buffer != arrived.Buffer && plan.Gradients.Any(g => g.Input == h.Item1 && g.SharesIncoming)))
             {
@@ -199,8 +216,14 @@ internal sealed class BackwardEngine
                 if (!node.PassesGradientThrough) created = created.Plus(bytes);
                 // Flatten's backward reshapes the gradient: a view of it, whether forward viewed or copied.
                 var throughView = incomingGradients[0].ThroughView || node.Kind is "Flatten" or "Unflatten";
-                var made = node.PassesGradientThrough ? new Gradient(bytes, shared) { ThroughView = throughView, Strides = incomingGradients[0].Strides, Permuted = incomingGradients[0].Permuted } : Fresh(node, input, bytes, incomingGradients[0]);
-                if (!node.PassesGradientThrough && BackwardRules.HandsGradientThroughViews(node)) made = new Gradient(made.Bytes, made.Buffer) { Own = true, ThroughView = true, Strides = made.Strides, Permuted = made.Permuted };
+                var made = node.PassesGradientThrough
+                    ? new Gradient(bytes, shared)
+                    {
+                        ThroughView = throughView, Strides = incomingGradients[0].Strides, Permuted = incomingGradients[0].Permuted
+                    }
+                    : Fresh(node, input, bytes, incomingGradients[0]);
+                if (!node.PassesGradientThrough && BackwardRules.HandsGradientThroughViews(node))
+                    made = new Gradient(made.Bytes, made.Buffer) { Own = true, ThroughView = true, Strides = made.Strides, Permuted = made.Permuted };
                 handed.Add((input, viewResult ? new Gradient(made.Bytes, made.Buffer) { Own = true, ThroughView = true } : made));
             }
             terms.Add(Live.Plus(held).Plus(created).Plus(fresh).Plus(buffered).Plus(scratch).Plus(standIns));
@@ -222,7 +245,8 @@ internal sealed class BackwardEngine
                 continue;
             }
             // The node's gradients not yet in a buffer are alive meanwhile (measured: sub's pass-through while its negation is summed).
-            var waiting = handed.Skip(i + 1).Select(h => h.Item2.Buffer).Where(b => b != gradient.Buffer && References(b) == 0).Distinct().Aggregate(ByteCount.Zero, (a, b) => a.Plus(b.Bytes));
+            var waiting = handed.Skip(i + 1).Select(h => h.Item2.Buffer).Where(b => b != gradient.Buffer && References(b) == 0).Distinct()
+                .Aggregate(ByteCount.Zero, (a, b) => a.Plus(b.Bytes));
             Accumulate(Root(input), gradient, fresh.Plus(waiting));
         }
         AddParameterGradients(parameterGradients, fresh);
@@ -290,7 +314,10 @@ internal sealed class BackwardEngine
             : BackwardTraits.Has(kind, BackwardTrait.ReadsForwardTensorFirst) ? new[] { forward, gradient } : new[] { gradient, forward };
         var strides = TensorLayout.PointwiseResult(input.Shape, operands, trace.Decide);
         return strides is null ? Gradient.Fresh(bytes)
-            : new Gradient(bytes, new GradientBuffer(bytes)) { Strides = strides, Permuted = arrived.Permuted || forwardTensor.Strides is not null, Own = true };
+            : new Gradient(bytes, new GradientBuffer(bytes))
+            {
+                Strides = strides, Permuted = arrived.Permuted || forwardTensor.Strides is not null, Own = true
+            };
     }
 
     /// <summary>
@@ -414,7 +441,8 @@ internal sealed class BackwardEngine
             // A reshape: its backward is grad.reshape(source size), a view where computeStride finds strides, else a copy.
             // sum's expanded gradient carries no strides to reshape by (stride 0 marks it): whether it copies is not followed.
             if (match < 0 && arrived.Strides is { } expanded && expanded.Any(d => d.PeekCoefficient == 0)) return Undecided;
-            if (match < 0) return arrived.Strides is null ? null : TensorLayout.TryView(view.Shape, arrived.Strides, source.Shape, trace.Decide, out var reshaped) ? reshaped : Unmappable;
+            if (match < 0) return arrived.Strides is null ? null
+                : TensorLayout.TryView(view.Shape, arrived.Strides, source.Shape, trace.Decide, out var reshaped) ? reshaped : Unmappable;
             used[match] = true;
             result[k] = incoming[match];
         }
@@ -442,12 +470,16 @@ internal sealed class BackwardEngine
         }
         var arriving = References(gradient.Buffer) == 0 ? gradient.Bytes : ByteCount.Zero;
         // old + new is a TensorIterator result: dense, in the order its operands' strides give (a slice's sum is contiguous).
-        var sum = new Gradient(old.Bytes, new GradientBuffer(old.Bytes)) { Strides = SumLayout(tensor, old, gradient), Permuted = old.Permuted, Own = true };
+        var sum = new Gradient(old.Bytes, new GradientBuffer(old.Bytes))
+        {
+            Strides = SumLayout(tensor, old, gradient), Permuted = old.Permuted, Own = true
+        };
         // The node's fresh parameter gradients wait in their AccumulateGrad buffers meanwhile (measured after a 3-d Linear).
         var moment = Live.Plus(Held()).Plus(arriving).Plus(sum.Bytes).Plus(Sum(parameterBuffers.Values)).Plus(alsoAlive);
         // Measured out of place: the same gradient twice (x + x), a first one that other pending gradients are views of, one
         // handed back through view ops (x.matmul(x.transpose(-2, -1))), and a view add or sub handed on ((x + x.mean(…)).flatten(1)).
-        if (ReferenceEquals(old.Buffer, gradient.Buffer) || References(old.Buffer) > 1 || old.PassedBy is "view" or "cat" or "stack" || (handedOn && old.ThroughView))
+        if (ReferenceEquals(old.Buffer, gradient.Buffer) || References(old.Buffer) > 1 || old.PassedBy is "view" or "cat" or "stack"
+            || (handedOn && old.ThroughView))
         {
             terms.Add(moment);
             pending[tensor] = sum;
@@ -536,7 +568,9 @@ internal sealed class BackwardEngine
             foreach (var tensor in incoming) reached.Remove(tensor);
             foreach (var input in node.Inputs) reached.Add(Root(input));
             var parameters = node.ParameterGradients.Select(g => g.Parameter)
-                .Concat(node.Plan?.Gradients.Where(g => g.Input.Storage.IsResident && Root(g.Input).ViewSource is null && g.Input.Parameter is not null).Select(g => (object)g.Input.Parameter!) ?? Enumerable.Empty<object>());
+                .Concat(node.Plan?.Gradients
+                    .Where(g => g.Input.Storage.IsResident && Root(g.Input).ViewSource is null && g.Input.Parameter is not null)
+                    .Select(g => (object)g.Input.Parameter!) ?? Enumerable.Empty<object>());
             foreach (var parameter in parameters) uses[parameter] = uses.TryGetValue(parameter, out var n) ? n + 1 : 1;
         }
         return uses;
@@ -562,7 +596,8 @@ internal sealed class BackwardEngine
             var arrives = pending.Keys.Any(t => ReferenceEquals(t.Storage, dense.Carrier));
             if (arrives && dense.Layout == GradientLayout.Unknown)
             {
-                trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind}'s backward copies the gradient of {dense.Of} when it is not contiguous, and whether it is depends on the ops after the layer.");
+                trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind}'s backward copies the gradient of {dense.Of} when it is not contiguous, "
+                    + $"and whether it is depends on the ops after the layer.");
                 return null;
             }
             if (!arrives || dense.Layout == GradientLayout.NonContiguous) total = total.Plus(dense.Bytes);

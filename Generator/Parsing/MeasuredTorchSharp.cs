@@ -16,7 +16,8 @@ internal static class MeasuredTorchSharp
     /// <summary>Why the memory rows cannot be trusted with this TorchSharp assembly version; null when they can.</summary>
     public static string? Gap(Version? referenced) =>
         referenced is null || referenced is { Major: 0, Minor: 107 } ? null
-        : $"the project references TorchSharp {referenced.ToString(3)}, and TorchBudget's memory rules were measured on TorchSharp {Versions} (libtorch 2.10)";
+        : $"the project references TorchSharp {referenced.ToString(3)}, "
+            + $"and TorchBudget's memory rules were measured on TorchSharp {Versions} (libtorch 2.10)";
 
     /// <summary>The spec without memory rows, with the note and TBG010 at the attribute.</summary>
     public static ModelSpec WithoutMemory(ModelSpec spec, string gap, LocationInfo? attribute, string modelName) => spec with

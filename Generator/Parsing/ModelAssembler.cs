@@ -10,7 +10,8 @@ namespace TorchBudget.Generator.Parsing;
 /// <summary>Condenses the interpreted module tree into a <see cref="ModelSpec"/>: layers, totals, notes, diagnostics.</summary>
 internal static class ModelAssembler
 {
-    public static ModelSpec Assemble(TypeTarget target, ProfileSettings settings, Value root, ForwardTrace? forward, List<DiagnosticInfo> diagnostics, LocationInfo? attributeLocation, string modelName, ForwardTrace? inference = null)
+    public static ModelSpec Assemble(TypeTarget target, ProfileSettings settings, Value root, ForwardTrace? forward, List<DiagnosticInfo> diagnostics,
+        LocationInfo? attributeLocation, string modelName, ForwardTrace? inference = null)
     {
         var notes = new List<string>();
         var reported = new HashSet<(LocationInfo?, string)>();
@@ -19,8 +20,10 @@ internal static class ModelAssembler
         {
             var location = unknown.Location ?? attributeLocation;
             if (!reported.Add((location, unknown.Reason))) return;
-            diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.CannotAnalyze.Id, location, new[] { unknown.Reason, modelName }.ToEquatableArray()));
-            var note = location is null ? $"Not analyzed: {unknown.Reason}." : $"Not analyzed: {unknown.Reason} ({Path.GetFileName(location.FilePath)}, line {location.LineSpan.Start.Line + 1}).";
+            diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.CannotAnalyze.Id, location,
+                new[] { unknown.Reason, modelName }.ToEquatableArray()));
+            var note = location is null ? $"Not analyzed: {unknown.Reason}."
+                : $"Not analyzed: {unknown.Reason} ({Path.GetFileName(location.FilePath)}, line {location.LineSpan.Start.Line + 1}).";
             notes.Add(note);
             peakUnknown ??= new UnknownReason(UnknownCode.NotFollowed, note);
         }
@@ -28,7 +31,8 @@ internal static class ModelAssembler
         if (root is not ModuleValue { Module: var model })
         {
             ReportUnknown(root as UnknownValue ?? new UnknownValue("the model's constructor", attributeLocation));
-            return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, notes.ToEquatableArray(), diagnostics.ToEquatableArray())
+            return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, notes.ToEquatableArray(),
+                diagnostics.ToEquatableArray())
             {
                 PeakUnknown = peakUnknown,
             };
@@ -38,7 +42,8 @@ internal static class ModelAssembler
         {
             // Naming and counting recurse once per level, with names that grow per level: too deep to follow.
             ReportUnknown(new UnknownValue($"modules nested more than {InterpreterLimits.MaxModuleDepth} deep", attributeLocation));
-            return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, notes.ToEquatableArray(), diagnostics.ToEquatableArray())
+            return new ModelSpec(target, settings, EquatableArray<LayerSpec>.Empty, null, null, null, null, notes.ToEquatableArray(),
+                diagnostics.ToEquatableArray())
             {
                 PeakUnknown = peakUnknown,
             };
@@ -57,19 +62,24 @@ internal static class ModelAssembler
         {
             foreach (var warning in forward.Warnings.Distinct())
             {
-                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.SuspiciousCall.Id, warning.Location ?? attributeLocation, new[] { warning.Message, modelName }.ToEquatableArray()));
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.SuspiciousCall.Id, warning.Location ?? attributeLocation,
+                    new[] { warning.Message, modelName }.ToEquatableArray()));
             }
             foreach (var mismatch in forward.Mismatches)
             {
                 diagnostics.Add(mismatch.OnProfileInput
-                    ? new DiagnosticInfo(DiagnosticDescriptors.ProfileInputMismatch.Id, attributeLocation, new[] { ProfileInputText(settings), modelName, WhereItFails(mismatch, namedModules) }.ToEquatableArray())
-                    : new DiagnosticInfo(DiagnosticDescriptors.ShapeMismatch.Id, mismatch.Location ?? attributeLocation, new[] { mismatch.Message, modelName }.ToEquatableArray()));
-                notes.Add(mismatch.OnProfileInput ? $"Shape error: the profile's input does not fit {WhereItFails(mismatch, namedModules)}." : $"Shape error: {mismatch.Message}.");
+                    ? new DiagnosticInfo(DiagnosticDescriptors.ProfileInputMismatch.Id, attributeLocation,
+                        new[] { ProfileInputText(settings), modelName, WhereItFails(mismatch, namedModules) }.ToEquatableArray())
+                    : new DiagnosticInfo(DiagnosticDescriptors.ShapeMismatch.Id, mismatch.Location ?? attributeLocation,
+                        new[] { mismatch.Message, modelName }.ToEquatableArray()));
+                notes.Add(mismatch.OnProfileInput ? $"Shape error: the profile's input does not fit {WhereItFails(mismatch, namedModules)}."
+                    : $"Shape error: {mismatch.Message}.");
             }
             // A call that only eval mode's layouts reject (a view of what a training-mode dropout made contiguous).
             if (forward.Mismatches.Count == 0 && inference?.Mismatches.FirstOrDefault() is { } evalOnly)
             {
-                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.EvalModeShapeMismatch.Id, evalOnly.Location ?? attributeLocation, new[] { evalOnly.Message, modelName }.ToEquatableArray()));
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.EvalModeShapeMismatch.Id, evalOnly.Location ?? attributeLocation,
+                    new[] { evalOnly.Message, modelName }.ToEquatableArray()));
             }
             // Where construction was already incomplete, forward cannot be followed for the same reason: report it once.
             if (reachable.All(m => m.Unknowns.Count == 0))
@@ -109,11 +119,13 @@ internal static class ModelAssembler
             notes.Add("Some parameters are registered under several names; TorchSharp counts each tensor once, and so does this report.");
         }
         var memory = complete && total is not null && trainable is not null
-            ? MemoryRows.Of(settings, parameters, buffers, activations, forward, forward is not null && forward.OutputShapes.TryGetValue(model, out var output) ? output : null, inference)
+            ? MemoryRows.Of(settings, parameters, buffers, activations, forward,
+                forward is not null && forward.OutputShapes.TryGetValue(model, out var output) ? output : null, inference)
             : null;
         if (memory is { GradientBytes: > 0 } && !GradientRecipients.Followed(forward))
         {
-            notes.Add("Gradients assume every trainable parameter gets one: forward was not followed to the end, and a layer it never reaches would get no .grad in TorchSharp.");
+            notes.Add("Gradients assume every trainable parameter gets one: forward was not followed to the end, "
+                + "and a layer it never reaches would get no .grad in TorchSharp.");
         }
         if (complete && total is not null && trainable is not null && memory is null)
         {
@@ -122,12 +134,17 @@ internal static class ModelAssembler
         }
         if (memory is { PeakLines: null, Activations: not null })
         {
-            var passes = forward is null ? new List<ForwardTrace>() : new[] { forward }.Concat(forward.BatchOnePass is { } one ? new[] { one } : System.Array.Empty<ForwardTrace>()).Concat(forward.LargerBatchPasses).ToList();
+            var passes = forward is null ? new List<ForwardTrace>()
+                : new[] { forward }.Concat(forward.BatchOnePass is { } one ? new[] { one } : System.Array.Empty<ForwardTrace>())
+                    .Concat(forward.LargerBatchPasses).ToList();
             var reason = passes.Select(BackwardSimulation.UnmodeledBackward).FirstOrDefault(n => n is not null) is { } unmodeled
                 ? new UnknownReason(UnknownCode.PeakNotModeled, unmodeled)
                 : forward is not null && forward.KernelsChangeAt.Count > forward.LargerBatchPasses.Count
-                ? new UnknownReason(UnknownCode.TooManyKernelRegimes, $"Peak is unknown: layers change kernels at more than {InterpreterLimits.MaxBatchRegimes} batch sizes ({string.Join(", ", forward.KernelsChangeAt)}), more than the analysis follows.")
-                : new UnknownReason(UnknownCode.StepNeedsClassifierOutput, "Peak is unknown: the standard step needs forward to return [batch, classes] for cross_entropy with [batch] labels.");
+                ? new UnknownReason(UnknownCode.TooManyKernelRegimes,
+                    $"Peak is unknown: layers change kernels at more than {InterpreterLimits.MaxBatchRegimes} batch sizes "
+                    + $"({string.Join(", ", forward.KernelsChangeAt)}), more than the analysis follows.")
+                : new UnknownReason(UnknownCode.StepNeedsClassifierOutput,
+                    "Peak is unknown: the standard step needs forward to return [batch, classes] for cross_entropy with [batch] labels.");
             notes.Add(reason.Message);
             peakUnknown ??= reason;
         }
@@ -140,12 +157,14 @@ internal static class ModelAssembler
         {
             notes.AddRange(forward!.BatchOneNotes);
         }
-        if (memory?.Inference is { } inferenceRows && inference is not null) notes.AddRange(InferenceNotes(inferenceRows, inference, memory.Activations is not null, notes).ToList());
+        if (memory?.Inference is { } inferenceRows && inference is not null)
+            notes.AddRange(InferenceNotes(inferenceRows, inference, memory.Activations is not null, notes).ToList());
         if (activations is not null)
         {
             foreach (var paged in namedModules.Where(m => activations.ModulesWithPagedBuffers.Contains(m.Value)).Select(m => m.Key))
             {
-                notes.Add($"Layer '{paged}' keeps a native work buffer sized in whole 4,096-byte pages, so its activations have no per-sample figure; the per-batch table counts them exactly.");
+                notes.Add($"Layer '{paged}' keeps a native work buffer sized in whole 4,096-byte pages, "
+                    + $"so its activations have no per-sample figure; the per-batch table counts them exactly.");
             }
         }
         var sites = namedModules.Where(m => m.Value.UserType is null).Select(m => m.Value).Distinct()
@@ -154,7 +173,8 @@ internal static class ModelAssembler
             .Select(m => new LayerSite(namedModules.First(n => n.Value == m.module).Key, m.module.Kind, m.count!.Value, m.module.CreatedAt))
             .ToEquatableArray();
         if (compute?.Unknown is { } noCount) notes.Add($"Multiply-accumulates are unknown: {noCount}.");
-        return new ModelSpec(target, settings, layers, total, trainable, bufferElements, memory, notes.ToEquatableArray(), diagnostics.ToEquatableArray())
+        return new ModelSpec(target, settings, layers, total, trainable, bufferElements, memory, notes.ToEquatableArray(),
+            diagnostics.ToEquatableArray())
         {
             MultiplyAccumulatesPerSample = compute?.Total,
             LayerSites = sites,
@@ -169,7 +189,9 @@ internal static class ModelAssembler
         {
             // Where the training pass is unknown too, its Notes already say why; otherwise say what stopped the inference pass.
             if (trainingActivationsKnown)
-                yield return "Inference table unknown: " + (pass.Unknowns.FirstOrDefault()?.Reason ?? pass.Mismatches.Select(m => m.Message).FirstOrDefault() ?? "a tensor forward keeps has no byte count") + ".";
+                yield return "Inference table unknown: "
+                    + (pass.Unknowns.FirstOrDefault()?.Reason ?? pass.Mismatches.Select(m => m.Message).FirstOrDefault()
+                        ?? "a tensor forward keeps has no byte count") + ".";
             yield break;
         }
         if (rows.PeakUnknownBecause is { } why)
@@ -188,7 +210,8 @@ internal static class ModelAssembler
     {
         var name = namedModules.FirstOrDefault(m => ReferenceEquals(m.Value, mismatch.Module)).Key;
         var kind = mismatch.Module?.Kind;
-        var detail = kind is not null && mismatch.Message.StartsWith(kind + ": ", System.StringComparison.Ordinal) ? mismatch.Message.Substring(kind.Length + 2) : mismatch.Message;
+        var detail = kind is not null && mismatch.Message.StartsWith(kind + ": ", System.StringComparison.Ordinal)
+            ? mismatch.Message.Substring(kind.Length + 2) : mismatch.Message;
         var what = name is not null ? $"{name} ({kind})" : kind ?? "the first call on it";
         var line = mismatch.Location is { } at ? $" at line {at.LineSpan.Start.Line + 1}" : "";
         return $"{what}{line}: {detail}";
@@ -220,9 +243,11 @@ internal static class ModelAssembler
         if (componentFields.Count == 0) return;
         var fields = string.Join(", ", componentFields);
         var location = module.UserType.Locations.FirstOrDefault(l => l.IsInSource);
-        var info = new DiagnosticInfo(DiagnosticDescriptors.ComponentsNotRegistered.Id, location is null ? null : LocationInfo.From(location), new[] { module.Kind, fields }.ToEquatableArray());
+        var info = new DiagnosticInfo(DiagnosticDescriptors.ComponentsNotRegistered.Id, location is null ? null : LocationInfo.From(location),
+            new[] { module.Kind, fields }.ToEquatableArray());
         if (diagnostics.Contains(info)) return;
         diagnostics.Add(info);
-        notes.Add($"'{module.Kind}' never calls RegisterComponents(), so TorchSharp registers none of its fields ({fields}); they are not counted, as in TorchSharp.");
+        notes.Add($"'{module.Kind}' never calls RegisterComponents(), so TorchSharp registers none of its fields ({fields}); "
+            + $"they are not counted, as in TorchSharp.");
     }
 }

@@ -97,7 +97,8 @@ internal sealed class ModelCache
         if (!onlyBodiesChanged) entries.Clear();
         else
         {
-            foreach (var stale in entries.Where(e => changedFiles.Any(e.Value.DependencyPaths.Contains)).Select(e => e.Key).ToList()) entries.Remove(stale);
+            foreach (var stale in entries.Where(e => changedFiles.Any(e.Value.DependencyPaths.Contains)).Select(e => e.Key).ToList())
+                entries.Remove(stale);
         }
         last = new WeakReference<Compilation>(compilation);
         lastTrees = uniquePaths ? trees : new Dictionary<string, SyntaxTree>(StringComparer.Ordinal);

@@ -15,7 +15,8 @@ internal static class BenchCompilation
 
     public static readonly ImmutableArray<MetadataReference> References =
         ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "netstandard.dll" or "mscorlib.dll")
+            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal)
+                || Path.GetFileName(path) is "netstandard.dll" or "mscorlib.dll")
             .Append(typeof(TorchSharp.torch).Assembly.Location)
             .Append(typeof(MemoryProfileAttribute).Assembly.Location)
             .Distinct()

@@ -16,7 +16,8 @@ namespace TorchBudget.Bench;
 /// </summary>
 internal static class BuildOverheadBenchmark
 {
-    public sealed record Result(int Models, int Runs, Stats WithMs, Stats WithoutMs, IReadOnlyList<double> WithRuns, IReadOnlyList<double> WithoutRuns)
+    public sealed record Result(int Models, int Runs, Stats WithMs, Stats WithoutMs, IReadOnlyList<double> WithRuns,
+        IReadOnlyList<double> WithoutRuns)
     {
         public double Ratio => WithMs.Median / WithoutMs.Median;
     }

@@ -23,13 +23,15 @@ internal static class EditBenchmark
     private const string EditMarker = "var edit = ";
 
     public sealed record Series(string Name, int Edits, Stats GeneratorMs, Stats AnalyzerOwnMs, Stats DocumentAnalysisMs, Stats TotalMs,
-        double GeneratorBytes, double DocumentAnalysisBytes, IReadOnlyDictionary<IncrementalStepRunReason, double> ModelsStepReasons, double ModelsAnalyzed);
+        double GeneratorBytes, double DocumentAnalysisBytes, IReadOnlyDictionary<IncrementalStepRunReason, double> ModelsStepReasons,
+        double ModelsAnalyzed);
 
     public static IReadOnlyList<Series> Run(int models, int edits, int warmupEdits, IIncrementalGenerator generator, string label)
     {
         var files = ModelCorpus.Models(models).Append((Name: "Helpers.cs", Source: ModelCorpus.UnrelatedFile)).ToList();
         // The edited statement exists from the start, so every measured edit is the same one-token change.
-        files[0] = (files[0].Name, files[0].Source.Replace("var h = functional.relu(fc1.forward(x));", "var h = functional.relu(fc1.forward(x));\n        " + EditMarker + "0;"));
+        files[0] = (files[0].Name, files[0].Source.Replace("var h = functional.relu(fc1.forward(x));",
+            "var h = functional.relu(fc1.forward(x));\n        " + EditMarker + "0;"));
         files[^1] = (files[^1].Name, files[^1].Source.Replace("var total = 0;", "var total = 0;\n        " + EditMarker + "0;"));
         var compilation = BenchCompilation.Create(files);
         GeneratorDriver driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
@@ -41,7 +43,8 @@ internal static class EditBenchmark
         var modelTree = compilation.SyntaxTrees.First(t => t.FilePath == files[0].Name);
         var unrelatedTree = compilation.SyntaxTrees.First(t => t.FilePath == "Helpers.cs");
         var results = new List<Series>();
-        foreach (var (name, path) in new[] { ($"{label}: {edits} edits to one model's forward body ({files[0].Name})", modelTree.FilePath), ($"{label}: {edits} edits to an unrelated file (Helpers.cs)", unrelatedTree.FilePath) })
+        foreach (var (name, path) in new[] { ($"{label}: {edits} edits to one model's forward body ({files[0].Name})", modelTree.FilePath),
+            ($"{label}: {edits} edits to an unrelated file (Helpers.cs)", unrelatedTree.FilePath) })
         {
             var generatorMs = new List<double>();
             var analyzerOwnMs = new List<double>();
@@ -56,7 +59,8 @@ internal static class EditBenchmark
                 var text = tree.GetText();
                 var start = text.ToString().IndexOf(EditMarker, StringComparison.Ordinal) + EditMarker.Length;
                 var end = text.ToString().IndexOf(';', start);
-                var edited = tree.WithChangedText(text.WithChanges(new TextChange(TextSpan.FromBounds(start, end), i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+                var edited = tree.WithChangedText(text.WithChanges(new TextChange(TextSpan.FromBounds(start, end),
+                    i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 
                 if (i == warmupEdits + 1) analysesBefore = Analyses(generator);
                 var bytes0 = GC.GetTotalAllocatedBytes(precise: true);
@@ -68,7 +72,8 @@ internal static class EditBenchmark
 
                 var analyzer = new MemoryProfileAnalyzer();
                 var withAnalyzers = compilation.WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(analyzer),
-                    new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: true));
+                    new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false,
+                        logAnalyzerExecutionTime: true));
                 clock.Restart();
                 _ = withAnalyzers.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(edited), null, default).GetAwaiter().GetResult();
                 var analyzed = clock.Elapsed.TotalMilliseconds;
@@ -83,7 +88,8 @@ internal static class EditBenchmark
                 generatorBytes += bytes1 - bytes0;
                 documentBytes += bytes2 - bytes1;
                 var steps = driver.GetRunResult().Results.Single().TrackedSteps;
-                foreach (var output in steps.GetValueOrDefault(TrackingNames.Models, ImmutableArray<IncrementalGeneratorRunStep>.Empty).SelectMany(s => s.Outputs))
+                foreach (var output in steps.GetValueOrDefault(TrackingNames.Models, ImmutableArray<IncrementalGeneratorRunStep>.Empty)
+                    .SelectMany(s => s.Outputs))
                 {
                     reasons[output.Reason] = reasons.GetValueOrDefault(output.Reason) + 1.0 / edits;
                 }

@@ -206,7 +206,8 @@ internal static class ModelCorpus
         public sealed partial class {{name}} : Module<Tensor, Tensor>
         {
             private readonly Embedding embedding = Embedding(5000, {{dModel}});
-            private readonly TransformerEncoder encoder = TransformerEncoder(TransformerEncoderLayer({{dModel}}, 4, dim_feedforward: {{dModel * 4}}), 2);
+            private readonly TransformerEncoder encoder =
+                TransformerEncoder(TransformerEncoderLayer({{dModel}}, 4, dim_feedforward: {{dModel * 4}}), 2);
             private readonly Linear classifier = Linear({{dModel}}, 5);
 
             public {{name}}() : base(nameof({{name}})) => RegisterComponents();

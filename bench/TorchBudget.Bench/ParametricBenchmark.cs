@@ -77,7 +77,8 @@ internal static class ParametricBenchmark
 
             public WidthCnn(long width, long classes) : base(nameof(WidthCnn))
             {
-                features = Sequential(Conv2d(3, width, 3, padding: 1), BatchNorm2d(width), ReLU(), Conv2d(width, width * 2, 3, padding: 1), ReLU(), AdaptiveAvgPool2d(1), Flatten());
+                features = Sequential(Conv2d(3, width, 3, padding: 1), BatchNorm2d(width), ReLU(), Conv2d(width, width * 2, 3, padding: 1), ReLU(),
+                    AdaptiveAvgPool2d(1), Flatten());
                 head = Linear(width * 2, classes);
                 RegisterComponents();
             }

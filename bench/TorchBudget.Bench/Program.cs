@@ -4,7 +4,8 @@ using System.IO;
 using System.Linq;
 using TorchBudget.Bench;
 
-// Usage: dotnet run -c Release --project bench/TorchBudget.Bench -- [edits|scaling|parametric|build|all] [--models N] [--edits N] [--runs N] [--parametric] [--shared-compilation]
+// Usage: dotnet run -c Release --project bench/TorchBudget.Bench -- [edits|scaling|parametric|build|all] [--models N] [--edits N]
+// [--runs N] [--parametric] [--shared-compilation]
 // Prints Markdown for bench/RESULTS.md. See that file for what each benchmark measures and how.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -16,21 +17,27 @@ var edits = Option("--edits", 100);
 var runs = Option("--runs", 5);
 var root = FindRepositoryRoot();
 
-Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+Console.WriteLine($"Machine: {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, "
+    + $".NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine();
 
 if (what is "edits" or "all")
 {
     Console.WriteLine($"## Per-edit cost ({models} models, {edits} measured edits after 5 warm-up edits)");
     Console.WriteLine();
-    Console.WriteLine("| Edit | Generator ms mean / median / max | Analyzer's own ms mean / max | Document analysis ms mean / max | Total ms mean / max | Generator alloc / edit | Document analysis alloc / edit | Models step outputs per edit | Models analyzed per edit |");
+    Console.WriteLine("| Edit | Generator ms mean / median / max | Analyzer's own ms mean / max | Document analysis ms mean / max "
+        + "| Total ms mean / max | Generator alloc / edit | Document analysis alloc / edit | Models step outputs per edit "
+        + "| Models analyzed per edit |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|---:|");
     var series = EditBenchmark.Run(models, edits, 5, new TorchBudget.Generator.MemoryProfileGenerator(), "TorchBudget")
         .Concat(EditBenchmark.Run(models, edits, 5, new AttributePipelineFloor(), "Floor (attribute lookup only)"));
     foreach (var s in series)
     {
         var reasons = string.Join(", ", s.ModelsStepReasons.OrderBy(r => r.Key).Select(r => $"{r.Key} {r.Value:0.#}"));
-        Console.WriteLine($"| {s.Name} | {s.GeneratorMs.Mean:0.0} / {s.GeneratorMs.Median:0.0} / {s.GeneratorMs.Max:0.0} | {s.AnalyzerOwnMs.Mean:0.0} / {s.AnalyzerOwnMs.Max:0.0} | {s.DocumentAnalysisMs.Mean:0.0} / {s.DocumentAnalysisMs.Max:0.0} | {s.TotalMs.Mean:0.0} / {s.TotalMs.Max:0.0} | {Mb(s.GeneratorBytes)} | {Mb(s.DocumentAnalysisBytes)} | {reasons} | {s.ModelsAnalyzed:0.##} |");
+        Console.WriteLine($"| {s.Name} | {s.GeneratorMs.Mean:0.0} / {s.GeneratorMs.Median:0.0} / {s.GeneratorMs.Max:0.0} "
+            + $"| {s.AnalyzerOwnMs.Mean:0.0} / {s.AnalyzerOwnMs.Max:0.0} | {s.DocumentAnalysisMs.Mean:0.0} / {s.DocumentAnalysisMs.Max:0.0} "
+            + $"| {s.TotalMs.Mean:0.0} / {s.TotalMs.Max:0.0} | {Mb(s.GeneratorBytes)} | {Mb(s.DocumentAnalysisBytes)} | {reasons} "
+            + $"| {s.ModelsAnalyzed:0.##} |");
     }
     Console.WriteLine();
 }
@@ -41,7 +48,8 @@ if (what is "scaling" or "all")
     Console.WriteLine();
     Console.WriteLine("| Models | Generator ms | ms per model |");
     Console.WriteLine("|---:|---:|---:|");
-    foreach (var p in ScalingBenchmark.Run(new[] { 1, 50, 200, 1000 }, Math.Max(3, runs))) Console.WriteLine($"| {p.Models} | {p.MedianMs:0} | {p.MsPerModel:0.00} |");
+    foreach (var p in ScalingBenchmark.Run(new[] { 1, 50, 200, 1000 }, Math.Max(3, runs)))
+        Console.WriteLine($"| {p.Models} | {p.MedianMs:0} | {p.MsPerModel:0.00} |");
     Console.WriteLine();
 }
 
@@ -51,7 +59,8 @@ if (what is "parametric" or "all")
     Console.WriteLine();
     Console.WriteLine("| Constructor | paths | with ms | without ms | added ms |");
     Console.WriteLine("|---|---:|---:|---:|---:|");
-    foreach (var r in ParametricBenchmark.Run(Math.Max(5, runs))) Console.WriteLine($"| {r.Kind} | {r.Paths} | {r.WithMs:0.0} | {r.WithoutMs:0.0} | {r.WithMs - r.WithoutMs:0.0} |");
+    foreach (var r in ParametricBenchmark.Run(Math.Max(5, runs)))
+        Console.WriteLine($"| {r.Kind} | {r.Paths} | {r.WithMs:0.0} | {r.WithoutMs:0.0} | {r.WithMs - r.WithoutMs:0.0} |");
     Console.WriteLine();
 }
 
@@ -61,13 +70,16 @@ if (what is "build" or "all")
     var parametric = args.Contains("--parametric");
     var shared = args.Contains("--shared-compilation");
     var result = BuildOverheadBenchmark.Run(folder, models, runs, root, parametric, shared);
-    Console.WriteLine($"## Build overhead ({models} {(parametric ? "parametric " : "")}models, `dotnet build --no-incremental`, {runs} runs each, alternating, "
+    Console.WriteLine($"## Build overhead ({models} {(parametric ? "parametric " : "")}models, `dotnet build --no-incremental`, "
+        + $"{runs} runs each, alternating, "
         + (shared ? "warm compiler server)" : "a csc process per build)"));
     Console.WriteLine();
     Console.WriteLine("| Project | median s | mean s | max s | runs (s) |");
     Console.WriteLine("|---|---:|---:|---:|---|");
-    Console.WriteLine($"| with TorchBudget | {result.WithMs.Median / 1000:0.00} | {result.WithMs.Mean / 1000:0.00} | {result.WithMs.Max / 1000:0.00} | {string.Join(", ", result.WithRuns.Select(r => (r / 1000).ToString("0.00")))} |");
-    Console.WriteLine($"| without | {result.WithoutMs.Median / 1000:0.00} | {result.WithoutMs.Mean / 1000:0.00} | {result.WithoutMs.Max / 1000:0.00} | {string.Join(", ", result.WithoutRuns.Select(r => (r / 1000).ToString("0.00")))} |");
+    Console.WriteLine($"| with TorchBudget | {result.WithMs.Median / 1000:0.00} | {result.WithMs.Mean / 1000:0.00} | {result.WithMs.Max / 1000:0.00} "
+        + $"| {string.Join(", ", result.WithRuns.Select(r => (r / 1000).ToString("0.00")))} |");
+    Console.WriteLine($"| without | {result.WithoutMs.Median / 1000:0.00} | {result.WithoutMs.Mean / 1000:0.00} | {result.WithoutMs.Max / 1000:0.00} "
+        + $"| {string.Join(", ", result.WithoutRuns.Select(r => (r / 1000).ToString("0.00")))} |");
     Console.WriteLine();
     Console.WriteLine($"Ratio of medians: {result.Ratio:0.00}");
 }
