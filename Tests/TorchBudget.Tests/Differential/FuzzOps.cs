@@ -95,7 +95,10 @@ internal static class FuzzOps
     {
         var x = p.Current;
         var dim = p.Pick(x.Rank) - (p.Chance(0.5) ? x.Rank : 0);
-        var call = p.Pick(new[] { $"functional.softmax({x.Name}, {dim})", $"functional.log_softmax({x.Name}, {dim})", $"{x.Name}.softmax({dim})" });
+        var call = p.Pick(new[] { $"functional.softmax({x.Name}, {dim})", $"functional.log_softmax({x.Name}, {dim})", $"{x.Name}.softmax({dim})",
+            "softmin" });
+        // Softmin is a module only: softmax(-x), an op chain in TorchSharp.
+        if (call == "softmin") call = $"{p.Field("Module<Tensor, Tensor>", $"Softmin({dim})")}.forward({x.Name})";
         p.Emit("softmax", call, x.Shape);
         return true;
     }
