@@ -88,7 +88,7 @@ internal sealed partial class Interpreter
                 return IncrementOrDecrement(increment, frame);
             case IDeconstructionAssignmentOperation deconstruction:
                 var tupleValue = Evaluate(deconstruction.Value, frame);
-                AssignLoopVariable(deconstruction.Target, tupleValue, frame);
+                Assign(deconstruction.Target, tupleValue, frame);
                 return tupleValue;
             case IInvocationOperation invocation:
                 return Invoke(invocation, frame);
@@ -225,37 +225,6 @@ internal sealed partial class Interpreter
             return CallSourceMethod(getter, owner, new Dictionary<IParameterSymbol, Value>(SymbolEqualityComparer.Default), reference, frame);
         }
         return Unknown($"property '{property.ContainingType?.Name}.{property.Name}' is not modeled", reference);
-    }
-
-    private void Assign(IOperation target, Value value, Frame frame)
-    {
-        switch (target)
-        {
-            case ILocalReferenceOperation local:
-                frame.Variables[local.Local] = value;
-                return;
-            case IParameterReferenceOperation parameter:
-                frame.Variables[parameter.Parameter] = value;
-                return;
-            case IFieldReferenceOperation { Field.IsStatic: true } field:
-                staticFields[field.Field] = Unknown($"static field '{field.Field.Name}' is assigned at run time", target);
-                return;
-            case IFieldReferenceOperation field:
-                if (Evaluate(field.Instance!, frame) is ModuleValue { Module: var owner }) owner.Fields[field.Field] = value;
-                return;
-            case IPropertyReferenceOperation property:
-                AssignProperty(property, value, frame);
-                return;
-            case IArrayElementReferenceOperation element:
-                SetIndex(Evaluate(element.ArrayReference, frame), element.Indices.Select(i => Evaluate(i, frame)).ToList(), value, frame, target);
-                return;
-            case IDiscardOperation:
-                return;
-            default:
-                frame.Self?.Unknowns.Add(new UnknownValue($"assignment to '{Shorten(target.Syntax)}' is not supported",
-                    LocationInfo.From(target.Syntax)));
-                return;
-        }
     }
 
     private void AssignProperty(IPropertyReferenceOperation property, Value value, Frame frame)

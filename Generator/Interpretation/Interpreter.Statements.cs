@@ -157,42 +157,12 @@ internal sealed partial class Interpreter
         }
         foreach (var item in ((ListValue)items).Items.ToList())
         {
-            AssignLoopVariable(loop.LoopControlVariable, item, frame);
+            Assign(loop.LoopControlVariable, item, frame);
             var completion = Execute(loop.Body, frame);
             if (completion is Completion.Return) return completion;
             if (completion is Completion.Break) break;
         }
         return Completion.Normal;
-    }
-
-    private void AssignLoopVariable(IOperation variable, Value item, Frame frame)
-    {
-        switch (variable)
-        {
-            case IVariableDeclaratorOperation declarator:
-                frame.Variables[declarator.Symbol] = item;
-                break;
-            case IDeclarationExpressionOperation declaration:
-                AssignLoopVariable(declaration.Expression, item, frame);
-                break;
-            case ITupleOperation tuple:
-                for (var i = 0; i < tuple.Elements.Length; i++)
-                {
-                    var element = item is TupleValue t && i < t.Items.Count
-                        ? t.Items[i]
-                        : new UnknownValue("a tuple element", LocationInfo.From(variable.Syntax));
-                    AssignLoopVariable(tuple.Elements[i], element, frame);
-                }
-                break;
-            case ILocalReferenceOperation local:
-                frame.Variables[local.Local] = item;
-                break;
-            case IDiscardOperation:
-                break;
-            default:
-                Assign(variable, item, frame);
-                break;
-        }
     }
 
     private Completion ExecuteSwitch(ISwitchOperation switchOperation, Frame frame)
@@ -230,13 +200,16 @@ internal sealed partial class Interpreter
             switch (operation)
             {
                 case IAssignmentOperation assignment:
-                    HavocTarget(assignment.Target, frame, why);
+                    Assign(assignment.Target, why, frame, skippedBecause: why);
                     break;
                 case IIncrementOrDecrementOperation increment:
-                    HavocTarget(increment.Target, frame, why);
+                    Assign(increment.Target, why, frame, skippedBecause: why);
                     break;
                 case IInvocationOperation invocation:
-                    if (invocation.Instance is ILocalReferenceOperation or IFieldReferenceOperation) HavocTarget(invocation.Instance, frame, why);
+                    if (invocation.Instance is ILocalReferenceOperation or IFieldReferenceOperation)
+                    {
+                        Assign(invocation.Instance, why, frame, skippedBecause: why);
+                    }
                     var onThisModule = invocation.Instance is IInstanceReferenceOperation
                         || (invocation.Instance is null && !invocation.TargetMethod.IsStatic);
                     if (onThisModule && frame.Self is not null && !IsSideEffectFree(invocation.TargetMethod))
@@ -245,29 +218,6 @@ internal sealed partial class Interpreter
                     }
                     break;
             }
-        }
-    }
-
-    private void HavocTarget(IOperation target, Frame frame, UnknownValue why)
-    {
-        switch (target)
-        {
-            case ILocalReferenceOperation local:
-                frame.Variables[local.Local] = why;
-                break;
-            case IParameterReferenceOperation parameter:
-                frame.Variables[parameter.Parameter] = why;
-                break;
-            case IFieldReferenceOperation { Field.IsStatic: false } field when frame.Self is not null:
-                frame.Self.Fields[field.Field] = why;
-                break;
-            case IPropertyReferenceOperation { Property.IsStatic: false } property when frame.Self is not null && IsAutoProperty(property.Property):
-                frame.Self.Fields[property.Property] = why;
-                break;
-            case IPropertyReferenceOperation { Property.Name: "requires_grad" }:
-            case IInvocationOperation:
-                frame.Self?.Unknowns.Add(why);
-                break;
         }
     }
 
