@@ -46,7 +46,8 @@ public class TorchSharpVersionTests
     public void A_budget_under_another_TorchSharp_says_it_cannot_be_checked_because_of_the_version()
     {
         var references = TestCompilation.References.Where(r => !IsTorchSharp(r)).Append(FutureTorchSharp()).ToList();
-        var budgeted = Model.Replace("[MemoryProfile(784)]", "[MemoryProfile(784)]\n[MemoryBudget(\"1 GiB\", BatchSize = 64)]", StringComparison.Ordinal);
+        var budgeted = Model.Replace("[MemoryProfile(784)]", "[MemoryProfile(784)]\n[MemoryBudget(\"1 GiB\", BatchSize = 64)]",
+            StringComparison.Ordinal);
         var (output, _, _) = TestCompilation.Generate(TestCompilation.Create(references, TestCompilation.Usings + budgeted));
 
         var cannot = Assert.Single(TestCompilation.Analyze(output), d => d.Id == "TBG004");
