@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.Text;
 using TorchBudget.Generator.Emitting;
 using TorchBudget.Generator.Model;
 using TorchBudget.Generator.Parsing;
+using TorchBudget.Generator.Pipeline;
 
 namespace TorchBudget.Generator;
 

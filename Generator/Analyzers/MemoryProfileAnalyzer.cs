@@ -2,9 +2,11 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using TorchBudget.Generator.Analysis;
 using TorchBudget.Generator.Diagnostics;
 using TorchBudget.Generator.Model;
 using TorchBudget.Generator.Parsing;
+using TorchBudget.Generator.Pipeline;
 
 namespace TorchBudget.Analyzers;
 
@@ -38,7 +40,7 @@ public sealed class MemoryProfileAnalyzer : DiagnosticAnalyzer
         if (attribute is null) return;
 
         var spec = AnalysisHandoff.Take(type, handoff)
-            ?? Parser.Parse(type, attribute, context.Compilation, context.CancellationToken, parametricFormulas: false);
+            ?? ModelAnalysis.Analyze(type, attribute, context.Compilation, context.CancellationToken, parametricFormulas: false);
         foreach (var info in spec.Diagnostics)
         {
             if (DiagnosticDescriptors.Find(info.Id) is not { } descriptor) continue;

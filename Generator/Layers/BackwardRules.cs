@@ -105,7 +105,7 @@ internal static class BackwardRules
     /// <summary>
     /// A view op's backward: a slice or select fills zeros of its source's size and copies the gradient in (a full slice
     /// too); an expand (more elements) sums the gradient down to the source's size; a view of as many elements hands the
-    /// incoming gradient back as a view of it (its layout: <see cref="Parsing.BackwardEngine"/>).
+    /// incoming gradient back as a view of it (its layout: <see cref="Analysis.BackwardEngine"/>).
     /// </summary>
     public static BackwardPlan View(ActivationTensor source, ActivationTensor view)
     {

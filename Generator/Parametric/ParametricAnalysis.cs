@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using TorchBudget.Generator.Analysis;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Model;
-using TorchBudget.Generator.Parsing;
 using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Parametric;

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
+using TorchBudget.Generator.Analysis;
 using TorchBudget.Generator.Parsing;
 
 namespace TorchBudget.Bench;
@@ -28,7 +29,7 @@ internal static class ParametricBenchmark
             double Time(bool parametric)
             {
                 var clock = Stopwatch.StartNew();
-                Parser.Parse(type, attribute, compilation, CancellationToken.None, parametricFormulas: parametric);
+                ModelAnalysis.Analyze(type, attribute, compilation, CancellationToken.None, parametricFormulas: parametric);
                 return clock.Elapsed.TotalMilliseconds;
             }
             // Warm-up: JIT, Roslyn's binding of the model's code.
@@ -36,7 +37,7 @@ internal static class ParametricBenchmark
             Time(false);
             var with = Stats.Of(Enumerable.Range(0, runs).Select(_ => Time(true)).ToList()).Median;
             var without = Stats.Of(Enumerable.Range(0, runs).Select(_ => Time(false)).ToList()).Median;
-            var paths = Parser.Parse(type, attribute, compilation, CancellationToken.None).Parametric?.Paths.Count ?? 0;
+            var paths = ModelAnalysis.Analyze(type, attribute, compilation, CancellationToken.None).Parametric?.Paths.Count ?? 0;
             rows.Add(new Row(name, paths, with, without));
         }
         return rows;

@@ -4,14 +4,15 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using TorchBudget.Analyzers;
 using TorchBudget.Generator;
-using TorchBudget.Generator.Parsing;
+using TorchBudget.Generator.Analysis;
+using TorchBudget.Generator.Pipeline;
 using Xunit;
 
 namespace TorchBudget.Tests.Generator;
 
 /// <summary>
 /// A build analyzes each model once: the analyzer takes the generator's result for the compilation the generator saw
-/// plus its output (Generator/Parsing/AnalysisHandoff.cs), and analyzes the model itself for any other compilation, so
+/// plus its output (Generator/Pipeline/AnalysisHandoff.cs), and analyzes the model itself for any other compilation, so
 /// what it reports is always what a fresh analysis of the code it sees gives.
 /// </summary>
 public class AnalysisHandoffTests
@@ -71,7 +72,7 @@ public class AnalysisHandoffTests
             var taken = Take(output, name);
             Assert.NotNull(taken);
             // The same analysis a fresh run gives (the generator's adds the parametric formulas' notes).
-            var fresh = Parser.Parse(Type(output, name), Type(output, name).GetAttributes()[0], output, default, parametricFormulas: false);
+            var fresh = ModelAnalysis.Analyze(Type(output, name), Type(output, name).GetAttributes()[0], output, default, parametricFormulas: false);
             Assert.Equal(fresh.Diagnostics, taken!.Diagnostics);
             Assert.Equal(fresh.LayerSites, taken.LayerSites);
             Assert.Equal(fresh.Memory, taken.Memory);

@@ -7,7 +7,7 @@ using Xunit;
 namespace TorchBudget.Tests.Generator;
 
 /// <summary>
-/// The generator's model cache (Generator/Parsing/ModelCache.cs): an edit inside a method body re-analyzes only the
+/// The generator's model cache (Generator/Pipeline/ModelCache.cs): an edit inside a method body re-analyzes only the
 /// models whose code it touches, and every other kind of edit re-analyzes all, so the output is always what a fresh
 /// run would give.
 /// </summary>

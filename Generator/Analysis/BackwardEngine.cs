@@ -5,7 +5,7 @@ using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Layers;
 using TorchBudget.Generator.Shapes;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Analysis;
 
 /// <summary>
 /// Autograd's engine on the CPU, one node at a time in reverse tape order (the order its ready queue gives a single

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Pipeline;
 
 /// <summary>
 /// Whether a new version of a file differs from the old one only inside method, constructor or accessor bodies.

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using TorchBudget.Generator.Model;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Pipeline;
 
 /// <summary>
 /// The generator's <see cref="ModelSpec"/>s, handed to the analyzer of the same build so that a model is analyzed once

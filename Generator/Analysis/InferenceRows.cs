@@ -4,7 +4,7 @@ using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Model;
 using TorchBudget.Generator.Shapes;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Analysis;
 
 /// <summary>
 /// The inference table's rows from the inference pass (eval mode, autograd off): what the DisposeScope holds after

@@ -3,7 +3,7 @@ using System.Linq;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Shapes;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Analysis;
 
 /// <summary>Forward's multiply-accumulates per sample, in total and per module that ran them (docs/compute-cost.md).</summary>
 internal sealed class ComputeAccounting

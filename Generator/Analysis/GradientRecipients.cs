@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using TorchBudget.Generator.Interpretation;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Analysis;
 
 /// <summary>
 /// The parameters the standard step's backward reaches from the output. A registered layer forward never calls (or

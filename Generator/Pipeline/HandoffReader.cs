@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Pipeline;
 
 /// <summary>
 /// The analyzer's side of <see cref="AnalysisHandoff"/>, one per compilation it analyzes. A generator result applies

@@ -5,7 +5,7 @@ using TorchBudget.Generator.Diagnostics;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Model;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Analysis;
 
 /// <summary>Condenses the interpreted module tree into a <see cref="ModelSpec"/>: layers, totals, notes, diagnostics.</summary>
 internal static class ModelAssembler

@@ -1,7 +1,7 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Pipeline;
 
 /// <summary>
 /// What a model's analysis depends on: the compilation's files, references and options, held by identity (Roslyn

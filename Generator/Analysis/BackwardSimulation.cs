@@ -4,7 +4,7 @@ using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Layers;
 using TorchBudget.Generator.Shapes;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Analysis;
 
 /// <summary>
 /// The live bytes of a training step beyond what is resident (parameters, buffers, gradients, optimizer

@@ -3,7 +3,7 @@ using System.Linq;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Shapes;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Analysis;
 
 /// <summary>Bytes alive at the end of forward, in total and per module that allocated them.</summary>
 internal sealed class ActivationAccounting

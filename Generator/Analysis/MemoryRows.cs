@@ -4,7 +4,7 @@ using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Model;
 using TorchBudget.Generator.Shapes;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Analysis;
 
 /// <summary>The memory table's rows from the registered tensors, the optimizer and the forward pass.</summary>
 internal static class MemoryRows

@@ -7,21 +7,23 @@ using TorchBudget.Generator.Diagnostics;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Model;
 using TorchBudget.Generator.Parametric;
+using TorchBudget.Generator.Parsing;
 using TorchBudget.Generator.Shapes;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Analysis;
 
 /// <summary>
-/// Roslyn → <see cref="ModelSpec"/>: reads the attribute, runs the module's constructor in the interpreter
-/// and condenses the result into plain equatable data. Never throws: failures become diagnostics.
+/// One model's analysis, Roslyn → <see cref="ModelSpec"/>: reads the attribute (Parsing/), runs the module's constructor
+/// and forward passes in the interpreter, and condenses the result into plain equatable data (what Emitting/ writes and
+/// the analyzers report). Never throws: failures become diagnostics.
 /// </summary>
-internal static class Parser
+internal static class ModelAnalysis
 {
     /// <param name="dependencies">When given, receives the syntax trees the result depends on: the class's own and
     /// every tree whose code the interpreter read (see <see cref="ModelCache"/>).</param>
     /// <param name="parametricFormulas">Whether to build ParameterCountFor/MemoryReportFor's paths: the emitter needs
     /// them, the analyzer (whose diagnostics do not depend on them) does not.</param>
-    public static ModelSpec Parse(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken,
+    public static ModelSpec Analyze(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken,
         ICollection<SyntaxTree>? dependencies = null, bool parametricFormulas = true)
     {
         if (dependencies is not null)

@@ -3,7 +3,7 @@ using System.Linq;
 using TorchBudget.Generator.Diagnostics;
 using TorchBudget.Generator.Model;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Analysis;
 
 /// <summary>
 /// Every memory rule was measured on TorchSharp 0.107 (libtorch 2.10): another version may allocate otherwise (other

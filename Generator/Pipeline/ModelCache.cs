@@ -3,9 +3,10 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using TorchBudget.Generator.Analysis;
 using TorchBudget.Generator.Model;
 
-namespace TorchBudget.Generator.Parsing;
+namespace TorchBudget.Generator.Pipeline;
 
 /// <summary>
 /// Keeps each model's <see cref="ModelSpec"/> across the generator's runs in one host (the IDE runs the generator on
@@ -47,7 +48,7 @@ internal sealed class ModelCache
             }
         }
         var dependencies = new List<SyntaxTree>();
-        var spec = Parser.Parse(type, attribute, compilation, cancellationToken, dependencies);
+        var spec = ModelAnalysis.Analyze(type, attribute, compilation, cancellationToken, dependencies);
         AnalysisHandoff.Publish(type, spec, analyzed);
         lock (gate)
         {
