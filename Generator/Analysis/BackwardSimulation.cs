@@ -22,14 +22,11 @@ internal static class BackwardSimulation
     public static string? UnmodeledBackward(ForwardTrace trace)
     {
         if (trace.UnmodeledPeak.FirstOrDefault() is { } note) return note;
-        return trace.Tape.Select(n => n.Kind).FirstOrDefault(IsRecurrent) is { } recurrent
+        return trace.Tape.Select(n => n.Kind).FirstOrDefault(k => LayerRules.Find(k)?.BackwardNotModeled == true) is { } recurrent
             ? $"Peak is unknown: the backward of {recurrent} "
                 + $"(autograd sums each weight's gradients over the time steps before adding them to .grad) is not modeled yet."
             : null;
     }
-
-    /// <summary>Recurrent layers recorded as one node (LSTMCell and GRUCell put their ops on the tape one by one instead).</summary>
-    private static bool IsRecurrent(string kind) => kind is "LSTM" or "GRU" or "RNN" or "RNNCell";
 
     /// <summary>
     /// Runs backward's simulation once so that its layout decisions, which can differ at batch 1 as forward's do, ask for

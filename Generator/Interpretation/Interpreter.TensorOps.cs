@@ -12,19 +12,6 @@ namespace TorchBudget.Generator.Interpretation;
 /// <summary>Tensor methods, torch.* functions, functional.* and operators on tensors during the symbolic forward pass.</summary>
 internal sealed partial class Interpreter
 {
-    /// <summary>functional.* names that behave as a table layer (same shapes, same saved tensors).</summary>
-    private static readonly Dictionary<string, string> FunctionalLayers = new()
-    {
-        ["relu"] = "ReLU", ["relu6"] = "ReLU6", ["leaky_relu"] = "LeakyReLU", ["elu"] = "ELU", ["gelu"] = "GELU", ["silu"] = "SiLU",
-        ["sigmoid"] = "Sigmoid", ["tanh"] = "Tanh", ["mish"] = "Mish", ["hardswish"] = "Hardswish", ["softplus"] = "Softplus",
-        ["softmax"] = "Softmax", ["log_softmax"] = "LogSoftmax", ["dropout"] = "Dropout", ["dropout1d"] = "Dropout1d", ["dropout2d"] = "Dropout2d",
-        ["dropout3d"] = "Dropout3d", ["alpha_dropout"] = "AlphaDropout", ["feature_alpha_dropout"] = "FeatureAlphaDropout",
-        ["max_pool1d"] = "MaxPool1d", ["max_pool2d"] = "MaxPool2d", ["max_pool3d"] = "MaxPool3d",
-        ["avg_pool1d"] = "AvgPool1d", ["avg_pool2d"] = "AvgPool2d", ["avg_pool3d"] = "AvgPool3d",
-        ["adaptive_avg_pool1d"] = "AdaptiveAvgPool1d", ["adaptive_avg_pool2d"] = "AdaptiveAvgPool2d", ["adaptive_avg_pool3d"] = "AdaptiveAvgPool3d",
-        ["adaptive_max_pool2d"] = "AdaptiveMaxPool2d",
-    };
-
     /// <summary>Returns null when the call is not a tensor operation of the forward pass.</summary>
     private Value? InvokeDuringForward(IInvocationOperation invocation, Value? receiver, Frame frame)
     {
@@ -40,8 +27,9 @@ internal sealed partial class Interpreter
         {
             return TensorOperation(method.Name, tensor, BindArgumentsByName(invocation, frame), at);
         }
-        if (SymbolEqualityComparer.Default.Equals(containing, torch.Functional) && FunctionalLayers.TryGetValue(method.Name, out var layer))
+        if (SymbolEqualityComparer.Default.Equals(containing, torch.Functional) && LayerRules.FindFunctional(method.Name) is { } layerRule)
         {
+            var layer = layerRule.Factory;
             // Each argument is evaluated once: evaluating allocates.
             var args = BindArgumentsByName(invocation, frame);
             if (FirstLost(args) is { } lostArgument) return lostArgument;
@@ -50,7 +38,7 @@ internal sealed partial class Interpreter
             var tensors = args.Where(IsTensorParameter).Select(a => a.Value).ToList();
             var options = args.Where(a => !IsTensorParameter(a)).ToList();
             var call = new LayerCall(new LayerArgs(layer, options), new ModuleInstance(layer, null, at), tensors, trace!);
-            return LayerRules.Find(layer)?.Forward is { } rule ? RunRule(rule, call, at)
+            return layerRule.Forward is { } rule ? RunRule(rule, call, at)
                 : Record(new UnknownValue($"functional.{method.Name} is not modeled", at));
         }
         if (SymbolEqualityComparer.Default.Equals(containing, torch.Torch) && invocation.Arguments.FirstOrDefault() is { } first)

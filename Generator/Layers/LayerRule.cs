@@ -1,11 +1,12 @@
 using System;
+using System.Collections.Generic;
 
 namespace TorchBudget.Generator.Layers;
 
 /// <summary>
-/// What TorchBudget knows about one TorchSharp factory (<c>torch.nn.Conv2d</c> …): the parameters and
-/// buffers it creates from its arguments. Shape and saved-tensor rules join here, so every analysis and
-/// the docs read one table.
+/// What TorchBudget knows about one TorchSharp factory (<c>torch.nn.Conv2d</c> …), all in one record: the parameters
+/// and buffers it creates from its arguments, its forward rule, the <c>functional.*</c> names that run it, and how far
+/// its memory is modeled. Every analysis and the docs read this one table (<see cref="LayerRules"/>).
 /// </summary>
 internal sealed class LayerRule(string factory, string summary, Action<LayerArgs, LayerBuilder> build,
     Func<LayerCall, Interpretation.Value>? forward = null)
@@ -21,5 +22,15 @@ internal sealed class LayerRule(string factory, string summary, Action<LayerArgs
     /// <summary>Output shape, allocations and saved tensors of one call; null where not modeled yet.</summary>
     public Func<LayerCall, Interpretation.Value>? Forward { get; } = forward;
 
-    public LayerRule WithForward(Func<LayerCall, Interpretation.Value>? forward) => new(Factory, Summary, Build, forward);
+    /// <summary><c>functional.*</c> functions that behave as this layer (same shapes, same saved tensors).</summary>
+    public IReadOnlyList<string> Functional { get; init; } = Array.Empty<string>();
+
+    /// <summary>Its forward rule knows the output shape but not the memory (it calls MemoryNotModeled).</summary>
+    public bool ShapeOnly { get; init; }
+
+    /// <summary>
+    /// Recorded as one tape node whose backward is not modeled (a recurrent layer: autograd sums each weight's gradients
+    /// over the time steps before adding them to .grad), so the step's peak is unknown.
+    /// </summary>
+    public bool BackwardNotModeled { get; init; }
 }

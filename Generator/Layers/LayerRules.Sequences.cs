@@ -8,12 +8,6 @@ namespace TorchBudget.Generator.Layers;
 /// <summary>Forward rules whose output shapes are known but whose internal allocations are not modeled yet.</summary>
 internal static partial class LayerRules
 {
-    /// <summary>Factories whose forward rule knows the output shape but not the memory (it calls MemoryNotModeled).</summary>
-    public static readonly IReadOnlyCollection<string> ShapeOnlyForward = new HashSet<string>
-    {
-        "RNN", "RNNCell",
-    };
-
     /// <summary>Layers whose memory is modeled only in the measured configurations (elsewhere Activations and Peak are unknown,
     /// with the reason).</summary>
     public static readonly IReadOnlyDictionary<string, string> PartlyModeled = new SortedDictionary<string, string>(System.StringComparer.Ordinal)

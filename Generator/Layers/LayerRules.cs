@@ -6,15 +6,22 @@ using TorchBudget.Generator.Parametric;
 namespace TorchBudget.Generator.Layers;
 
 /// <summary>
-/// The one table of TorchSharp 0.107 layer knowledge. Parameter names and shapes were measured on the
-/// real package (named_parameters/named_buffers); the factories' argument names are TorchSharp's own.
+/// The one table of TorchSharp 0.107 layer knowledge: a <see cref="LayerRule"/> per factory, holding its parameters,
+/// its forward rule and its functional names (layers with parameters and containers here, the parameter-free ones in
+/// LayerRules.ParameterFree.cs). Parameter names and shapes were measured on the real package
+/// (named_parameters/named_buffers); the factories' argument names are TorchSharp's own.
 /// </summary>
 internal static partial class LayerRules
 {
-    private static readonly Dictionary<string, LayerRule> Rules =
-        BuildTable().Select(r => r.WithForward(ForwardRule(r.Factory))).ToDictionary(r => r.Factory);
+    private static readonly Dictionary<string, LayerRule> Rules = BuildTable().Concat(ParameterFreeRules()).ToDictionary(r => r.Factory);
+
+    private static readonly Dictionary<string, LayerRule> ByFunctionalName =
+        Rules.Values.SelectMany(r => r.Functional, (rule, name) => (rule, name)).ToDictionary(p => p.name, p => p.rule);
 
     public static LayerRule? Find(string factory) => Rules.TryGetValue(factory, out var rule) ? rule : null;
+
+    /// <summary>The layer a <c>functional.*</c> function behaves as (<see cref="LayerRule.Functional"/>); else null.</summary>
+    public static LayerRule? FindFunctional(string name) => ByFunctionalName.TryGetValue(name, out var rule) ? rule : null;
 
     /// <summary>
     /// The Notes' sentence for a layer whose work tensors without autograd (under no_grad, as the inference pass runs,
@@ -28,7 +35,7 @@ internal static partial class LayerRules
 
     private static IEnumerable<LayerRule> BuildTable()
     {
-        yield return new("Linear", "weight[out, in], bias[out] unless hasBias: false", (a, b) =>
+        yield return new("Linear", "weight[out, in], bias[out] unless hasBias: false", forward: LinearForward, build: (a, b) =>
         {
             if (a.Has("weight"))
             {
@@ -42,7 +49,7 @@ internal static partial class LayerRules
             if (a.Bool("hasBias")) b.Parameter("bias", output);
         });
 
-        yield return new("Bilinear", "weight[out, in1, in2], bias[out] unless hasBias: false", (a, b) =>
+        yield return new("Bilinear", "weight[out, in1, in2], bias[out] unless hasBias: false", forward: BilinearForward, build: (a, b) =>
         {
             TrackedSize in1 = a.TrackedSize("in1_features"), in2 = a.TrackedSize("in2_features"), output = a.TrackedSize("out_features");
             b.Parameter("weight", output, in1, in2);
@@ -51,16 +58,19 @@ internal static partial class LayerRules
 
         foreach (var rank in new[] { 1, 2, 3 })
         {
-            yield return new($"Conv{rank}d", "weight[out, in/groups, kernel...], bias[out] unless bias: false", (a, b) =>
-                Convolution(a, b, rank, transposed: false));
-            yield return new($"ConvTranspose{rank}d", "weight[in, out/groups, kernel...], bias[out] unless bias: false", (a, b) =>
-                Convolution(a, b, rank, transposed: true));
+            yield return new($"Conv{rank}d", "weight[out, in/groups, kernel...], bias[out] unless bias: false",
+                (a, b) => Convolution(a, b, rank, transposed: false), c => ConvolutionForward(c, rank, transposed: false));
+            yield return new($"ConvTranspose{rank}d", "weight[in, out/groups, kernel...], bias[out] unless bias: false",
+                (a, b) => Convolution(a, b, rank, transposed: true), c => ConvolutionForward(c, rank, transposed: true));
             yield return new($"BatchNorm{rank}d",
-                "weight[C], bias[C] if affine; running_mean[C], running_var[C], num_batches_tracked[] if track_running_stats", Normalization);
-            yield return new($"InstanceNorm{rank}d", "as BatchNorm, but affine and track_running_stats default to false", Normalization);
+                "weight[C], bias[C] if affine; running_mean[C], running_var[C], num_batches_tracked[] if track_running_stats",
+                Normalization, BatchNormForward);
+            yield return new($"InstanceNorm{rank}d", "as BatchNorm, but affine and track_running_stats default to false", Normalization,
+                InstanceNormForward);
         }
 
-        yield return new("LayerNorm", "weight[shape] if elementwise_affine, bias[shape] unless bias: false", (a, b) =>
+        yield return new("LayerNorm", "weight[shape] if elementwise_affine, bias[shape] unless bias: false", forward: LayerNormForward,
+            build: (a, b) =>
         {
             var shape = a.TrackedShape("normalized_shape");
             if (!a.Bool("elementwise_affine")) return;
@@ -68,7 +78,7 @@ internal static partial class LayerRules
             if (a.Bool("bias")) b.Parameter("bias", shape);
         });
 
-        yield return new("GroupNorm", "weight[C], bias[C] if affine", (a, b) =>
+        yield return new("GroupNorm", "weight[C], bias[C] if affine", forward: GroupNormForward, build: (a, b) =>
         {
             var groups = a.TrackedSize("num_groups");
             var channels = a.TrackedSize("num_channels");
@@ -80,35 +90,45 @@ internal static partial class LayerRules
         });
 
         yield return new("Embedding", "weight[num_embeddings, embedding_dims]", (a, b) =>
-            b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")));
+            b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")), EmbeddingForward);
         yield return new("EmbeddingBag", "weight[num_embeddings, embedding_dims]", (a, b) =>
-            b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")));
+            b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")), EmbeddingBagForward);
         // from_pretrained registers a fresh parameter of the given tensor's size, trainable even when frozen (measured).
         yield return new("Embedding_from_pretrained", "weight[shape of embeddings]", (a, b) => AddCopiedParameter(a, b, "embeddings"));
         yield return new("EmbeddingBag_from_pretrained", "weight[shape of embeddings]", (a, b) => AddCopiedParameter(a, b, "embeddings"));
 
-        yield return new("LSTM", "per layer and direction: weight_ih[4H, in], weight_hh[4H, H], bias_ih[4H], bias_hh[4H]", (a, b) =>
-            Recurrent(a, b, gates: 4));
-        yield return new("GRU", "per layer and direction: weight_ih[3H, in], weight_hh[3H, H], bias_ih[3H], bias_hh[3H]", (a, b) =>
-            Recurrent(a, b, gates: 3));
-        yield return new("RNN", "per layer and direction: weight_ih[H, in], weight_hh[H, H], bias_ih[H], bias_hh[H]", (a, b) =>
-            Recurrent(a, b, gates: 1));
-        yield return new("LSTMCell", "weight_ih[4H, in], weight_hh[4H, H], bias_ih[4H], bias_hh[4H]", (a, b) => RecurrentCell(a, b, gates: 4));
-        yield return new("GRUCell", "weight_ih[3H, in], weight_hh[3H, H], bias_ih[3H], bias_hh[3H]", (a, b) => RecurrentCell(a, b, gates: 3));
-        yield return new("RNNCell", "weight_ih[H, in], weight_hh[H, H], bias_ih[H], bias_hh[H]", (a, b) => RecurrentCell(a, b, gates: 1));
+        // LSTM, GRU and RNN are recorded as one node each; LSTMCell and GRUCell put their ops on the tape one by one.
+        yield return new("LSTM", "per layer and direction: weight_ih[4H, in], weight_hh[4H, H], bias_ih[4H], bias_hh[4H]",
+            (a, b) => Recurrent(a, b, gates: 4), c => RecurrentForward(c, hasCellState: true)) { BackwardNotModeled = true };
+        yield return new("GRU", "per layer and direction: weight_ih[3H, in], weight_hh[3H, H], bias_ih[3H], bias_hh[3H]",
+            (a, b) => Recurrent(a, b, gates: 3), c => RecurrentForward(c, hasCellState: false)) { BackwardNotModeled = true };
+        yield return new("RNN", "per layer and direction: weight_ih[H, in], weight_hh[H, H], bias_ih[H], bias_hh[H]",
+            (a, b) => Recurrent(a, b, gates: 1), c => RecurrentForward(c, hasCellState: false)) { ShapeOnly = true, BackwardNotModeled = true };
+        yield return new("LSTMCell", "weight_ih[4H, in], weight_hh[4H, H], bias_ih[4H], bias_hh[4H]",
+            (a, b) => RecurrentCell(a, b, gates: 4), c => RecurrentCellForward(c, hasCellState: true));
+        yield return new("GRUCell", "weight_ih[3H, in], weight_hh[3H, H], bias_ih[3H], bias_hh[3H]",
+            (a, b) => RecurrentCell(a, b, gates: 3), c => RecurrentCellForward(c, hasCellState: false));
+        yield return new("RNNCell", "weight_ih[H, in], weight_hh[H, H], bias_ih[H], bias_hh[H]",
+            (a, b) => RecurrentCell(a, b, gates: 1), c => RecurrentCellForward(c, hasCellState: false))
+        {
+            ShapeOnly = true,
+            BackwardNotModeled = true,
+        };
 
         yield return new(
             "MultiheadAttention",
             "in_proj_weight[3E, E] (or q/k/v_proj_weight with kdim/vdim), in_proj_bias[3E], bias_k/bias_v[1, 1, E], " +
                 "out_proj.weight[E, E], out_proj.bias[E]",
             (a, b) => Attention(b, "", a.TrackedSize("embedded_dim"), a.TrackedSize("num_heads"), a.Bool("bias"), a.Bool("add_bias_kv"),
-                OptionalTrackedSize(a, "kdim"), OptionalTrackedSize(a, "vdim")));
+                OptionalTrackedSize(a, "kdim"), OptionalTrackedSize(a, "vdim")),
+            AttentionForward);
 
         yield return new("TransformerEncoderLayer", "self_attn, linear1[F, d], linear2[d, F], norm1, norm2", (a, b) =>
-            EncoderLayer(b, "", a.TrackedSize("d_model"), a.TrackedSize("nhead"), a.TrackedSize("dim_feedforward")));
+            EncoderLayer(b, "", a.TrackedSize("d_model"), a.TrackedSize("nhead"), a.TrackedSize("dim_feedforward")), EncoderLayerForward);
         yield return new("TransformerDecoderLayer", "self_attn, multihead_attn, linear1, linear2, norm1..3", (a, b) =>
             DecoderLayer(b, "", a.TrackedSize("d_model"), a.TrackedSize("nhead"), a.TrackedSize("dim_feedforward")));
-        yield return new("TransformerEncoder", "num_layers copies of the layer as layers.{i}.*", (a, b) => StackedCopies(a, b, "encoder_layer"));
+        yield return new("TransformerEncoder", "num_layers copies of the layer as layers.{i}.*", (a, b) => StackedCopies(a, b, "encoder_layer"),
+            EncoderForward);
         yield return new("TransformerDecoder", "num_layers copies of the layer as layers.{i}.*", (a, b) => StackedCopies(a, b, "decoder_layer"));
         yield return new("Transformer", "encoder.layers.{i}.*, encoder.norm, decoder.layers.{i}.*, decoder.norm", (a, b) =>
         {
@@ -119,7 +139,7 @@ internal static partial class LayerRules
             LayerNormParameters(b, "decoder.norm.", model);
         });
 
-        yield return new("PReLU", "weight[num_parameters]", (a, b) => b.Parameter("weight", a.TrackedSize("num_parameters")));
+        yield return new("PReLU", "weight[num_parameters]", (a, b) => b.Parameter("weight", a.TrackedSize("num_parameters")), PReluForward);
 
         yield return new("Sequential", "children named 0, 1, ... or by the given names", (a, b) =>
         {
@@ -136,24 +156,5 @@ internal static partial class LayerRules
         });
         yield return new("ParameterList", "parameters named 0, 1, ...", (a, b) => AddParameterItems(a, b));
         yield return new("ParameterDict", "parameters by key", (a, b) => AddParameterItems(a, b));
-
-        foreach (var name in ParameterFreeLayers) yield return new(name, "no parameters", (_, _) => { });
     }
-
-    /// <summary>Factories measured to create no parameters and no buffers (losses keep their weight tensors unregistered).</summary>
-    private static string[] ParameterFreeLayers => new[]
-    {
-        "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d",
-        "AlphaDropout", "AvgPool1d", "AvgPool2d", "AvgPool3d", "CELU", "ChannelShuffle", "ConstantPad1d", "ConstantPad2d", "ConstantPad3d",
-        "CosineSimilarity", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "ELU", "FeatureAlphaDropout", "Flatten", "Fold",
-        "FractionalMaxPool2d", "FractionalMaxPool3d", "GELU", "GLU", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "Identity",
-        "LPPool1d", "LPPool2d", "LeakyReLU", "LocalResponseNorm", "LogSigmoid", "LogSoftmax", "MaxPool1d", "MaxPool2d", "MaxPool3d",
-        "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d", "Mish", "PairwiseDistance", "PixelShuffle", "PixelUnshuffle", "RReLU", "ReLU", "ReLU6",
-        "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "SELU", "SiLU",
-        "Sigmoid", "Softmax", "Softmax2d", "Softmin", "Softplus", "Softshrink", "Softsign", "Tanh", "Tanhshrink", "Threshold", "Unflatten",
-        "Unfold", "Upsample", "ZeroPad2d",
-        "BCELoss", "BCEWithLogitsLoss", "CTCLoss", "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss", "HingeEmbeddingLoss",
-        "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss", "MarginRankingLoss", "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss",
-        "MultiMarginLoss", "NLLLoss", "PoissonNLLLoss", "SmoothL1Loss", "SoftMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",
-    };
 }

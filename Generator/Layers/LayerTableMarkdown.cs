@@ -55,9 +55,9 @@ internal static class LayerTableMarkdown
         Line();
         // Sequential is run child by child; the other containers and parameter lists are never called.
         var containers = new[] { "ModuleList", "ModuleDict", "ParameterList", "ParameterDict" };
-        var followed = rules.Where(r => (r.Forward is not null && !LayerRules.ShapeOnlyForward.Contains(r.Factory)) || r.Factory == "Sequential")
+        var followed = rules.Where(r => (r.Forward is not null && !r.ShapeOnly) || r.Factory == "Sequential")
             .Select(r => r.Factory).ToList();
-        var shapeOnly = rules.Where(r => r.Forward is not null && LayerRules.ShapeOnlyForward.Contains(r.Factory)).Select(r => r.Factory).ToList();
+        var shapeOnly = rules.Where(r => r.Forward is not null && r.ShapeOnly).Select(r => r.Factory).ToList();
         var notFollowed = rules.Where(r => r.Forward is null && r.Factory != "Sequential" && !containers.Contains(r.Factory)
                 && !r.Factory.EndsWith("Loss", StringComparison.Ordinal))
             .Select(r => r.Factory).ToList();

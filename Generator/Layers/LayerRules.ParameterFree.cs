@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using TorchBudget.Generator.Interpretation;
+
+namespace TorchBudget.Generator.Layers;
+
+/// <summary>
+/// Factories measured to create no parameters and no buffers (losses keep their weight tensors unregistered): one
+/// record each, with its forward rule where one is modeled and the <c>functional.*</c> names that behave as it.
+/// </summary>
+internal static partial class LayerRules
+{
+    private static IEnumerable<LayerRule> ParameterFreeRules()
+    {
+        foreach (var rank in new[] { 1, 2, 3 })
+        {
+            yield return Free($"MaxPool{rank}d", c => PoolForward(c, rank, max: true), $"max_pool{rank}d");
+            yield return Free($"AvgPool{rank}d", c => PoolForward(c, rank, max: false), $"avg_pool{rank}d");
+            yield return Free($"AdaptiveAvgPool{rank}d", c => AdaptivePoolForward(c, rank, max: false), $"adaptive_avg_pool{rank}d");
+            // functional.adaptive_max_pool1d/3d were not measured.
+            yield return Free($"AdaptiveMaxPool{rank}d", c => AdaptivePoolForward(c, rank, max: true),
+                rank == 2 ? new[] { "adaptive_max_pool2d" } : Array.Empty<string>());
+            foreach (var pad in new[] { "ReflectionPad", "ReplicationPad", "ConstantPad" })
+            {
+                yield return Free($"{pad}{rank}d", c => PadForward(c, rank));
+            }
+        }
+        yield return Free("ZeroPad2d", c => PadForward(c, 2));
+
+        yield return Free("Dropout", DropoutForward, "dropout");
+        yield return Free("Dropout1d", DropoutForward, "dropout1d");
+        yield return Free("Dropout2d", DropoutForward, "dropout2d");
+        yield return Free("Dropout3d", DropoutForward, "dropout3d");
+        yield return Free("AlphaDropout", DropoutForward, "alpha_dropout");
+        yield return Free("FeatureAlphaDropout", DropoutForward, "feature_alpha_dropout");
+
+        // Elementwise layers autograd runs on their result (ReLU, Sigmoid, Tanh) or on their input (the others).
+        yield return Free("ReLU", c => Elementwise(c, Keeps.Result), "relu");
+        yield return Free("Sigmoid", c => Elementwise(c, Keeps.Result), "sigmoid");
+        yield return Free("Tanh", c => Elementwise(c, Keeps.Result), "tanh");
+        yield return Free("GELU", c => Elementwise(c, Keeps.Input), "gelu");
+        yield return Free("SiLU", c => Elementwise(c, Keeps.Input), "silu");
+        yield return Free("Hardswish", c => Elementwise(c, Keeps.Input), "hardswish");
+        yield return Free("LeakyReLU", c => Elementwise(c, Keeps.Input), "leaky_relu");
+        yield return Free("ELU", c => Elementwise(c, Keeps.Input), "elu");
+        yield return Free("ReLU6", c => Elementwise(c, Keeps.Input), "relu6");
+        yield return Free("Softplus", c => Elementwise(c, Keeps.Input), "softplus");
+        yield return Free("SELU", c => Elementwise(c, Keeps.Input));
+        yield return Free("CELU", c => Elementwise(c, Keeps.Input));
+        yield return Free("Hardsigmoid", c => Elementwise(c, Keeps.Input));
+        // TorchSharp's Hardtanh module hands a dense incoming gradient on as it is (measured: no tensor in its backward).
+        yield return Free("Hardtanh", c =>
+        {
+            var result = Elementwise(c, Keeps.Input);
+            c.Backward(BackwardRules.PassThrough(c.Input));
+            return result;
+        });
+        // Op chains in TorchSharp: what each op keeps (LayerRules.Composites.cs).
+        yield return Free("Mish", MishForward, "mish");
+        yield return Free("Softsign", SoftsignForward);
+        yield return Free("Tanhshrink", TanhshrinkForward);
+        yield return Free("LogSigmoid", LogSigmoidForward);
+        yield return Free("Softmin", SoftminForward);
+        yield return Free("Softmax", SoftmaxForward, "softmax");
+        yield return Free("LogSoftmax", SoftmaxForward, "log_softmax");
+
+        yield return Free("Identity", c =>
+        {
+            c.Backward(BackwardRules.PassThrough(c.Input));
+            return c.Input;
+        });
+        yield return Free("Flatten", FlattenForward);
+        yield return Free("Unflatten", UnflattenForward);
+
+        foreach (var name in NotFollowedInForward) yield return Free(name, null);
+    }
+
+    private static LayerRule Free(string factory, Func<LayerCall, Value>? forward, params string[] functional) =>
+        new(factory, "no parameters", (_, _) => { }, forward) { Functional = functional };
+
+    /// <summary>
+    /// Parameter-free factories whose forward is not modeled: a call to one is reported, never guessed. A property, not a
+    /// field: the table is built in a static initializer, whose order across partial files is not defined.
+    /// </summary>
+    private static string[] NotFollowedInForward => new[]
+    {
+        "ChannelShuffle", "CosineSimilarity", "Fold", "FractionalMaxPool2d", "FractionalMaxPool3d", "GLU", "Hardshrink", "LPPool1d",
+        "LPPool2d", "LocalResponseNorm", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d", "PairwiseDistance", "PixelShuffle", "PixelUnshuffle",
+        "RReLU", "Softmax2d", "Softshrink", "Threshold", "Unfold", "Upsample",
+        "BCELoss", "BCEWithLogitsLoss", "CTCLoss", "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss", "HingeEmbeddingLoss",
+        "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss", "MarginRankingLoss", "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss",
+        "MultiMarginLoss", "NLLLoss", "PoissonNLLLoss", "SmoothL1Loss", "SoftMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",
+    };
+}
