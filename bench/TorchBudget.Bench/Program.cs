@@ -5,7 +5,7 @@ using System.Linq;
 using TorchBudget.Bench;
 
 // Usage: dotnet run -c Release --project bench/TorchBudget.Bench -- [edits|scaling|parametric|build|all] [--models N] [--edits N]
-// [--runs N] [--parametric] [--shared-compilation]
+// [--runs N] [--parametric] [--shared-compilation] [--only torchbudget|floor] [--floor-output]
 // Prints Markdown for bench/RESULTS.md. See that file for what each benchmark measures and how.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -29,8 +29,14 @@ if (what is "edits" or "all")
         + "| Total ms mean / max | Generator alloc / edit | Document analysis alloc / edit | Models step outputs per edit "
         + "| Models analyzed per edit |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---|---:|");
-    var series = EditBenchmark.Run(models, edits, 5, new TorchBudget.Generator.MemoryProfileGenerator(), "TorchBudget")
-        .Concat(EditBenchmark.Run(models, edits, 5, new AttributePipelineFloor(), "Floor (attribute lookup only)"));
+    // --only torchbudget|floor: one series per process, so neither warms the JIT for the other (fairer; see RESULTS.md).
+    var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    var floorOutput = args.Contains("--floor-output");
+    var floorName = floorOutput ? "Floor (attribute lookup, ~4 KB emitted per model)" : "Floor (attribute lookup only)";
+    var series = (only == "floor" ? Enumerable.Empty<EditBenchmark.Series>()
+            : EditBenchmark.Run(models, edits, 5, new TorchBudget.Generator.MemoryProfileGenerator(), "TorchBudget"))
+        .Concat(only == "torchbudget" ? Enumerable.Empty<EditBenchmark.Series>()
+            : EditBenchmark.Run(models, edits, 5, new AttributePipelineFloor(floorOutput), floorName));
     foreach (var s in series)
     {
         var reasons = string.Join(", ", s.ModelsStepReasons.OrderBy(r => r.Key).Select(r => $"{r.Key} {r.Value:0.#}"));
