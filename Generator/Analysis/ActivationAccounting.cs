@@ -59,7 +59,7 @@ internal sealed class ActivationAccounting
     /// (<see cref="ModulesWithPagedBuffers"/>), whose bytes are no per-sample figure.
     /// </summary>
     public long? PerModule(ModuleInstance module) =>
-        Total is null ? null : perModule.TryGetValue(module, out var bytes) ? (bytes.IsLinear ? bytes.PerSample : null) : 0;
+        Total is null ? null : perModule.TryGetValue(module, out var bytes) ? (bytes.IsLinear ? bytes.PinPerSample() : null) : 0;
 
     /// <summary>Modules whose kept bytes include a page-rounded buffer (the per-batch table counts them exactly).</summary>
     public IEnumerable<ModuleInstance> ModulesWithPagedBuffers => perModule.Where(m => !m.Value.IsLinear).Select(m => m.Key);

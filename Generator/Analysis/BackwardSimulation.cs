@@ -57,7 +57,7 @@ internal static class BackwardSimulation
     public static List<ByteCount>? PeakTerms(ForwardTrace trace, ActivationTensor output, ByteCount optimizerStepTransient)
     {
         if (UnmodeledBackward(trace) is not null) return null;
-        if (output.Shape.Rank != 2 || output.Shape[0] != Dim.Batch || !output.Shape[1].IsConstant) return null;
+        if (output.Shape.Rank != 2 || output.Shape[0] != Dim.Batch || !output.Shape[1].IsConstant()) return null;
         if (trace.ForwardPeaks() is not { } forwardPeaks) return null;
         var terms = new List<ByteCount>(forwardPeaks);
         if (trace.LiveBytes() is not { } live) return null;
@@ -110,7 +110,7 @@ internal static class BackwardSimulation
             ? terms.GroupBy(t => (t.ConstantExpression, t.PerSampleExpression, t.Rounded)).Select(g => g.First()).ToList()
             : terms.Distinct()
             .Where(t => !terms.Any(o => !o.Equals(t) && AtOrAbove(o, t)))
-            .OrderBy(t => t.PerSample).ThenBy(t => t.Constant)
+            .OrderBy(t => t.PinPerSample()).ThenBy(t => t.PinConstant())
             .ToList();
 
     /// <summary>
@@ -118,7 +118,7 @@ internal static class BackwardSimulation
     /// of the lower line.
     /// </summary>
     private static bool AtOrAbove(ByteCount upper, ByteCount lower) =>
-        upper.Constant >= lower.Constant && upper.PerSample >= lower.PerSample
+        upper.PinConstant() >= lower.PinConstant() && upper.PinPerSample() >= lower.PinPerSample()
         && upper.Rounded.All(r => r.Times > 0)
         && lower.Rounded.All(r => r.Times > 0 && upper.Rounded.Any(u => u.SameBuffer(r) && u.Times >= r.Times));
 

@@ -34,14 +34,14 @@ internal sealed class ComputeAccounting
             foreach (var (module, count) in trace.MultiplyAccumulates)
             {
                 // Per sample needs a count proportional to the batch; one that is not (a product of weights alone) has none.
-                if (count.Coefficient == 0) continue;
+                if (count.PinCoefficient() == 0) continue;
                 if (count.BatchPower != 1)
                 {
                     unknown ??= $"a product in forward does {count} multiply-accumulates, not proportional to the batch size";
                     continue;
                 }
-                total = checked(total + count.Coefficient);
-                if (module is not null) perModule[module] = checked((perModule.TryGetValue(module, out var sum) ? sum : 0) + count.Coefficient);
+                total = checked(total + count.PinCoefficient());
+                if (module is not null) perModule[module] = checked((perModule.TryGetValue(module, out var sum) ? sum : 0) + count.PinCoefficient());
             }
         }
         catch (System.OverflowException)

@@ -72,7 +72,8 @@ internal static class InferenceRows
         if (terms.Any(t => t.Rounded.Any(r => r.Times <= 0))) return null;
         // A linear line no larger than another linear line at every batch can never be the peak.
         var kept = terms
-            .Where(t => !t.IsLinear || !terms.Any(o => o.IsLinear && !o.Equals(t) && o.Constant >= t.Constant && o.PerSample >= t.PerSample))
+            .Where(t => !t.IsLinear || !terms.Any(o => o.IsLinear && !o.Equals(t)
+                && o.PinConstant() >= t.PinConstant() && o.PinPerSample() >= t.PinPerSample()))
             .ToList();
         return kept.Select(t => steady.Plus(t)).ToEquatableArray();
     }

@@ -61,7 +61,7 @@ internal static class MemoryRows
         try
         {
             long Bytes(IEnumerable<TensorSlot> tensors) => tensors.Aggregate(0L, (sum, t) =>
-                checked(sum + t.ElementCount!.Value * (t.ElementType is { } type ? ElementTypes.SizeOf(type) ?? 0 : modelSize.Value)));
+                checked(sum + t.PinElementCount()!.Value * (t.ElementType is { } type ? ElementTypes.SizeOf(type) ?? 0 : modelSize.Value)));
             var parameterBytes = Bytes(parameters);
             var recipients = GradientRecipients.Of(forward);
             var gradientBytes = Bytes(parameters.Where(p => GradientRecipients.Gets(recipients, p)));

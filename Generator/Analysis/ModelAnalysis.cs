@@ -182,8 +182,8 @@ internal static class ModelAnalysis
     private static bool ForwardAgrees(ConstructionPath path, long[] profiled, Memory memory)
     {
         if (path.Activations is { } activations
-            && (memory.Activations is not { IsLinear: true } known || activations.Constant.Evaluate(profiled) != known.Constant
-                || activations.PerSample.Evaluate(profiled) != known.PerSample))
+            && (memory.Activations is not { IsLinear: true } known || activations.Constant.Evaluate(profiled) != known.PinConstant()
+                || activations.PerSample.Evaluate(profiled) != known.PinPerSample()))
         {
             return false;
         }
@@ -200,7 +200,7 @@ internal static class ModelAnalysis
         long PeakAt(long batch, IEnumerable<(long Constant, long PerSample)> formulas) =>
             formulas.Max(f => checked(f.Constant + f.PerSample * batch));
         var symbolic = lines.Select(l => (l.Constant.Evaluate(profiled), l.PerSample.Evaluate(profiled))).ToList();
-        var profiledLines = table.Where(l => l.IsLinear).Select(l => (l.Constant, l.PerSample)).ToList();
+        var profiledLines = table.Where(l => l.IsLinear).Select(l => (l.PinConstant(), l.PinPerSample())).ToList();
         var atOneAgrees = path.PeakLinesAtBatchOne is not { } one
             || memory.PeakAtBatchOne == PeakAt(1, one.Select(l => (l.Constant.Evaluate(profiled), l.PerSample.Evaluate(profiled))));
         return atOneAgrees && profiledLines.Count == table.Count

@@ -225,7 +225,7 @@ internal static class ModelAssembler
         long total = 0;
         foreach (var tensor in tensors)
         {
-            if (tensor.ElementCount is not { } count) return null;
+            if (tensor.PinElementCount() is not { } count) return null;
             try { total = checked(total + count); }
             catch (System.OverflowException) { return null; }
         }

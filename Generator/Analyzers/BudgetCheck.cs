@@ -49,7 +49,8 @@ internal static class BudgetCheck
 
     /// <summary>The generator's line as the formula the runtime evaluates (the same source, linked).</summary>
     private static ByteFormula FormulaOf(Generator.Shapes.ByteCount line) =>
-        new(line.Constant, line.PerSample, line.Rounded.Select(r => new RoundedBytes(r.Constant, r.PerSample, r.Granule, r.Times)).ToArray());
+        new(line.PinConstant(), line.PinPerSample(),
+            line.Rounded.Select(r => new RoundedBytes(r.Constant, r.PerSample, r.Granule, r.Times)).ToArray());
 
     private static ImmutableDictionary<string, string?> FixProperties(long largestBatch, string? projectBudget)
     {

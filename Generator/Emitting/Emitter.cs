@@ -95,7 +95,7 @@ internal static class Emitter
 
     /// <summary>A byte count as the runtime's formula: Constant + PerSample × B, then each page-rounded buffer.</summary>
     private static string Formula(ByteCount bytes) =>
-        "new global::TorchBudget.ByteFormula(" + Long(bytes.Constant) + ", " + Long(bytes.PerSample)
+        "new global::TorchBudget.ByteFormula(" + Long(bytes.PinConstant()) + ", " + Long(bytes.PinPerSample())
         + string.Concat(bytes.Rounded.Select(r =>
             $", new global::TorchBudget.RoundedBytes({Long(r.Constant)}, {Long(r.PerSample)}, {Long(r.Granule)}, "
                 + $"{r.Times.ToString(CultureInfo.InvariantCulture)})"))

@@ -19,23 +19,23 @@ internal sealed class BatchDecisions(ForwardTrace trace)
     /// <summary>a == b, as ATen compares the two sizes.</summary>
     public bool Equal(Dim a, Dim b, string what)
     {
-        if (trace.AtBatchOne) return a.Coefficient == b.Coefficient;
+        if (trace.AtBatchOne) return a.PinCoefficient() == b.PinCoefficient();
         var generic = a.PeekCoefficient == 0 && b.PeekCoefficient == 0 || a == b;
         if (!generic && a.BatchPower != b.BatchPower && EqualAtSomeBatch(a, b)) throw Depends(what);
-        if (generic != (a.Coefficient == b.Coefficient)) AskForBatchOnePass();
+        if (generic != (a.PinCoefficient() == b.PinCoefficient())) AskForBatchOnePass();
         return generic;
     }
 
     /// <summary>a &lt; b, as ATen compares the two sizes.</summary>
     public bool Less(Dim a, Dim b, string what)
     {
-        if (trace.AtBatchOne) return a.Coefficient < b.Coefficient;
+        if (trace.AtBatchOne) return a.PinCoefficient() < b.PinCoefficient();
         var atTwo = ValueAt(a, 2) < ValueAt(b, 2);
         // As B grows the higher power wins; equal powers compare their coefficients at every B.
-        var eventually = a.BatchPower == b.BatchPower ? a.Coefficient < b.Coefficient
-            : a.BatchPower < b.BatchPower ? b.Coefficient > 0 : a.Coefficient <= 0 && b.Coefficient > 0;
+        var eventually = a.BatchPower == b.BatchPower ? a.PinCoefficient() < b.PinCoefficient()
+            : a.BatchPower < b.BatchPower ? b.PinCoefficient() > 0 : a.PinCoefficient() <= 0 && b.PinCoefficient() > 0;
         if (atTwo != eventually) throw Depends(what);
-        if (atTwo != a.Coefficient < b.Coefficient) AskForBatchOnePass();
+        if (atTwo != a.PinCoefficient() < b.PinCoefficient()) AskForBatchOnePass();
         return atTwo;
     }
 
@@ -52,14 +52,14 @@ internal sealed class BatchDecisions(ForwardTrace trace)
         trace.BatchOneNotes.Add(BatchOneNote);
     }
 
-    private static BigInteger ValueAt(Dim size, int batch) => size.Coefficient * BigInteger.Pow(batch, size.BatchPower);
+    private static BigInteger ValueAt(Dim size, int batch) => size.PinCoefficient() * BigInteger.Pow(batch, size.BatchPower);
 
     /// <summary>Whether c1·B^p1 = c2·B^p2 for some whole B ≥ 2 (the powers differ).</summary>
     private static bool EqualAtSomeBatch(Dim a, Dim b)
     {
         var (high, low) = a.BatchPower > b.BatchPower ? (a, b) : (b, a);
-        if (high.Coefficient == 0 || low.Coefficient % high.Coefficient != 0) return false;
-        var ratio = low.Coefficient / high.Coefficient;
+        if (high.PinCoefficient() == 0 || low.PinCoefficient() % high.PinCoefficient() != 0) return false;
+        var ratio = low.PinCoefficient() / high.PinCoefficient();
         var power = high.BatchPower - low.BatchPower;
         var root = (long)System.Math.Round(System.Math.Pow(ratio, 1.0 / power));
         for (var batch = System.Math.Max(2, root - 1); batch <= root + 1; batch++)

@@ -34,7 +34,7 @@ internal sealed partial class Interpreter
                     ValuesEqual(left, right) is { } eq ? BoolValue.Of(eq) : Unknown("a comparison the analysis cannot decide", at),
                 (BinaryOperatorKind.NotEquals, _, _) =>
                     ValuesEqual(left, right) is { } eq ? BoolValue.Of(!eq) : Unknown("a comparison the analysis cannot decide", at),
-                (_, IntValue a, IntValue b) => SizeArithmetic.Of(kind, a, b) ?? IntegerArithmetic(kind, a.Number, b.Number, at),
+                (_, IntValue a, IntValue b) => SizeArithmetic.Of(kind, a, b) ?? IntegerArithmetic(kind, a.Pin(), b.Pin(), at),
                 // A tensor combined with a scalar: a new tensor of the same size (initial values of parameters).
                 (BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide,
                     TensorValue or IntValue or RealValue, TensorValue or IntValue or RealValue)
@@ -97,7 +97,7 @@ internal sealed partial class Interpreter
         _ => Unknown($"operator {kind} on real numbers", at),
     };
 
-    private static double AsDouble(Value value) => value is IntValue i ? i.Number : ((RealValue)value).Number;
+    private static double AsDouble(Value value) => value is IntValue i ? i.Pin() : ((RealValue)value).Number;
 
     private static Value Unary(IUnaryOperation unary, Value operand) => (unary.OperatorKind, operand) switch
     {
@@ -106,8 +106,8 @@ internal sealed partial class Interpreter
         (UnaryOperatorKind.Minus, RealValue r) => new RealValue(-r.Number),
         (UnaryOperatorKind.Plus, IntValue or RealValue) => operand,
         (UnaryOperatorKind.Not, BoolValue b) => BoolValue.Of(!b.Flag),
-        (UnaryOperatorKind.BitwiseNegation, IntValue i) => new IntValue(~i.Number),
-        (UnaryOperatorKind.Hat, IntValue i) => new FromEndIndexValue(i.Number),
+        (UnaryOperatorKind.BitwiseNegation, IntValue i) => new IntValue(~i.Pin()),
+        (UnaryOperatorKind.Hat, IntValue i) => new FromEndIndexValue(i.Pin()),
         _ => Unknown($"operator {unary.OperatorKind} on {operand.Describe()}", unary),
     };
 
@@ -130,7 +130,7 @@ internal sealed partial class Interpreter
         switch (target.SpecialType)
         {
             case SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal when value is IntValue i:
-                return new RealValue(i.Number);
+                return new RealValue(i.Pin());
             case SpecialType.System_Int32 when value is IntValue i && (i.Peek > int.MaxValue || i.Peek < int.MinValue):
                 return Unknown($"{i.Peek} does not fit an int", at);
             case SpecialType.System_Int32 when value is IntValue { Form: { } form }:
@@ -145,7 +145,7 @@ internal sealed partial class Interpreter
         }
         if (target is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType && value is IntValue raw)
         {
-            return new EnumValue(enumType.Name, null, raw.Number);
+            return new EnumValue(enumType.Name, null, raw.Pin());
         }
         return value;
     }

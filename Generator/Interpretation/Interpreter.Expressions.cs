@@ -281,16 +281,16 @@ internal sealed partial class Interpreter
                     ? list.Items[list.Items.Count - (int)fromEnd.Offset]
                     : Unknown($"index ^{fromEnd.Offset} is outside the collection (length {list.Items.Count})", at);
             case ListValue list when indices.Count == 1 && indices[0] is IntValue index:
-                return index.Number >= 0 && index.Number < list.Items.Count
-                    ? list.Items[(int)index.Number]
-                    : Unknown($"index {index.Number} is outside the collection (length {list.Items.Count})", at);
+                return index.Pin() >= 0 && index.Pin() < list.Items.Count
+                    ? list.Items[(int)index.Pin()]
+                    : Unknown($"index {index.Pin()} is outside the collection (length {list.Items.Count})", at);
             case ListValue list when indices.Count == 2 && indices[0] is IntValue row && indices[1] is IntValue column:
                 return Index(Index(list, new[] { row }, at), new[] { column }, at);
             case ModuleValue { Module: var module } when indices.Count == 1 && module.UserType is null:
                 return indices[0] switch
                 {
-                    IntValue position when position.Number >= 0 && position.Number < module.Children.Count =>
-                        new ModuleValue(module.Children[(int)position.Number].Value),
+                    IntValue position when position.Pin() >= 0 && position.Pin() < module.Children.Count =>
+                        new ModuleValue(module.Children[(int)position.Pin()].Value),
                     StringValue name when module.Children.Any(c => c.Key == name.Text) =>
                         new ModuleValue(module.Children.First(c => c.Key == name.Text).Value),
                     _ => Unknown($"'{module.Kind}[{indices[0].Describe()}]' is not a registered child", at),
@@ -304,8 +304,8 @@ internal sealed partial class Interpreter
     {
         switch (collection)
         {
-            case ListValue list when indices.Count == 1 && indices[0] is IntValue index && index.Number >= 0 && index.Number < list.Items.Count:
-                list.Items[(int)index.Number] = value;
+            case ListValue list when indices.Count == 1 && indices[0] is IntValue index && index.Pin() >= 0 && index.Pin() < list.Items.Count:
+                list.Items[(int)index.Pin()] = value;
                 return;
             case ModuleValue { Module: { UserType: null } module } when indices.Count == 1 && indices[0] is StringValue key
                 && value is ModuleValue child:
@@ -348,7 +348,7 @@ internal sealed partial class Interpreter
     private static string? ToText(Value value) => value switch
     {
         StringValue s => s.Text,
-        IntValue i => i.Number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        IntValue i => i.Pin().ToString(System.Globalization.CultureInfo.InvariantCulture),
         BoolValue b => b.Flag ? "True" : "False",
         EnumValue { MemberName: { } name } => name,
         NullValue => "",
@@ -359,10 +359,10 @@ internal sealed partial class Interpreter
     {
         if (array.Initializer is not null) return new ListValue(array.Initializer.ElementValues.Select(e => Evaluate(e, frame)).ToList());
         if (array.DimensionSizes.Length == 1
-            && Evaluate(array.DimensionSizes[0], frame) is IntValue { Number: >= 0 and <= InterpreterLimits.MaxLoopIterations } length)
+            && Evaluate(array.DimensionSizes[0], frame) is IntValue length && length.Pin() is >= 0 and <= InterpreterLimits.MaxLoopIterations)
         {
             var elementType = ((IArrayTypeSymbol)array.Type!).ElementType;
-            return new ListValue(Enumerable.Range(0, (int)length.Number).Select(_ => DefaultOf(elementType)).ToList());
+            return new ListValue(Enumerable.Range(0, (int)length.Pin()).Select(_ => DefaultOf(elementType)).ToList());
         }
         return Unknown("an array whose size is not known", array);
     }

@@ -23,7 +23,7 @@ internal sealed partial class Interpreter
     {
         var slot = value.Tensor;
         if (residentTensors.TryGetValue(slot, out var known)) return known;
-        if (slot.Shape is not { } shape)
+        if (slot.PinShape() is not { } shape)
             return Record(new UnknownValue("the shape of a parameter or buffer used in forward", LocationInfo.From(at.Syntax)));
         var tensor = trace!.Allocate(new TensorShape(shape.Select(Dim.Of)), slot.ElementType ?? trace.ParameterElementType,
             slot.RequiresGrad && trace.GradEnabled, isResident: true, parameter: slot);

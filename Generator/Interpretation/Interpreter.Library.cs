@@ -134,13 +134,13 @@ internal sealed partial class Interpreter
                 or "squeeze" or "unsqueeze":
                 // Same elements, a tensor of its own as far as registration goes.
                 var sameShape = invocation.TargetMethod.Name is "to" or "cuda" or "cpu" or "contiguous" or "clone" or "detach";
-                var newShape = sameShape ? tensor.Tensor.Shape
+                var newShape = sameShape ? tensor.Tensor.PinShape()
                     : invocation.TargetMethod.Name is "reshape" or "view" && invocation.Arguments.Length == 1
-                        ? ReshapeConstant(tensor.Tensor.ElementCount, Evaluate(invocation.Arguments[0].Value, frame))
+                        ? ReshapeConstant(tensor.Tensor.PinElementCount(), Evaluate(invocation.Arguments[0].Value, frame))
                     : null;
-                return new TensorValue(new TensorSlot(tensor.Tensor.ElementCount, isParameter: false, tensor.Tensor.ElementType, newShape));
+                return new TensorValue(new TensorSlot(tensor.Tensor.PinElementCount(), isParameter: false, tensor.Tensor.ElementType, newShape));
             case "numel":
-                return tensor.Tensor.ElementCount is { } count ? new IntValue(count) : Unknown("the element count of a tensor", invocation);
+                return tensor.Tensor.PinElementCount() is { } count ? new IntValue(count) : Unknown("the element count of a tensor", invocation);
             default:
                 // Initializers (normal_, fill_, uniform_) and other in-place ops change values, not sizes.
                 return invocation.TargetMethod.Name.EndsWith("_", StringComparison.Ordinal)
@@ -153,7 +153,7 @@ internal sealed partial class Interpreter
     private static long[]? ReshapeConstant(long? elementCount, Value sizes)
     {
         if (elementCount is not { } count || sizes is not ListValue { Items: var items } || items.Any(i => i is not IntValue)) return null;
-        var dims = items.Select(i => ((IntValue)i).Number).ToArray();
+        var dims = items.Select(i => ((IntValue)i).Pin()).ToArray();
         var known = dims.Where(d => d != -1).Aggregate(1L, (a, b) => a * b);
         if (dims.Count(d => d == -1) > 1 || known <= 0) return null;
         if (dims.Contains(-1)) dims[Array.IndexOf(dims, -1)] = count % known == 0 ? count / known : -1;
@@ -171,8 +171,8 @@ internal sealed partial class Interpreter
             case ("AddRange", 1) when Enumerate(args[0], invocation) is ListValue range:
                 list.Items.AddRange(range.Items);
                 return NullValue.Instance;
-            case ("Insert", 2) when args[0] is IntValue { Number: >= 0 } index && index.Number <= list.Items.Count:
-                list.Items.Insert((int)index.Number, args[1]);
+            case ("Insert", 2) when args[0] is IntValue index && index.Pin() is var at && at >= 0 && at <= list.Items.Count:
+                list.Items.Insert((int)index.Pin(), args[1]);
                 return NullValue.Instance;
             case ("Clear", 0):
                 list.Items.Clear();
@@ -211,11 +211,11 @@ internal sealed partial class Interpreter
         switch (type, method.Name)
         {
             case ("System.Math", "Max") when args is [IntValue a, IntValue b]:
-                return new IntValue(Math.Max(a.Number, b.Number));
+                return new IntValue(Math.Max(a.Pin(), b.Pin()));
             case ("System.Math", "Min") when args is [IntValue a, IntValue b]:
-                return new IntValue(Math.Min(a.Number, b.Number));
-            case ("System.Math", "Abs") when args is [IntValue a] && a.Number != long.MinValue:
-                return new IntValue(Math.Abs(a.Number));
+                return new IntValue(Math.Min(a.Pin(), b.Pin()));
+            case ("System.Math", "Abs") when args is [IntValue a] && a.Pin() != long.MinValue:
+                return new IntValue(Math.Abs(a.Pin()));
             case ("System.Math", "Max" or "Min" or "Pow" or "Sqrt" or "Floor" or "Ceiling" or "Round" or "Abs")
                 when args.All(a => a is IntValue or RealValue):
                 var numbers = args.Select(AsDouble).ToArray();
@@ -247,11 +247,11 @@ internal sealed partial class Interpreter
                 }
                 return new ListValue(kept);
             case ("System.Linq.Enumerable", "Range") when args is [IntValue start, IntValue count]
-                && count.Number is >= 0 and <= InterpreterLimits.MaxLoopIterations:
-                return new ListValue(Enumerable.Range(0, (int)count.Number).Select(i => (Value)new IntValue(start.Number + i)).ToList());
+                && count.Pin() is >= 0 and <= InterpreterLimits.MaxLoopIterations:
+                return new ListValue(Enumerable.Range(0, (int)count.Pin()).Select(i => (Value)new IntValue(start.Pin() + i)).ToList());
             case ("System.Linq.Enumerable", "Repeat") when args is [var element, IntValue times]
-                && times.Number is >= 0 and <= InterpreterLimits.MaxLoopIterations:
-                return new ListValue(Enumerable.Repeat(element, (int)times.Number).ToList());
+                && times.Pin() is >= 0 and <= InterpreterLimits.MaxLoopIterations:
+                return new ListValue(Enumerable.Repeat(element, (int)times.Pin()).ToList());
             case ("System.Linq.Enumerable", "ToArray" or "ToList" or "AsEnumerable") when args.Count == 1:
                 return Enumerate(args[0], invocation) is ListValue copy
                     ? new ListValue(copy.Items.ToList())
@@ -266,7 +266,7 @@ internal sealed partial class Interpreter
             case ("TorchSharp.torch.TensorIndex", "Single") when args is [IntValue position]:
                 return position;
             case ("TorchSharp.torch.TensorIndex", "Slice") when args.All(a => a is IntValue or NullValue):
-                long? Bound(int i) => i < args.Count && args[i] is IntValue bound ? bound.Number : null;
+                long? Bound(int i) => i < args.Count && args[i] is IntValue bound ? bound.Pin() : null;
                 return new TensorIndexValue("Slice", Bound(0), Bound(1), Bound(2));
             case ("System.Tuple", "Create") or ("System.ValueTuple", "Create"):
                 return new TupleValue(args);

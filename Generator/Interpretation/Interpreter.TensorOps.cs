@@ -88,21 +88,21 @@ internal sealed partial class Interpreter
                         ("start_dim", Arg(0) is NullValue ? new IntValue(0) : Arg(0)),
                         ("end_dim", Arg(1) is NullValue ? new IntValue(-1) : Arg(1))), at);
                 case "transpose" or "swapaxes" when Arg(0) is IntValue a && Arg(1) is IntValue b:
-                    var first = self.Shape.Axis(a.Number) ?? throw op.Mismatch($"dim {a.Number} is outside {self.Shape}");
-                    var second = self.Shape.Axis(b.Number) ?? throw op.Mismatch($"dim {b.Number} is outside {self.Shape}");
+                    var first = self.Shape.Axis(a.Pin()) ?? throw op.Mismatch($"dim {a.Pin()} is outside {self.Shape}");
+                    var second = self.Shape.Axis(b.Pin()) ?? throw op.Mismatch($"dim {b.Pin()} is outside {self.Shape}");
                     return trace!.Permute(self,
                         Enumerable.Range(0, self.Shape.Rank).Select(i => i == first ? second : i == second ? first : i).ToList());
                 case "t" when self.Shape.Rank == 2:
                     return trace!.Permute(self, new[] { 1, 0 });
                 case "permute" when Arg(0) is ListValue order && order.Items.All(i => i is IntValue) && order.Items.Count == self.Shape.Rank:
                     var axes = order.Items
-                        .Select(i => self.Shape.Axis(((IntValue)i).Number) ?? throw op.Mismatch($"permute({order.Describe()}) of {self.Shape}"))
+                        .Select(i => self.Shape.Axis(((IntValue)i).Pin()) ?? throw op.Mismatch($"permute({order.Describe()}) of {self.Shape}"))
                         .ToList();
                     if (axes.Distinct().Count() != axes.Count) throw op.Mismatch($"permute({order.Describe()}) repeats a dimension");
                     return trace!.Permute(self, axes);
                 case "unsqueeze" when Arg(0) is IntValue dim:
-                    var insertAt = dim.Number < 0 ? dim.Number + self.Shape.Rank + 1 : dim.Number;
-                    if (insertAt < 0 || insertAt > self.Shape.Rank) throw op.Mismatch($"unsqueeze({dim.Number}) of {self.Shape}");
+                    var insertAt = dim.Pin() < 0 ? dim.Pin() + self.Shape.Rank + 1 : dim.Pin();
+                    if (insertAt < 0 || insertAt > self.Shape.Rank) throw op.Mismatch($"unsqueeze({dim.Pin()}) of {self.Shape}");
                     return Unsqueeze(self, (int)insertAt);
                 case "squeeze":
                     return Squeeze(self, Arg(0), op);
@@ -117,7 +117,7 @@ internal sealed partial class Interpreter
                     return type == self.ElementType ? self
                         : Recorded(op, op.Output(self.Shape, type, TensorLayout.PreservedLike(self.Shape, self.Strides, trace!.Decide)));
                 case "size" when Arg(0) is IntValue axis:
-                    return DimAsValue(self.Shape[self.Shape.Axis(axis.Number) ?? throw op.Mismatch($"size({axis.Number}) of {self.Shape}")]);
+                    return DimAsValue(self.Shape[self.Shape.Axis(axis.Pin()) ?? throw op.Mismatch($"size({axis.Pin()}) of {self.Shape}")]);
                 case "dim":
                     return new IntValue(self.Shape.Rank);
                 case "mean" or "sum" or "amax" or "amin":
@@ -150,7 +150,7 @@ internal sealed partial class Interpreter
                 case "expand" when Arg(0) is ListValue sizes:
                     if (sizes.Items.Count < self.Shape.Rank) throw op.Mismatch($"expand({sizes.Describe()}) of {self.Shape} has fewer dimensions");
                     var expanded = sizes.Items
-                        .Select((s, i) => s is IntValue { Number: -1 } ? self.Shape[i - (sizes.Items.Count - self.Shape.Rank)] : ToDim(s, op))
+                        .Select((s, i) => IsInferredSize(s) ? self.Shape[i - (sizes.Items.Count - self.Shape.Rank)] : ToDim(s, op))
                         .ToList();
                     return Expand(self, expanded);
                 case "masked_fill":
@@ -179,10 +179,10 @@ internal sealed partial class Interpreter
             if (parameter is null || argument.Key is "dtype" or "device" or "requires_grad" or "names" or "value" or "fill_value") continue;
             switch (argument.Value)
             {
-                case IntValue { Number: >= 0 } size: dims.Add(Dim.Of(size.Number)); break;
+                case IntValue size when size.Pin() >= 0: dims.Add(Dim.Of(size.Pin())); break;
                 case DimValue size: dims.Add(size.Dim); break;
                 case ListValue sizes when sizes.Items.All(s => s is IntValue or DimValue):
-                    dims.AddRange(sizes.Items.Select(s => s is DimValue d ? d.Dim : Dim.Of(((IntValue)s).Number)));
+                    dims.AddRange(sizes.Items.Select(s => s is DimValue d ? d.Dim : Dim.Of(((IntValue)s).Pin())));
                     break;
                 case UnknownValue unknown: return Record(unknown);
                 case var _ when parameter.Type.SpecialType is SpecialType.System_Int64 or SpecialType.System_Int32
@@ -207,30 +207,33 @@ internal sealed partial class Interpreter
         new(new LayerArgs(factory, args.Select(a => new KeyValuePair<string, Value>(a.Name, a.Value)).ToList()),
             new ModuleInstance(factory, null, at), new Value[] { input }, trace!);
 
-    private static Value DimAsValue(Dim dim) => dim.IsConstant ? new IntValue(dim.Coefficient) : new DimValue(dim);
+    private static Value DimAsValue(Dim dim) => dim.IsConstant() ? new IntValue(dim.PinCoefficient()) : new DimValue(dim);
 
     private static Dim ToDim(Value value, LayerCall op) => value switch
     {
-        IntValue i when i.Number >= 0 => Dim.Of(i.Number),
+        IntValue i when i.Pin() >= 0 => Dim.Of(i.Pin()),
         DimValue d => d.Dim,
         UnknownValue unknown => throw new UnknownArgumentException(unknown),
         var other => throw op.Mismatch($"{other.Describe()} is not a size"),
     };
 
+    /// <summary>A -1 in view/reshape/expand sizes: inferred (reading a size pins it, as any use of its value does).</summary>
+    private static bool IsInferredSize(Value size) => size is IntValue number && number.Pin() == -1;
+
     /// <summary>view/reshape: one -1 is inferred from the element count; otherwise the counts must agree.</summary>
     private static TensorShape Reshape(TensorShape from, Value sizes, LayerCall op)
     {
         var items = sizes is ListValue list ? list.Items : new List<Value> { sizes };
-        var inferred = items.Count(i => i is IntValue { Number: -1 });
+        var inferred = items.Count(IsInferredSize);
         if (inferred > 1) throw op.Mismatch("only one dimension can be -1");
-        var known = items.Where(i => i is not IntValue { Number: -1 }).Select(i => ToDim(i, op)).ToList();
+        var known = items.Where(i => !IsInferredSize(i)).Select(i => ToDim(i, op)).ToList();
         var knownCount = known.Aggregate(Dim.Of(1), (a, b) => a.Times(b));
         var total = from.ElementCount;
         var text = "(" + string.Join(", ", items.Select(i => i.Describe())) + ")";
         if (inferred == 1)
         {
             var missing = total.DividedBy(knownCount) ?? throw op.Mismatch($"cannot view {from} ({total} elements) as {text}");
-            return new TensorShape(items.Select(i => i is IntValue { Number: -1 } ? missing : ToDim(i, op)));
+            return new TensorShape(items.Select(i => IsInferredSize(i) ? missing : ToDim(i, op)));
         }
         if (knownCount != total) throw op.Mismatch($"cannot view {from} ({total} elements) as {text} ({knownCount} elements)");
         return new TensorShape(known);
@@ -242,10 +245,10 @@ internal sealed partial class Interpreter
         {
             NullValue => Enumerable.Range(0, self.Shape.Rank).ToList(),
             IntValue single =>
-                new List<int> { self.Shape.Axis(single.Number) ?? throw op.Mismatch($"{name} over dim {single.Number} of {self.Shape}") },
+                new List<int> { self.Shape.Axis(single.Pin()) ?? throw op.Mismatch($"{name} over dim {single.Pin()} of {self.Shape}") },
             ListValue many => many.Items
                 .Select(d => d is IntValue i
-                    ? self.Shape.Axis(i.Number) ?? throw op.Mismatch($"{name} over dim {i.Number} of {self.Shape}")
+                    ? self.Shape.Axis(i.Pin()) ?? throw op.Mismatch($"{name} over dim {i.Pin()} of {self.Shape}")
                     : throw op.Mismatch($"{name} over {d.Describe()}"))
                 .ToList(),
             _ => throw op.Mismatch($"{name} over {dims.Describe()}"),
@@ -317,15 +320,15 @@ internal sealed partial class Interpreter
             {
                 if (parts.Any(p => p.Shape != first))
                     throw op.Mismatch($"stack needs equal shapes, got {string.Join(", ", parts.Select(p => p.Shape))}");
-                var axis = d.Number < 0 ? d.Number + first.Rank + 1 : d.Number;
+                var axis = d.Pin() < 0 ? d.Pin() + first.Rank + 1 : d.Pin();
                 call.Backward(BackwardRules.Concatenation(parts, (int)axis));
                 var stacked = new TensorShape(first.Dims.Take((int)axis).Append(Dim.Of(parts.Count)).Concat(first.Dims.Skip((int)axis)));
                 var (strides, exact) = StackLayout(stacked, parts, (int)axis);
                 return Recorded(call, call.Output(stacked, strides: strides, exact: exact));
             }
-            var catAxis = first.Axis(d.Number) ?? throw op.Mismatch($"cat along dim {d.Number} of {first}");
+            var catAxis = first.Axis(d.Pin()) ?? throw op.Mismatch($"cat along dim {d.Pin()} of {first}");
             var total = parts.Select(p => p.Shape[catAxis]).Aggregate((a, b) => a.BatchPower == b.BatchPower
-                ? new Dim(checked(a.Coefficient + b.Coefficient), a.BatchPower)
+                ? new Dim(checked(a.PinCoefficient() + b.PinCoefficient()), a.BatchPower)
                 : throw op.Mismatch("cat of batch and non-batch sizes"));
             call.Backward(BackwardRules.Concatenation(parts, catAxis));
             var joined = first.With(catAxis, total);
@@ -384,9 +387,9 @@ internal sealed partial class Interpreter
             if (right is ActivationTensor other && name is not null) return TensorArithmetic(name, other, left, location);
             return (kind, left, right) switch
             {
-                (BinaryOperatorKind.Multiply, DimValue d, IntValue i) => new DimValue(d.Dim.Times(Dim.Of(i.Number))),
-                (BinaryOperatorKind.Multiply, IntValue i, DimValue d) => new DimValue(d.Dim.Times(Dim.Of(i.Number))),
-                (BinaryOperatorKind.Divide, DimValue d, IntValue i) when d.Dim.DividedBy(Dim.Of(i.Number)) is { } quotient => new DimValue(quotient),
+                (BinaryOperatorKind.Multiply, DimValue d, IntValue i) => new DimValue(d.Dim.Times(Dim.Of(i.Pin()))),
+                (BinaryOperatorKind.Multiply, IntValue i, DimValue d) => new DimValue(d.Dim.Times(Dim.Of(i.Pin()))),
+                (BinaryOperatorKind.Divide, DimValue d, IntValue i) when d.Dim.DividedBy(Dim.Of(i.Pin())) is { } quotient => new DimValue(quotient),
                 _ => null,
             };
         }
@@ -430,8 +433,8 @@ internal sealed partial class Interpreter
                 {
                     case IntValue position:
                         var size = dims[axis];
-                        if (size.IsConstant && (position.Number >= size.Coefficient || position.Number < -size.Coefficient))
-                            throw op.Mismatch($"index {position.Number} is outside dimension {axis} of {tensor.Shape}");
+                        if (size.IsConstant() && (position.Pin() >= size.PinCoefficient() || position.Pin() < -size.PinCoefficient()))
+                            throw op.Mismatch($"index {position.Pin()} is outside dimension {axis} of {tensor.Shape}");
                         dims.RemoveAt(axis);
                         strides.RemoveAt(axis);
                         Step(new TensorShape(dims), strides);
@@ -487,14 +490,14 @@ internal sealed partial class Interpreter
     {
         var step = slice.Step ?? 1;
         if (step <= 0) throw op.Mismatch("slice steps must be positive");
-        if (!size.IsConstant)
+        if (!size.IsConstant())
         {
             return slice.Start is null or 0 && slice.Stop is null && step == 1 ? size
                 : throw new UnknownArgumentException(new UnknownValue("a slice of the batch dimension", null));
         }
-        long Clamp(long value) => Math.Max(0, Math.Min(size.Coefficient, value < 0 ? value + size.Coefficient : value));
+        long Clamp(long value) => Math.Max(0, Math.Min(size.PinCoefficient(), value < 0 ? value + size.PinCoefficient() : value));
         var start = Clamp(slice.Start ?? 0);
-        var stop = Clamp(slice.Stop ?? size.Coefficient);
+        var stop = Clamp(slice.Stop ?? size.PinCoefficient());
         return Dim.Of(stop <= start ? 0 : (stop - start + step - 1) / step);
     }
 }

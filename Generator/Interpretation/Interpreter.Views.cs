@@ -58,7 +58,7 @@ internal sealed partial class Interpreter
     private ActivationTensor Squeeze(ActivationTensor self, Value dim, LayerCall op)
     {
         int? only = dim is IntValue squeezeDim
-            ? self.Shape.Axis(squeezeDim.Number) ?? throw op.Mismatch($"squeeze({squeezeDim.Number}) of {self.Shape}")
+            ? self.Shape.Axis(squeezeDim.Pin()) ?? throw op.Mismatch($"squeeze({squeezeDim.Pin()}) of {self.Shape}")
             : null;
         if (dim is not (IntValue or NullValue)) throw op.Mismatch($"squeeze({dim.Describe()})");
         var kept = Enumerable.Range(0, self.Shape.Rank)

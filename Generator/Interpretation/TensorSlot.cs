@@ -6,24 +6,21 @@ namespace TorchBudget.Generator.Interpretation;
 /// </summary>
 internal sealed class TensorSlot(long? elementCount, bool isParameter, string? elementType, long[]? shape = null)
 {
-    /// <summary>The shape when it is known (forward uses it when the tensor takes part in computation). Pins <see cref="CountForm"/>.</summary>
-    public long[]? Shape
+    /// <summary>
+    /// The shape when it is known (forward uses it when the tensor takes part in computation), pinning
+    /// <see cref="CountForm"/> (a method: reading it records a guard).
+    /// </summary>
+    public long[]? PinShape()
     {
-        get
-        {
-            Pin();
-            return shape;
-        }
+        Pin();
+        return shape;
     }
 
-    /// <summary>Number of elements; null when the shape is unknown. Pins <see cref="CountForm"/>.</summary>
-    public long? ElementCount
+    /// <summary>Number of elements; null when the shape is unknown. Pins <see cref="CountForm"/> (a method: it records a guard).</summary>
+    public long? PinElementCount()
     {
-        get
-        {
-            Pin();
-            return elementCount;
-        }
+        Pin();
+        return elementCount;
     }
 
     /// <summary>ElementCount without pinning, for the uses that carry <see cref="CountForm"/> along.</summary>
@@ -41,7 +38,7 @@ internal sealed class TensorSlot(long? elementCount, bool isParameter, string? e
 
     /// <summary>
     /// In a parametric run, ElementCount as a polynomial in the constructor's sizes; null: it is constant there. Reading
-    /// the plain count or shape pins it, as reading <see cref="IntValue.Number"/> does.
+    /// the plain count or shape pins it, as <see cref="IntValue.Pin"/> does.
     /// </summary>
     public Parametric.SizeForm? CountForm { get; init; }
 

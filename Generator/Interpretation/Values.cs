@@ -16,14 +16,15 @@ internal abstract class Value
 
 internal sealed class IntValue(long number, Parametric.SizeForm? form = null) : Value
 {
-    /// <summary>The number; where it is a polynomial in the constructor's sizes, reading it pins that polynomial to it.</summary>
-    public long Number
+    /// <summary>
+    /// The number, for a use that depends on its value (a loop bound, a comparison, a size C# code computes with): where it
+    /// is a polynomial in the constructor's sizes, the run holds only at this value, so the polynomial is pinned to it.
+    /// A method, not a property: reading it records a guard.
+    /// </summary>
+    public long Pin()
     {
-        get
-        {
-            form?.Guards.Pin(form.Expression, number);
-            return number;
-        }
+        form?.Guards.Pin(form.Expression, number);
+        return number;
     }
 
     /// <summary>The number, for the few uses that carry <see cref="Form"/> along instead of pinning it.</summary>

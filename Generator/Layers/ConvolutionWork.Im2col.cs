@@ -44,14 +44,14 @@ internal static class Im2colConvolutionWork
             c.PeakNotModeled($"Peak is unknown: {c.Args.Factory} in {input.ElementType} on CPU runs ATen's native convolution, and {why}.");
             return c.Output(outputShape);
         }
-        var spatialIn = input.Shape.Dims.Skip(2).Select(d => d.Coefficient).Aggregate(1L, (a, b) => checked(a * b));
-        var spatialOut = outputShape.Dims.Skip(2).Select(d => d.Coefficient).Aggregate(1L, (a, b) => checked(a * b));
+        var spatialIn = input.Shape.Dims.Skip(2).Select(d => d.PinCoefficient()).Aggregate(1L, (a, b) => checked(a * b));
+        var spatialOut = outputShape.Dims.Skip(2).Select(d => d.PinCoefficient()).Aggregate(1L, (a, b) => checked(a * b));
         var kernel = g.Kernel.Aggregate(1L, (a, b) => checked(a * b));
         var weightGradient = c.Module.Parameters.Any(p => p.Key == "weight" && p.Value.RequiresGrad);
         var batch = input.Shape[0];
         if (g.Transposed)
         {
-            var outChannels = outputShape[1].Coefficient;
+            var outChannels = outputShape[1].PinCoefficient();
             var rows = checked(outChannels * kernel);
             var output = c.Output(outputShape);
             c.Release(c.Internal(new TensorShape(new[] { batch, Dim.Of(rows), Dim.Of(spatialIn) })));
@@ -64,7 +64,7 @@ internal static class Im2colConvolutionWork
         var copy = input.IsContiguous ? null : c.Internal(input.Shape);
         var columns = g.IsPointwise
             ? null
-            : c.Internal(new TensorShape(new[] { batch, Dim.Of(checked(input.Shape[1].Coefficient * kernel)), Dim.Of(spatialOut) }));
+            : c.Internal(new TensorShape(new[] { batch, Dim.Of(checked(input.Shape[1].PinCoefficient() * kernel)), Dim.Of(spatialOut) }));
         var result = c.Output(outputShape);
         if (columns is not null) c.Release(columns);
         if (copy is not null) c.Release(copy);

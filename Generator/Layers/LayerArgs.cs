@@ -71,7 +71,7 @@ internal sealed class LayerArgs(string factory, IReadOnlyList<KeyValuePair<strin
     public double Double(string name) => Known(name) switch
     {
         RealValue r => r.Number,
-        IntValue i => i.Number,
+        IntValue i => i.Pin(),
         var other => throw new InvalidLayerArgumentException($"{Factory}({name}) is not a number: {other.Describe()}"),
     };
 
@@ -91,7 +91,7 @@ internal sealed class LayerArgs(string factory, IReadOnlyList<KeyValuePair<strin
     /// <summary>A per-dimension argument given as one long, a tuple or an array (kernel sizes).</summary>
     public long[] Dims(string name, int rank) => Known(name) switch
     {
-        IntValue i => Enumerable.Repeat(i.Number, rank).ToArray(),
+        IntValue i => Enumerable.Repeat(i.Pin(), rank).ToArray(),
         TupleValue t => t.Items.Select(item => AsLong(Resolve(item, name), name)).ToArray(),
         ListValue l => l.Items.Select(item => AsLong(Resolve(item, name), name)).ToArray(),
         var other => throw new InvalidLayerArgumentException($"{Factory}({name}) is not a size: {other.Describe()}"),
@@ -100,7 +100,7 @@ internal sealed class LayerArgs(string factory, IReadOnlyList<KeyValuePair<strin
     /// <summary>A shape given as one long or a long array (LayerNorm's normalized_shape).</summary>
     public long[] Shape(string name) => Known(name) switch
     {
-        IntValue i => new[] { i.Number },
+        IntValue i => new[] { i.Pin() },
         ListValue l => l.Items.Select(item => AsLong(Resolve(item, name), name)).ToArray(),
         TupleValue t => t.Items.Select(item => AsLong(Resolve(item, name), name)).ToArray(),
         var other => throw new InvalidLayerArgumentException($"{Factory}({name}) is not a shape: {other.Describe()}"),
@@ -119,7 +119,7 @@ internal sealed class LayerArgs(string factory, IReadOnlyList<KeyValuePair<strin
 
     private long AsLong(Value value, string name) => Resolve(value, name) switch
     {
-        IntValue i => i.Number,
+        IntValue i => i.Pin(),
         var other => throw new InvalidLayerArgumentException($"{Factory}({name}) is not an integer: {other.Describe()}"),
     };
 }

@@ -133,14 +133,14 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         if (!TensorLayout.IsTransposedMatrix(source.Shape, source.Strides, trace.Decide)) return;
         var count = source.Shape.ElementCount;
         bool used;
-        if (count.BatchPower == 0 || trace.AtBatchOne) used = count.Coefficient >= TensorLayout.TransposeCopyBlock;
+        if (count.BatchPower == 0 || trace.AtBatchOne) used = count.PinCoefficient() >= TensorLayout.TransposeCopyBlock;
         else if (count.BatchPower > 1)
             throw new UnknownArgumentException(new UnknownValue(
                 $"whether the copy of a transposed {source.Shape} takes a work buffer depends on the batch size", null));
         else
         {
             // From the first batch whose count reaches the block on, in a pass of its own; batch 2 is the main pass's.
-            var from = (TensorLayout.TransposeCopyBlock + count.Coefficient - 1) / count.Coefficient;
+            var from = (TensorLayout.TransposeCopyBlock + count.PinCoefficient() - 1) / count.PinCoefficient();
             if (from > 2) RunsOtherKernelsFrom(from);
             used = from <= 2 || BatchAtLeast(from);
         }
@@ -190,8 +190,10 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public ActivationTensor WorkBuffer(ByteCount bytes, string elementType)
     {
         var size = ElementSize(elementType);
-        var dims = bytes.PerSample == 0 ? new[] { Dim.Of(bytes.Constant / size) } : new[] { Dim.Batch, Dim.Of(bytes.PerSample / size) };
-        if (bytes.Constant % size != 0 || bytes.PerSample % size != 0 || (bytes.PerSample != 0 && bytes.Constant != 0))
+        var dims = bytes.PinPerSample() == 0
+            ? new[] { Dim.Of(bytes.PinConstant() / size) }
+            : new[] { Dim.Batch, Dim.Of(bytes.PinPerSample() / size) };
+        if (bytes.PinConstant() % size != 0 || bytes.PinPerSample() % size != 0 || (bytes.PinPerSample() != 0 && bytes.PinConstant() != 0))
         {
             throw new System.ArgumentException("a work buffer is whole elements, either per sample or constant");
         }

@@ -163,7 +163,7 @@ internal static partial class LayerRules
     private static double Probability(LayerArgs args, string name) => args.Raw(name) switch
     {
         RealValue real => real.Number,
-        IntValue whole => whole.Number,
+        IntValue whole => whole.Pin(),
         UnknownValue unknown => throw new UnknownArgumentException(unknown),
         var other => throw new InvalidLayerArgumentException($"{args.Factory}: {name} is {other.Describe()}"),
     };
@@ -249,7 +249,7 @@ internal static partial class LayerRules
     private static ActivationTensor InternalLinear(LayerCall c, string name, ActivationTensor input, long outFeatures, long[] parameterTemps)
     {
         var output = c.Internal(input.Shape.With(input.Shape.Rank - 1, Dim.Of(outFeatures)));
-        c.MultiplyAccumulates(output.Shape, () => input.Shape[input.Shape.Rank - 1].Coefficient);
+        c.MultiplyAccumulates(output.Shape, () => input.Shape[input.Shape.Rank - 1].PinCoefficient());
         c.InternalOp(name, new[] { input }, new[] { output }, new[] { input }, parameterTemps);
         return output;
     }

@@ -86,7 +86,7 @@ internal static partial class LayerRules
             throw new InvalidLayerArgumentException($"MultiheadAttention: embedded_dim {embed.Peek} must be divisible by num_heads {heads.Peek}");
         TrackedSize keys = keyDim ?? embed, values = valueDim ?? embed;
         // Separate projections exactly where kdim or vdim differs from embed_dim: a decision on the sizes, so pinned.
-        if (keyDim is null && valueDim is null || keys.Value == embed.Value && values.Value == embed.Value)
+        if (keyDim is null && valueDim is null || keys.Pin() == embed.Pin() && values.Pin() == embed.Pin())
         {
             b.Parameter(prefix + "in_proj_weight", 3 * embed, embed);
         }

@@ -147,7 +147,7 @@ internal static partial class LayerRules
             throw c.Mismatch($"expects a {rank + 2}-d input [batch, channels, {SpatialNames(rank)}] but gets {input.Shape}");
         var channels = input.Shape[1];
         var expected = c.Args.Long("in_channels");
-        if (!channels.IsConstant || channels.Coefficient != expected)
+        if (!channels.IsConstant() || channels.PinCoefficient() != expected)
         {
             throw c.Mismatch($"expects {expected} input channels (in_channels) but the incoming tensor {input.Shape} has {channels}");
         }
@@ -246,7 +246,7 @@ internal static partial class LayerRules
     {
         var input = c.Input;
         var features = c.Args.Long("num_features");
-        if (input.Shape.Rank < 2 || !input.Shape[1].IsConstant || input.Shape[1].Coefficient != features)
+        if (input.Shape.Rank < 2 || !input.Shape[1].IsConstant() || input.Shape[1].PinCoefficient() != features)
         {
             throw c.Mismatch($"expects {features} channels (num_features) in dimension 1 but gets {input.Shape}");
         }
@@ -481,7 +481,7 @@ internal static partial class LayerRules
     private static string StatisticsType(string inputType) => inputType is "Float16" or "BFloat16" ? "Float32" : inputType;
 
     private static long SpatialSize(LayerCall c, Dim dim) =>
-        dim.IsConstant ? dim.Coefficient : throw c.Mismatch($"a spatial dimension depends on the batch size ({dim})");
+        dim.IsConstant() ? dim.PinCoefficient() : throw c.Mismatch($"a spatial dimension depends on the batch size ({dim})");
 
     private static long[] OptionalDims(LayerArgs args, string name, int rank, long fallback) =>
         !args.Has(name) || args.Raw(name) is NullValue ? Enumerable.Repeat(fallback, rank).ToArray() : args.Dims(name, rank);

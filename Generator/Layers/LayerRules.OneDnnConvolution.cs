@@ -34,20 +34,21 @@ internal static partial class LayerRules
                 ? "pads for its padding mode before oneDNN runs (not measured)"
             : input.Shape[0] != Dim.Batch ? "gets an input whose first dimension is not the batch (oneDNN's work tensors depend on it)"
             : null;
-        var inSpatial = input.Shape.Dims.Skip(2).Aggregate(1L, (a, d) => checked(a * d.Coefficient));
-        var outSpatial = shape.Dims.Skip(2).Aggregate(1L, (a, d) => checked(a * d.Coefficient));
+        var inSpatial = input.Shape.Dims.Skip(2).Aggregate(1L, (a, d) => checked(a * d.PinCoefficient()));
+        var outSpatial = shape.Dims.Skip(2).Aggregate(1L, (a, d) => checked(a * d.PinCoefficient()));
         var weight = c.Module.Parameters.FirstOrDefault(p => p.Key == "weight").Value;
         var problem = new OneDnnConvolutionWork.Problem(
-            input.Shape[1].Coefficient, shape[1].Coefficient, kernel.Aggregate(1L, (a, k) => checked(a * k)), kernel[rank - 1],
+            input.Shape[1].PinCoefficient(), shape[1].PinCoefficient(), kernel.Aggregate(1L, (a, k) => checked(a * k)), kernel[rank - 1],
             padding is not null
-                && OneDnnConvolutionWork.UsesOneByOneKernel(kernel, padding, stride, input.Shape.Dims.Skip(2).Select(d => d.Coefficient).ToArray()),
+                && OneDnnConvolutionWork.UsesOneByOneKernel(kernel, padding, stride,
+                    input.Shape.Dims.Skip(2).Select(d => d.PinCoefficient()).ToArray()),
             stride.Any(s => s != 1),
             inSpatial, outSpatial, c.Module.Parameters.Any(p => p.Key == "bias"), input.RequiresGrad && c.RecordsGraph,
             weight is { RequiresGrad: true } && c.RecordsGraph)
         {
             Spatial = padding is null
                 ? null
-                : new OneDnnStridedBackwardData.Geometry(input.Shape.Dims.Skip(2).Select(d => d.Coefficient).ToArray(), kernel, stride, padding),
+                : new OneDnnStridedBackwardData.Geometry(input.Shape.Dims.Skip(2).Select(d => d.PinCoefficient()).ToArray(), kernel, stride, padding),
             AtBatchOne = c.AtBatchOne,
         };
         why ??= OneDnnConvolutionWork.Unmodeled(problem);
@@ -79,7 +80,7 @@ internal static partial class LayerRules
     /// runs ATen's own im2col path instead.</summary>
     private static bool OneDnnRunsAtBatchOne(LayerCall c, int rank, long[] kernel)
     {
-        var perSample = c.Input.Shape.Dims.Skip(1).Aggregate(1L, (a, d) => checked(a * d.Coefficient));
+        var perSample = c.Input.Shape.Dims.Skip(1).Aggregate(1L, (a, d) => checked(a * d.PinCoefficient()));
         return OneDnnConvolutionWork.MkldnnAtBatchOne(rank == 2 ? kernel[0] : 1, kernel[rank - 1], perSample);
     }
 }

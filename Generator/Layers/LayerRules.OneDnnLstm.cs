@@ -45,19 +45,19 @@ internal static partial class LayerRules
         TensorShape Sequence(long width) => new(new[] { steps, batch, Dim.Of(width) });
 
         // Forward keeps one step's scratch gates from 128 sequences on: those batches get a pass of their own.
-        var unmergedFrom = batch.IsConstant ? long.MaxValue : (OneDnnRnnUnmergedFrom + batch.Coefficient - 1) / batch.Coefficient;
-        if (!batch.IsConstant) c.RunsOtherKernelsFrom(unmergedFrom);
-        var forwardMerges = batch.IsConstant
-            ? OneDnnLstmWork.ForwardMergesSteps(batch.Coefficient)
+        var unmergedFrom = batch.IsConstant() ? long.MaxValue : (OneDnnRnnUnmergedFrom + batch.PinCoefficient() - 1) / batch.PinCoefficient();
+        if (!batch.IsConstant()) c.RunsOtherKernelsFrom(unmergedFrom);
+        var forwardMerges = batch.IsConstant()
+            ? OneDnnLstmWork.ForwardMergesSteps(batch.PinCoefficient())
             : unmergedFrom > 1 && !c.BatchAtLeast(unmergedFrom);
 
         // Whether backward must copy a strided output gradient can differ at batch 1: that batch gets a pass of its own.
-        var oneStep = steps.Coefficient == 1;
-        var oneSequence = batch.IsConstant ? batch.Coefficient == 1 : batch.Coefficient == 1 && c.AtBatchOne;
-        if (!batch.IsConstant && batch.Coefficient == 1 && batchFirst && !oneStep)
+        var oneStep = steps.PinCoefficient() == 1;
+        var oneSequence = batch.IsConstant() ? batch.PinCoefficient() == 1 : batch.PinCoefficient() == 1 && c.AtBatchOne;
+        if (!batch.IsConstant() && batch.PinCoefficient() == 1 && batchFirst && !oneStep)
             c.RunsOtherKernelsAtBatchOne("At batch size 1 a batch-first Float32 LSTM's transposed input and output gradient are already " +
                 "contiguous (one sequence), so ATen copies neither: batch 1's Activations and Peak leave both copies out.");
-        else if (!batch.IsConstant && batch.Coefficient == 1 && directions == 2 && oneStep)
+        else if (!batch.IsConstant() && batch.PinCoefficient() == 1 && directions == 2 && oneStep)
             c.RunsOtherKernelsAtBatchOne("At batch size 1 a one-step bidirectional Float32 LSTM's output gradient slices are contiguous, " +
                 "so oneDNN's backward does not copy them: the peak at batch 1 is that pass's.");
 
@@ -163,11 +163,11 @@ internal static partial class LayerRules
         var hy = c.Internal(row, type);
         var cy = c.Internal(row, type);
         var bias = c.Internal(new TensorShape(new[] { Dim.Of(4 * hidden) }), type, needsGrad: false);
-        var workspace = c.NativeBuffer(OneDnnLstmWork.Workspace(steps.Coefficient, batch, input, hidden));
+        var workspace = c.NativeBuffer(OneDnnLstmWork.Workspace(steps.PinCoefficient(), batch, input, hidden));
         var (layerWeights, iterWeights) = OneDnnLstmWork.ForwardWeights(input, hidden);
         var reorderedLayer = c.NativeBuffer(new ByteCount(layerWeights, 0));
         var reorderedIter = c.NativeBuffer(new ByteCount(iterWeights, 0));
-        var scratchpad = c.NativeBuffer(OneDnnLstmWork.Scratchpad(call.ForwardMerges ? steps.Coefficient : 1, batch, hidden));
+        var scratchpad = c.NativeBuffer(OneDnnLstmWork.Scratchpad(call.ForwardMerges ? steps.PinCoefficient() : 1, batch, hidden));
         foreach (var freed in new[] { scratchpad, reorderedLayer, reorderedIter, bias, workspace }) c.Release(freed);
 
         var rowBytes = ByteCount.Of(row.ElementCount, size);
@@ -177,7 +177,7 @@ internal static partial class LayerRules
             .Plus(ByteCount.Of(new TensorShape(new[] { steps, batch, Dim.Of(input) }).ElementCount, size))  // diff_x
             .Plus(rowBytes).Plus(rowBytes)                                                                  // diff_hx, diff_cx
             .Plus(new ByteCount(OneDnnLstmWork.BackwardWeightWork(input, hidden).Aggregate(0L, (a, b) => checked(a + b)), 0))
-            .Plus(OneDnnLstmWork.Scratchpad(steps.Coefficient, batch, hidden));
+            .Plus(OneDnnLstmWork.Scratchpad(steps.PinCoefficient(), batch, hidden));
         var outputCarrier = call.OutputSlice ?? output;
         var dense = new[]
         {

@@ -73,12 +73,12 @@ internal static partial class LayerRules
                 if (direction == 1) c.Release(layerGates[0]);
                 layerGates.Add(inputGates);
                 c.InternalOp("linear_ih", new[] { layerInput }, new[] { inputGates }, new[] { projected }, parameters: Weights("ih"));
-                var stepGates = Enumerable.Range(0, (int)steps.Coefficient).Select(_ => c.SeparateView(gateShape, type)).ToList();
+                var stepGates = Enumerable.Range(0, (int)steps.PinCoefficient()).Select(_ => c.SeparateView(gateShape, type)).ToList();
                 c.InternalOp("unbind", new[] { inputGates }, stepGates, System.Array.Empty<ActivationTensor>());
                 // Backward hands each step a view of the stack's gradient, and each direction's last state a view of
                 // h_n's (c_n's): the whole gradient lives until the step consumed last takes its view. The first step
                 // processed (and the first layer's first direction, for h_n) holds all of it; the others hold nothing.
-                var count = (int)steps.Coefficient;
+                var count = (int)steps.PinCoefficient();
                 var extras = Enumerable.Range(0, count).Select(_ => new List<ActivationTensor>()).ToArray();
                 var stepViews = Enumerable.Range(0, count).Select(t => c.SeparateView(t == 0 ? Sequence(hidden) : Nothing, type)).ToList();
                 for (var t = 0; t < count; t++) extras[t].Add(stepViews[t]);

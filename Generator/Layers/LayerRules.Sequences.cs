@@ -53,10 +53,10 @@ internal static partial class LayerRules
             : c.Args.Factory == "GRU" && input.ElementType is not ("Float32" or "Float64") ? $"GRU in {input.ElementType} has not been measured"
             : c.Args.Factory == "LSTM" && input.ElementType is not ("Float32" or "Float64")
                 ? $"LSTM in {input.ElementType} runs oneDNN's RNN, which has been measured in Float32 only"
-            : !steps.IsConstant ? "the sequence length depends on the batch size"
+            : !steps.IsConstant() ? "the sequence length depends on the batch size"
             // Each step of each layer is several tensors on the tape: a sequence this long is not followed step by step.
-            : (double)steps.Coefficient * layers * directions > InterpreterLimits.MaxForwardTensors
-                ? $"{steps.Coefficient:N0} steps over {layers:N0} layer(s) make more than the {InterpreterLimits.MaxForwardTensors:N0} " +
+            : (double)steps.PinCoefficient() * layers * directions > InterpreterLimits.MaxForwardTensors
+                ? $"{steps.PinCoefficient():N0} steps over {layers:N0} layer(s) make more than the {InterpreterLimits.MaxForwardTensors:N0} " +
                     $"tensors one forward pass follows"
             : c.Args.Factory == "LSTM" && input.ElementType == "Float32" ? OneDnnLstmGap(c, batch, hidden, layers, directions)
             : null;
@@ -259,7 +259,7 @@ internal static partial class LayerRules
         var input = c.Input;
         var padding = c.Args.Raw("padding") switch
         {
-            IntValue all => Enumerable.Repeat(all.Number, 2 * rank).ToArray(),
+            IntValue all => Enumerable.Repeat(all.Pin(), 2 * rank).ToArray(),
             _ => c.Args.Shape("padding"),
         };
         if (padding.Length != 2 * rank || input.Shape.Rank < rank)

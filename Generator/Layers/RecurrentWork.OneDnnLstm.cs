@@ -92,10 +92,10 @@ internal static class OneDnnLstmWork
     }
 
     /// <summary>rows·N bytes: per sample when N is the batch, constant otherwise.</summary>
-    private static ByteCount PerBatch(Dim batch, long bytesPerRow) => batch.IsConstant
-        ? new ByteCount(checked(batch.Coefficient * bytesPerRow), 0)
-        : new ByteCount(0, checked(batch.Coefficient * bytesPerRow));
+    private static ByteCount PerBatch(Dim batch, long bytesPerRow) => batch.IsConstant()
+        ? new ByteCount(checked(batch.PinCoefficient() * bytesPerRow), 0)
+        : new ByteCount(0, checked(batch.PinCoefficient() * bytesPerRow));
 
     private static ByteCount Pages(ByteCount bytes, int times) =>
-        ByteCount.Of(RoundedBytes.Pages(bytes.Constant, bytes.PerSample, Page).WithTimes(times));
+        ByteCount.Of(RoundedBytes.Pages(bytes.PinConstant(), bytes.PinPerSample(), Page).WithTimes(times));
 }

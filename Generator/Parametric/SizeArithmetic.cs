@@ -56,7 +56,7 @@ internal static class SizeArithmetic
         if ((left.Form ?? right.Form) is { Guards: var guards })
         {
             try { guards.Add(SizeGuard.Equality(FormOf(left), FormOf(right), equal)); }
-            catch (System.OverflowException) { _ = left.Number; _ = right.Number; }
+            catch (System.OverflowException) { _ = left.Pin(); _ = right.Pin(); }
         }
         return equal;
     }

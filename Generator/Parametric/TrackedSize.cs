@@ -6,7 +6,7 @@ namespace TorchBudget.Generator.Parametric;
 
 /// <summary>
 /// A size a layer rule reads from a factory argument, with the polynomial it is in a parametric run, so the rule's
-/// parameter shapes carry it into the counts. <see cref="Value"/> pins it, like <see cref="IntValue.Number"/>; the
+/// parameter shapes carry it into the counts. <see cref="Pin"/> pins it, like <see cref="IntValue.Pin"/>; the
 /// operators follow it. There is deliberately no implicit conversion to long: each plain use is visible in the rule.
 /// </summary>
 internal readonly struct TrackedSize(long number, SizeForm? form)
@@ -15,14 +15,14 @@ internal readonly struct TrackedSize(long number, SizeForm? form)
 
     public long Peek => number;
 
-    /// <summary>The plain number; pins the polynomial, so only for uses that do not shape a parameter.</summary>
-    public long Value
+    /// <summary>
+    /// The plain number, pinning the polynomial to it (a method: reading it records a guard), so only for uses that do not
+    /// shape a parameter.
+    /// </summary>
+    public long Pin()
     {
-        get
-        {
-            form?.Guards.Pin(form.Expression, number);
-            return number;
-        }
+        form?.Guards.Pin(form.Expression, number);
+        return number;
     }
 
     public Polynomial Expression => form?.Expression ?? Polynomial.Constant(number);
@@ -46,7 +46,7 @@ internal readonly struct TrackedSize(long number, SizeForm? form)
         }
         catch (System.OverflowException)
         {
-            foreach (var dim in dims) _ = dim.Value;
+            foreach (var dim in dims) _ = dim.Pin();
             return null;
         }
     }
@@ -56,8 +56,8 @@ internal readonly struct TrackedSize(long number, SizeForm? form)
     {
         if (divisor.Form is null && divisor.Peek is 1 or -1) return true;
         var outcome = divisor.Peek != 0 && Peek % divisor.Peek == 0;
-        if (form is null) return divisor.Value != 0 && number % divisor.Value == 0;
-        if (divisor.Form is not null || divisor.Peek == 0) return divisor.Value != 0 && Value % divisor.Value == 0;
+        if (form is null) return divisor.Pin() != 0 && number % divisor.Pin() == 0;
+        if (divisor.Form is not null || divisor.Peek == 0) return divisor.Pin() != 0 && Pin() % divisor.Pin() == 0;
         form.Guards.Add(new SizeGuard(form.Expression, outcome ? GuardRelation.DivisibleBy : GuardRelation.NotDivisibleBy, divisor.Peek));
         return outcome;
     }
@@ -66,7 +66,7 @@ internal readonly struct TrackedSize(long number, SizeForm? form)
     public TrackedSize DividedBy(TrackedSize divisor) =>
         divisor.Form is null && form is not null && form.Expression.DividedBy(divisor.Peek) is { } quotient
             ? new TrackedSize(number / divisor.Peek, new SizeForm(quotient, form.Guards))
-            : new TrackedSize(Value / divisor.Value, null);
+            : new TrackedSize(Pin() / divisor.Pin(), null);
 
     private static TrackedSize Combine(TrackedSize left, TrackedSize right, long number, System.Func<Polynomial, Polynomial, Polynomial> operation)
     {
@@ -79,8 +79,8 @@ internal readonly struct TrackedSize(long number, SizeForm? form)
         catch (System.OverflowException)
         {
             // Not a polynomial with long coefficients: fix both operands instead.
-            _ = left.Value;
-            _ = right.Value;
+            _ = left.Pin();
+            _ = right.Pin();
             return new TrackedSize(number, null);
         }
     }

@@ -85,7 +85,7 @@ internal static class ConstructorChoice
     private static Value ConvertTo(Value value, ITypeSymbol? type) =>
         (value, type?.SpecialType) switch
         {
-            (IntValue i, SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal) => new RealValue(i.Number),
+            (IntValue i, SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal) => new RealValue(i.Pin()),
             (ListValue list, _) when type is IArrayTypeSymbol array =>
                 new ListValue(list.Items.Select(item => ConvertTo(item, array.ElementType)).ToList()),
             _ => value,

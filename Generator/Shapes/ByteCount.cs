@@ -10,7 +10,8 @@ namespace TorchBudget.Generator.Shapes;
 /// Bytes as Constant + PerSample × B, plus buffers sized in whole pages (<see cref="RoundedBytes"/>): what activations
 /// and peaks look like as the batch grows. In a parametric run Constant and PerSample may be polynomials in the
 /// constructor's sizes (<see cref="ConstantForm"/>, <see cref="PerSampleForm"/>): reading them pins those, as reading a
-/// <see cref="Dim"/>'s coefficient does; <see cref="Plus"/> and <see cref="Negate"/> follow them.
+/// <see cref="Dim"/>'s coefficient does (<see cref="PinConstant"/>, <see cref="PinPerSample"/>); <see cref="Plus"/> and
+/// <see cref="Negate"/> follow them.
 /// </summary>
 internal readonly struct ByteCount : IEquatable<ByteCount>
 {
@@ -31,22 +32,18 @@ internal readonly struct ByteCount : IEquatable<ByteCount>
 
     public static readonly ByteCount Zero = new(0, 0);
 
-    public long Constant
+    /// <summary>The constant bytes, pinning <see cref="ConstantForm"/> (a method: reading it records a guard).</summary>
+    public long PinConstant()
     {
-        get
-        {
-            ConstantForm?.Guards.Pin(ConstantForm.Expression, constant);
-            return constant;
-        }
+        ConstantForm?.Guards.Pin(ConstantForm.Expression, constant);
+        return constant;
     }
 
-    public long PerSample
+    /// <summary>The bytes per sample, pinning <see cref="PerSampleForm"/> (a method: reading it records a guard).</summary>
+    public long PinPerSample()
     {
-        get
-        {
-            PerSampleForm?.Guards.Pin(PerSampleForm.Expression, perSample);
-            return perSample;
-        }
+        PerSampleForm?.Guards.Pin(PerSampleForm.Expression, perSample);
+        return perSample;
     }
 
     public EquatableArray<RoundedBytes> Rounded { get; }
@@ -90,7 +87,7 @@ internal readonly struct ByteCount : IEquatable<ByteCount>
 
     /// <summary>The bytes at batch size <paramref name="batchSize"/>.</summary>
     public long At(long batchSize) =>
-        Rounded.Aggregate(checked(Constant + PerSample * batchSize), (sum, r) => checked(sum + r.At(batchSize)));
+        Rounded.Aggregate(checked(PinConstant() + PinPerSample() * batchSize), (sum, r) => checked(sum + r.At(batchSize)));
 
     /// <summary>Equal as the bytes are here (the polynomials only say how they vary with the sizes).</summary>
     public bool Equals(ByteCount other) => constant == other.constant && perSample == other.perSample && Rounded.Equals(other.Rounded);

@@ -7,8 +7,8 @@ namespace TorchBudget.Generator.Shapes;
 /// <summary>
 /// A tensor dimension as Coefficient × B^BatchPower, B the batch size: 6, B, 400B. Enough to follow
 /// reshapes such as view(-1, 400) exactly without fixing the batch size. In a parametric run the coefficient may be a
-/// polynomial in the constructor's sizes (<see cref="Form"/>): reading <see cref="Coefficient"/> pins it, as reading
-/// <c>IntValue.Number</c> does; <see cref="Times"/>, <see cref="DividedBy"/> and equality follow it.
+/// polynomial in the constructor's sizes (<see cref="Form"/>): reading it (<see cref="PinCoefficient"/>) pins it, as
+/// <c>IntValue.Pin</c> does; <see cref="Times"/>, <see cref="DividedBy"/> and equality follow it.
 /// </summary>
 internal readonly struct Dim : IEquatable<Dim>
 {
@@ -28,13 +28,11 @@ internal readonly struct Dim : IEquatable<Dim>
     /// <summary>A size a layer rule read, with its polynomial.</summary>
     public static Dim Of(TrackedSize size) => new(size.Peek, 0, size.Form);
 
-    public long Coefficient
+    /// <summary>The coefficient, pinning <see cref="Form"/> to it (a method: reading it records a guard).</summary>
+    public long PinCoefficient()
     {
-        get
-        {
-            Form?.Guards.Pin(Form.Expression, coefficient);
-            return coefficient;
-        }
+        Form?.Guards.Pin(Form.Expression, coefficient);
+        return coefficient;
     }
 
     /// <summary>The coefficient without pinning, for the uses that carry <see cref="Form"/> along (or only print it).</summary>
@@ -44,7 +42,9 @@ internal readonly struct Dim : IEquatable<Dim>
 
     public SizeForm? Form { get; }
 
-    public bool IsConstant => BatchPower == 0 || Coefficient == 0;
+    /// <summary>Whether it does not grow with the batch; a batch dimension's coefficient is pinned by the check (a method:
+    /// it may record a guard).</summary>
+    public bool IsConstant() => BatchPower == 0 || PinCoefficient() == 0;
 
     public Dim Times(Dim other)
     {
@@ -56,7 +56,7 @@ internal readonly struct Dim : IEquatable<Dim>
         }
         catch (OverflowException)
         {
-            return new Dim(checked(Coefficient * other.Coefficient), BatchPower + other.BatchPower);
+            return new Dim(checked(PinCoefficient() * other.PinCoefficient()), BatchPower + other.BatchPower);
         }
     }
 
@@ -68,8 +68,8 @@ internal readonly struct Dim : IEquatable<Dim>
         {
             return new Dim(coefficient / other.coefficient, BatchPower - other.BatchPower, new SizeForm(quotient, Form.Guards));
         }
-        var divisor = other.Coefficient;
-        var dividend = Coefficient;
+        var divisor = other.PinCoefficient();
+        var dividend = PinCoefficient();
         return divisor != 0 && dividend % divisor == 0 && BatchPower >= other.BatchPower
             ? new Dim(dividend / divisor, BatchPower - other.BatchPower)
             : null;
@@ -82,7 +82,7 @@ internal readonly struct Dim : IEquatable<Dim>
         if ((Form ?? other.Form) is { Guards: var guards } && BatchPower == other.BatchPower)
         {
             try { guards.Add(SizeGuard.Equality(Expression, other.Expression, equal)); }
-            catch (OverflowException) { _ = Coefficient; _ = other.Coefficient; }
+            catch (OverflowException) { _ = PinCoefficient(); _ = other.PinCoefficient(); }
         }
         return equal;
     }

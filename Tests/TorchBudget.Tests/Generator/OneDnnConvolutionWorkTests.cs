@@ -16,7 +16,7 @@ public class OneDnnConvolutionWorkTests
         bool inner, long stride = 1) =>
         new(inChannels, outChannels, kernel * kernel, kernel, kernel == 1, stride != 1, inSize * inSize, outSize * outSize, bias, inner, true);
 
-    private static long At2(ByteCount bytes) => bytes.Constant + 2 * bytes.PerSample;
+    private static long At2(ByteCount bytes) => bytes.PinConstant() + 2 * bytes.PinPerSample();
 
     [Fact]
     public void First_layer_forward_keeps_the_input_plain_and_blocks_the_result_to_16_channels()
@@ -48,8 +48,9 @@ public class OneDnnConvolutionWorkTests
         // Conv1d(3, 10, 1) on 137 at batch 5: forward +43,840 (input aBcd16b) +1,024 (weight) +43,840 (result);
         // backward_weights +43,840 (grad_output) +43,840 (input) +1,024 (grad_weight), then the plain 120.
         var problem = new OneDnnConvolutionWork.Problem(3, 10, 1, 1, true, false, 137, 137, false, false, true);
-        Assert.Equal(new long[] { 43_840, 1_024, 43_840 }, OneDnnConvolutionWork.ForwardWork(problem).Select(b => b.Constant + 5 * b.PerSample));
-        Assert.Equal(43_840 + 43_840 + 1_024, OneDnnConvolutionWork.BackwardMoments(problem).Max(b => b.Constant + 5 * b.PerSample));
+        Assert.Equal(new long[] { 43_840, 1_024, 43_840 },
+            OneDnnConvolutionWork.ForwardWork(problem).Select(b => b.PinConstant() + 5 * b.PinPerSample()));
+        Assert.Equal(43_840 + 43_840 + 1_024, OneDnnConvolutionWork.BackwardMoments(problem).Max(b => b.PinConstant() + 5 * b.PinPerSample()));
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public class OneDnnConvolutionWorkTests
         // Conv2d(64, 128, 3, stride: 2, padding: 1) on 16×16 at batch 8: 262,144 + 294,912 + 524,288 + 127,024 (the
         // same scratchpad as at batch 2), and the measured peak 1,572,864: the three input-sized tensors.
         var moments = OneDnnConvolutionWork.BackwardMoments(Strided(2, 64, 128, 3, 2, 1, 16));
-        Assert.Equal(new long[] { 1_208_368, 1_572_864 }, moments.Select(b => b.Constant + 8 * b.PerSample));
+        Assert.Equal(new long[] { 1_208_368, 1_572_864 }, moments.Select(b => b.PinConstant() + 8 * b.PinPerSample()));
     }
 
     [Fact]
