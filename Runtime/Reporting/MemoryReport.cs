@@ -159,67 +159,7 @@ public sealed partial class MemoryReport
     }
 
     /// <summary>The per-layer table and the per-batch table, in Markdown with human units.</summary>
-    public string ToMarkdown()
-    {
-        var text = new StringBuilder();
-        text.Append("### ").Append(ModelName).AppendLine();
-        text.AppendLine();
-        text.Append("Input ").Append(Shape(InputShape)).Append(' ').Append(InputDType).Append(", parameters ").Append(DType)
-            .Append(", optimizer ").Append(Optimizer).Append(": ").Append(LayerReport.Format(ParameterCount)).Append(" parameters (")
-            .Append(LayerReport.Format(TrainableParameterCount)).AppendLine(" trainable).");
-        text.AppendLine();
-        text.AppendLine("| Layer | Kind | Output shape | Parameters | Activations / sample | Mult-adds / sample |");
-        text.AppendLine("|---|---|---|---:|---:|---:|");
-        foreach (var layer in Layers)
-        {
-            text.Append("| ").Append(layer.Name).Append(" | ").Append(layer.Kind).Append(" | ").Append(layer.OutputShape ?? "unknown").Append(" | ")
-                .Append(LayerReport.Format(layer.ParameterCount)).Append(" | ")
-                .Append(layer.ActivationBytesPerSample is { } bytes ? ByteUnits.Format(bytes) : "unknown").Append(" | ")
-                .Append(LayerReport.Format(layer.MultiplyAccumulatesPerSample)).AppendLine(" |");
-        }
-        text.AppendLine();
-        text.Append("Forward: ").Append(LayerReport.Format(MultiplyAccumulatesPerSample)).AppendLine(" multiply-accumulates per sample.");
-        text.AppendLine();
-        if (Memory is { } memory)
-        {
-            // Known rows are printed; an unknown one says so instead of a number.
-            text.AppendLine("| Batch | Parameters | Buffers | Gradients | Optimizer state | Input | Activations | Peak |");
-            text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
-            foreach (var batch in BatchSizes)
-            {
-                var activations = memory.Activations is not null ? ByteUnits.Format(memory.ActivationsAt(batch)) : "unknown";
-                var peak = memory.PeakLines is null ? "unknown" : ByteUnits.Format(memory.PeakAt(batch));
-                text.Append("| ").Append(batch.ToString(CultureInfo.InvariantCulture));
-                foreach (var cell in new[] { ByteUnits.Format(memory.ParameterBytes), ByteUnits.Format(memory.BufferBytes),
-                    ByteUnits.Format(memory.GradientBytes), ByteUnits.Format(memory.OptimizerStateBytes),
-                    ByteUnits.Format(checked(memory.InputBytesPerSample * batch)), activations, peak })
-                {
-                    text.Append(" | ").Append(cell);
-                }
-                text.AppendLine(" |");
-            }
-            if (memory.Inference is { } inference)
-            {
-                // The inference pass (eval, no_grad): one line per batch, unknown rows said so.
-                text.AppendLine();
-                text.AppendLine("| Batch (inference) | Input | Activations | Peak |");
-                text.AppendLine("|---:|---:|---:|---:|");
-                foreach (var batch in BatchSizes)
-                {
-                    text.Append("| ").Append(batch.ToString(CultureInfo.InvariantCulture))
-                        .Append(" | ").Append(ByteUnits.Format(checked(inference.InputBytesPerSample * batch)))
-                        .Append(" | ").Append(inference.Activations is not null ? ByteUnits.Format(inference.ActivationsAt(batch)) : "unknown")
-                        .Append(" | ").Append(inference.PeakLines is null ? "unknown" : ByteUnits.Format(inference.PeakAt(batch))).AppendLine(" |");
-                }
-            }
-        }
-        else
-        {
-            text.AppendLine("The per-batch table is unknown: the parameters are not all known.");
-        }
-        foreach (var note in Notes) text.AppendLine().Append("- ").Append(note);
-        return text.ToString();
-    }
+    public string ToMarkdown() => MarkdownReport.Render(this);
 
     /// <summary>
     /// The report as one self-contained HTML page: the per-layer and per-batch tables, the notes, and a chart of the
@@ -237,8 +177,6 @@ public sealed partial class MemoryReport
         if (!string.IsNullOrEmpty(folder)) System.IO.Directory.CreateDirectory(folder);
         System.IO.File.WriteAllText(path, html, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
     }
-
-    private static string Shape(IReadOnlyList<long> dims) => "[" + string.Join(", ", dims) + "]";
 
     /// <inheritdoc />
     public override string ToString()

@@ -1,0 +1,73 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+
+namespace TorchBudget;
+
+/// <summary>The report as Markdown (<see cref="MemoryReport.ToMarkdown"/>): rendering apart from the report's data.</summary>
+internal static class MarkdownReport
+{
+    public static string Render(MemoryReport report)
+    {
+        var text = new StringBuilder();
+        text.Append("### ").Append(report.ModelName).AppendLine();
+        text.AppendLine();
+        text.Append("Input ").Append(Shape(report.InputShape)).Append(' ').Append(report.InputDType).Append(", parameters ").Append(report.DType)
+            .Append(", optimizer ").Append(report.Optimizer).Append(": ").Append(LayerReport.Format(report.ParameterCount)).Append(" parameters (")
+            .Append(LayerReport.Format(report.TrainableParameterCount)).AppendLine(" trainable).");
+        text.AppendLine();
+        text.AppendLine("| Layer | Kind | Output shape | Parameters | Activations / sample | Mult-adds / sample |");
+        text.AppendLine("|---|---|---|---:|---:|---:|");
+        foreach (var layer in report.Layers)
+        {
+            text.Append("| ").Append(layer.Name).Append(" | ").Append(layer.Kind).Append(" | ").Append(layer.OutputShape ?? "unknown").Append(" | ")
+                .Append(LayerReport.Format(layer.ParameterCount)).Append(" | ")
+                .Append(layer.ActivationBytesPerSample is { } bytes ? ByteUnits.Format(bytes) : "unknown").Append(" | ")
+                .Append(LayerReport.Format(layer.MultiplyAccumulatesPerSample)).AppendLine(" |");
+        }
+        text.AppendLine();
+        text.Append("Forward: ").Append(LayerReport.Format(report.MultiplyAccumulatesPerSample)).AppendLine(" multiply-accumulates per sample.");
+        text.AppendLine();
+        if (report.Memory is { } memory)
+        {
+            // Known rows are printed; an unknown one says so instead of a number.
+            text.AppendLine("| Batch | Parameters | Buffers | Gradients | Optimizer state | Input | Activations | Peak |");
+            text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+            foreach (var batch in report.BatchSizes)
+            {
+                var activations = memory.Activations is not null ? ByteUnits.Format(memory.ActivationsAt(batch)) : "unknown";
+                var peak = memory.PeakLines is null ? "unknown" : ByteUnits.Format(memory.PeakAt(batch));
+                text.Append("| ").Append(batch.ToString(CultureInfo.InvariantCulture));
+                foreach (var cell in new[] { ByteUnits.Format(memory.ParameterBytes), ByteUnits.Format(memory.BufferBytes),
+                    ByteUnits.Format(memory.GradientBytes), ByteUnits.Format(memory.OptimizerStateBytes),
+                    ByteUnits.Format(checked(memory.InputBytesPerSample * batch)), activations, peak })
+                {
+                    text.Append(" | ").Append(cell);
+                }
+                text.AppendLine(" |");
+            }
+            if (memory.Inference is { } inference)
+            {
+                // The inference pass (eval, no_grad): one line per batch, unknown rows said so.
+                text.AppendLine();
+                text.AppendLine("| Batch (inference) | Input | Activations | Peak |");
+                text.AppendLine("|---:|---:|---:|---:|");
+                foreach (var batch in report.BatchSizes)
+                {
+                    text.Append("| ").Append(batch.ToString(CultureInfo.InvariantCulture))
+                        .Append(" | ").Append(ByteUnits.Format(checked(inference.InputBytesPerSample * batch)))
+                        .Append(" | ").Append(inference.Activations is not null ? ByteUnits.Format(inference.ActivationsAt(batch)) : "unknown")
+                        .Append(" | ").Append(inference.PeakLines is null ? "unknown" : ByteUnits.Format(inference.PeakAt(batch))).AppendLine(" |");
+                }
+            }
+        }
+        else
+        {
+            text.AppendLine("The per-batch table is unknown: the parameters are not all known.");
+        }
+        foreach (var note in report.Notes) text.AppendLine().Append("- ").Append(note);
+        return text.ToString();
+    }
+
+    private static string Shape(IReadOnlyList<long> dims) => "[" + string.Join(", ", dims) + "]";
+}
