@@ -73,7 +73,8 @@ internal static class ModelCorpus
         }
     }
 
-    private static string DepthMlp(string name, string arguments) => $$"""
+    /// <summary>An MLP of <c>depth</c> blocks whose constructor takes its sizes, profiled with <paramref name="arguments"/>.</summary>
+    public static string DepthMlp(string name, string arguments) => $$"""
         [MemoryProfile(32, Arguments = new object[] { {{arguments}} })]
         public partial class {{name}} : Module<Tensor, Tensor>
         {

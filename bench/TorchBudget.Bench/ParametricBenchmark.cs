@@ -43,29 +43,9 @@ internal static class ParametricBenchmark
         return rows;
     }
 
-    private const string DepthMlp = """
-        namespace Bench.Parametric;
-
-        [MemoryProfile(32, Arguments = new object[] { 32, 64, 3, 10 })]
-        public partial class DepthMlp : Module<Tensor, Tensor>
-        {
-            private readonly ModuleList<Module<Tensor, Tensor>> blocks = new ModuleList<Module<Tensor, Tensor>>();
-            private readonly Linear head;
-
-            public DepthMlp(int inputs, int hidden, int depth, int classes) : base(nameof(DepthMlp))
-            {
-                for (var i = 0; i < depth; i++) blocks.Add(Sequential(Linear(i == 0 ? inputs : hidden, hidden), LayerNorm(hidden), ReLU()));
-                head = Linear(hidden, classes);
-                RegisterComponents();
-            }
-
-            public override Tensor forward(Tensor x)
-            {
-                foreach (var block in blocks) x = block.call(x);
-                return head.call(x);
-            }
-        }
-        """;
+    // The parametric build corpus' model (ModelCorpus.DepthMlp), profiled at depth 3.
+    private static readonly string DepthMlp =
+        "namespace Bench.Parametric;\n\n" + ModelCorpus.DepthMlp(nameof(DepthMlp), "32, 64, 3, 10");
 
     private const string WidthCnn = """
         namespace Bench.Parametric;
