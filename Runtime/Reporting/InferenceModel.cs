@@ -14,59 +14,45 @@ public sealed class InferenceModel
     public InferenceModel(long inputBytesPerSample, ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null,
         PeakRegime[]? largerBatchPeaks = null, long? activationsAtBatchOne = null)
     {
-        RowFormulas.Check(activations, activationsAtBatchOne, peakLines, largerBatchPeaks);
-        ActivationsAtBatchOne = activationsAtBatchOne;
+        formulas = new StepFormulas("inference ", activations, activationsAtBatchOne, peakLines, peakAtBatchOne, largerBatchPeaks);
         if (peakLines is not null && activations is null) throw new ArgumentException("A known peak needs known activations.", nameof(peakLines));
         InputBytesPerSample = inputBytesPerSample;
-        Activations = activations;
-        PeakLines = peakLines is null ? null : Array.AsReadOnly(peakLines);
-        PeakAtBatchOne = peakAtBatchOne;
-        LargerBatchPeaks = Array.AsReadOnly(largerBatchPeaks ?? Array.Empty<PeakRegime>());
     }
+
+    private readonly StepFormulas formulas;
 
     /// <summary>Bytes of one sample of the input batch (no labels: inference takes none).</summary>
     public long InputBytesPerSample { get; }
 
     /// <summary>Bytes the DisposeScope holds at the end of forward (tensors forward created); null when unknown.</summary>
-    public ByteFormula? Activations { get; }
+    public ByteFormula? Activations => formulas.Activations;
 
     /// <summary>
     /// The peak's lines, absolute (parameters, buffers and input included): Peak(B) is the largest at B, one per moment of
     /// forward that can be the highest; null when unknown.
     /// </summary>
-    public IReadOnlyList<ByteFormula>? PeakLines { get; }
+    public IReadOnlyList<ByteFormula>? PeakLines => formulas.PeakLines;
 
     /// <summary>The peak at batch 1 where forward runs other kernels there (see <see cref="MemoryModel.PeakAtBatchOne"/>); else null.</summary>
-    public long? PeakAtBatchOne { get; }
+    public long? PeakAtBatchOne => formulas.PeakAtBatchOne;
 
     /// <summary>The lines from larger batch sizes on where forward runs other kernels there, ascending; usually empty.</summary>
-    public IReadOnlyList<PeakRegime> LargerBatchPeaks { get; }
+    public IReadOnlyList<PeakRegime> LargerBatchPeaks => formulas.LargerBatchPeaks;
 
     /// <summary>Activations at batch 1 where forward keeps other bytes there (see <see cref="MemoryModel.ActivationsAtBatchOne"/>);
     /// else null.</summary>
-    public long? ActivationsAtBatchOne { get; }
+    public long? ActivationsAtBatchOne => formulas.ActivationsAtBatchOne;
 
     /// <summary>The activations at <paramref name="batchSize"/>.</summary>
     /// <exception cref="InvalidOperationException">They are unknown.</exception>
-    public long ActivationsAt(long batchSize)
-    {
-        if (Activations is null) throw new InvalidOperationException("The inference activations are unknown.");
-        return batchSize == 1 && ActivationsAtBatchOne is { } atOne ? atOne : Activations.At(batchSize);
-    }
+    public long ActivationsAt(long batchSize) => formulas.ActivationsAt(batchSize);
 
     /// <summary>The peak at <paramref name="batchSize"/>.</summary>
     /// <exception cref="InvalidOperationException">The peak is unknown.</exception>
-    public long PeakAt(long batchSize)
-    {
-        if (PeakLines is null) throw new InvalidOperationException("The inference peak is unknown.");
-        return PeakFormula.At(PeakLines, PeakAtBatchOne, batchSize, LargerBatchPeaks);
-    }
+    public long PeakAt(long batchSize) => formulas.PeakAt(batchSize);
 
     /// <summary>The largest batch whose peak fits in <paramref name="usableBytes"/>; 0 when none does.</summary>
-    internal long LargestBatch(decimal usableBytes) => PeakFormula.LargestBatch(PeakLines!, PeakAtBatchOne, usableBytes, LargerBatchPeaks);
+    internal long LargestBatch(decimal usableBytes) => formulas.LargestBatch(usableBytes);
 
-    internal string? MissingRows =>
-        Activations is null ? "Activations and Peak"
-        : PeakLines is null ? "Peak"
-        : null;
+    internal string? MissingRows => formulas.MissingRows;
 }

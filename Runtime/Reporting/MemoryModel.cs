@@ -1,5 +1,3 @@
-using System;
-
 namespace TorchBudget;
 
 /// <summary>
@@ -14,19 +12,16 @@ public sealed class MemoryModel
         ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null, PeakRegime[]? largerBatchPeaks = null,
         long? activationsAtBatchOne = null, InferenceModel? inference = null)
     {
-        RowFormulas.Check(activations, activationsAtBatchOne, peakLines, largerBatchPeaks);
-        ActivationsAtBatchOne = activationsAtBatchOne;
+        formulas = new StepFormulas("", activations, activationsAtBatchOne, peakLines, peakAtBatchOne, largerBatchPeaks);
         ParameterBytes = parameterBytes;
         BufferBytes = bufferBytes;
         GradientBytes = gradientBytes;
         OptimizerStateBytes = optimizerStateBytes;
         InputBytesPerSample = inputBytesPerSample;
-        Activations = activations;
-        PeakLines = peakLines is null ? null : Array.AsReadOnly(peakLines);
-        PeakAtBatchOne = peakAtBatchOne;
-        LargerBatchPeaks = Array.AsReadOnly(largerBatchPeaks ?? Array.Empty<PeakRegime>());
         Inference = inference;
     }
+
+    private readonly StepFormulas formulas;
 
     /// <summary>The inference pass's formulas (eval, no_grad, inside a DisposeScope); null when the generator did not follow one.</summary>
     public InferenceModel? Inference { get; }
@@ -50,50 +45,39 @@ public sealed class MemoryModel
     /// Bytes alive at the end of forward: a batch-independent part (e.g. BatchNorm statistics), a per-sample part, and
     /// any page-rounded native buffer (a Float32 LSTM's oneDNN workspace); null when unknown.
     /// </summary>
-    public ByteFormula? Activations { get; }
+    public ByteFormula? Activations => formulas.Activations;
 
     /// <summary>
     /// The peak's lines: Peak(B) is the largest of them at B, one per moment of the step that can be the highest
     /// (forward, backward's ops, the optimizer step); null when unknown.
     /// </summary>
-    public System.Collections.Generic.IReadOnlyList<ByteFormula>? PeakLines { get; }
+    public System.Collections.Generic.IReadOnlyList<ByteFormula>? PeakLines => formulas.PeakLines;
 
     /// <summary>
     /// The peak at batch 1 where the step runs other kernels there than at 2 and more (ATen runs a small
     /// convolution on its own path at batch 1, oneDNN from 2), so <see cref="PeakLines"/> hold from batch 2; else null.
     /// </summary>
-    public long? PeakAtBatchOne { get; }
+    public long? PeakAtBatchOne => formulas.PeakAtBatchOne;
 
     /// <summary>
     /// Where the step runs other kernels from a larger batch on (oneDNN's RNN from batch 128), the lines from there,
     /// ascending; <see cref="PeakLines"/> hold below the first. Empty when they hold for every batch.
     /// </summary>
-    public System.Collections.Generic.IReadOnlyList<PeakRegime> LargerBatchPeaks { get; }
+    public System.Collections.Generic.IReadOnlyList<PeakRegime> LargerBatchPeaks => formulas.LargerBatchPeaks;
 
     /// <summary>
     /// Activations at batch 1 where the step keeps other bytes there than <see cref="Activations"/> gives (ATen skips a
     /// copy that a one-sample transpose does not need: a batch-first Float32 LSTM's input); else null.
     /// </summary>
-    public long? ActivationsAtBatchOne { get; }
+    public long? ActivationsAtBatchOne => formulas.ActivationsAtBatchOne;
 
     /// <summary>The activations at <paramref name="batchSize"/>.</summary>
-    public long ActivationsAt(long batchSize)
-    {
-        if (Activations is null) throw new InvalidOperationException("The activations are unknown.");
-        return batchSize == 1 && ActivationsAtBatchOne is { } atOne ? atOne : Activations.At(batchSize);
-    }
+    public long ActivationsAt(long batchSize) => formulas.ActivationsAt(batchSize);
 
     /// <summary>The peak at <paramref name="batchSize"/>.</summary>
-    public long PeakAt(long batchSize)
-    {
-        if (PeakLines is null) throw new InvalidOperationException("The peak is unknown.");
-        return PeakFormula.At(PeakLines, PeakAtBatchOne, batchSize, LargerBatchPeaks);
-    }
+    public long PeakAt(long batchSize) => formulas.PeakAt(batchSize);
 
-    internal string? MissingRows =>
-        Activations is null ? "Activations and Peak"
-        : PeakLines is null ? "Peak"
-        : null;
+    internal string? MissingRows => formulas.MissingRows;
 
     internal MemoryBreakdown At(long batchSize) => checked(new MemoryBreakdown(
         batchSize,
