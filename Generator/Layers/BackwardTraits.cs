@@ -84,7 +84,9 @@ internal enum BackwardTrait
 }
 
 /// <summary>
-/// One row per kind: its <see cref="BackwardTrait"/>s and how many copies of its output's size its backward makes of a
+/// A tape node's backward traits: a layer's from its record (<see cref="LayerRule.Backward"/>,
+/// <see cref="LayerRule.StridedGradientCopies"/>), and here one row per tensor op and op inside a composite layer: its
+/// <see cref="BackwardTrait"/>s and how many copies of its output's size its backward makes of a
 /// strided incoming gradient (softmax, LayerNorm and GroupNorm call contiguous() and keep both; GELU's oneDNN kernel
 /// makes two; the other pointwise kernels, dropout, mm and bmm none). A kind with no row, or a null count, was not
 /// measured with a strided gradient: the peak is unknown there.
@@ -95,13 +97,15 @@ internal static class BackwardTraits
 
     private static readonly Dictionary<string, (BackwardTrait Traits, int? StridedCopies)> Rows = Build();
 
-    public static BackwardTrait Of(string kind) => Rows.TryGetValue(kind, out var row) ? row.Traits : BackwardTrait.None;
+    public static BackwardTrait Of(string kind) =>
+        LayerRules.Find(kind) is { } layer ? layer.Backward : Rows.TryGetValue(kind, out var row) ? row.Traits : BackwardTrait.None;
 
     public static bool Has(string kind, BackwardTrait trait) => (Of(kind) & trait) == trait;
 
     /// <summary>Copies of the output's size made of a strided gradient; null where not measured.</summary>
     public static int? StridedCopies(string kind)
     {
+        if (LayerRules.Find(kind) is { } layer) return layer.StridedGradientCopies;
         if (Rows.TryGetValue(kind, out var row)) return row.StridedCopies;
         // Mish, Softsign and Tanhshrink are op chains, and the ops inside recurrent and attention layers were measured as
         // whole layers, their gradients' layouts included.
@@ -123,25 +127,6 @@ internal static class BackwardTraits
         Add(BackwardTrait.None, 0, "add", "sum", "mm", "bmm", "copy", "clone", "cat", "stack", "view");
         Add(BackwardTrait.ExpandsGradientBack, 0, "mean");
         Add(BackwardTrait.ExpandsGradientBack | BackwardTrait.MasksExpandedGradient, 0, "amax", "amin");
-
-        // Layers (and functional.* forms that run them).
-        Add(Keeps | BackwardTrait.ReadsForwardTensorFirst | BackwardTrait.ReadsResult, 0, "ReLU");
-        Add(Keeps | BackwardTrait.ReadsForwardTensorFirst, 0, "LeakyReLU");
-        Add(BackwardTrait.ReadsForwardTensorFirst | BackwardTrait.TakesDenseGradientAsItIs, 1, "Hardtanh");
-        Add(Keeps | BackwardTrait.StridedCopyMeasuredDenseOnly, 2, "GELU");
-        Add(Keeps, 0, "Sigmoid", "Tanh", "SiLU", "ELU", "Softplus", "Hardswish", "ReLU6", "SELU", "CELU", "Hardsigmoid", "LogSigmoid",
-            "Dropout", "AlphaDropout", "FeatureAlphaDropout");
-        Add(Keeps | BackwardTrait.HandsGradientThroughViews, 0, "Dropout1d");
-        Add(Keeps | BackwardTrait.HandsGradientThroughViewsOffItsRank, 0, "Dropout2d", "Dropout3d");
-        Add(BackwardTrait.None, 0, "PReLU");
-        Add(BackwardTrait.None, 1, "Softmax", "LogSoftmax", "LayerNorm", "GroupNorm");
-        // Linear over 3 or more dimensions copies a strided gradient (its fold); over 2, addmm takes it as it is.
-        Add(BackwardTrait.ReplacesStridedGradient, 1, "Linear");
-        // Instance norm reshapes the gradient to [1, N·C, ...]: a copy where that cannot be a view.
-        Add(BackwardTrait.ReplacesStridedGradient | BackwardTrait.HandsGradientThroughViews, 1, "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d");
-        Add(BackwardTrait.HandsGradientThroughViews, null, "AvgPool1d", "AdaptiveAvgPool1d");
-        Add(BackwardTrait.HandsGradientThroughViews | BackwardTrait.ReadsGradientStrides, null, "MaxPool1d", "AdaptiveMaxPool1d");
-        Add(BackwardTrait.ReadsGradientStrides, null, "MaxPool2d", "MaxPool3d", "AdaptiveMaxPool2d", "AdaptiveMaxPool3d");
 
         // Ops inside composite layers (other dotted kinds: see StridedCopies).
         Add(BackwardTrait.None, 0, "Softmin.neg");

@@ -28,6 +28,15 @@ internal sealed class LayerRule(string factory, string summary, Action<LayerArgs
     /// <summary>Its forward rule knows the output shape but not the memory (it calls MemoryNotModeled).</summary>
     public bool ShapeOnly { get; init; }
 
+    /// <summary>How its backward treats the layout of the gradient it gets (measured; <see cref="BackwardTrait"/>).</summary>
+    public BackwardTrait Backward { get; init; }
+
+    /// <summary>
+    /// Copies of its output's size its backward makes of a strided incoming gradient; null where not measured with one
+    /// (the peak is then unknown there).
+    /// </summary>
+    public int? StridedGradientCopies { get; init; }
+
     /// <summary>
     /// Recorded as one tape node whose backward is not modeled (a recurrent layer: autograd sums each weight's gradients
     /// over the time steps before adding them to .grad), so the step's peak is unknown.

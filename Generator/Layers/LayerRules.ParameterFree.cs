@@ -10,15 +10,19 @@ namespace TorchBudget.Generator.Layers;
 /// </summary>
 internal static partial class LayerRules
 {
+    /// <summary>Most pointwise kernels and dropouts: the gradient they make takes the incoming one's layout.</summary>
+    private const BackwardTrait KeepsLayout = BackwardTrait.KeepsGradientLayout;
+
     private static IEnumerable<LayerRule> ParameterFreeRules()
     {
         foreach (var rank in new[] { 1, 2, 3 })
         {
-            yield return Free($"MaxPool{rank}d", c => PoolForward(c, rank, max: true), $"max_pool{rank}d");
-            yield return Free($"AvgPool{rank}d", c => PoolForward(c, rank, max: false), $"avg_pool{rank}d");
-            yield return Free($"AdaptiveAvgPool{rank}d", c => AdaptivePoolForward(c, rank, max: false), $"adaptive_avg_pool{rank}d");
+            yield return Free($"MaxPool{rank}d", c => PoolForward(c, rank, max: true), MaxPoolBackward(rank), null, $"max_pool{rank}d");
+            yield return Free($"AvgPool{rank}d", c => PoolForward(c, rank, max: false), AvgPoolBackward(rank), null, $"avg_pool{rank}d");
+            yield return Free($"AdaptiveAvgPool{rank}d", c => AdaptivePoolForward(c, rank, max: false), AvgPoolBackward(rank), null,
+                $"adaptive_avg_pool{rank}d");
             // functional.adaptive_max_pool1d/3d were not measured.
-            yield return Free($"AdaptiveMaxPool{rank}d", c => AdaptivePoolForward(c, rank, max: true),
+            yield return Free($"AdaptiveMaxPool{rank}d", c => AdaptivePoolForward(c, rank, max: true), MaxPoolBackward(rank), null,
                 rank == 2 ? new[] { "adaptive_max_pool2d" } : Array.Empty<string>());
             foreach (var pad in new[] { "ReflectionPad", "ReplicationPad", "ConstantPad" })
             {
@@ -27,42 +31,42 @@ internal static partial class LayerRules
         }
         yield return Free("ZeroPad2d", c => PadForward(c, 2));
 
-        yield return Free("Dropout", DropoutForward, "dropout");
-        yield return Free("Dropout1d", DropoutForward, "dropout1d");
-        yield return Free("Dropout2d", DropoutForward, "dropout2d");
-        yield return Free("Dropout3d", DropoutForward, "dropout3d");
-        yield return Free("AlphaDropout", DropoutForward, "alpha_dropout");
-        yield return Free("FeatureAlphaDropout", DropoutForward, "feature_alpha_dropout");
+        yield return Free("Dropout", DropoutForward, KeepsLayout, 0, "dropout");
+        yield return Free("Dropout1d", DropoutForward, KeepsLayout | BackwardTrait.HandsGradientThroughViews, 0, "dropout1d");
+        yield return Free("Dropout2d", DropoutForward, KeepsLayout | BackwardTrait.HandsGradientThroughViewsOffItsRank, 0, "dropout2d");
+        yield return Free("Dropout3d", DropoutForward, KeepsLayout | BackwardTrait.HandsGradientThroughViewsOffItsRank, 0, "dropout3d");
+        yield return Free("AlphaDropout", DropoutForward, KeepsLayout, 0, "alpha_dropout");
+        yield return Free("FeatureAlphaDropout", DropoutForward, KeepsLayout, 0, "feature_alpha_dropout");
 
         // Elementwise layers autograd runs on their result (ReLU, Sigmoid, Tanh) or on their input (the others).
-        yield return Free("ReLU", c => Elementwise(c, Keeps.Result), "relu");
-        yield return Free("Sigmoid", c => Elementwise(c, Keeps.Result), "sigmoid");
-        yield return Free("Tanh", c => Elementwise(c, Keeps.Result), "tanh");
-        yield return Free("GELU", c => Elementwise(c, Keeps.Input), "gelu");
-        yield return Free("SiLU", c => Elementwise(c, Keeps.Input), "silu");
-        yield return Free("Hardswish", c => Elementwise(c, Keeps.Input), "hardswish");
-        yield return Free("LeakyReLU", c => Elementwise(c, Keeps.Input), "leaky_relu");
-        yield return Free("ELU", c => Elementwise(c, Keeps.Input), "elu");
-        yield return Free("ReLU6", c => Elementwise(c, Keeps.Input), "relu6");
-        yield return Free("Softplus", c => Elementwise(c, Keeps.Input), "softplus");
-        yield return Free("SELU", c => Elementwise(c, Keeps.Input));
-        yield return Free("CELU", c => Elementwise(c, Keeps.Input));
-        yield return Free("Hardsigmoid", c => Elementwise(c, Keeps.Input));
+        yield return Free("ReLU", c => Elementwise(c, Keeps.Result), ReadsItsResultFirst, 0, "relu");
+        yield return Free("Sigmoid", c => Elementwise(c, Keeps.Result), KeepsLayout, 0, "sigmoid");
+        yield return Free("Tanh", c => Elementwise(c, Keeps.Result), KeepsLayout, 0, "tanh");
+        yield return Free("GELU", c => Elementwise(c, Keeps.Input), KeepsLayout | BackwardTrait.StridedCopyMeasuredDenseOnly, 2, "gelu");
+        yield return Free("SiLU", c => Elementwise(c, Keeps.Input), KeepsLayout, 0, "silu");
+        yield return Free("Hardswish", c => Elementwise(c, Keeps.Input), KeepsLayout, 0, "hardswish");
+        yield return Free("LeakyReLU", c => Elementwise(c, Keeps.Input), KeepsLayout | BackwardTrait.ReadsForwardTensorFirst, 0, "leaky_relu");
+        yield return Free("ELU", c => Elementwise(c, Keeps.Input), KeepsLayout, 0, "elu");
+        yield return Free("ReLU6", c => Elementwise(c, Keeps.Input), KeepsLayout, 0, "relu6");
+        yield return Free("Softplus", c => Elementwise(c, Keeps.Input), KeepsLayout, 0, "softplus");
+        yield return Free("SELU", c => Elementwise(c, Keeps.Input), KeepsLayout, 0);
+        yield return Free("CELU", c => Elementwise(c, Keeps.Input), KeepsLayout, 0);
+        yield return Free("Hardsigmoid", c => Elementwise(c, Keeps.Input), KeepsLayout, 0);
         // TorchSharp's Hardtanh module hands a dense incoming gradient on as it is (measured: no tensor in its backward).
         yield return Free("Hardtanh", c =>
         {
             var result = Elementwise(c, Keeps.Input);
             c.Backward(BackwardRules.PassThrough(c.Input));
             return result;
-        });
+        }, BackwardTrait.ReadsForwardTensorFirst | BackwardTrait.TakesDenseGradientAsItIs, 1);
         // Op chains in TorchSharp: what each op keeps (LayerRules.Composites.cs).
         yield return Free("Mish", MishForward, "mish");
         yield return Free("Softsign", SoftsignForward);
         yield return Free("Tanhshrink", TanhshrinkForward);
-        yield return Free("LogSigmoid", LogSigmoidForward);
+        yield return Free("LogSigmoid", LogSigmoidForward, KeepsLayout, 0);
         yield return Free("Softmin", SoftminForward);
-        yield return Free("Softmax", SoftmaxForward, "softmax");
-        yield return Free("LogSoftmax", SoftmaxForward, "log_softmax");
+        yield return Free("Softmax", SoftmaxForward, BackwardTrait.None, 1, "softmax");
+        yield return Free("LogSoftmax", SoftmaxForward, BackwardTrait.None, 1, "log_softmax");
 
         yield return Free("Identity", c =>
         {
@@ -77,6 +81,20 @@ internal static partial class LayerRules
 
     private static LayerRule Free(string factory, Func<LayerCall, Value>? forward, params string[] functional) =>
         new(factory, "no parameters", (_, _) => { }, forward) { Functional = functional };
+
+    /// <param name="stridedCopies">See <see cref="LayerRule.StridedGradientCopies"/>.</param>
+    private static LayerRule Free(string factory, Func<LayerCall, Value>? forward, BackwardTrait backward, int? stridedCopies,
+        params string[] functional) =>
+        new(factory, "no parameters", (_, _) => { }, forward) { Functional = functional, Backward = backward, StridedGradientCopies = stridedCopies };
+
+    /// <summary>threshold_backward(grad, result): ReLU reads its result before the gradient.</summary>
+    private const BackwardTrait ReadsItsResultFirst =
+        BackwardTrait.KeepsGradientLayout | BackwardTrait.ReadsForwardTensorFirst | BackwardTrait.ReadsResult;
+
+    /// <summary>The 1-d pools run the 2-d pool over views (unsqueeze, squeeze) and hand their gradient back through them.</summary>
+    private static BackwardTrait AvgPoolBackward(int rank) => rank == 1 ? BackwardTrait.HandsGradientThroughViews : BackwardTrait.None;
+
+    private static BackwardTrait MaxPoolBackward(int rank) => AvgPoolBackward(rank) | BackwardTrait.ReadsGradientStrides;
 
     /// <summary>
     /// Parameter-free factories whose forward is not modeled: a call to one is reported, never guessed. A property, not a

@@ -35,6 +35,7 @@ internal static partial class LayerRules
 
     private static IEnumerable<LayerRule> BuildTable()
     {
+        // Linear over 3 or more dimensions copies a strided gradient (its fold); over 2, addmm takes it as it is.
         yield return new("Linear", "weight[out, in], bias[out] unless hasBias: false", forward: LinearForward, build: (a, b) =>
         {
             if (a.Has("weight"))
@@ -47,7 +48,11 @@ internal static partial class LayerRules
             TrackedSize input = a.TrackedSize("inputSize"), output = a.TrackedSize("outputSize");
             b.Parameter("weight", output, input);
             if (a.Bool("hasBias")) b.Parameter("bias", output);
-        });
+        })
+        {
+            Backward = BackwardTrait.ReplacesStridedGradient,
+            StridedGradientCopies = 1,
+        };
 
         yield return new("Bilinear", "weight[out, in1, in2], bias[out] unless hasBias: false", forward: BilinearForward, build: (a, b) =>
         {
@@ -65,8 +70,13 @@ internal static partial class LayerRules
             yield return new($"BatchNorm{rank}d",
                 "weight[C], bias[C] if affine; running_mean[C], running_var[C], num_batches_tracked[] if track_running_stats",
                 Normalization, BatchNormForward);
+            // Instance norm is batch norm over a reshaped view: a copy of a strided gradient where that cannot be a view.
             yield return new($"InstanceNorm{rank}d", "as BatchNorm, but affine and track_running_stats default to false", Normalization,
-                InstanceNormForward);
+                InstanceNormForward)
+            {
+                Backward = BackwardTrait.ReplacesStridedGradient | BackwardTrait.HandsGradientThroughViews,
+                StridedGradientCopies = 1,
+            };
         }
 
         yield return new("LayerNorm", "weight[shape] if elementwise_affine, bias[shape] unless bias: false", forward: LayerNormForward,
@@ -76,7 +86,10 @@ internal static partial class LayerRules
             if (!a.Bool("elementwise_affine")) return;
             b.Parameter("weight", shape);
             if (a.Bool("bias")) b.Parameter("bias", shape);
-        });
+        })
+        {
+            StridedGradientCopies = 1,
+        };
 
         yield return new("GroupNorm", "weight[C], bias[C] if affine", forward: GroupNormForward, build: (a, b) =>
         {
@@ -87,7 +100,10 @@ internal static partial class LayerRules
             if (!a.Bool("affine")) return;
             b.Parameter("weight", channels);
             b.Parameter("bias", channels);
-        });
+        })
+        {
+            StridedGradientCopies = 1,
+        };
 
         yield return new("Embedding", "weight[num_embeddings, embedding_dims]", (a, b) =>
             b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")), EmbeddingForward);
@@ -139,7 +155,10 @@ internal static partial class LayerRules
             LayerNormParameters(b, "decoder.norm.", model);
         });
 
-        yield return new("PReLU", "weight[num_parameters]", (a, b) => b.Parameter("weight", a.TrackedSize("num_parameters")), PReluForward);
+        yield return new("PReLU", "weight[num_parameters]", (a, b) => b.Parameter("weight", a.TrackedSize("num_parameters")), PReluForward)
+        {
+            StridedGradientCopies = 0,
+        };
 
         yield return new("Sequential", "children named 0, 1, ... or by the given names", (a, b) =>
         {

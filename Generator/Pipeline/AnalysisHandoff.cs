@@ -18,11 +18,12 @@ internal static class AnalysisHandoff
     // Weak in the tree: an entry lives as long as the compilation's files, never longer.
     private static readonly ConditionalWeakTable<SyntaxTree, Shelf> Shelves = new();
 
-    public static void Publish(INamedTypeSymbol type, ModelSpec spec, AnalyzedCompilation source)
+    /// <param name="key">The type's fully qualified name, which the caller already has (this runs on every keystroke).</param>
+    public static void Publish(INamedTypeSymbol type, string key, ModelSpec spec, AnalyzedCompilation source)
     {
         if (KeyTree(type) is not { } tree) return;
         var shelf = Shelves.GetValue(tree, _ => new Shelf());
-        lock (shelf) shelf.Specs[Key(type)] = (spec, source);
+        lock (shelf) shelf.Specs[key] = (spec, source);
     }
 
     /// <summary>The generator's spec of <paramref name="type"/>, when it analyzed what <paramref name="reader"/> sees.</summary>

@@ -43,13 +43,13 @@ internal sealed class ModelCache
             analyzed = Advance(compilation, cancellationToken);
             if (entries.TryGetValue(key, out var cached))
             {
-                AnalysisHandoff.Publish(type, cached.Spec, analyzed);
+                AnalysisHandoff.Publish(type, key, cached.Spec, analyzed);
                 return cached.Spec;
             }
         }
         var dependencies = new List<SyntaxTree>();
         var spec = ModelAnalysis.Analyze(type, attribute, compilation, cancellationToken, dependencies);
-        AnalysisHandoff.Publish(type, spec, analyzed);
+        AnalysisHandoff.Publish(type, key, spec, analyzed);
         lock (gate)
         {
             Analyses++;
