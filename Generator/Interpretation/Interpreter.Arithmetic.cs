@@ -25,7 +25,7 @@ internal sealed partial class Interpreter
     {
         if (left is UnknownValue) return left;
         if (right is UnknownValue) return right;
-        if (trace is not null && ForwardArithmetic(kind, left, right, at) is { } tensorResult) return tensorResult;
+        if (semantics.Arithmetic(kind, left, right, at) is { } tensorResult) return tensorResult;
         try
         {
             return (kind, left, right) switch

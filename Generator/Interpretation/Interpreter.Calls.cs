@@ -15,7 +15,8 @@ internal sealed partial class Interpreter
     {
         var method = invocation.TargetMethod;
         var receiver = invocation.Instance is null ? null : Evaluate(invocation.Instance, frame);
-        if (trace is not null && InvokeDuringForward(invocation, receiver, frame) is { } forwardResult) return forwardResult;
+        var arguments = new CallArguments(() => BindArgumentsByName(invocation, frame));
+        if (semantics.Invoke(invocation, receiver, arguments) is { } tensorResult) return tensorResult;
 
         if (method.MethodKind == MethodKind.LocalFunction || (IsInSource(method) && !method.IsAbstract && !method.IsPartialDefinition))
         {

@@ -27,11 +27,9 @@ internal sealed partial class Interpreter
             case IInstanceReferenceOperation:
                 return frame.Self is null ? Unknown("'this' outside a module", operation) : new ModuleValue(frame.Self);
             case IFieldReferenceOperation field:
-                var fieldValue = ReadField(field, frame);
-                return trace is not null && fieldValue is TensorValue fieldTensor ? AsActivation(fieldTensor, operation) : fieldValue;
+                return semantics.ReadMember(ReadField(field, frame), operation);
             case IPropertyReferenceOperation property:
-                var propertyValue = ReadProperty(property, frame);
-                return trace is not null && propertyValue is TensorValue propertyTensor ? AsActivation(propertyTensor, operation) : propertyValue;
+                return semantics.ReadMember(ReadProperty(property, frame), operation);
             case IConversionOperation conversion:
                 return Convert(Evaluate(conversion.Operand, frame), conversion.Type, conversion);
             case IParenthesizedOperation parenthesized:
@@ -188,15 +186,9 @@ internal sealed partial class Interpreter
             return Index(owner ?? NullValue.Instance, reference.Arguments.Select(a => Evaluate(a.Value, frame)).ToList(), reference);
         }
 
+        if (owner is not null && semantics.ReadProperty(owner, property) is { } tensorProperty) return tensorProperty;
         switch (owner)
         {
-            case ActivationTensor tensor when property.Name == "shape":
-                return new ListValue(tensor.Shape.Dims.Select(DimAsValue).ToList());
-            case ActivationTensor tensor when property.Name == "mT" && tensor.Shape.Rank >= 2:
-                return SwapLastTwo(tensor, view: true);
-            case ActivationTensor tensor when property.Name == "T":
-                // Tensor.T reverses every dimension (PyTorch's deprecated form for other than 2-d).
-                return trace!.Permute(tensor, Enumerable.Range(0, tensor.Shape.Rank).Reverse().ToList());
             case TupleValue tuple when property.Name.StartsWith("Item", System.StringComparison.Ordinal)
                 && int.TryParse(property.Name.Substring(4), out var item) && item >= 1 && item <= tuple.Items.Count:
                 return tuple.Items[item - 1];
@@ -272,10 +264,9 @@ internal sealed partial class Interpreter
     {
         if (collection is UnknownValue) return collection;
         if (indices.FirstOrDefault(i => i is UnknownValue) is { } unknownIndex) return unknownIndex;
+        if (semantics.Index(collection, indices, at) is { } tensorIndexed) return tensorIndexed;
         switch (collection)
         {
-            case ActivationTensor tensor when trace is not null:
-                return IndexTensor(tensor, indices, LocationInfo.From(at.Syntax));
             case ListValue list when indices.Count == 1 && indices[0] is FromEndIndexValue fromEnd:
                 return fromEnd.Offset >= 1 && fromEnd.Offset <= list.Items.Count
                     ? list.Items[list.Items.Count - (int)fromEnd.Offset]

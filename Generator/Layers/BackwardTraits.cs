@@ -84,21 +84,15 @@ internal enum BackwardTrait
 }
 
 /// <summary>
-/// A tape node's backward traits: a layer's from its record (<see cref="LayerRule.Backward"/>,
-/// <see cref="LayerRule.StridedGradientCopies"/>), and here one row per tensor op and op inside a composite layer: its
-/// <see cref="BackwardTrait"/>s and how many copies of its output's size its backward makes of a
-/// strided incoming gradient (softmax, LayerNorm and GroupNorm call contiguous() and keep both; GELU's oneDNN kernel
-/// makes two; the other pointwise kernels, dropout, mm and bmm none). A kind with no row, or a null count, was not
-/// measured with a strided gradient: the peak is unknown there.
+/// A tape node's backward traits, read from its record: a layer's (<see cref="LayerRule.Backward"/>,
+/// <see cref="LayerRule.StridedGradientCopies"/>), a tensor op's (<see cref="Ops.TensorOpRule"/>), or for an op inside a
+/// composite layer ("Softmin.softmax") the layer's <see cref="LayerRule.InnerStridedGradientCopies"/>. A kind with no
+/// record, or a null count, was not measured with a strided gradient: the peak is unknown there.
 /// </summary>
 internal static class BackwardTraits
 {
-    private const BackwardTrait Keeps = BackwardTrait.KeepsGradientLayout;
-
-    private static readonly Dictionary<string, (BackwardTrait Traits, int? StridedCopies)> Rows = Build();
-
     public static BackwardTrait Of(string kind) =>
-        LayerRules.Find(kind) is { } layer ? layer.Backward : Rows.TryGetValue(kind, out var row) ? row.Traits : BackwardTrait.None;
+        LayerRules.Find(kind) is { } layer ? layer.Backward : Ops.TensorOps.FindKind(kind)?.Backward ?? BackwardTrait.None;
 
     public static bool Has(string kind, BackwardTrait trait) => (Of(kind) & trait) == trait;
 
@@ -106,32 +100,12 @@ internal static class BackwardTraits
     public static int? StridedCopies(string kind)
     {
         if (LayerRules.Find(kind) is { } layer) return layer.StridedGradientCopies;
-        if (Rows.TryGetValue(kind, out var row)) return row.StridedCopies;
+        if (Ops.TensorOps.FindKind(kind) is { } op) return op.StridedGradientCopies;
+        var dot = kind.IndexOf('.');
+        if (dot < 0) return null;
         // Mish, Softsign and Tanhshrink are op chains, and the ops inside recurrent and attention layers were measured as
-        // whole layers, their gradients' layouts included.
-        return kind.Contains(".") ? 0 : null;
-    }
-
-    private static Dictionary<string, (BackwardTrait, int?)> Build()
-    {
-        var rows = new Dictionary<string, (BackwardTrait, int?)>(StringComparer.Ordinal);
-        void Add(BackwardTrait traits, int? stridedCopies, params string[] kinds)
-        {
-            foreach (var kind in kinds) rows.Add(kind, (traits, stridedCopies));
-        }
-
-        // Tensor methods and torch.* functions.
-        Add(Keeps | BackwardTrait.ReadsForwardTensorFirst | BackwardTrait.ReadsResult, 0, "relu");
-        Add(Keeps | BackwardTrait.ReadsGradientOnly, 0, "neg");
-        Add(Keeps, 0, "sigmoid", "tanh", "exp", "log", "abs", "sqrt", "pow", "square", "sub", "mul", "div");
-        Add(BackwardTrait.None, 0, "add", "sum", "mm", "bmm", "copy", "clone", "cat", "stack", "view");
-        Add(BackwardTrait.ExpandsGradientBack, 0, "mean");
-        Add(BackwardTrait.ExpandsGradientBack | BackwardTrait.MasksExpandedGradient, 0, "amax", "amin");
-
-        // Ops inside composite layers (other dotted kinds: see StridedCopies).
-        Add(BackwardTrait.None, 0, "Softmin.neg");
-        // Softmin is softmax(-x): its softmax copies a strided gradient as Softmax does (measured; it was counted as none).
-        Add(BackwardTrait.None, 1, "Softmin.softmax");
-        return rows;
+        // whole layers, their gradients' layouts included: none copies unless its layer's record says so.
+        return LayerRules.Find(kind.Substring(0, dot)) is { } composite
+            && composite.InnerStridedGradientCopies.TryGetValue(kind.Substring(dot + 1), out var copies) ? copies : 0;
     }
 }

@@ -38,6 +38,12 @@ internal sealed class LayerRule(string factory, string summary, Action<LayerArgs
     public int? StridedGradientCopies { get; init; }
 
     /// <summary>
+    /// For a composite layer recorded as its ops (<see cref="LayerCall.InternalOp"/>): copies of an op's output size its
+    /// backward makes of a strided gradient, by op kind, where not none (measured).
+    /// </summary>
+    public IReadOnlyDictionary<string, int> InnerStridedGradientCopies { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>
     /// Recorded as one tape node whose backward is not modeled (a recurrent layer: autograd sums each weight's gradients
     /// over the time steps before adding them to .grad), so the step's peak is unknown.
     /// </summary>

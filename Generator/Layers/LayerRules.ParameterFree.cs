@@ -64,7 +64,11 @@ internal static partial class LayerRules
         yield return Free("Softsign", SoftsignForward);
         yield return Free("Tanhshrink", TanhshrinkForward);
         yield return Free("LogSigmoid", LogSigmoidForward, KeepsLayout, 0);
-        yield return Free("Softmin", SoftminForward);
+        // Softmin is softmax(-x): its softmax copies a strided gradient as Softmax does (measured; it was counted as none).
+        yield return new("Softmin", "no parameters", (_, _) => { }, SoftminForward)
+        {
+            InnerStridedGradientCopies = new Dictionary<string, int> { ["softmax"] = 1 },
+        };
         yield return Free("Softmax", SoftmaxForward, BackwardTrait.None, 1, "softmax");
         yield return Free("LogSoftmax", SoftmaxForward, BackwardTrait.None, 1, "log_softmax");
 

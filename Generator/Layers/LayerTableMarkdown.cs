@@ -99,8 +99,34 @@ internal static class LayerTableMarkdown
         Line("unregistered, so it is not counted:");
         Line();
         Line(CodeList(losses));
+        Line();
+        var ops = Ops.TensorOps.All.Where(o => o.Forms != Ops.TensorOpForms.Internal).ToList();
+        Line($"## Tensor operations in forward ({ops.Count})");
+        Line();
+        Line("<!-- Generated from Generator/Ops/TensorOps.*.cs. -->");
+        Line();
+        Line("Tensor methods (each also as `torch.name(x, …)`), `torch.*` functions, properties, indexers and operators that");
+        Line("forward may use. Any other tensor op makes the forward pass's shapes and memory unknown from that point (TBG004).");
+        Line();
+        Line("| Called as | Modeled |");
+        Line("| --- | --- |");
+        foreach (var op in ops) Line($"| {string.Join(", ", CallForms(op))} | {Escape(op.Summary)} |");
         return text.ToString();
     }
+
+    private static IEnumerable<string> CallForms(Ops.TensorOpRule op)
+    {
+        foreach (var name in op.Names)
+        {
+            if (op.Forms.HasFlag(Ops.TensorOpForms.Method)) yield return $"`x.{name}(…)`";
+            if (op.Forms.HasFlag(Ops.TensorOpForms.TorchFunction)) yield return $"`torch.{name}(…)`";
+            if (op.Forms.HasFlag(Ops.TensorOpForms.Property)) yield return $"`x.{name}`";
+        }
+        if (op.Forms.HasFlag(Ops.TensorOpForms.Indexer)) yield return "`x[…]`";
+        if (op.Forms.HasFlag(Ops.TensorOpForms.Operator)) yield return $"`x {Operators[op.Name]} y`";
+    }
+
+    private static readonly Dictionary<string, string> Operators = new() { ["add"] = "+", ["sub"] = "-", ["mul"] = "*", ["div"] = "/" };
 
     private static string CodeList(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"`{n}`")) + ".";
 

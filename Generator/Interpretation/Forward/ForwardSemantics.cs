@@ -1,0 +1,267 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using TorchBudget.Generator.Layers;
+using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Ops;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Interpretation;
+
+/// <summary>
+/// The symbolic forward pass's TorchSharp semantics: module calls, layers, tensor ops (<see cref="TensorOps"/>) and the
+/// autograd tape over tensors whose shapes carry a symbolic batch size, recorded in one <see cref="ForwardTrace"/>. The C#
+/// evaluator runs the user's code and calls in here (<see cref="ITensorSemantics"/>); user modules' forward methods run
+/// back through it (<see cref="IForwardHost"/>).
+/// </summary>
+internal sealed partial class ForwardSemantics(IForwardHost host, TorchSharpSymbols torch, ForwardTrace trace) : ITensorSemantics
+{
+    private readonly Dictionary<TensorSlot, ActivationTensor> residentTensors = new();
+
+    public ForwardTrace Trace { get; } = trace;
+
+    /// <summary>Runs <paramref name="root"/> on a fresh input of this shape and type.</summary>
+    public void Run(ModuleInstance root, TensorShape inputShape, string inputType)
+    {
+        try
+        {
+            var input = Trace.Allocate(inputShape, inputType, requiresGrad: false, isResident: true);
+            Trace.ProfileInput = input;
+            var output = ApplyModule(root, new Value[] { input }, root.CreatedAt);
+            if (output is UnknownValue unknown) Trace.Unknowns.Add(unknown);
+            else if (output is ActivationTensor result)
+            {
+                Trace.OutputShapes[root] = result.Shape.ToString();
+                Trace.Output = result;
+            }
+        }
+        catch (AnalysisLimitException limit)
+        {
+            Trace.Unknowns.Add(limit.Unknown);
+        }
+    }
+
+    /// <summary>A parameter or buffer taking part in forward: a tensor over memory counted in its own row.</summary>
+    public Value ReadMember(Value value, IOperation at)
+    {
+        if (value is not TensorValue { Tensor: var slot }) return value;
+        if (residentTensors.TryGetValue(slot, out var known)) return known;
+        if (slot.PinShape() is not { } shape)
+            return Record(new UnknownValue("the shape of a parameter or buffer used in forward", LocationInfo.From(at.Syntax)));
+        var tensor = Trace.Allocate(new TensorShape(shape.Select(Dim.Of)), slot.ElementType ?? Trace.ParameterElementType,
+            slot.RequiresGrad && Trace.GradEnabled, isResident: true, parameter: slot);
+        residentTensors[slot] = tensor;
+        return tensor;
+    }
+
+    public Value? ReadProperty(Value owner, IPropertySymbol property) =>
+        owner is ActivationTensor tensor && TensorOps.Find(property.Name, TensorOpForms.Property) is { } rule
+            ? rule.Forward(new TensorOpCall(this, property.Name, tensor, NewOp(property.Name, new Value[] { tensor }, null), null))
+            : null;
+
+    public Value? Index(Value collection, IReadOnlyList<Value> indices, IOperation at) =>
+        collection is ActivationTensor tensor ? TensorOps.Index(this, tensor, indices, LocationInfo.From(at.Syntax)) : null;
+
+    /// <summary>Operators on tensors (+, -, *, /) and on sizes read from tensors.</summary>
+    public Value? Arithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation at)
+    {
+        var op = kind switch
+        {
+            BinaryOperatorKind.Add => TensorOp.Add,
+            BinaryOperatorKind.Subtract => TensorOp.Sub,
+            BinaryOperatorKind.Multiply => TensorOp.Mul,
+            BinaryOperatorKind.Divide => TensorOp.Div,
+            _ => (TensorOp?)null,
+        };
+        var location = LocationInfo.From(at.Syntax);
+        // x + y fails the way x.add(y) does (a TBG003 where shapes do not broadcast), so it is caught the same way.
+        try
+        {
+            if (left is ActivationTensor self && op is { } onLeft) return TensorOps.Arithmetic(this, onLeft, self, right, location);
+            if (right is ActivationTensor other && op is { } onRight) return TensorOps.Arithmetic(this, onRight, other, left, location);
+            return (kind, left, right) switch
+            {
+                (BinaryOperatorKind.Multiply, DimValue d, IntValue i) => new DimValue(d.Dim.Times(Dim.Of(i.Pin()))),
+                (BinaryOperatorKind.Multiply, IntValue i, DimValue d) => new DimValue(d.Dim.Times(Dim.Of(i.Pin()))),
+                (BinaryOperatorKind.Divide, DimValue d, IntValue i) when d.Dim.DividedBy(Dim.Of(i.Pin())) is { } quotient => new DimValue(quotient),
+                _ => null,
+            };
+        }
+        catch (ShapeMismatchException mismatch)
+        {
+            return Mismatch(mismatch.Message, location, new[] { left, right });
+        }
+        catch (Exception e) when (e is UnknownArgumentException or InvalidLayerArgumentException or OverflowException or NotLinearInBatchException)
+        {
+            var name = op is { } known ? TensorOps.Get(known).Name : kind.ToString();
+            return Record(e is UnknownArgumentException u ? u.Unknown : new UnknownValue($"{name}: {e.Message}", location));
+        }
+    }
+
+    /// <summary>A module's forward: a user module's code, a Sequential's children in turn, or a layer's rule.</summary>
+    public Value ApplyModule(ModuleInstance module, IReadOnlyList<Value> inputs, LocationInfo? callSite)
+    {
+        if (!Trace.InputShapes.ContainsKey(module) && DescribeArguments(inputs) is { } arguments) Trace.InputShapes[module] = arguments;
+        Trace.Running.Push(module);
+        Value result;
+        try
+        {
+            if (Trace.Running.Count > InterpreterLimits.MaxModuleDepth)
+            {
+                throw new AnalysisLimitException(
+                    new UnknownValue($"forward runs modules nested more than {InterpreterLimits.MaxModuleDepth} deep", callSite));
+            }
+            result = module.UserType is not null ? host.CallUserForward(module, inputs, callSite)
+                    ?? Record(new UnknownValue($"'{module.Kind}' has no forward taking {inputs.Count} argument(s) in source", callSite))
+                : module.Kind == "Sequential" ? SequentialForward(module, inputs, callSite)
+                : LayerForward(module, inputs, callSite);
+        }
+        finally
+        {
+            Trace.Running.Pop();
+        }
+        if (!Trace.OutputShapes.ContainsKey(module) && DescribeShape(result) is { } shape) Trace.OutputShapes[module] = shape;
+        return result;
+    }
+
+    /// <summary>TorchSharp's Sequential disposes each intermediate result; autograd-saved memory survives that.</summary>
+    private Value SequentialForward(ModuleInstance sequential, IReadOnlyList<Value> inputs, LocationInfo? callSite)
+    {
+        if (inputs.Count != 1) return Record(new UnknownValue("Sequential takes one tensor", callSite));
+        var current = inputs[0];
+        for (var i = 0; i < sequential.Children.Count; i++)
+        {
+            var child = sequential.Children[i].Value;
+            var next = ApplyModule(child, new[] { current }, child.CreatedAt ?? callSite);
+            if (i > 0 && current is ActivationTensor intermediate && !ReferenceEquals(intermediate, next)) Trace.Dispose(intermediate);
+            if (next is UnknownValue) return next;
+            current = next;
+        }
+        return current;
+    }
+
+    private Value LayerForward(ModuleInstance module, IReadOnlyList<Value> inputs, LocationInfo? callSite)
+    {
+        if (module.Unknowns.Count > 0) return module.Unknowns[0];
+        if (inputs.FirstOrDefault(i => i is UnknownValue) is UnknownValue unknownInput) return unknownInput;
+        var rule = LayerRules.Find(module.Kind);
+        if (rule?.Forward is null || module.FactoryArguments is null)
+        {
+            return Record(new UnknownValue($"the forward of {module.Kind} (shape and memory) is not modeled yet", callSite ?? module.CreatedAt));
+        }
+        var call = new LayerCall(module.FactoryArguments, module, inputs, Trace) { CallSite = callSite ?? module.CreatedAt };
+        if (call.FloatInputOfAnotherType() is { } mismatch) return Mismatch(mismatch, callSite ?? module.CreatedAt, inputs, module);
+        var counted = Trace.MultiplyAccumulates.Count;
+        var result = RunRule(rule.Forward, call, callSite ?? module.CreatedAt);
+        if (module.Parameters.Count > 0 && Trace.MultiplyAccumulates.Count == counted && !ComputeCost.WeightsWithoutProducts.Contains(module.Kind))
+        {
+            Trace.MultiplyAccumulatesUnknown ??= $"the multiply-accumulates of {module.Kind} are not counted yet";
+        }
+        return result;
+    }
+
+    private static void MarkLayoutNotFollowed(Value result, IReadOnlyList<Value> inputs)
+    {
+        if (result is ActivationTensor tensor && !inputs.Contains(tensor)) tensor.LayoutNotFollowed = true;
+        if (result is TupleValue tuple) foreach (var item in tuple.Items) MarkLayoutNotFollowed(item, inputs);
+    }
+
+    /// <summary>Runs a layer's forward rule, turning what it throws into TBG003 mismatches and unknowns.</summary>
+    public Value RunRule(Func<LayerCall, Value> forward, LayerCall call, LocationInfo? location)
+    {
+        try
+        {
+            // A contiguous tensor whose size-1 dimensions' strides read as channels-last runs channels-last kernels too.
+            var strided = call.Inputs.OfType<ActivationTensor>().FirstOrDefault(t => !t.IsContiguous || ReadsAsChannelsLast(t));
+            var notFollowed = strided is not null && !LayerRules.FollowsStridedInputs(call.Args.Factory, strided, Trace.Decide);
+            if (notFollowed)
+            {
+                call.MemoryNotModeled($"its input {strided!.Shape} is strided (a transposed, sliced or expanded view), "
+                    + $"which was not measured for {call.Args.Factory}");
+            }
+            var result = forward(call);
+            call.Record(result);
+            if (notFollowed || call.Inputs.OfType<ActivationTensor>().Any(t => t.LayoutNotFollowed)) MarkLayoutNotFollowed(result, call.Inputs);
+            return result;
+        }
+        catch (ShapeMismatchException mismatch)
+        {
+            return Mismatch(mismatch.Message, location, call.Inputs, call.Module);
+        }
+        catch (UnknownArgumentException unknown)
+        {
+            return Record(unknown.Unknown);
+        }
+        catch (InvalidLayerArgumentException invalid)
+        {
+            return Record(new UnknownValue(invalid.Message, location));
+        }
+        catch (Exception e) when (e is OverflowException or NotLinearInBatchException)
+        {
+            return Record(new UnknownValue($"{call.Args.Factory}: {e.Message}", location));
+        }
+    }
+
+    private bool ReadsAsChannelsLast(ActivationTensor tensor) =>
+        tensor.ExactStrides is { } exact && TensorLayout.IsChannelsLastLike(tensor.Shape, exact, Trace.Decide);
+
+    /// <summary>Records a shape error; one fed only the profile's input (or views of it) is marked as the attribute's.</summary>
+    public UnknownValue Mismatch(string message, LocationInfo? at, IEnumerable<Value> inputs, ModuleInstance? module = null)
+    {
+        var tensors = inputs.OfType<ActivationTensor>().ToList();
+        var onInput = Trace.ProfileInput is { } input && tensors.Count > 0 && tensors.All(t => ReferenceEquals(t.Storage, input.Storage));
+        Trace.Mismatches.Add(new ShapeMismatch(message, at, onInput, module));
+        return new UnknownValue(message, at);
+    }
+
+    /// <summary>An unknown that affects the memory table.</summary>
+    public UnknownValue Record(UnknownValue unknown)
+    {
+        if (!Trace.Unknowns.Any(u => u.Reason == unknown.Reason && Equals(u.Location, unknown.Location))) Trace.Unknowns.Add(unknown);
+        return unknown;
+    }
+
+    /// <summary>A tape node for a tensor op, named as it was called (its kind in the tape and in messages).</summary>
+    public LayerCall NewOp(string name, IReadOnlyList<Value> inputs, LocationInfo? at) =>
+        new(new LayerArgs(name, Array.Empty<KeyValuePair<string, Value>>()), new ModuleInstance(name, null, at), inputs, Trace);
+
+    /// <summary>A tensor op that runs a layer's rule (flatten, softmax): a call of that layer with these arguments.</summary>
+    public LayerCall NewLayerCall(string factory, ActivationTensor input, LocationInfo? at, params (string Name, Value Value)[] args) =>
+        new(new LayerArgs(factory, args.Select(a => new KeyValuePair<string, Value>(a.Name, a.Value)).ToList()),
+            new ModuleInstance(factory, null, at), new Value[] { input }, Trace);
+
+    /// <summary>
+    /// A module call's arguments as Verify reads them to call the layer on its own: one tensor as its shape, several as
+    /// "([B, 8], null, true)" (tensors, nulls and flags) with their element types alike; null for any other argument.
+    /// </summary>
+    private static (string Shape, string ElementType)? DescribeArguments(IReadOnlyList<Value> inputs)
+    {
+        if (inputs is [ActivationTensor single]) return (single.Shape.ToString(), single.ElementType);
+        var shapes = new List<string>();
+        var types = new List<string>();
+        foreach (var input in inputs)
+        {
+            var (shape, type) = input switch
+            {
+                ActivationTensor tensor => (tensor.Shape.ToString(), tensor.ElementType),
+                NullValue => ("null", "null"),
+                BoolValue flag => (flag.Describe(), "null"),
+                _ => (null, null),
+            };
+            if (shape is null || type is null) return null;
+            shapes.Add(shape);
+            types.Add(type);
+        }
+        return ("(" + string.Join(", ", shapes) + ")", "(" + string.Join(", ", types) + ")");
+    }
+
+    private static string? DescribeShape(Value value) => value switch
+    {
+        ActivationTensor tensor => tensor.Shape.ToString(),
+        TupleValue tuple when tuple.Items.All(i => i is ActivationTensor or NullValue) =>
+            "(" + string.Join(", ", tuple.Items.Select(i => DescribeShape(i) ?? "null")) + ")",
+        _ => null,
+    };
+}

@@ -1,0 +1,75 @@
+namespace TorchBudget.Generator.Ops;
+
+/// <summary>
+/// Every tensor op the analysis knows, by name (the way ILLink's Intrinsics names every known method): the key of its one
+/// <see cref="TensorOpRule"/> in <see cref="TensorOps"/>. Layers and functional.* calls are <see cref="Layers.LayerRules"/>.
+/// </summary>
+internal enum TensorOp
+{
+    // Views and copies (TensorOps.Views.cs).
+    View,
+    Reshape,
+    Flatten,
+    Transpose,
+    TransposeMatrix,
+    Permute,
+    Unsqueeze,
+    Squeeze,
+    Expand,
+    Contiguous,
+    Clone,
+    Detach,
+    To,
+    Copy,
+    Alias,
+    ReverseDimensions,
+    SwapLastTwo,
+
+    // Sizes (TensorOps.Sizes.cs).
+    Size,
+    Dim,
+    Shape,
+
+    // Pointwise (TensorOps.Pointwise.cs).
+    Relu,
+    Sigmoid,
+    Tanh,
+    Exp,
+    Sqrt,
+    ReluInPlace,
+    SigmoidInPlace,
+    TanhInPlace,
+    Log,
+    Pow,
+    Abs,
+    Neg,
+    Square,
+    MaskedFill,
+    Softmax,
+    LogSoftmax,
+
+    // Arithmetic (TensorOps.Arithmetic.cs).
+    Add,
+    Sub,
+    Mul,
+    Div,
+
+    // Reductions (TensorOps.Reductions.cs).
+    Mean,
+    Sum,
+    Amax,
+    Amin,
+
+    // Matrix products (TensorOps.Products.cs).
+    Matmul,
+    Mm,
+    Bmm,
+
+    // New tensors and joins (TensorOps.Creation.cs, TensorOps.Joining.cs).
+    NewTensor,
+    Cat,
+    Stack,
+
+    // Indexing (TensorOps.Indexing.cs).
+    Index,
+}

@@ -1,0 +1,44 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Ops;
+
+/// <summary>New tensors inside forward (torch.zeros(batch, hidden) and the like): allocated, needing no gradient.</summary>
+internal static partial class TensorOps
+{
+    private static IEnumerable<TensorOpRule> Creation()
+    {
+        yield return new(TensorOp.NewTensor, "a new tensor of the given sizes (dtype: Float32 unless given)", NewTensor)
+        {
+            Names = ["zeros", "ones", "empty", "randn", "rand", "full"], Forms = TensorOpForms.TorchFunction,
+        };
+    }
+
+    private static Value NewTensor(TensorOpCall c)
+    {
+        var method = c.Method!;
+        var dims = new List<Dim>();
+        foreach (var argument in c.Args)
+        {
+            var parameter = method.Parameters.FirstOrDefault(p => p.Name == argument.Key);
+            if (parameter is null || argument.Key is "dtype" or "device" or "requires_grad" or "names" or "value" or "fill_value") continue;
+            switch (argument.Value)
+            {
+                case IntValue size when size.Pin() >= 0: dims.Add(Dim.Of(size.Pin())); break;
+                case DimValue size: dims.Add(size.Dim); break;
+                case ListValue sizes when sizes.Items.All(s => s is IntValue or DimValue):
+                    dims.AddRange(sizes.Items.Select(s => s is DimValue d ? d.Dim : Dim.Of(((IntValue)s).Pin())));
+                    break;
+                case UnknownValue unknown: return c.Forward.Record(unknown);
+                case var _ when parameter.Type.SpecialType is SpecialType.System_Int64 or SpecialType.System_Int32
+                    || parameter.Type is IArrayTypeSymbol:
+                    return c.Forward.Record(new UnknownValue($"the shape of torch.{method.Name}(...)", c.At));
+            }
+        }
+        var type = c.Args.FirstOrDefault(a => a.Key == "dtype").Value is EnumValue { MemberName: { } explicitType } ? explicitType : "Float32";
+        return c.Trace.Allocate(new TensorShape(dims), type, requiresGrad: false);
+    }
+}

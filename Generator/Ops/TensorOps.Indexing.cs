@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Layers;
+using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Ops;
+
+/// <summary>tensor[...]: integers select (the dimension goes), Colon keeps, Slice narrows, None adds a 1, Ellipsis fills; a view.</summary>
+internal static partial class TensorOps
+{
+    private static IEnumerable<TensorOpRule> Indexing()
+    {
+        yield return new(TensorOp.Index, "a chain of views (select, slice, unsqueeze) as ATen applies the indices", c =>
+            Index(c.Forward, c.Self, c.Args.Select(a => a.Value).ToList(), c.At))
+        {
+            Names = ["index"], Forms = TensorOpForms.Indexer,
+        };
+    }
+
+    internal static Value Index(ForwardSemantics f, ActivationTensor tensor, IReadOnlyList<Value> indices, LocationInfo? at)
+    {
+        var op = f.NewOp("index", new Value[] { tensor }, at);
+        // tensor[params TensorIndex[]] arrives as one array.
+        if (indices is [ListValue packed]) indices = packed.Items;
+        try
+        {
+            var consuming = indices.Count(i => i is not TensorIndexValue { Kind: "None" or "Ellipsis" });
+            if (consuming > tensor.Shape.Rank) throw op.Mismatch($"{consuming} indices into {tensor.Shape}");
+            // ATen applies the indices left to right, one view op each (select, slice, unsqueeze); a full slice is no op.
+            // Backward undoes them one at a time, so the chain of views is kept.
+            var current = tensor;
+            var steps = new List<ActivationTensor>();
+            var axis = 0;
+            ActivationTensor Step(TensorShape shape, IReadOnlyList<Dim> strides, bool slice = true)
+            {
+                current = f.Trace.ViewWithStrides(current, shape, strides, slice);
+                steps.Add(current);
+                return current;
+            }
+            foreach (var index in indices)
+            {
+                var dims = current.Shape.Dims.ToList();
+                // ATen's strides, size-1 dimensions' included: they decide later layouts (channels-last, at batch 1).
+                var strides = TensorLayout.ExactStridesOf(current).ToList();
+                switch (index)
+                {
+                    case IntValue position:
+                        var size = dims[axis];
+                        if (size.IsConstant() && (position.Pin() >= size.PinCoefficient() || position.Pin() < -size.PinCoefficient()))
+                            throw op.Mismatch($"index {position.Pin()} is outside dimension {axis} of {tensor.Shape}");
+                        dims.RemoveAt(axis);
+                        strides.RemoveAt(axis);
+                        Step(new TensorShape(dims), strides);
+                        break;
+                    // TorchSharp runs a lone slice index as Tensor.slice, which records a slice even over the whole
+                    // dimension; among several indices ATen skips the whole-dimension ones (measured).
+                    case TensorIndexValue { Kind: "Colon" } when indices.Count == 1:
+                        Step(current.Shape, strides);
+                        axis++;
+                        break;
+                    case TensorIndexValue { Kind: "Colon" }:
+                        axis++;
+                        break;
+                    case TensorIndexValue { Kind: "None" }:
+                        Step(new TensorShape(dims.Take(axis).Append(Dim.Of(1)).Concat(dims.Skip(axis))),
+                            TensorLayout.Unsqueezed(current.Shape, strides, axis), slice: false);
+                        axis++;
+                        break;
+                    case TensorIndexValue { Kind: "Ellipsis" }:
+                        axis += tensor.Shape.Rank - consuming;
+                        break;
+                    case TensorIndexValue { Kind: "Slice" } slice:
+                        var length = SliceLength(dims[axis], slice, op);
+                        if (length != dims[axis] || (slice.Step ?? 1) != 1 || indices.Count == 1)
+                        {
+                            strides[axis] = strides[axis].Times(Dim.Of(slice.Step ?? 1));
+                            dims[axis] = length;
+                            Step(new TensorShape(dims), strides);
+                        }
+                        axis++;
+                        break;
+                    case UnknownValue unknown:
+                        return f.Record(unknown);
+                    default:
+                        return f.Record(new UnknownValue($"indexing with {index.Describe()} is not modeled", at));
+                }
+            }
+            // Only the last view reaches TorchSharp; the ones between are ATen's own.
+            foreach (var between in steps.Take(steps.Count - 1)) f.Trace.Dispose(between);
+            return steps.Count > 0 ? current : f.Trace.AliasOp(tensor);
+        }
+        catch (ShapeMismatchException mismatch)
+        {
+            return f.Mismatch(mismatch.Message, at, new Value[] { tensor });
+        }
+        catch (UnknownArgumentException unknown)
+        {
+            return f.Record(unknown.Unknown.Location is null ? new UnknownValue(unknown.Unknown.Reason, at) : unknown.Unknown);
+        }
+    }
+
+    private static Dim SliceLength(Dim size, TensorIndexValue slice, LayerCall op)
+    {
+        var step = slice.Step ?? 1;
+        if (step <= 0) throw op.Mismatch("slice steps must be positive");
+        if (!size.IsConstant())
+        {
+            return slice.Start is null or 0 && slice.Stop is null && step == 1 ? size
+                : throw new UnknownArgumentException(new UnknownValue("a slice of the batch dimension", null));
+        }
+        long Clamp(long value) => Math.Max(0, Math.Min(size.PinCoefficient(), value < 0 ? value + size.PinCoefficient() : value));
+        var start = Clamp(slice.Start ?? 0);
+        var stop = Clamp(slice.Stop ?? size.PinCoefficient());
+        return Dim.Of(stop <= start ? 0 : (stop - start + step - 1) / step);
+    }
+}

@@ -1,0 +1,99 @@
+using System;
+using System.Collections.Generic;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Layers;
+
+namespace TorchBudget.Generator.Ops;
+
+/// <summary>
+/// Elementwise ops on one tensor: a result of its shape (in its layout, TensorIterator's), what autograd keeps and what
+/// backward allocates (derivatives.yaml, measured), and softmax through its layer's rule.
+/// </summary>
+internal static partial class TensorOps
+{
+    private const BackwardTrait KeepsLayout = BackwardTrait.KeepsGradientLayout;
+
+    private static IEnumerable<TensorOpRule> Pointwise()
+    {
+        // Ops whose backward reads their result: autograd keeps the result.
+        yield return new(TensorOp.Relu, "keeps its result; backward threshold_backward(grad, result)", c => KeepingResult(c, 1))
+        {
+            Names = ["relu"], StridedGradientCopies = 0,
+            Backward = KeepsLayout | BackwardTrait.ReadsForwardTensorFirst | BackwardTrait.ReadsResult,
+        };
+        yield return new(TensorOp.Sigmoid, "keeps its result", c => KeepingResult(c, 1))
+        {
+            Names = ["sigmoid"], Backward = KeepsLayout, StridedGradientCopies = 0,
+        };
+        yield return new(TensorOp.Tanh, "keeps its result", c => KeepingResult(c, 1))
+        {
+            Names = ["tanh"], Backward = KeepsLayout, StridedGradientCopies = 0,
+        };
+        yield return new(TensorOp.Exp, "keeps its result", c => KeepingResult(c, 1))
+        {
+            Names = ["exp"], Backward = KeepsLayout, StridedGradientCopies = 0,
+        };
+        // sqrt's backward: grad / (2 * result), the doubled result a tensor of its own.
+        yield return new(TensorOp.Sqrt, "keeps its result; backward makes 2 * result as well", c => KeepingResult(c, 2, scalarWith: 0))
+        {
+            Names = ["sqrt"], Backward = KeepsLayout, StridedGradientCopies = 0,
+        };
+        // In place: the result is the input's storage. Backward with a strided gradient was not measured.
+        yield return new(TensorOp.ReluInPlace, "in place; keeps its result", c => KeepingResult(c, 1)) { Names = ["relu_"] };
+        yield return new(TensorOp.SigmoidInPlace, "in place; keeps its result", c => KeepingResult(c, 1)) { Names = ["sigmoid_"] };
+        yield return new(TensorOp.TanhInPlace, "in place; keeps its result", c => KeepingResult(c, 1)) { Names = ["tanh_"] };
+
+        // Ops whose backward reads their input: autograd keeps the input.
+        yield return new(TensorOp.Log, "keeps its input", c => KeepingInput(c, BackwardRules.Pointwise(c.Self, 1)))
+        {
+            Names = ["log"], Backward = KeepsLayout, StridedGradientCopies = 0,
+        };
+        yield return new(TensorOp.Pow, "keeps its input; backward makes 3 tensors of its size (self.pow(1), the scaled copy, the product)", c =>
+            KeepingInput(c, BackwardRules.Pointwise(c.Self, 3, scalarWith: 1)))
+        {
+            Names = ["pow"], Backward = KeepsLayout, StridedGradientCopies = 0,
+        };
+        yield return new(TensorOp.Square, "keeps its input; backward as pow's", c =>
+            KeepingInput(c, BackwardRules.Pointwise(c.Self, 3, scalarWith: 1)))
+        {
+            Names = ["square"], Backward = KeepsLayout, StridedGradientCopies = 0,
+        };
+        yield return new(TensorOp.Abs, "keeps its input; backward makes 2 tensors of its size (sgn, the product)", c =>
+            KeepingInput(c, BackwardRules.Pointwise(c.Self, 2)))
+        {
+            Names = ["abs"], Backward = KeepsLayout, StridedGradientCopies = 0,
+        };
+        yield return new(TensorOp.Neg, "keeps its input; backward grad.neg()", c => KeepingInput(c, BackwardRules.Pointwise(c.Self, 1)))
+        {
+            Names = ["neg"], Backward = KeepsLayout | BackwardTrait.ReadsGradientOnly, StridedGradientCopies = 0,
+        };
+
+        yield return new(TensorOp.MaskedFill, "a result in the input's layout; backward: the default, a gradient of its size", c =>
+            c.Recorded(c.Op.Output(c.Self.Shape, strides: TensorLayout.PreservedLike(c.Self.Shape, c.Self.Strides, c.Trace.Decide))))
+        {
+            Names = ["masked_fill"],
+        };
+        yield return new(TensorOp.Softmax, "as the Softmax layer", c => ThroughLayer(c, "Softmax")) { Names = ["softmax"] };
+        yield return new(TensorOp.LogSoftmax, "as the LogSoftmax layer", c => ThroughLayer(c, "LogSoftmax")) { Names = ["log_softmax"] };
+    }
+
+    private static Value KeepingResult(TensorOpCall c, int backwardTensors, int? scalarWith = null)
+    {
+        var inPlace = c.Name.EndsWith("_", StringComparison.Ordinal);
+        var result = inPlace ? c.Self : c.Op.PointwiseOutput(c.Self.Shape, new[] { c.Self });
+        c.Op.Save(result);
+        c.Op.Backward(BackwardRules.Pointwise(c.Self, backwardTensors, scalarWith));
+        return c.Recorded(result);
+    }
+
+    private static Value KeepingInput(TensorOpCall c, BackwardPlan backward)
+    {
+        c.Op.Save(c.Self);
+        c.Op.Backward(backward);
+        return c.Recorded(c.Op.PointwiseOutput(c.Self.Shape, new[] { c.Self }));
+    }
+
+    /// <summary>softmax(dim) and log_softmax(dim) run their layer's rule (the same kernels, the same saved result).</summary>
+    private static Value ThroughLayer(TensorOpCall c, string layer) =>
+        c.Forward.RunRule(LayerRules.Find(layer)!.Forward!, c.Forward.NewLayerCall("Softmax", c.Self, c.At, ("dim", c.Arg(0))), c.At);
+}

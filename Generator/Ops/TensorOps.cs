@@ -1,0 +1,39 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Layers;
+
+namespace TorchBudget.Generator.Ops;
+
+/// <summary>
+/// The one table of TorchSharp 0.107 tensor-op knowledge: a <see cref="TensorOpRule"/> per <see cref="TensorOp"/>, one
+/// file per family (TensorOps.Views.cs, .Pointwise.cs …) holding the records and the forward rules they run. Adding an
+/// op is adding its identity and its record (and its tests: a measured case and the fuzzer's).
+/// </summary>
+internal static partial class TensorOps
+{
+    private static readonly TensorOpRule[] Rules = Views().Concat(Sizes()).Concat(Pointwise()).Concat(ArithmeticOps()).Concat(Reductions())
+        .Concat(Products()).Concat(Creation()).Concat(Joining()).Concat(Indexing()).ToArray();
+
+    private static readonly Dictionary<TensorOp, TensorOpRule> ById = Rules.ToDictionary(r => r.Id);
+
+    private static readonly Dictionary<string, TensorOpRule> ByName =
+        Rules.SelectMany(r => r.Names, (rule, name) => (rule, name)).ToDictionary(p => p.name, p => p.rule, System.StringComparer.Ordinal);
+
+    public static IEnumerable<TensorOpRule> All => Rules;
+
+    public static TensorOpRule Get(TensorOp id) => ById[id];
+
+    /// <summary>The op called by this name in this form; else null.</summary>
+    public static TensorOpRule? Find(string name, TensorOpForms form) =>
+        ByName.TryGetValue(name, out var rule) && (rule.Forms & form) != 0 ? rule : null;
+
+    /// <summary>The op whose tape nodes have this kind (any name it is called by); else null.</summary>
+    public static TensorOpRule? FindKind(string kind) => ByName.TryGetValue(kind, out var rule) ? rule : null;
+
+    internal static Value Recorded(LayerCall op, Value result, bool passesGradientThrough = false)
+    {
+        op.Record(result, passesGradientThrough);
+        return result;
+    }
+}
