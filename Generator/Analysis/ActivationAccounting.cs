@@ -23,7 +23,7 @@ internal sealed class ActivationAccounting
     /// <summary>Why a tensor forward left alive has no byte count, when forward itself was followed; null otherwise.</summary>
     public string? Uncountable { get; }
 
-    public static ActivationAccounting Of(ForwardTrace trace, string modelType)
+    public static ActivationAccounting Of(ForwardTrace trace, Shapes.ScalarType modelType)
     {
         var perModule = new Dictionary<ModuleInstance, ByteCount>();
         var total = ByteCount.Zero;
@@ -31,7 +31,7 @@ internal sealed class ActivationAccounting
         string? uncountable = null;
         foreach (var storage in trace.AliveStorages())
         {
-            if (storage.SizedInBytes is null && ElementTypes.SizeOf(storage.ElementType) is null)
+            if (storage.SizedInBytes is null && storage.ElementType.SizeOf() is null)
             {
                 uncountable ??= $"forward keeps a {storage.ElementType} tensor, whose element size is not known";
                 continue;

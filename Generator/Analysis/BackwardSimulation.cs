@@ -66,7 +66,7 @@ internal static class BackwardSimulation
 
         // cross_entropy keeps log_softmax's result [B, C] for backward, plus the loss and total_weight scalars (in the output's type).
         var logSoftmax = outputGradient.Value;
-        var scalar = Shapes.ElementTypes.SizeOf(output.ElementType) ?? 4;
+        var scalar = output.ElementType.SizeOf() ?? 4;
         live = live.Plus(logSoftmax).Plus(new ByteCount(2 * scalar, 0));
         terms.Add(live);
         // Backward of the loss: a ones scalar, nll_loss's gradient [B, C], log_softmax's gradient [B, C].

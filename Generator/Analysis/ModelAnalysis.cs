@@ -106,7 +106,7 @@ internal static class ModelAnalysis
         {
             // The compiler must never see an exception from us: report it and emit nothing.
             var settings = profile?.Settings
-                ?? new ProfileSettings(EquatableArray<long>.Empty, "Float32", "Float32", "Adam", EquatableArray<long>.Empty);
+                ?? new ProfileSettings(EquatableArray<long>.Empty, ScalarType.Float32, ScalarType.Float32, "Adam", EquatableArray<long>.Empty);
             // The innermost frame says where, for the bug report.
             var frames = exception.StackTrace?.Split('\n').Select(f => f.Trim()).ToList();
             var frame = frames?.FirstOrDefault(f => f.StartsWith("at TorchBudget.", StringComparison.Ordinal)) ?? frames?.FirstOrDefault();

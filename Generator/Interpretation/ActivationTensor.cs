@@ -7,13 +7,13 @@ namespace TorchBudget.Generator.Interpretation;
 /// The memory behind one or more tensors during forward. It stays alive while a tensor that uses it is
 /// not disposed, or when autograd saved it for backward.
 /// </summary>
-internal sealed class Storage(Dim elements, string elementType, ModuleInstance? owner, bool isResident, ByteCount? sizedInBytes = null)
+internal sealed class Storage(Dim elements, ScalarType elementType, ModuleInstance? owner, bool isResident, ByteCount? sizedInBytes = null)
 {
     public Dim Elements { get; } = elements;
 
     /// <summary>Set for a native work buffer sized in bytes, not elements (oneDNN's page-aligned RNN workspace).</summary>
     public ByteCount? SizedInBytes { get; } = sizedInBytes;
-    public string ElementType { get; } = elementType;
+    public ScalarType ElementType { get; } = elementType;
 
     /// <summary>The innermost module running when it was allocated (activations are attributed to it).</summary>
     public ModuleInstance? Owner { get; } = owner;
@@ -40,7 +40,7 @@ internal sealed class Storage(Dim elements, string elementType, ModuleInstance? 
     public ByteCount BytesOrThrow()
     {
         if (SizedInBytes is { } sized) return sized;
-        if (ElementTypes.SizeOf(ElementType) is not { } size)
+        if (ElementType.SizeOf() is not { } size)
             throw new System.InvalidOperationException($"the element size of {ElementType} is not known");
         return ByteCount.Of(Elements, size);
     }
@@ -50,11 +50,11 @@ internal sealed class Storage(Dim elements, string elementType, ModuleInstance? 
 /// A tensor flowing through forward: its shape, its storage (views share it), its strides over the storage (null:
 /// contiguous, as ATen judges it in this pass), whether it needs grad.
 /// </summary>
-internal sealed class ActivationTensor(TensorShape shape, string elementType, Storage storage, bool requiresGrad, IReadOnlyList<Dim>? strides = null)
-    : Value
+internal sealed class ActivationTensor(
+    TensorShape shape, ScalarType elementType, Storage storage, bool requiresGrad, IReadOnlyList<Dim>? strides = null) : Value
 {
     public TensorShape Shape { get; } = shape;
-    public string ElementType { get; } = elementType;
+    public ScalarType ElementType { get; } = elementType;
     public Storage Storage { get; } = storage;
     public bool RequiresGrad { get; } = requiresGrad;
 

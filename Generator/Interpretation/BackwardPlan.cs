@@ -42,7 +42,7 @@ internal sealed class BackwardPlanBuilder
     private ByteCount current = ByteCount.Zero;
 
     /// <summary>The bytes of a tensor of this shape and type, as a backward allocates it.</summary>
-    public static ByteCount BytesOf(TensorShape shape, string elementType) => ByteCount.Of(shape.ElementCount, ElementTypes.SizeOf(elementType) ?? 4);
+    public static ByteCount BytesOf(TensorShape shape, ScalarType elementType) => ByteCount.Of(shape.ElementCount, elementType.SizeOf() ?? 4);
 
     public static ByteCount BytesOf(ActivationTensor tensor) => BytesOf(tensor.Shape, tensor.ElementType);
 

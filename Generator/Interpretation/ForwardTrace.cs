@@ -106,9 +106,9 @@ internal sealed class ForwardTrace(bool gradEnabled)
     public List<TapeNode> Tape { get; } = new();
 
     /// <summary>The model's parameter type (DType), for parameters used in forward and gradient temporaries.</summary>
-    public string ParameterElementType { get; set; } = "Float32";
+    public ScalarType ParameterElementType { get; set; } = ScalarType.Float32;
 
-    public int ParameterElementSize => Shapes.ElementTypes.SizeOf(ParameterElementType) ?? 4;
+    public int ParameterElementSize => ParameterElementType.SizeOf() ?? 4;
 
     /// <summary>Allocations (true) and disposals (false) in order, replayed once for forward's own peaks.</summary>
     private readonly List<(ActivationTensor Tensor, bool Allocated)> events = new();
@@ -122,7 +122,7 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>The tensor forward is run on: the profile's input batch.</summary>
     public ActivationTensor? ProfileInput { get; set; }
 
-    public ActivationTensor Allocate(TensorShape shape, string elementType, bool requiresGrad, bool isResident = false,
+    public ActivationTensor Allocate(TensorShape shape, ScalarType elementType, bool requiresGrad, bool isResident = false,
         IReadOnlyList<Dim>? strides = null, TensorSlot? parameter = null, IReadOnlyList<Dim>? exact = null)
     {
         if (tensors.Count >= InterpreterLimits.MaxForwardTensors)
@@ -149,8 +149,9 @@ internal sealed class ForwardTrace(bool gradEnabled)
         {
             throw new AnalysisLimitException(new UnknownValue($"forward creates more than {InterpreterLimits.MaxForwardTensors:N0} tensors", null));
         }
-        var storage = new Storage(Shapes.Dim.Of(1), "Byte", Running.Count > 0 ? Running.Peek() : null, isResident: false, sizedInBytes: bytes);
-        var tensor = new ActivationTensor(new Shapes.TensorShape(new[] { Shapes.Dim.Of(1) }), "Byte", storage, requiresGrad: false);
+        var owner = Running.Count > 0 ? Running.Peek() : null;
+        var storage = new Storage(Shapes.Dim.Of(1), ScalarType.Byte, owner, isResident: false, sizedInBytes: bytes);
+        var tensor = new ActivationTensor(new Shapes.TensorShape(new[] { Shapes.Dim.Of(1) }), ScalarType.Byte, storage, requiresGrad: false);
         tensors.Add(tensor);
         events.Add((tensor, true));
         return tensor;
@@ -206,7 +207,7 @@ internal sealed class ForwardTrace(bool gradEnabled)
     }
 
     /// <summary>Memory autograd keeps without any handle (pool indices, normalization statistics, dropout masks).</summary>
-    public Storage AllocateSaved(TensorShape shape, string elementType)
+    public Storage AllocateSaved(TensorShape shape, ScalarType elementType)
     {
         var hidden = Allocate(shape, elementType, requiresGrad: false);
         Dispose(hidden);

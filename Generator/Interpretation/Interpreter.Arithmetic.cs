@@ -25,7 +25,7 @@ internal sealed partial class Interpreter
     {
         if (left is UnknownValue) return left;
         if (right is UnknownValue) return right;
-        if (semantics.Arithmetic(kind, left, right, at) is { } tensorResult) return tensorResult;
+        if (Semantics.Arithmetic(kind, left, right, at) is { } tensorResult) return tensorResult;
         try
         {
             return (kind, left, right) switch
@@ -35,12 +35,6 @@ internal sealed partial class Interpreter
                 (BinaryOperatorKind.NotEquals, _, _) =>
                     ValuesEqual(left, right) is { } eq ? BoolValue.Of(!eq) : Unknown("a comparison the analysis cannot decide", at),
                 (_, IntValue a, IntValue b) => SizeArithmetic.Of(kind, a, b) ?? IntegerArithmetic(kind, a.Pin(), b.Pin(), at),
-                // A tensor combined with a scalar: a new tensor of the same size (initial values of parameters).
-                (BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide,
-                    TensorValue or IntValue or RealValue, TensorValue or IntValue or RealValue)
-                    when (left as TensorValue ?? right as TensorValue) is { } tensor && (left is not TensorValue || right is not TensorValue) =>
-                    new TensorValue(new TensorSlot(tensor.Tensor.PeekElementCount, isParameter: false, tensor.Tensor.ElementType,
-                        tensor.Tensor.PeekShape) { CountForm = tensor.Tensor.CountForm }),
                 (_, IntValue or RealValue, IntValue or RealValue) => RealArithmetic(kind, AsDouble(left), AsDouble(right), at),
                 (_, BoolValue a, BoolValue b) => kind switch
                 {

@@ -15,32 +15,15 @@ internal sealed partial class Interpreter
     {
         var method = invocation.TargetMethod;
         var receiver = invocation.Instance is null ? null : Evaluate(invocation.Instance, frame);
-        var arguments = new CallArguments(() => BindArgumentsByName(invocation, frame));
-        if (semantics.Invoke(invocation, receiver, arguments) is { } tensorResult) return tensorResult;
+        var arguments = new CallArguments(invocation.Arguments, operation => Evaluate(operation, frame));
+        if (Semantics.Invoke(invocation, receiver, arguments) is { } forwardResult) return forwardResult;
 
         if (method.MethodKind == MethodKind.LocalFunction || (IsInSource(method) && !method.IsAbstract && !method.IsPartialDefinition))
         {
             return CallSourceMethod(method, receiver, BindArguments(invocation.Arguments, frame), invocation, frame);
         }
-
-        var containing = method.ContainingType;
-        if (SymbolEqualityComparer.Default.Equals(containing, torch.Nn))
-        {
-            return CallNnFactory(method, invocation, frame);
-        }
-        if (SymbolEqualityComparer.Default.Equals(containing, torch.Torch) && TensorFactories.IsFactory(method.Name))
-        {
-            return TensorFactories.Create(method, BindArgumentsByName(invocation, frame), invocation);
-        }
-
-        return receiver switch
-        {
-            UnknownValue unknown => unknown,
-            ModuleValue module => CallModuleMethod(module.Module, invocation, frame),
-            TensorValue tensor => CallTensorMethod(tensor, invocation, frame),
-            ListValue list => CallListMethod(list, invocation, frame),
-            _ => CallLibraryMethod(invocation, receiver, frame),
-        };
+        if (Semantics.InvokeLibrary(invocation, receiver, arguments, frame.Self) is { } libraryResult) return libraryResult;
+        return receiver is ListValue list ? CallListMethod(list, invocation, frame) : CallLibraryMethod(invocation, receiver, frame);
     }
 
     private Value CallSourceMethod(IMethodSymbol method, Value? receiver, IReadOnlyDictionary<IParameterSymbol, Value> arguments, IOperation? at,
@@ -84,72 +67,6 @@ internal sealed partial class Interpreter
         return body is IBlockOperation ? NullValue.Instance : frame.ReturnValue;
     }
 
-    private Value CallNnFactory(IMethodSymbol method, IInvocationOperation invocation, Frame frame)
-    {
-        var location = LocationInfo.From(invocation.Syntax);
-        if (method.Name == "Parameter")
-        {
-            var parameterArgs = BindArgumentsByName(invocation, frame);
-            return MakeParameter(parameterArgs.FirstOrDefault().Value, parameterArgs.Skip(1).FirstOrDefault().Value, invocation);
-        }
-        if (!torch.IsModule(method.ReturnType))
-        {
-            return Unknown($"torch.nn.{method.Name} does not build a module", invocation);
-        }
-        return BuildLayer(method.Name, BindArgumentsByName(invocation, frame), invocation);
-    }
-
-    /// <summary>A TorchSharp layer from its factory's (or constructor's) arguments, by the rules table.</summary>
-    private static Value BuildLayer(string factory, List<KeyValuePair<string, Value>> arguments, IOperation at)
-    {
-        var location = LocationInfo.From(at.Syntax);
-        var module = new ModuleInstance(factory, null, location) { FactoryArguments = new LayerArgs(factory, arguments) };
-        if (LayerRules.Find(factory) is not { } rule)
-        {
-            module.Unknowns.Add(new UnknownValue($"torch.nn.{factory} is not in TorchBudget's layer table", location));
-            return new ModuleValue(module);
-        }
-        try
-        {
-            rule.Build(module.FactoryArguments, new LayerBuilder(module));
-        }
-        catch (UnknownArgumentException unknown)
-        {
-            module.Unknowns.Add(new UnknownValue($"an argument of {factory} depends on {unknown.Unknown.Reason}",
-                unknown.Unknown.Location ?? location));
-        }
-        catch (InvalidLayerArgumentException invalid)
-        {
-            module.Unknowns.Add(new UnknownValue(invalid.Message, location));
-        }
-        catch (OverflowException)
-        {
-            module.Unknowns.Add(new UnknownValue($"the parameter count of {factory} overflows a 64-bit integer", location));
-        }
-        return new ModuleValue(module);
-    }
-
-    private Value MakeParameter(Value? data, Value? requiresGrad, IOperation at)
-    {
-        if (data is UnknownValue unknown) return unknown;
-        if (data is not TensorValue tensor) return Unknown("a Parameter of an unknown tensor", at);
-        var parameter = new TensorSlot(tensor.Tensor.PeekElementCount, isParameter: true, tensor.Tensor.ElementType, tensor.Tensor.PeekShape)
-        {
-            CountForm = tensor.Tensor.CountForm
-        };
-        switch (requiresGrad)
-        {
-            case null:
-                break;
-            case BoolValue flag:
-                parameter.RequiresGrad = flag.Flag;
-                break;
-            default:
-                return Unknown("whether the Parameter requires grad is not known", at, requiresGrad);
-        }
-        return new TensorValue(parameter);
-    }
-
     private Value Create(IObjectCreationOperation creation, Frame frame)
     {
         var type = creation.Type as INamedTypeSymbol;
@@ -160,14 +77,9 @@ internal sealed partial class Interpreter
             if (type.IsAbstract) return Unknown($"'{type.Name}' is abstract", creation);
             return Construct(type, creation.Constructor, BindArguments(creation.Arguments, frame), LocationInfo.From(creation.Syntax));
         }
-        if (torch.IsModule(type) && !IsInSource(type) && LayerRules.Find(type.Name) is not null)
+        if (Semantics.Create(creation, type, new CallArguments(creation.Arguments, operation => Evaluate(operation, frame))) is { } created)
         {
-            return BuildLayer(type.Name, BindArgumentsByName(creation.Arguments, frame), creation);
-        }
-        if (torch.IsParameter(type))
-        {
-            var parameterArgs = BindArgumentsByName(creation.Arguments, frame);
-            return MakeParameter(parameterArgs.FirstOrDefault().Value, parameterArgs.Skip(1).FirstOrDefault().Value, creation);
+            return created;
         }
         if (IsCollectionType(type))
         {

@@ -27,9 +27,9 @@ internal sealed partial class Interpreter
             case IInstanceReferenceOperation:
                 return frame.Self is null ? Unknown("'this' outside a module", operation) : new ModuleValue(frame.Self);
             case IFieldReferenceOperation field:
-                return semantics.ReadMember(ReadField(field, frame), operation);
+                return Semantics.ReadMember(ReadField(field, frame), operation);
             case IPropertyReferenceOperation property:
-                return semantics.ReadMember(ReadProperty(property, frame), operation);
+                return Semantics.ReadMember(ReadProperty(property, frame), operation);
             case IConversionOperation conversion:
                 return Convert(Evaluate(conversion.Operand, frame), conversion.Type, conversion);
             case IParenthesizedOperation parenthesized:
@@ -134,8 +134,7 @@ internal sealed partial class Interpreter
     private Value ReadField(IFieldReferenceOperation reference, Frame frame)
     {
         var field = reference.Field;
-        if (field.IsStatic && field.ContainingType?.Name == "TensorIndex" && field.Name is "Colon" or "Ellipsis" or "None")
-            return new TensorIndexValue(field.Name);
+        if (Semantics.ReadStatic(field) is { } torchStatic) return torchStatic;
         if (field.IsStatic) return ReadStaticField(field, reference);
         var owner = reference.Instance is null ? Unknown("a field without an instance", reference) : Evaluate(reference.Instance, frame);
         return owner switch
@@ -177,23 +176,18 @@ internal sealed partial class Interpreter
         var owner = reference.Instance is null ? null : Evaluate(reference.Instance, frame);
         if (owner is UnknownValue unknownOwner) return unknownOwner;
 
-        if (property.IsStatic && property.ContainingType?.Name == "TensorIndex" && property.Name is "Colon" or "Ellipsis" or "None")
-        {
-            return new TensorIndexValue(property.Name);
-        }
+        if (Semantics.ReadStatic(property) is { } torchStatic) return torchStatic;
         if (property.IsIndexer)
         {
             return Index(owner ?? NullValue.Instance, reference.Arguments.Select(a => Evaluate(a.Value, frame)).ToList(), reference);
         }
 
-        if (owner is not null && semantics.ReadProperty(owner, property) is { } tensorProperty) return tensorProperty;
+        if (owner is not null && Semantics.ReadProperty(owner, property, reference) is { } torchProperty) return torchProperty;
         switch (owner)
         {
             case TupleValue tuple when property.Name.StartsWith("Item", System.StringComparison.Ordinal)
                 && int.TryParse(property.Name.Substring(4), out var item) && item >= 1 && item <= tuple.Items.Count:
                 return tuple.Items[item - 1];
-            case ModuleValue { Module: { UserType: null } container } when property.Name == "Count":
-                return new IntValue(container.Children.Count);
             case ListValue list when property.Name is "Count" or "Length" or "LongLength":
                 return new IntValue(list.Items.Count);
             case StringValue text when property.Name == "Length":
@@ -202,14 +196,6 @@ internal sealed partial class Interpreter
                 return module.Fields.TryGetValue(property, out var value)
                     ? value
                     : Unknown($"property '{property.Name}' is read before it is assigned", reference);
-            case ModuleValue { Module: var module } when module.UserType is null:
-                // TorchSharp layers expose their parameters as properties (weight, bias, ...).
-                var parameter = module.Parameters.FirstOrDefault(p => p.Key == property.Name);
-                return parameter.Value is null
-                    ? Unknown($"'{module.Kind}.{property.Name}' is not modeled", reference)
-                    : new TensorValue(parameter.Value);
-            case TensorValue tensor when property.Name == "requires_grad":
-                return BoolValue.Of(tensor.Tensor.RequiresGrad);
         }
 
         if (property.DeclaringSyntaxReferences.Length > 0 && property.GetMethod is { } getter)
@@ -227,44 +213,19 @@ internal sealed partial class Interpreter
             SetIndex(owner ?? NullValue.Instance, property.Arguments.Select(a => Evaluate(a.Value, frame)).ToList(), value, frame, property);
             return;
         }
-        switch (owner)
+        if (owner is ModuleValue { Module: var module } && module.UserType is not null && IsAutoProperty(property.Property))
         {
-            case ModuleValue { Module: var module } when module.UserType is not null && IsAutoProperty(property.Property):
-                module.Fields[property.Property] = value;
-                return;
-            case TensorValue tensor when property.Property.Name == "requires_grad":
-                if (value is BoolValue flag) tensor.Tensor.RequiresGrad = flag.Flag;
-                else frame.Self?.Unknowns.Add(Unknown("whether a parameter is frozen is not known at compile time", property, value));
-                return;
-            case UnknownValue unknown when property.Property.Name == "requires_grad":
-                frame.Self?.Unknowns.Add(unknown);
-                return;
-            case ModuleValue { Module: { UserType: null } layer } when layer.Parameters.Any(p => p.Key == property.Property.Name):
-                // layer.weight = Parameter(...) registers the new tensor in place of the old one.
-                var index = layer.Parameters.FindIndex(p => p.Key == property.Property.Name);
-                switch (value)
-                {
-                    case TensorValue { Tensor.IsParameter: true } replacement:
-                        layer.Parameters[index] = new(property.Property.Name, replacement.Tensor);
-                        break;
-                    case NullValue:
-                        layer.Parameters.RemoveAt(index);
-                        break;
-                    default:
-                        layer.Unknowns.Add(Unknown($"'{layer.Kind}.{property.Property.Name}' is assigned a value the analysis does not know",
-                            property, value));
-                        break;
-                }
-                return;
+            module.Fields[property.Property] = value;
+            return;
         }
-        // Other settable properties of TorchSharp objects (training mode, names) do not change what is registered.
+        Semantics.AssignProperty(owner, property.Property, value, property, frame.Self);
     }
 
     private Value Index(Value collection, IReadOnlyList<Value> indices, IOperation at)
     {
         if (collection is UnknownValue) return collection;
         if (indices.FirstOrDefault(i => i is UnknownValue) is { } unknownIndex) return unknownIndex;
-        if (semantics.Index(collection, indices, at) is { } tensorIndexed) return tensorIndexed;
+        if (Semantics.Index(collection, indices, at) is { } torchIndexed) return torchIndexed;
         switch (collection)
         {
             case ListValue list when indices.Count == 1 && indices[0] is FromEndIndexValue fromEnd:
@@ -277,15 +238,6 @@ internal sealed partial class Interpreter
                     : Unknown($"index {index.Pin()} is outside the collection (length {list.Items.Count})", at);
             case ListValue list when indices.Count == 2 && indices[0] is IntValue row && indices[1] is IntValue column:
                 return Index(Index(list, new[] { row }, at), new[] { column }, at);
-            case ModuleValue { Module: var module } when indices.Count == 1 && module.UserType is null:
-                return indices[0] switch
-                {
-                    IntValue position when position.Pin() >= 0 && position.Pin() < module.Children.Count =>
-                        new ModuleValue(module.Children[(int)position.Pin()].Value),
-                    StringValue name when module.Children.Any(c => c.Key == name.Text) =>
-                        new ModuleValue(module.Children.First(c => c.Key == name.Text).Value),
-                    _ => Unknown($"'{module.Kind}[{indices[0].Describe()}]' is not a registered child", at),
-                };
             default:
                 return Unknown($"indexing {collection.Describe()} is not supported", at);
         }
@@ -293,15 +245,11 @@ internal sealed partial class Interpreter
 
     private void SetIndex(Value collection, IReadOnlyList<Value> indices, Value value, Frame frame, IOperation at)
     {
+        if (Semantics.SetIndex(collection, indices, value)) return;
         switch (collection)
         {
             case ListValue list when indices.Count == 1 && indices[0] is IntValue index && index.Pin() >= 0 && index.Pin() < list.Items.Count:
                 list.Items[(int)index.Pin()] = value;
-                return;
-            case ModuleValue { Module: { UserType: null } module } when indices.Count == 1 && indices[0] is StringValue key
-                && value is ModuleValue child:
-                module.Children.RemoveAll(c => c.Key == key.Text);
-                module.AddChild(key.Text, child.Module);
                 return;
             case ListValue list:
                 // A write the analysis cannot place makes every element unknown.
@@ -377,18 +325,10 @@ internal sealed partial class Interpreter
     }
 
     /// <summary>The items a foreach would visit, as a list; or why they are unknown.</summary>
-    private Value Enumerate(Value collection, IOperation at) => collection switch
+    private Value Enumerate(Value collection, IOperation? at) => collection switch
     {
         ListValue list => list,
-        ParameterListValue parameters => new ListValue(Registration.NamedParameters(parameters.Owner)
-            .Select(p => parameters.Named
-                ? new TupleValue(new Value[] { new StringValue(p.Key), new TensorValue(p.Value) })
-                : (Value)new TensorValue(p.Value))
-            .ToList()),
-        ModuleValue { Module: { UserType: null, Kind: "ModuleDict" } dict } => new ListValue(dict.Children
-            .Select(c => (Value)new TupleValue(new Value[] { new StringValue(c.Key), new ModuleValue(c.Value) }))
-            .ToList()),
-        ModuleValue { Module: { UserType: null } module } => new ListValue(module.Children.Select(c => (Value)new ModuleValue(c.Value)).ToList()),
+        _ when Semantics.Enumerate(collection) is { } torchItems => torchItems,
         StringValue text => new ListValue(text.Text.Select(c => (Value)new StringValue(c.ToString())).ToList()),
         UnknownValue unknown => unknown,
         _ => Unknown($"a collection the analysis does not model ({collection.Describe()})", at),

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
 using TorchBudget.Generator.Model;
 using TorchBudget.Generator.Shapes;
 
@@ -10,12 +11,14 @@ namespace TorchBudget.Generator.Interpretation;
 /// The evaluator's side of the symbolic forward pass: it runs forward with <see cref="ForwardSemantics"/> as its
 /// TorchSharp semantics, and runs user modules' forward methods for it.
 /// </summary>
-internal sealed partial class Interpreter : IForwardHost
+internal sealed partial class Interpreter : ISemanticsHost
 {
-    /// <summary>What tensors mean in the code being run: construction's until <see cref="RunForward"/>.</summary>
-    private ITensorSemantics semantics = ConstructionSemantics.Instance;
+    private TorchSemantics? semantics;
 
-    public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, string inputType, string parameterType, bool gradEnabled,
+    /// <summary>What TorchSharp's calls and tensors mean in the code being run: a constructor's until <see cref="RunForward"/>.</summary>
+    private TorchSemantics Semantics => semantics ??= new TorchSemantics(this, torch);
+
+    public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, ScalarType inputType, ScalarType parameterType, bool gradEnabled,
         bool atBatchOne = false, long? fromBatch = null, bool training = true)
     {
         var trace = new ForwardTrace(gradEnabled)
@@ -28,7 +31,7 @@ internal sealed partial class Interpreter : IForwardHost
         return trace;
     }
 
-    Value? IForwardHost.CallUserForward(ModuleInstance module, IReadOnlyList<Value> inputs, LocationInfo? callSite)
+    Value? ISemanticsHost.CallUserForward(ModuleInstance module, IReadOnlyList<Value> inputs, LocationInfo? callSite)
     {
         IMethodSymbol? forward = null;
         for (var type = module.UserType; type is not null && IsInSource(type) && forward is null; type = type.BaseType)
@@ -41,5 +44,5 @@ internal sealed partial class Interpreter : IForwardHost
         return CallSourceMethod(forward, new ModuleValue(module), arguments, null, new Frame(module));
     }
 
-    Value IForwardHost.Enumerate(Value collection) => Enumerate(collection, null!);
+    Value ISemanticsHost.Enumerate(Value collection, IOperation? at) => Enumerate(collection, at);
 }

@@ -3,6 +3,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using TorchBudget.Generator.Model;
 using TorchBudget.Generator.Parametric;
+using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Interpretation;
 
@@ -23,13 +24,9 @@ internal static class TensorFactories
     public static Value Create(IMethodSymbol method, IReadOnlyList<KeyValuePair<string, Value>> arguments, IOperation at)
     {
         var location = LocationInfo.From(at.Syntax);
-        var elementType = arguments.FirstOrDefault(a => a.Key == "dtype").Value switch
-        {
-            EnumValue { MemberName: { } name } => name,
-            null or NullValue => null,
-            _ => "?",
-        };
-        if (elementType == "?") return new UnknownValue("the dtype of a tensor", location);
+        var dtype = arguments.FirstOrDefault(a => a.Key == "dtype").Value;
+        var elementType = dtype is EnumValue { MemberName: var name } ? ScalarTypes.Parse(name) : null;
+        if (dtype is not (null or NullValue) && elementType is null) return new UnknownValue("the dtype of a tensor", location);
 
         long count = 1;
         var shape = new List<long>();

@@ -1,10 +1,12 @@
+using TorchBudget.Generator.Shapes;
+
 namespace TorchBudget.Generator.Interpretation;
 
 /// <summary>
 /// One tensor a module owns (a parameter or a buffer). Identity matters: TorchSharp counts a tensor
 /// registered twice once.
 /// </summary>
-internal sealed class TensorSlot(long? elementCount, bool isParameter, string? elementType, long[]? shape = null)
+internal sealed class TensorSlot(long? elementCount, bool isParameter, ScalarType? elementType, long[]? shape = null)
 {
     /// <summary>
     /// The shape when it is known (forward uses it when the tensor takes part in computation), pinning
@@ -31,8 +33,8 @@ internal sealed class TensorSlot(long? elementCount, bool isParameter, string? e
 
     public bool IsParameter { get; } = isParameter;
 
-    /// <summary>The scalar type's name when fixed (e.g. "Int64" for num_batches_tracked); null: the module's dtype.</summary>
-    public string? ElementType { get; } = elementType;
+    /// <summary>The scalar type's name when fixed (e.g. ScalarType.Int64 for num_batches_tracked); null: the module's dtype.</summary>
+    public ScalarType? ElementType { get; } = elementType;
 
     public bool RequiresGrad { get; set; } = isParameter;
 

@@ -137,13 +137,13 @@ internal static class BackwardRules
     {
         var plan = new BackwardPlanBuilder();
         if (!input.RequiresGrad) return plan.Build();
-        var mask = BackwardPlanBuilder.BytesOf(input.Shape, "Bool");
-        var count = BackwardPlanBuilder.BytesOf(result.Shape, "Int64");
+        var mask = BackwardPlanBuilder.BytesOf(input.Shape, ScalarType.Bool);
+        var count = BackwardPlanBuilder.BytesOf(result.Shape, ScalarType.Int64);
         var reduced = BackwardPlanBuilder.BytesOf(result);
         var full = BackwardPlanBuilder.BytesOf(input);
         plan.Allocate(mask);
         plan.Allocate(count);
-        var wide = plan.Allocate(BackwardPlanBuilder.BytesOf(input.Shape, "Int64"));
+        var wide = plan.Allocate(BackwardPlanBuilder.BytesOf(input.Shape, ScalarType.Int64));
         plan.Free(wide);
         plan.Allocate(reduced);
         plan.Allocate(reduced);

@@ -25,7 +25,7 @@ internal sealed record ConvolutionGeometry(int Rank, bool Transposed, long[] Ker
 internal static class Im2colConvolutionWork
 {
     /// <summary>The element types whose CPU convolutions the im2col rule handles (it models them or says why not).</summary>
-    public static bool TakesIm2colPath(string elementType) => elementType is not "Float32";
+    public static bool TakesIm2colPath(ScalarType elementType) => elementType is not ScalarType.Float32;
 
     /// <summary>
     /// The convolution's output, with the columns forward builds around it and the buffers its backward adds to
@@ -82,10 +82,10 @@ internal static class Im2colConvolutionWork
     private static string? Im2colNotModeled(LayerCall c, ConvolutionGeometry g)
     {
         var input = c.Input;
-        if (input.ElementType == "BFloat16")
+        if (input.ElementType == ScalarType.BFloat16)
             return "bfloat16 convolutions on this CPU go to oneDNN (measured: reordered copies, no columns), which is modeled for float32 only";
         // Float32 comes here only at batch 1, where ATen keeps small convolutions from oneDNN (same code as Float64).
-        if (input.ElementType is not ("Float64" or "Float32"))
+        if (input.ElementType is not (ScalarType.Float64 or ScalarType.Float32))
             return $"its work buffers were measured for Float64 and Float32 only ({input.ElementType} differs: " +
                 $"Float16 accumulates bias and gradients in float32 copies)";
         if (g.Rank == 3 && g.Transposed) return "a 3-d transposed convolution was not measured";

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Parametric;
+using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Layers;
 
@@ -80,6 +81,10 @@ internal sealed class LayerArgs(string factory, IReadOnlyList<KeyValuePair<strin
         BoolValue b => b.Flag,
         var other => throw new InvalidLayerArgumentException($"{Factory}({name}) is not a bool: {other.Describe()}"),
     };
+
+    /// <summary>A dtype argument: null where not given (the module's dtype).</summary>
+    public ScalarType? DType(string name) => EnumMember(name) is not { } member ? null
+        : ScalarTypes.Parse(member) ?? throw new InvalidLayerArgumentException($"{Factory}({name}) is not a ScalarType: {member}");
 
     public string? EnumMember(string name) => Known(name) switch
     {

@@ -1,6 +1,7 @@
 using System.Linq;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Parametric;
+using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Layers;
 
@@ -28,7 +29,7 @@ internal sealed class LayerBuilder(ModuleInstance module)
     }
 
     /// <summary>A buffer of a fixed scalar type, or of the module's dtype when null, with dimensions that may be polynomials.</summary>
-    public void TypedBuffer(string name, string? elementType, params TrackedSize[] shape)
+    public void TypedBuffer(string name, ScalarType? elementType, params TrackedSize[] shape)
     {
         CountOne();
         var dims = shape.Select(d => d.Peek).ToArray();

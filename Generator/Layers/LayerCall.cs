@@ -40,14 +40,12 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     {
         if (Module.Parameters.Count == 0) return null;
         var parameterType = Module.Parameters[0].Value.ElementType ?? ParameterElementType;
-        var other = Inputs.OfType<ActivationTensor>().FirstOrDefault(t => IsFloating(t.ElementType) && t.ElementType != parameterType);
+        var other = Inputs.OfType<ActivationTensor>().FirstOrDefault(t => t.ElementType.IsFloating() && t.ElementType != parameterType);
         return other is null ? null : $"{Args.Factory}: its parameters are {parameterType} but it gets a {other.ElementType} tensor {other.Shape}";
     }
 
-    private static bool IsFloating(string type) => type is "Float32" or "Float64" or "Float16" or "BFloat16";
-
     /// <summary>The model's parameter type (the profile's DType), for layers whose output takes it.</summary>
-    public string ParameterElementType => trace.ParameterElementType;
+    public ScalarType ParameterElementType => trace.ParameterElementType;
 
     public ActivationTensor TensorAt(int index) => index < Inputs.Count
         ? Inputs[index] switch
@@ -78,7 +76,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public LocationInfo? CallSite { get; init; }
 
     /// <summary>A newly allocated result, in the input's element type unless given, contiguous unless strides are given.</summary>
-    public ActivationTensor Output(TensorShape shape, string? elementType = null, IReadOnlyList<Dim>? strides = null,
+    public ActivationTensor Output(TensorShape shape, ScalarType? elementType = null, IReadOnlyList<Dim>? strides = null,
         IReadOnlyList<Dim>? exact = null)
     {
         var output = trace.Allocate(shape, elementType ?? Input.ElementType, RecordsGraph, strides: strides, exact: exact);
@@ -90,7 +88,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// The result of a pointwise op over these tensors (TensorIterator): the broadcast shape, laid out as
     /// <see cref="TensorLayout.PointwiseResult"/> decides from the inputs' strides.
     /// </summary>
-    public ActivationTensor PointwiseOutput(TensorShape shape, IEnumerable<ActivationTensor> over, string? elementType = null)
+    public ActivationTensor PointwiseOutput(TensorShape shape, IEnumerable<ActivationTensor> over, ScalarType? elementType = null)
     {
         var inputs = over.ToList();
         var set = TensorLayout.PointwiseStrides(shape, inputs.Select(t => (t.Shape, TensorLayout.NonContiguousStridesOf(t))).ToList(), trace.Decide);
@@ -164,7 +162,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// Int64 indices, and BatchNorm in eval mode two per-channel tensors, alpha and beta, where training mode's
     /// save_mean and save_invstd are).
     /// </summary>
-    public void SaveNew(TensorShape shape, string elementType)
+    public void SaveNew(TensorShape shape, ScalarType elementType)
     {
         if (RecordsGraph) saved.Add(trace.AllocateSaved(shape, elementType));
         else returnedAndDropped.Add(trace.Allocate(shape, elementType, requiresGrad: false));
@@ -187,7 +185,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public void BackwardMoments(IReadOnlyList<ByteCount> moments) => backwardMoments = moments;
 
     /// <summary>A work tensor of these bytes that forward allocates inside the op until <see cref="Release"/>.</summary>
-    public ActivationTensor WorkBuffer(ByteCount bytes, string elementType)
+    public ActivationTensor WorkBuffer(ByteCount bytes, ScalarType elementType)
     {
         var size = ElementSize(elementType);
         var dims = bytes.PinPerSample() == 0
@@ -260,13 +258,13 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public void PeakNote(string note) => trace.PeakNotes.Add(note);
 
     /// <summary>A work tensor forward allocates and frees inside the op (it counts toward forward's peak only).</summary>
-    public void Transient(TensorShape shape, string elementType) => trace.Dispose(trace.Allocate(shape, elementType, requiresGrad: false));
+    public void Transient(TensorShape shape, ScalarType elementType) => trace.Dispose(trace.Allocate(shape, elementType, requiresGrad: false));
 
     /// <summary>
     /// A tensor a native composite layer (MultiheadAttention, TransformerEncoderLayer) makes inside: it has a
     /// handle until <see cref="Release"/> (the layer's outputs keep theirs); autograd may keep it (<see cref="InternalOp"/>).
     /// </summary>
-    public ActivationTensor Internal(TensorShape shape, string? elementType = null, bool needsGrad = true) =>
+    public ActivationTensor Internal(TensorShape shape, ScalarType? elementType = null, bool needsGrad = true) =>
         trace.Allocate(shape, elementType ?? Input.ElementType, needsGrad && RecordsGraph);
 
     /// <summary>An internal pointwise result over <paramref name="like"/>: its shape, laid out as TensorIterator lays it.</summary>
@@ -278,7 +276,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// A view autograd tracks apart from its base (one of unbind's outputs): it takes no memory in forward, but
     /// backward gives it a gradient of its own, held until the op that made it runs.
     /// </summary>
-    public ActivationTensor SeparateView(TensorShape shape, string elementType) =>
+    public ActivationTensor SeparateView(TensorShape shape, ScalarType elementType) =>
         new(shape, elementType, new Storage(shape.ElementCount, elementType, null, isResident: false), RecordsGraph);
 
     /// <summary>The native code drops its handle to an internal tensor (its memory stays if autograd kept it).</summary>
@@ -318,7 +316,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         return gradients;
     }
 
-    public int ElementSize(string elementType) => ElementTypes.SizeOf(elementType)
+    public int ElementSize(ScalarType elementType) => elementType.SizeOf()
         ?? throw new UnknownArgumentException(new UnknownValue($"the element size of {elementType}", Module.CreatedAt));
 
     public ShapeMismatchException Mismatch(string message) => new($"{Args.Factory}: {message}");

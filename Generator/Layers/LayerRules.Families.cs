@@ -1,5 +1,6 @@
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Parametric;
+using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Layers;
 
@@ -34,10 +35,10 @@ internal static partial class LayerRules
             b.Parameter("bias", features);
         }
         if (!a.Bool("track_running_stats")) return;
-        var explicitType = a.Has("dtype") ? a.EnumMember("dtype") : null;
+        var explicitType = a.Has("dtype") ? a.DType("dtype") : null;
         b.TypedBuffer("running_mean", explicitType, features);
         b.TypedBuffer("running_var", explicitType, features);
-        b.TypedBuffer("num_batches_tracked", explicitType ?? "Int64");
+        b.TypedBuffer("num_batches_tracked", explicitType ?? ScalarType.Int64);
     }
 
     private static void LayerNormParameters(LayerBuilder b, string prefix, TrackedSize size)

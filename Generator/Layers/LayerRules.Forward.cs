@@ -226,7 +226,7 @@ internal static partial class LayerRules
         var result = c.Output(new TensorShape(dims));
         c.Save(input);
         // max_pool1d keeps Int64 indices only for autograd: without it, ATen runs max_pool1d_impl, which makes none.
-        if (max && (rank != 1 || c.RecordsGraph)) c.SaveNew(result.Shape, "Int64");
+        if (max && (rank != 1 || c.RecordsGraph)) c.SaveNew(result.Shape, ScalarType.Int64);
         return result;
     }
 
@@ -238,7 +238,7 @@ internal static partial class LayerRules
         var lead = input.Shape.Rank - rank;
         var result = c.Output(new TensorShape(input.Shape.Dims.Take(lead).Concat(size.Select(Dim.Of))));
         c.Save(input);
-        if (max) c.SaveNew(result.Shape, "Int64");
+        if (max) c.SaveNew(result.Shape, ScalarType.Int64);
         return result;
     }
 
@@ -466,7 +466,8 @@ internal static partial class LayerRules
     private static Value EmbeddingForward(LayerCall c)
     {
         var input = c.Input;
-        if (input.ElementType is not ("Int64" or "Int32")) throw c.Mismatch($"expects integer token ids but gets {input.ElementType}");
+        if (input.ElementType is not (ScalarType.Int64 or ScalarType.Int32))
+            throw c.Mismatch($"expects integer token ids but gets {input.ElementType}");
         // embedding reads strided ids of 2 or more dimensions through reshape(-1): a copy, alive while index_select runs.
         var flattened = input.Shape.Rank > 1 && !input.IsContiguous
             ? c.Internal(new TensorShape(new[] { input.Shape.ElementCount }), input.ElementType, needsGrad: false)
@@ -478,7 +479,8 @@ internal static partial class LayerRules
     }
 
     /// <summary>Normalization statistics are float for half-precision inputs on CPU.</summary>
-    private static string StatisticsType(string inputType) => inputType is "Float16" or "BFloat16" ? "Float32" : inputType;
+    private static ScalarType StatisticsType(ScalarType inputType) =>
+        inputType is ScalarType.Float16 or ScalarType.BFloat16 ? ScalarType.Float32 : inputType;
 
     private static long SpatialSize(LayerCall c, Dim dim) =>
         dim.IsConstant() ? dim.PinCoefficient() : throw c.Mismatch($"a spatial dimension depends on the batch size ({dim})");

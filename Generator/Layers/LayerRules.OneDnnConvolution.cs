@@ -60,7 +60,7 @@ internal static partial class LayerRules
         // mkldnn_convolution works on input.contiguous(): a non-contiguous input (a permuted sequence) is copied first
         // and the copy freed once the plain output is made (measured: Conv1d on embedding(x).permute(0, 2, 1)).
         var copy = input.IsContiguous ? null : c.Internal(input.Shape, needsGrad: false);
-        var work = OneDnnConvolutionWork.ForwardWork(problem).Select(bytes => c.WorkBuffer(bytes, "Float32")).ToList();
+        var work = OneDnnConvolutionWork.ForwardWork(problem).Select(bytes => c.WorkBuffer(bytes, ScalarType.Float32)).ToList();
         foreach (var buffer in work.Take(work.Count - 1)) c.Release(buffer);
         var output = c.Output(shape);
         c.Release(work[work.Count - 1]);

@@ -50,15 +50,16 @@ internal static partial class LayerRules
             steps.Times(batch).Times(Dim.Of(RecurrentStepProducts(c.Args.Factory, c.Args.Long("inputSize"), hidden, layers, directions))));
         var reason = c.Args.Factory == "RNN" ? "RNN has not been measured"
             : c.Inputs.Count > 1 && c.Inputs[1] is not NullValue ? "a given initial state has not been measured"
-            : c.Args.Factory == "GRU" && input.ElementType is not ("Float32" or "Float64") ? $"GRU in {input.ElementType} has not been measured"
-            : c.Args.Factory == "LSTM" && input.ElementType is not ("Float32" or "Float64")
+            : c.Args.Factory == "GRU" && input.ElementType is not (ScalarType.Float32 or ScalarType.Float64)
+                ? $"GRU in {input.ElementType} has not been measured"
+            : c.Args.Factory == "LSTM" && input.ElementType is not (ScalarType.Float32 or ScalarType.Float64)
                 ? $"LSTM in {input.ElementType} runs oneDNN's RNN, which has been measured in Float32 only"
             : !steps.IsConstant() ? "the sequence length depends on the batch size"
             // Each step of each layer is several tensors on the tape: a sequence this long is not followed step by step.
             : (double)steps.PinCoefficient() * layers * directions > InterpreterLimits.MaxForwardTensors
                 ? $"{steps.PinCoefficient():N0} steps over {layers:N0} layer(s) make more than the {InterpreterLimits.MaxForwardTensors:N0} " +
                     $"tensors one forward pass follows"
-            : c.Args.Factory == "LSTM" && input.ElementType == "Float32" ? OneDnnLstmGap(c, batch, hidden, layers, directions)
+            : c.Args.Factory == "LSTM" && input.ElementType == ScalarType.Float32 ? OneDnnLstmGap(c, batch, hidden, layers, directions)
             : null;
         if (reason is not null || !c.RecordsGraph)
         {
@@ -75,7 +76,7 @@ internal static partial class LayerRules
                 ? new TupleValue(new Value[] { result, c.Output(stateShape), c.Output(stateShape) })
                 : new TupleValue(new Value[] { result, c.Output(stateShape) });
         }
-        if (c.Args.Factory == "LSTM" && input.ElementType == "Float32")
+        if (c.Args.Factory == "LSTM" && input.ElementType == ScalarType.Float32)
             return RecordOneDnnLstm(c, steps, batch, hidden, layers, directions, stateShape);
         var output = RecordRecurrentLayers(c, hasCellState, steps, batch, hidden, layers, directions, stateShape);
         // batch_first hands out the transpose of the sequence-first stack: a non-contiguous view a Linear copies, except
@@ -125,7 +126,7 @@ internal static partial class LayerRules
         }
         var reason = c.Args.Factory == "RNNCell" ? "RNNCell has not been measured"
             : !given ? "a cell without a given state (zeros made inside) has not been measured"
-            : type is not ("Float32" or "Float64") ? $"{c.Args.Factory} in {type} has not been measured"
+            : type is not (ScalarType.Float32 or ScalarType.Float64) ? $"{c.Args.Factory} in {type} has not been measured"
             : null;
         if (reason is not null || !c.RecordsGraph)
         {
@@ -185,7 +186,8 @@ internal static partial class LayerRules
     private static Value EmbeddingBagForward(LayerCall c)
     {
         var input = c.Input;
-        if (input.ElementType is not ("Int64" or "Int32")) throw c.Mismatch($"expects integer token ids but gets {input.ElementType}");
+        if (input.ElementType is not (ScalarType.Int64 or ScalarType.Int32))
+            throw c.Mismatch($"expects integer token ids but gets {input.ElementType}");
         if (c.Args.Raw("max_norm") is not NullValue)
             throw new UnknownArgumentException(
                 new UnknownValue("EmbeddingBag with max_norm (renormalizes rows in place; not modeled)", c.Module.CreatedAt));
@@ -227,18 +229,19 @@ internal static partial class LayerRules
         }
         var bagShape = new TensorShape(new[] { bags });
         var tokenShape = new TensorShape(new[] { tokens });
-        if (!givenOffsets) c.SaveNew(bagShape, "Int64");
-        var fastPath = mode == "Sum" && weightType is "Float32" or "Float16" or "BFloat16" && c.Args.Long("padding_index") < 0;
+        if (!givenOffsets) c.SaveNew(bagShape, ScalarType.Int64);
+        var fastPath = mode == "Sum" && weightType is ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16
+            && c.Args.Long("padding_index") < 0;
         if (!fastPath)
         {
             // offset2bag has N + 1 entries: kept as [N] and [1], which free together.
-            c.Transient(tokenShape, "Int64");
-            c.SaveNew(tokenShape, "Int64");
-            c.SaveNew(new TensorShape(new[] { Dim.Of(1) }), "Int64");
+            c.Transient(tokenShape, ScalarType.Int64);
+            c.SaveNew(tokenShape, ScalarType.Int64);
+            c.SaveNew(new TensorShape(new[] { Dim.Of(1) }), ScalarType.Int64);
         }
-        c.SaveNew(bagShape, "Int64");
-        c.SaveNew(mode == "Max" ? new TensorShape(new[] { bags, Dim.Of(dims) }) : bagShape, "Int64");
-        var elementSize = ElementTypes.SizeOf(weightType)
+        c.SaveNew(bagShape, ScalarType.Int64);
+        c.SaveNew(mode == "Max" ? new TensorShape(new[] { bags, Dim.Of(dims) }) : bagShape, ScalarType.Int64);
+        var elementSize = weightType.SizeOf()
             ?? throw new UnknownArgumentException(new UnknownValue($"the element size of {weightType}", c.Module.CreatedAt));
         if (mode == "Max")
         {

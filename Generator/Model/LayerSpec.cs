@@ -19,6 +19,6 @@ internal sealed record LayerSpec(
     /// <summary>The arguments at its first call: "[B, 12]" for one tensor, "([B, 8], null, true)" for several; null when unknown.</summary>
     public string? InputShape { get; init; }
 
-    /// <summary>The element types of <see cref="InputShape"/>: "Int64", or "(Float32, null, null)".</summary>
+    /// <summary>The element types of <see cref="InputShape"/>: ScalarType.Int64, or "(Float32, null, null)".</summary>
     public string? InputElementType { get; init; }
 }

@@ -2,11 +2,11 @@ using System.Linq;
 
 namespace TorchBudget.Generator.Model;
 
-/// <summary>What <c>[MemoryProfile]</c> asked for, validated. Enum values are kept by member name.</summary>
+/// <summary>What <c>[MemoryProfile]</c> asked for, validated. The optimizer is kept by member name.</summary>
 internal sealed record ProfileSettings(
     EquatableArray<long> InputShape,
-    string DType,
-    string InputDType,
+    Shapes.ScalarType DType,
+    Shapes.ScalarType InputDType,
     string Optimizer,
     EquatableArray<long> BatchSizes)
 {

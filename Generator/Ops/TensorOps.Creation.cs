@@ -38,7 +38,9 @@ internal static partial class TensorOps
                     return c.Forward.Record(new UnknownValue($"the shape of torch.{method.Name}(...)", c.At));
             }
         }
-        var type = c.Args.FirstOrDefault(a => a.Key == "dtype").Value is EnumValue { MemberName: { } explicitType } ? explicitType : "Float32";
-        return c.Trace.Allocate(new TensorShape(dims), type, requiresGrad: false);
+        var dtype = c.Args.FirstOrDefault(a => a.Key == "dtype").Value;
+        var type = dtype is EnumValue { MemberName: var name } ? ScalarTypes.Parse(name) : dtype is null or NullValue ? ScalarType.Float32 : null;
+        if (type is null) return c.Forward.Record(new UnknownValue($"the dtype of torch.{method.Name}(...)", c.At));
+        return c.Trace.Allocate(new TensorShape(dims), type.Value, requiresGrad: false);
     }
 }

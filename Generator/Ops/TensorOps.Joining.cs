@@ -29,7 +29,7 @@ internal static partial class TensorOps
         var op = f.NewOp(stack ? "stack" : "cat", System.Array.Empty<Value>(), at);
         try
         {
-            if (f.Enumerate(tensors) is not ListValue list || list.Items.Count == 0)
+            if (f.EnumerateList(tensors) is not ListValue list || list.Items.Count == 0)
                 return f.Record(new UnknownValue("cat/stack of an unknown list", at));
             if (list.Items.FirstOrDefault(i => i is not ActivationTensor) is { } notTensor)
                 return notTensor is UnknownValue u ? u : f.Record(new UnknownValue($"cat/stack of {notTensor.Describe()}", at));

@@ -102,7 +102,7 @@ internal static partial class TensorOps
         };
         yield return new(TensorOp.To, "to(ScalarType): itself in its own type, else a converted copy in its layout", c =>
         {
-            if (c.Arg(0) is not EnumValue { MemberName: { } type }) return null;
+            if (c.Arg(0) is not EnumValue { MemberName: var name } || ScalarTypes.Parse(name) is not { } type) return null;
             var self = c.Self;
             return type == self.ElementType ? self
                 : c.Recorded(c.Op.Output(self.Shape, type, TensorLayout.PreservedLike(self.Shape, self.Strides, c.Trace.Decide)));

@@ -195,7 +195,7 @@ internal static class ParametricAnalysis
     private static List<ParametricBytes>? PeakLinesOf(ForwardTrace trace, ConstructionPath path, long[] values, ProfileSettings settings,
         SizeGuards guards)
     {
-        if (ElementTypes.SizeOf(settings.InputDType) is not { } inputSize) return null;
+        if (settings.InputDType.SizeOf() is not { } inputSize) return null;
         try
         {
             var inputPerSample = checked(MemoryRows.BatchBytesPerSample(settings, inputSize) + MemoryRows.LabelBytes);
@@ -220,13 +220,13 @@ internal static class ParametricAnalysis
         var namedModules = Registration.NamedModules(model);
         var reachable = new[] { model }.Concat(namedModules.Select(m => m.Value)).Distinct().ToList();
         if (reachable.Any(m => m.Unknowns.Count > 0)) return null;
-        if (ElementTypes.SizeOf(settings.DType) is not { } modelSize) return null;
+        if (settings.DType.SizeOf() is not { } modelSize) return null;
         try
         {
             Polynomial Count(IEnumerable<TensorSlot> tensors) => tensors.Aggregate(Polynomial.Zero, (sum, t) => sum.Plus(FormOf(t)));
             Polynomial Bytes(IEnumerable<TensorSlot> tensors) =>
                 tensors.Aggregate(Polynomial.Zero, (sum, t) =>
-                    sum.Plus(FormOf(t).Times(t.ElementType is { } type ? ElementTypes.SizeOf(type) ?? 0 : modelSize)));
+                    sum.Plus(FormOf(t).Times(t.ElementType is { } type ? type.SizeOf() ?? 0 : modelSize)));
             var parameters = Registration.NamedParameters(model).Select(p => p.Value).ToList();
             var buffers = Registration.NamedBuffers(model).Select(b => b.Value).ToList();
             if (parameters.Concat(buffers).Any(t => t.PeekElementCount is null)) return null;
@@ -251,7 +251,7 @@ internal static class ParametricAnalysis
     {
         Polynomial Bytes(IEnumerable<TensorSlot> tensors) =>
             tensors.Aggregate(Polynomial.Zero, (sum, t) =>
-                sum.Plus(FormOf(t).Times(t.ElementType is { } type ? ElementTypes.SizeOf(type) ?? 0 : modelSize)));
+                sum.Plus(FormOf(t).Times(t.ElementType is { } type ? type.SizeOf() ?? 0 : modelSize)));
         var gradientBytes = Bytes(parameters.Where(p => GradientRecipients.Gets(recipients, p)));
         var optimizerBytes = (settings.Optimizer == "SgdMomentum" ? gradientBytes : Bytes(parameters))
             .Times(MemoryRows.OptimizerStateFactor(settings.Optimizer));
@@ -261,7 +261,7 @@ internal static class ParametricAnalysis
     /// <summary>The path with only the parameters forward's backward reaches counted as getting gradients.</summary>
     private static ConstructionPath WithGradientRecipients(ConstructionPath path, ModuleInstance model, ForwardTrace trace, ProfileSettings settings)
     {
-        if (GradientRecipients.Of(trace) is not { } recipients || ElementTypes.SizeOf(settings.DType) is not { } modelSize) return path;
+        if (GradientRecipients.Of(trace) is not { } recipients || settings.DType.SizeOf() is not { } modelSize) return path;
         var (gradients, optimizerState) =
             GradientRows(Registration.NamedParameters(model).Select(p => p.Value).ToList(), recipients, modelSize, settings);
         return path with { GradientBytes = gradients, OptimizerStateBytes = optimizerState };

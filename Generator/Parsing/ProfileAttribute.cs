@@ -7,6 +7,8 @@ using TorchBudget.Generator.Diagnostics;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Model;
 
+using TorchBudget.Generator.Shapes;
+
 namespace TorchBudget.Generator.Parsing;
 
 /// <summary>Reads and validates <c>[MemoryProfile(...)]</c>; every problem becomes a TBG005 at the argument.</summary>
@@ -50,7 +52,8 @@ internal sealed class ProfileAttribute
         else if (!FitsALong(inputShape.Value))
             Invalid($"one sample of shape ({string.Join(", ", inputShape.Value)}) has more elements than a 64-bit count holds", syntax);
 
-        string dtype = "Float32", inputDType = "Float32", optimizer = "Adam";
+        ScalarType dtype = ScalarType.Float32, inputDType = ScalarType.Float32;
+        var optimizer = "Adam";
         var batchSizes = DefaultBatchSizes;
         var arguments = new List<Value>();
         foreach (var named in attribute.NamedArguments)
@@ -58,15 +61,22 @@ internal sealed class ProfileAttribute
             var at = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
             switch (named.Key)
             {
+                // An invalid setting stops the analysis (the diagnostic), so the value kept for it is never used.
                 case "DType":
-                    dtype = EnumName(named.Value) ?? "?";
-                    if (dtype is not ("Float32" or "Float64" or "Float16" or "BFloat16"))
-                        Invalid($"DType must be Float32, Float64, Float16 or BFloat16, got {dtype}", at);
+                    var modelType = ScalarTypes.Parse(EnumName(named.Value));
+                    if (modelType is not { } floating || !floating.IsFloating())
+                        Invalid($"DType must be Float32, Float64, Float16 or BFloat16, got {modelType?.ToString() ?? "?"}", at);
+                    else dtype = floating;
                     break;
                 case "InputDType":
-                    inputDType = EnumName(named.Value) ?? "?";
-                    if (inputDType is "?" or "ComplexFloat32" or "ComplexFloat64" or "QInt8" or "QUInt8" or "QInt32")
-                        Invalid($"InputDType {inputDType} is not supported", at);
+                    var inputType = ScalarTypes.Parse(EnumName(named.Value));
+                    if (inputType is not { } supported
+                        || supported is ScalarType.ComplexFloat32 or ScalarType.ComplexFloat64 or ScalarType.QInt8 or ScalarType.QUInt8
+                            or ScalarType.QInt32)
+                    {
+                        Invalid($"InputDType {inputType?.ToString() ?? "?"} is not supported", at);
+                    }
+                    else inputDType = supported;
                     break;
                 case "Optimizer":
                     optimizer = EnumName(named.Value) ?? "?";

@@ -14,7 +14,7 @@ namespace TorchBudget.Generator.Interpretation;
 internal sealed partial class ForwardSemantics
 {
     /// <summary>Returns null when the call is not a tensor operation of the forward pass.</summary>
-    public Value? Invoke(IInvocationOperation invocation, Value? receiver, CallArguments arguments)
+    public override Value? Invoke(IInvocationOperation invocation, Value? receiver, CallArguments arguments)
     {
         var method = invocation.TargetMethod;
         var at = LocationInfo.From(invocation.Syntax);
@@ -24,11 +24,11 @@ internal sealed partial class ForwardSemantics
         }
         var containing = method.ContainingType;
         if (receiver is ActivationTensor tensor) return RunMethod(method.Name, tensor, arguments.ByName(), at);
-        if (SymbolEqualityComparer.Default.Equals(containing, torch.Functional) && LayerRules.FindFunctional(method.Name) is { } layerRule)
+        if (SymbolEqualityComparer.Default.Equals(containing, Torch.Functional) && LayerRules.FindFunctional(method.Name) is { } layerRule)
         {
             return RunFunctionalLayer(layerRule, method, arguments.ByName(), at);
         }
-        if (SymbolEqualityComparer.Default.Equals(containing, torch.Torch) && invocation.Arguments.Length > 0)
+        if (SymbolEqualityComparer.Default.Equals(containing, Torch.Torch) && invocation.Arguments.Length > 0)
         {
             var args = arguments.ByName();
             if (FirstLost(args) is { } lostArgument) return lostArgument;
@@ -41,9 +41,9 @@ internal sealed partial class ForwardSemantics
             }
             if (args.Count > 0 && args[0].Value is ActivationTensor self) return RunMethod(method.Name, self, args.Skip(1).ToList(), at);
         }
-        if (containing?.SpecialType == SpecialType.None && torch.IsTensor(method.ReturnType) && !method.Locations.Any(l => l.IsInSource)
-            && (SymbolEqualityComparer.Default.Equals(containing, torch.Functional)
-                || SymbolEqualityComparer.Default.Equals(containing, torch.Torch)))
+        if (containing?.SpecialType == SpecialType.None && Torch.IsTensor(method.ReturnType) && !method.Locations.Any(l => l.IsInSource)
+            && (SymbolEqualityComparer.Default.Equals(containing, Torch.Functional)
+                || SymbolEqualityComparer.Default.Equals(containing, Torch.Torch)))
         {
             return Record(new UnknownValue($"{containing.Name}.{method.Name} is not modeled in forward yet", at));
         }
@@ -56,7 +56,7 @@ internal sealed partial class ForwardSemantics
         var layer = layerRule.Factory;
         if (FirstLost(args) is { } lostArgument) return lostArgument;
         bool IsTensorParameter(KeyValuePair<string, Value> a) =>
-            method.Parameters.FirstOrDefault(p => p.Name == a.Key) is { } p && torch.IsTensor(p.Type);
+            method.Parameters.FirstOrDefault(p => p.Name == a.Key) is { } p && Torch.IsTensor(p.Type);
         var tensors = args.Where(IsTensorParameter).Select(a => a.Value).ToList();
         var options = args.Where(a => !IsTensorParameter(a)).ToList();
         var call = new LayerCall(new LayerArgs(layer, options), new ModuleInstance(layer, null, at), tensors, Trace);
@@ -99,5 +99,5 @@ internal sealed partial class ForwardSemantics
         ?? args.Select(a => a.Value).OfType<ListValue>().SelectMany(l => l.Items).OfType<UnknownValue>().FirstOrDefault();
 
     /// <summary>The items a foreach would visit (cat's list of tensors).</summary>
-    public Value Enumerate(Value collection) => host.Enumerate(collection);
+    public Value EnumerateList(Value collection) => Host.Enumerate(collection, null);
 }

@@ -13,17 +13,17 @@ namespace TorchBudget.Generator.Interpretation;
 /// <summary>
 /// The symbolic forward pass's TorchSharp semantics: module calls, layers, tensor ops (<see cref="TensorOps"/>) and the
 /// autograd tape over tensors whose shapes carry a symbolic batch size, recorded in one <see cref="ForwardTrace"/>. The C#
-/// evaluator runs the user's code and calls in here (<see cref="ITensorSemantics"/>); user modules' forward methods run
-/// back through it (<see cref="IForwardHost"/>).
+/// evaluator runs the user's code and calls in here, as in a constructor (<see cref="TorchSemantics"/>), whose hooks these
+/// extend; user modules' forward methods run back through the evaluator (<see cref="ISemanticsHost"/>).
 /// </summary>
-internal sealed partial class ForwardSemantics(IForwardHost host, TorchSharpSymbols torch, ForwardTrace trace) : ITensorSemantics
+internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSymbols torch, ForwardTrace trace) : TorchSemantics(host, torch)
 {
     private readonly Dictionary<TensorSlot, ActivationTensor> residentTensors = new();
 
     public ForwardTrace Trace { get; } = trace;
 
     /// <summary>Runs <paramref name="root"/> on a fresh input of this shape and type.</summary>
-    public void Run(ModuleInstance root, TensorShape inputShape, string inputType)
+    public void Run(ModuleInstance root, TensorShape inputShape, ScalarType inputType)
     {
         try
         {
@@ -44,7 +44,7 @@ internal sealed partial class ForwardSemantics(IForwardHost host, TorchSharpSymb
     }
 
     /// <summary>A parameter or buffer taking part in forward: a tensor over memory counted in its own row.</summary>
-    public Value ReadMember(Value value, IOperation at)
+    public override Value ReadMember(Value value, IOperation at)
     {
         if (value is not TensorValue { Tensor: var slot }) return value;
         if (residentTensors.TryGetValue(slot, out var known)) return known;
@@ -56,16 +56,21 @@ internal sealed partial class ForwardSemantics(IForwardHost host, TorchSharpSymb
         return tensor;
     }
 
-    public Value? ReadProperty(Value owner, IPropertySymbol property) =>
+    public override Value? ReadProperty(Value owner, IPropertySymbol property, IOperation at) =>
         owner is ActivationTensor tensor && TensorOps.Find(property.Name, TensorOpForms.Property) is { } rule
             ? rule.Forward(new TensorOpCall(this, property.Name, tensor, NewOp(property.Name, new Value[] { tensor }, null), null))
-            : null;
+            : base.ReadProperty(owner, property, at);
 
-    public Value? Index(Value collection, IReadOnlyList<Value> indices, IOperation at) =>
-        collection is ActivationTensor tensor ? TensorOps.Index(this, tensor, indices, LocationInfo.From(at.Syntax)) : null;
+    public override Value? Index(Value collection, IReadOnlyList<Value> indices, IOperation at) =>
+        collection is ActivationTensor tensor
+            ? TensorOps.Index(this, tensor, indices, LocationInfo.From(at.Syntax))
+            : base.Index(collection, indices, at);
 
     /// <summary>Operators on tensors (+, -, *, /) and on sizes read from tensors.</summary>
-    public Value? Arithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation at)
+    public override Value? Arithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation at) =>
+        TensorArithmetic(kind, left, right, at) ?? base.Arithmetic(kind, left, right, at);
+
+    private Value? TensorArithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation at)
     {
         var op = kind switch
         {
@@ -113,7 +118,7 @@ internal sealed partial class ForwardSemantics(IForwardHost host, TorchSharpSymb
                 throw new AnalysisLimitException(
                     new UnknownValue($"forward runs modules nested more than {InterpreterLimits.MaxModuleDepth} deep", callSite));
             }
-            result = module.UserType is not null ? host.CallUserForward(module, inputs, callSite)
+            result = module.UserType is not null ? Host.CallUserForward(module, inputs, callSite)
                     ?? Record(new UnknownValue($"'{module.Kind}' has no forward taking {inputs.Count} argument(s) in source", callSite))
                 : module.Kind == "Sequential" ? SequentialForward(module, inputs, callSite)
                 : LayerForward(module, inputs, callSite);
@@ -238,14 +243,14 @@ internal sealed partial class ForwardSemantics(IForwardHost host, TorchSharpSymb
     /// </summary>
     private static (string Shape, string ElementType)? DescribeArguments(IReadOnlyList<Value> inputs)
     {
-        if (inputs is [ActivationTensor single]) return (single.Shape.ToString(), single.ElementType);
+        if (inputs is [ActivationTensor single]) return (single.Shape.ToString(), single.ElementType.ToString());
         var shapes = new List<string>();
         var types = new List<string>();
         foreach (var input in inputs)
         {
             var (shape, type) = input switch
             {
-                ActivationTensor tensor => (tensor.Shape.ToString(), tensor.ElementType),
+                ActivationTensor tensor => (tensor.Shape.ToString(), tensor.ElementType.ToString()),
                 NullValue => ("null", "null"),
                 BoolValue flag => (flag.Describe(), "null"),
                 _ => (null, null),
