@@ -55,13 +55,12 @@ internal static class MemoryRows
     public static Memory? Of(ProfileSettings settings, IReadOnlyList<TensorSlot> parameters, IReadOnlyList<TensorSlot> buffers,
         ActivationAccounting? activations, ForwardTrace? forward, string? outputShape, ForwardTrace? inference = null)
     {
-        var modelSize = settings.DType.SizeOf();
         var inputSize = settings.InputDType.SizeOf();
-        if (modelSize is null || inputSize is null) return null;
+        if (settings.DType.SizeOf() is null || inputSize is null) return null;
         try
         {
             long Bytes(IEnumerable<TensorSlot> tensors) => tensors.Aggregate(0L, (sum, t) =>
-                checked(sum + t.PinElementCount()!.Value * (t.ElementType is { } type ? type.SizeOf() ?? 0 : modelSize.Value)));
+                checked(sum + t.PinElementCount()!.Value * t.TypeIn(settings.DType).Size()));
             var parameterBytes = Bytes(parameters);
             var recipients = GradientRecipients.Of(forward);
             var gradientBytes = Bytes(parameters.Where(p => GradientRecipients.Gets(recipients, p)));

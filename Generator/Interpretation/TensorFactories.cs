@@ -25,8 +25,12 @@ internal static class TensorFactories
     {
         var location = LocationInfo.From(at.Syntax);
         var dtype = arguments.FirstOrDefault(a => a.Key == "dtype").Value;
-        var elementType = dtype is EnumValue { MemberName: var name } ? ScalarTypes.Parse(name) : null;
+        var elementType = dtype is EnumValue { MemberName: var name } ? ScalarTypes.Parse(name)
+            : method.Name == "tensor" ? DataType(method) : null;
         if (dtype is not (null or NullValue) && elementType is null) return new UnknownValue("the dtype of a tensor", location);
+        if (elementType is { } type && type.SizeOf() is null) return new UnknownValue($"the memory of a {type} tensor", location);
+        if (method.Name == "tensor" && dtype is null or NullValue && !HasKnownDataType(method))
+            return new UnknownValue("the dtype torch.tensor(...) gives this data", location);
 
         long count = 1;
         var shape = new List<long>();
@@ -80,6 +84,32 @@ internal static class TensorFactories
         }
         return new TensorValue(new TensorSlot(count, isParameter: false, elementType, shape.ToArray()) { CountForm = CountForm(dims) });
     }
+
+    /// <summary>
+    /// torch.tensor(data)'s dtype follows the data's C# type (measured: long[] gives Int64, double[] Float64, an int
+    /// Int32); float data gives Float32, the default dtype, which .to(DType) converts like torch.zeros' (null).
+    /// </summary>
+    private static ScalarType? DataType(IMethodSymbol method) => DataElement(method)?.SpecialType switch
+    {
+        SpecialType.System_Int64 => ScalarType.Int64,
+        SpecialType.System_Int32 => ScalarType.Int32,
+        SpecialType.System_Int16 => ScalarType.Int16,
+        SpecialType.System_SByte => ScalarType.Int8,
+        SpecialType.System_Byte => ScalarType.Byte,
+        SpecialType.System_Boolean => ScalarType.Bool,
+        SpecialType.System_Double => ScalarType.Float64,
+        _ => null,
+    };
+
+    private static bool HasKnownDataType(IMethodSymbol method) =>
+        DataElement(method) is { SpecialType: SpecialType.System_Single } || DataType(method) is not null;
+
+    private static ITypeSymbol? DataElement(IMethodSymbol method) => method.Parameters.FirstOrDefault()?.Type switch
+    {
+        IArrayTypeSymbol array => array.ElementType,
+        { } scalar => scalar,
+        null => null,
+    };
 
     /// <summary>In a parametric run, the element count as the product of the dimensions' polynomials (each at least 0).</summary>
     private static SizeForm? CountForm(List<IntValue> dims)

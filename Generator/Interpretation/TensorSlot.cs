@@ -33,8 +33,15 @@ internal sealed class TensorSlot(long? elementCount, bool isParameter, ScalarTyp
 
     public bool IsParameter { get; } = isParameter;
 
-    /// <summary>The scalar type's name when fixed (e.g. ScalarType.Int64 for num_batches_tracked); null: the module's dtype.</summary>
+    /// <summary>Its scalar type when fixed (e.g. Int64 for num_batches_tracked); null: made in the default dtype.</summary>
     public ScalarType? ElementType { get; } = elementType;
+
+    /// <summary>
+    /// Its element type in the profiled model: its own, except that <c>.to(DType)</c>, how a model reaches a DType other
+    /// than Float32, converts every floating tensor (measured); one made in the default dtype has the model's.
+    /// </summary>
+    public ScalarType TypeIn(ScalarType modelType) =>
+        ElementType is { } own && !(own.IsFloating() && modelType != ScalarType.Float32) ? own : modelType;
 
     public bool RequiresGrad { get; set; } = isParameter;
 

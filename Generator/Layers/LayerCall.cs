@@ -39,7 +39,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public string? FloatInputOfAnotherType()
     {
         if (Module.Parameters.Count == 0) return null;
-        var parameterType = Module.Parameters[0].Value.ElementType ?? ParameterElementType;
+        var parameterType = Module.Parameters[0].Value.TypeIn(ParameterElementType);
         var other = Inputs.OfType<ActivationTensor>().FirstOrDefault(t => t.ElementType.IsFloating() && t.ElementType != parameterType);
         return other is null ? null : $"{Args.Factory}: its parameters are {parameterType} but it gets a {other.ElementType} tensor {other.Shape}";
     }

@@ -473,7 +473,7 @@ internal static partial class LayerRules
             ? c.Internal(new TensorShape(new[] { input.Shape.ElementCount }), input.ElementType, needsGrad: false)
             : null;
         var result = c.Output(new TensorShape(input.Shape.Dims.Append(Dim.Of(c.Args.Long("embedding_dims")))),
-            c.Module.Parameters[0].Value.ElementType ?? c.ParameterElementType);
+            c.Module.Parameters[0].Value.TypeIn(c.ParameterElementType));
         if (flattened is not null) c.Release(flattened);
         return result;
     }

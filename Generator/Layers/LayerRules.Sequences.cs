@@ -217,7 +217,7 @@ internal static partial class LayerRules
         {
             throw c.Mismatch($"expects a 1-d or 2-d input but gets {input.Shape}");
         }
-        var weightType = c.Module.Parameters.FirstOrDefault().Value?.ElementType ?? c.ParameterElementType;
+        var weightType = c.Module.Parameters.FirstOrDefault().Value?.TypeIn(c.ParameterElementType) ?? c.ParameterElementType;
         var dims = c.Args.Long("embedding_dims");
         var mode = c.Args.EnumMember("mode") ?? "Mean";
         var output = c.Output(new TensorShape(new[] { bags, Dim.Of(dims) }), weightType);

@@ -220,18 +220,18 @@ internal static class ParametricAnalysis
         var namedModules = Registration.NamedModules(model);
         var reachable = new[] { model }.Concat(namedModules.Select(m => m.Value)).Distinct().ToList();
         if (reachable.Any(m => m.Unknowns.Count > 0)) return null;
-        if (settings.DType.SizeOf() is not { } modelSize) return null;
+        if (settings.DType.SizeOf() is null) return null;
         try
         {
             Polynomial Count(IEnumerable<TensorSlot> tensors) => tensors.Aggregate(Polynomial.Zero, (sum, t) => sum.Plus(FormOf(t)));
             Polynomial Bytes(IEnumerable<TensorSlot> tensors) =>
                 tensors.Aggregate(Polynomial.Zero, (sum, t) =>
-                    sum.Plus(FormOf(t).Times(t.ElementType is { } type ? type.SizeOf() ?? 0 : modelSize)));
+                    sum.Plus(FormOf(t).Times(t.TypeIn(settings.DType).Size())));
             var parameters = Registration.NamedParameters(model).Select(p => p.Value).ToList();
             var buffers = Registration.NamedBuffers(model).Select(b => b.Value).ToList();
             if (parameters.Concat(buffers).Any(t => t.PeekElementCount is null)) return null;
             var parameterBytes = Bytes(parameters);
-            var (gradientBytes, optimizerBytes) = GradientRows(parameters, null, modelSize, settings);
+            var (gradientBytes, optimizerBytes) = GradientRows(parameters, null, settings);
             var layers = namedModules.Select(m => new ParametricLayer(m.Key, m.Value.Kind,
                 Count(m.Value.Parameters.Select(p => p.Value)),
                 Count(m.Value.Parameters.Select(p => p.Value).Where(p => p.RequiresGrad)),
@@ -247,11 +247,11 @@ internal static class ParametricAnalysis
 
     /// <summary>The Gradients and OptimizerState rows: gradients for the parameters backward reaches (all trainable ones where not known).</summary>
     private static (Polynomial Gradients, Polynomial OptimizerState) GradientRows(IReadOnlyList<TensorSlot> parameters, HashSet<object>? recipients,
-        int modelSize, ProfileSettings settings)
+        ProfileSettings settings)
     {
         Polynomial Bytes(IEnumerable<TensorSlot> tensors) =>
             tensors.Aggregate(Polynomial.Zero, (sum, t) =>
-                sum.Plus(FormOf(t).Times(t.ElementType is { } type ? type.SizeOf() ?? 0 : modelSize)));
+                sum.Plus(FormOf(t).Times(t.TypeIn(settings.DType).Size())));
         var gradientBytes = Bytes(parameters.Where(p => GradientRecipients.Gets(recipients, p)));
         var optimizerBytes = (settings.Optimizer == "SgdMomentum" ? gradientBytes : Bytes(parameters))
             .Times(MemoryRows.OptimizerStateFactor(settings.Optimizer));
@@ -261,9 +261,9 @@ internal static class ParametricAnalysis
     /// <summary>The path with only the parameters forward's backward reaches counted as getting gradients.</summary>
     private static ConstructionPath WithGradientRecipients(ConstructionPath path, ModuleInstance model, ForwardTrace trace, ProfileSettings settings)
     {
-        if (GradientRecipients.Of(trace) is not { } recipients || settings.DType.SizeOf() is not { } modelSize) return path;
+        if (GradientRecipients.Of(trace) is not { } recipients) return path;
         var (gradients, optimizerState) =
-            GradientRows(Registration.NamedParameters(model).Select(p => p.Value).ToList(), recipients, modelSize, settings);
+            GradientRows(Registration.NamedParameters(model).Select(p => p.Value).ToList(), recipients, settings);
         return path with { GradientBytes = gradients, OptimizerStateBytes = optimizerState };
     }
 

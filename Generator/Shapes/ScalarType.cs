@@ -46,6 +46,9 @@ internal static class ScalarTypes
         _ => null,
     };
 
+    /// <summary>The element size of a type tensors are made in (creation refuses the quantized types).</summary>
+    public static int Size(this ScalarType type) => type.SizeOf() ?? throw new InvalidOperationException($"{type} has no element size");
+
     public static bool IsFloating(this ScalarType type) =>
         type is ScalarType.Float32 or ScalarType.Float64 or ScalarType.Float16 or ScalarType.BFloat16;
 }

@@ -50,7 +50,7 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
         if (residentTensors.TryGetValue(slot, out var known)) return known;
         if (slot.PinShape() is not { } shape)
             return Record(new UnknownValue("the shape of a parameter or buffer used in forward", LocationInfo.From(at.Syntax)));
-        var tensor = Trace.Allocate(new TensorShape(shape.Select(Dim.Of)), slot.ElementType ?? Trace.ParameterElementType,
+        var tensor = Trace.Allocate(new TensorShape(shape.Select(Dim.Of)), slot.TypeIn(Trace.ParameterElementType),
             slot.RequiresGrad && Trace.GradEnabled, isResident: true, parameter: slot);
         residentTensors[slot] = tensor;
         return tensor;

@@ -61,6 +61,8 @@ internal static class DifferentialRunner
         try
         {
             model = (nn.Module<Tensor, Tensor>)Activator.CreateInstance(type)!;
+            // Another DType is reached the way the harness asks for: .to(DType) after construction.
+            if (report.DType != ScalarType.Float32) model = model.to(report.DType);
             training = MemoryHarness.Verify(model, report, CPU, program.Batch);
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -74,6 +74,15 @@ public sealed class FoundMismatchTests
             "var t = f0.forward(x).transpose(1, 2) * 2.0; return head.forward(t.flatten(1));", 120),
         ("SoftminTransposedGradientLargeBatch", 8, "12, 8", "Module<Tensor, Tensor> f0 = Sequential(Linear(8, 10), Softmin(-1))",
             "var t = f0.forward(x).transpose(1, 2) * 2.0; return head.forward(t.flatten(1));", 120),
+        // torch.tensor(data) takes its dtype from the data's C# type (long[] → Int64, double[] → Float64; was counted in the
+        // model's dtype, 4 bytes an element; found while making dtypes an enum).
+        ("LongTensorBuffer", 3, "6", "Tensor b0 = torch.tensor(new long[] { 3, 1, 4, 1, 5 })", "return head.forward(x);", 6),
+        ("DoubleTensorBuffer", 3, "6", "Tensor b0 = torch.tensor(new double[] { 0.5, 0.25 })", "return head.forward(x);", 6),
+        ("IntScalarTensorBuffer", 3, "6", "Tensor b0 = torch.tensor(7)", "return head.forward(x);", 6),
+        // Under another DType the model is converted with .to(DType), which converts every floating buffer, whatever
+        // dtype it was made with (was counted in its own dtype); integer buffers keep theirs.
+        ("HalfBufferInDoubleModel", 3, "6, DType = ScalarType.Float64, InputDType = ScalarType.Float64",
+            "Tensor b0 = torch.zeros(5, dtype: ScalarType.Float16), b1 = torch.tensor(new long[] { 1, 2 })", "return head.forward(x);", 6),
     };
 
     [Fact]

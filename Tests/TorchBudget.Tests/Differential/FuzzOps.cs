@@ -42,7 +42,34 @@ internal static class FuzzOps
         ("norm", Norm),
         ("pool", Pool),
         ("sequential", SequentialBlock),
+        ("buffer", Buffer),
     };
+
+    /// <summary>
+    /// A tensor field RegisterComponents makes a buffer, in the dtype its factory gives: torch.tensor's follows the data's
+    /// C# type. Forward does not use it; the Buffers row and every peak count it.
+    /// </summary>
+    private static bool Buffer(ProgramBuilder p)
+    {
+        var count = p.Pick(new[] { 1, 3, 7 });
+        string Data(string type, Func<int, string> item) =>
+            $"torch.tensor(new {type}[] {{ {string.Join(", ", Enumerable.Range(0, count).Select(item))} }})";
+        var initializer = p.Pick(new Func<string>[]
+        {
+            () => Data("long", i => $"{i}L"),
+            () => Data("int", i => $"{i}"),
+            () => Data("double", i => $"{i}.5"),
+            () => Data("float", i => $"{i}.5f"),
+            () => Data("bool", i => i % 2 == 0 ? "true" : "false"),
+            () => Data("byte", i => $"{i}"),
+            () => "torch.tensor(3L)",
+            () => $"torch.zeros({count}, dtype: ScalarType.Float16)",
+            () => $"torch.ones({count}, dtype: ScalarType.Int32)",
+        })();
+        p.Field("Tensor", initializer);
+        p.Families.Add("buffer");
+        return true;
+    }
 
     /// <summary>Ends with the batch first (the head flattens the rest).</summary>
     public static void Finish(ProgramBuilder p)
