@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -9,7 +10,10 @@ using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Emitting;
 
-/// <summary><see cref="ModelSpec"/> → C# text, through a Scriban template parsed once.</summary>
+/// <summary>
+/// <see cref="ModelSpec"/> → C# text, through a Scriban template parsed once. This file turns the spec's values into C#
+/// tokens (literals, numbers); every construct of the output is in Templates/MemoryProfile.scriban.
+/// </summary>
 internal static class Emitter
 {
     private static readonly Template MemoryProfileTemplate = LoadTemplate("MemoryProfile.scriban");
@@ -48,7 +52,7 @@ internal static class Emitter
                 ["input_element_type"] = layer.InputElementType is null ? "null" : Literal(layer.InputElementType),
             }).ToList(),
             ["multiply_accumulates_per_sample"] = NullableLong(spec.MultiplyAccumulatesPerSample) ?? "null",
-            ["parametric"] = spec.Parametric is { } parametric ? ParametricText.Model(parametric, spec.Target.ClassName) : null,
+            ["parametric"] = spec.Parametric is { } parametric ? ParametricText.Model(parametric) : null,
             ["output_shape"] = spec.Memory?.OutputShape is { } shape ? Literal(shape) : "null",
             ["memory"] = spec.Memory is not { } memory ? null : new ScriptObject
             {
@@ -57,14 +61,12 @@ internal static class Emitter
                 ["gradient_bytes"] = Long(memory.GradientBytes),
                 ["optimizer_state_bytes"] = Long(memory.OptimizerStateBytes),
                 ["input_bytes_per_sample"] = Long(memory.InputBytesPerSample),
-                ["activations"] = memory.Activations is { } activations ? Formula(activations) : "null",
-                ["peak_lines"] = memory.PeakLines is { } lines
-                    ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", lines.Select(Formula)) + " }"
-                    : "null",
+                ["activations"] = Formula(memory.Activations),
+                ["peak_lines"] = Formulas(memory.PeakLines),
                 ["peak_at_batch_one"] = NullableLong(memory.PeakAtBatchOne) ?? "null",
                 ["activations_at_batch_one"] = NullableLong(memory.ActivationsAtBatchOne) ?? "null",
                 ["larger_batch_peaks"] = Regimes(memory.LargerBatchPeaks),
-                ["inference"] = memory.Inference is { } inference ? Inference(inference) : "null",
+                ["inference"] = memory.Inference is { } inference ? Inference(inference) : null,
             },
         };
         // LoopLimit 0: Scriban stops a loop at 1,000 iterations by default, and a model can have more layers than that.
@@ -74,32 +76,39 @@ internal static class Emitter
         return MemoryProfileTemplate.Render(context).Replace("\r\n", "\n");
     }
 
-    private static string Regimes(EquatableArray<PeakRegime> regimes) => regimes.Count == 0 ? "null"
-        : "new global::TorchBudget.PeakRegime[] { " + string.Join(", ", regimes.Select(r =>
-            $"new global::TorchBudget.PeakRegime({Long(r.FromBatch)}, "
-                + $"new global::TorchBudget.ByteFormula[] {{ {string.Join(", ", r.Lines.Select(Formula))} }})")) + " }";
+    /// <summary>The larger-batch regimes (the template writes null for none).</summary>
+    private static List<ScriptObject> Regimes(EquatableArray<PeakRegime> regimes) =>
+        regimes.Select(r => new ScriptObject { ["from_batch"] = Long(r.FromBatch), ["lines"] = Formulas(r.Lines) }).ToList();
 
-    private static string Inference(InferenceMemory inference) =>
-        "new global::TorchBudget.InferenceModel(" + Long(inference.InputBytesPerSample)
-        + ", " + (inference.Activations is { } activations ? Formula(activations) : "null")
-        + ", " + (inference.PeakLines is { } lines
-            ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", lines.Select(Formula)) + " }"
-            : "null")
-        + ", " + (NullableLong(inference.PeakAtBatchOne) ?? "null")
-        + ", " + Regimes(inference.LargerBatchPeaks)
-        + ", " + (NullableLong(inference.ActivationsAtBatchOne) ?? "null") + ")";
+    private static ScriptObject Inference(InferenceMemory inference) => new()
+    {
+        ["input_bytes_per_sample"] = Long(inference.InputBytesPerSample),
+        ["activations"] = Formula(inference.Activations),
+        ["peak_lines"] = Formulas(inference.PeakLines),
+        ["peak_at_batch_one"] = NullableLong(inference.PeakAtBatchOne) ?? "null",
+        ["larger_batch_peaks"] = Regimes(inference.LargerBatchPeaks),
+        ["activations_at_batch_one"] = NullableLong(inference.ActivationsAtBatchOne) ?? "null",
+    };
 
     private static string Indent(int depth) => new(' ', 4 * depth);
 
     private static string Long(long value) => value.ToString(CultureInfo.InvariantCulture) + "L";
 
-    /// <summary>A byte count as the runtime's formula: Constant + PerSample × B, then each page-rounded buffer.</summary>
-    private static string Formula(ByteCount bytes) =>
-        "new global::TorchBudget.ByteFormula(" + Long(bytes.PinConstant()) + ", " + Long(bytes.PinPerSample())
-        + string.Concat(bytes.Rounded.Select(r =>
-            $", new global::TorchBudget.RoundedBytes({Long(r.Constant)}, {Long(r.PerSample)}, {Long(r.Granule)}, "
-                + $"{r.Times.ToString(CultureInfo.InvariantCulture)})"))
-        + ")";
+    /// <summary>A byte count's terms for the template's formula: Constant + PerSample × B, then each page-rounded buffer.</summary>
+    private static ScriptObject? Formula(ByteCount? bytes) => bytes is not { } known ? null : new ScriptObject
+    {
+        ["constant"] = Long(known.PinConstant()),
+        ["per_sample"] = Long(known.PinPerSample()),
+        ["rounded"] = known.Rounded.Select(r => new ScriptObject
+        {
+            ["constant"] = Long(r.Constant),
+            ["per_sample"] = Long(r.PerSample),
+            ["granule"] = Long(r.Granule),
+            ["times"] = r.Times.ToString(CultureInfo.InvariantCulture),
+        }).ToList(),
+    };
+
+    private static List<ScriptObject?>? Formulas(EquatableArray<ByteCount>? lines) => lines?.Select(l => Formula(l)).ToList();
 
     private static string? NullableLong(long? value) => value is { } v ? Long(v) : null;
 

@@ -8,15 +8,14 @@ using TorchBudget.Generator.Parametric;
 
 namespace TorchBudget.Generator.Emitting;
 
-/// <summary>A <see cref="ParametricSpec"/> as the C# expressions the template puts into ParameterCountFor/MemoryReportFor.</summary>
+/// <summary>A <see cref="ParametricSpec"/> as the C# expressions and conditions the template puts into ParameterCountFor/MemoryReportFor.</summary>
 internal static class ParametricText
 {
-    public static ScriptObject Model(ParametricSpec spec, string modelName)
+    public static ScriptObject Model(ParametricSpec spec)
     {
         var names = spec.Parameters.Select(p => p.Name).ToArray();
-        var profiledTest = string.Join(" && ", spec.Parameters.Select(p => $"{p.Name} == {Long(p.ProfiledValue)}"));
-        var argumentsText = "global::System.FormattableString.Invariant($\""
-            + string.Join(", ", spec.Parameters.Select(p => $"{p.Name.TrimStart('@')} = {{{p.Name}}}")) + "\")";
+        // The body of an interpolated string that names each size and its value: "depth = {depth}, width = {width}".
+        var argumentsFormat = string.Join(", ", spec.Parameters.Select(p => $"{p.Name.TrimStart('@')} = {{{p.Name}}}"));
         var covered = CoveredSizes.Describe(spec.Paths, g => Guard(g, names, display: true), names);
         var paths = new List<ScriptObject>();
         foreach (var (path, index) in spec.Paths.Select((p, i) => (p, i)))
@@ -35,36 +34,50 @@ internal static class ParametricText
                 ["forward_condition"] = path.Activations is null ? "false"
                     : path.ForwardGuards.Count == 0 ? "true"
                     : string.Join(" && ", path.ForwardGuards.Select(g => Guard(g, names, display: false))),
-                ["activations"] = path.Activations is { } a ? Formula(a, names) : "null",
+                ["activations"] = path.Activations is { } a ? Formula(a, names) : null,
                 ["peak_condition"] = path.PeakLines is null ? "false"
                     : path.PeakGuards.Count == 0 ? "true"
                     : string.Join(" && ", path.PeakGuards.Select(g => Guard(g, names, display: false))),
                 ["peak_lines"] = Formulas(path.PeakLines, names),
-                ["activations_at_batch_one"] = path.ActivationsAtBatchOne is { } one ? Formula(one, names) : "null",
+                ["activations_at_batch_one"] = path.ActivationsAtBatchOne is { } one ? Formula(one, names) : null,
                 ["peak_lines_at_batch_one"] = Formulas(path.PeakLinesAtBatchOne, names),
-                ["layers"] = path.Layers.Select(l =>
-                    $"new global::TorchBudget.LayerReport({Literal(l.Name)}, {Literal(l.Kind)}, {Expression(l.ParameterCount, names)}, "
-                        + $"{Expression(l.TrainableParameterCount, names)}, {Expression(l.BufferElements, names)}, null, null)").ToList(),
+                ["layers"] = path.Layers.Select(l => new ScriptObject
+                {
+                    ["name"] = Literal(l.Name),
+                    ["kind"] = Literal(l.Kind),
+                    ["parameter_count"] = Expression(l.ParameterCount, names),
+                    ["trainable_parameter_count"] = Expression(l.TrainableParameterCount, names),
+                    ["buffer_elements"] = Expression(l.BufferElements, names),
+                }).ToList(),
             });
             if (path.Guards.Count == 0) break;
         }
         return new ScriptObject
         {
-            ["parameters"] = string.Join(", ", spec.Parameters.Select(p => $"{p.TypeName} {p.Name}" + (p.DefaultValue is { } d ? $" = {d}" : ""))),
-            ["call"] = string.Join(", ", names),
-            ["profiled_test"] = profiledTest,
-            ["arguments_text"] = argumentsText,
-            ["not_covered"] = $"global::TorchBudget.ParametricReport.NotCovered({Literal(modelName)}, {argumentsText}, {Literal(covered)})",
+            ["sizes"] = spec.Parameters.Select(p => new ScriptObject
+            {
+                ["type"] = p.TypeName,
+                ["name"] = p.Name,
+                ["default"] = p.DefaultValue,
+                ["profiled"] = Long(p.ProfiledValue),
+            }).ToList(),
+            ["arguments_format"] = argumentsFormat,
+            ["covered"] = Literal(covered),
             ["fixed_arguments"] = spec.FixedArguments.Length == 0 ? null : Xml(spec.FixedArguments),
             ["paths"] = paths,
         };
     }
 
-    private static string Formulas(EquatableArray<ParametricBytes>? lines, string[] names) =>
-        lines is { } known ? "new global::TorchBudget.ByteFormula[] { " + string.Join(", ", known.Select(l => Formula(l, names))) + " }" : "null";
+    private static List<ScriptObject>? Formulas(EquatableArray<ParametricBytes>? lines, string[] names) =>
+        lines?.Select(l => Formula(l, names)).ToList();
 
-    private static string Formula(ParametricBytes bytes, string[] names) =>
-        $"new global::TorchBudget.ByteFormula({Expression(bytes.Constant, names)}, {Expression(bytes.PerSample, names)})";
+    /// <summary>A formula's terms for the template, as the checked expressions over the sizes; no page-rounded buffers.</summary>
+    private static ScriptObject Formula(ParametricBytes bytes, string[] names) => new()
+    {
+        ["constant"] = Expression(bytes.Constant, names),
+        ["per_sample"] = Expression(bytes.PerSample, names),
+        ["rounded"] = new List<ScriptObject>(),
+    };
 
     /// <summary>A polynomial as a checked long expression; int parameters are widened first.</summary>
     private static string Expression(Polynomial polynomial, string[] names)
