@@ -10,8 +10,7 @@ namespace TorchBudget;
 /// </summary>
 public sealed class InferenceModel
 {
-    /// <summary>Creates the formulas; generated code calls this.</summary>
-    public InferenceModel(long inputBytesPerSample, ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null,
+    internal InferenceModel(long inputBytesPerSample, ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null,
         PeakRegime[]? largerBatchPeaks = null, long? activationsAtBatchOne = null)
     {
         formulas = new StepFormulas("inference ", activations, activationsAtBatchOne, peakLines, peakAtBatchOne, largerBatchPeaks);

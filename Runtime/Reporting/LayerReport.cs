@@ -3,8 +3,7 @@ namespace TorchBudget;
 /// <summary>One module of a profiled model, named as TorchSharp's <c>named_modules()</c> names it.</summary>
 public sealed class LayerReport
 {
-    /// <summary>Creates a layer row; generated code calls this.</summary>
-    public LayerReport(string name, string kind, long? parameterCount, long? trainableParameterCount, long? bufferElements,
+    internal LayerReport(string name, string kind, long? parameterCount, long? trainableParameterCount, long? bufferElements,
         string? outputShape, long? activationBytesPerSample, long? multiplyAccumulatesPerSample = null,
         string? inputShape = null, string? inputElementType = null)
     {

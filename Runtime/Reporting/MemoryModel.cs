@@ -7,8 +7,7 @@ namespace TorchBudget;
 /// </summary>
 public sealed class MemoryModel
 {
-    /// <summary>Creates the formulas; generated code calls this.</summary>
-    public MemoryModel(long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, long inputBytesPerSample,
+    internal MemoryModel(long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, long inputBytesPerSample,
         ByteFormula? activations, ByteFormula[]? peakLines, long? peakAtBatchOne = null, PeakRegime[]? largerBatchPeaks = null,
         long? activationsAtBatchOne = null, InferenceModel? inference = null)
     {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Linq;
 using System.Globalization;
 using System.Text;
@@ -13,8 +14,17 @@ namespace TorchBudget;
 /// </summary>
 public sealed partial class MemoryReport
 {
-    /// <summary>Creates a report; generated code calls this.</summary>
-    public MemoryReport(
+    /// <summary>The report generated code hands over: its one entry point into the runtime.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static MemoryReport FromGenerated(GeneratedReport values)
+    {
+        if (values is null) throw new ArgumentNullException(nameof(values));
+        return new MemoryReport(values.ModelName, values.InputShape, values.DType, values.InputDType, values.Optimizer, values.BatchSizes,
+            values.ParameterCount, values.TrainableParameterCount, values.BufferElements, values.IsComplete, values.Notes,
+            values.Layers.Select(l => l.ToReport()).ToArray(), values.OutputShape, values.Memory?.ToModel(), values.MultiplyAccumulatesPerSample);
+    }
+
+    internal MemoryReport(
         string modelName,
         long[] inputShape,
         torch.ScalarType dtype,

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Linq;
 
 namespace TorchBudget;
@@ -7,6 +8,7 @@ namespace TorchBudget;
 /// What generated <c>MemoryReportFor(...)</c> and <c>ParameterCountFor(...)</c> build from their formulas away from
 /// the profiled constructor arguments.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ParametricReport
 {
     /// <summary>
@@ -17,7 +19,7 @@ public static class ParametricReport
     /// </summary>
     public static MemoryReport Build(MemoryReport profiled, string arguments, long parameterCount, long trainableParameterCount, long bufferElements,
         long parameterBytes, long bufferBytes, long gradientBytes, long optimizerStateBytes, ByteFormula? activations, ByteFormula[]? peakLines,
-        ByteFormula? activationsAtBatchOne, ByteFormula[]? peakLinesAtBatchOne, LayerReport[] layers)
+        ByteFormula? activationsAtBatchOne, ByteFormula[]? peakLinesAtBatchOne, GeneratedLayer[] layers)
     {
         if (profiled is null) throw new ArgumentNullException(nameof(profiled));
         if (profiled.Memory is null) throw new ArgumentException("the profiled report has no memory table", nameof(profiled));
@@ -36,8 +38,8 @@ public static class ParametricReport
             activations, peakLines, peakAtBatchOne: peakLines is null ? null : peakLinesAtBatchOne?.Max(l => l.At(1)),
             activationsAtBatchOne: activations is null ? null : activationsAtBatchOne?.At(1));
         return new MemoryReport(profiled.ModelName, profiled.InputShape.ToArray(), profiled.DType, profiled.InputDType, profiled.Optimizer,
-            profiled.BatchSizes.ToArray(), parameterCount, trainableParameterCount, bufferElements, isComplete: false, notes, layers,
-            outputShape: null, memory);
+            profiled.BatchSizes.ToArray(), parameterCount, trainableParameterCount, bufferElements, isComplete: false, notes,
+            layers.Select(l => l.ToReport()).ToArray(), outputShape: null, memory);
     }
 
     /// <summary>The exception for sizes on none of the analyzed construction paths.</summary>

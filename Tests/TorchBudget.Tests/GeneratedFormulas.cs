@@ -14,7 +14,7 @@ internal static class GeneratedFormulas
     /// </summary>
     public static List<ByteFormula>? Of(string generatedText, string argument)
     {
-        var match = Regex.Match(generatedText, argument + ": (.*)$", RegexOptions.Multiline);
+        var match = Regex.Match(generatedText, @"^\s*" + Member(argument) + " = (.*)$", RegexOptions.Multiline);
         if (!match.Success || match.Groups[1].Value.StartsWith("null", StringComparison.Ordinal)) return null;
         return Formulas(match.Groups[1].Value);
     }
@@ -27,9 +27,9 @@ internal static class GeneratedFormulas
     {
         var lines = Of(generatedText, "peakLines");
         if (lines is null) return null;
-        var atOne = Regex.Match(generatedText, @"peakAtBatchOne: (\d+)L", RegexOptions.Multiline);
+        var atOne = Regex.Match(generatedText, @"^\s*PeakAtBatchOne = (\d+)L", RegexOptions.Multiline);
         if (batchSize == 1 && atOne.Success) return Long(atOne.Groups[1]);
-        var regimes = Regex.Match(generatedText, "largerBatchPeaks: (.*)$", RegexOptions.Multiline);
+        var regimes = Regex.Match(generatedText, @"^\s*LargerBatchPeaks = (.*)$", RegexOptions.Multiline);
         if (regimes.Success)
         {
             foreach (Match regime in Regex.Matches(regimes.Groups[1].Value,
@@ -45,9 +45,12 @@ internal static class GeneratedFormulas
     public static long? ActivationsAt(string generatedText, long batchSize)
     {
         if (Of(generatedText, "activations") is not [var activations]) return null;
-        var atOne = Regex.Match(generatedText, @"activationsAtBatchOne: (\d+)L", RegexOptions.Multiline);
+        var atOne = Regex.Match(generatedText, @"^\s*ActivationsAtBatchOne = (\d+)L", RegexOptions.Multiline);
         return batchSize == 1 && atOne.Success ? Long(atOne.Groups[1]) : activations.At(batchSize);
     }
+
+    /// <summary>The generated member an argument name stands for: activations → Activations.</summary>
+    private static string Member(string argument) => char.ToUpperInvariant(argument[0]) + argument.Substring(1);
 
     private static long Long(Group group) => long.Parse(group.Value, CultureInfo.InvariantCulture);
 

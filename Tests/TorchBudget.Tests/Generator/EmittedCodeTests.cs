@@ -54,42 +54,46 @@ public class EmittedCodeTests
                     public const long TrainableParameterCount = 101770L;
 
                     /// <summary>What TorchBudget worked out at compile time for this model.</summary>
-                    public static global::TorchBudget.MemoryReport MemoryReport { get; } = new global::TorchBudget.MemoryReport(
-                        modelName: "MnistMlp",
-                        inputShape: new long[] { 1L, 28L, 28L },
-                        dtype: global::TorchSharp.torch.ScalarType.Float32,
-                        inputDType: global::TorchSharp.torch.ScalarType.Float32,
-                        optimizer: global::TorchBudget.OptimizerKind.Adam,
-                        batchSizes: new long[] { 1L, 16L, 64L, 256L },
-                        parameterCount: 101770L,
-                        trainableParameterCount: 101770L,
-                        bufferElements: 0L,
-                        isComplete: true,
-                        notes: new string[]
+                    public static global::TorchBudget.MemoryReport MemoryReport { get; } = global::TorchBudget.MemoryReport.FromGenerated(new global::TorchBudget.GeneratedReport
+                    {
+                        ModelName = "MnistMlp",
+                        InputShape = new long[] { 1L, 28L, 28L },
+                        DType = global::TorchSharp.torch.ScalarType.Float32,
+                        InputDType = global::TorchSharp.torch.ScalarType.Float32,
+                        Optimizer = global::TorchBudget.OptimizerKind.Adam,
+                        BatchSizes = new long[] { 1L, 16L, 64L, 256L },
+                        ParameterCount = 101770L,
+                        TrainableParameterCount = 101770L,
+                        BufferElements = 0L,
+                        IsComplete = true,
+                        Notes = new string[]
                         {
                         },
-                        layers: new global::TorchBudget.LayerReport[]
+                        Layers = new global::TorchBudget.GeneratedLayer[]
                         {
-                            new global::TorchBudget.LayerReport("layers", "Sequential", 0L, 0L, 0L, "[B, 10]", 0L, 0L, "[B, 1, 28, 28]", "Float32"),
-                            new global::TorchBudget.LayerReport("layers.0", "Flatten", 0L, 0L, 0L, "[B, 784]", 0L, 0L, "[B, 1, 28, 28]", "Float32"),
-                            new global::TorchBudget.LayerReport("layers.1", "Linear", 100480L, 100480L, 0L, "[B, 128]", 0L, 100352L, "[B, 784]", "Float32"),
-                            new global::TorchBudget.LayerReport("layers.2", "ReLU", 0L, 0L, 0L, "[B, 128]", 512L, 0L, "[B, 128]", "Float32"),
-                            new global::TorchBudget.LayerReport("layers.3", "Linear", 1290L, 1290L, 0L, "[B, 10]", 40L, 1280L, "[B, 128]", "Float32"),
+                            new global::TorchBudget.GeneratedLayer { Name = "layers", Kind = "Sequential", ParameterCount = 0L, TrainableParameterCount = 0L, BufferElements = 0L, OutputShape = "[B, 10]", ActivationBytesPerSample = 0L, MultiplyAccumulatesPerSample = 0L, InputShape = "[B, 1, 28, 28]", InputElementType = "Float32" },
+                            new global::TorchBudget.GeneratedLayer { Name = "layers.0", Kind = "Flatten", ParameterCount = 0L, TrainableParameterCount = 0L, BufferElements = 0L, OutputShape = "[B, 784]", ActivationBytesPerSample = 0L, MultiplyAccumulatesPerSample = 0L, InputShape = "[B, 1, 28, 28]", InputElementType = "Float32" },
+                            new global::TorchBudget.GeneratedLayer { Name = "layers.1", Kind = "Linear", ParameterCount = 100480L, TrainableParameterCount = 100480L, BufferElements = 0L, OutputShape = "[B, 128]", ActivationBytesPerSample = 0L, MultiplyAccumulatesPerSample = 100352L, InputShape = "[B, 784]", InputElementType = "Float32" },
+                            new global::TorchBudget.GeneratedLayer { Name = "layers.2", Kind = "ReLU", ParameterCount = 0L, TrainableParameterCount = 0L, BufferElements = 0L, OutputShape = "[B, 128]", ActivationBytesPerSample = 512L, MultiplyAccumulatesPerSample = 0L, InputShape = "[B, 128]", InputElementType = "Float32" },
+                            new global::TorchBudget.GeneratedLayer { Name = "layers.3", Kind = "Linear", ParameterCount = 1290L, TrainableParameterCount = 1290L, BufferElements = 0L, OutputShape = "[B, 10]", ActivationBytesPerSample = 40L, MultiplyAccumulatesPerSample = 1280L, InputShape = "[B, 128]", InputElementType = "Float32" },
                         },
-                        outputShape: "[B, 10]",
-                        multiplyAccumulatesPerSample: 101632L,
-                        memory: new global::TorchBudget.MemoryModel(
-                            parameterBytes: 407080L,
-                            bufferBytes: 0L,
-                            gradientBytes: 407080L,
-                            optimizerStateBytes: 814160L,
-                            inputBytesPerSample: 3144L,
-                            activations: new global::TorchBudget.ByteFormula(0L, 552L),
-                            peakLines: PEAK_LINES,
-                            peakAtBatchOne: null,
-                            largerBatchPeaks: null,
-                            activationsAtBatchOne: null,
-                            inference: new global::TorchBudget.InferenceModel(3136L, new global::TorchBudget.ByteFormula(0L, 40L), INFERENCE_PEAK_LINES, null, null, null)));
+                        OutputShape = "[B, 10]",
+                        MultiplyAccumulatesPerSample = 101632L,
+                        Memory = new global::TorchBudget.GeneratedMemory
+                        {
+                            ParameterBytes = 407080L,
+                            BufferBytes = 0L,
+                            GradientBytes = 407080L,
+                            OptimizerStateBytes = 814160L,
+                            InputBytesPerSample = 3144L,
+                            Activations = new global::TorchBudget.ByteFormula(0L, 552L),
+                            PeakLines = PEAK_LINES,
+                            PeakAtBatchOne = null,
+                            LargerBatchPeaks = null,
+                            ActivationsAtBatchOne = null,
+                            Inference = new global::TorchBudget.GeneratedInference { InputBytesPerSample = 3136L, Activations = new global::TorchBudget.ByteFormula(0L, 40L), PeakLines = INFERENCE_PEAK_LINES, PeakAtBatchOne = null, LargerBatchPeaks = null, ActivationsAtBatchOne = null },
+                        },
+                    });
                 }
             }
 
@@ -98,13 +102,13 @@ public class EmittedCodeTests
         // The peak lines are checked against the allocation tracker (MemoryTableTests), not copied here.
         var emitted = TestCompilation.Generate(TestCompilation.Create(source)).Generated.Single();
         var peakLines = Regex.Match(emitted,
-            @"peakLines: (new global::TorchBudget\.ByteFormula\[\] \{ new global::TorchBudget\.ByteFormula\(\d+L, \d+L\)"
+            @"PeakLines = (new global::TorchBudget\.ByteFormula\[\] \{ new global::TorchBudget\.ByteFormula\(\d+L, \d+L\)"
             + @"(, new global::TorchBudget\.ByteFormula\(\d+L, \d+L\))* \}),").Groups[1].Value;
         Assert.NotEmpty(peakLines);
         var inferencePeakLines = Regex.Match(emitted,
-            @"InferenceModel\(3136L, new global::TorchBudget\.ByteFormula\(0L, 40L\), "
+            @"GeneratedInference \{ InputBytesPerSample = 3136L, Activations = new global::TorchBudget\.ByteFormula\(0L, 40L\), PeakLines = "
             + @"(new global::TorchBudget\.ByteFormula\[\] \{ new global::TorchBudget\.ByteFormula\(\d+L, \d+L\)"
-            + @"(, new global::TorchBudget\.ByteFormula\(\d+L, \d+L\))* \}), null, null, null\)").Groups[1].Value;
+            + @"(, new global::TorchBudget\.ByteFormula\(\d+L, \d+L\))* \}), PeakAtBatchOne").Groups[1].Value;
         Assert.NotEmpty(inferencePeakLines);
         generated = generated.Replace("INFERENCE_PEAK_LINES", inferencePeakLines).Replace("PEAK_LINES", peakLines);
 

@@ -58,7 +58,7 @@ public class OddInputTests
 
         Assert.DoesNotContain(generatorDiagnostics, d => d.Id is "CS8784" or "CS8785");
         Assert.DoesNotContain(analyzerDiagnostics, d => d.Id is "AD0001" or "TBG900");
-        var complete = generated.Any(g => g.Contains("isComplete: true"));
+        var complete = generated.Any(g => g.Contains("IsComplete = true"));
         Assert.True(complete || analyzerDiagnostics.Any(d => d.Id is "TBG003" or "TBG004" or "TBG005" or "TBG006" or "TBG009"),
             $"{description}: neither a complete report nor a diagnostic. Diagnostics: {string.Join("; ", analyzerDiagnostics)}");
     }

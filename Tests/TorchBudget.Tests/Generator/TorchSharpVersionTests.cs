@@ -34,8 +34,8 @@ public class TorchSharpVersionTests
 
         var text = Assert.Single(generated);
         Assert.Contains("public const long ParameterCount = 101770L;", text, StringComparison.Ordinal);
-        Assert.Contains("memory: null", text, StringComparison.Ordinal);
-        Assert.Contains("isComplete: false", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Memory = new", text, StringComparison.Ordinal);
+        Assert.Contains("IsComplete = false", text, StringComparison.Ordinal);
         var warning = Assert.Single(diagnostics, d => d.Id == "TBG010");
         Assert.Contains("references TorchSharp 0.108.0, and TorchBudget's memory rules were measured on TorchSharp 0.107", warning.GetMessage(),
             StringComparison.Ordinal);
@@ -60,7 +60,7 @@ public class TorchSharpVersionTests
     {
         var (output, generated, _) = TestCompilation.Generate(TestCompilation.Create(TestCompilation.Usings + Model));
 
-        Assert.DoesNotContain("memory: null", Assert.Single(generated), StringComparison.Ordinal);
+        Assert.Contains("Memory = new", Assert.Single(generated), StringComparison.Ordinal);
         Assert.DoesNotContain(TestCompilation.Analyze(output), d => d.Id == "TBG010");
     }
 

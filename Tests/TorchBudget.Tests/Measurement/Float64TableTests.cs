@@ -118,12 +118,12 @@ public class Float64TableTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var (_, generated, diagnostics) = TestCompilation.Generate(TestCompilation.Create(Float64Sources()));
         Assert.DoesNotContain(diagnostics, d => d.Severity == DiagnosticSeverity.Error);
-        return generated.ToDictionary(text => Regex.Match(text, "modelName: \"(\\w+)\"").Groups[1].Value);
+        return generated.ToDictionary(text => Regex.Match(text, "ModelName = \"(\\w+)\"").Groups[1].Value);
     }
 
     private static long? Number(string text, string name)
     {
-        var match = Regex.Match(text, name + @": (-?\d+)L");
+        var match = Regex.Match(text, @"(?m)^\s*" + char.ToUpperInvariant(name[0]) + name.Substring(1) + @" = (-?\d+)L");
         return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 

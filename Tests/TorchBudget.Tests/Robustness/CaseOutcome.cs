@@ -7,7 +7,7 @@ namespace TorchBudget.Tests.Robustness;
 /// <summary>One generated file: the class it was generated for and its text.</summary>
 internal sealed record GeneratedReport(string HintName, string ClassName, string Text)
 {
-    public bool IsComplete => Text.Contains("isComplete: true", StringComparison.Ordinal);
+    public bool IsComplete => Text.Contains("IsComplete = true", StringComparison.Ordinal);
 }
 
 /// <summary>What running the generator and the analyzers on one case produced.</summary>

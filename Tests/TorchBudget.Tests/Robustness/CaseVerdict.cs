@@ -10,7 +10,7 @@ namespace TorchBudget.Tests.Robustness;
 /// (an internal error the product caught, still a bug) always fail. Then every class carrying [MemoryProfile]
 /// must end in one of three honest states:
 /// <list type="bullet">
-/// <item>a generated report with isComplete: true;</item>
+/// <item>a generated report with IsComplete = true;</item>
 /// <item>a diagnostic that names the class and says why its report is missing or incomplete: TBG003 (forward
 /// fails at run time, so what follows is not known), TBG004 (a construct the analysis cannot follow), TBG005
 /// (invalid attribute arguments or settings), TBG006 (the class cannot be profiled at all), TBG009 (the profile's
@@ -26,7 +26,7 @@ internal static class CaseVerdict
 {
     private static readonly string[] CrashIds = { "CS8784", "CS8785", "AD0001" };
     private static readonly string[] ExplainingIds = { "TBG003", "TBG004", "TBG005", "TBG006", "TBG009" };
-    private static readonly Regex KnownParameterCount = new(@"parameterCount: \d+L,", RegexOptions.Compiled);
+    private static readonly Regex KnownParameterCount = new(@"^\s*ParameterCount = \d+L,", RegexOptions.Compiled | RegexOptions.Multiline);
 
     public static IReadOnlyList<string> Problems(CaseOutcome outcome)
     {

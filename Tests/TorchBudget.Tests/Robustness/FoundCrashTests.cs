@@ -16,7 +16,7 @@ public class FoundCrashTests
         var diagnostics = TestCompilation.Analyze(output)
             .Concat(generatorDiagnostics.Where(d => d.Id.StartsWith("TBG", System.StringComparison.Ordinal)))
             .ToList();
-        return (generated.Any(g => g.Contains("isComplete: true")), diagnostics.Select(d => d.Id).ToArray(),
+        return (generated.Any(g => g.Contains("IsComplete = true")), diagnostics.Select(d => d.Id).ToArray(),
             diagnostics.Select(d => d.GetMessage()).ToArray());
     }
 
@@ -202,7 +202,7 @@ public class FoundCrashTests
             """));
         Assert.DoesNotContain(generatorDiagnostics.Concat(TestCompilation.Analyze(output)), d => d.Id is "TBG900" or "AD0001");
         Assert.Contains("ParameterCount = 30000L", generated.Single()); // 1500 × (4×4 + 4)
-        Assert.Contains("new global::TorchBudget.LayerReport(\"layers.1499\"", generated.Single());
+        Assert.Contains("new global::TorchBudget.GeneratedLayer { Name = \"layers.1499\"", generated.Single());
     }
 
     /// <summary>
