@@ -31,10 +31,33 @@ public sealed class GeneratedReport
     public GeneratedMemory? Memory { get; init; }
 }
 
-/// <summary>One module's row as generated code hands it over (<see cref="LayerReport"/>).</summary>
+/// <summary>
+/// One module's row as generated code hands it over (<see cref="LayerReport"/>). Rows are the most numerous values a
+/// report has, so generated code writes them positionally: object initializers made a 200-model build 0.8 s slower.
+/// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class GeneratedLayer
 {
+    public GeneratedLayer()
+    {
+    }
+
+    public GeneratedLayer(string name, string kind, long? parameterCount, long? trainableParameterCount, long? bufferElements,
+        string? outputShape = null, long? activationBytesPerSample = null, long? multiplyAccumulatesPerSample = null, string? inputShape = null,
+        string? inputElementType = null)
+    {
+        Name = name;
+        Kind = kind;
+        ParameterCount = parameterCount;
+        TrainableParameterCount = trainableParameterCount;
+        BufferElements = bufferElements;
+        OutputShape = outputShape;
+        ActivationBytesPerSample = activationBytesPerSample;
+        MultiplyAccumulatesPerSample = multiplyAccumulatesPerSample;
+        InputShape = inputShape;
+        InputElementType = inputElementType;
+    }
+
     public string Name { get; init; } = "";
     public string Kind { get; init; } = "";
     public long? ParameterCount { get; init; }

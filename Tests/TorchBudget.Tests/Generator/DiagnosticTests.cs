@@ -383,9 +383,9 @@ public class DiagnosticTests
         Assert.DoesNotContain("const long TrainableParameterCount", text);
         Assert.Contains("IsComplete = false", text);
         Assert.Matches(@"(?m)^\s*ParameterCount = null,$", text);
-        Assert.Contains("Name = \"fc\", Kind = \"Linear\", ParameterCount = null, TrainableParameterCount = null, BufferElements = null,", text);
+        Assert.Contains("new global::TorchBudget.GeneratedLayer(\"fc\", \"Linear\", null, null, null,", text);
         // Linear(10, 2): 10×2 + 2
-        Assert.Contains("Name = \"head\", Kind = \"Linear\", ParameterCount = 22L, TrainableParameterCount = 22L, BufferElements = 0L,", text);
+        Assert.Contains("new global::TorchBudget.GeneratedLayer(\"head\", \"Linear\", 22L, 22L, 0L,", text);
         Assert.Contains("File.ReadAllText", text); // the note says what could not be analyzed
         Assert.Contains(TestCompilation.Analyze(output), d => d.Id == "TBG004");
     }

@@ -71,11 +71,11 @@ public class EmittedCodeTests
                         },
                         Layers = new global::TorchBudget.GeneratedLayer[]
                         {
-                            new global::TorchBudget.GeneratedLayer { Name = "layers", Kind = "Sequential", ParameterCount = 0L, TrainableParameterCount = 0L, BufferElements = 0L, OutputShape = "[B, 10]", ActivationBytesPerSample = 0L, MultiplyAccumulatesPerSample = 0L, InputShape = "[B, 1, 28, 28]", InputElementType = "Float32" },
-                            new global::TorchBudget.GeneratedLayer { Name = "layers.0", Kind = "Flatten", ParameterCount = 0L, TrainableParameterCount = 0L, BufferElements = 0L, OutputShape = "[B, 784]", ActivationBytesPerSample = 0L, MultiplyAccumulatesPerSample = 0L, InputShape = "[B, 1, 28, 28]", InputElementType = "Float32" },
-                            new global::TorchBudget.GeneratedLayer { Name = "layers.1", Kind = "Linear", ParameterCount = 100480L, TrainableParameterCount = 100480L, BufferElements = 0L, OutputShape = "[B, 128]", ActivationBytesPerSample = 0L, MultiplyAccumulatesPerSample = 100352L, InputShape = "[B, 784]", InputElementType = "Float32" },
-                            new global::TorchBudget.GeneratedLayer { Name = "layers.2", Kind = "ReLU", ParameterCount = 0L, TrainableParameterCount = 0L, BufferElements = 0L, OutputShape = "[B, 128]", ActivationBytesPerSample = 512L, MultiplyAccumulatesPerSample = 0L, InputShape = "[B, 128]", InputElementType = "Float32" },
-                            new global::TorchBudget.GeneratedLayer { Name = "layers.3", Kind = "Linear", ParameterCount = 1290L, TrainableParameterCount = 1290L, BufferElements = 0L, OutputShape = "[B, 10]", ActivationBytesPerSample = 40L, MultiplyAccumulatesPerSample = 1280L, InputShape = "[B, 128]", InputElementType = "Float32" },
+                            new global::TorchBudget.GeneratedLayer("layers", "Sequential", 0L, 0L, 0L, "[B, 10]", 0L, 0L, "[B, 1, 28, 28]", "Float32"),
+                            new global::TorchBudget.GeneratedLayer("layers.0", "Flatten", 0L, 0L, 0L, "[B, 784]", 0L, 0L, "[B, 1, 28, 28]", "Float32"),
+                            new global::TorchBudget.GeneratedLayer("layers.1", "Linear", 100480L, 100480L, 0L, "[B, 128]", 0L, 100352L, "[B, 784]", "Float32"),
+                            new global::TorchBudget.GeneratedLayer("layers.2", "ReLU", 0L, 0L, 0L, "[B, 128]", 512L, 0L, "[B, 128]", "Float32"),
+                            new global::TorchBudget.GeneratedLayer("layers.3", "Linear", 1290L, 1290L, 0L, "[B, 10]", 40L, 1280L, "[B, 128]", "Float32"),
                         },
                         OutputShape = "[B, 10]",
                         MultiplyAccumulatesPerSample = 101632L,

@@ -202,7 +202,7 @@ public class FoundCrashTests
             """));
         Assert.DoesNotContain(generatorDiagnostics.Concat(TestCompilation.Analyze(output)), d => d.Id is "TBG900" or "AD0001");
         Assert.Contains("ParameterCount = 30000L", generated.Single()); // 1500 × (4×4 + 4)
-        Assert.Contains("new global::TorchBudget.GeneratedLayer { Name = \"layers.1499\"", generated.Single());
+        Assert.Contains("new global::TorchBudget.GeneratedLayer(\"layers.1499\"", generated.Single());
     }
 
     /// <summary>
