@@ -23,8 +23,10 @@ internal static class ModelAnalysis
     /// every tree whose code the interpreter read (see <see cref="ModelCache"/>).</param>
     /// <param name="parametricFormulas">Whether to build ParameterCountFor/MemoryReportFor's paths: the emitter needs
     /// them, the analyzer (whose diagnostics do not depend on them) does not.</param>
+    /// <param name="kernels">The kernels the peaks are for; null: <see cref="KernelProfile.Measured"/>, the only one a
+    /// build can pick today (#18 makes it a setting).</param>
     public static ModelSpec Analyze(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken,
-        ICollection<SyntaxTree>? dependencies = null, bool parametricFormulas = true)
+        ICollection<SyntaxTree>? dependencies = null, bool parametricFormulas = true, KernelProfile? kernels = null)
     {
         if (dependencies is not null)
         {
@@ -34,7 +36,7 @@ internal static class ModelAnalysis
         ProfileAttribute? profile = null;
         try
         {
-            profile = ProfileAttribute.Read(attribute, type.Name);
+            profile = ProfileAttribute.Read(attribute, type.Name, kernels);
             var diagnostics = new List<DiagnosticInfo>(profile.Diagnostics);
             var torch = TorchSharpSymbols.From(compilation);
 
@@ -126,7 +128,7 @@ internal static class ModelAnalysis
     {
         ForwardTrace Run(bool atBatchOne = false, long? fromBatch = null) =>
             interpreter.RunForward(model, settings.InputTensorShape, settings.InputDType, settings.DType, gradEnabled: training, atBatchOne,
-                fromBatch, training);
+                fromBatch, training, settings.Kernels);
         var pass = Run();
         if (training) BackwardSimulation.AskBatchOneQuestions(pass);
         if (pass.OtherKernelsAtBatchOne) pass.BatchOnePass = Run(atBatchOne: true);

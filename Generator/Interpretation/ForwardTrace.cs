@@ -108,6 +108,9 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>The model's parameter type (DType), for parameters used in forward and gradient temporaries.</summary>
     public ScalarType ParameterElementType { get; set; } = ScalarType.Float32;
 
+    /// <summary>The kernels the step runs (their per-thread and per-ISA work buffers).</summary>
+    public Model.KernelProfile Kernels { get; init; } = Model.KernelProfile.Measured;
+
     public int ParameterElementSize => ParameterElementType.SizeOf() ?? 4;
 
     /// <summary>Allocations (true) and disposals (false) in order, replayed once for forward's own peaks.</summary>

@@ -19,11 +19,12 @@ internal sealed partial class Interpreter : ISemanticsHost
     private TorchSemantics Semantics => semantics ??= new TorchSemantics(this, torch);
 
     public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, ScalarType inputType, ScalarType parameterType, bool gradEnabled,
-        bool atBatchOne = false, long? fromBatch = null, bool training = true)
+        bool atBatchOne = false, long? fromBatch = null, bool training = true, KernelProfile? kernels = null)
     {
         var trace = new ForwardTrace(gradEnabled)
         {
-            ParameterElementType = parameterType, AtBatchOne = atBatchOne, StandsFromBatch = fromBatch, Training = training
+            ParameterElementType = parameterType, AtBatchOne = atBatchOne, StandsFromBatch = fromBatch, Training = training,
+            Kernels = kernels ?? KernelProfile.Measured,
         };
         var forward = new ForwardSemantics(this, torch, trace);
         semantics = forward;

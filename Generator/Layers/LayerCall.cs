@@ -257,6 +257,20 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary>A fact the Notes must state when the peak is known (what it assumes).</summary>
     public void PeakNote(string note) => trace.PeakNotes.Add(note);
 
+    /// <summary>The kernels the step runs: <see cref="KernelProfile.Threads"/> sizes per-thread buffers.</summary>
+    public KernelProfile Kernels => trace.Kernels;
+
+    /// <summary>
+    /// The work this rule models was measured on <see cref="KernelProfile.Measured"/>: there the note says what the peak
+    /// assumes; under any other profile the peak is unknown.
+    /// </summary>
+    public void MeasuredKernels(string note)
+    {
+        if (trace.Kernels == KernelProfile.Measured) PeakNote(note);
+        else PeakNotModeled($"Peak is unknown: the work tensors of {Args.Factory} were measured on {KernelProfile.Measured}, "
+            + $"not on {trace.Kernels}.");
+    }
+
     /// <summary>A work tensor forward allocates and frees inside the op (it counts toward forward's peak only).</summary>
     public void Transient(TensorShape shape, ScalarType elementType) => trace.Dispose(trace.Allocate(shape, elementType, requiresGrad: false));
 

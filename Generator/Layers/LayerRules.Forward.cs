@@ -265,8 +265,8 @@ internal static partial class LayerRules
             var elementSize = c.ElementSize(input.ElementType);
             var created = input.RequiresGrad && input.Storage.Bytes() is { } gradInput ? gradInput : ByteCount.Zero;
             var parameters = new ByteCount(checked(2 * features * elementSize), 0);
-            c.BackwardMoments(new[] { created.Plus(parameters).Plus(new ByteCount(checked(2 * CpuThreads.Assumed * features * elementSize), 0)) });
-            c.PeakNote(CpuThreads.Note);
+            c.BackwardMoments(new[] { created.Plus(parameters).Plus(new ByteCount(checked(2 * c.Kernels.Threads * features * elementSize), 0)) });
+            c.MeasuredKernels(CpuThreads.Note);
         }
         return result;
     }
@@ -358,8 +358,8 @@ internal static partial class LayerRules
         if (c.RecordsGraph && c.Module.Parameters.Any(p => p.Value.RequiresGrad))
         {
             var normalizedCount = normalized.Aggregate(Dim.Of(1), (a, n) => a.Times(Dim.Of(n)));
-            c.BackwardScratch(ByteCount.Of(normalizedCount.Times(Dim.Of(2 * CpuThreads.Assumed)), c.ElementSize(input.ElementType)));
-            c.PeakNote(CpuThreads.Note);
+            c.BackwardScratch(ByteCount.Of(normalizedCount.Times(Dim.Of(2 * c.Kernels.Threads)), c.ElementSize(input.ElementType)));
+            c.MeasuredKernels(CpuThreads.Note);
         }
         return result;
     }

@@ -66,9 +66,9 @@ internal static partial class LayerRules
         c.Release(work[work.Count - 1]);
         if (copy is not null) c.Release(copy);
         if (c.RecordsGraph) c.BackwardMoments(OneDnnConvolutionWork.BackwardMoments(problem));
-        c.PeakNote(OneDnnKernelsNote);
-        if (problem.InputNeedsGradient && problem.Strided) c.PeakNote(OneDnnStridedBackwardData.ThreadsNote);
-        foreach (var note in OneDnnConvolutionWork.GemmBackwardWeightsNotes(problem)) c.PeakNote(note);
+        c.MeasuredKernels(OneDnnKernelsNote);
+        if (problem.InputNeedsGradient && problem.Strided) c.MeasuredKernels(OneDnnStridedBackwardData.ThreadsNote);
+        foreach (var note in OneDnnConvolutionWork.GemmBackwardWeightsNotes(problem)) c.MeasuredKernels(note);
         // Batch 1 gets its own pass where ATen leaves oneDNN, or where oneDNN's gemm backward-weights runs on one thread.
         if (!OneDnnRunsAtBatchOne(c, rank, kernel) || OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(problem))
             c.RunsOtherKernelsAtBatchOne("At batch size 1 ATen runs a convolution with a kernel of at most 3 and at most 20,480 input " +

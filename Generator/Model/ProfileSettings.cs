@@ -10,6 +10,9 @@ internal sealed record ProfileSettings(
     string Optimizer,
     EquatableArray<long> BatchSizes)
 {
+    /// <summary>The kernels the peaks are worked out for.</summary>
+    public KernelProfile Kernels { get; init; } = KernelProfile.Measured;
+
     /// <summary>The input batch's shape, [B, ...InputShape]: what every forward pass is run on.</summary>
     public Shapes.TensorShape InputTensorShape => new(new[] { Shapes.Dim.Batch }.Concat(InputShape.Select(Shapes.Dim.Of)));
 }

@@ -176,7 +176,7 @@ internal static class ParametricAnalysis
         try
         {
             trace = interpreter.RunForward(model, settings.InputTensorShape, settings.InputDType, settings.DType, gradEnabled: true, atBatchOne,
-                fromBatch: null, training: true);
+                fromBatch: null, training: true, settings.Kernels);
         }
         catch (AnalysisLimitException) { return null; }
         return trace.KernelsChangeAt.Count > 0 ? null : trace;

@@ -34,7 +34,7 @@ internal sealed class ProfileAttribute
 
     public LocationInfo? Location { get; }
 
-    public static ProfileAttribute Read(AttributeData attribute, string className)
+    public static ProfileAttribute Read(AttributeData attribute, string className, KernelProfile? kernels = null)
     {
         var syntax = attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax;
         var location = LocationInfo.From(syntax);
@@ -96,7 +96,7 @@ internal sealed class ProfileAttribute
             }
         }
         var settings = new ProfileSettings((inputShape ?? ImmutableArray<long>.Empty).ToEquatableArray(), dtype, inputDType, optimizer,
-            batchSizes.ToEquatableArray());
+            batchSizes.ToEquatableArray()) { Kernels = kernels ?? KernelProfile.Measured };
         return new ProfileAttribute(settings, arguments, diagnostics, location);
     }
 
