@@ -74,9 +74,9 @@ internal sealed class LayerShapeObserver
 
     private LayerShapeCheck Check(LayerReport layer)
     {
-        var predicted = ShapeText.At(layer.OutputShape, batchSize);
+        var predicted = layer.OutputShape?.TensorsAt(batchSize);
         if (predicted is null || predicted.Count == 0)
-            return new LayerShapeCheck(layer.Name, layer.OutputShape, null, VerificationOutcome.NotPredicted,
+            return new LayerShapeCheck(layer.Name, layer.OutputShape?.ToString(), null, VerificationOutcome.NotPredicted,
                 "the report has no shape for this layer");
         if (hooked.TryGetValue(layer.Name, out var seen))
             return new LayerShapeCheck(layer.Name, Describe(predicted), Describe(seen),
@@ -89,12 +89,12 @@ internal sealed class LayerShapeObserver
 
     private LayerShapeCheck CallAlone(LayerReport layer, nn.Module? module, Device device)
     {
-        var predicted = ShapeText.At(layer.OutputShape, batchSize);
-        var predictedText = predicted is null ? layer.OutputShape : Describe(predicted);
+        var predicted = layer.OutputShape?.TensorsAt(batchSize);
+        var predictedText = predicted is null ? null : Describe(predicted);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         if (predicted is not { Count: > 0 } || module is null
-            || LayerCalls.Arguments(layer.InputShape, layer.InputElementType, batchSize, device) is not { } arguments)
+            || LayerCalls.Arguments(layer.InputShape?.ToString(), layer.InputElementType, batchSize, device) is not { } arguments)
         {
             return new LayerShapeCheck(layer.Name, predictedText, null, VerificationOutcome.NotMeasured,
                 "not observed: it ran through forward(), which TorchSharp does not hook, and the report has no arguments to call it with on its own");

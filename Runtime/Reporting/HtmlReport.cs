@@ -83,7 +83,7 @@ internal static class HtmlReport
             .Append(" with an Int64 label. Parameters ").Append(report.DType).Append(", optimizer ").Append(report.Optimizer).Append(". ")
             .Append(LayerReport.Format(report.ParameterCount)).Append(" parameters (").Append(LayerReport.Format(report.TrainableParameterCount))
             .Append(" trainable), ").Append(LayerReport.Format(report.BufferElements)).Append(" buffer elements; output ")
-            .Append(report.OutputShape ?? "unknown").Append("; forward ").Append(LayerReport.Format(report.MultiplyAccumulatesPerSample))
+            .Append(report.OutputShape?.ToString() ?? "unknown").Append("; forward ").Append(LayerReport.Format(report.MultiplyAccumulatesPerSample))
             .Append(" multiply-accumulates per sample.");
         return text.ToString();
     }
@@ -160,7 +160,7 @@ internal static class HtmlReport
         foreach (var layer in layers)
         {
             page.Append("<tr><td>").Append(HtmlText.Escape(layer.Name)).Append("</td><td>").Append(HtmlText.Escape(layer.Kind)).Append("</td>")
-                .Append(Cell(layer.OutputShape, numeric: false)).Append(Cell(Count(layer.ParameterCount), numeric: true))
+                .Append(Cell(layer.OutputShape?.ToString(), numeric: false)).Append(Cell(Count(layer.ParameterCount), numeric: true))
                 .Append(Cell(Count(layer.TrainableParameterCount), numeric: true))
                 .Append(Cell(layer.ActivationBytesPerSample is { } bytes ? ByteUnits.Format(bytes) : null, numeric: true))
                 .Append(Cell(Count(layer.MultiplyAccumulatesPerSample), numeric: true)).Append("</tr>\n");

@@ -7,10 +7,10 @@ public sealed class LayerReport
         string? outputShape, long? activationBytesPerSample, long? multiplyAccumulatesPerSample = null,
         string? inputShape = null, string? inputElementType = null)
     {
-        InputShape = inputShape;
+        InputShape = Shape(inputShape, nameof(inputShape));
         InputElementType = inputElementType;
         MultiplyAccumulatesPerSample = multiplyAccumulatesPerSample;
-        OutputShape = outputShape;
+        OutputShape = Shape(outputShape, nameof(outputShape));
         ActivationBytesPerSample = activationBytesPerSample;
         Name = name;
         Kind = kind;
@@ -35,16 +35,18 @@ public sealed class LayerReport
     public long? BufferElements { get; }
 
     /// <summary>
-    /// The arguments at its first call, B the batch size: "[B, 12]" for one tensor, "([B, 8], [B, 8], null, true)" for
-    /// several (tensors, nulls and flags); null when unknown.
+    /// The arguments at its first call, B the batch size: <c>[B, 12]</c> for one tensor, <c>([B, 8], [B, 8], null, true)</c>
+    /// for several (tensors, nulls and flags); null when unknown.
     /// </summary>
-    public string? InputShape { get; }
+    public LayerShape? InputShape { get; }
 
     /// <summary>The element types of <see cref="InputShape"/> as TorchSharp names them: "Int64", or "(Float32, Float32, null, null)".</summary>
     public string? InputElementType { get; }
 
-    /// <summary>The output shape at its first call in forward, B the batch size: "[B, 6, 28, 28]"; null when unknown.</summary>
-    public string? OutputShape { get; }
+    /// <summary>
+    /// What it returns at its first call in forward, B the batch size: <c>[B, 6, 28, 28]</c>, or a tuple; null when unknown.
+    /// </summary>
+    public LayerShape? OutputShape { get; }
 
     /// <summary>
     /// Multiply-accumulates per sample of the weight and matrix products this module runs itself (children's are on
@@ -58,6 +60,10 @@ public sealed class LayerReport
     /// <inheritdoc />
     public override string ToString() =>
         $"{Name} ({Kind}): {Format(ParameterCount)} parameters, {Format(BufferElements)} buffer elements";
+
+    /// <summary>The analysis writes only shapes it can read back: anything else is a bug, not a row to show half.</summary>
+    internal static LayerShape? Shape(string? text, string parameter) => text is null ? null
+        : LayerShape.Parse(text) ?? throw new System.ArgumentException($"'{text}' is not a layer shape", parameter);
 
     internal static string Format(long? value) => value is { } v ? v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "unknown";
 }

@@ -20,7 +20,8 @@ internal static class MarkdownReport
         text.AppendLine("|---|---|---|---:|---:|---:|");
         foreach (var layer in report.Layers)
         {
-            text.Append("| ").Append(layer.Name).Append(" | ").Append(layer.Kind).Append(" | ").Append(layer.OutputShape ?? "unknown").Append(" | ")
+            text.Append("| ").Append(layer.Name).Append(" | ").Append(layer.Kind).Append(" | ")
+                .Append(layer.OutputShape?.ToString() ?? "unknown").Append(" | ")
                 .Append(LayerReport.Format(layer.ParameterCount)).Append(" | ")
                 .Append(layer.ActivationBytesPerSample is { } bytes ? ByteUnits.Format(bytes) : "unknown").Append(" | ")
                 .Append(LayerReport.Format(layer.MultiplyAccumulatesPerSample)).AppendLine(" |");

@@ -42,7 +42,7 @@ public sealed partial class MemoryReport
         long? multiplyAccumulatesPerSample = null)
     {
         MultiplyAccumulatesPerSample = multiplyAccumulatesPerSample;
-        OutputShape = outputShape;
+        OutputShape = LayerReport.Shape(outputShape, nameof(outputShape));
         Memory = memory;
         ModelName = modelName;
         InputShape = Array.AsReadOnly(inputShape);
@@ -95,7 +95,7 @@ public sealed partial class MemoryReport
     public IReadOnlyList<LayerReport> Layers { get; }
 
     /// <summary>The model's output shape; null when unknown.</summary>
-    public string? OutputShape { get; }
+    public LayerShape? OutputShape { get; }
 
     /// <summary>
     /// Forward's multiply-accumulates per sample, every layer's and the model's own products (matmul in its forward),
@@ -200,7 +200,8 @@ public sealed partial class MemoryReport
         foreach (var layer in Layers)
         {
             text.Append("  ").Append(layer.Name.PadRight(nameWidth)).Append("  ").Append(layer.Kind.PadRight(22))
-                .Append((layer.OutputShape ?? "?").PadRight(22)).Append(LayerReport.Format(layer.ParameterCount).PadLeft(14)).AppendLine();
+                .Append((layer.OutputShape?.ToString() ?? "?").PadRight(22)).Append(LayerReport.Format(layer.ParameterCount).PadLeft(14))
+                .AppendLine();
         }
         foreach (var note in Notes) text.Append("  note: ").AppendLine(note);
         return text.ToString();

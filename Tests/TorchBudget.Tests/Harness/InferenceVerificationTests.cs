@@ -63,7 +63,7 @@ public sealed class InferenceVerificationTests(ITestOutputHelper output)
             inference.LargerBatchPeaks.ToArray());
         var report = new MemoryReport(truth.ModelName, truth.InputShape.ToArray(), truth.DType, truth.InputDType, truth.Optimizer,
             truth.BatchSizes.ToArray(), truth.ParameterCount, truth.TrainableParameterCount, truth.BufferElements, truth.IsComplete,
-            truth.Notes.ToArray(), truth.Layers.ToArray(), truth.OutputShape,
+            truth.Notes.ToArray(), truth.Layers.ToArray(), truth.OutputShape?.ToString(),
             new MemoryModel(memory.ParameterBytes, memory.BufferBytes, memory.GradientBytes, memory.OptimizerStateBytes, memory.InputBytesPerSample,
                 memory.Activations, memory.PeakLines?.ToArray(), memory.PeakAtBatchOne, memory.LargerBatchPeaks.ToArray(),
                 memory.ActivationsAtBatchOne, altered));

@@ -35,7 +35,8 @@ public sealed class VerdictTests
     public void A_wrong_shape_that_forward_made_elsewhere_still_fails()
     {
         // fc1 makes a [B, 128] tensor: a check that looked for the shape among forward's tensors passed this.
-        var result = Verify(WithLayer("fc2", l => Layer(l, l.OutputShape!.Replace("10", "128", StringComparison.Ordinal), l.InputShape)));
+        var result = Verify(WithLayer("fc2",
+            l => Layer(l, l.OutputShape!.ToString().Replace("10", "128", StringComparison.Ordinal), l.InputShape?.ToString())));
 
         Assert.Equal(VerificationVerdict.Failed, result.Verdict);
         var failed = Assert.Single(result.Layers, l => l.Outcome == VerificationOutcome.Failed);
@@ -46,7 +47,7 @@ public sealed class VerdictTests
     [Fact]
     public void A_wrong_input_shape_fails_with_what_the_layer_threw()
     {
-        var result = Verify(WithLayer("fc2", l => Layer(l, l.OutputShape, "[B, 64]")));
+        var result = Verify(WithLayer("fc2", l => Layer(l, l.OutputShape?.ToString(), "[B, 64]")));
 
         var failed = Assert.Single(result.Layers, l => l.Outcome == VerificationOutcome.Failed);
         Assert.Equal("fc2", failed.Layer);
@@ -72,7 +73,7 @@ public sealed class VerdictTests
     private static MemoryReport WithLayer(string name, Func<LayerReport, LayerReport> change) => new(
         True.ModelName, True.InputShape.ToArray(), True.DType, True.InputDType, True.Optimizer, True.BatchSizes.ToArray(),
         True.ParameterCount, True.TrainableParameterCount, True.BufferElements, True.IsComplete, True.Notes.ToArray(),
-        True.Layers.Select(l => l.Name == name ? change(l) : l).ToArray(), True.OutputShape, True.Memory);
+        True.Layers.Select(l => l.Name == name ? change(l) : l).ToArray(), True.OutputShape?.ToString(), True.Memory);
 
     private static LayerReport Layer(LayerReport l, string? output, string? input) => new(
         l.Name, l.Kind, l.ParameterCount, l.TrainableParameterCount, l.BufferElements, output, l.ActivationBytesPerSample,

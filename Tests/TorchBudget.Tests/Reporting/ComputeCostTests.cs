@@ -79,7 +79,7 @@ public class ComputeCostTests(ITestOutputHelper output)
                 if (module.GetType().Name is not ("LSTM" or "GRU")) continue;
                 var layer = report.Layers.Single(l => l.Name == name);
                 const long probeBatch = 7;
-                var shape = TorchBudget.Harness.ShapeText.At(layer.OutputShape, probeBatch)![0]; // the output sequence; the states follow
+                var shape = layer.OutputShape!.TensorsAt(probeBatch)[0]; // the output sequence; the states follow
                 var steps = shape.Aggregate(1L, (a, d) => a * d) / probeBatch / shape[^1];
                 var weights = module.named_parameters(recurse: false)
                     .Where(p => p.name.StartsWith("weight_", StringComparison.Ordinal))

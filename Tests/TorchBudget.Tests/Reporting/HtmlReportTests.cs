@@ -44,7 +44,8 @@ public class HtmlReportTests
         const string Kind = "My&Kind";
         const string Note = "<img src=x onerror=alert(1)> & more";
         var source = ReportFixtures.Of(typeof(SimpleCnn));
-        var layers = new[] { new LayerReport(Layer, Kind, 10, 10, 0, "[B, <10>]", 40, 90) };
+        // A shape is structured (LayerShape), never user text: the user's texts are the names, the kind and the note.
+        var layers = new[] { new LayerReport(Layer, Kind, 10, 10, 0, "[B, 10]", 40, 90) };
         var report = ReportFixtures.Copy(source, name: Name, layers: layers, notes: new[] { Note });
 
         var page = report.ToHtml(Budget);
@@ -57,7 +58,7 @@ public class HtmlReportTests
         Assert.Equal("TorchBudget memory report: " + Name, document.Descendants("title").First().Value);
         var cells = document.Descendants("table").Single(t => (string?)t.Attribute("id") == "layers")
             .Descendants("td").Select(td => td.Value).ToList();
-        Assert.Equal(new[] { Layer, Kind, "[B, <10>]", "10", "10", "40 B", "90" }, cells);
+        Assert.Equal(new[] { Layer, Kind, "[B, 10]", "10", "10", "40 B", "90" }, cells);
         Assert.Equal(Note, document.Descendants("ul").Single(u => (string?)u.Attribute("id") == "notes").Element("li")!.Value);
     }
 

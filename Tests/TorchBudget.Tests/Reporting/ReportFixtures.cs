@@ -27,5 +27,6 @@ internal static class ReportFixtures
         string[]? notes = null, LayerReport[]? layers = null, bool? isComplete = null) =>
         new(name ?? report.ModelName, report.InputShape.ToArray(), report.DType, report.InputDType, report.Optimizer, report.BatchSizes.ToArray(),
             report.ParameterCount, report.TrainableParameterCount, report.BufferElements, isComplete ?? report.IsComplete,
-            notes ?? report.Notes.ToArray(), layers ?? report.Layers.ToArray(), report.OutputShape, memory ?? (keepMemory ? report.Memory : null));
+            notes ?? report.Notes.ToArray(), layers ?? report.Layers.ToArray(), report.OutputShape?.ToString(),
+            memory ?? (keepMemory ? report.Memory : null));
 }
