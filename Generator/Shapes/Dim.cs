@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using TorchBudget.Generator.Parametric;
 
 namespace TorchBudget.Generator.Shapes;
@@ -97,15 +96,6 @@ internal readonly struct Dim : IEquatable<Dim>
 
     private Polynomial Expression => Form?.Expression ?? Polynomial.Constant(coefficient);
 
-    public override string ToString()
-    {
-        var number = coefficient.ToString(CultureInfo.InvariantCulture);
-        return BatchPower switch
-        {
-            0 => number,
-            _ when coefficient == 0 => "0",
-            1 => coefficient == 1 ? "B" : number + "B",
-            _ => (coefficient == 1 ? "" : number) + "B^" + BatchPower.ToString(CultureInfo.InvariantCulture),
-        };
-    }
+    /// <summary>As the runtime reads it back (one format on both sides).</summary>
+    public override string ToString() => Analyzers.Linked.DimensionText.Format(coefficient, BatchPower);
 }

@@ -136,17 +136,7 @@ public readonly struct SymbolicDimension : IEquatable<SymbolicDimension>
     }
 
     /// <inheritdoc />
-    public override string ToString()
-    {
-        var number = Coefficient.ToString(CultureInfo.InvariantCulture);
-        return BatchPower switch
-        {
-            0 => number,
-            _ when Coefficient == 0 => "0",
-            1 => Coefficient == 1 ? "B" : number + "B",
-            _ => (Coefficient == 1 ? "" : number) + "B^" + BatchPower.ToString(CultureInfo.InvariantCulture),
-        };
-    }
+    public override string ToString() => DimensionText.Format(Coefficient, BatchPower);
 
     /// <inheritdoc />
     public bool Equals(SymbolicDimension other) => Coefficient == other.Coefficient && BatchPower == other.BatchPower;
