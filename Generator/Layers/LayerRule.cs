@@ -44,6 +44,13 @@ internal sealed class LayerRule(string factory, string summary, Action<LayerArgs
     public IReadOnlyDictionary<string, int> InnerStridedGradientCopies { get; init; } = new Dictionary<string, int>();
 
     /// <summary>
+    /// Its weights scale, shift or are looked up (norms, embeddings, PReLU): it runs no weight or matrix products to count
+    /// as multiply-accumulates (docs/compute-cost.md). A layer with weights whose rule counts none and is not such a layer
+    /// leaves the model's count unknown.
+    /// </summary>
+    public bool WeightsWithoutProducts { get; init; }
+
+    /// <summary>
     /// Recorded as one tape node whose backward is not modeled (a recurrent layer: autograd sums each weight's gradients
     /// over the time steps before adding them to .grad), so the step's peak is unknown.
     /// </summary>

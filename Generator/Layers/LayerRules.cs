@@ -69,13 +69,14 @@ internal static partial class LayerRules
                 (a, b) => Convolution(a, b, rank, transposed: true), c => ConvolutionForward(c, rank, transposed: true));
             yield return new($"BatchNorm{rank}d",
                 "weight[C], bias[C] if affine; running_mean[C], running_var[C], num_batches_tracked[] if track_running_stats",
-                Normalization, BatchNormForward);
+                Normalization, BatchNormForward) { WeightsWithoutProducts = true };
             // Instance norm is batch norm over a reshaped view: a copy of a strided gradient where that cannot be a view.
             yield return new($"InstanceNorm{rank}d", "as BatchNorm, but affine and track_running_stats default to false", Normalization,
                 InstanceNormForward)
             {
                 Backward = BackwardTrait.ReplacesStridedGradient | BackwardTrait.HandsGradientThroughViews,
                 StridedGradientCopies = 1,
+                WeightsWithoutProducts = true,
             };
         }
 
@@ -89,6 +90,7 @@ internal static partial class LayerRules
         })
         {
             StridedGradientCopies = 1,
+            WeightsWithoutProducts = true,
         };
 
         yield return new("GroupNorm", "weight[C], bias[C] if affine", forward: GroupNormForward, build: (a, b) =>
@@ -103,12 +105,19 @@ internal static partial class LayerRules
         })
         {
             StridedGradientCopies = 1,
+            WeightsWithoutProducts = true,
         };
 
         yield return new("Embedding", "weight[num_embeddings, embedding_dims]", (a, b) =>
-            b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")), EmbeddingForward);
+            b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")), EmbeddingForward)
+        {
+            WeightsWithoutProducts = true,
+        };
         yield return new("EmbeddingBag", "weight[num_embeddings, embedding_dims]", (a, b) =>
-            b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")), EmbeddingBagForward);
+            b.Parameter("weight", a.TrackedSize("num_embeddings"), a.TrackedSize("embedding_dims")), EmbeddingBagForward)
+        {
+            WeightsWithoutProducts = true,
+        };
         // from_pretrained registers a fresh parameter of the given tensor's size, trainable even when frozen (measured).
         yield return new("Embedding_from_pretrained", "weight[shape of embeddings]", (a, b) => AddCopiedParameter(a, b, "embeddings"));
         yield return new("EmbeddingBag_from_pretrained", "weight[shape of embeddings]", (a, b) => AddCopiedParameter(a, b, "embeddings"));
@@ -158,6 +167,7 @@ internal static partial class LayerRules
         yield return new("PReLU", "weight[num_parameters]", (a, b) => b.Parameter("weight", a.TrackedSize("num_parameters")), PReluForward)
         {
             StridedGradientCopies = 0,
+            WeightsWithoutProducts = true,
         };
 
         yield return new("Sequential", "children named 0, 1, ... or by the given names", (a, b) =>

@@ -160,7 +160,7 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
         if (call.FloatInputOfAnotherType() is { } mismatch) return Mismatch(mismatch, callSite ?? module.CreatedAt, inputs, module);
         var counted = Trace.MultiplyAccumulates.Count;
         var result = RunRule(rule.Forward, call, callSite ?? module.CreatedAt);
-        if (module.Parameters.Count > 0 && Trace.MultiplyAccumulates.Count == counted && !ComputeCost.WeightsWithoutProducts.Contains(module.Kind))
+        if (module.Parameters.Count > 0 && Trace.MultiplyAccumulates.Count == counted && !rule.WeightsWithoutProducts)
         {
             Trace.MultiplyAccumulatesUnknown ??= $"the multiply-accumulates of {module.Kind} are not counted yet";
         }
