@@ -122,15 +122,6 @@ internal sealed partial class Interpreter
         return bound;
     }
 
-    private List<KeyValuePair<string, Value>> BindArgumentsByName(IInvocationOperation invocation, Frame frame) =>
-        BindArgumentsByName(invocation.Arguments, frame);
-
-    private List<KeyValuePair<string, Value>> BindArgumentsByName(IEnumerable<IArgumentOperation> arguments, Frame frame) =>
-        arguments.Where(a => a.Parameter is not null)
-            .OrderBy(a => a.Parameter!.Ordinal)
-            .Select(a => new KeyValuePair<string, Value>(a.Parameter!.Name, Evaluate(a.Value, frame)))
-            .ToList();
-
     /// <summary>Positional arguments for a constructor (from the attribute), the rest from declared defaults.</summary>
     public Dictionary<IParameterSymbol, Value> DefaultArguments(IMethodSymbol method, IReadOnlyList<Value> positional)
     {

@@ -123,10 +123,17 @@ internal static class LayerTableMarkdown
             if (op.Forms.HasFlag(Ops.TensorOpForms.Property)) yield return $"`x.{name}`";
         }
         if (op.Forms.HasFlag(Ops.TensorOpForms.Indexer)) yield return "`x[…]`";
-        if (op.Forms.HasFlag(Ops.TensorOpForms.Operator)) yield return $"`x {Operators[op.Name]} y`";
+        if (op.Operator is { } kind) yield return $"`x {Symbol(kind)} y`";
     }
 
-    private static readonly Dictionary<string, string> Operators = new() { ["add"] = "+", ["sub"] = "-", ["mul"] = "*", ["div"] = "/" };
+    private static string Symbol(Microsoft.CodeAnalysis.Operations.BinaryOperatorKind kind) => kind switch
+    {
+        Microsoft.CodeAnalysis.Operations.BinaryOperatorKind.Add => "+",
+        Microsoft.CodeAnalysis.Operations.BinaryOperatorKind.Subtract => "-",
+        Microsoft.CodeAnalysis.Operations.BinaryOperatorKind.Multiply => "*",
+        Microsoft.CodeAnalysis.Operations.BinaryOperatorKind.Divide => "/",
+        var other => other.ToString(),
+    };
 
     private static string CodeList(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"`{n}`")) + ".";
 

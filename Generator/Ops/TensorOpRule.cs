@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Microsoft.CodeAnalysis.Operations;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Layers;
 
@@ -23,11 +24,8 @@ internal enum TensorOpForms
     /// <summary><c>x[...]</c>.</summary>
     Indexer = 1 << 3,
 
-    /// <summary><c>x + y</c> and the other operators.</summary>
-    Operator = 1 << 4,
-
     /// <summary>Made inside other ops only (a view's tape node, reshape's copy): a tape kind with its backward traits.</summary>
-    Internal = 1 << 5,
+    Internal = 1 << 4,
 }
 
 /// <summary>
@@ -36,7 +34,7 @@ internal enum TensorOpForms
 /// treats a strided gradient. Every analysis reads this one table (<see cref="TensorOps"/>); the forward rules live beside
 /// their records, one file per family.
 /// </summary>
-internal sealed class TensorOpRule(TensorOp id, string summary, Func<TensorOpCall, Value?> forward)
+internal sealed class TensorOpRule(TensorOp id, string summary, Func<TensorOpCall, Value?>? forward)
 {
     public TensorOp Id { get; } = id;
 
@@ -51,8 +49,15 @@ internal sealed class TensorOpRule(TensorOp id, string summary, Func<TensorOpCal
     /// <summary>One line for docs/layers.md.</summary>
     public string Summary { get; } = summary;
 
-    /// <summary>Its forward at one call; null where these arguments are not modeled (the call is then unknown).</summary>
-    public Func<TensorOpCall, Value?> Forward { get; } = forward;
+    /// <summary>
+    /// Its forward at one call by name; it returns null where these arguments are not modeled (the call is then unknown).
+    /// Null for an op no call runs by name: indexing (the indexer hook runs <see cref="TensorOps.Index"/>) and the
+    /// internal tape kinds.
+    /// </summary>
+    public Func<TensorOpCall, Value?>? Forward { get; } = forward;
+
+    /// <summary>The C# operator that runs it on tensors (<c>x + y</c>); null where none does.</summary>
+    public BinaryOperatorKind? Operator { get; init; }
 
     /// <summary>How its backward treats the layout of the gradient it gets (measured; <see cref="BackwardTrait"/>).</summary>
     public BackwardTrait Backward { get; init; }

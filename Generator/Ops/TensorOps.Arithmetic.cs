@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Microsoft.CodeAnalysis.Operations;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Layers;
 using TorchBudget.Generator.Model;
@@ -12,24 +13,23 @@ internal static partial class TensorOps
 {
     private static IEnumerable<TensorOpRule> ArithmeticOps()
     {
-        const TensorOpForms forms = TensorOpForms.Method | TensorOpForms.Operator;
         yield return new(TensorOp.Add, "hands the incoming gradient on", c => Arithmetic(c.Forward, TensorOp.Add, c.Self, c.Arg(0), c.At))
         {
-            Names = ["add"], Forms = forms, StridedGradientCopies = 0,
+            Names = ["add"], Operator = BinaryOperatorKind.Add, StridedGradientCopies = 0,
         };
         yield return new(TensorOp.Sub, "hands on the gradient and its negation", c => Arithmetic(c.Forward, TensorOp.Sub, c.Self, c.Arg(0), c.At))
         {
-            Names = ["sub"], Forms = forms, Backward = KeepsLayout, StridedGradientCopies = 0,
+            Names = ["sub"], Operator = BinaryOperatorKind.Subtract, Backward = KeepsLayout, StridedGradientCopies = 0,
         };
         yield return new(TensorOp.Mul, "keeps each operand the other's gradient needs", c =>
             Arithmetic(c.Forward, TensorOp.Mul, c.Self, c.Arg(0), c.At))
         {
-            Names = ["mul"], Forms = forms, Backward = KeepsLayout, StridedGradientCopies = 0,
+            Names = ["mul"], Operator = BinaryOperatorKind.Multiply, Backward = KeepsLayout, StridedGradientCopies = 0,
         };
         yield return new(TensorOp.Div, "keeps the divisor, and the dividend for the divisor's gradient", c =>
             Arithmetic(c.Forward, TensorOp.Div, c.Self, c.Arg(0), c.At))
         {
-            Names = ["div"], Forms = forms, Backward = KeepsLayout, StridedGradientCopies = 0,
+            Names = ["div"], Operator = BinaryOperatorKind.Divide, Backward = KeepsLayout, StridedGradientCopies = 0,
         };
     }
 

@@ -13,8 +13,7 @@ internal static partial class TensorOps
 {
     private static IEnumerable<TensorOpRule> Indexing()
     {
-        yield return new(TensorOp.Index, "a chain of views (select, slice, unsqueeze) as ATen applies the indices", c =>
-            Index(c.Forward, c.Self, c.Args.Select(a => a.Value).ToList(), c.At))
+        yield return new(TensorOp.Index, "a chain of views (select, slice, unsqueeze) as ATen applies the indices", null)
         {
             Names = ["index"], Forms = TensorOpForms.Indexer,
         };

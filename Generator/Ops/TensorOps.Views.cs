@@ -82,8 +82,7 @@ internal static partial class TensorOps
         {
             Names = ["contiguous"],
         };
-        yield return new(TensorOp.Copy, "the contiguous copy reshape and contiguous() make (CloneBackward)", c =>
-            ContiguousCopy(c.Forward, c.Self, c.Self.Shape, c.At))
+        yield return new(TensorOp.Copy, "the contiguous copy reshape and contiguous() make (CloneBackward)", null)
         {
             Names = ["copy"], Forms = TensorOpForms.Internal, StridedGradientCopies = 0,
         };
@@ -110,8 +109,7 @@ internal static partial class TensorOps
         {
             Names = ["to"],
         };
-        yield return new(TensorOp.Alias, "at::alias: what indices that view nothing return (AliasBackward hands the gradient on)", c =>
-            c.Trace.AliasOp(c.Self))
+        yield return new(TensorOp.Alias, "at::alias: what indices that view nothing return (AliasBackward hands the gradient on)", null)
         {
             Names = ["alias"], Forms = TensorOpForms.Internal,
         };

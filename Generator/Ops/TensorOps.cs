@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Microsoft.CodeAnalysis.Operations;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Layers;
 
@@ -20,6 +21,9 @@ internal static partial class TensorOps
     private static readonly Dictionary<string, TensorOpRule> ByName =
         Rules.SelectMany(r => r.Names, (rule, name) => (rule, name)).ToDictionary(p => p.name, p => p.rule, System.StringComparer.Ordinal);
 
+    private static readonly Dictionary<BinaryOperatorKind, TensorOpRule> ByOperator =
+        Rules.Where(r => r.Operator is not null).ToDictionary(r => r.Operator!.Value);
+
     public static IEnumerable<TensorOpRule> All => Rules;
 
     public static TensorOpRule Get(TensorOp id) => ById[id];
@@ -27,6 +31,9 @@ internal static partial class TensorOps
     /// <summary>The op called by this name in this form; else null.</summary>
     public static TensorOpRule? Find(string name, TensorOpForms form) =>
         ByName.TryGetValue(name, out var rule) && (rule.Forms & form) != 0 ? rule : null;
+
+    /// <summary>The op a C# operator runs on tensors; else null.</summary>
+    public static TensorOpRule? FindOperator(BinaryOperatorKind kind) => ByOperator.TryGetValue(kind, out var rule) ? rule : null;
 
     /// <summary>The op whose tape nodes have this kind (any name it is called by); else null.</summary>
     public static TensorOpRule? FindKind(string kind) => ByName.TryGetValue(kind, out var rule) ? rule : null;

@@ -32,9 +32,9 @@ internal sealed partial class ForwardSemantics
         {
             var args = arguments.ByName();
             if (FirstLost(args) is { } lostArgument) return lostArgument;
-            if (TensorOps.Find(method.Name, TensorOpForms.TorchFunction) is { } function)
+            if (TensorOps.Find(method.Name, TensorOpForms.TorchFunction) is { Forward: { } function })
             {
-                return Guarded(method.Name, () => function.Forward(new TensorOpCall(this, method.Name, null, NewOp(method.Name, [], at), at)
+                return Guarded(method.Name, () => function(new TensorOpCall(this, method.Name, null, NewOp(method.Name, [], at), at)
                 {
                     Method = method, Args = args,
                 }), at, Array.Empty<Value>());
@@ -69,7 +69,7 @@ internal sealed partial class ForwardSemantics
     {
         var op = NewOp(name, new Value[] { self }, at);
         var rule = TensorOps.Find(name, TensorOpForms.Method);
-        return Guarded(name, () => rule?.Forward(new TensorOpCall(this, name, self, op, at) { Args = args }), at,
+        return Guarded(name, () => rule?.Forward?.Invoke(new TensorOpCall(this, name, self, op, at) { Args = args }), at,
             args.Select(a => a.Value).Prepend(self));
     }
 

@@ -57,8 +57,8 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
     }
 
     public override Value? ReadProperty(Value owner, IPropertySymbol property, IOperation at) =>
-        owner is ActivationTensor tensor && TensorOps.Find(property.Name, TensorOpForms.Property) is { } rule
-            ? rule.Forward(new TensorOpCall(this, property.Name, tensor, NewOp(property.Name, new Value[] { tensor }, null), null))
+        owner is ActivationTensor tensor && TensorOps.Find(property.Name, TensorOpForms.Property) is { Forward: { } forward }
+            ? forward(new TensorOpCall(this, property.Name, tensor, NewOp(property.Name, new Value[] { tensor }, null), null))
             : base.ReadProperty(owner, property, at);
 
     public override Value? Index(Value collection, IReadOnlyList<Value> indices, IOperation at) =>
@@ -72,14 +72,7 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
 
     private Value? TensorArithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation at)
     {
-        var op = kind switch
-        {
-            BinaryOperatorKind.Add => TensorOp.Add,
-            BinaryOperatorKind.Subtract => TensorOp.Sub,
-            BinaryOperatorKind.Multiply => TensorOp.Mul,
-            BinaryOperatorKind.Divide => TensorOp.Div,
-            _ => (TensorOp?)null,
-        };
+        var op = TensorOps.FindOperator(kind)?.Id;
         var location = LocationInfo.From(at.Syntax);
         // x + y fails the way x.add(y) does (a TBG003 where shapes do not broadcast), so it is caught the same way.
         try

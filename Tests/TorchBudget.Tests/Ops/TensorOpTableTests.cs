@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Reflection;
+using Microsoft.CodeAnalysis.Operations;
 using TorchBudget.Generator.Ops;
 using TorchSharp;
 using Xunit;
@@ -25,6 +26,9 @@ public class TensorOpTableTests
         Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
         Assert.All(TensorOps.All, r => Assert.NotEmpty(r.Names));
         Assert.All(TensorOps.All, r => Assert.NotEqual(TensorOpForms.None, r.Forms));
+        // A call by name needs the record's forward; indexing and the tape kinds run from their own hooks.
+        var byName = TensorOpForms.Method | TensorOpForms.TorchFunction | TensorOpForms.Property;
+        Assert.All(TensorOps.All, r => Assert.Equal((r.Forms & byName) != 0, r.Forward is not null));
     }
 
     [Fact]
@@ -52,17 +56,18 @@ public class TensorOpTableTests
     public void Operators_are_the_ones_Tensor_defines()
     {
         var operators = typeof(torch.Tensor).GetMethods(BindingFlags.Public | BindingFlags.Static).Select(m => m.Name).ToHashSet();
-        foreach (var rule in TensorOps.All.Where(r => r.Forms.HasFlag(TensorOpForms.Operator)))
+        foreach (var rule in TensorOps.All.Where(r => r.Operator is not null))
         {
-            var clr = rule.Name switch
+            var clr = rule.Operator switch
             {
-                "add" => "op_Addition",
-                "sub" => "op_Subtraction",
-                "mul" => "op_Multiply",
-                "div" => "op_Division",
-                var other => throw new InvalidOperationException($"no operator known for {other}"),
+                BinaryOperatorKind.Add => "op_Addition",
+                BinaryOperatorKind.Subtract => "op_Subtraction",
+                BinaryOperatorKind.Multiply => "op_Multiply",
+                BinaryOperatorKind.Divide => "op_Division",
+                var other => throw new InvalidOperationException($"no CLR name known for {other}"),
             };
             Assert.Contains(clr, operators);
+            Assert.Same(rule, TensorOps.FindOperator(rule.Operator!.Value));
         }
     }
 
