@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Layers;
+using TorchBudget.Generator.Losses;
 using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Analysis;
@@ -53,27 +54,32 @@ internal static class BackwardSimulation
         }
     }
 
-    /// <summary>Null when some size is unknown or the output is not [B, classes] (cross_entropy with [B] labels).</summary>
+    /// <summary>
+    /// Null when some size is unknown or the step's loss cannot take the output (<see cref="LossRule.Misfit"/>). The loss's
+    /// target is not in these lines (<see cref="MemoryRows.StepPeakLines"/> adds it with the input).
+    /// </summary>
     public static List<ByteCount>? PeakTerms(ForwardTrace trace, ActivationTensor output, ByteCount optimizerStepTransient)
     {
         if (UnmodeledBackward(trace) is not null) return null;
-        if (output.Shape.Rank != 2 || output.Shape[0] != Dim.Batch || !output.Shape[1].IsConstant()) return null;
+        var loss = trace.Loss;
+        if (loss.Misfit(output.Shape) is not null) return null;
+        if (UnmodeledLoss(trace, output) is { } note)
+        {
+            trace.UnmodeledPeak.Add(note);
+            return null;
+        }
         if (trace.ForwardPeaks() is not { } forwardPeaks) return null;
         var terms = new List<ByteCount>(forwardPeaks);
-        if (trace.LiveBytes() is not { } live) return null;
-        var outputGradient = output.Storage.Bytes();
-        if (outputGradient is null) return null;
+        if (trace.LiveBytes() is not { } live || output.ElementType.SizeOf() is not { } elementSize) return null;
+        ByteCount outputGradient;
+        try { outputGradient = ByteCount.Of(output.Shape.ElementCount, elementSize); }
+        catch (System.Exception e) when (e is NotLinearInBatchException or System.OverflowException) { return null; }
 
-        // cross_entropy keeps log_softmax's result [B, C] for backward, plus the loss and total_weight scalars (in the output's type).
-        var logSoftmax = outputGradient.Value;
-        var scalar = output.ElementType.SizeOf() ?? 4;
-        live = live.Plus(logSoftmax).Plus(new ByteCount(2 * scalar, 0));
-        terms.Add(live);
-        // Backward of the loss: a ones scalar, nll_loss's gradient [B, C], log_softmax's gradient [B, C].
-        terms.Add(live.Plus(new ByteCount(scalar, 0)).Plus(logSoftmax).Plus(outputGradient.Value));
-        live = live.Plus(logSoftmax.Negate());
+        // The loss's own allocations, forward then backward, until the output's gradient is handed to the model's backward.
+        live = LossSequence.Play(loss.Forward, live, outputGradient, elementSize, terms);
+        live = LossSequence.Play(loss.Backward, live, outputGradient, elementSize, terms).Plus(outputGradient.Negate());
 
-        var engine = new BackwardEngine(trace, output, outputGradient.Value, live, terms);
+        var engine = new BackwardEngine(trace, output, outputGradient, live, terms);
         try
         {
             foreach (var node in Enumerable.Reverse(trace.Tape))
@@ -87,7 +93,8 @@ internal static class BackwardSimulation
             trace.UnmodeledPeak.Add($"Peak is unknown: {e.Unknown.Reason}.");
             return null;
         }
-        live = engine.Live;
+        // loss.backward()'s ones gradient (each rule's first backward token) is freed when backward returns.
+        live = engine.Live.Plus(new ByteCount(-elementSize, 0));
 
         // The optimizer step runs with whatever backward left alive.
         terms.Add(live.Plus(optimizerStepTransient));
@@ -98,6 +105,21 @@ internal static class BackwardSimulation
             return null;
         }
         return Prune(terms);
+    }
+
+    /// <summary>Why the loss's allocations are not known for this output, as the Notes' sentence; null when they are.</summary>
+    private static string? UnmodeledLoss(ForwardTrace trace, ActivationTensor output)
+    {
+        var loss = trace.Loss;
+        // A strided output's loss makes gradients in its layout (log_softmax's, mse's), which backward's rules were not measured on.
+        if (!output.IsContiguous || output.LayoutNotFollowed)
+            return $"Peak is unknown: forward returns a strided tensor, and what {loss.Call} and its gradient allocate for one was not measured.";
+        if (loss.FloatTypes is { } measured && !measured.Contains(output.ElementType))
+            return $"Peak is unknown: {loss.Call} on a {output.ElementType} output reduces in another type, which was not measured.";
+        if (loss.ThreadsMeasured && trace.Kernels != Model.KernelProfile.Measured)
+            return $"Peak is unknown: the mean in {loss.Call} keeps a buffer per thread, measured on {Model.KernelProfile.Measured}, "
+                + $"not on {trace.Kernels}.";
+        return null;
     }
 
     /// <summary>

@@ -24,32 +24,47 @@ internal static class MemoryRows
 
     /// <summary>
     /// What the optimizer step allocates for a moment, per byte of parameters with gradients (measured on 0.107):
-    /// Adam/AdamW/AMSGrad two temporaries, RMSprop and Adagrad one, SGD none; plus a few scalars.
+    /// Adam/AdamW/AMSGrad two temporaries, RMSprop and Adagrad one, SGD none; plus a double scalar and, for parameters of
+    /// another type than Float64, its copy in their type (the allocation counter's log: "+8 +4" for Float32, "+8 +2" for
+    /// Float16/BFloat16, "+8" for Float64).
     /// </summary>
-    public static ByteCount OptimizerStepTransient(string optimizer, ByteCount gradientBytes) => optimizer switch
+    public static ByteCount OptimizerStepTransient(string optimizer, ByteCount gradientBytes, ScalarType parameterType)
     {
-        "Adam" or "AdamW" or "AdamAmsgrad" => gradientBytes.Plus(gradientBytes).Plus(new ByteCount(12, 0)),
-        "RMSprop" or "Adagrad" => gradientBytes.Plus(new ByteCount(12, 0)),
-        "SgdMomentum" => new ByteCount(12, 0),
-        _ => ByteCount.Zero,
-    };
+        var scalars = new ByteCount(parameterType == ScalarType.Float64 ? 8 : 8 + (parameterType.SizeOf() ?? 4), 0);
+        return optimizer switch
+        {
+            "Adam" or "AdamW" or "AdamAmsgrad" => gradientBytes.Plus(gradientBytes).Plus(scalars),
+            "RMSprop" or "Adagrad" => gradientBytes.Plus(scalars),
+            "SgdMomentum" => scalars,
+            _ => ByteCount.Zero,
+        };
+    }
 
-    /// <summary>The Int64 label each sample of the standard step comes with.</summary>
-    public const long LabelBytes = 8;
-
-    /// <summary>One sample of the input batch, in bytes (the label not included).</summary>
+    /// <summary>One sample of the input batch, in bytes (the loss's target not included).</summary>
     public static long BatchBytesPerSample(ProfileSettings settings, int inputElementSize) =>
         checked(settings.InputShape.Aggregate(1L, (a, b) => checked(a * b)) * inputElementSize);
 
     /// <summary>
+    /// The bytes of the loss's labels or target for the pass's output (in the Input row, alive through the step); null
+    /// where the loss cannot take the output or its size is unknown.
+    /// </summary>
+    public static ByteCount? TargetBytes(ForwardTrace pass)
+    {
+        if (pass.Output is not { } output || pass.Loss.Misfit(output.Shape) is not null || output.ElementType.SizeOf() is not { } size) return null;
+        try { return pass.Loss.TargetBytes(output.Shape, size); }
+        catch (System.Exception e) when (e is NotLinearInBatchException or System.OverflowException) { return null; }
+    }
+
+    /// <summary>
     /// A pass's peak lines for the standard step: what backward's simulation has alive at each moment, on top of the
-    /// steady bytes (resident rows and the input). Null where that is unknown, or where a page-rounded buffer would be
-    /// freed more often than allocated (a modeling error, not a peak).
+    /// steady bytes (resident rows and the input batch) and the loss's target. Null where that is unknown, or where a
+    /// page-rounded buffer would be freed more often than allocated (a modeling error, not a peak).
     /// </summary>
     public static List<ByteCount>? StepPeakLines(ForwardTrace pass, ByteCount steady, ByteCount optimizerStep)
     {
-        if (pass.Output is not { } output || BackwardSimulation.PeakTerms(pass, output, optimizerStep) is not { } terms) return null;
-        return terms.All(t => t.Rounded.All(r => r.Times > 0)) ? terms.Select(t => steady.Plus(t)).ToList() : null;
+        if (pass.Output is not { } output || TargetBytes(pass) is not { } target
+            || BackwardSimulation.PeakTerms(pass, output, optimizerStep) is not { } terms) return null;
+        return terms.All(t => t.Rounded.All(r => r.Times > 0)) ? terms.Select(t => steady.Plus(target).Plus(t)).ToList() : null;
     }
 
     public static Memory? Of(ProfileSettings settings, IReadOnlyList<TensorSlot> parameters, IReadOnlyList<TensorSlot> buffers,
@@ -68,14 +83,16 @@ internal static class MemoryRows
             var optimizerBytes =
                 checked(OptimizerStateFactor(settings.Optimizer) * (settings.Optimizer == "SgdMomentum" ? gradientBytes : parameterBytes));
             var batchPerSample = BatchBytesPerSample(settings, inputSize.Value);
-            var inputPerSample = checked(batchPerSample + LabelBytes);
+            // The labels or target come with each sample where the loss can take the output; otherwise no step runs.
+            var targetPerSample = forward is not null && TargetBytes(forward) is { } target ? target.PinPerSample() : 0;
+            var inputPerSample = checked(batchPerSample + targetPerSample);
             var bufferBytes = Bytes(buffers);
             EquatableArray<ByteCount>? peakLines = null;
             long? peakAtBatchOne = null;
             var largerBatchPeaks = new List<PeakRegime>();
-            var optimizerStep = OptimizerStepTransient(settings.Optimizer, new ByteCount(gradientBytes, 0));
+            var optimizerStep = OptimizerStepTransient(settings.Optimizer, new ByteCount(gradientBytes, 0), settings.DType);
             var resident = checked(parameterBytes + bufferBytes + gradientBytes + optimizerBytes);
-            var steady = new ByteCount(resident, inputPerSample);
+            var steady = new ByteCount(resident, batchPerSample);
             if (activations?.Total is not null && forward is not null && StepPeakLines(forward, steady, optimizerStep) is { } lines)
             {
                 peakLines = lines.ToEquatableArray();

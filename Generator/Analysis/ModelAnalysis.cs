@@ -128,7 +128,7 @@ internal static class ModelAnalysis
     {
         ForwardTrace Run(bool atBatchOne = false, long? fromBatch = null) =>
             interpreter.RunForward(model, settings.InputTensorShape, settings.InputDType, settings.DType, gradEnabled: training, atBatchOne,
-                fromBatch, training, settings.Kernels);
+                fromBatch, training, settings.Kernels, Losses.LossRules.For(settings));
         var pass = Run();
         if (training) BackwardSimulation.AskBatchOneQuestions(pass);
         if (pass.OtherKernelsAtBatchOne) pass.BatchOnePass = Run(atBatchOne: true);

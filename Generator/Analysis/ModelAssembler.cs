@@ -122,6 +122,10 @@ internal static class ModelAssembler
             ? MemoryRows.Of(settings, parameters, buffers, activations, forward,
                 forward is not null && forward.OutputShapes.TryGetValue(model, out var output) ? output : null, inference)
             : null;
+        if (memory is not null && (forward is null || MemoryRows.TargetBytes(forward) is null) && LossMisfit(forward) is null)
+        {
+            notes.Add("Input counts the input batch only: the loss's labels or target take forward's output shape, which is not known.");
+        }
         if (memory is { GradientBytes: > 0 } && !GradientRecipients.Followed(forward))
         {
             notes.Add("Gradients assume every trainable parameter gets one: forward was not followed to the end, "
@@ -143,8 +147,14 @@ internal static class ModelAssembler
                 ? new UnknownReason(UnknownCode.TooManyKernelRegimes,
                     $"Peak is unknown: layers change kernels at more than {InterpreterLimits.MaxBatchRegimes} batch sizes "
                     + $"({string.Join(", ", forward.KernelsChangeAt)}), more than the analysis follows.")
-                : new UnknownReason(UnknownCode.StepNeedsClassifierOutput,
-                    "Peak is unknown: the standard step needs forward to return [batch, classes] for cross_entropy with [batch] labels.");
+                : LossMisfit(forward) is { } misfit
+                ? new UnknownReason(UnknownCode.LossDoesNotFitOutput, $"Peak is unknown: {misfit.Problem}, and forward returns {misfit.Output}.")
+                : new UnknownReason(UnknownCode.PeakNotModeled, "Peak is unknown: the training step's loss could not be followed.");
+            if (reason.Code == UnknownCode.LossDoesNotFitOutput && LossMisfit(forward) is { } fit)
+            {
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.LossDoesNotFitOutput.Id, attributeLocation,
+                    new[] { modelName, fit.Output, fit.Problem, fit.Hint }.ToEquatableArray()));
+            }
             notes.Add(reason.Message);
             peakUnknown ??= reason;
         }
@@ -249,5 +259,24 @@ internal static class ModelAssembler
         diagnostics.Add(info);
         notes.Add($"'{module.Kind}' never calls RegisterComponents(), so TorchSharp registers none of its fields ({fields}); "
             + $"they are not counted, as in TorchSharp.");
+    }
+
+    /// <summary>
+    /// Where forward's output is known and the step's loss cannot take it: what it returns, what the loss needs, and which
+    /// Loss would take it (TBG012's arguments).
+    /// </summary>
+    private static (string Output, string Problem, string Hint)? LossMisfit(ForwardTrace? forward)
+    {
+        if (forward?.Output is not { } output) return null;
+        if (forward.Loss.Misfit(output.Shape) is not { } problem) return null;
+        var fitting = Losses.LossRules.All.Where(r => r.Misfit(output.Shape) is null).Select(r => r.Kind).ToList();
+        var choices = new List<string>();
+        if (fitting.Contains(Losses.LossKind.SequenceCrossEntropy)) choices.Add("LossKind.SequenceCrossEntropy for classes last");
+        if (fitting.Contains(Losses.LossKind.CrossEntropy)) choices.Add("LossKind.CrossEntropy for classes in dimension 1");
+        if (fitting.Contains(Losses.LossKind.Mse)) choices.Add("LossKind.Mse, L1 or BceWithLogits for a target of its shape");
+        var hint = choices.Count == 0
+            ? "no loss of the training step takes it: return the batch first, with sizes that do not depend on it"
+            : $"set Loss on [MemoryProfile] to the loss it is trained with ({string.Join("; ", choices)})";
+        return (output.Shape.ToString(), problem, hint);
     }
 }

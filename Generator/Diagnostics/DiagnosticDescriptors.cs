@@ -126,6 +126,18 @@ internal static class DiagnosticDescriptors
             + "a view that only training's layout allows fails at inference. The inference table is unknown.",
         helpLinkUri: HelpLink("TBG011"));
 
+    public static readonly DiagnosticDescriptor LossDoesNotFitOutput = new(
+        id: "TBG012",
+        title: "The training step's loss cannot take the model's output",
+        messageFormat: "'{0}' returns {1}, but {2}: {3}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "The memory table describes one training step: forward, the loss named by Loss on [MemoryProfile] "
+            + "(cross_entropy by default), backward, the optimizer step. When that loss cannot take what forward returns, "
+            + "the step's peak is unknown. Name the loss the model is trained with.",
+        helpLinkUri: HelpLink("TBG012"));
+
     public static readonly DiagnosticDescriptor InternalError = new(
         id: "TBG900",
         title: "TorchBudget internal error",
@@ -138,7 +150,7 @@ internal static class DiagnosticDescriptors
     /// <summary>Every descriptor the analyzers report (the generator reports only TBG900).</summary>
     public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
         OverBudget, OversizedLayer, ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered,
-        SuspiciousCall, ProfileInputMismatch, UnmeasuredTorchSharp, EvalModeShapeMismatch, InternalError);
+        SuspiciousCall, ProfileInputMismatch, UnmeasuredTorchSharp, EvalModeShapeMismatch, LossDoesNotFitOutput, InternalError);
 
     public static DiagnosticDescriptor? Find(string id) => All.FirstOrDefault(d => d.Id == id);
 }

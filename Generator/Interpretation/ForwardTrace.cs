@@ -111,6 +111,9 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>The kernels the step runs (their per-thread and per-ISA work buffers).</summary>
     public Model.KernelProfile Kernels { get; init; } = Model.KernelProfile.Measured;
 
+    /// <summary>The training step's loss, which backward's simulation starts from.</summary>
+    public Losses.LossRule Loss { get; init; } = Losses.LossRules.Get(Losses.LossKind.CrossEntropy);
+
     public int ParameterElementSize => ParameterElementType.SizeOf() ?? 4;
 
     /// <summary>Allocations (true) and disposals (false) in order, replayed once for forward's own peaks.</summary>

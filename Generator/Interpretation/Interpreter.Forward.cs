@@ -19,12 +19,13 @@ internal sealed partial class Interpreter : ISemanticsHost
     private TorchSemantics Semantics => semantics ??= new TorchSemantics(this, torch);
 
     public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, ScalarType inputType, ScalarType parameterType, bool gradEnabled,
-        bool atBatchOne = false, long? fromBatch = null, bool training = true, KernelProfile? kernels = null)
+        bool atBatchOne = false, long? fromBatch = null, bool training = true, KernelProfile? kernels = null,
+        Losses.LossRule? loss = null)
     {
         var trace = new ForwardTrace(gradEnabled)
         {
             ParameterElementType = parameterType, AtBatchOne = atBatchOne, StandsFromBatch = fromBatch, Training = training,
-            Kernels = kernels ?? KernelProfile.Measured,
+            Kernels = kernels ?? KernelProfile.Measured, Loss = loss ?? Losses.LossRules.Get(Losses.LossKind.CrossEntropy),
         };
         var forward = new ForwardSemantics(this, torch, trace);
         semantics = forward;

@@ -10,6 +10,12 @@ internal sealed record ProfileSettings(
     string Optimizer,
     EquatableArray<long> BatchSizes)
 {
+    /// <summary>The loss of the training step (<c>Loss</c> on the attribute).</summary>
+    public Losses.LossKind Loss { get; init; } = Losses.LossKind.CrossEntropy;
+
+    /// <summary>Whether the attribute names the loss; the default is taken for [batch, classes] outputs only.</summary>
+    public bool LossDeclared { get; init; }
+
     /// <summary>The kernels the peaks are worked out for.</summary>
     public KernelProfile Kernels { get; init; } = KernelProfile.Measured;
 

@@ -12,8 +12,8 @@ internal enum UnknownCode
     /// <summary>Layers change kernels at more batch sizes than the analysis follows.</summary>
     TooManyKernelRegimes,
 
-    /// <summary>The standard training step (cross_entropy with [batch] labels) needs a [batch, classes] output.</summary>
-    StepNeedsClassifierOutput,
+    /// <summary>The training step's loss (cross_entropy by default) cannot take forward's output (TBG012).</summary>
+    LossDoesNotFitOutput,
 
     /// <summary>The project references a TorchSharp other than the one the memory rules were measured on (TBG010).</summary>
     UnmeasuredTorchSharp,

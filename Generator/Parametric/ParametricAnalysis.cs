@@ -176,7 +176,7 @@ internal static class ParametricAnalysis
         try
         {
             trace = interpreter.RunForward(model, settings.InputTensorShape, settings.InputDType, settings.DType, gradEnabled: true, atBatchOne,
-                fromBatch: null, training: true, settings.Kernels);
+                fromBatch: null, training: true, settings.Kernels, Losses.LossRules.For(settings));
         }
         catch (AnalysisLimitException) { return null; }
         return trace.KernelsChangeAt.Count > 0 ? null : trace;
@@ -198,12 +198,12 @@ internal static class ParametricAnalysis
         if (settings.InputDType.SizeOf() is not { } inputSize) return null;
         try
         {
-            var inputPerSample = checked(MemoryRows.BatchBytesPerSample(settings, inputSize) + MemoryRows.LabelBytes);
+            var inputPerSample = MemoryRows.BatchBytesPerSample(settings, inputSize);
             var resident = path.ParameterBytes.Plus(path.BufferBytes).Plus(path.GradientBytes).Plus(path.OptimizerStateBytes);
             var steady = new ByteCount(resident.Evaluate(values), inputPerSample, EquatableArray<RoundedBytes>.Empty, new SizeForm(resident, guards));
             var gradients = new ByteCount(path.GradientBytes.Evaluate(values), 0, EquatableArray<RoundedBytes>.Empty,
                 new SizeForm(path.GradientBytes, guards));
-            var lines = MemoryRows.StepPeakLines(trace, steady, MemoryRows.OptimizerStepTransient(settings.Optimizer, gradients));
+            var lines = MemoryRows.StepPeakLines(trace, steady, MemoryRows.OptimizerStepTransient(settings.Optimizer, gradients, settings.DType));
             // A page-rounded buffer has no polynomial form here.
             return lines is null || lines.Any(l => !l.IsLinear)
                 ? null

@@ -54,6 +54,7 @@ internal sealed class ProfileAttribute
 
         ScalarType dtype = ScalarType.Float32, inputDType = ScalarType.Float32;
         var optimizer = "Adam";
+        var loss = Losses.LossKind.CrossEntropy;
         var batchSizes = DefaultBatchSizes;
         var arguments = new List<Value>();
         foreach (var named in attribute.NamedArguments)
@@ -82,6 +83,10 @@ internal sealed class ProfileAttribute
                     optimizer = EnumName(named.Value) ?? "?";
                     if (optimizer == "?") Invalid("Optimizer is not a known OptimizerKind", at);
                     break;
+                case "Loss":
+                    if (System.Enum.TryParse<Losses.LossKind>(EnumName(named.Value), out var kind)) loss = kind;
+                    else Invalid("Loss is not a known LossKind", at);
+                    break;
                 case "BatchSizes":
                     var sizes = Longs(named.Value);
                     if (sizes is null || sizes.Value.Length == 0) Invalid("BatchSizes must be a non-empty list of constant longs", at);
@@ -96,7 +101,8 @@ internal sealed class ProfileAttribute
             }
         }
         var settings = new ProfileSettings((inputShape ?? ImmutableArray<long>.Empty).ToEquatableArray(), dtype, inputDType, optimizer,
-            batchSizes.ToEquatableArray()) { Kernels = kernels ?? KernelProfile.Measured };
+            batchSizes.ToEquatableArray()) { Kernels = kernels ?? KernelProfile.Measured, Loss = loss,
+                LossDeclared = attribute.NamedArguments.Any(a => a.Key == "Loss") };
         return new ProfileAttribute(settings, arguments, diagnostics, location);
     }
 

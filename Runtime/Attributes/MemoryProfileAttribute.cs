@@ -25,6 +25,13 @@ public sealed class MemoryProfileAttribute : Attribute
     /// <summary>The optimizer of the training step. Default Adam.</summary>
     public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
 
+    /// <summary>
+    /// The loss of the training step, applied to forward's output. Default <see cref="LossKind.CrossEntropy"/>, which needs
+    /// [batch, classes] or [batch, classes, d…]; a language model's [batch, tokens, vocabulary] takes
+    /// <see cref="LossKind.SequenceCrossEntropy"/>, a reconstruction or regression <see cref="LossKind.Mse"/>.
+    /// </summary>
+    public LossKind Loss { get; set; } = LossKind.CrossEntropy;
+
     /// <summary>Batch sizes of the generated table. Default 1, 16, 64, 256.</summary>
     public long[] BatchSizes { get; set; } = new long[] { 1, 16, 64, 256 };
 

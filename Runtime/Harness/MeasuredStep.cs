@@ -67,7 +67,7 @@ internal sealed record MeasuredStep(
             TensorBytes.Of(model.buffers()),
             trains ? TensorBytes.Gradients(parameters) : 0,
             TensorBytes.OptimizerState(step.Optimizer),
-            TensorBytes.Of(step.Labels is null ? new[] { step.Input } : new[] { step.Input, step.Labels }),
+            TensorBytes.Of(step.Target is null ? new[] { step.Input } : new[] { step.Input, step.Target }),
             activations,
             peakAdded,
             step.CannotTrain);

@@ -7,52 +7,58 @@ namespace TorchBudget.Harness;
 
 /// <summary>
 /// The standard training step of the memory table (see docs/memory-model.md), on synthetic data of the
-/// report's shapes: inside a DisposeScope, forward, cross_entropy, zero_grad, backward, step.
+/// report's shapes: inside a DisposeScope, forward, the report's loss, zero_grad, backward, step.
 /// </summary>
 internal sealed class TrainingStep : IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> model;
 
-    private TrainingStep(nn.Module<Tensor, Tensor> model, Tensor input, Tensor? labels, optim.Optimizer? optimizer, long[] outputShape)
+    private readonly LossKind loss;
+
+    private TrainingStep(nn.Module<Tensor, Tensor> model, LossKind loss, Tensor input, Tensor? target, optim.Optimizer? optimizer,
+        long[] outputShape, string? cannotTrain)
     {
         this.model = model;
+        this.loss = loss;
         Input = input;
-        Labels = labels;
+        Target = target;
         Optimizer = optimizer;
         OutputShape = outputShape;
+        CannotTrain = cannotTrain;
     }
 
     public Tensor Input { get; }
 
-    /// <summary>Int64 class labels [B]; null when the output is not [B, classes] and no loss can be taken.</summary>
-    public Tensor? Labels { get; }
+    /// <summary>The loss's labels or target (<see cref="StepLoss.Target"/>); null when the loss cannot take the output.</summary>
+    public Tensor? Target { get; }
 
     public optim.Optimizer? Optimizer { get; }
 
     public long[] OutputShape { get; }
 
     /// <summary>Why no training step can run, or null when it can.</summary>
-    public string? CannotTrain => Labels is null
-        ? $"cross_entropy needs the output as [B, classes]; the model returns {ShapeText.Format(OutputShape)}, so only forward was run"
-        : null;
+    public string? CannotTrain { get; }
 
     /// <summary>Builds the input, labels and optimizer on <paramref name="device"/>; the model must already be there.</summary>
     public static TrainingStep Create(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long batchSize)
     {
         var input = SyntheticInput(report, device, batchSize);
         long[] outputShape;
+        ScalarType outputType;
         // In the mode the step runs in: a model can run in one mode only (a view of a tensor a training-mode dropout
         // made contiguous fails in eval mode, where dropout returns its strided input).
         using (torch.no_grad())
         using (torch.NewDisposeScope())
         {
-            outputShape = model.forward(input).shape;
+            var output = model.forward(input);
+            outputShape = output.shape;
+            outputType = output.dtype;
         }
-        var labels = outputShape.Length == 2 && outputShape[0] == batchSize
-            ? torch.randint(0, outputShape[1], new[] { batchSize }, dtype: ScalarType.Int64, device: device)
-            : null;
-        var optimizer = labels is null ? null : OptimizerFactory.Create(report.Optimizer, model.parameters());
-        return new TrainingStep(model, input, labels, optimizer, outputShape);
+        var misfit = StepLoss.Misfit(report.Loss, outputShape, batchSize);
+        var target = misfit is null ? StepLoss.Target(report.Loss, outputShape, outputType, device) : null;
+        var optimizer = target is null ? null : OptimizerFactory.Create(report.Optimizer, model.parameters());
+        var cannotTrain = misfit is null ? null : misfit + ", so only forward was run";
+        return new TrainingStep(model, report.Loss, input, target, optimizer, outputShape, cannotTrain);
     }
 
     /// <summary>A batch of the report's input shape and type on <paramref name="device"/>.</summary>
@@ -75,8 +81,8 @@ internal sealed class TrainingStep : IDisposable
         using var scope = torch.NewDisposeScope();
         var output = model.forward(Input);
         mark?.Invoke("forward", scope);
-        if (Labels is null) return;
-        var loss = nn.functional.cross_entropy(output, Labels);
+        if (Target is null) return;
+        var loss = StepLoss.Compute(this.loss, output, Target);
         mark?.Invoke("loss", scope);
         if (Optimizer is null) model.zero_grad(); else Optimizer.zero_grad();
         mark?.Invoke("zeroGrad", scope);
@@ -89,7 +95,7 @@ internal sealed class TrainingStep : IDisposable
     public void Dispose()
     {
         Optimizer?.Dispose();
-        Labels?.Dispose();
+        Target?.Dispose();
         Input.Dispose();
     }
 }

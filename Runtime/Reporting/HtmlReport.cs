@@ -70,7 +70,8 @@ internal static class HtmlReport
         AppendNotes(page, report.Notes);
         AppendBatchTable(page, report, recommended);
         AppendLayerTable(page, report.Layers);
-        page.Append("<footer>Worked out at compile time by TorchBudget for one standard training step (forward, cross_entropy, zero_grad, ")
+        page.Append("<footer>Worked out at compile time by TorchBudget for one standard training step (forward, ")
+            .Append(HtmlText.Escape(Harness.StepLoss.Call(report.Loss))).Append(", zero_grad, ")
             .Append("backward, optimizer step; second step onward). Bytes in binary units: 1 KiB = 1,024 bytes. This page loads nothing ")
             .Append("from the network.</footer>\n</body>\n</html>\n");
         return page.ToString();
@@ -80,7 +81,8 @@ internal static class HtmlReport
     {
         var text = new StringBuilder();
         text.Append("One sample: ").Append('[').Append(string.Join(", ", report.InputShape)).Append("] ").Append(report.InputDType)
-            .Append(" with an Int64 label. Parameters ").Append(report.DType).Append(", optimizer ").Append(report.Optimizer).Append(". ")
+            .Append(" with ").Append(Harness.StepLoss.TargetText(report.Loss))
+            .Append(". Parameters ").Append(report.DType).Append(", optimizer ").Append(report.Optimizer).Append(". ")
             .Append(LayerReport.Format(report.ParameterCount)).Append(" parameters (").Append(LayerReport.Format(report.TrainableParameterCount))
             .Append(" trainable), ").Append(LayerReport.Format(report.BufferElements)).Append(" buffer elements; output ")
             .Append(report.OutputShape?.ToString() ?? "unknown").Append("; forward ").Append(LayerReport.Format(report.MultiplyAccumulatesPerSample))

@@ -13,7 +13,8 @@ internal static class MarkdownReport
         text.Append("### ").Append(report.ModelName).AppendLine();
         text.AppendLine();
         text.Append("Input ").Append(Shape(report.InputShape)).Append(' ').Append(report.InputDType).Append(", parameters ").Append(report.DType)
-            .Append(", optimizer ").Append(report.Optimizer).Append(": ").Append(LayerReport.Format(report.ParameterCount)).Append(" parameters (")
+            .Append(", optimizer ").Append(report.Optimizer).Append(report.Loss == LossKind.CrossEntropy ? "" : ", loss " + report.Loss)
+            .Append(": ").Append(LayerReport.Format(report.ParameterCount)).Append(" parameters (")
             .Append(LayerReport.Format(report.TrainableParameterCount)).AppendLine(" trainable).");
         text.AppendLine();
         text.AppendLine("| Layer | Kind | Output shape | Parameters | Activations / sample | Mult-adds / sample |");

@@ -21,7 +21,10 @@ public sealed partial class MemoryReport
         if (values is null) throw new ArgumentNullException(nameof(values));
         return new MemoryReport(values.ModelName, values.InputShape, values.DType, values.InputDType, values.Optimizer, values.BatchSizes,
             values.ParameterCount, values.TrainableParameterCount, values.BufferElements, values.IsComplete, values.Notes,
-            values.Layers.Select(l => l.ToReport()).ToArray(), values.OutputShape, values.Memory?.ToModel(), values.MultiplyAccumulatesPerSample);
+            values.Layers.Select(l => l.ToReport()).ToArray(), values.OutputShape, values.Memory?.ToModel(), values.MultiplyAccumulatesPerSample)
+        {
+            Loss = values.Loss,
+        };
     }
 
     internal MemoryReport(
@@ -72,6 +75,9 @@ public sealed partial class MemoryReport
 
     /// <summary>The optimizer whose state is accounted for.</summary>
     public OptimizerKind Optimizer { get; }
+
+    /// <summary>The loss of the training step the table describes.</summary>
+    public LossKind Loss { get; internal init; } = LossKind.CrossEntropy;
 
     /// <summary>Batch sizes of the table.</summary>
     public IReadOnlyList<long> BatchSizes { get; }

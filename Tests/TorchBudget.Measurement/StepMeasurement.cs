@@ -35,7 +35,7 @@ namespace TorchBudget.Measurement;
 /// allAligned repeats the tracked figures counting every aligned allocation, which adds oneDNN's
 /// CPU-only primitive bookkeeping (small, from libtorch_cpu.so) and anything else aligned.</item>
 /// </list>
-/// Steps run inside <c>torch.NewDisposeScope()</c>: forward, cross_entropy, zero_grad, backward, step.
+/// Steps run inside <c>torch.NewDisposeScope()</c>: forward, the profile's loss, zero_grad, backward, step.
 /// The last of <see cref="StepOptions.Steps"/> steps is measured: gradients and optimizer state persist by then.
 /// </summary>
 internal static class StepMeasurement
@@ -81,10 +81,13 @@ internal static class StepMeasurement
         var (inference, outputShape) = MeasureInference(model, x);
         json["outputShape"] = ToJson(outputShape);
 
-        string? error = outputShape.Length == 2 && outputShape[0] == batch
-            ? null
-            : $"cross_entropy needs the output as [B, C] with labels [B]; the output is [{string.Join(", ", outputShape)}]: measured forward only";
-        var labels = error is null ? torch.randint(0, outputShape[1], new[] { batch }, dtype: ScalarType.Int64) : null;
+        // The step's loss as the profile names it, with the target it needs (the runtime harness's StepLoss).
+        // The zoo never names CrossEntropy: left as the default it takes [B, C] only, as the generator reads it (TBG012).
+        var misfit = profile.Loss == TorchBudget.LossKind.CrossEntropy && outputShape.Length != 2
+            ? "the default cross_entropy needs the output as [B, C] with labels [B]"
+            : TorchBudget.Harness.StepLoss.Misfit(profile.Loss, outputShape, batch);
+        var error = misfit is null ? null : $"{misfit}; the output is [{string.Join(", ", outputShape)}]: measured forward only";
+        var labels = error is null ? TorchBudget.Harness.StepLoss.Target(profile.Loss, outputShape, dtype, torch.CPU) : null;
         json["input"] = Accounted(x) + (labels is null ? 0 : Accounted(labels));
 
         model.train();
@@ -112,7 +115,7 @@ internal static class StepMeasurement
                 timeline?.Mark("afterForward");
                 if (labels is not null)
                 {
-                    var loss = torch.nn.functional.cross_entropy(y, labels);
+                    var loss = TorchBudget.Harness.StepLoss.Compute(profile.Loss, y, labels);
                     timeline?.Mark("afterLoss");
                     if (optimizer is null) model.zero_grad(); else optimizer.zero_grad();
                     timeline?.Mark("afterZeroGrad");

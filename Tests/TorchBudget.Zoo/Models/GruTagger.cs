@@ -8,7 +8,7 @@ namespace TorchBudget.Tests.Zoo;
 /// Part-of-speech tagger: one tag score vector per token. Its sizes come from the attribute's
 /// Arguments (ints, for long parameters), the last constructor parameter left to its default.
 /// </summary>
-[MemoryProfile(20, InputDType = ScalarType.Int64, Arguments = new object[] { 5000, 64, 96, 17 })]
+[MemoryProfile(20, InputDType = ScalarType.Int64, Arguments = new object[] { 5000, 64, 96, 17 }, Loss = LossKind.SequenceCrossEntropy)]
 public partial class GruTagger : torch.nn.Module<Tensor, Tensor>
 {
     private readonly Embedding embed;

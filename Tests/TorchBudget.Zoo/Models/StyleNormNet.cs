@@ -8,7 +8,7 @@ namespace TorchBudget.Tests.Zoo;
 /// Style-transfer flavoured blocks: affine InstanceNorm2d, per-channel PReLU, reflection padding,
 /// and a LayerNorm over the whole [C, H, W] feature map.
 /// </summary>
-[MemoryProfile(3, 32, 32)]
+[MemoryProfile(3, 32, 32, Loss = LossKind.Mse)]
 public partial class StyleNormNet : Module<Tensor, Tensor>
 {
     private readonly Module<Tensor, Tensor> body;
