@@ -150,10 +150,11 @@ internal static class ModelAssembler
                 : LossMisfit(forward) is { } misfit
                 ? new UnknownReason(UnknownCode.LossDoesNotFitOutput, $"Peak is unknown: {misfit.Problem}, and forward returns {misfit.Output}.")
                 : new UnknownReason(UnknownCode.PeakNotModeled, "Peak is unknown: the training step's loss could not be followed.");
-            if (reason.Code == UnknownCode.LossDoesNotFitOutput && LossMisfit(forward) is { } fit)
+            if (reason.Code == UnknownCode.LossDoesNotFitOutput)
             {
+                var (returned, problem, hint) = LossMisfit(forward)!.Value;
                 diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.LossDoesNotFitOutput.Id, attributeLocation,
-                    new[] { modelName, fit.Output, fit.Problem, fit.Hint }.ToEquatableArray()));
+                    new[] { modelName, returned, problem, hint }.ToEquatableArray()));
             }
             notes.Add(reason.Message);
             peakUnknown ??= reason;

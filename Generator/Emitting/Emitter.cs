@@ -32,7 +32,7 @@ internal static class Emitter
             ["dtype"] = spec.Settings.DType.ToString(),
             ["input_dtype"] = spec.Settings.InputDType.ToString(),
             ["optimizer"] = spec.Settings.Optimizer,
-            ["loss"] = spec.Settings.Loss.ToString(),
+            ["loss"] = spec.Settings.LossDeclared ? spec.Settings.Loss.ToString() : null,
             ["batch_sizes"] = string.Join(", ", spec.Settings.BatchSizes.Select(Long)),
             ["parameter_count"] = NullableLong(spec.ParameterCount),
             ["trainable_parameter_count"] = NullableLong(spec.TrainableParameterCount),

@@ -31,9 +31,18 @@ internal static class StepLoss
         _ => "a target of the output's shape",
     };
 
-    /// <summary>Why <paramref name="loss"/> cannot take an output of this shape at this batch, or null when it can.</summary>
-    public static string? Misfit(LossKind loss, long[] outputShape, long batchSize)
+    /// <summary>
+    /// Why <paramref name="declared"/> cannot take an output of this shape at this batch, or null when it can. Undeclared
+    /// (null), the loss is cross_entropy for a [batch, classes] output only, as the generator reads it (TBG012).
+    /// </summary>
+    public static string? Misfit(LossKind? declared, long[] outputShape, long batchSize)
     {
+        if (declared is not { } loss)
+        {
+            return outputShape.Length == 2 ? Misfit(LossKind.CrossEntropy, outputShape, batchSize)
+                : $"the default loss, {Call(LossKind.CrossEntropy)}, needs the output as [B, classes]; the model returns "
+                    + ShapeText.Format(outputShape);
+        }
         if (outputShape.Length == 0 || outputShape[0] != batchSize)
             return $"{Call(loss)} needs the output's first dimension to be the batch; the model returns {ShapeText.Format(outputShape)}";
         return loss switch

@@ -54,11 +54,12 @@ internal sealed class TrainingStep : IDisposable
             outputShape = output.shape;
             outputType = output.dtype;
         }
+        var loss = report.Loss ?? LossKind.CrossEntropy;
         var misfit = StepLoss.Misfit(report.Loss, outputShape, batchSize);
-        var target = misfit is null ? StepLoss.Target(report.Loss, outputShape, outputType, device) : null;
+        var target = misfit is null ? StepLoss.Target(loss, outputShape, outputType, device) : null;
         var optimizer = target is null ? null : OptimizerFactory.Create(report.Optimizer, model.parameters());
         var cannotTrain = misfit is null ? null : misfit + ", so only forward was run";
-        return new TrainingStep(model, report.Loss, input, target, optimizer, outputShape, cannotTrain);
+        return new TrainingStep(model, loss, input, target, optimizer, outputShape, cannotTrain);
     }
 
     /// <summary>A batch of the report's input shape and type on <paramref name="device"/>.</summary>

@@ -19,7 +19,7 @@ public sealed class GeneratedReport
     public torch.ScalarType DType { get; init; } = torch.ScalarType.Float32;
     public torch.ScalarType InputDType { get; init; } = torch.ScalarType.Float32;
     public OptimizerKind Optimizer { get; init; }
-    public LossKind Loss { get; init; }
+    public LossKind? Loss { get; init; }
     public long[] BatchSizes { get; init; } = Array.Empty<long>();
     public long? ParameterCount { get; init; }
     public long? TrainableParameterCount { get; init; }

@@ -71,7 +71,7 @@ internal static class HtmlReport
         AppendBatchTable(page, report, recommended);
         AppendLayerTable(page, report.Layers);
         page.Append("<footer>Worked out at compile time by TorchBudget for one standard training step (forward, ")
-            .Append(HtmlText.Escape(Harness.StepLoss.Call(report.Loss))).Append(", zero_grad, ")
+            .Append(HtmlText.Escape(Harness.StepLoss.Call(report.Loss ?? LossKind.CrossEntropy))).Append(", zero_grad, ")
             .Append("backward, optimizer step; second step onward). Bytes in binary units: 1 KiB = 1,024 bytes. This page loads nothing ")
             .Append("from the network.</footer>\n</body>\n</html>\n");
         return page.ToString();
@@ -81,7 +81,7 @@ internal static class HtmlReport
     {
         var text = new StringBuilder();
         text.Append("One sample: ").Append('[').Append(string.Join(", ", report.InputShape)).Append("] ").Append(report.InputDType)
-            .Append(" with ").Append(Harness.StepLoss.TargetText(report.Loss))
+            .Append(" with ").Append(Harness.StepLoss.TargetText(report.Loss ?? LossKind.CrossEntropy))
             .Append(". Parameters ").Append(report.DType).Append(", optimizer ").Append(report.Optimizer).Append(". ")
             .Append(LayerReport.Format(report.ParameterCount)).Append(" parameters (").Append(LayerReport.Format(report.TrainableParameterCount))
             .Append(" trainable), ").Append(LayerReport.Format(report.BufferElements)).Append(" buffer elements; output ")

@@ -13,7 +13,7 @@ internal static class MarkdownReport
         text.Append("### ").Append(report.ModelName).AppendLine();
         text.AppendLine();
         text.Append("Input ").Append(Shape(report.InputShape)).Append(' ').Append(report.InputDType).Append(", parameters ").Append(report.DType)
-            .Append(", optimizer ").Append(report.Optimizer).Append(report.Loss == LossKind.CrossEntropy ? "" : ", loss " + report.Loss)
+            .Append(", optimizer ").Append(report.Optimizer).Append(report.Loss is null ? "" : ", loss " + report.Loss)
             .Append(": ").Append(LayerReport.Format(report.ParameterCount)).Append(" parameters (")
             .Append(LayerReport.Format(report.TrainableParameterCount)).AppendLine(" trainable).");
         text.AppendLine();

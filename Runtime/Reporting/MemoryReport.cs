@@ -76,8 +76,11 @@ public sealed partial class MemoryReport
     /// <summary>The optimizer whose state is accounted for.</summary>
     public OptimizerKind Optimizer { get; }
 
-    /// <summary>The loss of the training step the table describes.</summary>
-    public LossKind Loss { get; internal init; } = LossKind.CrossEntropy;
+    /// <summary>
+    /// The loss of the training step the table describes, as <c>[MemoryProfile]</c> names it; null where it names none:
+    /// then cross_entropy, for a [batch, classes] output only.
+    /// </summary>
+    public LossKind? Loss { get; internal init; }
 
     /// <summary>Batch sizes of the table.</summary>
     public IReadOnlyList<long> BatchSizes { get; }

@@ -82,10 +82,9 @@ internal static class StepMeasurement
         json["outputShape"] = ToJson(outputShape);
 
         // The step's loss as the profile names it, with the target it needs (the runtime harness's StepLoss).
-        // The zoo never names CrossEntropy: left as the default it takes [B, C] only, as the generator reads it (TBG012).
-        var misfit = profile.Loss == TorchBudget.LossKind.CrossEntropy && outputShape.Length != 2
-            ? "the default cross_entropy needs the output as [B, C] with labels [B]"
-            : TorchBudget.Harness.StepLoss.Misfit(profile.Loss, outputShape, batch);
+        // The zoo names no loss it does not need: the default (null) is cross_entropy for [B, C] only, as the generator reads it.
+        var declared = profile.Loss == TorchBudget.LossKind.CrossEntropy ? (TorchBudget.LossKind?)null : profile.Loss;
+        var misfit = TorchBudget.Harness.StepLoss.Misfit(declared, outputShape, batch);
         var error = misfit is null ? null : $"{misfit}; the output is [{string.Join(", ", outputShape)}]: measured forward only";
         var labels = error is null ? TorchBudget.Harness.StepLoss.Target(profile.Loss, outputShape, dtype, torch.CPU) : null;
         json["input"] = Accounted(x) + (labels is null ? 0 : Accounted(labels));
