@@ -56,6 +56,18 @@ internal static class MemoryRows
     }
 
     /// <summary>
+    /// The Input row's bytes of labels or target per sample: the loss's target for forward's output; none where the loss
+    /// cannot take a known output (no step runs); where the output is unknown, the default loss's Int64 label (it runs only
+    /// on [batch, classes]), and for a declared loss null: its target is unknown.
+    /// </summary>
+    public static long? TargetPerSample(ProfileSettings settings, ForwardTrace? forward)
+    {
+        if (forward is not null && TargetBytes(forward) is { } target) return target.PinPerSample();
+        if (forward?.Output is { } output && forward.Loss.Misfit(output.Shape) is not null) return 0;
+        return settings.LossDeclared ? null : 8;
+    }
+
+    /// <summary>
     /// A pass's peak lines for the standard step: what backward's simulation has alive at each moment, on top of the
     /// steady bytes (resident rows and the input batch) and the loss's target. Null where that is unknown, or where a
     /// page-rounded buffer would be freed more often than allocated (a modeling error, not a peak).
@@ -83,8 +95,7 @@ internal static class MemoryRows
             var optimizerBytes =
                 checked(OptimizerStateFactor(settings.Optimizer) * (settings.Optimizer == "SgdMomentum" ? gradientBytes : parameterBytes));
             var batchPerSample = BatchBytesPerSample(settings, inputSize.Value);
-            // The labels or target come with each sample where the loss can take the output; otherwise no step runs.
-            var targetPerSample = forward is not null && TargetBytes(forward) is { } target ? target.PinPerSample() : 0;
+            if (TargetPerSample(settings, forward) is not { } targetPerSample) return null;
             var inputPerSample = checked(batchPerSample + targetPerSample);
             var bufferBytes = Bytes(buffers);
             EquatableArray<ByteCount>? peakLines = null;

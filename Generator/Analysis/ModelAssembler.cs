@@ -122,16 +122,16 @@ internal static class ModelAssembler
             ? MemoryRows.Of(settings, parameters, buffers, activations, forward,
                 forward is not null && forward.OutputShapes.TryGetValue(model, out var output) ? output : null, inference)
             : null;
-        if (memory is not null && (forward is null || MemoryRows.TargetBytes(forward) is null) && LossMisfit(forward) is null)
-        {
-            notes.Add("Input counts the input batch only: the loss's labels or target take forward's output shape, which is not known.");
-        }
         if (memory is { GradientBytes: > 0 } && !GradientRecipients.Followed(forward))
         {
             notes.Add("Gradients assume every trainable parameter gets one: forward was not followed to the end, "
                 + "and a layer it never reaches would get no .grad in TorchSharp.");
         }
-        if (complete && total is not null && trainable is not null && memory is null)
+        if (complete && total is not null && trainable is not null && memory is null && MemoryRows.TargetPerSample(settings, forward) is null)
+        {
+            notes.Add("The memory table is unknown: the declared loss's target takes forward's output shape, which is not known.");
+        }
+        else if (complete && total is not null && trainable is not null && memory is null)
         {
             // MemoryRows gives up on a byte count past long.MaxValue (an input of long.MaxValue elements): say so.
             ReportUnknown(new UnknownValue("a byte count of the memory table overflows a 64-bit integer", attributeLocation));
