@@ -12,16 +12,27 @@ internal static class PeakPruning
 {
     /// <param name="at">The sizes the lines were worked out at: a line at or above another everywhere is so there too,
     /// which rules most pairs out before any polynomial is compared.</param>
+    /// <remarks>
+    /// Being at or above is transitive, and two distinct lines are never at or above each other, so the lines kept are
+    /// the maximal ones. Taken highest first at <paramref name="at"/>, each line is compared with the few kept so far
+    /// (a long recurrent backward gives thousands of lines and a dozen maxima), and a tie at <paramref name="at"/> that
+    /// turns out higher replaces the one it is above.
+    /// </remarks>
     public static List<ParametricBytes> Prune(List<ParametricBytes> lines, IReadOnlyList<SizeGuard> guards, long[] at)
     {
         var nonNegative = NonNegativeSizes(guards);
-        var distinct = lines.Distinct().Select(l => (Line: l, Constant: l.Constant.Evaluate(at), PerSample: l.PerSample.Evaluate(at))).ToList();
-        return distinct
-            .Where(line => !distinct.Any(other => !other.Line.Equals(line.Line)
-                && other.Constant >= line.Constant && other.PerSample >= line.PerSample
-                && AtOrAbove(other.Line, line.Line, nonNegative)))
-            .Select(l => l.Line)
+        var distinct = lines.Distinct()
+            .Select((l, order) => (Line: l, Order: order, Constant: l.Constant.Evaluate(at), PerSample: l.PerSample.Evaluate(at)))
             .ToList();
+        var kept = new List<(ParametricBytes Line, int Order, long Constant, long PerSample)>();
+        foreach (var line in distinct.OrderByDescending(l => l.Constant).ThenByDescending(l => l.PerSample))
+        {
+            if (kept.Any(k => k.Constant >= line.Constant && k.PerSample >= line.PerSample && AtOrAbove(k.Line, line.Line, nonNegative)))
+                continue;
+            kept.RemoveAll(k => k.Constant == line.Constant && k.PerSample == line.PerSample && AtOrAbove(line.Line, k.Line, nonNegative));
+            kept.Add(line);
+        }
+        return kept.OrderBy(k => k.Order).Select(k => k.Line).ToList();
     }
 
     private static bool AtOrAbove(ParametricBytes upper, ParametricBytes lower, HashSet<int> nonNegative)
