@@ -71,14 +71,14 @@ internal static class BackwardRules
             }
             else if (op != "add")
             {
-                plan.Allocate(full);
+                Product(plan, full, op == "mul" ? left : null, result);
             }
             computed.Add((right, op == "add"));
         }
         if (left.RequiresGrad)
         {
             var shared = op is "add" or "sub";
-            if (!shared) plan.Allocate(full);
+            if (!shared) Product(plan, full, op is "mul" or "div" ? right : null, result);
             computed.Add((left, shared));
         }
         var hands = new List<System.Action>();
@@ -100,6 +100,20 @@ internal static class BackwardRules
         if (hands.Count == 2 && ReferenceEquals(left, right)) hands.Reverse();
         foreach (var hand in hands) hand();
         return plan.Build();
+    }
+
+    /// <summary>
+    /// A gradient computed as the incoming one times (or over) <paramref name="factor"/>: a factor of another type than the
+    /// result is converted into a temporary first, as in forward (measured for mul and div against Bool and Int64).
+    /// </summary>
+    private static void Product(BackwardPlanBuilder plan, ByteCount full, ActivationTensor? factor, ActivationTensor result)
+    {
+        var converted = factor is not null && factor.ElementType != result.ElementType
+            ? BackwardPlanBuilder.BytesOf(factor.Shape, result.ElementType)
+            : (ByteCount?)null;
+        if (converted is { } temporary) plan.Allocate(temporary);
+        plan.Allocate(full);
+        if (converted is { } done) plan.Free(done);
     }
 
     /// <summary>

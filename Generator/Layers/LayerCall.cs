@@ -271,6 +271,9 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
             + $"not on {trace.Kernels}.");
     }
 
+    /// <summary>Whether this module already ran earlier in the pass (a cell stepped over time, a shared layer).</summary>
+    public bool RanBefore => trace.OutputShapes.ContainsKey(Module);
+
     /// <summary>A work tensor forward allocates and frees inside the op (it counts toward forward's peak only).</summary>
     public void Transient(TensorShape shape, ScalarType elementType) => trace.Dispose(trace.Allocate(shape, elementType, requiresGrad: false));
 

@@ -160,6 +160,11 @@ internal static partial class LayerRules
             c.Release(gates);
             return new TupleValue(new Value[] { nextHidden, nextCell });
         }
+        // Stepped more than once with biases, the table came out 432 B (2.5%) above the counter at batch 7 (3 steps; exact
+        // at batch 1 and for one step): what backward keeps of the summed bias gradients is not followed yet.
+        if (biased && c.RanBefore)
+            c.PeakNotModeled("Peak is unknown: a GRUCell with biases stepped more than once keeps less of its bias gradients "
+                + "in backward than the table follows (measured at batch 7); not modeled yet.");
         // GRUCell: linear_ih(x) (freed once new_gate is made), then linear_hh(h) (kept), two copies in-place ops save and new_gate.
         var gruInputGates = c.Internal(gateShape, type);
         c.InternalOp("linear_ih", new[] { input }, new[] { gruInputGates }, new[] { input }, parameters: Weights("ih"));

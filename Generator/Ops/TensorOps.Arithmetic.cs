@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis.Operations;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Layers;
@@ -45,7 +46,20 @@ internal static partial class TensorOps
             return Recorded(op, op.PointwiseOutput(self.Shape, new[] { self }));
         }
         var shape = Broadcast(self.Shape, tensor.Shape, op);
-        var result = op.PointwiseOutput(shape, new[] { self, tensor });
+        var type = Promoted(self.ElementType, tensor.ElementType);
+        if (type is null) op.MemoryNotModeled($"{self.ElementType} {name} {tensor.ElementType} was not measured");
+        // An operand of another type is first converted into a temporary of the result's type, freed once the result is
+        // made (measured: add, sub, mul and div; Bool, Int32, Int64 and Float64 against Float32, on either side).
+        var converted = new[] { self, tensor }.Where(t => type is { } to && t.ElementType != to)
+            .Select(t => op.Internal(t.Shape, type, needsGrad: false)).ToList();
+        var result = op.PointwiseOutput(shape, new[] { self, tensor }, type);
+        foreach (var temporary in converted) op.Release(temporary);
+        // Autograd converts such an operand's gradient back to its own type, and div's divisor gradient converts the
+        // dividend: neither was measured.
+        if (new[] { self, tensor }.Any(t => t.RequiresGrad && t.ElementType != result.ElementType)
+            || (name == "div" && tensor.RequiresGrad && self.ElementType != result.ElementType))
+            op.PeakNotModeled($"Peak is unknown: {name} of {self.ElementType} and {tensor.ElementType} hands a gradient to the "
+                + "operand of the other type, and that conversion was not measured.");
         // mul keeps each operand the other's gradient needs; div keeps the divisor, and the dividend for the divisor's.
         if (name == "mul" && tensor.RequiresGrad) op.Save(self);
         if (name == "mul" && self.RequiresGrad) op.Save(tensor);
@@ -53,6 +67,17 @@ internal static partial class TensorOps
         if (name == "div" && tensor.RequiresGrad) op.Save(self);
         op.Backward(BackwardRules.Binary(name, self, tensor, result));
         return Recorded(op, result);
+    }
+
+    /// <summary>
+    /// The result type of a tensor-tensor op, as torch.result_type gives it for the pairs measured: one type, a floating
+    /// type with an integral or Bool one, Float32 with Float64; null for any other pair.
+    /// </summary>
+    internal static ScalarType? Promoted(ScalarType left, ScalarType right)
+    {
+        if (left == right) return left;
+        if (left.IsFloating() != right.IsFloating()) return left.IsFloating() ? left : right;
+        return (left, right) is (ScalarType.Float32, ScalarType.Float64) or (ScalarType.Float64, ScalarType.Float32) ? ScalarType.Float64 : null;
     }
 
     /// <summary>Broadcasting's result shape; a shape error where the sizes do not broadcast.</summary>
