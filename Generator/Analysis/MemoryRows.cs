@@ -40,9 +40,17 @@ internal static class MemoryRows
         };
     }
 
-    /// <summary>One sample of the input batch, in bytes (the loss's target not included).</summary>
-    public static long BatchBytesPerSample(ProfileSettings settings, int inputElementSize) =>
-        checked(settings.InputShape.Aggregate(1L, (a, b) => checked(a * b)) * inputElementSize);
+    /// <summary>One sample of every input batch forward takes, in bytes (the loss's target not included); null for an unsized type.</summary>
+    public static long? BatchBytesPerSample(ProfileSettings settings)
+    {
+        var total = 0L;
+        foreach (var input in settings.Inputs)
+        {
+            if (input.DType.SizeOf() is not { } size) return null;
+            total = checked(total + checked(input.Shape.Aggregate(1L, (a, b) => checked(a * b)) * size));
+        }
+        return total;
+    }
 
     /// <summary>
     /// The bytes of the loss's labels or target for the pass's output (in the Input row, alive through the step); null
@@ -82,8 +90,7 @@ internal static class MemoryRows
     public static Memory? Of(ProfileSettings settings, IReadOnlyList<TensorSlot> parameters, IReadOnlyList<TensorSlot> buffers,
         ActivationAccounting? activations, ForwardTrace? forward, string? outputShape, ForwardTrace? inference = null)
     {
-        var inputSize = settings.InputDType.SizeOf();
-        if (settings.DType.SizeOf() is null || inputSize is null) return null;
+        if (settings.DType.SizeOf() is null || settings.Inputs.Any(i => i.DType.SizeOf() is null)) return null;
         try
         {
             long Bytes(IEnumerable<TensorSlot> tensors) => tensors.Aggregate(0L, (sum, t) =>
@@ -94,7 +101,7 @@ internal static class MemoryRows
             // The standard step hands every parameter to the optimizer; SGD's momentum exists only where a gradient does.
             var optimizerBytes =
                 checked(OptimizerStateFactor(settings.Optimizer) * (settings.Optimizer == "SgdMomentum" ? gradientBytes : parameterBytes));
-            var batchPerSample = BatchBytesPerSample(settings, inputSize.Value);
+            var batchPerSample = BatchBytesPerSample(settings)!.Value;
             if (TargetPerSample(settings, forward) is not { } targetPerSample) return null;
             var inputPerSample = checked(batchPerSample + targetPerSample);
             var bufferBytes = Bytes(buffers);

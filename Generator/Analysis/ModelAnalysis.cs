@@ -38,6 +38,7 @@ internal static class ModelAnalysis
         {
             profile = ProfileAttribute.Read(attribute, type.Name, kernels);
             var diagnostics = new List<DiagnosticInfo>(profile.Diagnostics);
+            var settings = profile.Settings with { FurtherInputs = InputAttributes.Read(type, diagnostics) };
             var torch = TorchSharpSymbols.From(compilation);
 
             string? notProfilable = !torch.Available ? "the project does not reference TorchSharp"
@@ -50,19 +51,20 @@ internal static class ModelAnalysis
             {
                 diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.NotProfilable.Id, LocationInfo.From(type.Locations[0]),
                     new[] { type.Name, notProfilable }.ToEquatableArray()));
-                return Empty(target with { CanEmit = false }, profile.Settings, diagnostics, notProfilable);
+                return Empty(target with { CanEmit = false }, settings, diagnostics, notProfilable);
             }
-            if (profile.Diagnostics.Count > 0)
+            if (diagnostics.Count > 0)
             {
-                return Empty(target with { CanEmit = false }, profile.Settings, diagnostics, "the [MemoryProfile] arguments are invalid");
+                return Empty(target with { CanEmit = false }, settings, diagnostics, "the [MemoryProfile] arguments are invalid");
             }
 
             var (constructor, arguments, problem) = ConstructorChoice.Choose(type, profile.Arguments);
-            if (constructor is null)
+            var forwardArguments = constructor is null ? null : ForwardBinding.Bind(type, torch, settings, profile.ForwardArguments, out problem);
+            if (constructor is null || forwardArguments is null)
             {
                 diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.InvalidAttributeArguments.Id, profile.Location,
                     new[] { "MemoryProfile", type.Name, problem! }.ToEquatableArray()));
-                return Empty(target with { CanEmit = false }, profile.Settings, diagnostics, problem!);
+                return Empty(target with { CanEmit = false }, settings, diagnostics, problem!);
             }
 
             var interpreter = new Interpreter(compilation, torch, cancellationToken);
@@ -81,8 +83,8 @@ internal static class ModelAnalysis
                 }
                 if (root is ModuleValue { Module: var model })
                 {
-                    forward = RunPasses(interpreter, model, profile.Settings, training: true);
-                    inference = RunPasses(interpreter, model, profile.Settings, training: false);
+                    forward = RunPasses(interpreter, model, settings, forwardArguments, training: true);
+                    inference = RunPasses(interpreter, model, settings, forwardArguments, training: false);
                 }
             }
             finally
@@ -93,12 +95,13 @@ internal static class ModelAnalysis
                 }
             }
             var budget = BudgetAttribute.Read(type, diagnostics);
-            var spec = ModelAssembler.Assemble(target, profile.Settings, root, forward, diagnostics, profile.Location, type.Name, inference)
+            var spec = ModelAssembler.Assemble(target, settings, root, forward, diagnostics, profile.Location, type.Name, inference)
                 with { Budget = budget };
             if (MeasuredTorchSharp.Gap(torch.Version) is { } gap) spec = MeasuredTorchSharp.WithoutMemory(spec, gap, profile.Location, type.Name);
             return !parametricFormulas || spec.ParameterCount is null || spec.Memory is null ? spec
                 : WithParametricFormulas(spec, AnalyzeParametric(() =>
-                    ParametricAnalysis.Analyze(type, constructor, arguments, interpreter, profile.Settings, profile.Location, dependencies)));
+                    ParametricAnalysis.Analyze(type, constructor, arguments, interpreter, settings, forwardArguments, profile.Location,
+                        dependencies)));
         }
         catch (OperationCanceledException)
         {
@@ -124,10 +127,11 @@ internal static class ModelAnalysis
     /// <c>torch.no_grad()</c>), each with passes of its own for batch 1 and for larger batches where some layer runs other
     /// kernels there.
     /// </summary>
-    private static ForwardTrace RunPasses(Interpreter interpreter, ModuleInstance model, ProfileSettings settings, bool training)
+    private static ForwardTrace RunPasses(Interpreter interpreter, ModuleInstance model, ProfileSettings settings, ForwardBinding arguments,
+        bool training)
     {
         ForwardTrace Run(bool atBatchOne = false, long? fromBatch = null) =>
-            interpreter.RunForward(model, settings.InputTensorShape, settings.InputDType, settings.DType, gradEnabled: training, atBatchOne,
+            interpreter.RunForward(model, arguments, settings.DType, gradEnabled: training, atBatchOne,
                 fromBatch, training, settings.Kernels, Losses.LossRules.For(settings));
         var pass = Run();
         if (training) BackwardSimulation.AskBatchOneQuestions(pass);

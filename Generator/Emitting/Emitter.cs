@@ -33,6 +33,13 @@ internal static class Emitter
             ["input_dtype"] = spec.Settings.InputDType.ToString(),
             ["optimizer"] = spec.Settings.Optimizer,
             ["loss"] = spec.Settings.LossDeclared ? spec.Settings.Loss.ToString() : null,
+            ["further_inputs"] = spec.Settings.FurtherInputs.Select(input => new ScriptObject
+            {
+                ["position"] = input.Position.ToString(CultureInfo.InvariantCulture),
+                ["shape"] = string.Join(", ", input.Shape.Select(Long)),
+                ["dtype"] = input.DType.ToString(),
+            }).ToList(),
+            ["forward_arguments"] = spec.Settings.ForwardArgumentTexts.Count == 0 ? null : string.Join(", ", spec.Settings.ForwardArgumentTexts),
             ["batch_sizes"] = string.Join(", ", spec.Settings.BatchSizes.Select(Long)),
             ["parameter_count"] = NullableLong(spec.ParameterCount),
             ["trainable_parameter_count"] = NullableLong(spec.TrainableParameterCount),

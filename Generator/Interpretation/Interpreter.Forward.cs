@@ -18,7 +18,7 @@ internal sealed partial class Interpreter : ISemanticsHost
     /// <summary>What TorchSharp's calls and tensors mean in the code being run: a constructor's until <see cref="RunForward"/>.</summary>
     private TorchSemantics Semantics => semantics ??= new TorchSemantics(this, torch);
 
-    public ForwardTrace RunForward(ModuleInstance root, TensorShape inputShape, ScalarType inputType, ScalarType parameterType, bool gradEnabled,
+    public ForwardTrace RunForward(ModuleInstance root, Parsing.ForwardBinding arguments, ScalarType parameterType, bool gradEnabled,
         bool atBatchOne = false, long? fromBatch = null, bool training = true, KernelProfile? kernels = null,
         Losses.LossRule? loss = null)
     {
@@ -29,7 +29,7 @@ internal sealed partial class Interpreter : ISemanticsHost
         };
         var forward = new ForwardSemantics(this, torch, trace);
         semantics = forward;
-        forward.Run(root, inputShape, inputType);
+        forward.Run(root, arguments);
         return trace;
     }
 

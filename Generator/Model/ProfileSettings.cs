@@ -19,6 +19,16 @@ internal sealed record ProfileSettings(
     /// <summary>The kernels the peaks are worked out for.</summary>
     public KernelProfile Kernels { get; init; } = KernelProfile.Measured;
 
-    /// <summary>The input batch's shape, [B, ...InputShape]: what every forward pass is run on.</summary>
-    public Shapes.TensorShape InputTensorShape => new(new[] { Shapes.Dim.Batch }.Concat(InputShape.Select(Shapes.Dim.Of)));
+    /// <summary>forward's further tensor arguments, from <c>[MemoryInput]</c>, by position.</summary>
+    public EquatableArray<InputSpec> FurtherInputs { get; init; } = EquatableArray<InputSpec>.Empty;
+
+    /// <summary>
+    /// <c>ForwardArguments</c> as C# literals by position ("null" where none is given), for the runtime to call forward
+    /// with; the interpreter gets their values from the attribute.
+    /// </summary>
+    public EquatableArray<string> ForwardArgumentTexts { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>Every tensor forward takes, by position: the profile's input at 0, then <see cref="FurtherInputs"/>.</summary>
+    public System.Collections.Generic.IEnumerable<InputSpec> Inputs =>
+        new[] { new InputSpec(0, InputShape, InputDType) }.Concat(FurtherInputs);
 }

@@ -6,6 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using TorchBudget.Generator.Analysis;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Parsing;
 using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Parametric;
@@ -21,7 +22,8 @@ internal static class ParametricAnalysis
     /// <summary>The analyzed paths, or null with the reason where none could be built.</summary>
     /// <param name="profiledRun">The interpreter of the profiled analysis: each symbolic run is a <see cref="Interpreter.Sibling"/> of it.</param>
     public static (ParametricSpec? Spec, string? WhyNot) Analyze(INamedTypeSymbol type, IMethodSymbol constructor, IReadOnlyList<Value> arguments,
-        Interpreter profiledRun, ProfileSettings settings, LocationInfo? location, ICollection<SyntaxTree>? dependencies)
+        Interpreter profiledRun, ProfileSettings settings, ForwardBinding forwardArguments, LocationInfo? location,
+        ICollection<SyntaxTree>? dependencies)
     {
         var sizeParameters = constructor.Parameters.Where(IsSize).ToList();
         if (sizeParameters.Count == 0) return (null, null);
@@ -52,9 +54,11 @@ internal static class ParametricAnalysis
                 // Forward's decisions come after the construction's, backward's after forward's: each bounds only what follows it.
                 var constructionGuards = guards.Taken.Count;
                 // Batch 1 may run other kernels (ATen's im2col for small convolutions): then its own pass gives its figures.
-                var trace = ForwardOf(interpreter, model, settings, atBatchOne: false);
+                var trace = ForwardOf(interpreter, model, settings, forwardArguments, atBatchOne: false);
                 if (trace is not null) BackwardSimulation.AskBatchOneQuestions(trace);
-                var atOne = trace is { OtherKernelsAtBatchOne: true } ? ForwardOf(interpreter, model, settings, atBatchOne: true) : null;
+                var atOne = trace is { OtherKernelsAtBatchOne: true }
+                    ? ForwardOf(interpreter, model, settings, forwardArguments, atBatchOne: true)
+                    : null;
                 if (trace is not null) path = WithGradientRecipients(path, model, trace, settings);
                 var activations = trace is null ? null : ActivationsOf(trace, settings);
                 var activationsAtOne = atOne is null ? null : ActivationsOf(atOne, settings);
@@ -170,12 +174,13 @@ internal static class ParametricAnalysis
     /// The training forward (or batch 1's own pass), where no layer changes kernels from some batch size on (a regime
     /// would need a pass of its own); null otherwise.
     /// </summary>
-    private static ForwardTrace? ForwardOf(Interpreter interpreter, ModuleInstance model, ProfileSettings settings, bool atBatchOne)
+    private static ForwardTrace? ForwardOf(Interpreter interpreter, ModuleInstance model, ProfileSettings settings, ForwardBinding arguments,
+        bool atBatchOne)
     {
         ForwardTrace trace;
         try
         {
-            trace = interpreter.RunForward(model, settings.InputTensorShape, settings.InputDType, settings.DType, gradEnabled: true, atBatchOne,
+            trace = interpreter.RunForward(model, arguments, settings.DType, gradEnabled: true, atBatchOne,
                 fromBatch: null, training: true, settings.Kernels, Losses.LossRules.For(settings));
         }
         catch (AnalysisLimitException) { return null; }
@@ -195,10 +200,9 @@ internal static class ParametricAnalysis
     private static List<ParametricBytes>? PeakLinesOf(ForwardTrace trace, ConstructionPath path, long[] values, ProfileSettings settings,
         SizeGuards guards)
     {
-        if (settings.InputDType.SizeOf() is not { } inputSize) return null;
         try
         {
-            var inputPerSample = MemoryRows.BatchBytesPerSample(settings, inputSize);
+            if (MemoryRows.BatchBytesPerSample(settings) is not { } inputPerSample) return null;
             var resident = path.ParameterBytes.Plus(path.BufferBytes).Plus(path.GradientBytes).Plus(path.OptimizerStateBytes);
             var steady = new ByteCount(resident.Evaluate(values), inputPerSample, EquatableArray<RoundedBytes>.Empty, new SizeForm(resident, guards));
             var gradients = new ByteCount(path.GradientBytes.Evaluate(values), 0, EquatableArray<RoundedBytes>.Empty,

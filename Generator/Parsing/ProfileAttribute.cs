@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using TorchBudget.Generator.Diagnostics;
 using TorchBudget.Generator.Interpretation;
@@ -16,11 +17,12 @@ internal sealed class ProfileAttribute
 {
     private static readonly ImmutableArray<long> DefaultBatchSizes = ImmutableArray.Create(1L, 16L, 64L, 256L);
 
-    private ProfileAttribute(ProfileSettings settings, IReadOnlyList<Value> arguments, IReadOnlyList<DiagnosticInfo> diagnostics,
-        LocationInfo? location)
+    private ProfileAttribute(ProfileSettings settings, IReadOnlyList<Value> arguments, IReadOnlyList<Value> forwardArguments,
+        IReadOnlyList<DiagnosticInfo> diagnostics, LocationInfo? location)
     {
         Settings = settings;
         Arguments = arguments;
+        ForwardArguments = forwardArguments;
         Diagnostics = diagnostics;
         Location = location;
     }
@@ -29,6 +31,9 @@ internal sealed class ProfileAttribute
 
     /// <summary>The constructor arguments from <c>Arguments = new object[] { ... }</c>.</summary>
     public IReadOnlyList<Value> Arguments { get; }
+
+    /// <summary>forward's non-tensor arguments from <c>ForwardArguments = new object[] { ... }</c>, by position.</summary>
+    public IReadOnlyList<Value> ForwardArguments { get; }
 
     public IReadOnlyList<DiagnosticInfo> Diagnostics { get; }
 
@@ -57,6 +62,8 @@ internal sealed class ProfileAttribute
         var loss = Losses.LossKind.CrossEntropy;
         var batchSizes = DefaultBatchSizes;
         var arguments = new List<Value>();
+        var forwardArguments = new List<Value>();
+        var forwardTexts = new List<string>();
         foreach (var named in attribute.NamedArguments)
         {
             var at = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
@@ -71,9 +78,7 @@ internal sealed class ProfileAttribute
                     break;
                 case "InputDType":
                     var inputType = ScalarTypes.Parse(EnumName(named.Value));
-                    if (inputType is not { } supported
-                        || supported is ScalarType.ComplexFloat32 or ScalarType.ComplexFloat64 or ScalarType.QInt8 or ScalarType.QUInt8
-                            or ScalarType.QInt32)
+                    if (inputType is not { } supported || !IsInputType(supported))
                     {
                         Invalid($"InputDType {inputType?.ToString() ?? "?"} is not supported", at);
                     }
@@ -98,16 +103,31 @@ internal sealed class ProfileAttribute
                         arguments.AddRange(named.Value.Values.Select(FromTypedConstant));
                     else if (!named.Value.IsNull) Invalid("Arguments must be an object[] of constants", at);
                     break;
+                case "ForwardArguments":
+                    if (named.Value.Kind == TypedConstantKind.Array && !named.Value.IsNull)
+                    {
+                        forwardArguments.AddRange(named.Value.Values.Select(FromTypedConstant));
+                        forwardTexts.AddRange(named.Value.Values.Select(v => v.IsNull ? "null" : v.ToCSharpString()));
+                    }
+                    else if (!named.Value.IsNull) Invalid("ForwardArguments must be an object[] of constants", at);
+                    break;
             }
         }
         var settings = new ProfileSettings((inputShape ?? ImmutableArray<long>.Empty).ToEquatableArray(), dtype, inputDType, optimizer,
-            batchSizes.ToEquatableArray()) { Kernels = kernels ?? KernelProfile.Measured, Loss = loss,
-                LossDeclared = attribute.NamedArguments.Any(a => a.Key == "Loss") };
-        return new ProfileAttribute(settings, arguments, diagnostics, location);
+            batchSizes.ToEquatableArray())
+        {
+            Kernels = kernels ?? KernelProfile.Measured, Loss = loss, LossDeclared = attribute.NamedArguments.Any(a => a.Key == "Loss"),
+            ForwardArgumentTexts = forwardTexts.ToEquatableArray(),
+        };
+        return new ProfileAttribute(settings, arguments, forwardArguments, diagnostics, location);
     }
 
+    /// <summary>The element types an input batch can have here (complex and quantized tensors are not followed).</summary>
+    internal static bool IsInputType(ScalarType type) =>
+        type is not (ScalarType.ComplexFloat32 or ScalarType.ComplexFloat64 or ScalarType.QInt8 or ScalarType.QUInt8 or ScalarType.QInt32);
+
     /// <summary>The forward analysis multiplies the dimensions out (checked); no real tensor has more than long.MaxValue elements.</summary>
-    private static bool FitsALong(ImmutableArray<long> shape)
+    internal static bool FitsALong(ImmutableArray<long> shape)
     {
         long count = 1;
         foreach (var dim in shape)
@@ -118,7 +138,7 @@ internal sealed class ProfileAttribute
         return true;
     }
 
-    private static ImmutableArray<long>? Longs(TypedConstant constant)
+    internal static ImmutableArray<long>? Longs(TypedConstant constant)
     {
         if (constant.Kind != TypedConstantKind.Array || constant.IsNull) return null;
         var values = ImmutableArray.CreateBuilder<long>();
@@ -131,7 +151,7 @@ internal sealed class ProfileAttribute
         return values.ToImmutable();
     }
 
-    private static string? EnumName(TypedConstant constant) =>
+    internal static string? EnumName(TypedConstant constant) =>
         constant.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } type && constant.Value is { } raw
             ? type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, raw))?.Name
             : null;

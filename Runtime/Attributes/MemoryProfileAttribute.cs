@@ -39,4 +39,11 @@ public sealed class MemoryProfileAttribute : Attribute
     /// The module constructor's arguments, positional; omitted ones take their declared defaults.
     /// </summary>
     public object[] Arguments { get; set; } = Array.Empty<object>();
+
+    /// <summary>
+    /// Values of forward's arguments that are not tensors (an <c>int</c>, a <c>bool</c>), indexed by forward parameter
+    /// position, tensor positions holding null; an argument not given takes its declared default. Tensor arguments
+    /// after the first are declared with <see cref="MemoryInputAttribute"/>.
+    /// </summary>
+    public object?[] ForwardArguments { get; set; } = Array.Empty<object?>();
 }

@@ -18,12 +18,13 @@ public static class BatchSizeFinder
     /// memory there first); on CUDA it defaults to the device's total memory and out-of-memory also stops a batch.
     /// The model's parameters, buffers and mode are restored afterwards.
     /// </summary>
-    public static BatchSizeSearch Find(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long? budgetBytes = null,
+    public static BatchSizeSearch Find(nn.Module model, MemoryReport report, Device device, long? budgetBytes = null,
         double safetyFactor = 0.8, long maxBatchSize = 1 << 20, Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(report);
         if (budgetBytes is <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
+        var call = ModelCall.For(model, report);
         DeviceMeters.EnsureMeasurable(device);
         if (budgetBytes is null && device.type != DeviceType.CUDA)
             throw new ArgumentException("On the CPU, give a budget: memory there runs out only after the system starts swapping.",
@@ -41,7 +42,7 @@ public static class BatchSizeFinder
             using var meter = DeviceMeters.Open(device, notes);
             var capacity = budgetBytes ?? ((CudaMemoryMeter)meter).Total;
             foreach (var note in notes) progress?.Invoke(note);
-            return Search(new DeviceBatchProbe(model, report, device, meter), report, capacity, safetyFactor, maxBatchSize, progress);
+            return Search(new DeviceBatchProbe(call, report, device, meter), report, capacity, safetyFactor, maxBatchSize, progress);
         }
     }
 
@@ -137,7 +138,7 @@ public static class BatchSizeFinder
     }
 
     /// <summary>A real device: two training steps per batch (the second measured), out-of-memory caught and freed.</summary>
-    private sealed class DeviceBatchProbe(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, IMemoryMeter meter) : IBatchProbe
+    private sealed class DeviceBatchProbe(ModelCall model, MemoryReport report, Device device, IMemoryMeter meter) : IBatchProbe
     {
         public BatchProbeResult Run(long batchSize)
         {

@@ -127,7 +127,8 @@ internal static class LayerCalls
         return items;
     }
 
-    private static Type[]? GenericBase(Type? type)
+    /// <summary>The type arguments of TorchSharp's Module&lt;T1, …, TResult&gt; a module derives from; null for none.</summary>
+    public static Type[]? GenericBase(Type? type)
     {
         for (; type is not null; type = type.BaseType)
         {

@@ -17,14 +17,14 @@ internal sealed class LayerShapeObserver
     private const string HookMethod = "forward hook";
     private const string AloneMethod = "called on its own on its predicted input (it ran through forward(), which TorchSharp does not hook)";
 
-    private readonly nn.Module<Tensor, Tensor> model;
+    private readonly nn.Module model;
     private readonly MemoryReport report;
     private readonly long batchSize;
     private readonly Dictionary<string, IReadOnlyList<long[]>> hooked = new();
     private readonly Dictionary<string, LayerShapeCheck> alone = new();
     private readonly List<Action> removers = new();
 
-    public LayerShapeObserver(nn.Module<Tensor, Tensor> model, MemoryReport report, long batchSize)
+    public LayerShapeObserver(nn.Module model, MemoryReport report, long batchSize)
     {
         this.model = model;
         this.report = report;

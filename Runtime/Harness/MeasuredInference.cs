@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using TorchBudget.Harness.Measuring;
 using TorchSharp;
@@ -16,10 +17,22 @@ internal sealed record MeasuredInference(long ParameterBytes, long BufferBytes, 
     public long Peak => checked(ParameterBytes + BufferBytes + InputBytes + ForwardPeakAdded);
 
     /// <summary>Runs the pass twice and measures the second. The model must be on <paramref name="device"/> already.</summary>
-    public static MeasuredInference Run(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long batchSize, IMemoryMeter meter)
+    public static MeasuredInference Run(ModelCall model, Device device, long batchSize, IMemoryMeter meter)
     {
-        using var input = TrainingStep.SyntheticInput(report, device, batchSize);
-        model.eval();
+        var inputs = model.Inputs(device, batchSize);
+        try
+        {
+            return Run(model, inputs, meter);
+        }
+        finally
+        {
+            foreach (var input in inputs) input.Dispose();
+        }
+    }
+
+    private static MeasuredInference Run(ModelCall model, IReadOnlyList<Tensor> inputs, IMemoryMeter meter)
+    {
+        model.Module.eval();
         long activations = 0, peakAdded = 0;
         for (var pass = 1; pass <= 2; pass++)
         {
@@ -28,12 +41,12 @@ internal sealed record MeasuredInference(long ParameterBytes, long BufferBytes, 
             using (torch.NewDisposeScope())
             using (torch.no_grad())
             {
-                model.forward(input);
+                model.Forward(inputs);
                 activations = meter.Live - liveAtStart;
             }
             peakAdded = meter.Peak - liveAtStart;
         }
-        return new MeasuredInference(TensorBytes.Of(model.parameters()), TensorBytes.Of(model.buffers()), TensorBytes.Of(input),
+        return new MeasuredInference(TensorBytes.Of(model.Module.parameters()), TensorBytes.Of(model.Module.buffers()), TensorBytes.Of(inputs),
             activations, peakAdded);
     }
 }

@@ -32,11 +32,11 @@ internal sealed record MeasuredStep(
     /// Runs <paramref name="steps"/> steps (the first with <paramref name="layers"/> attached, when given) and measures the last.
     /// The model must be on <paramref name="device"/> already.
     /// </summary>
-    public static MeasuredStep Run(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long batchSize, IMemoryMeter meter,
+    public static MeasuredStep Run(ModelCall model, MemoryReport report, Device device, long batchSize, IMemoryMeter meter,
         int steps, LayerShapeObserver? layers = null)
     {
         using var step = TrainingStep.Create(model, report, device, batchSize);
-        var parameters = model.parameters().ToList();
+        var parameters = model.Module.parameters().ToList();
         long activations = 0, peakAdded = 0;
         for (var i = 1; i <= steps; i++)
         {
@@ -64,10 +64,10 @@ internal sealed record MeasuredStep(
             parameters.Sum(p => p.numel()),
             parameters.Where(p => p.requires_grad).Sum(p => p.numel()),
             TensorBytes.Of(parameters),
-            TensorBytes.Of(model.buffers()),
+            TensorBytes.Of(model.Module.buffers()),
             trains ? TensorBytes.Gradients(parameters) : 0,
             TensorBytes.OptimizerState(step.Optimizer),
-            TensorBytes.Of(step.Target is null ? new[] { step.Input } : new[] { step.Input, step.Target }),
+            TensorBytes.Of(step.Target is null ? step.Inputs : step.Inputs.Append(step.Target)),
             activations,
             peakAdded,
             step.CannotTrain);

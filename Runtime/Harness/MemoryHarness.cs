@@ -32,7 +32,7 @@ public static class MemoryHarness
     /// step. The model is moved to <paramref name="device"/>; its parameters, buffers and train/eval mode are
     /// restored afterwards (gradients stay, zeroed in place as training leaves them).
     /// </summary>
-    public static VerificationResult Verify(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long batchSize, int steps = 3)
+    public static VerificationResult Verify(nn.Module model, MemoryReport report, Device device, long batchSize, int steps = 3)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(report);
@@ -43,6 +43,7 @@ public static class MemoryHarness
         if (parameterTypes.Any(t => t != report.DType))
             throw new ArgumentException($"The model's parameters are {string.Join(", ", parameterTypes)} but the report is for {report.DType}: " +
                 $"convert the model with .to({report.DType}) first.", nameof(model));
+        var call = ModelCall.For(model, report);
 
         DeviceMeters.EnsureMeasurable(device);
         lock (DeviceMeters.OneMeasurementAtATime)
@@ -60,7 +61,7 @@ public static class MemoryHarness
             var (peakTolerance, slack) = exact ? (CpuPeakTolerance, 0L) : (CudaTolerance, CudaSlackBytes);
 
             var layers = new LayerShapeObserver(model, report, batchSize);
-            var step = MeasuredStep.Run(model, report, device, batchSize, meter, steps, layers);
+            var step = MeasuredStep.Run(call, report, device, batchSize, meter, steps, layers);
             layers.CallUnhookedLayers(device);
             var trains = step.CannotTrain is null;
             if (!trains) notes.Add(step.CannotTrain!);
@@ -77,7 +78,7 @@ public static class MemoryHarness
                 new("OptimizerState", report.Memory?.OptimizerStateBytes, trains ? step.OptimizerStateBytes : null, 0, 0,
                     accounting + " over optimizer.state_dict()"),
                 new("Input", report.Memory is { } m ? checked(m.InputBytesPerSample * batchSize) : null, trains ? step.InputBytes : null, 0, 0,
-                    accounting + " over input and labels"),
+                    accounting + " over the inputs and labels"),
                 new("Activations", ActivationsAt(report, batchSize), step.ActivationBytes, exact ? 0 : peakTolerance, slack,
                     counter + ": live after forward minus live before it"),
                 new("Peak", PeakAt(report, batchSize), trains ? step.Peak : null, peakTolerance, slack,
@@ -101,7 +102,7 @@ public static class MemoryHarness
     /// on the CPU, Peak within the training table's tolerance. The model is moved to <paramref name="device"/>; its train/eval
     /// mode is restored afterwards.
     /// </summary>
-    public static VerificationResult VerifyInference(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long batchSize)
+    public static VerificationResult VerifyInference(nn.Module model, MemoryReport report, Device device, long batchSize)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(report);
@@ -111,6 +112,7 @@ public static class MemoryHarness
         if (parameterTypes.Any(t => t != report.DType))
             throw new ArgumentException($"The model's parameters are {string.Join(", ", parameterTypes)} but the report is for {report.DType}: " +
                 $"convert the model with .to({report.DType}) first.", nameof(model));
+        var call = ModelCall.For(model, report);
 
         DeviceMeters.EnsureMeasurable(device);
         lock (DeviceMeters.OneMeasurementAtATime)
@@ -121,7 +123,7 @@ public static class MemoryHarness
             using var meter = DeviceMeters.Open(device, notes);
             var exact = meter.IsExact;
             var (peakTolerance, slack) = exact ? (CpuPeakTolerance, 0L) : (CudaTolerance, CudaSlackBytes);
-            var measured = MeasuredInference.Run(model, report, device, batchSize, meter);
+            var measured = MeasuredInference.Run(call, device, batchSize, meter);
             var inference = report.Memory?.Inference;
             var accounting = "tensor accounting (Σ numel × element size)";
             var counter = exact ? "the CPU tensor counter" : "NVML device memory";
@@ -130,7 +132,7 @@ public static class MemoryHarness
                 new("Parameters", report.Memory?.ParameterBytes, measured.ParameterBytes, 0, 0, accounting),
                 new("Buffers", report.Memory?.BufferBytes, measured.BufferBytes, 0, 0, accounting),
                 new("Input", inference is null ? null : checked(inference.InputBytesPerSample * batchSize), measured.InputBytes, 0, 0,
-                    accounting + " over the input batch"),
+                    accounting + " over the input batches"),
                 new("Activations", (inference?.Activations is not null ? inference.ActivationsAt(batchSize) : null), measured.ActivationBytes,
                     exact ? 0 : peakTolerance, slack, counter + ": live after forward minus live before it"),
                 new("Peak", inference?.PeakLines is not null ? inference.PeakAt(batchSize) : null, measured.Peak, peakTolerance, slack,

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,23 +12,24 @@ namespace TorchBudget.Harness;
 /// </summary>
 internal sealed class TrainingStep : IDisposable
 {
-    private readonly nn.Module<Tensor, Tensor> model;
+    private readonly ModelCall model;
 
     private readonly LossKind loss;
 
-    private TrainingStep(nn.Module<Tensor, Tensor> model, LossKind loss, Tensor input, Tensor? target, optim.Optimizer? optimizer,
+    private TrainingStep(ModelCall model, LossKind loss, IReadOnlyList<Tensor> inputs, Tensor? target, optim.Optimizer? optimizer,
         long[] outputShape, string? cannotTrain)
     {
         this.model = model;
         this.loss = loss;
-        Input = input;
+        Inputs = inputs;
         Target = target;
         Optimizer = optimizer;
         OutputShape = outputShape;
         CannotTrain = cannotTrain;
     }
 
-    public Tensor Input { get; }
+    /// <summary>Every tensor forward takes (<see cref="MemoryReport.Inputs"/>), in position order.</summary>
+    public IReadOnlyList<Tensor> Inputs { get; }
 
     /// <summary>The loss's labels or target (<see cref="StepLoss.Target"/>); null when the loss cannot take the output.</summary>
     public Tensor? Target { get; }
@@ -40,9 +42,9 @@ internal sealed class TrainingStep : IDisposable
     public string? CannotTrain { get; }
 
     /// <summary>Builds the input, labels and optimizer on <paramref name="device"/>; the model must already be there.</summary>
-    public static TrainingStep Create(nn.Module<Tensor, Tensor> model, MemoryReport report, Device device, long batchSize)
+    public static TrainingStep Create(ModelCall model, MemoryReport report, Device device, long batchSize)
     {
-        var input = SyntheticInput(report, device, batchSize);
+        var inputs = model.Inputs(device, batchSize);
         long[] outputShape;
         ScalarType outputType;
         // In the mode the step runs in: a model can run in one mode only (a view of a tensor a training-mode dropout
@@ -50,26 +52,16 @@ internal sealed class TrainingStep : IDisposable
         using (torch.no_grad())
         using (torch.NewDisposeScope())
         {
-            var output = model.forward(input);
+            var output = model.Forward(inputs);
             outputShape = output.shape;
             outputType = output.dtype;
         }
         var loss = report.Loss ?? LossKind.CrossEntropy;
         var misfit = StepLoss.Misfit(report.Loss, outputShape, batchSize);
         var target = misfit is null ? StepLoss.Target(loss, outputShape, outputType, device) : null;
-        var optimizer = target is null ? null : OptimizerFactory.Create(report.Optimizer, model.parameters());
+        var optimizer = target is null ? null : OptimizerFactory.Create(report.Optimizer, model.Module.parameters());
         var cannotTrain = misfit is null ? null : misfit + ", so only forward was run";
-        return new TrainingStep(model, loss, input, target, optimizer, outputShape, cannotTrain);
-    }
-
-    /// <summary>A batch of the report's input shape and type on <paramref name="device"/>.</summary>
-    public static Tensor SyntheticInput(MemoryReport report, Device device, long batchSize)
-    {
-        var shape = new[] { batchSize }.Concat(report.InputShape).ToArray();
-        // Token ids 0 and 1 are valid for any embedding; the values do not change what is allocated.
-        return report.InputDType is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte
-            ? torch.randint(0, 2, shape, dtype: report.InputDType, device: device)
-            : torch.randn(shape, dtype: report.InputDType, device: device);
+        return new TrainingStep(model, loss, inputs, target, optimizer, outputShape, cannotTrain);
     }
 
     /// <summary>
@@ -78,14 +70,14 @@ internal sealed class TrainingStep : IDisposable
     /// </summary>
     public void Run(Action<string, DisposeScope>? mark = null)
     {
-        model.train();
+        model.Module.train();
         using var scope = torch.NewDisposeScope();
-        var output = model.forward(Input);
+        var output = model.Forward(Inputs);
         mark?.Invoke("forward", scope);
         if (Target is null) return;
         var loss = StepLoss.Compute(this.loss, output, Target);
         mark?.Invoke("loss", scope);
-        if (Optimizer is null) model.zero_grad(); else Optimizer.zero_grad();
+        if (Optimizer is null) model.Module.zero_grad(); else Optimizer.zero_grad();
         mark?.Invoke("zeroGrad", scope);
         loss.backward();
         mark?.Invoke("backward", scope);
@@ -97,6 +89,6 @@ internal sealed class TrainingStep : IDisposable
     {
         Optimizer?.Dispose();
         Target?.Dispose();
-        Input.Dispose();
+        foreach (var input in Inputs) input.Dispose();
     }
 }

@@ -24,6 +24,8 @@ public sealed partial class MemoryReport
             values.Layers.Select(l => l.ToReport()).ToArray(), values.OutputShape, values.Memory?.ToModel(), values.MultiplyAccumulatesPerSample)
         {
             Loss = values.Loss,
+            FurtherInputs = values.FurtherInputs,
+            ForwardArguments = Array.AsReadOnly(values.ForwardArguments),
         };
     }
 
@@ -72,6 +74,21 @@ public sealed partial class MemoryReport
 
     /// <summary>Element type of the input batch.</summary>
     public torch.ScalarType InputDType { get; }
+
+    /// <summary>
+    /// Every tensor forward takes, by parameter position: [MemoryProfile]'s input at 0, then each [MemoryInput]. Each is
+    /// batched: the step builds [batch, ...shape] of it.
+    /// </summary>
+    public IReadOnlyList<ForwardInput> Inputs =>
+        new[] { new ForwardInput(0, InputShape.ToArray(), InputDType) }.Concat(FurtherInputs).OrderBy(i => i.Position).ToList();
+
+    internal ForwardInput[] FurtherInputs { get; init; } = Array.Empty<ForwardInput>();
+
+    /// <summary>
+    /// Forward's arguments that are not tensors, by parameter position (null at tensor positions and where the declared
+    /// default is taken), as [MemoryProfile]'s ForwardArguments gives them.
+    /// </summary>
+    public IReadOnlyList<object?> ForwardArguments { get; internal init; } = Array.Empty<object?>();
 
     /// <summary>The optimizer whose state is accounted for.</summary>
     public OptimizerKind Optimizer { get; }

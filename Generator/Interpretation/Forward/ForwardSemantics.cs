@@ -23,13 +23,23 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
     public ForwardTrace Trace { get; } = trace;
 
     /// <summary>Runs <paramref name="root"/> on a fresh input of this shape and type.</summary>
-    public void Run(ModuleInstance root, TensorShape inputShape, ScalarType inputType)
+    public void Run(ModuleInstance root, Parsing.ForwardBinding arguments)
     {
         try
         {
-            var input = Trace.Allocate(inputShape, inputType, requiresGrad: false, isResident: true);
-            Trace.ProfileInput = input;
-            var output = ApplyModule(root, new Value[] { input }, root.CreatedAt);
+            var values = new Value[arguments.Tensors.Count];
+            for (var position = 0; position < values.Length; position++)
+            {
+                if (arguments.Tensors[position] is not { } input)
+                {
+                    values[position] = arguments.Constants[position]!;
+                    continue;
+                }
+                var tensor = Trace.Allocate(input.TensorShape, input.DType, requiresGrad: false, isResident: true);
+                if (input.Position == 0) Trace.ProfileInput = tensor;
+                values[position] = tensor;
+            }
+            var output = ApplyModule(root, values, root.CreatedAt);
             if (output is UnknownValue unknown) Trace.Unknowns.Add(unknown);
             else if (output is ActivationTensor result)
             {
