@@ -98,9 +98,10 @@ internal static class MemoryRows
             var parameterBytes = Bytes(parameters);
             var recipients = GradientRecipients.Of(forward);
             var gradientBytes = Bytes(parameters.Where(p => GradientRecipients.Gets(recipients, p)));
-            // The standard step hands every parameter to the optimizer; SGD's momentum exists only where a gradient does.
+            // The optimizer keeps state for each parameter it is given (all, or the trainable ones); SGD's momentum only where a gradient is.
             var optimizerBytes =
-                checked(OptimizerStateFactor(settings.Optimizer) * (settings.Optimizer == "SgdMomentum" ? gradientBytes : parameterBytes));
+                checked(OptimizerStateFactor(settings.Optimizer) * (settings.Optimizer == "SgdMomentum" ? gradientBytes
+                    : settings.OptimizerTrainableOnly ? Bytes(parameters.Where(p => p.RequiresGrad)) : parameterBytes));
             var batchPerSample = BatchBytesPerSample(settings)!.Value;
             if (TargetPerSample(settings, forward) is not { } targetPerSample) return null;
             var inputPerSample = checked(batchPerSample + targetPerSample);

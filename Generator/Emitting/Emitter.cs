@@ -33,6 +33,7 @@ internal static class Emitter
             ["input_dtype"] = spec.Settings.InputDType.ToString(),
             ["optimizer"] = spec.Settings.Optimizer,
             ["loss"] = spec.Settings.LossDeclared ? spec.Settings.Loss.ToString() : null,
+            ["trainable_only"] = spec.Settings.OptimizerTrainableOnly,
             ["further_inputs"] = spec.Settings.FurtherInputs.Select(input => new ScriptObject
             {
                 ["position"] = input.Position.ToString(CultureInfo.InvariantCulture),

@@ -257,7 +257,8 @@ internal static class ParametricAnalysis
             tensors.Aggregate(Polynomial.Zero, (sum, t) =>
                 sum.Plus(FormOf(t).Times(t.TypeIn(settings.DType).Size())));
         var gradientBytes = Bytes(parameters.Where(p => GradientRecipients.Gets(recipients, p)));
-        var optimizerBytes = (settings.Optimizer == "SgdMomentum" ? gradientBytes : Bytes(parameters))
+        var optimizerBytes = (settings.Optimizer == "SgdMomentum" ? gradientBytes
+                : Bytes(settings.OptimizerTrainableOnly ? parameters.Where(p => p.RequiresGrad) : parameters))
             .Times(MemoryRows.OptimizerStateFactor(settings.Optimizer));
         return (gradientBytes, optimizerBytes);
     }

@@ -63,6 +63,7 @@ internal sealed class ProfileAttribute
         var batchSizes = DefaultBatchSizes;
         var arguments = new List<Value>();
         var forwardArguments = new List<Value>();
+        var trainableOnly = false;
         var forwardTexts = new List<string>();
         foreach (var named in attribute.NamedArguments)
         {
@@ -92,6 +93,10 @@ internal sealed class ProfileAttribute
                     if (System.Enum.TryParse<Losses.LossKind>(EnumName(named.Value), out var kind)) loss = kind;
                     else Invalid("Loss is not a known LossKind", at);
                     break;
+                case "OptimizerParameters":
+                    if (EnumName(named.Value) is "All" or "Trainable") trainableOnly = EnumName(named.Value) == "Trainable";
+                    else Invalid("OptimizerParameters is not a known OptimizerParameters", at);
+                    break;
                 case "BatchSizes":
                     var sizes = Longs(named.Value);
                     if (sizes is null || sizes.Value.Length == 0) Invalid("BatchSizes must be a non-empty list of constant longs", at);
@@ -117,7 +122,7 @@ internal sealed class ProfileAttribute
             batchSizes.ToEquatableArray())
         {
             Kernels = kernels ?? KernelProfile.Measured, Loss = loss, LossDeclared = attribute.NamedArguments.Any(a => a.Key == "Loss"),
-            ForwardArgumentTexts = forwardTexts.ToEquatableArray(),
+            ForwardArgumentTexts = forwardTexts.ToEquatableArray(), OptimizerTrainableOnly = trainableOnly,
         };
         return new ProfileAttribute(settings, arguments, forwardArguments, diagnostics, location);
     }

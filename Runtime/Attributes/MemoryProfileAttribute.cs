@@ -26,6 +26,13 @@ public sealed class MemoryProfileAttribute : Attribute
     public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
 
     /// <summary>
+    /// Which parameters the optimizer is given: <see cref="TorchBudget.OptimizerParameters.All"/> (default,
+    /// <c>model.parameters()</c>) or <see cref="TorchBudget.OptimizerParameters.Trainable"/> (only requires_grad ones).
+    /// TorchSharp's optimizers keep state for every parameter they are given, frozen or not.
+    /// </summary>
+    public OptimizerParameters OptimizerParameters { get; set; } = OptimizerParameters.All;
+
+    /// <summary>
     /// The loss of the training step, applied to forward's output. Default <see cref="LossKind.CrossEntropy"/>, which needs
     /// [batch, classes] or [batch, classes, d…]; a language model's [batch, tokens, vocabulary] takes
     /// <see cref="LossKind.SequenceCrossEntropy"/>, a reconstruction or regression <see cref="LossKind.Mse"/>.

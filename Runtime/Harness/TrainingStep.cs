@@ -59,7 +59,10 @@ internal sealed class TrainingStep : IDisposable
         var loss = report.Loss ?? LossKind.CrossEntropy;
         var misfit = StepLoss.Misfit(report.Loss, outputShape, batchSize);
         var target = misfit is null ? StepLoss.Target(loss, outputShape, outputType, device) : null;
-        var optimizer = target is null ? null : OptimizerFactory.Create(report.Optimizer, model.Module.parameters());
+        var given = report.OptimizerParameters == OptimizerParameters.Trainable
+            ? model.Module.parameters().Where(p => p.requires_grad)
+            : model.Module.parameters();
+        var optimizer = target is null ? null : OptimizerFactory.Create(report.Optimizer, given);
         var cannotTrain = misfit is null ? null : misfit + ", so only forward was run";
         return new TrainingStep(model, loss, inputs, target, optimizer, outputShape, cannotTrain);
     }

@@ -20,6 +20,7 @@ public sealed class GeneratedReport
     public torch.ScalarType InputDType { get; init; } = torch.ScalarType.Float32;
     public OptimizerKind Optimizer { get; init; }
     public LossKind? Loss { get; init; }
+    public OptimizerParameters OptimizerParameters { get; init; }
     public ForwardInput[] FurtherInputs { get; init; } = Array.Empty<ForwardInput>();
     public object?[] ForwardArguments { get; init; } = Array.Empty<object?>();
     public long[] BatchSizes { get; init; } = Array.Empty<long>();

@@ -24,6 +24,7 @@ public sealed partial class MemoryReport
             values.Layers.Select(l => l.ToReport()).ToArray(), values.OutputShape, values.Memory?.ToModel(), values.MultiplyAccumulatesPerSample)
         {
             Loss = values.Loss,
+            OptimizerParameters = values.OptimizerParameters,
             FurtherInputs = values.FurtherInputs,
             ForwardArguments = Array.AsReadOnly(values.ForwardArguments),
         };
@@ -98,6 +99,9 @@ public sealed partial class MemoryReport
     /// then cross_entropy, for a [batch, classes] output only.
     /// </summary>
     public LossKind? Loss { get; internal init; }
+
+    /// <summary>Which parameters the optimizer is given, and so has state for (<c>[MemoryProfile]</c>'s OptimizerParameters).</summary>
+    public OptimizerParameters OptimizerParameters { get; internal init; }
 
     /// <summary>Batch sizes of the table.</summary>
     public IReadOnlyList<long> BatchSizes { get; }
