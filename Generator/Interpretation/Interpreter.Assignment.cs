@@ -47,7 +47,9 @@ internal sealed partial class Interpreter
                 if (frame.Self is not null) frame.Self.Fields[field.Field] = value;
                 return;
             case IFieldReferenceOperation field:
-                if (Evaluate(field.Instance!, frame) is ModuleValue { Module: var owner }) owner.Fields[field.Field] = value;
+                var fieldOwner = Evaluate(field.Instance!, frame);
+                if (fieldOwner is ModuleValue { Module: var owner }) owner.Fields[field.Field] = value;
+                else if (fieldOwner is ObjectValue { Instance: var instance }) instance.Fields[field.Field] = value;
                 return;
             case IPropertyReferenceOperation property when skipped:
                 if (property.Property.Name == "requires_grad") frame.Self?.Unknowns.Add(skippedBecause!);

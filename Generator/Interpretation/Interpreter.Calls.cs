@@ -15,21 +15,48 @@ internal sealed partial class Interpreter
     {
         var method = invocation.TargetMethod;
         var receiver = invocation.Instance is null ? null : Evaluate(invocation.Instance, frame);
+        if (receiver is ObjectValue target && Implementation(target.Type, method) is IMethodSymbol own) method = own;
+        if (method.MethodKind == MethodKind.DelegateInvoke) return InvokeDelegate(receiver, invocation, frame);
         var arguments = new CallArguments(invocation.Arguments, operation => Evaluate(operation, frame));
         if (Semantics.Invoke(invocation, receiver, arguments) is { } forwardResult) return forwardResult;
 
         if (method.MethodKind == MethodKind.LocalFunction || (IsInSource(method) && !method.IsAbstract && !method.IsPartialDefinition))
         {
-            return CallSourceMethod(method, receiver, BindArguments(invocation.Arguments, frame), invocation, frame);
+            var bound = BindArguments(invocation.Arguments, frame);
+            // An implementation's body names its own parameters, not the interface's or base's it was called through.
+            if (!SymbolEqualityComparer.Default.Equals(method, invocation.TargetMethod))
+                bound = bound.ToDictionary(p => method.Parameters[p.Key.Ordinal], p => p.Value,
+                    (IEqualityComparer<IParameterSymbol>)SymbolEqualityComparer.Default);
+            return CallSourceMethod(method, receiver, bound, invocation, frame);
         }
         if (Semantics.InvokeLibrary(invocation, receiver, arguments, frame.Self) is { } libraryResult) return libraryResult;
         return receiver is ListValue list ? CallListMethod(list, invocation, frame) : CallLibraryMethod(invocation, receiver, frame);
+    }
+
+    /// <summary>A delegate called (<c>make(width)</c>, <c>activation.Invoke()</c>): a lambda or a method group in source.</summary>
+    private Value InvokeDelegate(Value? target, IInvocationOperation invocation, Frame frame)
+    {
+        var values = invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => Evaluate(a.Value, frame)).ToList();
+        switch (target)
+        {
+            case LambdaValue lambda when lambda.Function.Symbol.Parameters.Length == values.Count:
+                return CallLambda(lambda, values, invocation);
+            case MethodGroupValue group when IsInSource(group.Method) && !group.Method.IsAbstract
+                && group.Method.Parameters.Length >= values.Count:
+                var bound = DefaultArguments(group.Method, values);
+                return CallSourceMethod(group.Method, group.Receiver, bound, invocation, frame);
+            case UnknownValue unknown:
+                return unknown;
+            default:
+                return Unknown($"a delegate call ({target?.Describe() ?? "null"}) the analysis does not follow", invocation);
+        }
     }
 
     private Value CallSourceMethod(IMethodSymbol method, Value? receiver, IReadOnlyDictionary<IParameterSymbol, Value> arguments, IOperation? at,
         Frame caller)
     {
         var self = receiver is ModuleValue { Module.UserType: not null } module ? module.Module
+            : receiver is ObjectValue instance ? instance.Instance
             : method.IsStatic || method.MethodKind == MethodKind.LocalFunction ? caller.Self
             : null;
         if (receiver is UnknownValue unknownReceiver) return unknownReceiver;
@@ -62,7 +89,11 @@ internal sealed partial class Interpreter
         // Local functions see the enclosing method's locals.
         if (method.MethodKind == MethodKind.LocalFunction) foreach (var pair in caller.Variables) frame.Variables[pair.Key] = pair.Value;
         foreach (var pair in arguments) frame.Variables[pair.Key] = pair.Value;
+        var unknownsBefore = self?.Unknowns.Count ?? 0;
         var completion = Execute(body, frame);
+        // What an object's method could not follow leaves the caller's construction incomplete too.
+        if (self is not null && plainObjects.Contains(self) && self != caller.Self)
+            caller.Self?.Unknowns.AddRange(self.Unknowns.Skip(unknownsBefore));
         if (completion == Completion.Return) return frame.ReturnValue;
         return body is IBlockOperation ? NullValue.Instance : frame.ReturnValue;
     }
@@ -76,6 +107,13 @@ internal sealed partial class Interpreter
         {
             if (type.IsAbstract) return Unknown($"'{type.Name}' is abstract", creation);
             return Construct(type, creation.Constructor, BindArguments(creation.Arguments, frame), LocationInfo.From(creation.Syntax));
+        }
+        if (IsInSource(type) && type.TypeKind is TypeKind.Class or TypeKind.Struct && !torch.IsModule(type))
+        {
+            if (type.IsAbstract) return Unknown($"'{type.Name}' is abstract", creation);
+            var constructed = ConstructObject(type, creation.Constructor, BindArguments(creation.Arguments, frame),
+                LocationInfo.From(creation.Syntax));
+            return constructed is ObjectValue instance && creation.Initializer is { } members ? Initialize(instance, members, frame) : constructed;
         }
         if (Semantics.Create(creation, type, new CallArguments(creation.Arguments, operation => Evaluate(operation, frame))) is { } created)
         {
@@ -107,6 +145,49 @@ internal sealed partial class Interpreter
         }
         return Unknown($"'new {type.Name}(...)' is not modeled", creation);
     }
+
+    /// <summary>An object initializer's (or <c>with</c>'s) member assignments, into <paramref name="instance"/>.</summary>
+    private Value Initialize(ObjectValue instance, IObjectOrCollectionInitializerOperation initializer, Frame frame)
+    {
+        foreach (var element in initializer.Initializers)
+        {
+            if (element is not ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Member: var member } } assignment)
+                return Unknown("an object initializer the analysis does not model", element);
+            var value = Evaluate(assignment.Value, frame);
+            member = Implementation(instance.Type, member);
+            if (member is IFieldSymbol || (member is IPropertySymbol property && IsAutoProperty(property))) instance.Instance.Fields[member] = value;
+            else return Unknown($"an initializer of '{member.Name}', a property with a setter body", element);
+        }
+        return instance;
+    }
+
+    /// <summary>
+    /// The member an object's own type runs for one named through an interface or a base class (an options class behind
+    /// <c>IOptions&lt;T&gt;.Value</c>, an override).
+    /// </summary>
+    private static ISymbol Implementation(INamedTypeSymbol type, ISymbol member)
+    {
+        if (member.ContainingType?.TypeKind == TypeKind.Interface) return type.FindImplementationForInterfaceMember(member) ?? member;
+        if (!member.IsVirtual && !member.IsAbstract && !member.IsOverride) return member;
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var candidate in current.GetMembers(member.Name))
+            {
+                for (var overridden = candidate; overridden is not null; overridden = Overridden(overridden))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, member.OriginalDefinition)) return candidate;
+                }
+            }
+        }
+        return member;
+    }
+
+    private static ISymbol? Overridden(ISymbol member) => member switch
+    {
+        IMethodSymbol method => method.OverriddenMethod,
+        IPropertySymbol property => property.OverriddenProperty,
+        _ => null,
+    };
 
     private static bool IsCollectionType(INamedTypeSymbol type) =>
         type.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic" && type.Name is "List" or "Collection";

@@ -25,7 +25,13 @@ internal sealed partial class Interpreter
                     ? parameterValue
                     : Unknown($"parameter '{parameter.Parameter.Name}'", operation);
             case IInstanceReferenceOperation:
-                return frame.Self is null ? Unknown("'this' outside a module", operation) : new ModuleValue(frame.Self);
+                return frame.Self is null ? Unknown("'this' outside a module", operation)
+                    : plainObjects.Contains(frame.Self) ? new ObjectValue(frame.Self)
+                    : new ModuleValue(frame.Self);
+            case IWithOperation with:
+                return Evaluate(with.Operand, frame) is ObjectValue original
+                    ? Initialize(CopyObject(original), with.Initializer, frame)
+                    : Unknown("'with' on a value that is not a user record or struct", operation);
             case IFieldReferenceOperation field:
                 return Semantics.ReadMember(ReadField(field, frame), operation);
             case IPropertyReferenceOperation property:
@@ -94,6 +100,8 @@ internal sealed partial class Interpreter
                 return Evaluate(delegateCreation.Target, frame);
             case IAnonymousFunctionOperation function:
                 return new LambdaValue(function, frame);
+            case IMethodReferenceOperation reference:
+                return new MethodGroupValue(reference.Method, reference.Instance is null ? null : Evaluate(reference.Instance, frame));
             case IObjectCreationOperation creation:
                 return Create(creation, frame);
             case IThrowOperation:
@@ -143,6 +151,8 @@ internal sealed partial class Interpreter
                 && int.TryParse(field.Name.Substring(4), out var item) && item >= 1 && item <= tuple.Items.Count => tuple.Items[item - 1],
             ModuleValue { Module: var module } when module.Fields.TryGetValue(field, out var value) => value,
             ModuleValue => Unknown($"field '{field.Name}' is read before it is assigned", reference),
+            ObjectValue { Instance: var instance } when instance.Fields.TryGetValue(field, out var value) => value,
+            ObjectValue => Unknown($"field '{field.Name}' is read before it is assigned", reference),
             UnknownValue unknown => unknown,
             _ => Unknown($"field '{field.Name}' of a value the analysis does not model", reference),
         };
@@ -196,6 +206,16 @@ internal sealed partial class Interpreter
                 return module.Fields.TryGetValue(property, out var value)
                     ? value
                     : Unknown($"property '{property.Name}' is read before it is assigned", reference);
+            case ObjectValue instance:
+                // The object's own type decides (an interface's or a base class's property it implements or overrides).
+                property = Implementation(instance.Type, property) as IPropertySymbol ?? property;
+                if (IsAutoProperty(property))
+                {
+                    return instance.Instance.Fields.TryGetValue(property, out var held)
+                        ? held
+                        : Unknown($"property '{property.Name}' is read before it is assigned", reference);
+                }
+                break;
         }
 
         if (property.DeclaringSyntaxReferences.Length > 0 && property.GetMethod is { } getter)
@@ -216,6 +236,12 @@ internal sealed partial class Interpreter
         if (owner is ModuleValue { Module: var module } && module.UserType is not null && IsAutoProperty(property.Property))
         {
             module.Fields[property.Property] = value;
+            return;
+        }
+        if (owner is ObjectValue instance)
+        {
+            if (Implementation(instance.Type, property.Property) is IPropertySymbol own && IsAutoProperty(own)) instance.Instance.Fields[own] = value;
+            else frame.Self?.Unknowns.Add(Unknown($"a write to property '{property.Property.Name}' with a setter body", property));
             return;
         }
         Semantics.AssignProperty(owner, property.Property, value, property, frame.Self);

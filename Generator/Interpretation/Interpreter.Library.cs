@@ -37,14 +37,16 @@ internal sealed partial class Interpreter
         }
     }
 
-    private Value CallLambda(LambdaValue lambda, Value argument, IOperation at)
+    private Value CallLambda(LambdaValue lambda, Value argument, IOperation at) => CallLambda(lambda, new[] { argument }, at);
+
+    private Value CallLambda(LambdaValue lambda, IReadOnlyList<Value> arguments, IOperation at)
     {
         using var call = EnterCall(LocationInfo.From(at.Syntax));
         if (call.Refused is { } refused) return refused;
         var captured = (Frame)lambda.CapturedFrame;
         var frame = new Frame(captured.Self);
         foreach (var pair in captured.Variables) frame.Variables[pair.Key] = pair.Value;
-        frame.Variables[lambda.Function.Symbol.Parameters[0]] = argument;
+        for (var i = 0; i < arguments.Count; i++) frame.Variables[lambda.Function.Symbol.Parameters[i]] = arguments[i];
         return Execute(lambda.Function.Body, frame) == Completion.Return ? frame.ReturnValue : NullValue.Instance;
     }
 

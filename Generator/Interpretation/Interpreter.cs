@@ -20,6 +20,8 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
     private readonly Dictionary<IFieldSymbol, Value> staticFields = new(SymbolEqualityComparer.Default);
     private readonly Dictionary<ISymbol, ILocalFunctionOperation> localFunctions = new(SymbolEqualityComparer.Default);
     private readonly List<INamedTypeSymbol> typesUnderConstruction = new();
+    // The instances that are plain objects, not modules: 'this' in their code is an ObjectValue.
+    private readonly HashSet<ModuleInstance> plainObjects = new();
     private long steps;
     private int callDepth;
 
@@ -51,6 +53,49 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
             typesUnderConstruction.RemoveAt(typesUnderConstruction.Count - 1);
         }
         return new ModuleValue(module);
+    }
+
+    /// <summary>
+    /// Builds an instance of a user class, record or struct that is not a module, as <c>new T(arguments)</c> would; an
+    /// UnknownValue where any of its construction is not known (its fields could then be wrong, not just missing).
+    /// </summary>
+    private Value ConstructObject(INamedTypeSymbol type, IMethodSymbol constructor, IReadOnlyDictionary<IParameterSymbol, Value> arguments,
+        LocationInfo? location)
+    {
+        if (typesUnderConstruction.Count(t => SymbolEqualityComparer.Default.Equals(t, type)) >= InterpreterLimits.MaxSameTypeNesting)
+            return new UnknownValue($"objects of '{type.Name}' construct each other without end", location);
+        var instance = new ModuleInstance(type.Name, type, location);
+        plainObjects.Add(instance);
+        InitializeFieldDefaults(instance, type);
+        typesUnderConstruction.Add(type);
+        try
+        {
+            RunConstructor(instance, constructor, arguments, location);
+        }
+        finally
+        {
+            typesUnderConstruction.RemoveAt(typesUnderConstruction.Count - 1);
+        }
+        // A positional record's properties take its primary constructor's parameters.
+        if (type.IsRecord)
+        {
+            foreach (var pair in arguments)
+            {
+                var property = type.GetMembers(pair.Key.Name).OfType<IPropertySymbol>()
+                    .FirstOrDefault(p => p.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is ParameterSyntax));
+                if (property is not null) instance.Fields[property] = pair.Value;
+            }
+        }
+        return instance.Unknowns.Count > 0 ? instance.Unknowns[0] : new ObjectValue(instance);
+    }
+
+    /// <summary>A copy of an object (a record's <c>with</c>, a struct's assignment), fields and all.</summary>
+    private ObjectValue CopyObject(ObjectValue source)
+    {
+        var copy = new ModuleInstance(source.Instance.Kind, source.Type, source.Instance.CreatedAt);
+        plainObjects.Add(copy);
+        foreach (var pair in source.Instance.Fields) copy.Fields[pair.Key] = pair.Value;
+        return new ObjectValue(copy);
     }
 
     private void RunConstructor(ModuleInstance self, IMethodSymbol constructor, IReadOnlyDictionary<IParameterSymbol, Value> arguments,
@@ -171,9 +216,13 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
     }
 
     internal static bool IsAutoProperty(IPropertySymbol property) =>
-        !property.IsIndexer && property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() is PropertyDeclarationSyntax syntax
-        && syntax.ExpressionBody is null
-        && syntax.AccessorList is { } accessors && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null);
+        !property.IsIndexer && property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax() switch
+        {
+            PropertyDeclarationSyntax syntax => syntax.ExpressionBody is null
+                && syntax.AccessorList is { } accessors && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null),
+            ParameterSyntax => true, // a positional record's property
+            _ => false,
+        };
 
     private static Value DefaultOf(ITypeSymbol type) => type.SpecialType switch
     {
@@ -235,7 +284,8 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
     private sealed class Frame(ModuleInstance? self)
     {
         public ModuleInstance? Self { get; } = self;
-        public Dictionary<ISymbol, Value> Variables { get; } = new(SymbolEqualityComparer.Default);
+        // By original definition: a generic class's code names its own parameters, its callers the constructed ones.
+        public Dictionary<ISymbol, Value> Variables { get; } = new(OriginalDefinitionComparer.Instance);
         public Value ReturnValue { get; set; } = NullValue.Instance;
         public Stack<Value> ConditionalReceivers { get; } = new();
     }

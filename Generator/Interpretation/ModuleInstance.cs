@@ -18,8 +18,11 @@ internal sealed class ModuleInstance(string kind, INamedTypeSymbol? userType, Lo
     /// <summary>The user's class, for modules whose constructor was interpreted; null for TorchSharp layers.</summary>
     public INamedTypeSymbol? UserType { get; } = userType;
 
-    /// <summary>Field and auto-property values of a user module.</summary>
-    public Dictionary<ISymbol, Value> Fields { get; } = new(SymbolEqualityComparer.Default);
+    /// <summary>
+    /// Field and auto-property values of a user module or object, keyed by the member's original definition: a generic
+    /// class's own code names <c>Options&lt;T&gt;.Value</c>, its users <c>Options&lt;Config&gt;.Value</c>.
+    /// </summary>
+    public Dictionary<ISymbol, Value> Fields { get; } = new(OriginalDefinitionComparer.Instance);
 
     public List<KeyValuePair<string, TensorSlot>> Parameters { get; } = new();
 
@@ -40,4 +43,14 @@ internal sealed class ModuleInstance(string kind, INamedTypeSymbol? userType, Lo
     public void AddParameter(string name, TensorSlot tensor) => Parameters.Add(new(name, tensor));
 
     public void AddBuffer(string name, TensorSlot tensor) => Buffers.Add(new(name, tensor));
+}
+
+/// <summary>Compares symbols by their original definitions.</summary>
+internal sealed class OriginalDefinitionComparer : IEqualityComparer<ISymbol>
+{
+    public static readonly OriginalDefinitionComparer Instance = new();
+
+    public bool Equals(ISymbol? x, ISymbol? y) => SymbolEqualityComparer.Default.Equals(x?.OriginalDefinition, y?.OriginalDefinition);
+
+    public int GetHashCode(ISymbol obj) => SymbolEqualityComparer.Default.GetHashCode(obj.OriginalDefinition);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using Microsoft.CodeAnalysis;
 using TorchBudget.Generator.Model;
 
 namespace TorchBudget.Generator.Interpretation;
@@ -57,6 +58,19 @@ internal sealed class StringValue(string text) : Value
     public override string Describe() => "\"" + Text + "\"";
 }
 
+/// <summary>
+/// An instance of a user class, record or struct that is not a module (a configuration object, an options wrapper): its
+/// fields in a <see cref="ModuleInstance"/> used as plain storage, which registration never sees.
+/// </summary>
+internal sealed class ObjectValue(ModuleInstance instance) : Value
+{
+    public ModuleInstance Instance { get; } = instance;
+
+    public INamedTypeSymbol Type => Instance.UserType!;
+
+    public override string Describe() => "a " + Type.Name;
+}
+
 internal sealed class NullValue : Value
 {
     public static readonly NullValue Instance = new();
@@ -111,6 +125,14 @@ internal sealed class LambdaValue(Microsoft.CodeAnalysis.Operations.IAnonymousFu
     public Microsoft.CodeAnalysis.Operations.IAnonymousFunctionOperation Function { get; } = function;
     public object CapturedFrame { get; } = capturedFrame;
     public override string Describe() => "lambda";
+}
+
+/// <summary>A method group made a delegate (<c>MakeLayer(BasicBlock.Create, ...)</c>): the method, and its receiver if any.</summary>
+internal sealed class MethodGroupValue(IMethodSymbol method, Value? receiver) : Value
+{
+    public IMethodSymbol Method { get; } = method;
+    public Value? Receiver { get; } = receiver;
+    public override string Describe() => Method.Name;
 }
 
 /// <summary><c>^n</c>: an index counted from the end.</summary>

@@ -137,6 +137,14 @@ internal partial class TorchSemantics
                 // Device, dtype and mode changes keep the same registrations.
                 return new ModuleValue(module);
             default:
+                // A container call nobody models (an append of a module not known here, an insert) may change what it
+                // registers, whatever it returns (Sequential.append returns the Sequential).
+                if (module.UserType is null && module.Kind is "ModuleList" or "ModuleDict" or "Sequential")
+                {
+                    module.Unknowns.Add(Unknown(
+                        $"'{invocation.TargetMethod.Name}()' on the {module.Kind} is not modeled here and might register components",
+                        invocation, args.Select(a => a.Value).OfType<UnknownValue>().FirstOrDefault()));
+                }
                 if (!invocation.TargetMethod.ReturnsVoid && Torch.IsModule(invocation.TargetMethod.ReturnType))
                     return Unknown($"'{invocation.TargetMethod.Name}' on a module is not modeled", invocation);
                 // A void call nobody models may change what the module registers: on the module being built, or on

@@ -1,0 +1,204 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Tests.Differential;
+using TorchBudget.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace TorchBudget.Tests.Corpus;
+
+/// <summary>
+/// Models written the way public TorchSharp code writes them (../shared/notes/real-world-code.md): sizes from
+/// configuration records, options classes behind an IOptions-style wrapper, objects typed as an interface or a base
+/// class, blocks made by lambdas and method groups. Each is compiled with the generator and run for real at batch 1 and
+/// an odd batch: the counts against TorchSharp's parameters(), every row against the CPU allocation counter.
+/// </summary>
+[Collection(HarnessCollection.Name)]
+public sealed class ConfigurationAndDelegateTests(ITestOutputHelper output)
+{
+    /// <summary>A model's whole source (with any helper types), its class name written as {0}.</summary>
+    private sealed record Case(string Name, string Source, long Batch);
+
+    private static readonly Case[] Cases =
+    {
+        new("RecordConfig", """
+            public sealed record MlpConfig{0}(long Input, long Hidden, long Classes, double Dropout = 0.1);
+            [MemoryProfile(32)]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly Sequential net;
+                public {0}() : this(new MlpConfig{0}(32, 64, 5)) { }
+                public {0}(MlpConfig{0} config) : base(nameof({0}))
+                {
+                    net = Sequential(Linear(config.Input, config.Hidden), ReLU(), Dropout(config.Dropout), Linear(config.Hidden, config.Classes));
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor x) => net.forward(x);
+            }
+            """, 5),
+        new("RecordWith", """
+            public sealed record Widths{0}(long Hidden, int Depth) { public long Classes { get; init; } = 3; }
+            [MemoryProfile(12)]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly ModuleList<Module<Tensor, Tensor>> layers = new();
+                private readonly Linear input;
+                private readonly Linear head;
+                public {0}() : this(new Widths{0}(8, 1) with { Depth = 3, Classes = 4 }) { }
+                public {0}(Widths{0} w) : base(nameof({0}))
+                {
+                    input = Linear(12, w.Hidden);
+                    for (var i = 0; i < w.Depth; i++) layers.Add(Linear(w.Hidden, w.Hidden));
+                    head = Linear(w.Hidden, w.Classes);
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor x)
+                {
+                    var h = functional.relu(input.forward(x));
+                    foreach (var layer in layers) h = functional.relu(layer.forward(h));
+                    return head.forward(h);
+                }
+            }
+            """, 7),
+        new("OptionsWrapper", """
+            public class EncoderOptions{0}
+            {
+                public long Width { get; set; } = 48;
+                public int Depth { get; init; } = 3;
+                public long Classes { get; set; } = 4;
+            }
+            public interface IOptions{0}<T> { T Value { get; } }
+            public sealed class Options{0}<T>(T value) : IOptions{0}<T> { public T Value { get; } = value; }
+            [MemoryProfile(16)]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly ModuleList<Module<Tensor, Tensor>> layers = new();
+                private readonly Linear input;
+                private readonly Linear head;
+                public {0}() : this(new Options{0}<EncoderOptions{0}>(new EncoderOptions{0} { Width = 40, Depth = 2 })) { }
+                public {0}(IOptions{0}<EncoderOptions{0}> options) : base(nameof({0}))
+                {
+                    var o = options.Value;
+                    input = Linear(16, o.Width);
+                    for (var i = 0; i < o.Depth; i++) layers.Add(Linear(o.Width, o.Width));
+                    head = Linear(o.Width, o.Classes);
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor x)
+                {
+                    var h = functional.relu(input.forward(x));
+                    foreach (var layer in layers) h = functional.relu(layer.forward(h));
+                    return head.forward(h);
+                }
+            }
+            """, 3),
+        new("InterfaceConfig", """
+            public interface ISizes{0} { long Hidden { get; } long Scaled(long factor); }
+            public sealed class WideSizes{0} : ISizes{0} { public long Hidden => 24; public long Scaled(long factor) => Hidden * factor; }
+            public abstract class Head{0} { public abstract long Classes { get; } }
+            public sealed class TenWay{0} : Head{0} { public override long Classes => 10; }
+            [MemoryProfile(6)]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly Sequential net;
+                public {0}() : this(new WideSizes{0}(), new TenWay{0}()) { }
+                public {0}(ISizes{0} sizes, Head{0} head) : base(nameof({0}))
+                {
+                    net = Sequential(Linear(6, sizes.Hidden), Tanh(), Linear(sizes.Hidden, sizes.Scaled(2)), Linear(sizes.Scaled(2), head.Classes));
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor x) => net.forward(x);
+            }
+            """, 9),
+        new("StructConfig", """
+            public struct Dims{0}
+            {
+                public long In;
+                public long Out;
+                public Dims{0}(long i, long o) { In = i; Out = o; }
+                public long Mid => (In + Out) / 2;
+            }
+            [MemoryProfile(10)]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly Sequential net;
+                public {0}() : base(nameof({0}))
+                {
+                    var d = new Dims{0}(10, 4);
+                    net = Sequential(Linear(d.In, d.Mid), GELU(), Linear(d.Mid, d.Out));
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor x) => net.forward(x);
+            }
+            """, 5),
+        new("LambdaBlocks", """
+            [MemoryProfile(20)]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly Sequential body;
+                public {0}() : this(() => GELU()) { }
+                public {0}(System.Func<Module<Tensor, Tensor>> activation) : base(nameof({0}))
+                {
+                    System.Func<long, long, Module<Tensor, Tensor>> block = (i, o) => Sequential(Linear(i, o), activation());
+                    body = Sequential(block(20, 32), block.Invoke(32, 32), Linear(32, 3));
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor x) => body.forward(x);
+            }
+            """, 3),
+        new("MethodGroupFactory", """
+            public sealed class Block{0} : Module<Tensor, Tensor>
+            {
+                private readonly Linear fc;
+                public Block{0}(long width) : base("block") { fc = Linear(width, width); RegisterComponents(); }
+                public static Block{0} Create(long width) => new Block{0}(width);
+                public override Tensor forward(Tensor x) => functional.relu(fc.forward(x)) + x;
+            }
+            [MemoryProfile(24)]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly Sequential stage;
+                private readonly Linear head = Linear(24, 6);
+                public {0}() : base(nameof({0})) { stage = MakeStage(Block{0}.Create, 24, 3); RegisterComponents(); }
+                private static Sequential MakeStage(System.Func<long, Module<Tensor, Tensor>> make, long width, int count)
+                {
+                    var s = Sequential();
+                    for (var i = 0; i < count; i++) s.append(make(width));
+                    return s;
+                }
+                public override Tensor forward(Tensor x) => head.forward(stage.forward(x));
+            }
+            """, 5),
+    };
+
+    public static IEnumerable<object[]> Names => Cases.Select(c => new object[] { c.Name });
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Counts_and_every_row_equal_the_real_model(string name)
+    {
+        var c = Cases.Single(k => k.Name == name);
+        var programs = new[] { 1L, c.Batch }
+            .Select(b => new FuzzProgram($"{c.Name}B{b}", c.Source.Replace("{0}", $"{c.Name}B{b}"), new[] { "corpus" }, b))
+            .ToList();
+        var problems = new List<string>();
+        foreach (var outcome in DifferentialRunner.Run(programs))
+        {
+            var program = outcome.Program.Name;
+            if (outcome.Training is not { } training)
+            {
+                problems.Add($"{program} did not train: {string.Join("; ", outcome.Mismatches.Concat(outcome.Notes))}");
+                continue;
+            }
+            problems.AddRange(outcome.Diagnostics.Where(d => d.Id.StartsWith("TBG", System.StringComparison.Ordinal)).Select(d => $"{program}: {d}"));
+            foreach (var row in training.Rows.Concat(outcome.Inference!.Rows))
+            {
+                output.WriteLine($"{program} {row.Name}: {row.Predicted:N0} / {row.Measured:N0}");
+                if (row.Predicted is null || row.Predicted != row.Measured)
+                    problems.Add($"{program} {row.Name}: predicted {row.Predicted:N0}, measured {row.Measured:N0}");
+            }
+            problems.AddRange(outcome.Mismatches.Select(m => $"{program}: {m}"));
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+}
