@@ -34,6 +34,7 @@ internal static class Emitter
             ["optimizer"] = spec.Settings.Optimizer,
             ["loss"] = spec.Settings.LossDeclared ? spec.Settings.Loss.ToString() : null,
             ["trainable_only"] = spec.Settings.OptimizerTrainableOnly,
+            ["loss_output"] = spec.Settings.LossOutput == 0 ? null : spec.Settings.LossOutput.ToString(CultureInfo.InvariantCulture),
             ["further_inputs"] = spec.Settings.FurtherInputs.Select(input => new ScriptObject
             {
                 ["position"] = input.Position.ToString(CultureInfo.InvariantCulture),

@@ -16,12 +16,27 @@ internal sealed partial class Interpreter
         switch (operation)
         {
             case IBlockOperation block:
+            {
+                // `using var` locals are disposed when the block ends, last declared first.
+                var disposed = new List<(ILocalSymbol Local, IOperation At)>();
+                var completion = Completion.Normal;
                 foreach (var statement in block.Operations)
                 {
-                    var completion = Execute(statement, frame);
-                    if (completion != Completion.Normal) return completion;
+                    if (statement is IUsingDeclarationOperation declaration)
+                    {
+                        completion = Execute(declaration.DeclarationGroup, frame);
+                        disposed.AddRange(declaration.DeclarationGroup.Declarations.SelectMany(d => d.Declarators)
+                            .Select(d => (d.Symbol, (IOperation)declaration)));
+                    }
+                    else completion = Execute(statement, frame);
+                    if (completion != Completion.Normal) break;
                 }
-                return Completion.Normal;
+                for (var i = disposed.Count - 1; i >= 0; i--)
+                {
+                    if (frame.Variables.TryGetValue(disposed[i].Local, out var value)) Semantics.Dispose(value, disposed[i].At);
+                }
+                return completion;
+            }
 
             case IExpressionStatementOperation { Operation: IThrowOperation }:
             case IThrowOperation:
@@ -77,8 +92,19 @@ internal sealed partial class Interpreter
                 return Completion.Normal;
 
             case IUsingOperation usingOperation:
-                if (usingOperation.Resources is { } resources) Execute(resources, frame);
-                return Execute(usingOperation.Body, frame);
+            {
+                var resources = new List<Value>();
+                if (usingOperation.Resources is IVariableDeclarationGroupOperation declared)
+                {
+                    Execute(declared, frame);
+                    foreach (var declarator in declared.Declarations.SelectMany(d => d.Declarators))
+                        if (frame.Variables.TryGetValue(declarator.Symbol, out var value)) resources.Add(value);
+                }
+                else if (usingOperation.Resources is { } expression) resources.Add(Evaluate(expression, frame));
+                var completion = Execute(usingOperation.Body, frame);
+                for (var i = resources.Count - 1; i >= 0; i--) Semantics.Dispose(resources[i], usingOperation);
+                return completion;
+            }
 
             case ILockOperation lockOperation:
                 return Execute(lockOperation.Body, frame);

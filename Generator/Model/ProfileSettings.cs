@@ -16,6 +16,9 @@ internal sealed record ProfileSettings(
     /// <summary>Whether the attribute names the loss; the default is taken for [batch, classes] outputs only.</summary>
     public bool LossDeclared { get; init; }
 
+    /// <summary>Which result of a tuple-returning forward the loss takes (<c>LossOutput</c>).</summary>
+    public int LossOutput { get; init; }
+
     /// <summary>Whether the optimizer is given only requires_grad parameters (<c>OptimizerParameters.Trainable</c>).</summary>
     public bool OptimizerTrainableOnly { get; init; }
 

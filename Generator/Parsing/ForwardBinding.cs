@@ -14,11 +14,15 @@ namespace TorchBudget.Generator.Parsing;
 /// </summary>
 internal sealed class ForwardBinding
 {
-    private ForwardBinding(IReadOnlyList<InputSpec?> tensors, IReadOnlyList<Value?> constants)
+    private ForwardBinding(IReadOnlyList<InputSpec?> tensors, IReadOnlyList<Value?> constants, int lossOutput)
     {
         Tensors = tensors;
         Constants = constants;
+        LossOutput = lossOutput;
     }
+
+    /// <summary>Which result of a tuple-returning forward the loss takes.</summary>
+    public int LossOutput { get; }
 
     /// <summary>By position: the tensor input there, or null.</summary>
     public IReadOnlyList<InputSpec?> Tensors { get; }
@@ -28,7 +32,7 @@ internal sealed class ForwardBinding
 
     /// <summary>A model of one tensor argument: the profile's input alone.</summary>
     public static ForwardBinding Single(ProfileSettings settings) =>
-        new(new InputSpec?[] { settings.Inputs.First() }, new Value?[] { null });
+        new(new InputSpec?[] { settings.Inputs.First() }, new Value?[] { null }, settings.LossOutput);
 
     /// <summary>The binding, or null with what does not fit (said in TBG005).</summary>
     public static ForwardBinding? Bind(INamedTypeSymbol type, TorchSharpSymbols torch, ProfileSettings settings, IReadOnlyList<Value> given,
@@ -71,7 +75,7 @@ internal sealed class ForwardBinding
                     : $"forward's parameter{Name(position)} (position {position}) has no default: give it in ForwardArguments";
             if (problem is not null) return null;
         }
-        return new ForwardBinding(tensors, constants);
+        return new ForwardBinding(tensors, constants, settings.LossOutput);
     }
 
     /// <summary>The type arguments of the TorchSharp Module&lt;…&gt; the type derives from.</summary>

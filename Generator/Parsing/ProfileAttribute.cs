@@ -64,6 +64,7 @@ internal sealed class ProfileAttribute
         var arguments = new List<Value>();
         var forwardArguments = new List<Value>();
         var trainableOnly = false;
+        var lossOutput = 0;
         var forwardTexts = new List<string>();
         foreach (var named in attribute.NamedArguments)
         {
@@ -97,6 +98,10 @@ internal sealed class ProfileAttribute
                     if (EnumName(named.Value) is "All" or "Trainable") trainableOnly = EnumName(named.Value) == "Trainable";
                     else Invalid("OptimizerParameters is not a known OptimizerParameters", at);
                     break;
+                case "LossOutput":
+                    if (named.Value.Value is int index && index >= 0) lossOutput = index;
+                    else Invalid("LossOutput must be a non-negative constant int", at);
+                    break;
                 case "BatchSizes":
                     var sizes = Longs(named.Value);
                     if (sizes is null || sizes.Value.Length == 0) Invalid("BatchSizes must be a non-empty list of constant longs", at);
@@ -122,7 +127,7 @@ internal sealed class ProfileAttribute
             batchSizes.ToEquatableArray())
         {
             Kernels = kernels ?? KernelProfile.Measured, Loss = loss, LossDeclared = attribute.NamedArguments.Any(a => a.Key == "Loss"),
-            ForwardArgumentTexts = forwardTexts.ToEquatableArray(), OptimizerTrainableOnly = trainableOnly,
+            ForwardArgumentTexts = forwardTexts.ToEquatableArray(), OptimizerTrainableOnly = trainableOnly, LossOutput = lossOutput,
         };
         return new ProfileAttribute(settings, arguments, forwardArguments, diagnostics, location);
     }

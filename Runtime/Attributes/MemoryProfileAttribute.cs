@@ -39,6 +39,12 @@ public sealed class MemoryProfileAttribute : Attribute
     /// </summary>
     public LossKind Loss { get; set; } = LossKind.CrossEntropy;
 
+    /// <summary>
+    /// Which of forward's results the loss takes where forward returns a tuple (<c>(mean, logVar)</c>,
+    /// <c>(output, hidden)</c>): 0, the first, by default.
+    /// </summary>
+    public int LossOutput { get; set; }
+
     /// <summary>Batch sizes of the generated table. Default 1, 16, 64, 256.</summary>
     public long[] BatchSizes { get; set; } = new long[] { 1, 16, 64, 256 };
 

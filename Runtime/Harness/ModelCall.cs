@@ -49,7 +49,11 @@ internal sealed class ModelCall
     public IReadOnlyList<Tensor> Inputs(Device device, long batchSize) =>
         report.Inputs.Select(i => Synthetic(i, device, batchSize)).ToList();
 
-    /// <summary>forward on <paramref name="inputs"/> (as <see cref="Inputs"/> built them); throws what forward throws.</summary>
+    /// <summary>
+    /// forward on <paramref name="inputs"/> (as <see cref="Inputs"/> built them): its tensor, or of a tuple the report's
+    /// LossOutput (the other results stay alive, as in a real step, until the caller's DisposeScope ends). Throws what
+    /// forward throws.
+    /// </summary>
     public Tensor Forward(IReadOnlyList<Tensor> inputs)
     {
         var parameters = forward.GetParameters();
@@ -65,7 +69,12 @@ internal sealed class ModelCall
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
             throw;
         }
-        return result as Tensor ?? throw new InvalidOperationException($"{model.GetType().Name}.forward returned no tensor");
+        return result switch
+        {
+            Tensor tensor => tensor,
+            System.Runtime.CompilerServices.ITuple tuple when report.LossOutput < tuple.Length && tuple[report.LossOutput] is Tensor chosen => chosen,
+            _ => throw new InvalidOperationException($"{model.GetType().Name}.forward returned no tensor at LossOutput {report.LossOutput}"),
+        };
     }
 
     private object? Argument(ParameterInfo parameter, int position, IReadOnlyList<Tensor> inputs)

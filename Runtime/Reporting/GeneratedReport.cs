@@ -21,6 +21,7 @@ public sealed class GeneratedReport
     public OptimizerKind Optimizer { get; init; }
     public LossKind? Loss { get; init; }
     public OptimizerParameters OptimizerParameters { get; init; }
+    public int LossOutput { get; init; }
     public ForwardInput[] FurtherInputs { get; init; } = Array.Empty<ForwardInput>();
     public object?[] ForwardArguments { get; init; } = Array.Empty<object?>();
     public long[] BatchSizes { get; init; } = Array.Empty<long>();

@@ -25,6 +25,7 @@ public sealed partial class MemoryReport
         {
             Loss = values.Loss,
             OptimizerParameters = values.OptimizerParameters,
+            LossOutput = values.LossOutput,
             FurtherInputs = values.FurtherInputs,
             ForwardArguments = Array.AsReadOnly(values.ForwardArguments),
         };
@@ -102,6 +103,9 @@ public sealed partial class MemoryReport
 
     /// <summary>Which parameters the optimizer is given, and so has state for (<c>[MemoryProfile]</c>'s OptimizerParameters).</summary>
     public OptimizerParameters OptimizerParameters { get; internal init; }
+
+    /// <summary>Which of forward's results the loss takes where forward returns a tuple (0: the first).</summary>
+    public int LossOutput { get; internal init; }
 
     /// <summary>Batch sizes of the table.</summary>
     public IReadOnlyList<long> BatchSizes { get; }

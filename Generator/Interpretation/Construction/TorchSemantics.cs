@@ -44,6 +44,9 @@ internal partial class TorchSemantics(ISemanticsHost host, TorchSharpSymbols tor
     /// <summary>A call, before the evaluator runs a method in source: forward's module calls and tensor ops.</summary>
     public virtual Value? Invoke(IInvocationOperation invocation, Value? receiver, CallArguments arguments) => null;
 
+    /// <summary>A <c>using</c> disposes <paramref name="value"/> (its scope ended). A constructor's disposals change no count.</summary>
+    public virtual void Dispose(Value value, IOperation at) { }
+
     /// <summary>A call of TorchSharp's own code: factories, module, container and parameter-tensor methods.</summary>
     public Value? InvokeLibrary(IInvocationOperation invocation, Value? receiver, CallArguments arguments, ModuleInstance? self)
     {

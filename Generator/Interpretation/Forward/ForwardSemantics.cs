@@ -40,6 +40,13 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
                 values[position] = tensor;
             }
             var output = ApplyModule(root, values, root.CreatedAt);
+            // A tuple's other results stay alive (held by the tuple) while the loss takes the chosen one.
+            if (output is TupleValue tuple)
+            {
+                output = arguments.LossOutput < tuple.Items.Count
+                    ? tuple.Items[arguments.LossOutput]
+                    : new UnknownValue($"LossOutput {arguments.LossOutput} is beyond forward's {tuple.Items.Count} results", root.CreatedAt);
+            }
             if (output is UnknownValue unknown) Trace.Unknowns.Add(unknown);
             else if (output is ActivationTensor result)
             {
@@ -225,6 +232,26 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
     }
 
     /// <summary>An unknown that affects the memory table.</summary>
+    /// <summary>
+    /// A tensor's handle disposed by <c>using</c>: its storage goes unless autograd saved it or a view shares it. What
+    /// disposing anything else does (a DisposeScope frees what it holds) is not followed.
+    /// </summary>
+    public override void Dispose(Value value, IOperation at)
+    {
+        switch (value)
+        {
+            case ActivationTensor tensor:
+                Trace.Dispose(tensor);
+                break;
+            case NullValue or ModuleValue or UnknownValue:
+                break;
+            default:
+                Record(new UnknownValue($"what disposing {value.Describe()} at the end of a using frees is not modeled",
+                    LocationInfo.From(at.Syntax)));
+                break;
+        }
+    }
+
     public UnknownValue Record(UnknownValue unknown)
     {
         if (!Trace.Unknowns.Any(u => u.Reason == unknown.Reason && Equals(u.Location, unknown.Location))) Trace.Unknowns.Add(unknown);

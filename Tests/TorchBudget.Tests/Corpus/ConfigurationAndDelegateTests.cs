@@ -169,6 +169,58 @@ public sealed class ConfigurationAndDelegateTests(ITestOutputHelper output)
                 public override Tensor forward(Tensor x) => head.forward(stage.forward(x));
             }
             """, 5),
+        // A VAE encoder's (mean, logVar): the loss takes the first, the second stays alive and its layer gets no gradient.
+        new("TupleOutput", """
+            [MemoryProfile(12, Loss = LossKind.Mse)]
+            public partial class {0} : Module<Tensor, (Tensor, Tensor)>
+            {
+                private readonly Linear hidden = Linear(12, 16);
+                private readonly Linear mean = Linear(16, 4);
+                private readonly Linear logVar = Linear(16, 4);
+                public {0}() : base(nameof({0})) => RegisterComponents();
+                public override (Tensor, Tensor) forward(Tensor x)
+                {
+                    var h = functional.relu(hidden.forward(x));
+                    return (mean.forward(h), logVar.forward(h));
+                }
+            }
+            """, 5),
+        // (features, logits) with the loss on the second result.
+        new("TupleSecondOutput", """
+            [MemoryProfile(7, 5, LossOutput = 1)]
+            public partial class {0} : Module<Tensor, (Tensor, Tensor)>
+            {
+                private readonly Linear embed = Linear(5, 6);
+                private readonly Linear head = Linear(42, 3);
+                public {0}() : base(nameof({0})) => RegisterComponents();
+                public override (Tensor, Tensor) forward(Tensor x)
+                {
+                    var features = functional.silu(embed.forward(x));
+                    return (features, head.forward(features.flatten(1)));
+                }
+            }
+            """, 3),
+        // `using var` in forward frees each intermediate when forward returns, unless autograd saved it.
+        new("UsingVarForward", """
+            [MemoryProfile(10)]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly Linear a = Linear(10, 24);
+                private readonly Linear b = Linear(24, 24);
+                private readonly Linear head = Linear(24, 3);
+                public {0}() : base(nameof({0})) => RegisterComponents();
+                public override Tensor forward(Tensor x)
+                {
+                    using var h = a.forward(x);
+                    using var scaled = h * 2.0;
+                    using (var g = functional.gelu(b.forward(scaled)))
+                    {
+                        using var shifted = g + 1.0;
+                        return head.forward(shifted.tanh());
+                    }
+                }
+            }
+            """, 5),
     };
 
     public static IEnumerable<object[]> Names => Cases.Select(c => new object[] { c.Name });
