@@ -30,7 +30,12 @@ internal sealed partial class Interpreter
             return CallSourceMethod(method, receiver, bound, invocation, frame);
         }
         if (Semantics.InvokeLibrary(invocation, receiver, arguments, frame.Self) is { } libraryResult) return libraryResult;
-        return receiver is ListValue list ? CallListMethod(list, invocation, frame) : CallLibraryMethod(invocation, receiver, frame);
+        return receiver switch
+        {
+            ListValue list => CallListMethod(list, invocation, frame),
+            DictionaryValue table => CallDictionaryMethod(table, invocation, frame),
+            _ => CallLibraryMethod(invocation, receiver, frame),
+        };
     }
 
     /// <summary>A delegate called (<c>make(width)</c>, <c>activation.Invoke()</c>): a lambda or a method group in source.</summary>
@@ -139,11 +144,39 @@ internal sealed partial class Interpreter
             }
             return list;
         }
+        if (type.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic" && type.Name == "Dictionary")
+        {
+            if (creation.Arguments.Length > 0) return Unknown("a dictionary built from another collection or a comparer", creation);
+            var table = new DictionaryValue();
+            foreach (var element in creation.Initializer?.Initializers ?? System.Collections.Immutable.ImmutableArray<IOperation>.Empty)
+            {
+                var added = element switch
+                {
+                    // { key, value }
+                    IInvocationOperation { TargetMethod.Name: "Add", Arguments.Length: 2 } add =>
+                        AddEntry(table, Evaluate(add.Arguments[0].Value, frame), Evaluate(add.Arguments[1].Value, frame)),
+                    // [key] = value
+                    ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1 } slot } set =>
+                        AddEntry(table, Evaluate(slot.Arguments[0].Value, frame), Evaluate(set.Value, frame), replace: true),
+                    _ => false,
+                };
+                if (!added) return Unknown("a dictionary initializer the analysis does not model", element);
+            }
+            return table;
+        }
         if (type.IsTupleType)
         {
             return new TupleValue(creation.Arguments.Select(a => Evaluate(a.Value, frame)).ToList());
         }
         return Unknown($"'new {type.Name}(...)' is not modeled", creation);
+    }
+
+    /// <summary>Adds (or with <paramref name="replace"/> sets) an entry; false for a key that is not modeled or, added, already there.</summary>
+    private static bool AddEntry(DictionaryValue table, Value key, Value item, bool replace = false)
+    {
+        if (DictionaryValue.KeyOf(key) is not { } identity || (!replace && table.Entries.ContainsKey(identity))) return false;
+        table.Entries[identity] = (key, item);
+        return true;
     }
 
     /// <summary>An object initializer's (or <c>with</c>'s) member assignments, into <paramref name="instance"/>.</summary>

@@ -28,6 +28,8 @@ internal sealed partial class Interpreter
                 return frame.Self is null ? Unknown("'this' outside a module", operation)
                     : plainObjects.Contains(frame.Self) ? new ObjectValue(frame.Self)
                     : new ModuleValue(frame.Self);
+            case ISwitchExpressionOperation switchExpression:
+                return SwitchExpression(switchExpression, frame);
             case IWithOperation with:
                 return Evaluate(with.Operand, frame) is ObjectValue original
                     ? Initialize(CopyObject(original), with.Initializer, frame)
@@ -200,6 +202,13 @@ internal sealed partial class Interpreter
                 return tuple.Items[item - 1];
             case ListValue list when property.Name is "Count" or "Length" or "LongLength":
                 return new IntValue(list.Items.Count);
+            case DictionaryValue table when property.Name == "Count":
+                return new IntValue(table.Entries.Count);
+            case DictionaryValue table when property.Name is "Keys" or "Values":
+                return new ListValue(table.Entries.Values.Select(e => property.Name == "Keys" ? e.Key : e.Item).ToList());
+            // A dictionary's entry, enumerated as a (key, value) pair.
+            case TupleValue { Items.Count: 2 } entry when property.ContainingType?.Name == "KeyValuePair" && property.Name is "Key" or "Value":
+                return entry.Items[property.Name == "Key" ? 0 : 1];
             case StringValue text when property.Name == "Length":
                 return new IntValue(text.Text.Length);
             case ModuleValue { Module: var module } when module.UserType is not null && IsAutoProperty(property):
@@ -254,6 +263,10 @@ internal sealed partial class Interpreter
         if (Semantics.Index(collection, indices, at) is { } torchIndexed) return torchIndexed;
         switch (collection)
         {
+            case DictionaryValue table when indices.Count == 1:
+                return DictionaryValue.KeyOf(indices[0]) is { } key
+                    ? table.Entries.TryGetValue(key, out var entry) ? entry.Item : Unknown($"key {indices[0].Describe()} is not in the table", at)
+                    : Unknown($"a dictionary key the analysis does not model ({indices[0].Describe()})", at);
             case ListValue list when indices.Count == 1 && indices[0] is FromEndIndexValue fromEnd:
                 return fromEnd.Offset >= 1 && fromEnd.Offset <= list.Items.Count
                     ? list.Items[list.Items.Count - (int)fromEnd.Offset]
@@ -276,6 +289,13 @@ internal sealed partial class Interpreter
         {
             case ListValue list when indices.Count == 1 && indices[0] is IntValue index && index.Pin() >= 0 && index.Pin() < list.Items.Count:
                 list.Items[(int)index.Pin()] = value;
+                return;
+            case DictionaryValue table when indices.Count == 1 && DictionaryValue.KeyOf(indices[0]) is { } key:
+                table.Entries[key] = (indices[0], value);
+                return;
+            case DictionaryValue table:
+                var unplaced = Unknown("an entry written under a key the analysis does not model", at);
+                foreach (var entryKey in table.Entries.Keys.ToList()) table.Entries[entryKey] = (table.Entries[entryKey].Key, unplaced);
                 return;
             case ListValue list:
                 // A write the analysis cannot place makes every element unknown.
@@ -354,11 +374,38 @@ internal sealed partial class Interpreter
     private Value Enumerate(Value collection, IOperation? at) => collection switch
     {
         ListValue list => list,
+        // Enumerating a dictionary gives its entries as (key, value) pairs, in insertion order.
+        DictionaryValue table => new ListValue(table.Entries.Values.Select(e => (Value)new TupleValue(new[] { e.Key, e.Item })).ToList()),
         _ when Semantics.Enumerate(collection) is { } torchItems => torchItems,
         StringValue text => new ListValue(text.Text.Select(c => (Value)new StringValue(c.ToString())).ToList()),
         UnknownValue unknown => unknown,
         _ => Unknown($"a collection the analysis does not model ({collection.Describe()})", at),
     };
+
+    /// <summary>The first arm whose pattern (and guard) matches; an unknown where one cannot be decided.</summary>
+    private Value SwitchExpression(ISwitchExpressionOperation switchExpression, Frame frame)
+    {
+        var value = Evaluate(switchExpression.Value, frame);
+        if (value is UnknownValue) return value;
+        foreach (var arm in switchExpression.Arms)
+        {
+            switch (MatchPattern(value, arm.Pattern, frame))
+            {
+                case BoolValue { Flag: false }:
+                    continue;
+                case BoolValue when arm.Guard is null:
+                    return Evaluate(arm.Value, frame);
+                case BoolValue:
+                    var guard = Evaluate(arm.Guard, frame);
+                    if (guard is BoolValue { Flag: true }) return Evaluate(arm.Value, frame);
+                    if (guard is BoolValue) continue;
+                    return Unknown("a switch arm's guard the analysis cannot decide", arm, guard);
+                case var undecided:
+                    return undecided;
+            }
+        }
+        return Unknown("no arm of the switch matches (it would throw)", switchExpression);
+    }
 
     private Value MatchPattern(Value value, IPatternOperation pattern, Frame frame)
     {
@@ -374,6 +421,22 @@ internal sealed partial class Interpreter
                     : Unknown("a pattern on an unknown value", pattern, value);
             case ITypePatternOperation or IDeclarationPatternOperation when value is NullValue:
                 return BoolValue.False;
+            case IDiscardPatternOperation:
+                return BoolValue.True;
+            case IBinaryPatternOperation binary:
+                var left = MatchPattern(value, binary.LeftPattern, frame);
+                if (left is BoolValue { Flag: var leftFlag } && leftFlag == (binary.OperatorKind == BinaryOperatorKind.Or)) return left;
+                return left is BoolValue ? MatchPattern(value, binary.RightPattern, frame) : left;
+            case IRelationalPatternOperation relational when value is IntValue or RealValue
+                && Evaluate(relational.Value, frame) is IntValue or RealValue:
+                var (a, b) = (AsDouble(value), AsDouble(Evaluate(relational.Value, frame)));
+                return BoolValue.Of(relational.OperatorKind switch
+                {
+                    BinaryOperatorKind.LessThan => a < b,
+                    BinaryOperatorKind.LessThanOrEqual => a <= b,
+                    BinaryOperatorKind.GreaterThan => a > b,
+                    _ => a >= b,
+                });
             default:
                 return Unknown($"the pattern '{Shorten(pattern.Syntax)}' is not supported", pattern, value);
         }

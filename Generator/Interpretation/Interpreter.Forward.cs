@@ -47,4 +47,30 @@ internal sealed partial class Interpreter : ISemanticsHost
     }
 
     Value ISemanticsHost.Enumerate(Value collection, IOperation? at) => Enumerate(collection, at);
+
+    Value ISemanticsHost.DummyForward(ModuleInstance module, IReadOnlyList<TensorSlot> inputs, LocationInfo? at)
+    {
+        var given = new List<(long[] Shape, ScalarType DType)>();
+        foreach (var input in inputs)
+        {
+            if (input.PinShape() is not { } shape) return new UnknownValue("forward on a tensor of unknown shape in a constructor", at);
+            given.Add((shape, input.ElementType ?? ScalarType.Float32));
+        }
+        var constructing = semantics;
+        try
+        {
+            // The modules are as the constructor left them: parameters in the default type, training mode.
+            var trace = RunForward(module, Parsing.ForwardBinding.Fixed(given), ScalarType.Float32, gradEnabled: false);
+            if (trace.Unknowns.Count > 0) return new UnknownValue($"forward on a dummy input: {trace.Unknowns[0].Reason}", at);
+            if (trace.Mismatches.Count > 0) return new UnknownValue($"forward on a dummy input fails: {trace.Mismatches[0].Message}", at);
+            if (trace.Output is not { } output || output.Shape.Dims.Any(d => d.BatchPower != 0))
+                return new UnknownValue("forward on a dummy input returns no tensor of a known shape", at);
+            var dims = output.Shape.Dims.Select(d => d.PinCoefficient()).ToArray();
+            return new TensorValue(new TensorSlot(dims.Aggregate(1L, (a, b) => checked(a * b)), false, output.ElementType, dims));
+        }
+        finally
+        {
+            semantics = constructing;
+        }
+    }
 }

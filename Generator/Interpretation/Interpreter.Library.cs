@@ -37,6 +37,23 @@ internal sealed partial class Interpreter
         }
     }
 
+    private Value CallDictionaryMethod(DictionaryValue table, IInvocationOperation invocation, Frame frame)
+    {
+        var args = invocation.Arguments.Select(a => Evaluate(a.Value, frame)).ToList();
+        switch (invocation.TargetMethod.Name, args.Count)
+        {
+            case ("ContainsKey", 1) when DictionaryValue.KeyOf(args[0]) is { } key:
+                return BoolValue.Of(table.Entries.ContainsKey(key));
+            case ("Add", 2) when AddEntry(table, args[0], args[1]):
+                return NullValue.Instance;
+            default:
+                // A change the analysis cannot follow leaves every entry unknown.
+                var unknown = Unknown($"'{invocation.TargetMethod.Name}' on a dictionary is not modeled", invocation);
+                foreach (var key in table.Entries.Keys.ToList()) table.Entries[key] = (table.Entries[key].Key, unknown);
+                return unknown;
+        }
+    }
+
     private Value CallLambda(LambdaValue lambda, Value argument, IOperation at) => CallLambda(lambda, new[] { argument }, at);
 
     private Value CallLambda(LambdaValue lambda, IReadOnlyList<Value> arguments, IOperation at)
@@ -119,6 +136,12 @@ internal sealed partial class Interpreter
                 return new StringValue(string.Concat(args.Select(ToText)));
             case (_, "ToString") when receiver is not null && args.Count == 0 && ToText(receiver) is { } text:
                 return new StringValue(text);
+            case ("string", "ToLower" or "ToLowerInvariant") when receiver is StringValue text && args.Count == 0:
+                return new StringValue(text.Text.ToLowerInvariant());
+            case ("string", "ToUpper" or "ToUpperInvariant") when receiver is StringValue text && args.Count == 0:
+                return new StringValue(text.Text.ToUpperInvariant());
+            case ("string", "Trim") when receiver is StringValue text && args.Count == 0:
+                return new StringValue(text.Text.Trim());
         }
         return Unknown($"'{method.ContainingType?.Name}.{method.Name}' is not modeled", invocation);
     }

@@ -127,6 +127,27 @@ internal sealed class LambdaValue(Microsoft.CodeAnalysis.Operations.IAnonymousFu
     public override string Describe() => "lambda";
 }
 
+/// <summary>
+/// A <c>Dictionary</c> the code builds (a table of sizes per model name): entries in insertion order, keyed by
+/// <see cref="KeyOf"/>; a key of another kind is not modeled.
+/// </summary>
+internal sealed class DictionaryValue : Value
+{
+    public Dictionary<string, (Value Key, Value Item)> Entries { get; } = new();
+
+    /// <summary>A key's identity: strings, integers, flags and enum members; null for anything else.</summary>
+    public static string? KeyOf(Value key) => key switch
+    {
+        StringValue text => "s:" + text.Text,
+        IntValue number => "i:" + number.Pin().ToString(CultureInfo.InvariantCulture),
+        BoolValue flag => "b:" + flag.Describe(),
+        EnumValue { MemberName: not null } member => "e:" + member.TypeName + "." + member.MemberName,
+        _ => null,
+    };
+
+    public override string Describe() => "a dictionary of " + Entries.Count;
+}
+
 /// <summary>A method group made a delegate (<c>MakeLayer(BasicBlock.Create, ...)</c>): the method, and its receiver if any.</summary>
 internal sealed class MethodGroupValue(IMethodSymbol method, Value? receiver) : Value
 {

@@ -34,6 +34,11 @@ internal sealed class ForwardBinding
     public static ForwardBinding Single(ProfileSettings settings) =>
         new(new InputSpec?[] { settings.Inputs.First() }, new Value?[] { null }, settings.LossOutput);
 
+    /// <summary>Tensors of fixed shapes, in order: a constructor's forward on a dummy input to learn a size.</summary>
+    public static ForwardBinding Fixed(IReadOnlyList<(long[] Shape, Shapes.ScalarType DType)> tensors) =>
+        new(tensors.Select((t, i) => (InputSpec?)new InputSpec(i, t.Shape.ToEquatableArray(), t.DType) { Batched = false }).ToList(),
+            tensors.Select(_ => (Value?)null).ToList(), 0);
+
     /// <summary>The binding, or null with what does not fit (said in TBG005).</summary>
     public static ForwardBinding? Bind(INamedTypeSymbol type, TorchSharpSymbols torch, ProfileSettings settings, IReadOnlyList<Value> given,
         out string? problem)

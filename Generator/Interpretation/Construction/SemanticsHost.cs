@@ -13,6 +13,12 @@ internal interface ISemanticsHost
 
     /// <summary>Runs a user module's forward method in source; null where it has none taking these inputs.</summary>
     Value? CallUserForward(ModuleInstance module, IReadOnlyList<Value> inputs, LocationInfo? callSite);
+
+    /// <summary>
+    /// A constructor runs a module's forward on tensors of fixed shapes (to learn a flattened size): the result's shape
+    /// from a symbolic pass, or why it is unknown.
+    /// </summary>
+    Value DummyForward(ModuleInstance module, IReadOnlyList<TensorSlot> inputs, LocationInfo? at);
 }
 
 /// <summary>

@@ -38,11 +38,21 @@ internal partial class TorchSemantics(ISemanticsHost host, TorchSharpSymbols tor
             ? new TensorValue(parameter)
             : Unknown($"'{layer.Kind}.{property.Name}' is not modeled", at),
         TensorValue tensor when property.Name == "requires_grad" => BoolValue.Of(tensor.Tensor.RequiresGrad),
+        TensorValue tensor when property.Name == "shape" => tensor.Tensor.PinShape() is { } shape
+            ? new ListValue(shape.Select(d => (Value)new IntValue(d)).ToList())
+            : Unknown("the shape of a tensor the constructor made", at),
         _ => null,
     };
 
     /// <summary>A call, before the evaluator runs a method in source: forward's module calls and tensor ops.</summary>
-    public virtual Value? Invoke(IInvocationOperation invocation, Value? receiver, CallArguments arguments) => null;
+    public virtual Value? Invoke(IInvocationOperation invocation, Value? receiver, CallArguments arguments)
+    {
+        // A constructor calling a module on a tensor of its own (a dummy input) to learn the size of what comes out.
+        if (invocation.TargetMethod.Name is not ("forward" or "call") || receiver is not ModuleValue { Module: var module }) return null;
+        var inputs = arguments.ByName().Select(a => a.Value).ToList();
+        if (inputs.Count == 0 || !inputs.All(i => i is TensorValue)) return null;
+        return Host.DummyForward(module, inputs.Cast<TensorValue>().Select(t => t.Tensor).ToList(), LocationInfo.From(invocation.Syntax));
+    }
 
     /// <summary>A <c>using</c> disposes <paramref name="value"/> (its scope ended). A constructor's disposals change no count.</summary>
     public virtual void Dispose(Value value, IOperation at) { }
@@ -116,9 +126,13 @@ internal partial class TorchSemantics(ISemanticsHost host, TorchSharpSymbols tor
             }
             : null;
 
-    /// <summary>dict[key] = module on a ModuleDict; false for any other indexed write.</summary>
+    /// <summary>
+    /// dict[key] = module on a ModuleDict; a write into a tensor by index (a positional-encoding table filled in the
+    /// constructor), which changes its values, never its shape, type or registration; false for any other indexed write.
+    /// </summary>
     public bool SetIndex(Value collection, IReadOnlyList<Value> indices, Value value)
     {
+        if (collection is TensorValue) return true;
         if (collection is not ModuleValue { Module: { UserType: null } module } || indices.Count != 1 || indices[0] is not StringValue key
             || value is not ModuleValue child)
         {
