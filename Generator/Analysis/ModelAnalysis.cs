@@ -58,9 +58,21 @@ internal static class ModelAnalysis
                 return Empty(target with { CanEmit = false }, settings, diagnostics, "the [MemoryProfile] arguments are invalid");
             }
 
-            var (constructor, arguments, problem) = ConstructorChoice.Choose(type, profile.Arguments);
-            var forwardArguments = constructor is null ? null : ForwardBinding.Bind(type, torch, settings, profile.ForwardArguments, out problem);
-            if (constructor is null || forwardArguments is null)
+            IMethodSymbol? factory = null;
+            IMethodSymbol? constructor = null;
+            IReadOnlyList<Value> arguments = Array.Empty<Value>();
+            string? problem;
+            if (profile.Factory is { } factoryName)
+            {
+                factory = type.GetMembers(factoryName).OfType<IMethodSymbol>()
+                    .FirstOrDefault(m => m.IsStatic && m.Parameters.Length == 0 && !m.IsGenericMethod && torch.IsModule(m.ReturnType)
+                        && m.DeclaringSyntaxReferences.Length > 0);
+                problem = factory is null ? $"Factory '{factoryName}' is not a static parameterless method of '{type.Name}' in source "
+                    + "that returns a module" : null;
+            }
+            else (constructor, arguments, problem) = ConstructorChoice.Choose(type, profile.Arguments);
+            var forwardArguments = problem is not null ? null : ForwardBinding.Bind(type, torch, settings, profile.ForwardArguments, out problem);
+            if ((constructor is null && factory is null) || forwardArguments is null)
             {
                 diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.InvalidAttributeArguments.Id, profile.Location,
                     new[] { "MemoryProfile", type.Name, problem! }.ToEquatableArray()));
@@ -75,7 +87,8 @@ internal static class ModelAnalysis
             {
                 try
                 {
-                    root = interpreter.Construct(type, constructor, interpreter.DefaultArguments(constructor, arguments), profile.Location);
+                    root = factory is not null ? Built(interpreter.RunFactory(factory), type, profile.Location)
+                        : interpreter.Construct(type, constructor!, interpreter.DefaultArguments(constructor!, arguments), profile.Location);
                 }
                 catch (AnalysisLimitException limit)
                 {
@@ -98,9 +111,12 @@ internal static class ModelAnalysis
             var spec = ModelAssembler.Assemble(target, settings, root, forward, diagnostics, profile.Location, type.Name, inference)
                 with { Budget = budget };
             if (MeasuredTorchSharp.Gap(torch.Version) is { } gap) spec = MeasuredTorchSharp.WithoutMemory(spec, gap, profile.Location, type.Name);
+            if (factory is not null && parametricFormulas && spec.ParameterCount is not null)
+                return spec with { Notes = spec.Notes.Append("ParameterCountFor and MemoryReportFor are not generated: the model is "
+                    + $"built by its Factory '{factory.Name}', not by a constructor whose sizes they could vary.").ToEquatableArray() };
             return !parametricFormulas || spec.ParameterCount is null || spec.Memory is null ? spec
                 : WithParametricFormulas(spec, AnalyzeParametric(() =>
-                    ParametricAnalysis.Analyze(type, constructor, arguments, interpreter, settings, forwardArguments, profile.Location,
+                    ParametricAnalysis.Analyze(type, constructor!, arguments, interpreter, settings, forwardArguments, profile.Location,
                         dependencies)));
         }
         catch (OperationCanceledException)
@@ -121,6 +137,14 @@ internal static class ModelAnalysis
             return Empty(target with { CanEmit = false }, settings, new[] { diagnostic }, message);
         }
     }
+
+    /// <summary>What a Factory returned: the profiled class's module, or why the analysis cannot use it.</summary>
+    private static Value Built(Value built, INamedTypeSymbol type, LocationInfo? location) => built switch
+    {
+        ModuleValue { Module.UserType: { } made } when SymbolEqualityComparer.Default.Equals(made, type) => built,
+        UnknownValue => built,
+        _ => new UnknownValue($"the Factory returns {built.Describe()}, not a '{type.Name}' the analysis built", location),
+    };
 
     /// <summary>
     /// The training step's forward (train mode, autograd on) or the inference pass (<c>model.eval()</c>, forward under

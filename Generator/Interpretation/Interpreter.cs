@@ -31,6 +31,10 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
     /// <summary>A fresh interpreter (no static fields, steps or modules of this one) that reuses this one's bound code.</summary>
     public Interpreter Sibling() => new(compilation, torch, cancellationToken) { semanticModels = semanticModels };
 
+    /// <summary>Runs a static parameterless factory method (<c>Factory = nameof(...)</c>) and returns what it builds.</summary>
+    public Value RunFactory(IMethodSymbol factory) =>
+        CallSourceMethod(factory, null, new Dictionary<IParameterSymbol, Value>(SymbolEqualityComparer.Default), null, new Frame(null));
+
     /// <summary>Builds a user module as <c>new T(arguments)</c> would.</summary>
     public Value Construct(INamedTypeSymbol type, IMethodSymbol constructor, IReadOnlyDictionary<IParameterSymbol, Value> arguments,
         LocationInfo? location)

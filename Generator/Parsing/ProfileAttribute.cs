@@ -18,8 +18,9 @@ internal sealed class ProfileAttribute
     private static readonly ImmutableArray<long> DefaultBatchSizes = ImmutableArray.Create(1L, 16L, 64L, 256L);
 
     private ProfileAttribute(ProfileSettings settings, IReadOnlyList<Value> arguments, IReadOnlyList<Value> forwardArguments,
-        IReadOnlyList<DiagnosticInfo> diagnostics, LocationInfo? location)
+        IReadOnlyList<DiagnosticInfo> diagnostics, LocationInfo? location, string? factory)
     {
+        Factory = factory;
         Settings = settings;
         Arguments = arguments;
         ForwardArguments = forwardArguments;
@@ -31,6 +32,9 @@ internal sealed class ProfileAttribute
 
     /// <summary>The constructor arguments from <c>Arguments = new object[] { ... }</c>.</summary>
     public IReadOnlyList<Value> Arguments { get; }
+
+    /// <summary>The static method named by <c>Factory</c>, which builds the module instead of a constructor; null for none.</summary>
+    public string? Factory { get; }
 
     /// <summary>forward's non-tensor arguments from <c>ForwardArguments = new object[] { ... }</c>, by position.</summary>
     public IReadOnlyList<Value> ForwardArguments { get; }
@@ -65,6 +69,7 @@ internal sealed class ProfileAttribute
         var forwardArguments = new List<Value>();
         var trainableOnly = false;
         var lossOutput = 0;
+        string? factory = null;
         var forwardTexts = new List<string>();
         foreach (var named in attribute.NamedArguments)
         {
@@ -98,6 +103,10 @@ internal sealed class ProfileAttribute
                     if (EnumName(named.Value) is "All" or "Trainable") trainableOnly = EnumName(named.Value) == "Trainable";
                     else Invalid("OptimizerParameters is not a known OptimizerParameters", at);
                     break;
+                case "Factory":
+                    if (named.Value.Value is string { Length: > 0 } method) factory = method;
+                    else Invalid("Factory must name a static parameterless method, e.g. Factory = nameof(CreateForProfile)", at);
+                    break;
                 case "LossOutput":
                     if (named.Value.Value is int index && index >= 0) lossOutput = index;
                     else Invalid("LossOutput must be a non-negative constant int", at);
@@ -129,7 +138,8 @@ internal sealed class ProfileAttribute
             Kernels = kernels ?? KernelProfile.Measured, Loss = loss, LossDeclared = attribute.NamedArguments.Any(a => a.Key == "Loss"),
             ForwardArgumentTexts = forwardTexts.ToEquatableArray(), OptimizerTrainableOnly = trainableOnly, LossOutput = lossOutput,
         };
-        return new ProfileAttribute(settings, arguments, forwardArguments, diagnostics, location);
+        if (factory is not null && arguments.Count > 0) Invalid("give either Arguments or a Factory, not both", syntax);
+        return new ProfileAttribute(settings, arguments, forwardArguments, diagnostics, location, factory);
     }
 
     /// <summary>The element types an input batch can have here (complex and quantized tensors are not followed).</summary>

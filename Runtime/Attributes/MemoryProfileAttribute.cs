@@ -54,6 +54,13 @@ public sealed class MemoryProfileAttribute : Attribute
     public object[] Arguments { get; set; } = Array.Empty<object>();
 
     /// <summary>
+    /// The name of a static parameterless method of this class that builds the module to profile, for constructors an
+    /// attribute cannot express (a configuration record, an options object, a lambda): the analysis runs it as code.
+    /// <c>Factory = nameof(CreateForProfile)</c>; not together with <see cref="Arguments"/>.
+    /// </summary>
+    public string? Factory { get; set; }
+
+    /// <summary>
     /// Values of forward's arguments that are not tensors (an <c>int</c>, a <c>bool</c>), indexed by forward parameter
     /// position, tensor positions holding null; an argument not given takes its declared default. Tensor arguments
     /// after the first are declared with <see cref="MemoryInputAttribute"/>.

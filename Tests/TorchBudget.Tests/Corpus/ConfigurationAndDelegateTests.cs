@@ -200,6 +200,109 @@ public sealed class ConfigurationAndDelegateTests(ITestOutputHelper output)
                 }
             }
             """, 3),
+        // Sizes from a Dictionary looked up by a lower-cased name, an activation from a switch expression, tuple deconstruction.
+        new("TableAndSwitch", """
+            [MemoryProfile(10, Arguments = new object[] { "Small", "gelu" })]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private static readonly System.Collections.Generic.Dictionary<string, long[]> Sizes = new()
+                {
+                    ["small"] = new long[] { 16, 8 },
+                    ["large"] = new long[] { 64, 32 },
+                };
+                private readonly Sequential net;
+                public {0}() : this("Small", "gelu") { }  // what the harness builds: the profiled arguments
+                public {0}(string size, string act) : base(nameof({0}))
+                {
+                    var widths = Sizes[size.ToLower()];
+                    Module<Tensor, Tensor> Act() => act switch { "relu" => ReLU(), "gelu" => GELU(), _ => Tanh() };
+                    var (a, b) = (widths[0], widths[1]);
+                    net = Sequential(Linear(10, a), Act(), Linear(a, b), Act(), Linear(b, 2));
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor x) => net.forward(x);
+            }
+            """, 5),
+        // Layers in a List<T>: TorchSharp does not register them (not parameters, not trained), yet forward uses them.
+        new("ListFieldLayers", """
+            [MemoryProfile(8)]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly System.Collections.Generic.List<Linear> hidden = new();
+                private readonly Linear head = Linear(8, 3);
+                public {0}() : base(nameof({0}))
+                {
+                    for (var i = 0; i < 2; i++) hidden.Add(Linear(8, 8));
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor x)
+                {
+                    foreach (var l in hidden) x = functional.relu(l.forward(x));
+                    return head.forward(x);
+                }
+            }
+            """, 5),
+        // A sinusoidal positional-encoding table written by index in the constructor, registered as a buffer.
+        new("PositionalTable", """
+            [MemoryProfile(10, InputDType = ScalarType.Int64)]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly Embedding embed = Embedding(50, 16);
+                private readonly Tensor pe;
+                private readonly Linear head = Linear(16, 3);
+                public {0}() : base(nameof({0}))
+                {
+                    pe = zeros(10, 16);
+                    var position = arange(0, 10, dtype: ScalarType.Float32).unsqueeze(1);
+                    var div = exp(arange(0, 16, 2, dtype: ScalarType.Float32) * (-System.Math.Log(10000.0) / 16));
+                    pe[TensorIndex.Colon, TensorIndex.Slice(0, null, 2)] = sin(position * div);
+                    pe[TensorIndex.Colon, TensorIndex.Slice(1, null, 2)] = cos(position * div);
+                    register_buffer("pe", pe);
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor x) => head.forward((embed.forward(x) + pe).mean(new long[] { 1 }));
+            }
+            """, 3),
+        // A constructor that runs the feature extractor on a dummy input to learn the flattened size for the head.
+        new("DummyForwardSize", """
+            [MemoryProfile(1, 20, 20)]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly Sequential features;
+                private readonly Linear head;
+                public {0}() : base(nameof({0}))
+                {
+                    features = Sequential(Conv2d(1, 20, 5), ReLU(), MaxPool2d(2), Flatten());
+                    long flat;
+                    using (no_grad()) flat = features.forward(zeros(1, 1, 20, 20)).shape[1];
+                    head = Linear(flat, 10);
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor x) => head.forward(features.forward(x));
+            }
+            """, 3),
+        // No constructor an attribute can express (a record and a lambda): the profile names a factory method instead.
+        new("FactoryMethod", """
+            public sealed record Spec{0}(long Width, int Blocks);
+            [MemoryProfile(14, Factory = nameof(CreateForProfile))]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly ModuleList<Module<Tensor, Tensor>> blocks = new();
+                private readonly Linear head;
+                private {0}(Spec{0} spec, System.Func<long, Module<Tensor, Tensor>> block) : base(nameof({0}))
+                {
+                    for (var i = 0; i < spec.Blocks; i++) blocks.Add(block(spec.Width));
+                    head = Linear(spec.Width, 4);
+                    RegisterComponents();
+                }
+                private static {0} CreateForProfile() => new(new Spec{0}(14, 2), w => Sequential(Linear(w, w), SiLU()));
+                public override Tensor forward(Tensor x)
+                {
+                    foreach (var b in blocks) x = b.forward(x) + x;
+                    return head.forward(x);
+                }
+            }
+            """, 5),
         // `using var` in forward frees each intermediate when forward returns, unless autograd saved it.
         new("UsingVarForward", """
             [MemoryProfile(10)]

@@ -60,7 +60,11 @@ internal static class DifferentialRunner
         nn.Module? model = null;
         try
         {
-            model = (nn.Module)Activator.CreateInstance(type)!;
+            // Built as the profile builds it: its Factory where it names one, else the parameterless constructor.
+            var factory = type.GetCustomAttribute<MemoryProfileAttribute>()?.Factory;
+            model = factory is null
+                ? (nn.Module)Activator.CreateInstance(type)!
+                : (nn.Module)type.GetMethod(factory, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.Invoke(null, null)!;
             // Another DType is reached the way the harness asks for: .to(DType) after construction.
             if (report.DType != ScalarType.Float32) model = model.to(report.DType);
             training = MemoryHarness.Verify(model, report, CPU, program.Batch);
