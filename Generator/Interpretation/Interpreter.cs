@@ -37,39 +37,18 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
 
     /// <summary>Builds a user module as <c>new T(arguments)</c> would.</summary>
     public Value Construct(INamedTypeSymbol type, IMethodSymbol constructor, IReadOnlyDictionary<IParameterSymbol, Value> arguments,
-        LocationInfo? location)
-    {
-        if (typesUnderConstruction.Count(t => SymbolEqualityComparer.Default.Equals(t, type)) >= InterpreterLimits.MaxSameTypeNesting)
-        {
-            var chain = string.Join(" holds ", typesUnderConstruction.Select(t => t.Name).Append(type.Name));
-            return new UnknownValue($"the modules construct each other without end ({chain})", location);
-        }
+        LocationInfo? location) =>
+        Build(type, constructor, arguments, location, plain: false) is { } module ? new ModuleValue(module)
+            : new UnknownValue("the modules construct each other without end ("
+                + string.Join(" holds ", typesUnderConstruction.Select(t => t.Name).Append(type.Name)) + ")", location);
 
-        var module = new ModuleInstance(type.Name, type, location);
-        InitializeFieldDefaults(module, type);
-        typesUnderConstruction.Add(type);
-        try
-        {
-            RunConstructor(module, constructor, arguments, location);
-        }
-        finally
-        {
-            typesUnderConstruction.RemoveAt(typesUnderConstruction.Count - 1);
-        }
-        return new ModuleValue(module);
-    }
-
-    /// <summary>
-    /// Builds an instance of a user class, record or struct that is not a module, as <c>new T(arguments)</c> would; an
-    /// UnknownValue where any of its construction is not known (its fields could then be wrong, not just missing).
-    /// </summary>
-    private Value ConstructObject(INamedTypeSymbol type, IMethodSymbol constructor, IReadOnlyDictionary<IParameterSymbol, Value> arguments,
-        LocationInfo? location)
+    /// <summary>A new instance with its constructor run; null where the type is already being built too deep (runaway nesting).</summary>
+    private ModuleInstance? Build(INamedTypeSymbol type, IMethodSymbol constructor, IReadOnlyDictionary<IParameterSymbol, Value> arguments,
+        LocationInfo? location, bool plain)
     {
-        if (typesUnderConstruction.Count(t => SymbolEqualityComparer.Default.Equals(t, type)) >= InterpreterLimits.MaxSameTypeNesting)
-            return new UnknownValue($"objects of '{type.Name}' construct each other without end", location);
+        if (typesUnderConstruction.Count(t => SymbolEqualityComparer.Default.Equals(t, type)) >= InterpreterLimits.MaxSameTypeNesting) return null;
         var instance = new ModuleInstance(type.Name, type, location);
-        plainObjects.Add(instance);
+        if (plain) plainObjects.Add(instance);
         InitializeFieldDefaults(instance, type);
         typesUnderConstruction.Add(type);
         try
@@ -80,6 +59,18 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
         {
             typesUnderConstruction.RemoveAt(typesUnderConstruction.Count - 1);
         }
+        return instance;
+    }
+
+    /// <summary>
+    /// Builds an instance of a user class, record or struct that is not a module, as <c>new T(arguments)</c> would; an
+    /// UnknownValue where any of its construction is not known (its fields could then be wrong, not just missing).
+    /// </summary>
+    private Value ConstructObject(INamedTypeSymbol type, IMethodSymbol constructor, IReadOnlyDictionary<IParameterSymbol, Value> arguments,
+        LocationInfo? location)
+    {
+        if (Build(type, constructor, arguments, location, plain: true) is not { } instance)
+            return new UnknownValue($"objects of '{type.Name}' construct each other without end", location);
         // A positional record's properties take its primary constructor's parameters.
         if (type.IsRecord)
         {

@@ -125,27 +125,7 @@ public sealed class SeveralInputsTests(ITestOutputHelper output)
     public void EveryRowEqualsTheMeasurement(string name)
     {
         var c = Cases.Single(k => k.Name == name);
-        var programs = new[] { 1L, c.Batch }
-            .Select(b => new FuzzProgram($"{c.Name}B{b}", c.Source.Replace("{0}", $"{c.Name}B{b}"), new[] { "inputs" }, b))
-            .ToList();
-        var problems = new List<string>();
-        foreach (var outcome in DifferentialRunner.Run(programs))
-        {
-            var program = outcome.Program.Name;
-            if (outcome.Training is not { } training)
-            {
-                problems.Add($"{program} did not train: {string.Join("; ", outcome.Mismatches.Concat(outcome.Notes))}");
-                continue;
-            }
-            problems.AddRange(outcome.Diagnostics.Where(d => d.Id.StartsWith("TBG", System.StringComparison.Ordinal)).Select(d => $"{program}: {d}"));
-            foreach (var row in training.Rows.Concat(outcome.Inference!.Rows))
-            {
-                output.WriteLine($"{program} {row.Name}: {row.Predicted:N0} / {row.Measured:N0}");
-                if (row.Predicted is null || row.Predicted != row.Measured)
-                    problems.Add($"{program} {row.Name}: predicted {row.Predicted:N0}, measured {row.Measured:N0}");
-            }
-            problems.AddRange(outcome.Mismatches.Select(m => $"{program}: {m}"));
-        }
+        var problems = ExactRows.Problems(c.Name, c.Source, c.Batch, "inputs", output.WriteLine);
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 }

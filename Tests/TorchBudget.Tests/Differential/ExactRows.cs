@@ -1,0 +1,40 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace TorchBudget.Tests.Differential;
+
+/// <summary>
+/// The strictest check on a model written for a test: compiled at batch 1 and one larger batch, it must train, raise no
+/// TBG diagnostic, and every training and inference row (Peak included) must be predicted and equal the CPU
+/// allocation counter to the byte.
+/// </summary>
+internal static class ExactRows
+{
+    /// <summary>What is wrong with the model whose source names its class {0}; empty when every row is exact.</summary>
+    public static List<string> Problems(string name, string source, long batch, string origin, Action<string> log)
+    {
+        var programs = new[] { 1L, batch }
+            .Select(b => new FuzzProgram($"{name}B{b}", source.Replace("{0}", $"{name}B{b}"), new[] { origin }, b))
+            .ToList();
+        var problems = new List<string>();
+        foreach (var outcome in DifferentialRunner.Run(programs))
+        {
+            var program = outcome.Program.Name;
+            if (outcome.Training is not { } training)
+            {
+                problems.Add($"{program} did not train: {string.Join("; ", outcome.Mismatches.Concat(outcome.Notes))}");
+                continue;
+            }
+            problems.AddRange(outcome.Diagnostics.Where(d => d.Id.StartsWith("TBG", StringComparison.Ordinal)).Select(d => $"{program}: {d}"));
+            foreach (var row in training.Rows.Concat(outcome.Inference!.Rows))
+            {
+                log($"{program} {row.Name}: {row.Predicted:N0} / {row.Measured:N0}");
+                if (row.Predicted is null || row.Predicted != row.Measured)
+                    problems.Add($"{program} {row.Name}: predicted {row.Predicted:N0}, measured {row.Measured:N0}");
+            }
+            problems.AddRange(outcome.Mismatches.Select(m => $"{program}: {m}"));
+        }
+        return problems;
+    }
+}
