@@ -99,6 +99,12 @@ internal partial class TorchSemantics
                 return Register(module, Arg(0), Arg(1), invocation, (name, value) => value is TensorValue t
                     ? AddTensor(module.Buffers, name, t)
                     : value is NullValue ? NullValue.Instance : null);
+            case "children" or "named_children" when args.Count == 0:
+                // The registered children, in registration order (a Sequential subclass's forward iterating them).
+                if (module.Unknowns.Count > 0) return Unknown($"the children of '{module.Kind}', whose registration is not known", invocation);
+                return new ListValue(module.Children.Select(c => invocation.TargetMethod.Name == "children"
+                    ? (Value)new ModuleValue(c.Value)
+                    : new TupleValue(new Value[] { new StringValue(c.Key), new ModuleValue(c.Value) })).ToList());
             case "parameters":
                 return new ParameterListValue(module, named: false);
             case "named_parameters":

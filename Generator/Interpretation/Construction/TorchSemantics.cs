@@ -31,8 +31,12 @@ internal partial class TorchSemantics(ISemanticsHost host, TorchSharpSymbols tor
             : null;
 
     /// <summary>A container's Count, a layer's parameters as properties (weight, bias, ...), a tensor's requires_grad.</summary>
+    /// <summary>What a module's <c>training</c> reads: modules are built in training mode.</summary>
+    protected virtual bool TrainingMode => true;
+
     public virtual Value? ReadProperty(Value owner, IPropertySymbol property, IOperation at) => owner switch
     {
+        ModuleValue when property.Name == "training" && Torch.IsModule(property.ContainingType) => BoolValue.Of(TrainingMode),
         ModuleValue { Module: { UserType: null } container } when property.Name == "Count" => new IntValue(container.Children.Count),
         ModuleValue { Module: { UserType: null } layer } => layer.Parameters.FirstOrDefault(p => p.Key == property.Name).Value is { } parameter
             ? new TensorValue(parameter)

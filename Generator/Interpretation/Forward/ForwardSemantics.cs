@@ -73,6 +73,9 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
         return tensor;
     }
 
+    /// <summary>The pass's mode: the training step's forward, or the inference pass after <c>model.eval()</c>.</summary>
+    protected override bool TrainingMode => Trace.Training;
+
     public override Value? ReadProperty(Value owner, IPropertySymbol property, IOperation at) =>
         owner is ActivationTensor tensor && TensorOps.Find(property.Name, TensorOpForms.Property) is { Forward: { } forward }
             ? forward(new TensorOpCall(this, property.Name, tensor, NewOp(property.Name, new Value[] { tensor }, null), null))

@@ -303,6 +303,28 @@ public sealed class ConfigurationAndDelegateTests(ITestOutputHelper output)
                 }
             }
             """, 5),
+        // forward iterating the registered children, with dropout only while training.
+        new("ChildrenLoop", """
+            [MemoryProfile(12)]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly Linear a = Linear(12, 16);
+                private readonly Linear b = Linear(16, 16);
+                private readonly Linear c = Linear(16, 4);
+                private readonly Dropout drop = Dropout(0.2);
+                public {0}() : base(nameof({0})) => RegisterComponents();
+                public override Tensor forward(Tensor x)
+                {
+                    foreach (var (name, child) in named_children())
+                    {
+                        if (name == "drop") continue;
+                        x = ((Module<Tensor, Tensor>)child).forward(x);
+                        if (training && name != "c") x = drop.forward(x);
+                    }
+                    return x;
+                }
+            }
+            """, 5),
         // `using var` in forward frees each intermediate when forward returns, unless autograd saved it.
         new("UsingVarForward", """
             [MemoryProfile(10)]
