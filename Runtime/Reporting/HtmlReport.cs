@@ -80,9 +80,10 @@ internal static class HtmlReport
     private static string Setup(MemoryReport report)
     {
         var text = new StringBuilder();
-        text.Append("One sample: ").Append('[').Append(string.Join(", ", report.InputShape)).Append("] ").Append(report.InputDType)
+        text.Append("One sample: ").Append(report.InputsText())
             .Append(" with ").Append(Harness.StepLoss.TargetText(report.Loss ?? LossKind.CrossEntropy))
-            .Append(". Parameters ").Append(report.DType).Append(", optimizer ").Append(report.Optimizer).Append(". ")
+            .Append(". Parameters ").Append(report.DType).Append(", optimizer ").Append(report.Optimizer)
+            .Append(report.OptimizerScopeText()).Append(". ")
             .Append(LayerReport.Format(report.ParameterCount)).Append(" parameters (").Append(LayerReport.Format(report.TrainableParameterCount))
             .Append(" trainable), ").Append(LayerReport.Format(report.BufferElements)).Append(" buffer elements; output ")
             .Append(report.OutputShape?.ToString() ?? "unknown").Append("; forward ").Append(LayerReport.Format(report.MultiplyAccumulatesPerSample))

@@ -12,8 +12,9 @@ internal static class MarkdownReport
         var text = new StringBuilder();
         text.Append("### ").Append(report.ModelName).AppendLine();
         text.AppendLine();
-        text.Append("Input ").Append(Shape(report.InputShape)).Append(' ').Append(report.InputDType).Append(", parameters ").Append(report.DType)
-            .Append(", optimizer ").Append(report.Optimizer).Append(report.Loss is null ? "" : ", loss " + report.Loss)
+        text.Append("Input ").Append(report.InputsText()).Append(", parameters ").Append(report.DType)
+            .Append(", optimizer ").Append(report.Optimizer).Append(report.OptimizerScopeText())
+            .Append(report.Loss is null ? "" : ", loss " + report.Loss)
             .Append(": ").Append(LayerReport.Format(report.ParameterCount)).Append(" parameters (")
             .Append(LayerReport.Format(report.TrainableParameterCount)).AppendLine(" trainable).");
         text.AppendLine();
@@ -71,5 +72,4 @@ internal static class MarkdownReport
         return text.ToString();
     }
 
-    private static string Shape(IReadOnlyList<long> dims) => "[" + string.Join(", ", dims) + "]";
 }

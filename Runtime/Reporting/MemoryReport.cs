@@ -86,6 +86,13 @@ public sealed partial class MemoryReport
 
     internal ForwardInput[] FurtherInputs { get; init; } = Array.Empty<ForwardInput>();
 
+    /// <summary>The inputs and the optimizer's parameters as the reports' headers state them: "[12] Int64 + [12] Float32".</summary>
+    internal string InputsText() => string.Join(" + ", Inputs.Select(i => "[" + string.Join(", ", i.Shape) + "] " + i.DType));
+
+    /// <summary>" on trainable parameters only" where the optimizer is given only those; empty otherwise.</summary>
+    internal string OptimizerScopeText() =>
+        OptimizerParameters == OptimizerParameters.Trainable ? " on trainable parameters only" : "";
+
     /// <summary>
     /// Forward's arguments that are not tensors, by parameter position (null at tensor positions and where the declared
     /// default is taken), as [MemoryProfile]'s ForwardArguments gives them.
