@@ -17,6 +17,7 @@ internal sealed partial class Interpreter
     private void Assign(IOperation target, Value value, Frame frame, UnknownValue? skippedBecause = null)
     {
         var skipped = skippedBecause is not null;
+        value = Copied(value);
         switch (target)
         {
             case IVariableDeclaratorOperation declarator:

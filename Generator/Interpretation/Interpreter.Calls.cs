@@ -231,7 +231,7 @@ internal sealed partial class Interpreter
         var bound = new Dictionary<IParameterSymbol, Value>(SymbolEqualityComparer.Default);
         foreach (var argument in arguments)
         {
-            if (argument.Parameter is not null) bound[argument.Parameter] = Evaluate(argument.Value, frame);
+            if (argument.Parameter is not null) bound[argument.Parameter] = Copied(Evaluate(argument.Value, frame));
         }
         return bound;
     }

@@ -55,7 +55,7 @@ internal sealed partial class Interpreter
                         var initializer = declarator.Initializer ?? declaration.Initializer;
                         frame.Variables[declarator.Symbol] = initializer is null
                             ? DefaultOf(declarator.Symbol.Type)
-                            : Evaluate(initializer.Value, frame);
+                            : Copied(Evaluate(initializer.Value, frame));
                     }
                 }
                 return Completion.Normal;

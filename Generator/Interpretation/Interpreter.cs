@@ -84,6 +84,9 @@ internal sealed partial class Interpreter(Compilation compilation, TorchSharpSym
         return instance.Unknowns.Count > 0 ? instance.Unknowns[0] : new ObjectValue(instance);
     }
 
+    /// <summary>A struct's value as an assignment or an argument copies it (a later write to the copy leaves it alone).</summary>
+    private Value Copied(Value value) => value is ObjectValue { Type.IsValueType: true } instance ? CopyObject(instance) : value;
+
     /// <summary>A copy of an object (a record's <c>with</c>, a struct's assignment), fields and all.</summary>
     private ObjectValue CopyObject(ObjectValue source)
     {

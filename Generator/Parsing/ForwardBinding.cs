@@ -31,7 +31,7 @@ internal sealed class ForwardBinding
     public IReadOnlyList<Value?> Constants { get; }
 
     /// <summary>A model of one tensor argument: the profile's input alone.</summary>
-    public static ForwardBinding Single(ProfileSettings settings) =>
+    private static ForwardBinding Single(ProfileSettings settings) =>
         new(new InputSpec?[] { settings.Inputs.First() }, new Value?[] { null }, settings.LossOutput);
 
     /// <summary>Tensors of fixed shapes, in order: a constructor's forward on a dummy input to learn a size.</summary>

@@ -18,12 +18,14 @@ internal sealed class ModelCall
     private readonly nn.Module model;
     private readonly MethodInfo forward;
     private readonly MemoryReport report;
+    private readonly IReadOnlyList<ForwardInput> inputs;
 
     private ModelCall(nn.Module model, MethodInfo forward, MemoryReport report)
     {
         this.model = model;
         this.forward = forward;
         this.report = report;
+        inputs = report.Inputs;
     }
 
     /// <exception cref="ArgumentException">The module is not a Module&lt;…, Tensor&gt; whose forward the report describes.</exception>
@@ -47,18 +49,18 @@ internal sealed class ModelCall
 
     /// <summary>Every tensor the report declares, [batch, ...shape] each, on <paramref name="device"/>, by position.</summary>
     public IReadOnlyList<Tensor> Inputs(Device device, long batchSize) =>
-        report.Inputs.Select(i => Synthetic(i, device, batchSize)).ToList();
+        this.inputs.Select(i => Synthetic(i, device, batchSize)).ToList();
 
     /// <summary>
-    /// forward on <paramref name="inputs"/> (as <see cref="Inputs"/> built them): its tensor, or of a tuple the report's
+    /// forward on <paramref name="tensors"/> (as <see cref="Inputs"/> built them): its tensor, or of a tuple the report's
     /// LossOutput (the other results stay alive, as in a real step, until the caller's DisposeScope ends). Throws what
     /// forward throws.
     /// </summary>
-    public Tensor Forward(IReadOnlyList<Tensor> inputs)
+    public Tensor Forward(IReadOnlyList<Tensor> tensors)
     {
         var parameters = forward.GetParameters();
         var values = new object?[parameters.Length];
-        for (var position = 0; position < parameters.Length; position++) values[position] = Argument(parameters[position], position, inputs);
+        for (var position = 0; position < parameters.Length; position++) values[position] = Argument(parameters[position], position, tensors);
         object? result;
         try
         {
@@ -77,10 +79,12 @@ internal sealed class ModelCall
         };
     }
 
-    private object? Argument(ParameterInfo parameter, int position, IReadOnlyList<Tensor> inputs)
+    private object? Argument(ParameterInfo parameter, int position, IReadOnlyList<Tensor> tensors)
     {
-        var tensor = report.Inputs.Select((input, i) => (input, i)).FirstOrDefault(p => p.input.Position == position);
-        if (tensor.input is not null) return inputs[tensor.i];
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (inputs[i].Position == position) return tensors[i];
+        }
         if (position < report.ForwardArguments.Count && report.ForwardArguments[position] is { } given)
         {
             var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;

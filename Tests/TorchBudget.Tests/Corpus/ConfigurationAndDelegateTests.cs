@@ -125,6 +125,8 @@ public sealed class ConfigurationAndDelegateTests(ITestOutputHelper output)
                 public {0}() : base(nameof({0}))
                 {
                     var d = new Dims{0}(10, 4);
+                    var wider = d;          // a copy: writing it leaves d as it was
+                    wider.Out = 40;
                     net = Sequential(Linear(d.In, d.Mid), GELU(), Linear(d.Mid, d.Out));
                     RegisterComponents();
                 }

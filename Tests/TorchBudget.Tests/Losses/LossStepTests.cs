@@ -99,25 +99,7 @@ public sealed class LossStepTests(ITestOutputHelper output)
     public void EveryRowEqualsTheMeasurement(string name)
     {
         var c = Cases.Single(k => k.Name == name);
-        var programs = new[] { 1L, c.Batch }.Select(b => new FuzzProgram($"{c.Name}B{b}", Source(c, $"{c.Name}B{b}"), new[] { "loss" }, b)).ToList();
-        var problems = new List<string>();
-        foreach (var outcome in DifferentialRunner.Run(programs))
-        {
-            var program = outcome.Program.Name;
-            if (outcome.Training is not { } training)
-            {
-                problems.Add($"{program} did not train: {string.Join("; ", outcome.Mismatches.Concat(outcome.Notes))}");
-                continue;
-            }
-            problems.AddRange(outcome.Diagnostics.Where(d => d.Id is "TBG004" or "TBG012").Select(d => $"{program}: {d}"));
-            foreach (var row in training.Rows)
-            {
-                output.WriteLine($"{program} {row.Name}: {row.Predicted:N0} / {row.Measured:N0}");
-                if (row.Predicted is null || row.Predicted != row.Measured)
-                    problems.Add($"{program} {row.Name}: predicted {row.Predicted:N0}, measured {row.Measured:N0}");
-            }
-            problems.AddRange(outcome.Mismatches.Select(m => $"{program}: {m}"));
-        }
+        var problems = ExactRows.Problems(c.Name, Source(c, "{0}"), c.Batch, "loss", output.WriteLine);
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 }
