@@ -283,12 +283,9 @@ internal sealed class BackwardEngine
     }
 
     /// <summary>
-    /// A gradient a backward makes: dense, or laid out as the incoming one where the backward is a pointwise kernel over it
-    /// (<see cref="BackwardTrait.KeepsGradientLayout"/>) of the same shape, the incoming one being a permuted dense tensor.
-    /// </summary>
-    /// <summary>
     /// A gradient a backward makes: a TensorIterator kernel's is laid out from its operands, the incoming gradient and the
-    /// forward tensor in the kernel's order (<see cref="BackwardTrait.ReadsForwardTensorFirst"/>); any other is contiguous.
+    /// forward tensor in the kernel's order (<see cref="BackwardTrait.ReadsForwardTensorFirst"/>) or the factor it
+    /// multiplies by (<see cref="TapeNode.GradientFactor"/>); any other is contiguous.
     /// </summary>
     private Gradient Fresh(TapeNode node, ActivationTensor input, ByteCount bytes, Gradient arrived, IReadOnlyList<int>? reducedAxes = null)
     {
@@ -299,6 +296,12 @@ internal sealed class BackwardEngine
         if (BackwardTraits.Has(node.Kind, BackwardTrait.MasksExpandedGradient) && MaskedLayout(node, input, arrived, reducedAxes) is { } masked)
         {
             return new Gradient(bytes, new GradientBuffer(bytes)) { Strides = masked, Permuted = true, Own = true };
+        }
+        if (node.GradientFactor is { } factor && node.Outputs.Count > 0 && input.Shape == node.Outputs[0].Shape)
+        {
+            var product = TensorLayout.PointwiseResult(input.Shape, new[] { (input.Shape, arrived.Strides), factor }, trace.Decide);
+            return product is null ? Gradient.Fresh(bytes)
+                : new Gradient(bytes, new GradientBuffer(bytes)) { Strides = product, Permuted = true, Own = true };
         }
         // An expanded gradient (sum's) leaves the order of its stride-0 dimensions to the forward tensor (measured).
         // A composite activation's ops (Softsign.div, Mish.mul) are those ops: the part after the dot names the kernel.

@@ -40,6 +40,12 @@ internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inpu
     public Shapes.ByteCount DenseGradientScratch { get; init; } = Shapes.ByteCount.Zero;
 
     /// <summary>
+    /// The tensor its backward multiplies the incoming gradient by (dropout's noise, over the input's dimensions): the
+    /// gradient it hands back is that product, laid out by TensorIterator from the incoming gradient first.
+    /// </summary>
+    public (Shapes.TensorShape Shape, IReadOnlyList<Shapes.Dim>? Strides)? GradientFactor { get; init; }
+
+    /// <summary>
     /// For a backward whose work tensors come and go in stages (oneDNN's convolution): the bytes it holds beyond
     /// the incoming gradient at each moment that can be its largest, its own results included while alive.
     /// </summary>

@@ -339,6 +339,10 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public ShapeMismatchException Mismatch(string message) => new($"{Args.Factory}: {message}");
 
     private BackwardPlan? plan;
+    private (TensorShape, IReadOnlyList<Dim>?)? gradientFactor;
+
+    /// <summary>Backward multiplies the incoming gradient by a tensor of this shape and layout (see <see cref="TapeNode.GradientFactor"/>).</summary>
+    public void GradientMultipliedBy(TensorShape shape, IReadOnlyList<Dim>? strides) => gradientFactor = (shape, strides);
 
     /// <summary>What this op's backward allocates and hands on (see <see cref="BackwardRules"/>); without one, a gradient per input.</summary>
     public void Backward(BackwardPlan backward) => plan = backward;
@@ -361,7 +365,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
             .Select(p => ParameterGradient.Of(p.Value, trace.ParameterElementSize, p.Key)).ToList();
         trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(),
             parameterGradients, passesGradientThrough, backwardScratch, backwardMoments, plan: plan)
-            { Caller = IsModuleCall ? Module : null, DenseGradientScratch = denseGradientScratch });
+            { Caller = IsModuleCall ? Module : null, DenseGradientScratch = denseGradientScratch, GradientFactor = gradientFactor });
     }
 
     /// <summary>The output shape is known but not what the layer allocates inside: the memory table says so.</summary>

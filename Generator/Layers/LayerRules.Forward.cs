@@ -411,6 +411,9 @@ internal static partial class LayerRules
         var noise = p == 1 ? new TensorShape(System.Array.Empty<Dim>()) : DropoutNoiseShape(c, kind, input);
         var noiseStrides = noise == input.Shape ? TensorLayout.PreservedLike(input.Shape, input.Strides, c.Decide) : null;
         c.SaveNew(noise, input.ElementType);
+        // Backward is grad * noise; an off-rank input's noise has a leading 1 its dimensions lack.
+        var factor = noise.Rank > input.Shape.Rank ? new TensorShape(noise.Dims.Skip(noise.Rank - input.Shape.Rank)) : noise;
+        c.GradientMultipliedBy(factor, noiseStrides);
         var alphaShift = kind.Contains("Alpha") && p < 1 ? c.Internal(noise, needsGrad: false) : null;
         var result = inPlace
             ? InPlaceResult(c, input)

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace TorchBudget.Tests.Differential.Found;
 
 /// <summary>
-/// Programs the 10,000-program soaks (seeds 100 to 112) found wrong, as it generated them, each with the batch it failed at and
+/// Programs the 10,000-program soaks (seeds 100 to 120) found wrong, as it generated them, each with the batch it failed at and
 /// whether its report is now fully known (the fix) or honestly unknown (a case the analysis now declines).
 /// </summary>
 internal static class SoakFinds
@@ -1818,6 +1818,32 @@ internal static class SoakFinds
                     var t3 = t2.flatten(0, 1);
                     var t4 = t3.transpose(0, 1);
                     return head.forward(t4.flatten(1));
+                }
+            }
+            """),
+        ("Soak120_01113", 8, true, "Dropout2d's backward lays grad * noise out from the incoming gradient first: sum's expanded, permuted "
+            + "gradient came back permuted and LayerNorm copied it (was 12% low)", """
+            [MemoryProfile(6, 8, 16)]
+            public partial class Soak120_01113 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(16, 32);
+                private readonly Module<Tensor, Tensor> f1 = LayerNorm(32);
+                private readonly Module<Tensor, Tensor> f2 = Dropout2d(0.5);
+                private readonly Module<Tensor, Tensor> head = Linear(384, 5);
+
+                public Soak120_01113() : base(nameof(Soak120_01113)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = f1.forward(t0);
+                    var t2 = f2.forward(t1);
+                    var t3 = t2.sum(new long[] { 2 }, keepdim: true);
+                    var t4 = torch.cat(new[] { t3, t3.relu() }, 3);
+                    var t5 = t4.permute(3, 2, 0, 1);
+                    var t6 = t5.transpose(0, 2);
+                    return head.forward(t6.flatten(1));
                 }
             }
             """),
