@@ -88,7 +88,8 @@ internal static class MemoryRows
     }
 
     public static Memory? Of(ProfileSettings settings, IReadOnlyList<TensorSlot> parameters, IReadOnlyList<TensorSlot> buffers,
-        ActivationAccounting? activations, ForwardTrace? forward, string? outputShape, ForwardTrace? inference = null)
+        UnregisteredTensors unregistered, ActivationAccounting? activations, ForwardTrace? forward, string? outputShape,
+        ForwardTrace? inference = null)
     {
         if (settings.DType.SizeOf() is null || settings.Inputs.Any(i => i.DType.SizeOf() is null)) return null;
         try
@@ -110,7 +111,10 @@ internal static class MemoryRows
             long? peakAtBatchOne = null;
             var largerBatchPeaks = new List<PeakRegime>();
             var optimizerStep = OptimizerStepTransient(settings.Optimizer, new ByteCount(gradientBytes, 0), settings.DType);
-            var resident = checked(parameterBytes + bufferBytes + gradientBytes + optimizerBytes);
+            if (unregistered.WeightBytes() is not { } unregisteredWeights
+                || unregistered.GradientBytes(recipients) is not { } unregisteredGradients) return null;
+            var unregisteredBytes = checked(unregisteredWeights + unregisteredGradients);
+            var resident = checked(parameterBytes + bufferBytes + gradientBytes + optimizerBytes + unregisteredBytes);
             var steady = new ByteCount(resident, batchPerSample);
             if (activations?.Total is not null && forward is not null && StepPeakLines(forward, steady, optimizerStep) is { } lines)
             {
@@ -148,8 +152,10 @@ internal static class MemoryRows
                 activationTotal, peakLines, outputShape, peakAtBatchOne)
             {
                 ActivationsAtBatchOne = activationsAtBatchOne,
+                UnregisteredBytes = unregisteredBytes,
                 LargerBatchPeaks = peakLines is null ? EquatableArray<PeakRegime>.Empty : largerBatchPeaks.ToEquatableArray(),
-                Inference = inference is null ? null : InferenceRows.Of(checked(parameterBytes + bufferBytes), batchPerSample, inference),
+                Inference = inference is null ? null
+                    : InferenceRows.Of(checked(parameterBytes + bufferBytes + unregisteredWeights), batchPerSample, inference),
             };
         }
         catch (System.OverflowException)

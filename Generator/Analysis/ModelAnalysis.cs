@@ -114,6 +114,9 @@ internal static class ModelAnalysis
             if (factory is not null && parametricFormulas && spec.ParameterCount is not null)
                 return spec with { Notes = spec.Notes.Append("ParameterCountFor and MemoryReportFor are not generated: the model is "
                     + $"built by its Factory '{factory.Name}', not by a constructor whose sizes they could vary.").ToEquatableArray() };
+            if (parametricFormulas && spec.Memory is { UnregisteredBytes: > 0 })
+                return spec with { Notes = spec.Notes.Append("ParameterCountFor and MemoryReportFor are not generated: they do not "
+                    + "follow the tensors registration leaves out (the Unregistered row).").ToEquatableArray() };
             return !parametricFormulas || spec.ParameterCount is null || spec.Memory is null ? spec
                 : WithParametricFormulas(spec, AnalyzeParametric(() =>
                     ParametricAnalysis.Analyze(type, constructor!, arguments, interpreter, settings, forwardArguments, profile.Location,

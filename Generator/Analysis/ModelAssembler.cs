@@ -1,9 +1,11 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using TorchBudget.Generator.Diagnostics;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Analysis;
 
@@ -118,8 +120,10 @@ internal static class ModelAssembler
         {
             notes.Add("Some parameters are registered under several names; TorchSharp counts each tensor once, and so does this report.");
         }
-        var memory = complete && total is not null && trainable is not null
-            ? MemoryRows.Of(settings, parameters, buffers, activations, forward,
+        var unregistered = complete ? UnregisteredTensors.Of(model, parameters.Concat(buffers)) : UnregisteredTensors.None;
+        var unregisteredKnown = ReportUnregisteredTensors(unregistered, settings, modelName, diagnostics, notes, ReportUnknown);
+        var memory = complete && unregisteredKnown && total is not null && trainable is not null
+            ? MemoryRows.Of(settings, parameters, buffers, unregistered, activations, forward,
                 forward is not null && forward.OutputShapes.TryGetValue(model, out var output) ? output : null, inference)
             : null;
         if (memory is { GradientBytes: > 0 } && !GradientRecipients.Followed(forward))
@@ -244,6 +248,40 @@ internal static class ModelAssembler
     }
 
     /// <summary>A user module that never ran RegisterComponents leaves its layers out of the model: say so.</summary>
+    /// <summary>
+    /// TBG013 per field that hides layers from registration, and the Notes on the Unregistered row; false where the row
+    /// cannot be known (a size unknown, or a model converted to another dtype, which leaves those tensors in theirs).
+    /// </summary>
+    private static bool ReportUnregisteredTensors(UnregisteredTensors unregistered, ProfileSettings settings, string modelName,
+        List<DiagnosticInfo> diagnostics, List<string> notes, System.Action<UnknownValue> reportUnknown)
+    {
+        if (!unregistered.Any) return true;
+        foreach (var site in unregistered.Sites.Where(s => !s.OwnerNeverRegisters))
+        {
+            var location = site.Field.Locations.FirstOrDefault(l => l.IsInSource);
+            var field = location is null ? null : LocationInfo.From(location);
+            diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.TensorsOutsideRegistration.Id, field,
+                new[] { modelName, site.Path, site.Elements()?.ToString("N0", CultureInfo.InvariantCulture) ?? "an unknown number of" }
+                    .ToEquatableArray()));
+        }
+        var at = unregistered.Sites[0].Field.Locations.FirstOrDefault(l => l.IsInSource) is { } first ? LocationInfo.From(first) : null;
+        if (unregistered.WeightBytes() is not { } weights)
+        {
+            reportUnknown(new UnknownValue($"the size of a tensor kept in {unregistered.FieldList}, which registration leaves out", at));
+            return false;
+        }
+        if (settings.DType != ScalarType.Float32 && unregistered.Tensors.Any(t => (t.ElementType ?? ScalarType.Float32).IsFloating()))
+        {
+            reportUnknown(new UnknownValue($"model.to({settings.DType}) leaves the tensors kept in {unregistered.FieldList} in their own "
+                + "dtype (registration leaves them out), so forward mixes dtypes", at));
+            return false;
+        }
+        notes.Add($"Unregistered: TorchSharp does not register the tensors kept in {unregistered.FieldList} ({weights:N0} B): not in "
+            + "parameters(), never trained by the optimizer nor cleared by zero_grad(). The Unregistered row and the Peak count them "
+            + "and the gradients backward gives them, which stay between steps.");
+        return true;
+    }
+
     private static void ReportUnregisteredFields(ModuleInstance module, List<DiagnosticInfo> diagnostics, List<string> notes)
     {
         if (module.UserType is null || module.ComponentsRegistered) return;
@@ -259,7 +297,7 @@ internal static class ModelAssembler
         if (diagnostics.Contains(info)) return;
         diagnostics.Add(info);
         notes.Add($"'{module.Kind}' never calls RegisterComponents(), so TorchSharp registers none of its fields ({fields}); "
-            + $"they are not counted, as in TorchSharp.");
+            + $"parameters() leaves them out, as this report's parameter count does; their bytes are in the Unregistered row.");
     }
 
     /// <summary>

@@ -75,7 +75,7 @@ internal static class DiagnosticDescriptors
         id: "TBG007",
         title: "Module fields are never registered",
         messageFormat: "'{0}' never calls RegisterComponents(): TorchSharp registers none of its fields ({1}), "
-            + "so their parameters are neither counted nor trained",
+            + "so parameters() leaves them out and the optimizer never trains them; their bytes are in the Unregistered row",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Warning,
         isEnabledByDefault: true,
@@ -138,6 +138,21 @@ internal static class DiagnosticDescriptors
             + "the step's peak is unknown. Name the loss the model is trained with.",
         helpLinkUri: HelpLink("TBG012"));
 
+    public static readonly DiagnosticDescriptor TensorsOutsideRegistration = new(
+        id: "TBG013",
+        title: "Layers kept where RegisterComponents() does not look",
+        messageFormat: "'{0}' keeps layers or tensors in '{1}' ({2} elements) where RegisterComponents() does not look: "
+            + "parameters() leaves them out, so the optimizer never trains them and .to() never moves them; "
+            + "their bytes and gradients are in the Unregistered row. Hold layers in a ModuleList or ModuleDict to register them.",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "TorchSharp's RegisterComponents() registers fields that hold a Module, a Parameter or a Tensor; a List<T>, an "
+            + "array, a dictionary or a plain object holding them is skipped (measured on 0.107). Their tensors still take memory, "
+            + "and backward gives each trainable one a .grad that zero_grad() never clears: the report counts them in the "
+            + "Unregistered row and the peak.",
+        helpLinkUri: HelpLink("TBG013"));
+
     public static readonly DiagnosticDescriptor InternalError = new(
         id: "TBG900",
         title: "TorchBudget internal error",
@@ -150,7 +165,8 @@ internal static class DiagnosticDescriptors
     /// <summary>Every descriptor the analyzers report (the generator reports only TBG900).</summary>
     public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
         OverBudget, OversizedLayer, ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered,
-        SuspiciousCall, ProfileInputMismatch, UnmeasuredTorchSharp, EvalModeShapeMismatch, LossDoesNotFitOutput, InternalError);
+        SuspiciousCall, ProfileInputMismatch, UnmeasuredTorchSharp, EvalModeShapeMismatch, LossDoesNotFitOutput,
+        TensorsOutsideRegistration, InternalError);
 
     public static DiagnosticDescriptor? Find(string id) => All.FirstOrDefault(d => d.Id == id);
 }

@@ -70,6 +70,7 @@ internal static class Emitter
                 ["buffer_bytes"] = Long(memory.BufferBytes),
                 ["gradient_bytes"] = Long(memory.GradientBytes),
                 ["optimizer_state_bytes"] = Long(memory.OptimizerStateBytes),
+                ["unregistered_bytes"] = memory.UnregisteredBytes == 0 ? null : Long(memory.UnregisteredBytes),
                 ["input_bytes_per_sample"] = Long(memory.InputBytesPerSample),
                 ["activations"] = Formula(memory.Activations),
                 ["peak_lines"] = Formulas(memory.PeakLines),

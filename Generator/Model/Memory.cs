@@ -26,6 +26,12 @@ internal sealed record Memory(
     /// <summary>The peak's lines from larger batch sizes on, ascending; empty when PeakLines hold for every batch from 2.</summary>
     public EquatableArray<PeakRegime> LargerBatchPeaks { get; init; } = EquatableArray<PeakRegime>.Empty;
 
+    /// <summary>
+    /// Tensors registration leaves out (layers in a List&lt;T&gt; field) and the gradients backward gives them: resident, in
+    /// the peak, in no other row (see <see cref="Analysis.UnregisteredTensors"/>).
+    /// </summary>
+    public long UnregisteredBytes { get; init; }
+
     /// <summary>The inference pass's rows; null when no inference pass was followed.</summary>
     public InferenceMemory? Inference { get; init; }
 }

@@ -11,10 +11,14 @@ namespace TorchBudget.Harness;
 /// a DisposeScope and <c>no_grad</c>, <c>forward(x)</c>; the second pass is measured (the first warms oneDNN's caches).
 /// The resident parts by tensor accounting, forward's own additions by the device's meter.
 /// </summary>
-internal sealed record MeasuredInference(long ParameterBytes, long BufferBytes, long InputBytes, long ActivationBytes, long ForwardPeakAdded)
+internal sealed record MeasuredInference(long ParameterBytes, long BufferBytes, long UnregisteredBytes, long InputBytes, long ActivationBytes,
+    long ForwardPeakAdded)
 {
-    /// <summary>The most bytes live at once during forward: parameters, buffers, the input and what forward added.</summary>
-    public long Peak => checked(ParameterBytes + BufferBytes + InputBytes + ForwardPeakAdded);
+    /// <summary>
+    /// The most bytes live at once during forward: parameters, buffers, the tensors registration leaves out (without
+    /// gradients: an inference pass makes none), the input and what forward added.
+    /// </summary>
+    public long Peak => checked(ParameterBytes + BufferBytes + UnregisteredBytes + InputBytes + ForwardPeakAdded);
 
     /// <summary>Runs the pass twice and measures the second. The model must be on <paramref name="device"/> already.</summary>
     public static MeasuredInference Run(ModelCall model, Device device, long batchSize, IMemoryMeter meter)
@@ -46,7 +50,7 @@ internal sealed record MeasuredInference(long ParameterBytes, long BufferBytes, 
             }
             peakAdded = meter.Peak - liveAtStart;
         }
-        return new MeasuredInference(TensorBytes.Of(model.Module.parameters()), TensorBytes.Of(model.Module.buffers()), TensorBytes.Of(inputs),
-            activations, peakAdded);
+        return new MeasuredInference(TensorBytes.Of(model.Module.parameters()), TensorBytes.Of(model.Module.buffers()),
+            UnregisteredTensorScan.Of(model.Module).Tensors, TensorBytes.Of(inputs), activations, peakAdded);
     }
 }

@@ -17,13 +17,17 @@ internal sealed record MeasuredStep(
     long BufferBytes,
     long GradientBytes,
     long OptimizerStateBytes,
+    long UnregisteredBytes,
     long InputBytes,
     long ActivationBytes,
     long StepPeakAdded,
     string? CannotTrain)
 {
-    /// <summary>Between steps the model, its gradients, the optimizer's state and the batch are resident; the step adds to that.</summary>
-    public long Resident => checked(ParameterBytes + BufferBytes + GradientBytes + OptimizerStateBytes + InputBytes);
+    /// <summary>
+    /// Between steps the model, its gradients, the optimizer's state, what registration leaves out (and its gradients)
+    /// and the batch are resident; the step adds to that.
+    /// </summary>
+    public long Resident => checked(ParameterBytes + BufferBytes + GradientBytes + OptimizerStateBytes + UnregisteredBytes + InputBytes);
 
     /// <summary>The most bytes live at once during the step, resident part included.</summary>
     public long Peak => checked(Resident + StepPeakAdded);
@@ -60,6 +64,7 @@ internal sealed record MeasuredStep(
             }
         }
         var trains = step.CannotTrain is null;
+        var unregistered = UnregisteredTensorScan.Of(model.Module);
         return new MeasuredStep(
             parameters.Sum(p => p.numel()),
             parameters.Where(p => p.requires_grad).Sum(p => p.numel()),
@@ -67,6 +72,7 @@ internal sealed record MeasuredStep(
             TensorBytes.Of(model.Module.buffers()),
             trains ? TensorBytes.Gradients(parameters) : 0,
             TensorBytes.OptimizerState(step.Optimizer),
+            checked(unregistered.Tensors + unregistered.Gradients),
             TensorBytes.Of(step.Target is null ? step.Inputs : step.Inputs.Append(step.Target)),
             activations,
             peakAdded,

@@ -79,6 +79,8 @@ public static class MemoryHarness
                     accounting + " over optimizer.state_dict()"),
                 new("Input", report.Memory is { } m ? checked(m.InputBytesPerSample * batchSize) : null, trains ? step.InputBytes : null, 0, 0,
                     accounting + " over the inputs and labels"),
+                new("Unregistered", report.Memory?.UnregisteredBytes, trains ? step.UnregisteredBytes : null, 0, 0,
+                    accounting + " over the tensors the module's fields hold outside parameters() and buffers(), and their .grad"),
                 new("Activations", ActivationsAt(report, batchSize), step.ActivationBytes, exact ? 0 : peakTolerance, slack,
                     counter + ": live after forward minus live before it"),
                 new("Peak", PeakAt(report, batchSize), trains ? step.Peak : null, peakTolerance, slack,
@@ -91,6 +93,8 @@ public static class MemoryHarness
                 : $"On CUDA, Activations and Peak may differ by {CudaTolerance * 100:0}% or {CudaSlackBytes / (1024 * 1024)} MiB: " +
                     $"the table follows CPU semantics (Dropout's float noise; no cuBLAS/cuDNN workspaces) and NVML counts driver pages. " +
                     $"These tolerances have not yet been checked on a GPU.");
+            // Most models keep nothing outside registration: the row is shown where either side has some.
+            rows.RemoveAll(r => r.Name == "Unregistered" && r.Predicted is null or 0 && r.Measured is null or 0);
             return new VerificationResult(report.ModelName, device.ToString(), batchSize, meter.Method, rows, layers.Results(), notes);
         }
     }

@@ -71,7 +71,7 @@ public sealed class DevicePlan
     {
         var single = report.ForBatch(perDeviceBatch);
         return new MemoryBreakdown(perDeviceBatch, ParameterBytes, single.Buffers, GradientBytes, OptimizerStateBytes,
-            single.Input, single.Activations, checked(single.Peak + PeakShift));
+            single.Input, single.Activations, checked(single.Peak + PeakShift)) { Unregistered = single.Unregistered };
     }
 
     /// <summary>One row per batch size the report is configured for, read as per-device batches.</summary>

@@ -57,6 +57,7 @@ public sealed class GeneratedMemory
     public long BufferBytes { get; init; }
     public long GradientBytes { get; init; }
     public long OptimizerStateBytes { get; init; }
+    public long UnregisteredBytes { get; init; }
     public long InputBytesPerSample { get; init; }
     public ByteFormula? Activations { get; init; }
     public ByteFormula[]? PeakLines { get; init; }
@@ -66,7 +67,10 @@ public sealed class GeneratedMemory
     public GeneratedInference? Inference { get; init; }
 
     internal MemoryModel ToModel() => new(ParameterBytes, BufferBytes, GradientBytes, OptimizerStateBytes, InputBytesPerSample, Activations,
-        PeakLines, PeakAtBatchOne, LargerBatchPeaks, ActivationsAtBatchOne, Inference?.ToModel());
+        PeakLines, PeakAtBatchOne, LargerBatchPeaks, ActivationsAtBatchOne, Inference?.ToModel())
+    {
+        UnregisteredBytes = UnregisteredBytes,
+    };
 }
 
 /// <summary>The inference pass's formulas as generated code hands them over (<see cref="InferenceModel"/>).</summary>

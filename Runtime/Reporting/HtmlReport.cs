@@ -127,8 +127,9 @@ internal static class HtmlReport
             page.Append("<p class=\"unknown\">Unknown: the parameters are not all known.</p>\n");
             return;
         }
+        var unregistered = memory.UnregisteredBytes > 0;
         page.Append("<table id=\"batches\">\n<thead><tr><th>Batch</th><th>Parameters</th><th>Buffers</th><th>Gradients</th><th>Optimizer state</th>")
-            .Append("<th>Input</th><th>Activations</th><th>Peak</th></tr></thead>\n<tbody>\n");
+            .Append(unregistered ? "<th>Unregistered</th>" : "").Append("<th>Input</th><th>Activations</th><th>Peak</th></tr></thead>\n<tbody>\n");
         var batches = report.BatchSizes.ToList();
         if (recommended is >= 1 && !batches.Contains(recommended.Value)) batches.Add(recommended.Value);
         foreach (var batch in batches.OrderBy(b => b))
@@ -141,10 +142,11 @@ internal static class HtmlReport
             foreach (var (row, bytes) in new (string, long?)[]
             {
                 ("parameters", memory.ParameterBytes), ("buffers", memory.BufferBytes), ("gradients", memory.GradientBytes),
-                ("optimizer-state", memory.OptimizerStateBytes), ("input", checked(memory.InputBytesPerSample * batch)),
+                ("optimizer-state", memory.OptimizerStateBytes), ("unregistered", memory.UnregisteredBytes),
+                ("input", checked(memory.InputBytesPerSample * batch)),
                 ("activations", memory.Activations is null ? null : memory.ActivationsAt(batch)),
                 ("peak", memory.PeakLines is null ? null : memory.PeakAt(batch)),
-            })
+            }.Where(cell => unregistered || cell.Item1 != "unregistered"))
             {
                 page.Append(bytes is { } known
                     ? $"<td class=\"num\" data-row=\"{row}\" data-bytes=\"{known.ToString(CultureInfo.InvariantCulture)}\" " +

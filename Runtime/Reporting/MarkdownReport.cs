@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 
 namespace TorchBudget;
@@ -34,16 +36,20 @@ internal static class MarkdownReport
         if (report.Memory is { } memory)
         {
             // Known rows are printed; an unknown one says so instead of a number.
-            text.AppendLine("| Batch | Parameters | Buffers | Gradients | Optimizer state | Input | Activations | Peak |");
-            text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+            // Unregistered tensors get a column only where a model has them (TBG013).
+            var unregistered = memory.UnregisteredBytes > 0;
+            text.AppendLine("| Batch | Parameters | Buffers | Gradients | Optimizer state | " + (unregistered ? "Unregistered | " : "")
+                + "Input | Activations | Peak |");
+            text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|" + (unregistered ? "---:|" : ""));
             foreach (var batch in report.BatchSizes)
             {
                 var activations = memory.Activations is not null ? ByteUnits.Format(memory.ActivationsAt(batch)) : "unknown";
                 var peak = memory.PeakLines is null ? "unknown" : ByteUnits.Format(memory.PeakAt(batch));
                 text.Append("| ").Append(batch.ToString(CultureInfo.InvariantCulture));
                 foreach (var cell in new[] { ByteUnits.Format(memory.ParameterBytes), ByteUnits.Format(memory.BufferBytes),
-                    ByteUnits.Format(memory.GradientBytes), ByteUnits.Format(memory.OptimizerStateBytes),
-                    ByteUnits.Format(checked(memory.InputBytesPerSample * batch)), activations, peak })
+                    ByteUnits.Format(memory.GradientBytes), ByteUnits.Format(memory.OptimizerStateBytes) }
+                    .Concat(unregistered ? new[] { ByteUnits.Format(memory.UnregisteredBytes) } : Array.Empty<string>())
+                    .Concat(new[] { ByteUnits.Format(checked(memory.InputBytesPerSample * batch)), activations, peak }))
                 {
                     text.Append(" | ").Append(cell);
                 }

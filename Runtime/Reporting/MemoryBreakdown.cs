@@ -32,6 +32,9 @@ public sealed class MemoryBreakdown
     /// <summary>What the optimizer keeps (Adam: two tensors per parameter, allocated when it is constructed).</summary>
     public long OptimizerState { get; }
 
+    /// <summary>Tensors TorchSharp does not register and their gradients (see <see cref="MemoryModel.UnregisteredBytes"/>).</summary>
+    public long Unregistered { get; init; }
+
     /// <summary>The input batch and its Int64 labels.</summary>
     public long Input { get; }
 

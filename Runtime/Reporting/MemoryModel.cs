@@ -37,6 +37,13 @@ public sealed class MemoryModel
     /// <summary>Bytes of optimizer state.</summary>
     public long OptimizerStateBytes { get; }
 
+    /// <summary>
+    /// Bytes of tensors TorchSharp does not register (layers kept in a <c>List&lt;T&gt;</c>, an array or a plain object)
+    /// and of the gradients backward gives them: not in parameters(), never trained or cleared, yet resident between
+    /// steps (TBG013). Zero for most models.
+    /// </summary>
+    public long UnregisteredBytes { get; internal init; }
+
     /// <summary>Input bytes per sample, its Int64 label included.</summary>
     public long InputBytesPerSample { get; }
 
@@ -86,5 +93,8 @@ public sealed class MemoryModel
         OptimizerStateBytes,
         InputBytesPerSample * batchSize,
         ActivationsAt(batchSize),
-        PeakAt(batchSize)));
+        PeakAt(batchSize))
+    {
+        Unregistered = UnregisteredBytes,
+    });
 }

@@ -225,25 +225,6 @@ public sealed class ConfigurationAndDelegateTests(ITestOutputHelper output)
                 public override Tensor forward(Tensor x) => net.forward(x);
             }
             """, 5),
-        // Layers in a List<T>: TorchSharp does not register them (not parameters, not trained), yet forward uses them.
-        new("ListFieldLayers", """
-            [MemoryProfile(8)]
-            public partial class {0} : Module<Tensor, Tensor>
-            {
-                private readonly System.Collections.Generic.List<Linear> hidden = new();
-                private readonly Linear head = Linear(8, 3);
-                public {0}() : base(nameof({0}))
-                {
-                    for (var i = 0; i < 2; i++) hidden.Add(Linear(8, 8));
-                    RegisterComponents();
-                }
-                public override Tensor forward(Tensor x)
-                {
-                    foreach (var l in hidden) x = functional.relu(l.forward(x));
-                    return head.forward(x);
-                }
-            }
-            """, 5),
         // A sinusoidal positional-encoding table written by index in the constructor, registered as a buffer.
         new("PositionalTable", """
             [MemoryProfile(10, InputDType = ScalarType.Int64)]
