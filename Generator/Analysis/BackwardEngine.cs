@@ -62,7 +62,8 @@ internal sealed class BackwardEngine
         // A gradient that arrives strided costs some backwards a dense copy for the whole node.
         // sum hands its gradient back expanded (stride 0); only views and pointwise kernels were measured taking one.
         if (incomingGradients.Any(g => g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false) && node.Kind != "view"
-            && !BackwardTraits.Has(node.Kind, BackwardTrait.KeepsGradientLayout))
+            && !BackwardTraits.Has(node.Kind, BackwardTrait.KeepsGradientLayout)
+            && !BackwardTraits.Has(node.Kind, BackwardTrait.TakesExpandedGradient))
         {
             trace.UnmodeledPeak.Add($"Peak is unknown: the gradient reaching {node.Kind} is sum's expanded gradient, "
                 + $"and what its backward then allocates was not measured.");
@@ -152,7 +153,11 @@ internal sealed class BackwardEngine
         List<(ActivationTensor Input, Gradient Gradient)> handed;
         if (node.Plan is { } plan)
         {
-            foreach (var moment in plan.Moments) terms.Add(Live.Plus(held).Plus(buffered).Plus(standIns).Plus(fresh).Plus(scratch).Plus(moment));
+            // split's backward fills zeros for each part that got no gradient before joining them (measured).
+            var zeros = node.Kind is "split" or "unbind"
+                ? Sum(node.Outputs.Where(o => !incoming.Contains(Root(o))).Select(BackwardPlanBuilder.BytesOf)) : ByteCount.Zero;
+            foreach (var moment in plan.Moments)
+                terms.Add(Live.Plus(held).Plus(buffered).Plus(standIns).Plus(fresh).Plus(scratch).Plus(zeros).Plus(moment));
             var arrived = incomingGradients[0];
             handed = new List<(ActivationTensor, Gradient)>();
             foreach (var g in plan.Gradients)

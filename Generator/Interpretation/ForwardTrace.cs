@@ -181,6 +181,27 @@ internal sealed class ForwardTrace(bool gradEnabled)
     }
 
     /// <summary>
+    /// split/chunk/unbind: views of <paramref name="source"/>'s parts, one autograd node for all of them, whose backward
+    /// joins their gradients into one tensor of the source's size (see <see cref="Layers.BackwardRules.Join"/>).
+    /// </summary>
+    public IReadOnlyList<ActivationTensor> SplitViews(ActivationTensor source, IReadOnlyList<(TensorShape Shape, IReadOnlyList<Dim> Strides)> parts,
+        string kind)
+    {
+        var views = parts.Select(p =>
+        {
+            var strides = TensorLayout.Normalized(p.Shape, p.Strides, Decide);
+            var exact = strides is null ? TensorLayout.OddSizeOneStrides(p.Shape, p.Strides) : null;
+            return NewView(source, p.Shape, strides, alias: false, slice: true, exact);
+        }).ToList();
+        if (GradEnabled && source.RequiresGrad)
+        {
+            Tape.Add(new TapeNode(kind, new[] { source }, views, System.Array.Empty<Storage>(), System.Array.Empty<ParameterGradient>(),
+                plan: Layers.BackwardRules.Join(source)));
+        }
+        return views;
+    }
+
+    /// <summary>
     /// at::alias(self), what indices that view nothing return: a handle over the whole tensor that autograd records as an
     /// op of its own, whose backward hands the incoming gradient itself on (AliasBackward: grad, not a view of it).
     /// </summary>

@@ -106,6 +106,9 @@ internal sealed partial class Interpreter
                 return new MethodGroupValue(reference.Method, reference.Instance is null ? null : Evaluate(reference.Instance, frame));
             case IObjectCreationOperation creation:
                 return Create(creation, frame);
+            case IRangeOperation range:
+                return new RangeValue(range.LeftOperand is null ? null : Evaluate(range.LeftOperand, frame),
+                    range.RightOperand is null ? null : Evaluate(range.RightOperand, frame));
             case IThrowOperation:
                 frame.Self?.Unknowns.Add(new UnknownValue("the constructor throws here with these arguments", LocationInfo.From(operation.Syntax)));
                 return Unknown("a throw expression", operation);

@@ -19,7 +19,38 @@ internal static class TensorFactories
     private static readonly HashSet<string> NonDimensionParameters =
         new() { "dtype", "device", "requires_grad", "names", "value", "fill_value", "generator", "low", "high" };
 
-    public static bool IsFactory(string name) => ShapeFactories.Contains(name) || name == "tensor";
+    public static bool IsFactory(string name) => ShapeFactories.Contains(name) || name == "tensor" || name == "arange";
+
+    /// <summary>
+    /// torch.arange's length and dtype (TorchSharp 0.107: Int64 where start, stop and step are all integral, else the
+    /// default Float32, unless dtype is given); null where a bound is not a known number.
+    /// </summary>
+    public static (long Length, ScalarType Type)? Arange(IReadOnlyList<KeyValuePair<string, Value>> arguments)
+    {
+        Value Named(string name) => arguments.FirstOrDefault(a => a.Key == name).Value ?? NullValue.Instance;
+        var stop = Named("stop") is NullValue ? Named("end") : Named("stop");
+        var bounds = new[] { Named("start"), stop, Named("step") };
+        if (bounds[1] is NullValue || bounds.Any(b => b is not (IntValue or RealValue or NullValue))) return null;
+        double Number(Value v, double missing) => v switch { IntValue i => i.Pin(), RealValue r => r.Number, _ => missing };
+        var (start, end, step) = (Number(bounds[0], 0), Number(bounds[1], 0), Number(bounds[2], 1));
+        if (step == 0 || double.IsNaN(start) || double.IsNaN(end) || double.IsNaN(step)) return null;
+        var length = System.Math.Ceiling((end - start) / step);
+        if (length > long.MaxValue / 16) return null;
+        var dtype = Named("dtype");
+        ScalarType? type = dtype is EnumValue { MemberName: var name } ? ScalarTypes.Parse(name)
+            : dtype is not NullValue ? null
+            : bounds.Any(b => b is RealValue) ? ScalarType.Float32 : ScalarType.Int64;
+        return type is { } known ? (System.Math.Max(0, (long)length), known) : null;
+    }
+
+    // torch functions of one tensor that give a new tensor of its shape and type.
+    private static readonly HashSet<string> ShapeKeeping = new() { "tril", "triu", "sin", "cos", "exp", "log", "sqrt", "abs", "neg" };
+
+    public static bool KeepsShape(string name) => ShapeKeeping.Contains(name);
+
+    /// <summary>A new tensor of <paramref name="source"/>'s shape and element type, not a parameter.</summary>
+    public static TensorValue SameShape(TensorSlot source) =>
+        new(new TensorSlot(source.PinElementCount(), isParameter: false, source.ElementType, source.PinShape()));
 
     public static Value Create(IMethodSymbol method, IReadOnlyList<KeyValuePair<string, Value>> arguments, IOperation at)
     {
@@ -35,6 +66,12 @@ internal static class TensorFactories
         long count = 1;
         var shape = new List<long>();
         var dims = new List<IntValue>();
+        if (method.Name == "arange")
+        {
+            return Arange(arguments) is { } range
+                ? new TensorValue(new TensorSlot(range.Length, false, range.Type, new[] { range.Length }))
+                : new UnknownValue("the bounds or dtype of torch.arange(...)", location);
+        }
         if (method.Name == "tensor")
         {
             var data = arguments.FirstOrDefault().Value;

@@ -163,6 +163,14 @@ internal sealed class FromEndIndexValue(long offset) : Value
     public override string Describe() => "^" + Offset.ToString(CultureInfo.InvariantCulture);
 }
 
+/// <summary><c>a..b</c>: a range of indices; a missing bound is null (C#: from the start, to the end).</summary>
+internal sealed class RangeValue(Value? start, Value? end) : Value
+{
+    public Value? Start { get; } = start;
+    public Value? End { get; } = end;
+    public override string Describe() => $"{Start?.Describe()}..{End?.Describe()}";
+}
+
 /// <summary>A value the analysis cannot know, with the reason and the place that made it unknowable.</summary>
 internal sealed class UnknownValue(string reason, LocationInfo? location) : Value
 {

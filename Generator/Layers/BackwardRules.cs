@@ -50,6 +50,17 @@ internal static class BackwardRules
     }
 
     /// <summary>
+    /// split/chunk/unbind: cat (stack) of the parts' gradients, one tensor of the input's size, contiguous (measured). A
+    /// part that got no gradient costs a zeros tensor of its size first, which the backward engine adds.
+    /// </summary>
+    public static BackwardPlan Join(ActivationTensor input)
+    {
+        var plan = new BackwardPlanBuilder();
+        plan.Hand(input, plan.Allocate(BackwardPlanBuilder.BytesOf(input)));
+        return plan.Build();
+    }
+
+    /// <summary>
     /// add, sub, mul, div of two tensors. Each input's gradient is computed at the result's (broadcast) size: add hands
     /// the incoming gradient itself on, sub its negation for the right operand, mul the incoming times the other operand,
     /// div grad / other for the left and -grad * ((self / other) / other) for the right (three temporaries). Then each

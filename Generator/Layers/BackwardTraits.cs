@@ -81,6 +81,12 @@ internal enum BackwardTrait
     /// for a sliced one (with gaps), so that case is declined.
     /// </summary>
     StridedCopyMeasuredDenseOnly = 1 << 11,
+
+    /// <summary>
+    /// Joins the incoming gradients with cat or stack, whose kernel copies any layout, stride 0 included, without a copy of
+    /// its own (split's and unbind's backward on sum's expanded gradient, checked by the differential fuzzer).
+    /// </summary>
+    TakesExpandedGradient = 1 << 12,
 }
 
 /// <summary>

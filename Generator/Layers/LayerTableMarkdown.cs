@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace TorchBudget.Generator.Layers;
 
@@ -126,12 +127,18 @@ internal static class LayerTableMarkdown
         if (op.Operator is { } kind) yield return $"`x {Symbol(kind)} y`";
     }
 
-    private static string Symbol(Microsoft.CodeAnalysis.Operations.BinaryOperatorKind kind) => kind switch
+    private static string Symbol(BinaryOperatorKind kind) => kind switch
     {
-        Microsoft.CodeAnalysis.Operations.BinaryOperatorKind.Add => "+",
-        Microsoft.CodeAnalysis.Operations.BinaryOperatorKind.Subtract => "-",
-        Microsoft.CodeAnalysis.Operations.BinaryOperatorKind.Multiply => "*",
-        Microsoft.CodeAnalysis.Operations.BinaryOperatorKind.Divide => "/",
+        BinaryOperatorKind.Add => "+",
+        BinaryOperatorKind.Subtract => "-",
+        BinaryOperatorKind.Multiply => "*",
+        BinaryOperatorKind.Divide => "/",
+        BinaryOperatorKind.Equals => "==",
+        BinaryOperatorKind.NotEquals => "!=",
+        BinaryOperatorKind.LessThan => "<",
+        BinaryOperatorKind.LessThanOrEqual => "<=",
+        BinaryOperatorKind.GreaterThan => ">",
+        BinaryOperatorKind.GreaterThanOrEqual => ">=",
         var other => other.ToString(),
     };
 

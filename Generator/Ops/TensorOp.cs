@@ -29,6 +29,8 @@ internal enum TensorOp
     Size,
     Dim,
     Shape,
+    DType,
+    Device,
 
     // Pointwise (TensorOps.Pointwise.cs).
     Relu,
@@ -54,6 +56,14 @@ internal enum TensorOp
     Mul,
     Div,
 
+    // Comparisons (TensorOps.Comparison.cs).
+    Equal,
+    NotEqual,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+
     // Reductions (TensorOps.Reductions.cs).
     Mean,
     Sum,
@@ -67,8 +77,14 @@ internal enum TensorOp
 
     // New tensors and joins (TensorOps.Creation.cs, TensorOps.Joining.cs).
     NewTensor,
+    Arange,
     Cat,
     Stack,
+
+    // Splits (TensorOps.Splitting.cs).
+    Split,
+    Chunk,
+    Unbind,
 
     // Indexing (TensorOps.Indexing.cs).
     Index,

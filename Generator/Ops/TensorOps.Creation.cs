@@ -15,6 +15,13 @@ internal static partial class TensorOps
         {
             Names = ["zeros", "ones", "empty", "randn", "rand", "full"], Forms = TensorOpForms.TorchFunction,
         };
+        yield return new(TensorOp.Arange, "[ceil((stop - start) / step)]: Int64 for integral bounds, else Float32, unless dtype is given", c =>
+            TensorFactories.Arange(c.Args) is { } range
+                ? c.Trace.Allocate(new TensorShape(new[] { Dim.Of(range.Length) }), range.Type, requiresGrad: false)
+                : c.Forward.Record(new UnknownValue("the bounds or dtype of torch.arange(...)", c.At)))
+        {
+            Names = ["arange"], Forms = TensorOpForms.TorchFunction,
+        };
     }
 
     private static Value NewTensor(TensorOpCall c)

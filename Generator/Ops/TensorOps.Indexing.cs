@@ -39,8 +39,9 @@ internal static partial class TensorOps
                 steps.Add(current);
                 return current;
             }
-            foreach (var index in indices)
+            foreach (var written in indices)
             {
+                var index = AsTensorIndex(written);
                 var dims = current.Shape.Dims.ToList();
                 // ATen's strides, size-1 dimensions' included: they decide later layouts (channels-last, at batch 1).
                 var strides = TensorLayout.ExactStridesOf(current).ToList();
@@ -98,6 +99,34 @@ internal static partial class TensorOps
         catch (UnknownArgumentException unknown)
         {
             return f.Record(unknown.Unknown.Location is null ? new UnknownValue(unknown.Unknown.Reason, at) : unknown.Unknown);
+        }
+    }
+
+    /// <summary>
+    /// TorchSharp's implicit conversions to TensorIndex: <c>^k</c> is Single(-k); a Range <c>a..b</c> is Slice(a, b), a
+    /// from-end bound negative, <c>..</c>'s missing start 0 and a missing or <c>^0</c> end open.
+    /// </summary>
+    private static Value AsTensorIndex(Value index)
+    {
+        static Value Bound(Value? bound, bool end) => bound switch
+        {
+            null => end ? NullValue.Instance : new IntValue(0),
+            FromEndIndexValue { Offset: 0 } when end => NullValue.Instance,
+            FromEndIndexValue fromEnd => new IntValue(-fromEnd.Offset),
+            _ => bound,
+        };
+        switch (index)
+        {
+            case FromEndIndexValue fromEnd:
+                return new IntValue(-fromEnd.Offset);
+            case RangeValue range:
+                var (start, stop) = (Bound(range.Start, end: false), Bound(range.End, end: true));
+                if (new[] { start, stop }.OfType<UnknownValue>().FirstOrDefault() is { } unknown) return unknown;
+                return start is IntValue first && stop is IntValue or NullValue
+                    ? new TensorIndexValue("Slice", first.Pin(), stop is IntValue last ? last.Pin() : null)
+                    : new UnknownValue($"the range {range.Describe()}", null);
+            default:
+                return index;
         }
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Layers;
+using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Ops;
 
@@ -68,13 +69,32 @@ internal static partial class TensorOps
             Names = ["neg"], Backward = KeepsLayout | BackwardTrait.ReadsGradientOnly, StridedGradientCopies = 0,
         };
 
-        yield return new(TensorOp.MaskedFill, "a result in the input's layout; backward: the default, a gradient of its size", c =>
-            c.Recorded(c.Op.Output(c.Self.Shape, strides: TensorLayout.PreservedLike(c.Self.Shape, c.Self.Strides, c.Trace.Decide))))
+        yield return new(TensorOp.MaskedFill, "a contiguous result of the input and mask broadcast; keeps the mask; backward "
+            + "grad.masked_fill(mask, 0), one tensor of the result's size", MaskedFill)
         {
-            Names = ["masked_fill"],
+            Names = ["masked_fill"], StridedGradientCopies = 0,
         };
         yield return new(TensorOp.Softmax, "as the Softmax layer", c => ThroughLayer(c, "Softmax")) { Names = ["softmax"] };
         yield return new(TensorOp.LogSoftmax, "as the LogSoftmax layer", c => ThroughLayer(c, "LogSoftmax")) { Names = ["log_softmax"] };
+    }
+
+    /// <summary>
+    /// masked_fill(mask, value): ATen clones the input, expanded to the mask's broadcast shape, contiguous, and fills it
+    /// (measured: a transposed input gives a contiguous result). Autograd keeps the mask.
+    /// </summary>
+    private static Value? MaskedFill(TensorOpCall c)
+    {
+        if (c.Arg(0) is UnknownValue unknown) return c.Forward.Record(unknown);
+        if (c.Arg(0) is not ActivationTensor mask || c.Arg(1) is not (IntValue or RealValue or BoolValue)) return null;
+        if (mask.ElementType != ScalarType.Bool) throw c.Op.Mismatch($"masked_fill needs a Bool mask, got {mask.ElementType}");
+        var shape = Broadcast(c.Self.Shape, mask.Shape, c.Op);
+        var result = c.Op.Output(shape);
+        if (c.Op.RecordsGraph) c.Op.Save(mask);
+        // Backward fills the gradient at the result's size; an input the mask broadcast is then summed down (not measured).
+        if (c.Self.RequiresGrad && shape != c.Self.Shape)
+            c.Op.PeakNotModeled("Peak is unknown: masked_fill's mask broadcasts its input, whose gradient is then summed down; not measured.");
+        c.Op.Backward(BackwardRules.Pointwise(c.Self, 1));
+        return c.Recorded(result);
     }
 
     private static Value KeepingResult(TensorOpCall c, int backwardTensors, int? scalarWith = null)

@@ -22,6 +22,15 @@ internal static partial class TensorOps
         {
             Names = ["shape"], Forms = TensorOpForms.Property,
         };
+        // torch.zeros(..., dtype: x.dtype, device: x.device): a new tensor in the same dtype, on the profile's device.
+        yield return new(TensorOp.DType, "its element type", c => new EnumValue("ScalarType", c.Self.ElementType.ToString(), 0))
+        {
+            Names = ["dtype"], Forms = TensorOpForms.Property,
+        };
+        yield return new(TensorOp.Device, "its device: the profile's", _ => new EnumValue("DeviceType", "CPU", 0))
+        {
+            Names = ["device"], Forms = TensorOpForms.Property,
+        };
     }
 
     internal static Value DimAsValue(Dim dim) => dim.IsConstant() ? new IntValue(dim.PinCoefficient()) : new DimValue(dim);

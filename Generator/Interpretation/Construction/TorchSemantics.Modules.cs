@@ -209,6 +209,8 @@ internal partial class TorchSemantics
                 if (flag is BoolValue b) tensor.Tensor.RequiresGrad = b.Flag;
                 else self?.Unknowns.Add(Unknown("whether a parameter is frozen is not known", invocation, flag));
                 return tensor;
+            case var name when TensorFactories.KeepsShape(name):
+                return TensorFactories.SameShape(tensor.Tensor);
             case "to" or "cuda" or "cpu" or "reshape" or "view" or "flatten" or "contiguous" or "clone" or "detach" or "t" or "transpose" or "permute"
                 or "squeeze" or "unsqueeze":
                 // Same elements, a tensor of its own as far as registration goes.

@@ -71,6 +71,12 @@ internal partial class TorchSemantics(ISemanticsHost host, TorchSharpSymbols tor
         {
             return TensorFactories.Create(method, arguments.ByName(), invocation);
         }
+        // torch.tril(t), torch.sin(t): a tensor of t's shape and type (a causal mask, a positional table's values).
+        if (SymbolEqualityComparer.Default.Equals(containing, Torch.Torch) && TensorFactories.KeepsShape(method.Name)
+            && arguments.Count > 0 && arguments.Evaluate(0) is var first && first is TensorValue or UnknownValue)
+        {
+            return first is TensorValue source ? TensorFactories.SameShape(source.Tensor) : first;
+        }
         switch (receiver)
         {
             case UnknownValue unknown:

@@ -97,6 +97,12 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
         // x + y fails the way x.add(y) does (a TBG003 where shapes do not broadcast), so it is caught the same way.
         try
         {
+            if (op is { } comparison && TensorOps.IsComparison(comparison))
+            {
+                var name = TensorOps.Get(comparison).Name;
+                if (left is ActivationTensor compared) return TensorOps.Compare(this, name, compared, right, location);
+                if (right is ActivationTensor reversed) return TensorOps.Compare(this, name, reversed, left, location);
+            }
             if (left is ActivationTensor self && op is { } onLeft) return TensorOps.Arithmetic(this, onLeft, self, right, location);
             if (right is ActivationTensor other && op is { } onRight) return TensorOps.Arithmetic(this, onRight, other, left, location);
             return (kind, left, right) switch

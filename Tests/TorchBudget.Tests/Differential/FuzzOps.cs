@@ -43,7 +43,98 @@ internal static class FuzzOps
         ("pool", Pool),
         ("sequential", SequentialBlock),
         ("buffer", Buffer),
+        ("split", Split),
+        ("mask", MaskedFill),
+        ("arange", Arange),
     };
+
+    /// <summary>
+    /// split, chunk or unbind along a feature axis, then the parts used as attention code uses them: each in an elementwise
+    /// product or sum, or only some of them (backward then fills zeros for the others).
+    /// </summary>
+    private static bool Split(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var axes = x.FeatureAxes.Where(a => x.Shape[a] >= 2).ToList();
+        if (axes.Count == 0) return false;
+        var axis = p.Pick(axes);
+        var size = x.Shape[axis];
+        var dim = p.Chance(0.5) ? axis : axis - x.Rank;
+        string call;
+        long[] part;
+        int parts;
+        switch (p.Pick(3))
+        {
+            case 0 when size % 2 == 0:
+                call = p.Chance(0.5) ? $"{x.Name}.split({size / 2}, {dim})" : $"{x.Name}.chunk(2, {dim})";
+                parts = 2;
+                part = x.Shape.Select((d, i) => i == axis ? size / 2 : d).ToArray();
+                break;
+            case 1 when size <= 6:
+                call = $"{x.Name}.unbind({dim})";
+                parts = (int)size;
+                part = x.Shape.Where((_, i) => i != axis).ToArray();
+                if (!part.Contains(Batch)) return false;
+                break;
+            default:
+                // Unequal sizes: the first part one long, the rest the other.
+                call = $"{x.Name}.split(new long[] {{ 1, {size - 1} }}, {dim})";
+                parts = 2;
+                part = x.Shape.Select((d, i) => i == axis ? 1 : d).ToArray();
+                if (size - 1 != 1)
+                {
+                    var list = p.Emit("split", call, x.Shape);
+                    p.Tensors.Remove(list);
+                    p.Emit("split", $"{list.Name}[0] * {list.Name}[1].sum(new long[] {{ {axis} }}, keepdim: true)", part);
+                    return true;
+                }
+                break;
+        }
+        var tensors = p.Emit("split", call, x.Shape);
+        p.Tensors.Remove(tensors);
+        var used = p.Chance(0.3) ? new[] { 0 } : Enumerable.Range(0, parts).ToArray();
+        var expression = string.Join(p.Pick(new[] { " * ", " + " }), used.Select(i => $"{tensors.Name}[{i}]"));
+        p.Emit("split", used.Length == 1 ? $"{expression}.relu()" : expression, part);
+        return true;
+    }
+
+    /// <summary>
+    /// masked_fill with a Bool mask as attention code makes one: a comparison of x itself, or of a causal tril buffer over
+    /// the last two dimensions, indexed with C# ranges (broadcast over the rest).
+    /// </summary>
+    private static bool MaskedFill(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var value = p.Pick(new[] { "0.0", "float.NegativeInfinity", "-1e9", "1" });
+        if (value == "float.NegativeInfinity" && p.Chance(0.7)) value = "-1e4";
+        if (x.Rank >= 2 && x.Shape[^1] != Batch && x.Shape[^2] != Batch && p.Chance(0.6))
+        {
+            long rows = x.Shape[^2], columns = x.Shape[^1];
+            var extra = p.Pick(new[] { 0L, 2L });
+            var buffer = p.Field("Tensor", $"torch.tril(torch.ones({rows + extra}, {columns + extra}))");
+            var compare = p.Pick(new[] { " == 0", ".eq(0)", " < 0.5", " != 1" });
+            p.Emit("mask", $"{x.Name}.masked_fill({buffer}[..{rows}, ..{columns}]{compare}, {value})", x.Shape);
+            return true;
+        }
+        var test = p.Pick(new[] { $"{x.Name} > 0", $"{x.Name}.lt(0.25)", $"{x.Name} <= {x.Name}.relu()", $"0.5 >= {x.Name}" });
+        p.Emit("mask", $"{x.Name}.masked_fill({test}, {value})", x.Shape);
+        return true;
+    }
+
+    /// <summary>Positions from arange added to x over its last dimension: in x's dtype, or Int64 promoted by the add.</summary>
+    private static bool Arange(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.Shape[^1] == Batch) return false;
+        var n = x.Shape[^1];
+        var range = p.Pick(new[]
+        {
+            $"torch.arange(0, {n}, dtype: ScalarType.Float32)", $"torch.arange({n})", $"torch.arange(0, {2 * n}, 2)",
+            "torch.arange(0.0, " + (n / 2.0).ToString("0.0###", CultureInfo.InvariantCulture) + ", 0.5)",
+        });
+        p.Emit("arange", $"{x.Name} {p.Pick(new[] { "+", "*" })} {range}", x.Shape);
+        return true;
+    }
 
     /// <summary>
     /// A tensor field RegisterComponents makes a buffer, in the dtype its factory gives: torch.tensor's follows the data's

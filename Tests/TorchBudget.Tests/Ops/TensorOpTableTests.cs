@@ -64,6 +64,12 @@ public class TensorOpTableTests
                 BinaryOperatorKind.Subtract => "op_Subtraction",
                 BinaryOperatorKind.Multiply => "op_Multiply",
                 BinaryOperatorKind.Divide => "op_Division",
+                BinaryOperatorKind.Equals => "op_Equality",
+                BinaryOperatorKind.NotEquals => "op_Inequality",
+                BinaryOperatorKind.LessThan => "op_LessThan",
+                BinaryOperatorKind.LessThanOrEqual => "op_LessThanOrEqual",
+                BinaryOperatorKind.GreaterThan => "op_GreaterThan",
+                BinaryOperatorKind.GreaterThanOrEqual => "op_GreaterThanOrEqual",
                 var other => throw new InvalidOperationException($"no CLR name known for {other}"),
             };
             Assert.Contains(clr, operators);

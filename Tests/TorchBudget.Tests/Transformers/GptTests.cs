@@ -1,0 +1,118 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Tests.Differential;
+using TorchBudget.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace TorchBudget.Tests.Transformers;
+
+/// <summary>
+/// Language models written as nanoGPT ports write them: a configuration record, token and position embeddings
+/// (positions from <c>arange</c>), pre-norm blocks with hand-written causal attention (one fused projection
+/// <c>split</c> into q, k and v, a <c>tril</c> mask buffer indexed with C# ranges, <c>masked_fill</c>, softmax), a GELU
+/// MLP and an untied LM head; the output [B, T, V] trained with SequenceCrossEntropy. Each is compiled with the
+/// generator and run for real at batch 1 and an odd batch: every row against the CPU allocation counter.
+/// </summary>
+[Collection(HarnessCollection.Name)]
+public sealed class GptTests(ITestOutputHelper output)
+{
+    private sealed record Case(string Name, string Source, long Batch);
+
+    private const string Blocks = """
+        public sealed record GptConfig{0}(long Vocab, long Context, long Embed, long Heads, int Layers);
+        public class Attention{0} : Module<Tensor, Tensor>
+        {
+            private readonly Linear c_attn;
+            private readonly Linear c_proj;
+            private readonly Tensor bias;
+            private readonly long nHead, nEmbd;
+            public Attention{0}(GptConfig{0} c) : base("attn")
+            {
+                nHead = c.Heads;
+                nEmbd = c.Embed;
+                c_attn = Linear(c.Embed, 3 * c.Embed);
+                c_proj = Linear(c.Embed, c.Embed);
+                bias = torch.tril(torch.ones(c.Context, c.Context)).view(1, 1, c.Context, c.Context);
+                RegisterComponents();
+            }
+            public override Tensor forward(Tensor x)
+            {
+                var B = x.shape[0]; var T = x.shape[1]; var C = x.shape[2];
+                var qkv = c_attn.forward(x).split(nEmbd, dim: 2);
+                var q = qkv[0].view(B, T, nHead, C / nHead).transpose(1, 2);
+                var k = qkv[1].view(B, T, nHead, C / nHead).transpose(1, 2);
+                var v = qkv[2].view(B, T, nHead, C / nHead).transpose(1, 2);
+                var att = q.matmul(k.transpose(-2, -1)) * (1.0 / Math.Sqrt(k.shape[3]));
+                att = att.masked_fill(bias[.., .., ..(int)T, ..(int)T] == 0, float.NegativeInfinity);
+                att = functional.softmax(att, dim: -1);
+                var y = att.matmul(v);
+                y = y.transpose(1, 2).contiguous().view(B, T, C);
+                return c_proj.forward(y);
+            }
+        }
+        public class Block{0} : Module<Tensor, Tensor>
+        {
+            private readonly LayerNorm ln_1, ln_2;
+            private readonly Attention{0} attn;
+            private readonly Sequential mlp;
+            public Block{0}(GptConfig{0} c) : base("block")
+            {
+                ln_1 = LayerNorm(c.Embed);
+                attn = new Attention{0}(c);
+                ln_2 = LayerNorm(c.Embed);
+                mlp = Sequential(("c_fc", Linear(c.Embed, 4 * c.Embed)), ("gelu", GELU()), ("c_proj", Linear(4 * c.Embed, c.Embed)));
+                RegisterComponents();
+            }
+            public override Tensor forward(Tensor x)
+            {
+                x = x + attn.forward(ln_1.forward(x));
+                return x + mlp.forward(ln_2.forward(x));
+            }
+        }
+
+        """;
+
+    private static readonly Case[] Cases =
+    {
+        new("NanoGpt", Blocks + """
+            [MemoryProfile(16, InputDType = ScalarType.Int64, Loss = LossKind.SequenceCrossEntropy, Factory = nameof(Small))]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly Embedding wte, wpe;
+                private readonly ModuleList<Block{0}> h = new();
+                private readonly LayerNorm ln_f;
+                private readonly Linear lm_head;
+                public static {0} Small() => new(new GptConfig{0}(Vocab: 65, Context: 32, Embed: 32, Heads: 4, Layers: 2));
+                public {0}(GptConfig{0} c) : base(nameof({0}))
+                {
+                    wte = Embedding(c.Vocab, c.Embed);
+                    wpe = Embedding(c.Context, c.Embed);
+                    for (var i = 0; i < c.Layers; i++) h.Add(new Block{0}(c));
+                    ln_f = LayerNorm(c.Embed);
+                    lm_head = Linear(c.Embed, c.Vocab, hasBias: false);
+                    RegisterComponents();
+                }
+                public override Tensor forward(Tensor idx)
+                {
+                    var t = idx.shape[1];
+                    var pos = torch.arange(0, t, dtype: ScalarType.Int64, device: idx.device);
+                    var x = wte.forward(idx) + wpe.forward(pos);
+                    foreach (var block in h) x = block.forward(x);
+                    return lm_head.forward(ln_f.forward(x));
+                }
+            }
+            """, 3),
+    };
+
+    public static IEnumerable<object[]> Names => Cases.Select(c => new object[] { c.Name });
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Every_row_equals_the_real_model(string name)
+    {
+        var c = Cases.Single(k => k.Name == name);
+        var problems = ExactRows.Problems(c.Name, c.Source, c.Batch, "transformers", output.WriteLine);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+}
