@@ -153,9 +153,11 @@ internal sealed class BackwardEngine
         List<(ActivationTensor Input, Gradient Gradient)> handed;
         if (node.Plan is { } plan)
         {
-            // split's backward fills zeros for each part that got no gradient before joining them (measured).
-            var zeros = node.Kind is "split" or "unbind"
-                ? Sum(node.Outputs.Where(o => !incoming.Contains(Root(o))).Select(BackwardPlanBuilder.BytesOf)) : ByteCount.Zero;
+            // Before joining, split's backward fills zeros of each part's size that got no gradient, unbind's a 0-d zero
+            // expanded to it (measured: 4 bytes for a Float32 part).
+            var missing = node.Kind is "split" or "unbind" ? node.Outputs.Where(o => !incoming.Contains(Root(o))).ToList() : new();
+            var zeros = Sum(missing.Select(o => node.Kind == "unbind"
+                ? BackwardPlanBuilder.BytesOf(new TensorShape(System.Array.Empty<Dim>()), o.ElementType) : BackwardPlanBuilder.BytesOf(o)));
             foreach (var moment in plan.Moments)
                 terms.Add(Live.Plus(held).Plus(buffered).Plus(standIns).Plus(fresh).Plus(scratch).Plus(zeros).Plus(moment));
             var arrived = incomingGradients[0];
@@ -385,7 +387,7 @@ internal sealed class BackwardEngine
     /// sum's gradient: the incoming one (unsqueezed where the dimensions were dropped) expanded back, stride 0 over the
     /// reduced dimensions and the incoming strides over the others; all 0 where the reduced dimensions are not known.
     /// </summary>
-    private static IReadOnlyList<Dim> ExpandedBack(ActivationTensor input, ActivationTensor output, Gradient arrived, IReadOnlyList<int>? reduced)
+    private IReadOnlyList<Dim>? ExpandedBack(ActivationTensor input, ActivationTensor output, Gradient arrived, IReadOnlyList<int>? reduced)
     {
         var zeros = input.Shape.Dims.Select(_ => Dim.Of(0)).ToArray();
         if (reduced is null) return zeros;
@@ -395,10 +397,18 @@ internal sealed class BackwardEngine
         var next = 0;
         for (var i = 0; i < input.Shape.Rank; i++)
         {
-            if (reduced.Contains(i)) { if (kept) next++; continue; }
+            if (reduced.Contains(i))
+            {
+                // expand keeps the stride of a dimension it leaves at size 1: a sum over a size-1 dimension expands
+                // nothing (seed 133: counted as expanded, a GELU after it was charged two copies).
+                if (input.Shape[i] == Dim.Of(1))
+                    zeros[i] = kept ? incoming[next] : next < incoming.Count ? incoming[next].Times(output.Shape[next]) : Dim.Of(1);
+                if (kept) next++;
+                continue;
+            }
             zeros[i] = incoming[next++];
         }
-        return zeros;
+        return zeros.Any(d => d.PeekCoefficient == 0) ? zeros : TensorLayout.Normalized(input.Shape, zeros, trace.Decide);
     }
 
     /// <summary>

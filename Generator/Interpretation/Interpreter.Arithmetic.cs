@@ -93,9 +93,10 @@ internal sealed partial class Interpreter
 
     private static double AsDouble(Value value) => value is IntValue i ? i.Pin() : ((RealValue)value).Number;
 
-    private static Value Unary(IUnaryOperation unary, Value operand) => (unary.OperatorKind, operand) switch
+    private Value Unary(IUnaryOperation unary, Value operand) => (unary.OperatorKind, operand) switch
     {
         (_, UnknownValue) => operand,
+        _ when Semantics.Unary(unary.OperatorKind, operand, unary) is { } tensorResult => tensorResult,
         (UnaryOperatorKind.Minus, IntValue i) when i.Peek != long.MinValue => SizeArithmetic.Negate(i),
         (UnaryOperatorKind.Minus, RealValue r) => new RealValue(-r.Number),
         (UnaryOperatorKind.Plus, IntValue or RealValue) => operand,

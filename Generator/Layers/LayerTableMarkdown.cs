@@ -125,6 +125,7 @@ internal static class LayerTableMarkdown
         }
         if (op.Forms.HasFlag(Ops.TensorOpForms.Indexer)) yield return "`x[…]`";
         if (op.Operator is { } kind) yield return $"`x {Symbol(kind)} y`";
+        if (op.UnaryOperator is UnaryOperatorKind.Minus) yield return "`-x`";
     }
 
     private static string Symbol(BinaryOperatorKind kind) => kind switch

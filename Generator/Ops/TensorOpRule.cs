@@ -59,6 +59,9 @@ internal sealed class TensorOpRule(TensorOp id, string summary, Func<TensorOpCal
     /// <summary>The C# operator that runs it on tensors (<c>x + y</c>); null where none does.</summary>
     public BinaryOperatorKind? Operator { get; init; }
 
+    /// <summary>The C# unary operator that runs it on a tensor (<c>-x</c>); null where none does.</summary>
+    public UnaryOperatorKind? UnaryOperator { get; init; }
+
     /// <summary>How its backward treats the layout of the gradient it gets (measured; <see cref="BackwardTrait"/>).</summary>
     public BackwardTrait Backward { get; init; }
 

@@ -39,6 +39,12 @@ internal static partial class TensorOps
         {
             Names = ["sqrt"], Backward = KeepsLayout, StridedGradientCopies = 0,
         };
+        // rsqrt's backward: -0.5 * grad * result.pow(3), three tensors, the number wrapped for the second (measured).
+        yield return new(TensorOp.Rsqrt, "keeps its result; backward makes 3 tensors of its size (result³, the scaled gradient, the product)",
+            c => KeepingResult(c, 3, scalarWith: 1))
+        {
+            Names = ["rsqrt"], Backward = KeepsLayout, StridedGradientCopies = 0,
+        };
         // In place: the result is the input's storage. Backward with a strided gradient was not measured.
         yield return new(TensorOp.ReluInPlace, "in place; keeps its result", c => KeepingResult(c, 1)) { Names = ["relu_"] };
         yield return new(TensorOp.SigmoidInPlace, "in place; keeps its result", c => KeepingResult(c, 1)) { Names = ["sigmoid_"] };
@@ -66,7 +72,8 @@ internal static partial class TensorOps
         };
         yield return new(TensorOp.Neg, "keeps its input; backward grad.neg()", c => KeepingInput(c, BackwardRules.Pointwise(c.Self, 1)))
         {
-            Names = ["neg"], Backward = KeepsLayout | BackwardTrait.ReadsGradientOnly, StridedGradientCopies = 0,
+            Names = ["neg"], UnaryOperator = Microsoft.CodeAnalysis.Operations.UnaryOperatorKind.Minus,
+            Backward = KeepsLayout | BackwardTrait.ReadsGradientOnly, StridedGradientCopies = 0,
         };
 
         yield return new(TensorOp.MaskedFill, "a contiguous result of the input and mask broadcast; keeps the mask; backward "
@@ -74,8 +81,12 @@ internal static partial class TensorOps
         {
             Names = ["masked_fill"], StridedGradientCopies = 0,
         };
-        yield return new(TensorOp.Softmax, "as the Softmax layer", c => ThroughLayer(c, "Softmax")) { Names = ["softmax"] };
-        yield return new(TensorOp.LogSoftmax, "as the LogSoftmax layer", c => ThroughLayer(c, "LogSoftmax")) { Names = ["log_softmax"] };
+        yield return new(TensorOp.Softmax, "as the Softmax layer", c => ThroughLayer(c, "Softmax", ("dim", c.Arg(0)))) { Names = ["softmax"] };
+        yield return new(TensorOp.LogSoftmax, "as the LogSoftmax layer", c => ThroughLayer(c, "LogSoftmax", ("dim", c.Arg(0))))
+        {
+            Names = ["log_softmax"],
+        };
+        yield return new(TensorOp.Silu, "as the SiLU layer", c => ThroughLayer(c, "SiLU")) { Names = ["silu"] };
     }
 
     /// <summary>
@@ -114,6 +125,6 @@ internal static partial class TensorOps
     }
 
     /// <summary>softmax(dim) and log_softmax(dim) run their layer's rule (the same kernels, the same saved result).</summary>
-    private static Value ThroughLayer(TensorOpCall c, string layer) =>
-        c.Forward.RunRule(LayerRules.Find(layer)!.Forward!, c.Forward.NewLayerCall("Softmax", c.Self, c.At, ("dim", c.Arg(0))), c.At);
+    private static Value ThroughLayer(TensorOpCall c, string layer, params (string Name, Value Value)[] args) =>
+        c.Forward.RunRule(LayerRules.Find(layer)!.Forward!, c.Forward.NewLayerCall(layer, c.Self, c.At, args), c.At);
 }

@@ -35,6 +35,9 @@ internal static partial class TensorOps
     /// <summary>The op a C# operator runs on tensors; else null.</summary>
     public static TensorOpRule? FindOperator(BinaryOperatorKind kind) => ByOperator.TryGetValue(kind, out var rule) ? rule : null;
 
+    /// <summary>The op a C# unary operator runs on a tensor; else null.</summary>
+    public static TensorOpRule? FindUnaryOperator(UnaryOperatorKind kind) => Rules.FirstOrDefault(r => r.UnaryOperator == kind);
+
     /// <summary>The op whose tape nodes have this kind (any name it is called by); else null.</summary>
     public static TensorOpRule? FindKind(string kind) => ByName.TryGetValue(kind, out var rule) ? rule : null;
 

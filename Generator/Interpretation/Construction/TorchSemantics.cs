@@ -153,6 +153,10 @@ internal partial class TorchSemantics(ISemanticsHost host, TorchSharpSymbols tor
         return true;
     }
 
+    /// <summary>A unary operator on a tensor (<c>-x</c>); null where the operand is not one this mode follows.</summary>
+    public virtual Value? Unary(UnaryOperatorKind kind, Value operand, IOperation at) =>
+        kind is UnaryOperatorKind.Minus && operand is TensorValue tensor ? TensorFactories.SameShape(tensor.Tensor) : null;
+
     /// <summary>Operators on tensors: in a constructor, a parameter's initial values combined with a number.</summary>
     public virtual Value? Arithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation at) =>
         kind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide

@@ -67,6 +67,8 @@ internal sealed partial class ForwardSemantics
     /// <summary>x.name(args) or torch.name(x, args): the op's record, or an unknown where there is none.</summary>
     private Value RunMethod(string name, ActivationTensor self, List<KeyValuePair<string, Value>> args, LocationInfo? at)
     {
+        // An argument already lost makes the call unknown: no rule may read past it (masked_fill once ignored its mask).
+        if (FirstLost(args) is { } lostArgument) return lostArgument;
         var op = NewOp(name, new Value[] { self }, at);
         var rule = TensorOps.Find(name, TensorOpForms.Method);
         return Guarded(name, () => rule?.Forward?.Invoke(new TensorOpCall(this, name, self, op, at) { Args = args }), at,

@@ -87,6 +87,12 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
             : base.Index(collection, indices, at);
 
     /// <summary>Operators on tensors (+, -, *, /) and on sizes read from tensors.</summary>
+    /// <summary><c>-x</c> runs the op whose record names the operator (neg).</summary>
+    public override Value? Unary(UnaryOperatorKind kind, Value operand, IOperation at) =>
+        operand is ActivationTensor tensor && TensorOps.FindUnaryOperator(kind) is { } rule
+            ? RunMethod(rule.Name, tensor, new List<KeyValuePair<string, Value>>(), LocationInfo.From(at.Syntax))
+            : base.Unary(kind, operand, at);
+
     public override Value? Arithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation at) =>
         TensorArithmetic(kind, left, right, at) ?? base.Arithmetic(kind, left, right, at);
 

@@ -32,6 +32,7 @@ internal static class FuzzOps
         ("view", Flatten),
         ("view", Contiguous),
         ("view", Expand),
+        ("view", RepeatInterleave),
         ("index", Index),
         ("matmul", Matmul),
         ("matmul", Matmul),
@@ -47,6 +48,18 @@ internal static class FuzzOps
         ("mask", MaskedFill),
         ("arange", Arange),
     };
+
+    /// <summary>Grouped-query attention's key and value heads repeated: repeat_interleave along a feature axis.</summary>
+    private static bool RepeatInterleave(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.FeatureAxes.Count == 0 || x.Features > 1024) return false;
+        var axis = p.Pick(x.FeatureAxes);
+        var repeats = p.Pick(new[] { 1, 2, 3 });
+        var dim = p.Chance(0.5) ? axis : axis - x.Rank;
+        p.Emit("view", $"{x.Name}.repeat_interleave({repeats}, {dim})", x.Shape.Select((d, i) => i == axis ? d * repeats : d).ToArray());
+        return true;
+    }
 
     /// <summary>
     /// split, chunk or unbind along a feature axis, then the parts used as attention code uses them: each in an elementwise
@@ -183,9 +196,10 @@ internal static class FuzzOps
     private static bool UnaryMethod(ProgramBuilder p)
     {
         var x = p.Current;
-        var method = p.Pick(new[] { "relu()", "sigmoid()", "tanh()", "exp()", "abs()", "neg()", "square()", "pow(2)", "sqrt()", "log()" });
-        var receiver = method is "sqrt()" or "log()" ? $"{x.Name}.abs()" : x.Name;
-        p.Emit("pointwise", $"{receiver}.{method}", x.Shape);
+        var method = p.Pick(new[] { "relu()", "sigmoid()", "tanh()", "exp()", "abs()", "neg()", "square()", "pow(2)", "sqrt()", "log()",
+            "rsqrt()", "silu()", "-" });
+        var receiver = method is "sqrt()" or "log()" or "rsqrt()" ? $"{x.Name}.abs()" : x.Name;
+        p.Emit("pointwise", method == "-" ? $"-{x.Name}" : $"{receiver}.{method}", x.Shape);
         return true;
     }
 

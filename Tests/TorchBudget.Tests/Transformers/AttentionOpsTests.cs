@@ -25,7 +25,8 @@ public sealed class AttentionOpsTests(ITestOutputHelper output)
         new("ChunkAndUnbind", "4, 6", "private readonly Linear proj = Linear(6, 12);",
             "var a = proj.forward(x).chunk(3, -1); var u = a[1].unbind(1); "
             + "return head.forward((a[0] * a[2]).flatten(1) + u[0].sum(1, keepdim: true) * 2 + u[3].sum(1, keepdim: true));", 4 * 4, 5),
-        new("MaskedFillTransposed", "5, 7", "private readonly Linear proj = Linear(7, 5); private readonly Tensor causal = torch.tril(torch.ones(6, 6));",
+        new("MaskedFillTransposed", "5, 7",
+            "private readonly Linear proj = Linear(7, 5); private readonly Tensor causal = torch.tril(torch.ones(6, 6));",
             "var s = proj.forward(x).transpose(1, 2); s = s.masked_fill(causal[..5, ..5] == 0, float.NegativeInfinity); "
             + "return head.forward(functional.softmax(s, -1).flatten(1));", 25, 3),
         new("RangesAndFromEnd", "6, 10", "private readonly Linear proj = Linear(10, 10);",

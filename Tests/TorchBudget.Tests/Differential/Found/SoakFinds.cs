@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace TorchBudget.Tests.Differential.Found;
 
 /// <summary>
-/// Programs the 10,000-program soaks (seeds 100 to 120) found wrong, as it generated them, each with the batch it failed at and
+/// Programs the 10,000-program soaks (seeds 100 to 133) found wrong, as it generated them, each with the batch it failed at and
 /// whether its report is now fully known (the fix) or honestly unknown (a case the analysis now declines).
 /// </summary>
 internal static class SoakFinds
@@ -1844,6 +1844,48 @@ internal static class SoakFinds
                     var t5 = t4.permute(3, 2, 0, 1);
                     var t6 = t5.transpose(0, 2);
                     return head.forward(t6.flatten(1));
+                }
+            }
+            """),
+        ("Soak132_00702", 5, true, "unbind's backward fills a 0-d zero, expanded, for each part without a gradient, not a part-sized "
+            + "tensor as split's (was 13% high)", """
+            [MemoryProfile(4, 4, 8)]
+            public partial class Soak132_00702 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(8, 5);
+                private readonly Module<Tensor, Tensor> head = Linear(20, 4);
+
+                public Soak132_00702() : base(nameof(Soak132_00702)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0.unbind(-3);
+                    var t2 = t1[0].relu();
+                    var t3 = t2.reshape(b, 2, 2, 5);
+                    var t4 = t3.sub(0.25);
+                    return head.forward(t4.flatten(1));
+                }
+            }
+            """),
+        ("Soak133_03907", 5, true, "sum over a size-1 dimension expands nothing in backward: its gradient was taken as expanded, and the "
+            + "GELU before it charged two copies (was 13% high; older than this session)", """
+            [MemoryProfile(1, 64)]
+            public partial class Soak133_03907 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Sequential(Linear(1, 16), GELU());
+                private readonly Module<Tensor, Tensor> head = Linear(16, 4);
+
+                public Soak133_03907() : base(nameof(Soak133_03907)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = x.sum(new long[] { 2 }, keepdim: true);
+                    var t1 = f0.forward(t0);
+                    var t2 = t1.sum(new long[] { 1 }, keepdim: true);
+                    return head.forward(t2.flatten(1));
                 }
             }
             """),
