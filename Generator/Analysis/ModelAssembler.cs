@@ -64,7 +64,7 @@ internal static class ModelAssembler
         {
             foreach (var warning in forward.Warnings.Distinct())
             {
-                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.SuspiciousCall.Id, warning.Location ?? attributeLocation,
+                diagnostics.Add(new DiagnosticInfo(warning.Id, warning.Location ?? attributeLocation,
                     new[] { warning.Message, modelName }.ToEquatableArray()));
             }
             foreach (var mismatch in forward.Mismatches)

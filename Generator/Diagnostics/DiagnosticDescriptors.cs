@@ -153,6 +153,18 @@ internal static class DiagnosticDescriptors
             + "Unregistered row and the peak.",
         helpLinkUri: HelpLink("TBG013"));
 
+    public static readonly DiagnosticDescriptor BatchFirstToSequenceFirst = new(
+        id: "TBG014",
+        title: "A batch-first input to a sequence-first attention layer",
+        messageFormat: "{0} (in '{1}')",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: "TorchSharp 0.107's MultiheadAttention and Transformer layers take [sequence, batch, feature]; there is no "
+            + "batch_first. Fed [B, T, E], they treat the batch as the sequence: every sample attends to every other, the "
+            + "attention weights grow as B², and the model is wrong. The report follows what the layer really does.",
+        helpLinkUri: HelpLink("TBG014"));
+
     public static readonly DiagnosticDescriptor InternalError = new(
         id: "TBG900",
         title: "TorchBudget internal error",
@@ -166,7 +178,7 @@ internal static class DiagnosticDescriptors
     public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
         OverBudget, OversizedLayer, ShapeMismatch, CannotAnalyze, InvalidAttributeArguments, NotProfilable, ComponentsNotRegistered,
         SuspiciousCall, ProfileInputMismatch, UnmeasuredTorchSharp, EvalModeShapeMismatch, LossDoesNotFitOutput,
-        TensorsOutsideRegistration, InternalError);
+        TensorsOutsideRegistration, BatchFirstToSequenceFirst, InternalError);
 
     public static DiagnosticDescriptor? Find(string id) => All.FirstOrDefault(d => d.Id == id);
 }

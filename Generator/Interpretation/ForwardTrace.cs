@@ -120,7 +120,7 @@ internal sealed class ForwardTrace(bool gradEnabled)
     private readonly List<(ActivationTensor Tensor, bool Allocated)> events = new();
 
     /// <summary>Calls that run but likely not as meant (TBG008 material): message and place.</summary>
-    public List<(string Message, LocationInfo? Location)> Warnings { get; } = new();
+    public List<(string Id, string Message, LocationInfo? Location)> Warnings { get; } = new();
 
     /// <summary>Shape contradictions found statically (TBG003 material): message and place.</summary>
     public List<ShapeMismatch> Mismatches { get; } = new();

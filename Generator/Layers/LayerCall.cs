@@ -70,7 +70,20 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public bool IsModuleCall => ReferenceEquals(Args, Module.FactoryArguments);
 
     /// <summary>A warning about the user's model at this call (TBG008): it runs, but not as its author likely meant.</summary>
-    public void Warn(string message) => trace.Warnings.Add((message, CallSite ?? Module.CreatedAt));
+    public void Warn(string message, string? id = null) =>
+        trace.Warnings.Add((id ?? Diagnostics.DiagnosticDescriptors.SuspiciousCall.Id, message, CallSite ?? Module.CreatedAt));
+
+    /// <summary>
+    /// TBG014 where a sequence-first layer ([L, N, E] in TorchSharp 0.107) gets the batch first: it attends across the
+    /// batch. The table follows what it really does.
+    /// </summary>
+    public void WarnIfBatchFirst(ActivationTensor input, string takes)
+    {
+        if (input.Shape.Rank == 3 && input.Shape[0].BatchPower > 0 && input.Shape[1].BatchPower == 0)
+            Warn($"{Args.Factory} takes {takes} (sequence first) in TorchSharp 0.107 but gets {input.Shape}, whose first dimension is the "
+                + "batch: it attends across the batch, so samples mix and memory grows as B²; transpose to sequence first "
+                + "(x.transpose(0, 1)) before the call", Diagnostics.DiagnosticDescriptors.BatchFirstToSequenceFirst.Id);
+    }
 
     /// <summary>Where forward runs this call (a module's forward/call, or the functional call itself).</summary>
     public LocationInfo? CallSite { get; init; }

@@ -28,6 +28,7 @@ internal static partial class LayerRules
         if (key.Shape[0] != value.Shape[0] || key.Shape[1] != query.Shape[1] || value.Shape[1] != query.Shape[1])
             throw c.Mismatch($"query {query.Shape}, key {key.Shape} and value {value.Shape} disagree in batch or source length");
         if (embed % heads != 0) throw c.Mismatch($"embedded_dim {embed} is not divisible by num_heads {heads}");
+        c.WarnIfBatchFirst(query, "[L, N, E] query, key and value");
         if (c.Args.Bool("add_bias_kv") || c.Args.Bool("add_zero_attn")) throw NotModeled(c, "MultiheadAttention with add_bias_kv or add_zero_attn");
         if (InputAt(c, 3) is not NullValue || InputAt(c, 5) is not NullValue)
             throw NotModeled(c, "MultiheadAttention with a key_padding_mask or attn_mask");
@@ -195,6 +196,7 @@ internal static partial class LayerRules
         var activation = layer.Has("activation") ? layer.EnumMember("activation") ?? "ReLU" : "ReLU";
         if (input.Shape.Rank != 3 || input.Shape[2] != Dim.Of(model)) throw c.Mismatch($"expects [S, N, {model}] (d_model) but gets {input.Shape}");
         if (model % heads != 0) throw c.Mismatch($"d_model {model} is not divisible by nhead {heads}");
+        c.WarnIfBatchFirst(input, $"[S, N, {model}]");
         if (activation is not ("ReLU" or "GELU")) throw NotModeled(c, $"{c.Args.Factory} with activation {activation}");
         if (!c.RecordsGraph)
         {
