@@ -158,9 +158,13 @@ internal sealed class BackwardEngine
             var missing = node.Kind is "split" or "unbind" ? node.Outputs.Where(o => !incoming.Contains(Root(o))).ToList() : new();
             var zeros = Sum(missing.Select(o => node.Kind == "unbind"
                 ? BackwardPlanBuilder.BytesOf(new TensorShape(System.Array.Empty<Dim>()), o.ElementType) : BackwardPlanBuilder.BytesOf(o)));
-            foreach (var moment in plan.Moments)
-                terms.Add(Live.Plus(held).Plus(buffered).Plus(standIns).Plus(fresh).Plus(scratch).Plus(zeros).Plus(moment));
+            // A backward that needs the incoming gradient in its own layout copies one laid out otherwise (all its moments
+            // grow: the copy comes after its first allocations, and its last moment, the largest, holds it).
             var arrived = incomingGradients[0];
+            var relaid = node.GradientLayoutNeeded is { } needed && node.Outputs.Count > 0
+                && !SameLayout(node.Outputs[0].Shape, arrived.Strides, needed) ? BackwardPlanBuilder.BytesOf(node.Outputs[0]) : ByteCount.Zero;
+            foreach (var moment in plan.Moments)
+                terms.Add(Live.Plus(held).Plus(buffered).Plus(standIns).Plus(fresh).Plus(scratch).Plus(zeros).Plus(relaid).Plus(moment));
             handed = new List<(ActivationTensor, Gradient)>();
             foreach (var g in plan.Gradients)
             {
@@ -172,7 +176,9 @@ internal sealed class BackwardEngine
                         trace.UnmodeledPeak.Add("Peak is unknown: an expand's backward sums a strided gradient, whose working copy was not modeled.");
                         return false;
                     }
-                    handed.Add((g.Input, Fresh(node, g.Input, g.Bytes, arrived, g.ReducedAxes)));
+                    handed.Add((g.Input, g.Strides is { } laidOut
+                        ? new Gradient(g.Bytes, new GradientBuffer(g.Bytes)) { Strides = laidOut, Permuted = true, Own = true }
+                        : Fresh(node, g.Input, g.Bytes, arrived, g.ReducedAxes)));
                     continue;
                 }
                 var permuted = arrived.Permuted || (node.Kind == "view" && Reorders(node.Outputs[0], g.Input));
@@ -421,6 +427,14 @@ internal sealed class BackwardEngine
         if (arrived.Strides is not { } strides) return null;
         if (strides.Any(d => d.PeekCoefficient == 0)) return Unmappable;
         return TensorLayout.TryView(output.Shape, strides, source.Shape, trace.Decide, out var reshaped) ? reshaped : Unmappable;
+    }
+
+    /// <summary>Whether a gradient of these strides (null: contiguous) is laid out as <paramref name="needed"/>.</summary>
+    private bool SameLayout(TensorShape shape, IReadOnlyList<Dim>? strides, IReadOnlyList<Dim> needed)
+    {
+        var actual = strides ?? TensorLayout.ContiguousStrides(shape);
+        return actual.Count == needed.Count
+            && Enumerable.Range(0, shape.Rank).All(i => trace.Decide.IsOne(shape[i], "a gradient's layout") || actual[i] == needed[i]);
     }
 
     /// <summary>Marks a gradient a view op cannot hand back as a view (a reshape of a strided gradient).</summary>

@@ -32,6 +32,9 @@ internal sealed record InputGradient(ActivationTensor Input, ByteCount Bytes, bo
     /// their gradient out); null where not known: all taken as 0.
     /// </summary>
     public IReadOnlyList<int>? ReducedAxes { get; init; }
+
+    /// <summary>The strides of a gradient of its own that the backward lays out otherwise than contiguous; null: contiguous.</summary>
+    public IReadOnlyList<Dim>? Strides { get; init; }
 }
 
 /// <summary>Writes a <see cref="BackwardPlan"/> as the allocations and frees of the backward, in order.</summary>
@@ -57,8 +60,8 @@ internal sealed class BackwardPlanBuilder
     public void Free(ByteCount bytes) => current = current.Plus(bytes.Negate());
 
     /// <summary>Hands an allocated tensor on as <paramref name="input"/>'s gradient (it stays alive after the node).</summary>
-    public void Hand(ActivationTensor input, ByteCount bytes, IReadOnlyList<int>? reducedAxes = null) =>
-        gradients.Add(new InputGradient(input, bytes, SharesIncoming: false) { ReducedAxes = reducedAxes });
+    public void Hand(ActivationTensor input, ByteCount bytes, IReadOnlyList<int>? reducedAxes = null, IReadOnlyList<Dim>? strides = null) =>
+        gradients.Add(new InputGradient(input, bytes, SharesIncoming: false) { ReducedAxes = reducedAxes, Strides = strides });
 
     /// <summary>
     /// Hands the incoming gradient itself (add, clone) or a view of it (a reshape, cat's narrow slices) on as <paramref name="input"/>'s gradient.

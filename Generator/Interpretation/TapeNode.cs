@@ -46,6 +46,12 @@ internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inpu
     public (Shapes.TensorShape Shape, IReadOnlyList<Shapes.Dim>? Strides)? GradientFactor { get; init; }
 
     /// <summary>
+    /// The layout its backward needs the incoming gradient in (scaled_dot_product_attention's: its output's); one laid out
+    /// otherwise, expanded included, is copied into it for the backward's duration.
+    /// </summary>
+    public IReadOnlyList<Shapes.Dim>? GradientLayoutNeeded { get; init; }
+
+    /// <summary>
     /// For a backward whose work tensors come and go in stages (oneDNN's convolution): the bytes it holds beyond
     /// the incoming gradient at each moment that can be its largest, its own results included while alive.
     /// </summary>

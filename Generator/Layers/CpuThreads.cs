@@ -9,4 +9,9 @@ internal static class CpuThreads
     public const string Note =
         "The Peak assumes 2 CPU threads (torch.get_num_threads()): the backward of LayerNorm, and of BatchNorm over [N, C], keeps " +
         "per-thread sums of the weight's and bias's gradients, 2 × threads × their size; with more threads it keeps more.";
+
+    public const string ScaledDotProductAttentionNote =
+        "The Peak assumes 2 CPU threads (torch.get_num_threads()): scaled_dot_product_attention's flash kernel keeps a work buffer per " +
+        "thread in forward and backward, and each running thread's row sums in backward; how many of those overlap varies from run " +
+        "to run by a few hundred bytes, and the Peak counts them all.";
 }

@@ -357,6 +357,11 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary>Backward multiplies the incoming gradient by a tensor of this shape and layout (see <see cref="TapeNode.GradientFactor"/>).</summary>
     public void GradientMultipliedBy(TensorShape shape, IReadOnlyList<Dim>? strides) => gradientFactor = (shape, strides);
 
+    private IReadOnlyList<Dim>? gradientLayout;
+
+    /// <summary>Backward copies an incoming gradient laid out otherwise than this (see <see cref="TapeNode.GradientLayoutNeeded"/>).</summary>
+    public void GradientLaidOutAs(IReadOnlyList<Dim> strides) => gradientLayout = strides;
+
     /// <summary>What this op's backward allocates and hands on (see <see cref="BackwardRules"/>); without one, a gradient per input.</summary>
     public void Backward(BackwardPlan backward) => plan = backward;
 
@@ -378,7 +383,8 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
             .Select(p => ParameterGradient.Of(p.Value, trace.ParameterElementSize, p.Key)).ToList();
         trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(),
             parameterGradients, passesGradientThrough, backwardScratch, backwardMoments, plan: plan)
-            { Caller = IsModuleCall ? Module : null, DenseGradientScratch = denseGradientScratch, GradientFactor = gradientFactor });
+            { Caller = IsModuleCall ? Module : null, DenseGradientScratch = denseGradientScratch, GradientFactor = gradientFactor,
+                GradientLayoutNeeded = gradientLayout });
     }
 
     /// <summary>The output shape is known but not what the layer allocates inside: the memory table says so.</summary>

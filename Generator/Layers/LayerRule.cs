@@ -25,6 +25,9 @@ internal sealed class LayerRule(string factory, string summary, Action<LayerArgs
     /// <summary><c>functional.*</c> functions that behave as this layer (same shapes, same saved tensors).</summary>
     public IReadOnlyList<string> Functional { get; init; } = Array.Empty<string>();
 
+    /// <summary>No torch.nn factory makes it: only its <see cref="Functional"/> names reach it (scaled_dot_product_attention).</summary>
+    public bool FunctionalOnly { get; init; }
+
     /// <summary>Its forward rule knows the output shape but not the memory (it calls MemoryNotModeled).</summary>
     public bool ShapeOnly { get; init; }
 

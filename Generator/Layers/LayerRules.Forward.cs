@@ -29,6 +29,8 @@ internal static partial class LayerRules
         // The cells run linear over a 2-d input: addmm reads a unit-stride row or column without copying.
         "LSTMCell" or "GRUCell" or "RNNCell" => input.Shape.Rank == 2 && TensorLayout.StridesOf(input).Any(s => s == Dim.Of(1)),
         "Identity" or "Flatten" or "Unflatten" or "Softmax" or "LogSoftmax" => true,
+        // The flash kernel reads query, key and value through their strides (its rule declines a last stride other than 1).
+        "ScaledDotProductAttention" => true,
         "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" => true,
         "ReLU" or "Sigmoid" or "Tanh" or "GELU" or "SiLU" or "Hardswish" or "LeakyReLU" or "ELU" or "ReLU6" or "Softplus" or "SELU" or "CELU"
             or "Hardsigmoid" => true,

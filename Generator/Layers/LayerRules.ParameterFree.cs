@@ -31,6 +31,12 @@ internal static partial class LayerRules
         }
         yield return Free("ZeroPad2d", c => PadForward(c, 2));
 
+        yield return new LayerRule("ScaledDotProductAttention", "no parameters", (_, _) => { }, ScaledDotProductAttentionForward)
+        {
+            Functional = ["scaled_dot_product_attention"], Backward = BackwardTrait.TakesExpandedGradient, StridedGradientCopies = 0,
+            FunctionalOnly = true,
+        };
+
         yield return Free("Dropout", DropoutForward, KeepsLayout, 0, "dropout");
         yield return Free("Dropout1d", DropoutForward, KeepsLayout | BackwardTrait.HandsGradientThroughViews, 0, "dropout1d");
         yield return Free("Dropout2d", DropoutForward, KeepsLayout | BackwardTrait.HandsGradientThroughViewsOffItsRank, 0, "dropout2d");

@@ -16,7 +16,8 @@ internal static class LayerTableMarkdown
 
     public static string Render()
     {
-        var rules = LayerRules.All
+        var functionalOnly = LayerRules.All.Where(r => r.FunctionalOnly).OrderBy(r => r.Factory, StringComparer.Ordinal).ToList();
+        var rules = LayerRules.All.Where(r => !r.FunctionalOnly)
             .OrderBy(r => r.Factory, StringComparer.OrdinalIgnoreCase)
             .ThenBy(r => r.Factory, StringComparer.Ordinal)
             .ToList();
@@ -62,6 +63,13 @@ internal static class LayerTableMarkdown
         var notFollowed = rules.Where(r => r.Forward is null && r.Factory != "Sequential" && !containers.Contains(r.Factory)
                 && !r.Factory.EndsWith("Loss", StringComparison.Ordinal))
             .Select(r => r.Factory).ToList();
+        Line($"## Functional calls without a module ({functionalOnly.Count})");
+        Line();
+        Line("No `torch.nn` factory makes these; `functional.*` reaches them, and their rule is named as below:");
+        Line();
+        foreach (var rule in functionalOnly)
+            Line($"- {string.Join(", ", rule.Functional.Select(f => $"`functional.{f}`"))} (rule `{rule.Factory}`; see memory-model.md)");
+        Line();
         Line("## In forward: output shapes and activation memory");
         Line();
         Line("See [memory-model.md](memory-model.md). Output shape and what stays alive after forward (outputs, and what");

@@ -47,7 +47,29 @@ internal static class FuzzOps
         ("split", Split),
         ("mask", MaskedFill),
         ("arange", Arange),
+        ("attention", Attention),
     };
+
+    /// <summary>
+    /// scaled_dot_product_attention over a 4-d tensor as [B, H, T, D] (self-attention): causal, with a Bool tril mask cut
+    /// by C# ranges, or with a float mask.
+    /// </summary>
+    private static bool Attention(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.Rank != 4 || x.Shape[^1] == Batch || x.Shape[^2] == Batch || x.Features > 4096) return false;
+        var t = x.Shape[^2];
+        var call = p.Pick(3) switch
+        {
+            0 => $"functional.scaled_dot_product_attention({x.Name}, {x.Name}, {x.Name}, is_casual: true)",
+            1 => $"functional.scaled_dot_product_attention({x.Name}, {x.Name}.relu(), {x.Name}, attn_mask: "
+                + $"{p.Field("Tensor", $"torch.ones({t + 2}, {t + 2}, dtype: ScalarType.Bool).tril()")}[..{t}, ..{t}])",
+            _ => $"functional.scaled_dot_product_attention({x.Name}.tanh(), {x.Name}, {x.Name}, "
+                + $"{p.Field("Tensor", $"torch.zeros({t}, {t})")})",
+        };
+        p.Emit("attention", call, x.Shape);
+        return true;
+    }
 
     /// <summary>Grouped-query attention's key and value heads repeated: repeat_interleave along a feature axis.</summary>
     private static bool RepeatInterleave(ProgramBuilder p)

@@ -1,0 +1,126 @@
+using System.Linq;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Layers;
+
+/// <summary>
+/// functional.scaled_dot_product_attention(query, key, value, attn_mask, p, is_casual) on the CPU. libtorch 2.10 runs its
+/// flash kernel (FlashAttentionKernel.cpp) for 4-d Float32 query, key and value of one head size and batch and head
+/// count, a unit last stride, no dropout, and no mask or a [Lq, Lk] or 4-d one; anything else takes the math path,
+/// a chain of ops this rule does not follow (the peak is then unknown). Measured on 0.107 with the allocation tracker.
+/// </summary>
+internal static partial class LayerRules
+{
+    private static Value ScaledDotProductAttentionForward(LayerCall c)
+    {
+        ActivationTensor q = c.Input, k = c.TensorAt(1), v = c.TensorAt(2);
+        var mask = InputAt(c, 3);
+        var dropout = c.Args.Has("p") ? Probability(c.Args, "p") : 0;
+        var causal = c.Args.Has("is_casual") && c.Args.Bool("is_casual");
+        if (q.Shape.Rank != 4 || k.Shape.Rank != 4 || v.Shape.Rank != 4)
+            throw NotModeled(c, $"scaled_dot_product_attention over {q.Shape.Rank}-d inputs (the math path)");
+        if (q.Shape[0] != k.Shape[0] || q.Shape[0] != v.Shape[0] || q.Shape[1] != k.Shape[1] || q.Shape[1] != v.Shape[1])
+            throw c.Mismatch($"query {q.Shape}, key {k.Shape} and value {v.Shape} disagree in batch or heads");
+        if (q.Shape[3] != k.Shape[3] || k.Shape[2] != v.Shape[2])
+            throw c.Mismatch($"query {q.Shape}, key {k.Shape} and value {v.Shape} disagree in head size or source length");
+        if (causal && mask is not NullValue) throw c.Mismatch("an attn_mask and is_casual together");
+        if (dropout != 0 || v.Shape[3] != q.Shape[3] || new[] { q, k, v }.Any(t => t.ElementType != ScalarType.Float32)
+            || new[] { q, k, v }.Any(t => TensorLayout.ExactStridesOf(t)[3] != Dim.Of(1)))
+            throw NotModeled(c, "scaled_dot_product_attention off the flash kernel (dropout, another head size for the values, "
+                + "a type other than Float32, or a last dimension that is not dense: the math path)");
+        Dim batch = q.Shape[0], heads = q.Shape[1], target = q.Shape[2], source = k.Shape[2], headSize = q.Shape[3];
+        if (!heads.IsConstant() || !target.IsConstant() || !source.IsConstant() || !headSize.IsConstant())
+            throw NotModeled(c, "scaled_dot_product_attention whose heads, lengths or head size depend on the batch");
+        long lq = target.PinCoefficient(), lk = source.PinCoefficient(), d = headSize.PinCoefficient(), h = heads.PinCoefficient();
+        // A Bool mask becomes a float one (where(mask, 0, -inf) with two 0-d operands), which the kernel reads, and
+        // autograd keeps for backward.
+        ActivationTensor? floatMask = null;
+        switch (mask)
+        {
+            case NullValue:
+                break;
+            case ActivationTensor given when MaskFits(given, batch, heads, target, source):
+                if (given.ElementType == ScalarType.Bool)
+                {
+                    var operands = new[] { c.Internal(new TensorShape(System.Array.Empty<Dim>()), ScalarType.Float32, needsGrad: false),
+                        c.Internal(new TensorShape(System.Array.Empty<Dim>()), ScalarType.Float32, needsGrad: false) };
+                    floatMask = c.Internal(given.Shape, ScalarType.Float32, needsGrad: false);
+                    foreach (var operand in operands) c.Release(operand);
+                }
+                else if (given.ElementType == ScalarType.Float32)
+                {
+                    floatMask = given;
+                }
+                else
+                {
+                    throw NotModeled(c, $"scaled_dot_product_attention with a {given.ElementType} mask");
+                }
+                break;
+            case ActivationTensor other:
+                throw c.Mismatch($"attn_mask {other.Shape} does not fit query {q.Shape} and key {k.Shape}");
+            default:
+                throw NotModeled(c, $"scaled_dot_product_attention with attn_mask {mask.Describe()}");
+        }
+        // The output is laid out as the query (empty_like: a contiguous query gives a contiguous output, a transposed view
+        // of [B, Lq, H, D] a transposed one; measured); logsumexp [B, Lq, H]. Backward needs the incoming gradient laid
+        // out as [B, Lq, H, D] made contiguous and transposed, whatever the output's layout (measured: a contiguous
+        // gradient of a contiguous output is copied, a transposed one is not).
+        var output = c.Output(q.Shape, strides: TensorLayout.PreservedLike(q.Shape, q.Strides, c.Decide));
+        var transposed = new[] { Dim.Of(checked(lq * h * d)), Dim.Of(d), Dim.Of(checked(h * d)), Dim.Of(1) };
+        c.SaveNew(new TensorShape(new[] { batch, target, heads }), ScalarType.Float32);
+        // Per thread: q·k blocks, their running max and sum, and an output block (qSplitSize 32, 64 or 256 by Lq; kv 512).
+        long qSplit = System.Math.Min(lq >= 768 ? 256 : lq >= 192 ? 64 : 32, lq), kvSplit = System.Math.Min(512L, lk);
+        var threads = c.Kernels.Threads;
+        var work = c.WorkBuffer(new ByteCount(checked(threads * (qSplit * kvSplit + 2 * qSplit + qSplit * d) * 4), 0), ScalarType.Float32);
+        c.Release(work);
+        if (floatMask is not null)
+        {
+            c.Save(floatMask);
+            if (!ReferenceEquals(floatMask, mask)) c.Release(floatMask);
+        }
+        foreach (var input in new[] { q, k, v }) c.Save(input);
+        c.Save(output);
+        c.Backward(ScaledDotProductAttentionBackward(c, q, k, v, h, qSplit, kvSplit, threads));
+        c.GradientLaidOutAs(transposed);
+        c.MeasuredKernels(CpuThreads.ScaledDotProductAttentionNote);
+        return output;
+    }
+
+    /// <summary>A mask the flash kernel takes: [Lq, Lk], or 4-d with batch and heads of 1 or the query's.</summary>
+    private static bool MaskFits(ActivationTensor mask, Dim batch, Dim heads, Dim target, Dim source) => mask.Shape.Rank switch
+    {
+        2 => mask.Shape[0] == target && mask.Shape[1] == source,
+        4 => (mask.Shape[0] == Dim.Of(1) || mask.Shape[0] == batch) && (mask.Shape[1] == Dim.Of(1) || mask.Shape[1] == heads)
+            && mask.Shape[2] == target && mask.Shape[3] == source,
+        _ => false,
+    };
+
+    /// <summary>
+    /// The flash kernel's backward: zeros for the gradients of query, key and value, [B, L, H, D] made contiguous and
+    /// handed back transposed whatever the inputs' layout (measured: two attentions in a row, the second's gradients
+    /// reach the first in the layout it needs, without a copy), then,
+    /// where the incoming gradient is not laid out as the kernel needs, a copy of it (the engine adds it), a per-thread
+    /// work buffer (2 · qSplit · kvSplit floats) and each running thread's dsum (qSplit floats); all freed at its end.
+    /// </summary>
+    private static BackwardPlan ScaledDotProductAttentionBackward(LayerCall c, ActivationTensor q, ActivationTensor k,
+        ActivationTensor v, long heads, long qSplit, long kvSplit, int threads)
+    {
+        var plan = new BackwardPlanBuilder();
+        foreach (var input in new[] { q, k, v })
+        {
+            var bytes = plan.Allocate(BackwardPlanBuilder.BytesOf(input));
+            var (length, size) = (input.Shape[2].PinCoefficient(), input.Shape[3].PinCoefficient());
+            var strides = new[] { Dim.Of(checked(length * heads * size)), Dim.Of(size), Dim.Of(checked(heads * size)), Dim.Of(1) };
+            if (input.RequiresGrad) plan.Hand(input, bytes, strides: TensorLayout.Normalized(input.Shape, strides, c.Decide));
+        }
+        plan.Allocate(new ByteCount(checked(threads * 2 * qSplit * kvSplit * 4), 0));
+        // Each thread's dsum lives while it runs its share of the B · H blocks: as many as run at once (at most the threads).
+        var running = q.Shape[0].IsConstant() ? System.Math.Min(threads, q.Shape[0].PinCoefficient() * heads) : System.Math.Min(threads, heads);
+        if (!q.Shape[0].IsConstant() && heads < threads)
+            c.PeakNotModeled("Peak is unknown: scaled_dot_product_attention's backward runs fewer threads than there are when "
+                + "batch × heads is small, which was not followed for a batch-sized batch.");
+        plan.Allocate(new ByteCount(checked(running * qSplit * 4), 0));
+        return plan.Build();
+    }
+}

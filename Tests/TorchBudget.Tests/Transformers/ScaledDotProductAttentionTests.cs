@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Tests.Differential;
+using TorchBudget.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace TorchBudget.Tests.Transformers;
+
+/// <summary>
+/// functional.scaled_dot_product_attention on the flash kernel (4-d Float32, no dropout): causal, with a Bool mask cut from
+/// a buffer by C# ranges, with a float mask, and at sequence lengths on both sides of its 32-row query blocks, in a GPT
+/// block as llama and nanoGPT ports call it. Every row against the allocation counter at batch 1 and an odd batch.
+/// </summary>
+[Collection(HarnessCollection.Name)]
+public sealed class ScaledDotProductAttentionTests(ITestOutputHelper output)
+{
+    private sealed record Case(string Name, long Length, string Mask, string Attend, long Batch);
+
+    private static readonly Case[] Cases =
+    {
+        new("Causal", 16, "", "functional.scaled_dot_product_attention(q, k, v, is_casual: true)", 3),
+        new("BoolMaskFromBuffer", 12, "private readonly Tensor allowed = torch.ones(20, 20, dtype: ScalarType.Bool).tril();",
+            "functional.scaled_dot_product_attention(q, k, v, attn_mask: allowed[..(int)t, ..(int)t])", 3),
+        new("FloatMask", 10, "private readonly Tensor bias = torch.zeros(10, 10);",
+            "functional.scaled_dot_product_attention(q, k, v, bias)", 5),
+        new("LongerThanOneBlock", 40, "", "functional.scaled_dot_product_attention(q, k, v, is_casual: true)", 2),
+        // Flattened as [B, H, T, D]: the gradient comes back contiguous, not in the output's transposed layout, and the
+        // backward copies it first.
+        new("GradientInAnotherLayout", 8, "", "functional.scaled_dot_product_attention(q, k, v).flatten(2).view(b, t, 32) * 0.5", 5),
+    };
+
+    public static IEnumerable<object[]> Names => Cases.Select(c => new object[] { c.Name });
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Every_row_equals_the_real_model(string name)
+    {
+        var c = Cases.Single(k => k.Name == name);
+        var source = $$"""
+            [MemoryProfile({{c.Length}}, 32)]
+            public partial class {0} : Module<Tensor, Tensor>
+            {
+                private readonly Linear qkv = Linear(32, 96);
+                private readonly Linear proj = Linear(32, 32);
+                {{c.Mask}}
+                private readonly Linear head = Linear({{c.Length * 32}}, 3);
+                public {0}() : base(nameof({0})) => RegisterComponents();
+                public override Tensor forward(Tensor x)
+                {
+                    var (b, t) = (x.shape[0], x.shape[1]);
+                    var parts = qkv.forward(x).split(32, 2);
+                    var q = parts[0].view(b, t, 4, 8).transpose(1, 2);
+                    var k = parts[1].view(b, t, 4, 8).transpose(1, 2);
+                    var v = parts[2].view(b, t, 4, 8).transpose(1, 2);
+                    var y = {{c.Attend}};
+                    y = y.transpose(1, 2).contiguous().view(b, t, 32);
+                    return head.forward((x + proj.forward(y)).flatten(1));
+                }
+            }
+            """;
+        var problems = ExactRows.Problems(c.Name, source, c.Batch, "attention", output.WriteLine);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+}
