@@ -106,9 +106,10 @@ internal static class BackwardRules
             hands.Add(() => plan.Hand(input, own));
         }
         // The engine adds them into the inputs' buffers in the op's output order, the left operand's first: for x - x the
-        // incoming gradient arrives first, so the negated one is summed out of place (measured; for two different
-        // operands the order was not seen to matter, and the measured order stays).
-        if (hands.Count == 2 && ReferenceEquals(left, right)) hands.Reverse();
+        // incoming gradient arrives first, so the negated one is summed out of place (measured); for t2 - t1 where t1
+        // already holds that incoming gradient (t4 = t1 + t3 before), t2's buffer takes it first, so t1's sum is out of
+        // place too (seed 135: in place, the peak was 7.8% low).
+        if (hands.Count == 2) hands.Reverse();
         foreach (var hand in hands) hand();
         return plan.Build();
     }
