@@ -69,6 +69,12 @@ internal sealed class BackwardEngine
                 + $"and what its backward then allocates was not measured.");
             return false;
         }
+        if (node.ConvertsOperandInBackward && incomingGradients.Any(g => g.Permuted && (g.Strides?.Any(s => s.PeekCoefficient == 0) ?? false)))
+        {
+            trace.UnmodeledPeak.Add($"Peak is unknown: {node.Kind} of two types gets sum's expanded gradient back through a transpose, "
+                + "and the layout of its product with the converted operand was not measured.");
+            return false;
+        }
         // mean, amax and amin expand the gradient back and divide (multiply) it: TensorIterator lays the result out from the
         // expanded strides, which is not followed for a strided gradient (its layout decides a later reshape's copy).
         if (incomingGradients.Any(g => g.Strided) && BackwardTraits.Has(node.Kind, BackwardTrait.ExpandsGradientBack))

@@ -52,6 +52,13 @@ internal sealed class TapeNode(string kind, IReadOnlyList<ActivationTensor> inpu
     public IReadOnlyList<Shapes.Dim>? GradientLayoutNeeded { get; init; }
 
     /// <summary>
+    /// mul or div of two types: backward multiplies by an operand converted to the result's type, and how that product is
+    /// laid out over sum's expanded gradient handed back through a transpose was not measured (seed 136: it came out
+    /// strided where the rule said dense; without the transpose it was measured dense).
+    /// </summary>
+    public bool ConvertsOperandInBackward { get; init; }
+
+    /// <summary>
     /// For a backward whose work tensors come and go in stages (oneDNN's convolution): the bytes it holds beyond
     /// the incoming gradient at each moment that can be its largest, its own results included while alive.
     /// </summary>

@@ -358,6 +358,10 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public void GradientMultipliedBy(TensorShape shape, IReadOnlyList<Dim>? strides) => gradientFactor = (shape, strides);
 
     private IReadOnlyList<Dim>? gradientLayout;
+    private bool convertsOperand;
+
+    /// <summary>See <see cref="TapeNode.ConvertsOperandInBackward"/>.</summary>
+    public void ConvertsOperandInBackward() => convertsOperand = true;
 
     /// <summary>Backward copies an incoming gradient laid out otherwise than this (see <see cref="TapeNode.GradientLayoutNeeded"/>).</summary>
     public void GradientLaidOutAs(IReadOnlyList<Dim> strides) => gradientLayout = strides;
@@ -384,7 +388,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         trace.Tape.Add(new TapeNode(Args.Factory, Inputs.OfType<ActivationTensor>().Where(t => t.RequiresGrad).ToList(), produced, saved.ToList(),
             parameterGradients, passesGradientThrough, backwardScratch, backwardMoments, plan: plan)
             { Caller = IsModuleCall ? Module : null, DenseGradientScratch = denseGradientScratch, GradientFactor = gradientFactor,
-                GradientLayoutNeeded = gradientLayout });
+                GradientLayoutNeeded = gradientLayout, ConvertsOperandInBackward = convertsOperand });
     }
 
     /// <summary>The output shape is known but not what the layer allocates inside: the memory table says so.</summary>

@@ -54,6 +54,7 @@ internal static partial class TensorOps
             .Select(t => op.Internal(t.Shape, type, needsGrad: false)).ToList();
         var result = op.PointwiseOutput(shape, new[] { self, tensor }, type);
         foreach (var temporary in converted) op.Release(temporary);
+        if (converted.Count > 0 && name is "mul" or "div") op.ConvertsOperandInBackward();
         // Autograd converts such an operand's gradient back to its own type, and div's divisor gradient converts the
         // dividend: neither was measured.
         if (new[] { self, tensor }.Any(t => t.RequiresGrad && t.ElementType != result.ElementType)

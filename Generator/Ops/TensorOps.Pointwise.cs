@@ -100,6 +100,8 @@ internal static partial class TensorOps
         if (mask.ElementType != ScalarType.Bool) throw c.Op.Mismatch($"masked_fill needs a Bool mask, got {mask.ElementType}");
         var shape = Broadcast(c.Self.Shape, mask.Shape, c.Op);
         var result = c.Op.Output(shape);
+        // The clone is a contiguous copy: of a transposed matrix, through a block buffer (seed 136).
+        if (shape == c.Self.Shape) c.Op.TransposeCopyBuffer(c.Self);
         if (c.Op.RecordsGraph) c.Op.Save(mask);
         // Backward fills the gradient at the result's size; an input the mask broadcast is then summed down (not measured).
         if (c.Self.RequiresGrad && shape != c.Self.Shape)

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace TorchBudget.Tests.Differential.Found;
 
 /// <summary>
-/// Programs the 10,000-program soaks (seeds 100 to 135) found wrong, as it generated them, each with the batch it failed at and
+/// Programs the 10,000-program soaks (seeds 100 to 136) found wrong, as it generated them, each with the batch it failed at and
 /// whether its report is now fully known (the fix) or honestly unknown (a case the analysis now declines).
 /// </summary>
 internal static class SoakFinds
@@ -1912,6 +1912,51 @@ internal static class SoakFinds
                     var t6 = t5[TensorIndex.Colon, TensorIndex.None, TensorIndex.Colon];
                     var t7 = t6.amax(new long[] { 2 }, keepdim: true);
                     return head.forward(t7.flatten(1));
+                }
+            }
+            """),
+        ("Soak136_00451", 3, true, "masked_fill clones its input contiguous: a transposed matrix through a block buffer, as "
+            + ".contiguous() does (was 7.8% low in inference)", """
+            [MemoryProfile(8, 16, 16)]
+            public partial class Soak136_00451 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(16, 24);
+                private readonly Module<Tensor, Tensor> head = Linear(3072, 2);
+
+                public Soak136_00451() : base(nameof(Soak136_00451)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0.flatten(1, 3);
+                    var t2 = t1.transpose(0, 1);
+                    var t3 = t2.masked_fill(t2 <= t2.relu(), -1e9);
+                    var t4 = t3.transpose(0, 1);
+                    return head.forward(t4.flatten(1));
+                }
+            }
+            """),
+        ("Soak136_09829", 8, false, "mul of Float32 and Int64 (a converted arange) over an expanded, transposed gradient: its product came "
+            + "out strided where the rule said dense, and a Linear copied it (was 14% low); declined", """
+            [MemoryProfile(1, 6, 3)]
+            public partial class Soak136_09829 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(3, 5, hasBias: false);
+                private readonly Tensor f1 = torch.tensor(new long[] { 0L, 1L, 2L, 3L, 4L, 5L, 6L });
+                private readonly Module<Tensor, Tensor> head = Linear(5, 4);
+
+                public Soak136_09829() : base(nameof(Soak136_09829)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0 * torch.arange(5);
+                    var t2 = t1.transpose(3, 0);
+                    var t3 = t2.sum(new long[] { 2 }, keepdim: true);
+                    var t4 = t3.transpose(0, 3);
+                    return head.forward(t4.flatten(1));
                 }
             }
             """),
