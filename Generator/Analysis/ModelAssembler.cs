@@ -235,17 +235,7 @@ internal static class ModelAssembler
     private static long? OwnCount(ModuleInstance module, IEnumerable<KeyValuePair<string, TensorSlot>> tensors, bool trainableOnly) =>
         module.Unknowns.Count > 0 ? null : Sum(tensors.Select(t => t.Value).Where(t => !trainableOnly || t.RequiresGrad));
 
-    private static long? Sum(IEnumerable<TensorSlot> tensors)
-    {
-        long total = 0;
-        foreach (var tensor in tensors)
-        {
-            if (tensor.PinElementCount() is not { } count) return null;
-            try { total = checked(total + count); }
-            catch (System.OverflowException) { return null; }
-        }
-        return total;
-    }
+    private static long? Sum(IEnumerable<TensorSlot> tensors) => TensorSlot.TotalElements(tensors);
 
     /// <summary>A user module that never ran RegisterComponents leaves its layers out of the model: say so.</summary>
     /// <summary>

@@ -112,15 +112,5 @@ internal sealed record UnregisteredTensors(IReadOnlyList<UnregisteredSite> Sites
 internal sealed record UnregisteredSite(string Path, ISymbol Field, bool OwnerNeverRegisters, IReadOnlyList<TensorSlot> Tensors)
 {
     /// <summary>Their elements; null where a size is unknown or overflows.</summary>
-    public long? Elements()
-    {
-        long total = 0;
-        foreach (var tensor in Tensors)
-        {
-            if (tensor.PinElementCount() is not { } count) return null;
-            try { total = checked(total + count); }
-            catch (System.OverflowException) { return null; }
-        }
-        return total;
-    }
+    public long? Elements() => TensorSlot.TotalElements(Tensors);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Interpretation;
@@ -44,6 +45,19 @@ internal sealed class TensorSlot(long? elementCount, bool isParameter, ScalarTyp
         ElementType is { } own && !(own.IsFloating() && modelType != ScalarType.Float32) ? own : modelType;
 
     public bool RequiresGrad { get; set; } = isParameter;
+
+    /// <summary>The tensors' elements together (pinning each count); null where a count is unknown or the sum overflows.</summary>
+    public static long? TotalElements(IEnumerable<TensorSlot> tensors)
+    {
+        long total = 0;
+        foreach (var tensor in tensors)
+        {
+            if (tensor.PinElementCount() is not { } count) return null;
+            try { total = checked(total + count); }
+            catch (System.OverflowException) { return null; }
+        }
+        return total;
+    }
 
     /// <summary>
     /// In a parametric run, ElementCount as a polynomial in the constructor's sizes; null: it is constant there. Reading
