@@ -39,6 +39,12 @@ internal static class ModelAnalysis
             profile = ProfileAttribute.Read(attribute, type.Name, kernels);
             var diagnostics = new List<DiagnosticInfo>(profile.Diagnostics);
             var settings = profile.Settings with { FurtherInputs = InputAttributes.Read(type, diagnostics) };
+            if (settings.Inputs.SelectMany(i => i.SequenceDimensions.Select(d => i.Shape[d])).Distinct().Count() > 1)
+            {
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.InvalidAttributeArguments.Id, profile.Location,
+                    new[] { "MemoryProfile", type.Name, "the inputs' sequence dimensions must have one length (the profiled T)" }
+                        .ToEquatableArray()));
+            }
             var torch = TorchSharpSymbols.From(compilation);
 
             string? notProfilable = !torch.Available ? "the project does not reference TorchSharp"
@@ -111,6 +117,13 @@ internal static class ModelAnalysis
             var spec = ModelAssembler.Assemble(target, settings, root, forward, diagnostics, profile.Location, type.Name, inference)
                 with { Budget = budget };
             if (MeasuredTorchSharp.Gap(torch.Version) is { } gap) spec = MeasuredTorchSharp.WithoutMemory(spec, gap, profile.Location, type.Name);
+            if (parametricFormulas && settings.SequenceLength is not null)
+            {
+                spec = SequenceFormulas.Add(spec, root is ModuleValue { Module: var built } && spec.Memory is { } memory
+                    ? () => SequenceAnalysis.Analyze(interpreter, built, settings, forwardArguments, memory)
+                    : null);
+                if (dependencies is not null) foreach (var tree in interpreter.TouchedTrees) dependencies.Add(tree);
+            }
             if (factory is not null && parametricFormulas && spec.ParameterCount is not null)
                 return spec with { Notes = spec.Notes.Append("ParameterCountFor and MemoryReportFor are not generated: the model is "
                     + $"built by its Factory '{factory.Name}', not by a constructor whose sizes they could vary.").ToEquatableArray() };

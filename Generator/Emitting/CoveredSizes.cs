@@ -12,15 +12,15 @@ namespace TorchBudget.Generator.Emitting;
 /// </summary>
 internal static class CoveredSizes
 {
-    public static string Describe(IReadOnlyList<ConstructionPath> paths, Func<SizeGuard, string> describe, string[] names)
+    public static string Describe(IEnumerable<IReadOnlyList<SizeGuard>> paths, Func<SizeGuard, string> describe, string[] names)
     {
-        var lines = new List<(string Key, int? Variable, long Value, ConstructionPath Path)>();
-        foreach (var path in paths)
+        var lines = new List<(string Key, int? Variable, long Value)>();
+        foreach (var guards in paths)
         {
             // The first size the path fixes to one value; the rest of its guards make the group's key.
-            var fixedSize = path.Guards.Select(g => (Guard: g, Value: GuardIntervals.FixedValue(g))).FirstOrDefault(f => f.Value is not null);
-            var key = string.Join(" and ", path.Guards.Select(g => g.Equals(fixedSize.Guard) && fixedSize.Value is not null ? "#" : describe(g)));
-            lines.Add((key, fixedSize.Value?.Variable, fixedSize.Value?.Value ?? 0, path));
+            var fixedSize = guards.Select(g => (Guard: g, Value: GuardIntervals.FixedValue(g))).FirstOrDefault(f => f.Value is not null);
+            var key = string.Join(" and ", guards.Select(g => g.Equals(fixedSize.Guard) && fixedSize.Value is not null ? "#" : describe(g)));
+            lines.Add((key, fixedSize.Value?.Variable, fixedSize.Value?.Value ?? 0));
         }
         var described = new List<string>();
         foreach (var group in lines.GroupBy(l => (l.Key, l.Variable)))

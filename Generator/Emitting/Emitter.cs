@@ -40,6 +40,7 @@ internal static class Emitter
                 ["position"] = input.Position.ToString(CultureInfo.InvariantCulture),
                 ["shape"] = string.Join(", ", input.Shape.Select(Long)),
                 ["dtype"] = input.DType.ToString(),
+                ["sequence_dimensions"] = input.SequenceDimensions.Count == 0 ? null : string.Join(", ", input.SequenceDimensions),
             }).ToList(),
             ["forward_arguments"] = spec.Settings.ForwardArgumentTexts.Count == 0 ? null : string.Join(", ", spec.Settings.ForwardArgumentTexts),
             ["batch_sizes"] = string.Join(", ", spec.Settings.BatchSizes.Select(Long)),
@@ -63,6 +64,9 @@ internal static class Emitter
             }).ToList(),
             ["multiply_accumulates_per_sample"] = NullableLong(spec.MultiplyAccumulatesPerSample) ?? "null",
             ["parametric"] = spec.Parametric is { } parametric ? ParametricText.Model(parametric) : null,
+            ["sequence"] = spec.Sequence is { } sequence ? SequenceText.Model(sequence) : null,
+            ["sequence_dimensions"] = string.Join(", ", spec.Settings.SequenceDimensions),
+            ["sequence_length"] = NullableLong(spec.Settings.SequenceLength),
             ["output_shape"] = spec.Memory?.OutputShape is { } shape ? Literal(shape) : "null",
             ["memory"] = spec.Memory is not { } memory ? null : new ScriptObject
             {

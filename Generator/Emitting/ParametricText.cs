@@ -16,7 +16,7 @@ internal static class ParametricText
         var names = spec.Parameters.Select(p => p.Name).ToArray();
         // The body of an interpolated string that names each size and its value: "depth = {depth}, width = {width}".
         var argumentsFormat = string.Join(", ", spec.Parameters.Select(p => $"{p.Name.TrimStart('@')} = {{{p.Name}}}"));
-        var covered = CoveredSizes.Describe(spec.Paths, g => Guard(g, names, display: true), names);
+        var covered = CoveredSizes.Describe(spec.Paths.Select(p => (IReadOnlyList<SizeGuard>)p.Guards), g => Guard(g, names, display: true), names);
         var paths = new List<ScriptObject>();
         foreach (var (path, index) in spec.Paths.Select((p, i) => (p, i)))
         {
@@ -68,11 +68,11 @@ internal static class ParametricText
         };
     }
 
-    private static List<ScriptObject>? Formulas(EquatableArray<ParametricBytes>? lines, string[] names) =>
+    internal static List<ScriptObject>? Formulas(EquatableArray<ParametricBytes>? lines, string[] names) =>
         lines?.Select(l => Formula(l, names)).ToList();
 
     /// <summary>A formula's terms for the template, as the checked expressions over the sizes; no page-rounded buffers.</summary>
-    private static ScriptObject Formula(ParametricBytes bytes, string[] names) => new()
+    internal static ScriptObject Formula(ParametricBytes bytes, string[] names) => new()
     {
         ["constant"] = Expression(bytes.Constant, names),
         ["per_sample"] = Expression(bytes.PerSample, names),
@@ -80,7 +80,7 @@ internal static class ParametricText
     };
 
     /// <summary>A polynomial as a checked long expression; int parameters are widened first.</summary>
-    private static string Expression(Polynomial polynomial, string[] names)
+    internal static string Expression(Polynomial polynomial, string[] names)
     {
         if (polynomial.Terms.Count == 0) return "0L";
         var terms = polynomial.Terms.Select(t => string.Join(" * ",
@@ -90,7 +90,7 @@ internal static class ParametricText
     }
 
     /// <summary>A guard as C# (or, for the covered-sizes message, as plain text); a ±x + c bound reads as a bound on x.</summary>
-    private static string Guard(SizeGuard guard, string[] names, bool display)
+    internal static string Guard(SizeGuard guard, string[] names, bool display)
     {
         var p = guard.Expression;
         if (guard.Relation is not (GuardRelation.DivisibleBy or GuardRelation.NotDivisibleBy)

@@ -102,13 +102,16 @@ internal sealed class ActivationTensor(
 }
 
 /// <summary>An index of tensor[...]: TensorIndex.Colon, Ellipsis, None or Slice(start, stop, step).</summary>
-internal sealed class TensorIndexValue(string kind, long? start = null, long? stop = null, long? step = null) : Value
+internal sealed class TensorIndexValue(string kind, IntValue? start = null, IntValue? stop = null, IntValue? step = null) : Value
 {
     public string Kind { get; } = kind;
-    public long? Start { get; } = start;
-    public long? Stop { get; } = stop;
-    public long? Step { get; } = step;
-    public override string Describe() => Kind == "Slice" ? $"Slice({Start}, {Stop}, {Step})" : Kind;
+
+    /// <summary>The bounds as given: a sequence length's polynomial is kept, so a slice to it follows it.</summary>
+    public IntValue? StartValue { get; } = start;
+    public IntValue? StopValue { get; } = stop;
+    public IntValue? StepValue { get; } = step;
+
+    public override string Describe() => Kind == "Slice" ? $"Slice({StartValue?.Peek}, {StopValue?.Peek}, {StepValue?.Peek})" : Kind;
 }
 
 /// <summary>A size read from a tensor (x.shape[0], x.size(0)) that may be the symbolic batch size.</summary>

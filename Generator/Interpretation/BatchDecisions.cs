@@ -1,5 +1,6 @@
 using System.Numerics;
 using TorchBudget.Generator.Layers;
+using TorchBudget.Generator.Parametric;
 using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Interpretation;
@@ -19,25 +20,59 @@ internal sealed class BatchDecisions(ForwardTrace trace)
     /// <summary>a == b, as ATen compares the two sizes.</summary>
     public bool Equal(Dim a, Dim b, string what)
     {
-        if (trace.AtBatchOne) return a.PinCoefficient() == b.PinCoefficient();
-        var generic = a.PeekCoefficient == 0 && b.PeekCoefficient == 0 || a == b;
+        if (trace.AtBatchOne) return CoefficientsEqual(a, b);
+        var generic = a.BatchPower == b.BatchPower ? CoefficientsEqual(a, b) : CoefficientIsZero(a) && CoefficientIsZero(b);
         if (!generic && a.BatchPower != b.BatchPower && EqualAtSomeBatch(a, b)) throw Depends(what);
-        if (generic != (a.PinCoefficient() == b.PinCoefficient())) AskForBatchOnePass();
+        if (generic != CoefficientsEqual(a, b)) AskForBatchOnePass();
         return generic;
     }
 
     /// <summary>a &lt; b, as ATen compares the two sizes.</summary>
     public bool Less(Dim a, Dim b, string what)
     {
-        if (trace.AtBatchOne) return a.PinCoefficient() < b.PinCoefficient();
-        var atTwo = ValueAt(a, 2) < ValueAt(b, 2);
+        if (trace.AtBatchOne) return CoefficientLess(a, 1, b, 1);
+        var atTwo = CoefficientLess(a, 1L << a.BatchPower, b, 1L << b.BatchPower);
         // As B grows the higher power wins; equal powers compare their coefficients at every B.
-        var eventually = a.BatchPower == b.BatchPower ? a.PinCoefficient() < b.PinCoefficient()
-            : a.BatchPower < b.BatchPower ? b.PinCoefficient() > 0 : a.PinCoefficient() <= 0 && b.PinCoefficient() > 0;
+        var eventually = a.BatchPower == b.BatchPower ? CoefficientLess(a, 1, b, 1)
+            : a.BatchPower < b.BatchPower ? CoefficientLess(Dim.Of(0), 1, b, 1)
+            : !CoefficientLess(Dim.Of(0), 1, a, 1) && CoefficientLess(Dim.Of(0), 1, b, 1);
         if (atTwo != eventually) throw Depends(what);
-        if (atTwo != a.PinCoefficient() < b.PinCoefficient()) AskForBatchOnePass();
+        if (atTwo != CoefficientLess(a, 1, b, 1)) AskForBatchOnePass();
         return atTwo;
     }
+
+    /// <summary>
+    /// Whether the coefficients are equal, as a guard where either follows a polynomial (a sequence length): the pass
+    /// then holds wherever they compare the same, not only at this value.
+    /// </summary>
+    private static bool CoefficientsEqual(Dim a, Dim b)
+    {
+        var equal = a.PeekCoefficient == b.PeekCoefficient;
+        Decided(a, b, () => SizeGuard.Equality(a.Expression, b.Expression, equal));
+        return equal;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="x"/> × a's coefficient &lt; <paramref name="y"/> × b's, as a guard where either follows a
+    /// polynomial.
+    /// </summary>
+    private static bool CoefficientLess(Dim a, long x, Dim b, long y)
+    {
+        var less = (BigInteger)a.PeekCoefficient * x < (BigInteger)b.PeekCoefficient * y;
+        Decided(a, b, () => less
+            ? SizeGuard.Ordered(a.Expression.Times(x), b.Expression.Times(y), strict: true)
+            : SizeGuard.Ordered(b.Expression.Times(y), a.Expression.Times(x), strict: false));
+        return less;
+    }
+
+    private static void Decided(Dim a, Dim b, System.Func<SizeGuard> guard)
+    {
+        if ((a.Form ?? b.Form) is not { Guards: var guards }) return;
+        try { guards.Add(guard()); }
+        catch (System.OverflowException) { _ = a.PinCoefficient(); _ = b.PinCoefficient(); }
+    }
+
+    private static bool CoefficientIsZero(Dim size) => CoefficientsEqual(size, Dim.Of(0));
 
     /// <summary>A zero stride (a broadcast dimension) is zero at every batch size.</summary>
     public bool IsZero(Dim stride) => stride.PeekCoefficient == 0;
@@ -52,14 +87,17 @@ internal sealed class BatchDecisions(ForwardTrace trace)
         trace.BatchOneNotes.Add(BatchOneNote);
     }
 
-    private static BigInteger ValueAt(Dim size, int batch) => size.PinCoefficient() * BigInteger.Pow(batch, size.BatchPower);
-
     /// <summary>Whether c1·B^p1 = c2·B^p2 for some whole B ≥ 2 (the powers differ).</summary>
     private static bool EqualAtSomeBatch(Dim a, Dim b)
     {
         var (high, low) = a.BatchPower > b.BatchPower ? (a, b) : (b, a);
-        if (high.PinCoefficient() == 0 || low.PinCoefficient() % high.PinCoefficient() != 0) return false;
-        var ratio = low.PinCoefficient() / high.PinCoefficient();
+        // Polynomials in a constant ratio (32T against 32T) answer alike at every value: no pin.
+        long? constantRatio = (high.Form ?? low.Form) is not null && high.PeekCoefficient != 0 && low.PeekCoefficient % high.PeekCoefficient == 0
+            && SameUpToFactor(low.Expression, high.Expression, low.PeekCoefficient / high.PeekCoefficient)
+            ? low.PeekCoefficient / high.PeekCoefficient
+            : null;
+        if (constantRatio is null && (high.PinCoefficient() == 0 || low.PinCoefficient() % high.PinCoefficient() != 0)) return false;
+        var ratio = constantRatio ?? low.PinCoefficient() / high.PinCoefficient();
         var power = high.BatchPower - low.BatchPower;
         var root = (long)System.Math.Round(System.Math.Pow(ratio, 1.0 / power));
         for (var batch = System.Math.Max(2, root - 1); batch <= root + 1; batch++)
@@ -67,6 +105,12 @@ internal sealed class BatchDecisions(ForwardTrace trace)
             if (BigInteger.Pow(batch, power) == ratio) return true;
         }
         return false;
+    }
+
+    private static bool SameUpToFactor(Polynomial low, Polynomial high, long factor)
+    {
+        try { return low.Equals(high.Times(factor)); }
+        catch (System.OverflowException) { return false; }
     }
 
     private static UnknownArgumentException Depends(string what) =>

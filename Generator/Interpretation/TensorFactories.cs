@@ -23,15 +23,29 @@ internal static class TensorFactories
 
     /// <summary>
     /// torch.arange's length and dtype (TorchSharp 0.107: Int64 where start, stop and step are all integral, else the
-    /// default Float32, unless dtype is given); null where a bound is not a known number.
+    /// default Float32, unless dtype is given); null where a bound is not a known number. <c>arange(start, t)</c> with a
+    /// constant start and step 1 follows t where it is a polynomial (a sequence length): t − start long, t ≥ start a guard.
     /// </summary>
-    public static (long Length, ScalarType Type)? Arange(IReadOnlyList<KeyValuePair<string, Value>> arguments)
+    public static (long Length, ScalarType Type, Parametric.SizeForm? Form)? Arange(IReadOnlyList<KeyValuePair<string, Value>> arguments)
     {
         Value Named(string name) => arguments.FirstOrDefault(a => a.Key == name).Value ?? NullValue.Instance;
         var stop = Named("stop") is NullValue ? Named("end") : Named("stop");
         var bounds = new[] { Named("start"), stop, Named("step") };
         if (bounds[1] is NullValue || bounds.Any(b => b is not (IntValue or RealValue or NullValue))) return null;
-        double Number(Value v, double missing) => v switch { IntValue i => i.Pin(), RealValue r => r.Number, _ => missing };
+        Parametric.SizeForm? form = null;
+        if (bounds[1] is IntValue { Form: { } stopForm } last && bounds[0] is IntValue { Form: null } or NullValue
+            && bounds[2] is NullValue or IntValue { Form: null, Peek: 1 })
+        {
+            var first = bounds[0] is IntValue i ? i.Peek : 0;
+            if (last.AtLeast(first))
+                form = new Parametric.SizeForm(stopForm.Expression.Minus(Parametric.Polynomial.Constant(first)), stopForm.Guards);
+        }
+        double Number(Value v, double missing) => v switch
+        {
+            IntValue i => form is null ? i.Pin() : i.Peek,
+            RealValue r => r.Number,
+            _ => missing,
+        };
         var (start, end, step) = (Number(bounds[0], 0), Number(bounds[1], 0), Number(bounds[2], 1));
         if (step == 0 || double.IsNaN(start) || double.IsNaN(end) || double.IsNaN(step)) return null;
         var length = System.Math.Ceiling((end - start) / step);
@@ -40,7 +54,7 @@ internal static class TensorFactories
         ScalarType? type = dtype is EnumValue { MemberName: var name } ? ScalarTypes.Parse(name)
             : dtype is not NullValue ? null
             : bounds.Any(b => b is RealValue) ? ScalarType.Float32 : ScalarType.Int64;
-        return type is { } known ? (System.Math.Max(0, (long)length), known) : null;
+        return type is { } known ? (System.Math.Max(0, (long)length), known, form) : null;
     }
 
     // torch functions of one tensor that give a new tensor of its shape and type.

@@ -31,6 +31,42 @@ internal sealed class IntValue(long number, Parametric.SizeForm? form = null) : 
     /// <summary>The number, for the few uses that carry <see cref="Form"/> along instead of pinning it.</summary>
     public long Peek => number;
 
+    /// <summary>Whether it equals <paramref name="value"/>; where it is a polynomial, the answer is a guard, not a pin.</summary>
+    public bool EqualsConstant(long value)
+    {
+        var equal = number == value;
+        Decided(() => Parametric.SizeGuard.Equality(form!.Expression, Parametric.Polynomial.Constant(value), equal));
+        return equal;
+    }
+
+    /// <summary>Whether it is at least <paramref name="value"/>, as a guard where it is a polynomial.</summary>
+    public bool AtLeast(long value) => !new IntValue(value).Exceeds(this);
+
+    /// <summary>Whether it is at most <paramref name="other"/>, as a guard where either is a polynomial.</summary>
+    public bool AtMost(IntValue other) => !Exceeds(other);
+
+    private bool Exceeds(IntValue other)
+    {
+        var greater = number > other.Peek;
+        var guards = (form ?? other.Form)?.Guards;
+        if (guards is null) return greater;
+        var left = form?.Expression ?? Parametric.Polynomial.Constant(number);
+        var right = other.Form?.Expression ?? Parametric.Polynomial.Constant(other.Peek);
+        try
+        {
+            guards.Add(greater ? Parametric.SizeGuard.Ordered(right, left, strict: true) : Parametric.SizeGuard.Ordered(left, right, strict: false));
+        }
+        catch (System.OverflowException) { Pin(); other.Pin(); }
+        return greater;
+    }
+
+    private void Decided(System.Func<Parametric.SizeGuard> guard)
+    {
+        if (form is null) return;
+        try { form.Guards.Add(guard()); }
+        catch (System.OverflowException) { Pin(); }
+    }
+
     /// <summary>The polynomial in the constructor's sizes this number is, in a parametric run; null: a constant.</summary>
     public Parametric.SizeForm? Form => form;
 

@@ -32,6 +32,9 @@ internal sealed record ModelSpec(
     /// <summary>ParameterCountFor/MemoryReportFor over the constructor's integer parameters; null when not generated.</summary>
     public Parametric.ParametricSpec? Parametric { get; init; }
 
+    /// <summary>The formulas in the sequence length where the inputs mark sequence dimensions; null when not generated.</summary>
+    public Parametric.SequenceSpec? Sequence { get; init; }
+
     /// <summary>True when every count and every memory row is known: nothing was left to a guess.</summary>
     public bool IsComplete => ParameterCount is not null && TrainableParameterCount is not null
         && BufferElements is not null && Layers.All(l => l.ParameterCount is not null)

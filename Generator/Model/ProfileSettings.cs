@@ -34,7 +34,17 @@ internal sealed record ProfileSettings(
     /// </summary>
     public EquatableArray<string> ForwardArgumentTexts { get; init; } = EquatableArray<string>.Empty;
 
+    /// <summary>Which dimensions of the profiled input are the sequence (<c>SequenceDimensions</c>); empty for most models.</summary>
+    public EquatableArray<int> SequenceDimensions { get; init; } = EquatableArray<int>.Empty;
+
     /// <summary>Every tensor forward takes, by position: the profile's input at 0, then <see cref="FurtherInputs"/>.</summary>
     public System.Collections.Generic.IEnumerable<InputSpec> Inputs =>
-        new[] { new InputSpec(0, InputShape, InputDType) }.Concat(FurtherInputs);
+        new[] { new InputSpec(0, InputShape, InputDType) { SequenceDimensions = SequenceDimensions } }.Concat(FurtherInputs);
+
+    /// <summary>
+    /// The profiled sequence length, where some input marks sequence dimensions (the parser checks they all have one
+    /// length); else null.
+    /// </summary>
+    public long? SequenceLength =>
+        Inputs.SelectMany(i => i.SequenceDimensions.Select(d => (long?)i.Shape[d])).FirstOrDefault();
 }

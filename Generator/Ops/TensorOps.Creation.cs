@@ -17,7 +17,7 @@ internal static partial class TensorOps
         };
         yield return new(TensorOp.Arange, "[ceil((stop - start) / step)]: Int64 for integral bounds, else Float32, unless dtype is given", c =>
             TensorFactories.Arange(c.Args) is { } range
-                ? c.Trace.Allocate(new TensorShape(new[] { Dim.Of(range.Length) }), range.Type, requiresGrad: false)
+                ? c.Trace.Allocate(new TensorShape(new[] { new Dim(range.Length, 0, range.Form) }), range.Type, requiresGrad: false)
                 : c.Forward.Record(new UnknownValue("the bounds or dtype of torch.arange(...)", c.At)))
         {
             Names = ["arange"], Forms = TensorOpForms.TorchFunction,
@@ -34,10 +34,10 @@ internal static partial class TensorOps
             if (parameter is null || argument.Key is "dtype" or "device" or "requires_grad" or "names" or "value" or "fill_value") continue;
             switch (argument.Value)
             {
-                case IntValue size when size.Pin() >= 0: dims.Add(Dim.Of(size.Pin())); break;
+                case IntValue size when size.AtLeast(0): dims.Add(new Dim(size.Peek, 0, size.Form)); break;
                 case DimValue size: dims.Add(size.Dim); break;
                 case ListValue sizes when sizes.Items.All(s => s is IntValue or DimValue):
-                    dims.AddRange(sizes.Items.Select(s => s is DimValue d ? d.Dim : Dim.Of(((IntValue)s).Pin())));
+                    dims.AddRange(sizes.Items.Select(s => s is DimValue d ? d.Dim : new Dim(((IntValue)s).Pin(), 0)));
                     break;
                 case UnknownValue unknown: return c.Forward.Record(unknown);
                 case var _ when parameter.Type.SpecialType is SpecialType.System_Int64 or SpecialType.System_Int32

@@ -74,9 +74,10 @@ internal static partial class TensorOps
                         break;
                     case TensorIndexValue { Kind: "Slice" } slice:
                         var length = SliceLength(dims[axis], slice, op);
-                        if (length != dims[axis] || (slice.Step ?? 1) != 1 || indices.Count == 1)
+                        var every = slice.StepValue?.Pin() ?? 1;
+                        if (length != dims[axis] || every != 1 || indices.Count == 1)
                         {
-                            strides[axis] = strides[axis].Times(Dim.Of(slice.Step ?? 1));
+                            strides[axis] = strides[axis].Times(Dim.Of(every));
                             dims[axis] = length;
                             Step(new TensorShape(dims), strides);
                         }
@@ -123,7 +124,7 @@ internal static partial class TensorOps
                 var (start, stop) = (Bound(range.Start, end: false), Bound(range.End, end: true));
                 if (new[] { start, stop }.OfType<UnknownValue>().FirstOrDefault() is { } unknown) return unknown;
                 return start is IntValue first && stop is IntValue or NullValue
-                    ? new TensorIndexValue("Slice", first.Pin(), stop is IntValue last ? last.Pin() : null)
+                    ? new TensorIndexValue("Slice", first, stop as IntValue)
                     : new UnknownValue($"the range {range.Describe()}", null);
             default:
                 return index;
@@ -132,16 +133,23 @@ internal static partial class TensorOps
 
     private static Dim SliceLength(Dim size, TensorIndexValue slice, LayerCall op)
     {
-        var step = slice.Step ?? 1;
+        var step = slice.StepValue?.Pin() ?? 1;
         if (step <= 0) throw op.Mismatch("slice steps must be positive");
+        var from = slice.StartValue is not { } start || start.EqualsConstant(0) ? 0 : (long?)null;
         if (!size.IsConstant())
         {
-            return slice.Start is null or 0 && slice.Stop is null && step == 1 ? size
+            return from == 0 && slice.StopValue is null && step == 1 ? size
                 : throw new UnknownArgumentException(new UnknownValue("a slice of the batch dimension", null));
         }
+        // [..t] of a longer dimension, t a polynomial (a sequence length): t long where 0 <= t <= size, as guards.
+        if (from == 0 && step == 1 && slice.StopValue is { Form: not null } stop && stop.AtLeast(0)
+            && stop.AtMost(new IntValue(size.PeekCoefficient, size.Form)))
+        {
+            return new Dim(stop.Peek, 0, stop.Form);
+        }
         long Clamp(long value) => Math.Max(0, Math.Min(size.PinCoefficient(), value < 0 ? value + size.PinCoefficient() : value));
-        var start = Clamp(slice.Start ?? 0);
-        var stop = Clamp(slice.Stop ?? size.PinCoefficient());
-        return Dim.Of(stop <= start ? 0 : (stop - start + step - 1) / step);
+        var first = Clamp(slice.StartValue?.Pin() ?? 0);
+        var last = Clamp(slice.StopValue?.Pin() ?? size.PinCoefficient());
+        return Dim.Of(last <= first ? 0 : (last - first + step - 1) / step);
     }
 }

@@ -140,7 +140,8 @@ internal static partial class TensorOps
         var call = f.NewOp(kind, new Value[] { left, right }, at);
         var rank = left.Shape.Rank;
         var result = call.Output(new TensorShape(left.Shape.Dims.Take(rank - 1).Append(right.Shape[rank - 1])));
-        if (inner.IsConstant()) call.MultiplyAccumulates(result.Shape, () => inner.PinCoefficient());
+        // Counted at the profiled sizes only: a symbolic run (a sequence length) never reports them, so reading them pins nothing.
+        if (inner.IsConstant()) call.MultiplyAccumulates(result.Shape, () => inner.PeekCoefficient);
         else f.Trace.MultiplyAccumulatesUnknown ??= $"a matmul sums over a dimension that grows with the batch ({left.Shape} by {right.Shape})";
         // An operand BLAS cannot take as it is (no unit stride) is copied inside the kernel, matrix by matrix (measured for
         // bmm at batch 1); what that costs in general was not measured.

@@ -33,5 +33,7 @@ internal static partial class TensorOps
         };
     }
 
-    internal static Value DimAsValue(Dim dim) => dim.IsConstant() ? new IntValue(dim.PinCoefficient()) : new DimValue(dim);
+    /// <summary>A size as C# reads it: a number (a polynomial where it follows one, as a sequence length does), or B's multiple.</summary>
+    internal static Value DimAsValue(Dim dim) =>
+        dim.BatchPower == 0 ? new IntValue(dim.PeekCoefficient, dim.Form) : dim.IsConstant() ? new IntValue(dim.PinCoefficient()) : new DimValue(dim);
 }

@@ -223,14 +223,14 @@ internal static partial class TensorOps
 
     internal static Dim ToDim(Value value, LayerCall op) => value switch
     {
-        IntValue i when i.Pin() >= 0 => Dim.Of(i.Pin()),
+        IntValue i when i.AtLeast(0) => new Dim(i.Peek, 0, i.Form),
         DimValue d => d.Dim,
         UnknownValue unknown => throw new UnknownArgumentException(unknown),
         var other => throw op.Mismatch($"{other.Describe()} is not a size"),
     };
 
     /// <summary>A -1 in view/reshape/expand sizes: inferred (reading a size pins it, as any use of its value does).</summary>
-    private static bool IsInferredSize(Value size) => size is IntValue number && number.Pin() == -1;
+    private static bool IsInferredSize(Value size) => size is IntValue number && number.EqualsConstant(-1);
 
     /// <summary>view/reshape: one -1 is inferred from the element count; otherwise the counts must agree.</summary>
     private static TensorShape Reshape(TensorShape from, Value sizes, LayerCall op)

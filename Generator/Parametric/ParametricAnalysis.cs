@@ -135,7 +135,7 @@ internal static class ParametricAnalysis
     /// The values a confined size is tried at, nearest first: the neighbours of its profiled value (a 24-layer model
     /// swept from 20 to 28), then 1 to <see cref="InterpreterLimits.MaxExploredSize"/>.
     /// </summary>
-    private static List<long> ValuesToTry(long profiled)
+    internal static List<long> ValuesToTry(long profiled)
     {
         var values = new List<long>();
         for (var offset = 1L; offset <= InterpreterLimits.ExploredNeighbours; offset++)
@@ -174,7 +174,7 @@ internal static class ParametricAnalysis
     /// The training forward (or batch 1's own pass), where no layer changes kernels from some batch size on (a regime
     /// would need a pass of its own); null otherwise.
     /// </summary>
-    private static ForwardTrace? ForwardOf(Interpreter interpreter, ModuleInstance model, ProfileSettings settings, ForwardBinding arguments,
+    internal static ForwardTrace? ForwardOf(Interpreter interpreter, ModuleInstance model, ProfileSettings settings, ForwardBinding arguments,
         bool atBatchOne)
     {
         ForwardTrace trace;
@@ -188,7 +188,7 @@ internal static class ParametricAnalysis
     }
 
     /// <summary>Forward's activations as polynomials, where it keeps no page-rounded buffer; else null.</summary>
-    private static ParametricBytes? ActivationsOf(ForwardTrace trace, ProfileSettings settings) =>
+    internal static ParametricBytes? ActivationsOf(ForwardTrace trace, ProfileSettings settings) =>
         ActivationAccounting.Of(trace, settings.DType).Total is { IsLinear: true } total
             ? new ParametricBytes(total.ConstantExpression, total.PerSampleExpression)
             : null;
@@ -200,13 +200,29 @@ internal static class ParametricAnalysis
     private static List<ParametricBytes>? PeakLinesOf(ForwardTrace trace, ConstructionPath path, long[] values, ProfileSettings settings,
         SizeGuards guards)
     {
+        if (MemoryRows.BatchBytesPerSample(settings) is not { } inputPerSample) return null;
         try
         {
-            if (MemoryRows.BatchBytesPerSample(settings) is not { } inputPerSample) return null;
             var resident = path.ParameterBytes.Plus(path.BufferBytes).Plus(path.GradientBytes).Plus(path.OptimizerStateBytes);
             var steady = new ByteCount(resident.Evaluate(values), inputPerSample, EquatableArray<RoundedBytes>.Empty, new SizeForm(resident, guards));
             var gradients = new ByteCount(path.GradientBytes.Evaluate(values), 0, EquatableArray<RoundedBytes>.Empty,
                 new SizeForm(path.GradientBytes, guards));
+            return PeakLinesOf(trace, steady, settings, gradients);
+        }
+        catch (System.OverflowException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The peak lines on <paramref name="steady"/> (the resident rows and the batch), as polynomials; null where they
+    /// are unknown or page-rounded.
+    /// </summary>
+    internal static List<ParametricBytes>? PeakLinesOf(ForwardTrace trace, ByteCount steady, ProfileSettings settings, ByteCount gradients)
+    {
+        try
+        {
             var lines = MemoryRows.StepPeakLines(trace, steady, MemoryRows.OptimizerStepTransient(settings.Optimizer, gradients, settings.DType));
             // A page-rounded buffer has no polynomial form here.
             return lines is null || lines.Any(l => !l.IsLinear)

@@ -57,3 +57,23 @@ internal sealed record ParametricSpec(
     EquatableArray<SizeParameter> Parameters,
     string FixedArguments,
     EquatableArray<ConstructionPath> Paths);
+
+/// <summary>
+/// The training step at sequence lengths T where <see cref="Guards"/> hold (on variable 0, T): the Input row per sample,
+/// the activations and the peak lines, each Constant + PerSample × B with polynomials in T.
+/// </summary>
+internal sealed record SequencePath(
+    EquatableArray<SizeGuard> Guards,
+    Polynomial InputPerSample,
+    ParametricBytes Activations,
+    ParametricBytes? ActivationsAtBatchOne)
+{
+    /// <summary>The peak lines; null where backward's simulation could not be followed in T.</summary>
+    public EquatableArray<ParametricBytes>? PeakLines { get; init; }
+
+    /// <summary>Batch 1's own peak lines where it runs other kernels; else null.</summary>
+    public EquatableArray<ParametricBytes>? PeakLinesAtBatchOne { get; init; }
+}
+
+/// <summary>The formulas in the sequence length of a model whose inputs mark sequence dimensions.</summary>
+internal sealed record SequenceSpec(long ProfiledLength, EquatableArray<SequencePath> Paths);

@@ -21,6 +21,16 @@ internal sealed class ForwardBinding
         LossOutput = lossOutput;
     }
 
+    /// <summary>The sequence length as a polynomial, for a pass that follows it (<see cref="WithSequence"/>); else null.</summary>
+    public Parametric.SizeForm? Sequence { get; private init; }
+
+    /// <summary>The sequence length the pass runs at (with <see cref="Sequence"/>).</summary>
+    public long SequenceLength { get; private init; }
+
+    /// <summary>The same arguments with every input's sequence dimensions <paramref name="length"/> long, as <paramref name="form"/>.</summary>
+    public ForwardBinding WithSequence(Parametric.SizeForm form, long length) =>
+        new(Tensors, Constants, LossOutput) { Sequence = form, SequenceLength = length };
+
     /// <summary>Which result of a tuple-returning forward the loss takes.</summary>
     public int LossOutput { get; }
 

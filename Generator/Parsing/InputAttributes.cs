@@ -25,6 +25,12 @@ internal static class InputAttributes
                 Invalid("give a constant position and constant long dimensions, e.g. [MemoryInput(1, 12)]");
                 continue;
             }
+            var sequence = System.Collections.Immutable.ImmutableArray<int>.Empty;
+            if (attribute.NamedArguments.FirstOrDefault(a => a.Key == "SequenceDimensions") is { Key: not null } marked)
+            {
+                if (ProfileAttribute.SequenceDimensions(marked.Value, shape, out var problem) is { } dims) sequence = dims;
+                else { Invalid(problem!); continue; }
+            }
             var dtype = ScalarType.Float32;
             var named = attribute.NamedArguments.Where(a => a.Key == "DType").Select(a => a.Value).ToList();
             if (named.Count == 1)
@@ -38,7 +44,7 @@ internal static class InputAttributes
             else if (shape.Any(d => d <= 0)) Invalid($"shape dimensions must be positive, got ({string.Join(", ", shape)})");
             else if (!ProfileAttribute.FitsALong(shape))
                 Invalid($"one sample of shape ({string.Join(", ", shape)}) has more elements than a 64-bit count holds");
-            else inputs.Add(new InputSpec(position, shape.ToEquatableArray(), dtype));
+            else inputs.Add(new InputSpec(position, shape.ToEquatableArray(), dtype) { SequenceDimensions = sequence.ToEquatableArray() });
         }
         return inputs.OrderBy(i => i.Position).ToEquatableArray();
     }

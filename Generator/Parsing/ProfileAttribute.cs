@@ -71,6 +71,7 @@ internal sealed class ProfileAttribute
         var lossOutput = 0;
         string? factory = null;
         var forwardTexts = new List<string>();
+        var sequenceDimensions = ImmutableArray<int>.Empty;
         foreach (var named in attribute.NamedArguments)
         {
             var at = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
@@ -111,6 +112,11 @@ internal sealed class ProfileAttribute
                     if (named.Value.Value is int index && index >= 0) lossOutput = index;
                     else Invalid("LossOutput must be a non-negative constant int", at);
                     break;
+                case "SequenceDimensions":
+                    if (SequenceDimensions(named.Value, inputShape ?? ImmutableArray<long>.Empty, out var problem) is { } dims)
+                        sequenceDimensions = dims;
+                    else Invalid(problem!, at);
+                    break;
                 case "BatchSizes":
                     var sizes = Longs(named.Value);
                     if (sizes is null || sizes.Value.Length == 0) Invalid("BatchSizes must be a non-empty list of constant longs", at);
@@ -137,9 +143,28 @@ internal sealed class ProfileAttribute
         {
             Kernels = kernels ?? KernelProfile.Measured, Loss = loss, LossDeclared = attribute.NamedArguments.Any(a => a.Key == "Loss"),
             ForwardArgumentTexts = forwardTexts.ToEquatableArray(), OptimizerTrainableOnly = trainableOnly, LossOutput = lossOutput,
+            SequenceDimensions = sequenceDimensions.ToEquatableArray(),
         };
         if (factory is not null && arguments.Count > 0) Invalid("give either Arguments or a Factory, not both", syntax);
         return new ProfileAttribute(settings, arguments, forwardArguments, diagnostics, location, factory);
+    }
+
+    /// <summary>
+    /// <c>SequenceDimensions</c>: distinct indices into <paramref name="shape"/> whose sizes are one length; else null
+    /// with the problem.
+    /// </summary>
+    internal static ImmutableArray<int>? SequenceDimensions(TypedConstant constant, ImmutableArray<long> shape, out string? problem)
+    {
+        problem = null;
+        var dims = Longs(constant);
+        if (dims is null || dims.Value.Length == 0)
+            problem = "SequenceDimensions must be a non-empty list of constant ints, e.g. SequenceDimensions = new[] { 0 }";
+        else if (dims.Value.FirstOrDefault(d => d < 0 || d >= shape.Length) is var beyond && (beyond < 0 || beyond >= shape.Length))
+            problem = $"SequenceDimensions names dimension {beyond}, but one sample's shape ({string.Join(", ", shape)}) has {shape.Length}";
+        else if (dims.Value.Distinct().Count() != dims.Value.Length) problem = "SequenceDimensions names a dimension twice";
+        else if (dims.Value.Select(d => shape[(int)d]).Distinct().Count() != 1)
+            problem = $"the sequence dimensions must have one length, got ({string.Join(", ", dims.Value.Select(d => shape[(int)d]))})";
+        return problem is null ? dims!.Value.Select(d => (int)d).ToImmutableArray() : null;
     }
 
     /// <summary>The element types an input batch can have here (complex and quantized tensors are not followed).</summary>

@@ -94,7 +94,8 @@ internal readonly struct Dim : IEquatable<Dim>
 
     public static bool operator !=(Dim left, Dim right) => !left.Equals(right);
 
-    private Polynomial Expression => Form?.Expression ?? Polynomial.Constant(coefficient);
+    /// <summary>The coefficient as a polynomial (a constant one where it has no form), without pinning.</summary>
+    public Polynomial Expression => Form?.Expression ?? Polynomial.Constant(coefficient);
 
     /// <summary>As the runtime reads it back (one format on both sides).</summary>
     public override string ToString() => Analyzers.Linked.DimensionText.Format(coefficient, BatchPower);

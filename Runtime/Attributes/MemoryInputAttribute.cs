@@ -25,6 +25,12 @@ public sealed class MemoryInputAttribute : Attribute
     /// <summary>One sample's shape, without the batch dimension.</summary>
     public long[] Shape { get; }
 
+    /// <summary>
+    /// Which of its dimensions are the sequence, as <see cref="MemoryProfileAttribute.SequenceDimensions"/> names the
+    /// profiled input's (both sides of a [T, T] mask: 0 and 1); they have the profiled length. Empty by default.
+    /// </summary>
+    public int[] SequenceDimensions { get; set; } = Array.Empty<int>();
+
     /// <summary>The tensor's element type. Default Float32; Int64 for token ids, Bool for a mask.</summary>
     public torch.ScalarType DType { get; set; } = torch.ScalarType.Float32;
 }

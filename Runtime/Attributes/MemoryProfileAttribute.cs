@@ -45,6 +45,13 @@ public sealed class MemoryProfileAttribute : Attribute
     /// </summary>
     public int LossOutput { get; set; }
 
+    /// <summary>
+    /// Which dimensions of one sample are the sequence (indices into the input shape: 0 for token ids [T]); all of them
+    /// have the profiled length. The report then varies the length too: <c>ForBatch(batchSize, sequenceLength)</c>,
+    /// <c>MaxSequenceLength</c>, <c>MaxBatchSize(..., sequenceLength: T)</c>. Empty by default.
+    /// </summary>
+    public int[] SequenceDimensions { get; set; } = Array.Empty<int>();
+
     /// <summary>Batch sizes of the generated table. Default 1, 16, 64, 256.</summary>
     public long[] BatchSizes { get; set; } = new long[] { 1, 16, 64, 256 };
 

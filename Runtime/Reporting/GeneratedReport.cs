@@ -34,6 +34,7 @@ public sealed class GeneratedReport
     public string? OutputShape { get; init; }
     public long? MultiplyAccumulatesPerSample { get; init; }
     public GeneratedMemory? Memory { get; init; }
+    public GeneratedSequence? Sequence { get; init; }
 }
 
 /// <summary>

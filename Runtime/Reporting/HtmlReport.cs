@@ -69,6 +69,7 @@ internal static class HtmlReport
         if (complete) AppendChart(page, memory!, budgetBytes, safetyFactor, recommended!.Value);
         AppendNotes(page, report.Notes);
         AppendBatchTable(page, report, recommended);
+        AppendSequenceTable(page, report);
         AppendLayerTable(page, report.Layers);
         page.Append("<footer>Worked out at compile time by TorchBudget for one standard training step (forward, ")
             .Append(HtmlText.Escape(Harness.StepLoss.Call(report.Loss ?? LossKind.CrossEntropy))).Append(", zero_grad, ")
@@ -152,6 +153,28 @@ internal static class HtmlReport
                     ? $"<td class=\"num\" data-row=\"{row}\" data-bytes=\"{known.ToString(CultureInfo.InvariantCulture)}\" " +
                         $"title=\"{known.ToString("N0", CultureInfo.InvariantCulture)} bytes\">{ByteUnits.Format(known)}</td>"
                     : $"<td class=\"num unknown\" data-row=\"{row}\">unknown</td>");
+            }
+            page.Append("</tr>\n");
+        }
+        page.Append("</tbody>\n</table>\n");
+    }
+
+    /// <summary>The training Peak over batch × sequence length (<see cref="SequenceGrid"/>), where the report varies the length.</summary>
+    private static void AppendSequenceTable(StringBuilder page, MemoryReport report)
+    {
+        if (SequenceGrid.Lengths(report) is not { Count: > 0 } lengths) return;
+        page.Append("<h2>Peak by batch and sequence length</h2>\n<table id=\"sequence\">\n<thead><tr><th>Batch</th>");
+        foreach (var length in lengths) page.Append("<th>T = ").Append(length.ToString("N0", CultureInfo.InvariantCulture)).Append("</th>");
+        page.Append("</tr></thead>\n<tbody>\n");
+        foreach (var batch in report.BatchSizes)
+        {
+            page.Append("<tr><td class=\"num\">").Append(batch.ToString("N0", CultureInfo.InvariantCulture)).Append("</td>");
+            foreach (var length in lengths)
+            {
+                page.Append(SequenceGrid.Peak(report, batch, length) is { } peak
+                    ? $"<td class=\"num\" data-length=\"{length.ToString(CultureInfo.InvariantCulture)}\" " +
+                        $"data-bytes=\"{peak.ToString(CultureInfo.InvariantCulture)}\">{ByteUnits.Format(peak)}</td>"
+                    : "<td class=\"num unknown\">unknown</td>");
             }
             page.Append("</tr>\n");
         }

@@ -74,6 +74,21 @@ internal static class MarkdownReport
         {
             text.AppendLine("The per-batch table is unknown: the parameters are not all known.");
         }
+        if (SequenceGrid.Lengths(report) is { Count: > 0 } lengths)
+        {
+            // The training Peak over batch × sequence length, from the formulas in T.
+            text.AppendLine();
+            var header = string.Join(" | ", lengths.Select(t => "T = " + t.ToString(CultureInfo.InvariantCulture)));
+            text.AppendLine("| Peak (training) | " + header + " |");
+            text.AppendLine("|---:|" + string.Concat(lengths.Select(_ => "---:|")));
+            foreach (var batch in report.BatchSizes)
+            {
+                text.Append("| B = ").Append(batch.ToString(CultureInfo.InvariantCulture));
+                foreach (var length in lengths)
+                    text.Append(" | ").Append(SequenceGrid.Peak(report, batch, length) is { } peak ? ByteUnits.Format(peak) : "unknown");
+                text.AppendLine(" |");
+            }
+        }
         foreach (var note in report.Notes) text.AppendLine().Append("- ").Append(note);
         return text.ToString();
     }

@@ -3,7 +3,7 @@ namespace TorchBudget;
 /// <summary>Bytes of one standard training step at one batch size (see README for the step).</summary>
 public sealed class MemoryBreakdown
 {
-    /// <summary>Creates a row set; <see cref="MemoryReport.ForBatch"/> computes them.</summary>
+    /// <summary>Creates a row set; <see cref="MemoryReport.ForBatch(long)"/> computes them.</summary>
     public MemoryBreakdown(long batchSize, long parameters, long buffers, long gradients, long optimizerState, long input, long activations,
         long peak)
     {

@@ -28,6 +28,8 @@ public sealed partial class MemoryReport
             LossOutput = values.LossOutput,
             FurtherInputs = values.FurtherInputs,
             ForwardArguments = Array.AsReadOnly(values.ForwardArguments),
+            Sequence = values.Sequence,
+            SequenceLength = values.Sequence is { } sequence ? sequence.ProfiledLength : null,
         };
     }
 
@@ -144,7 +146,7 @@ public sealed partial class MemoryReport
     /// </summary>
     public long? MultiplyAccumulatesPerSample { get; }
 
-    /// <summary>The byte formulas behind <see cref="ForBatch"/>; null when the parameters are not all known.</summary>
+    /// <summary>The byte formulas behind <see cref="ForBatch(long)"/>; null when the parameters are not all known.</summary>
     public MemoryModel? Memory { get; }
 
     /// <summary>The memory of one training step at <paramref name="batchSize"/>.</summary>
@@ -193,14 +195,18 @@ public sealed partial class MemoryReport
     }
 
     /// <summary>One <see cref="MemoryBreakdown"/> per configured batch size.</summary>
-    public IReadOnlyList<MemoryBreakdown> Table => BatchSizes.Select(ForBatch).ToList();
+    public IReadOnlyList<MemoryBreakdown> Table => BatchSizes.Select(b => ForBatch(b)).ToList();
 
     /// <summary>
     /// The largest batch whose Peak fits in <paramref name="safetyFactor"/> × <paramref name="budgetBytes"/>
     /// (use about 80% of what fits); 0 when not even one sample fits.
     /// </summary>
-    public long MaxBatchSize(long budgetBytes, double safetyFactor = 0.8)
+    /// <param name="budgetBytes">The memory to fit in.</param>
+    /// <param name="safetyFactor">The share of the budget to use.</param>
+    /// <param name="sequenceLength">The sequence length (<see cref="ForSequenceLength"/>); null: this report's.</param>
+    public long MaxBatchSize(long budgetBytes, double safetyFactor = 0.8, long? sequenceLength = null)
     {
+        if (sequenceLength is { } length && length != SequenceLength) return ForSequenceLength(length).MaxBatchSize(budgetBytes, safetyFactor);
         if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
         if (safetyFactor <= 0 || safetyFactor > 1)
             throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");

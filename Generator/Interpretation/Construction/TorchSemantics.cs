@@ -100,7 +100,7 @@ internal partial class TorchSemantics(ISemanticsHost host, TorchSharpSymbols tor
                 if (method.Name == "Single" && bounds is [IntValue position]) return position;
                 if (method.Name == "Slice" && bounds.All(a => a is IntValue or NullValue))
                 {
-                    long? Bound(int i) => i < bounds.Count && bounds[i] is IntValue bound ? bound.Pin() : null;
+                    IntValue? Bound(int i) => i < bounds.Count && bounds[i] is IntValue bound ? bound : null;
                     return new TensorIndexValue("Slice", Bound(0), Bound(1), Bound(2));
                 }
                 return Unknown($"'{containing!.Name}.{method.Name}' is not modeled", invocation);

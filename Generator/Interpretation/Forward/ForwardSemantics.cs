@@ -35,7 +35,8 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
                     values[position] = arguments.Constants[position]!;
                     continue;
                 }
-                var tensor = Trace.Allocate(input.TensorShape, input.DType, requiresGrad: false, isResident: true);
+                var shape = input.ShapeWith(arguments.Sequence, arguments.SequenceLength);
+                var tensor = Trace.Allocate(shape, input.DType, requiresGrad: false, isResident: true);
                 if (input.Position == 0) Trace.ProfileInput = tensor;
                 values[position] = tensor;
             }

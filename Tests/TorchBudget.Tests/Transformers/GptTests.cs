@@ -19,7 +19,7 @@ public sealed class GptTests(ITestOutputHelper output)
 {
     private sealed record Case(string Name, string Source, long Batch);
 
-    private const string Blocks = """
+    internal const string Blocks = """
         public sealed record GptConfig{0}(long Vocab, long Context, long Embed, long Heads, int Layers);
         public class Attention{0} : Module<Tensor, Tensor>
         {

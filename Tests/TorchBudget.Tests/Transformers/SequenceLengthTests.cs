@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using TorchBudget.Harness;
+using TorchBudget.Tests.Generator;
+using TorchBudget.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace TorchBudget.Tests.Transformers;
+
+/// <summary>
+/// Sequence length as a second variable: a nanoGPT profiled at T = 16 with <c>SequenceDimensions = new[] { 0 }</c> gives
+/// its training table at other lengths by formulas in T (attention's T² terms included). Each (B, T) point, batch 1 and
+/// length 1 among them, is run for real: every row equals the CPU allocation counter to the byte.
+/// </summary>
+[Collection(HarnessCollection.Name)]
+public sealed class SequenceLengthTests(ITestOutputHelper output)
+{
+    private const string Source = GptTests.Blocks + """
+        [MemoryProfile(16, InputDType = ScalarType.Int64, Loss = LossKind.SequenceCrossEntropy, Factory = nameof(Small),
+            SequenceDimensions = new[] { 0 })]
+        public partial class {0} : Module<Tensor, Tensor>
+        {
+            private readonly Embedding wte, wpe;
+            private readonly ModuleList<Block{0}> h = new();
+            private readonly LayerNorm ln_f;
+            private readonly Linear lm_head;
+            public static {0} Small() => new(new GptConfig{0}(Vocab: 65, Context: 32, Embed: 32, Heads: 4, Layers: 2));
+            public {0}(GptConfig{0} c) : base(nameof({0}))
+            {
+                wte = Embedding(c.Vocab, c.Embed);
+                wpe = Embedding(c.Context, c.Embed);
+                for (var i = 0; i < c.Layers; i++) h.Add(new Block{0}(c));
+                ln_f = LayerNorm(c.Embed);
+                lm_head = Linear(c.Embed, c.Vocab, hasBias: false);
+                RegisterComponents();
+            }
+            public override Tensor forward(Tensor idx)
+            {
+                var t = idx.shape[1];
+                var pos = torch.arange(0, t, dtype: ScalarType.Int64, device: idx.device);
+                var x = wte.forward(idx) + wpe.forward(pos);
+                foreach (var block in h) x = block.forward(x);
+                return lm_head.forward(ln_f.forward(x));
+            }
+        }
+        """;
+
+    private static readonly Lazy<Type> Model = new(() => Compile("SeqGpt"));
+
+    private static MemoryReport Report => (MemoryReport)Model.Value.GetProperty("MemoryReport")!.GetValue(null)!;
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(3, 7)]
+    [InlineData(1, 2)]
+    [InlineData(2, 31)]
+    [InlineData(2, 32)]
+    [InlineData(5, 16)]
+    public void Every_training_row_equals_the_real_model_at_other_lengths(long batch, long length)
+    {
+        var report = Report.ForSequenceLength(length);
+        Assert.Equal(length, report.SequenceLength);
+        using var model = (nn.Module)Model.Value.GetMethod("Small")!.Invoke(null, null)!;
+        var result = MemoryHarness.Verify(model, report, CPU, batch);
+        var problems = new List<string>();
+        foreach (var row in result.Rows)
+        {
+            output.WriteLine($"B={batch} T={length} {row.Name}: {row.Predicted:N0} / {row.Measured:N0}");
+            if (row.Predicted is null || row.Predicted != row.Measured) problems.Add($"{row.Name}: {row.Predicted:N0} vs {row.Measured:N0}");
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Equal(report.ForBatch(batch).Peak, Report.ForBatch(batch, length).Peak);
+    }
+
+    [Fact]
+    public void Lengths_past_the_mask_are_not_covered()
+    {
+        Assert.Equal(16, Report.SequenceLength);
+        Assert.Equal(new[] { 0 }, Report.SequenceDimensions);
+        output.WriteLine(Report.SequenceLengthsCovered);
+        var thrown = Assert.Throws<ArgumentOutOfRangeException>(() => Report.ForBatch(2, 33));
+        Assert.Contains("Covered", thrown.Message);
+    }
+
+    [Fact]
+    public void Markdown_shows_the_peak_over_batch_and_length()
+    {
+        var markdown = Report.ToMarkdown();
+        output.WriteLine(markdown);
+        Assert.Contains("| Peak (training) | T = 4 | T = 8 | T = 16 | T = 32 |", markdown);
+        foreach (var batch in Report.BatchSizes)
+        {
+            var cells = new[] { 4L, 8, 16, 32 }.Select(t => ByteUnits.Format(Report.ForBatch(batch, t).Peak));
+            Assert.Contains($"| B = {batch} | {string.Join(" | ", cells)} |", markdown);
+        }
+    }
+
+    [Fact]
+    public void The_longest_length_that_fits_is_the_largest_whose_peak_fits()
+    {
+        foreach (var (batch, budget) in new[] { (1L, 1_200_000L), (4L, 2_000_000L), (8L, 100_000_000L), (64L, 1_000_000L) })
+        {
+            var expected = Enumerable.Range(1, 32).Where(t => Report.ForBatch(batch, t).Peak <= budget * 0.8).DefaultIfEmpty(0).Max();
+            Assert.Equal(expected, Report.MaxSequenceLength(budget, batch));
+            if (expected > 0)
+                Assert.Equal(Report.ForSequenceLength(expected).MaxBatchSize(budget), Report.MaxBatchSize(budget, sequenceLength: expected));
+        }
+    }
+
+    private static Type Compile(string name)
+    {
+        var compilation = TestCompilation.Create(TestCompilation.Usings + Source.Replace("{0}", name));
+        var (generated, _, diagnostics) = TestCompilation.Generate(compilation);
+        var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0) throw new InvalidOperationException(string.Join("\n", errors));
+        using var image = new MemoryStream();
+        var emitted = generated.Emit(image);
+        if (!emitted.Success) throw new InvalidOperationException(string.Join("\n", emitted.Diagnostics.Take(10)));
+        return Assembly.Load(image.ToArray()).GetType(name)!;
+    }
+}
