@@ -201,6 +201,13 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public ActivationTensor WorkBuffer(ByteCount bytes, ScalarType elementType)
     {
         var size = ElementSize(elementType);
+        // A constant size that follows a polynomial (a block of a sequence length T) stays one: [elements] as its form.
+        if (bytes.ConstantForm is { } form && bytes.PerSampleForm is null && bytes.Rounded.Count == 0 && bytes.PinPerSample() == 0
+            && form.Expression.DividedBy(size) is { } elements && bytes.PeekConstant % size == 0)
+        {
+            var length = new Dim(bytes.PeekConstant / size, 0, new Parametric.SizeForm(elements, form.Guards));
+            return trace.Allocate(new TensorShape(new[] { length }), elementType, requiresGrad: false);
+        }
         var dims = bytes.PinPerSample() == 0
             ? new[] { Dim.Of(bytes.PinConstant() / size) }
             : new[] { Dim.Batch, Dim.Of(bytes.PinPerSample() / size) };

@@ -32,7 +32,8 @@ internal static partial class LayerRules
         Dim batch = q.Shape[0], heads = q.Shape[1], target = q.Shape[2], source = k.Shape[2], headSize = q.Shape[3];
         if (!heads.IsConstant() || !target.IsConstant() || !source.IsConstant() || !headSize.IsConstant())
             throw NotModeled(c, "scaled_dot_product_attention whose heads, lengths or head size depend on the batch");
-        long lq = target.PinCoefficient(), lk = source.PinCoefficient(), d = headSize.PinCoefficient(), h = heads.PinCoefficient();
+        // The lengths stay sizes (a sequence length T follows them); the head count and size are read as numbers.
+        long d = headSize.PinCoefficient(), h = heads.PinCoefficient();
         // A Bool mask becomes a float one (where(mask, 0, -inf) with two 0-d operands), which the kernel reads, and
         // autograd keeps for backward.
         ActivationTensor? floatMask = null;
@@ -67,12 +68,14 @@ internal static partial class LayerRules
         // out as [B, Lq, H, D] made contiguous and transposed, whatever the output's layout (measured: a contiguous
         // gradient of a contiguous output is copied, a transposed one is not).
         var output = c.Output(q.Shape, strides: TensorLayout.PreservedLike(q.Shape, q.Strides, c.Decide));
-        var transposed = new[] { Dim.Of(checked(lq * h * d)), Dim.Of(d), Dim.Of(checked(h * d)), Dim.Of(1) };
+        var transposed = new[] { target.Times(Dim.Of(checked(h * d))), Dim.Of(d), Dim.Of(checked(h * d)), Dim.Of(1) };
         c.SaveNew(new TensorShape(new[] { batch, target, heads }), ScalarType.Float32);
         // Per thread: q·k blocks, their running max and sum, and an output block (qSplitSize 32, 64 or 256 by Lq; kv 512).
-        long qSplit = System.Math.Min(lq >= 768 ? 256 : lq >= 192 ? 64 : 32, lq), kvSplit = System.Math.Min(512L, lk);
+        var qSplit = AtMost(target, AtLeast(target, 768) ? 256 : AtLeast(target, 192) ? 64 : 32);
+        var kvSplit = AtMost(source, 512);
         var threads = c.Kernels.Threads;
-        var work = c.WorkBuffer(new ByteCount(checked(threads * (qSplit * kvSplit + 2 * qSplit + qSplit * d) * 4), 0), ScalarType.Float32);
+        var work = c.WorkBuffer(ByteCount.Of(qSplit.Times(kvSplit).Times(Dim.Of(threads)), 4)
+            .Plus(ByteCount.Of(qSplit.Times(Dim.Of(checked(threads * (2 + d)))), 4)), ScalarType.Float32);
         c.Release(work);
         if (floatMask is not null)
         {
@@ -86,6 +89,12 @@ internal static partial class LayerRules
         c.MeasuredKernels(CpuThreads.ScaledDotProductAttentionNote);
         return output;
     }
+
+    /// <summary>Whether a length is at least <paramref name="bound"/>: a guard where it follows a sequence length.</summary>
+    private static bool AtLeast(Dim length, long bound) => new IntValue(length.PeekCoefficient, length.Form).AtLeast(bound);
+
+    /// <summary>min(length, cap): the block a kernel takes, a guard deciding which where the length follows T.</summary>
+    private static Dim AtMost(Dim length, long cap) => AtLeast(length, cap) ? Dim.Of(cap) : length;
 
     /// <summary>A mask the flash kernel takes: [Lq, Lk], or 4-d with batch and heads of 1 or the query's.</summary>
     private static bool MaskFits(ActivationTensor mask, Dim batch, Dim heads, Dim target, Dim source) => mask.Shape.Rank switch
@@ -104,23 +113,23 @@ internal static partial class LayerRules
     /// work buffer (2 · qSplit · kvSplit floats) and each running thread's dsum (qSplit floats); all freed at its end.
     /// </summary>
     private static BackwardPlan ScaledDotProductAttentionBackward(LayerCall c, ActivationTensor q, ActivationTensor k,
-        ActivationTensor v, long heads, long qSplit, long kvSplit, int threads)
+        ActivationTensor v, long heads, Dim qSplit, Dim kvSplit, int threads)
     {
         var plan = new BackwardPlanBuilder();
         foreach (var input in new[] { q, k, v })
         {
             var bytes = plan.Allocate(BackwardPlanBuilder.BytesOf(input));
-            var (length, size) = (input.Shape[2].PinCoefficient(), input.Shape[3].PinCoefficient());
-            var strides = new[] { Dim.Of(checked(length * heads * size)), Dim.Of(size), Dim.Of(checked(heads * size)), Dim.Of(1) };
+            var size = input.Shape[3].PinCoefficient();
+            var strides = new[] { input.Shape[2].Times(Dim.Of(checked(heads * size))), Dim.Of(size), Dim.Of(checked(heads * size)), Dim.Of(1) };
             if (input.RequiresGrad) plan.Hand(input, bytes, strides: TensorLayout.Normalized(input.Shape, strides, c.Decide));
         }
-        plan.Allocate(new ByteCount(checked(threads * 2 * qSplit * kvSplit * 4), 0));
+        plan.Allocate(ByteCount.Of(qSplit.Times(kvSplit).Times(Dim.Of(checked(threads * 2))), 4));
         // Each thread's dsum lives while it runs its share of the B · H blocks: as many as run at once (at most the threads).
         var running = q.Shape[0].IsConstant() ? System.Math.Min(threads, q.Shape[0].PinCoefficient() * heads) : System.Math.Min(threads, heads);
         if (!q.Shape[0].IsConstant() && heads < threads)
             c.PeakNotModeled("Peak is unknown: scaled_dot_product_attention's backward runs fewer threads than there are when "
                 + "batch × heads is small, which was not followed for a batch-sized batch.");
-        plan.Allocate(new ByteCount(checked(running * qSplit * 4), 0));
+        plan.Allocate(ByteCount.Of(qSplit.Times(Dim.Of(running)), 4));
         return plan.Build();
     }
 }

@@ -23,8 +23,8 @@ internal static class SequenceFormulas
                 result = (null, $"{exception.GetType().Name}: {exception.Message}");
             }
         }
-        if (result.Spec is { } sequence && !Agrees(sequence, spec.Memory!))
-            result = (null, "the analysis in T disagrees with the profiled table at the profiled length");
+        if (result.Spec is { } sequence && Disagreement(sequence, spec.Memory!) is { } row)
+            result = (null, $"the analysis in T disagrees with the profiled table at the profiled length ({row})");
         if (result.Spec is null)
         {
             return spec with { Notes = spec.Notes.Append("The memory at other sequence lengths is unknown: "
@@ -33,26 +33,34 @@ internal static class SequenceFormulas
         return spec with { Sequence = result.Spec };
     }
 
-    /// <summary>The first path at the profiled length gives the profiled input, activations and peak (batch 1, 2, 64, 1,024).</summary>
-    private static bool Agrees(SequenceSpec sequence, Memory memory)
+    /// <summary>
+    /// The row where the first path at the profiled length does not give the profiled input, activations or peak
+    /// (batch 1, 2, 64, 1,024); null where it gives them all.
+    /// </summary>
+    private static string? Disagreement(SequenceSpec sequence, Memory memory)
     {
         var at = new[] { sequence.ProfiledLength };
         var path = sequence.Paths[0];
-        if (!path.Guards.All(g => g.Holds(at)) || path.InputPerSample.Evaluate(at) != memory.InputBytesPerSample) return false;
+        if (!path.Guards.All(g => g.Holds(at))) return "its guards";
+        if (path.InputPerSample.Evaluate(at) != memory.InputBytesPerSample) return "Input";
         if (memory.Activations is not { IsLinear: true } activations
             || path.Activations.Constant.Evaluate(at) != activations.PinConstant()
             || path.Activations.PerSample.Evaluate(at) != activations.PinPerSample())
         {
-            return false;
+            return "Activations";
         }
-        long? AtOne(ParametricBytes? bytes) => bytes is null ? null : bytes.Constant.Evaluate(at) + bytes.PerSample.Evaluate(at);
-        if (memory.ActivationsAtBatchOne != AtOne(path.ActivationsAtBatchOne)) return false;
-        if (path.PeakLines is not { } lines) return true;
-        if (memory.PeakLines is not { } table || table.Any(l => !l.IsLinear)) return false;
+        // The table keeps batch 1's own activations only where they differ from the formula's; the path keeps them always.
+        long AtOne(ParametricBytes bytes) => checked(bytes.Constant.Evaluate(at) + bytes.PerSample.Evaluate(at));
+        if ((memory.ActivationsAtBatchOne ?? activations.At(1)) != AtOne(path.ActivationsAtBatchOne ?? path.Activations))
+            return "Activations at batch 1";
+        if (path.PeakLines is not { } lines) return null;
+        if (memory.PeakLines is not { } table || table.Any(l => !l.IsLinear)) return "Peak";
         long Peak(long batch, System.Collections.Generic.IEnumerable<ParametricBytes> formulas) =>
             formulas.Max(f => checked(f.Constant.Evaluate(at) + f.PerSample.Evaluate(at) * batch));
         var atOne = path.PeakLinesAtBatchOne is { } one ? Peak(1, one) : (long?)null;
-        return memory.PeakAtBatchOne == atOne
-            && new long[] { 2, 64, 1024 }.All(b => Peak(b, lines) == table.Max(l => l.At(b)));
+        if (memory.PeakAtBatchOne != atOne) return $"Peak at batch 1: {atOne} against {memory.PeakAtBatchOne}";
+        return new long[] { 2, 64, 1024 }.FirstOrDefault(b => Peak(b, lines) != table.Max(l => l.At(b))) is var b and > 0
+            ? $"Peak at batch {b}: {Peak(b, lines)} against {table.Max(l => l.At(b))}"
+            : null;
     }
 }

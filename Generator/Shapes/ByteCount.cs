@@ -48,6 +48,9 @@ internal readonly struct ByteCount : IEquatable<ByteCount>
 
     public EquatableArray<RoundedBytes> Rounded { get; }
 
+    /// <summary>The constant bytes without pinning, for the uses that carry <see cref="ConstantForm"/> along.</summary>
+    public long PeekConstant => constant;
+
     public SizeForm? ConstantForm { get; }
 
     public SizeForm? PerSampleForm { get; }
