@@ -84,6 +84,8 @@ public sealed class SequenceLengthTests(ITestOutputHelper output)
     [InlineData("", "functional.scaled_dot_product_attention(q, k, v, is_casual: true)", 2, 5)]
     [InlineData("", "functional.scaled_dot_product_attention(q, k, v, is_casual: true)", 3, 33)]
     [InlineData("", "functional.scaled_dot_product_attention(q, k, v, is_casual: true)", 1, 200)]
+    [InlineData("", "functional.scaled_dot_product_attention(q, k, v, is_casual: true)", 1, 520)]
+    [InlineData("", "functional.scaled_dot_product_attention(q, k, v, is_casual: true)", 1, 800)]
     [InlineData("private readonly Tensor allowed = torch.ones(40, 40, dtype: ScalarType.Bool).tril();",
         "functional.scaled_dot_product_attention(q, k, v, attn_mask: allowed[..(int)t, ..(int)t])", 2, 40)]
     [InlineData("private readonly Tensor allowed = torch.ones(40, 40, dtype: ScalarType.Bool).tril();",
@@ -149,6 +151,11 @@ public sealed class SequenceLengthTests(ITestOutputHelper output)
             var cells = new[] { 4L, 8, 16, 32 }.Select(t => ByteUnits.Format(Report.ForBatch(batch, t).Peak));
             Assert.Contains($"| B = {batch} | {string.Join(" | ", cells)} |", markdown);
         }
+        // README shows this grid: it must be what the model prints.
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "README.md")).Replace("\r\n", "\n");
+        var start = readme.IndexOf("<!-- sequence-grid -->\n", StringComparison.Ordinal) + "<!-- sequence-grid -->\n".Length;
+        var grid = readme[start..readme.IndexOf("<!-- /sequence-grid -->", StringComparison.Ordinal)];
+        Assert.Contains(grid, markdown.Replace("\r\n", "\n"));
     }
 
     [Fact]
