@@ -73,9 +73,8 @@ public sealed class GptTests(ITestOutputHelper output)
 
         """;
 
-    private static readonly Case[] Cases =
-    {
-        new("NanoGpt", Blocks + """
+    /// <summary>The nanoGPT: also profiled in the sequence length (SequenceLengthTests).</summary>
+    internal const string NanoGpt = Blocks + """
             [MemoryProfile(16, InputDType = ScalarType.Int64, Loss = LossKind.SequenceCrossEntropy, Factory = nameof(Small))]
             public partial class {0} : Module<Tensor, Tensor>
             {
@@ -102,7 +101,11 @@ public sealed class GptTests(ITestOutputHelper output)
                     return lm_head.forward(ln_f.forward(x));
                 }
             }
-            """, 3),
+            """;
+
+    private static readonly Case[] Cases =
+    {
+        new("NanoGpt", NanoGpt, 3),
     };
 
     public static IEnumerable<object[]> Names => Cases.Select(c => new object[] { c.Name });

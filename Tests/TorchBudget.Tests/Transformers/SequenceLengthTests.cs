@@ -21,35 +21,8 @@ namespace TorchBudget.Tests.Transformers;
 [Collection(HarnessCollection.Name)]
 public sealed class SequenceLengthTests(ITestOutputHelper output)
 {
-    private const string Source = GptTests.Blocks + """
-        [MemoryProfile(16, InputDType = ScalarType.Int64, Loss = LossKind.SequenceCrossEntropy, Factory = nameof(Small),
-            SequenceDimensions = new[] { 0 })]
-        public partial class {0} : Module<Tensor, Tensor>
-        {
-            private readonly Embedding wte, wpe;
-            private readonly ModuleList<Block{0}> h = new();
-            private readonly LayerNorm ln_f;
-            private readonly Linear lm_head;
-            public static {0} Small() => new(new GptConfig{0}(Vocab: 65, Context: 32, Embed: 32, Heads: 4, Layers: 2));
-            public {0}(GptConfig{0} c) : base(nameof({0}))
-            {
-                wte = Embedding(c.Vocab, c.Embed);
-                wpe = Embedding(c.Context, c.Embed);
-                for (var i = 0; i < c.Layers; i++) h.Add(new Block{0}(c));
-                ln_f = LayerNorm(c.Embed);
-                lm_head = Linear(c.Embed, c.Vocab, hasBias: false);
-                RegisterComponents();
-            }
-            public override Tensor forward(Tensor idx)
-            {
-                var t = idx.shape[1];
-                var pos = torch.arange(0, t, dtype: ScalarType.Int64, device: idx.device);
-                var x = wte.forward(idx) + wpe.forward(pos);
-                foreach (var block in h) x = block.forward(x);
-                return lm_head.forward(ln_f.forward(x));
-            }
-        }
-        """;
+    private static readonly string Source = GptTests.NanoGpt.Replace("Factory = nameof(Small))]",
+        "Factory = nameof(Small), SequenceDimensions = new[] { 0 })]", StringComparison.Ordinal);
 
     private const string Attention = """
         [MemoryProfile(16, 32, SequenceDimensions = new[] { 0 }, Loss = LossKind.Mse)]
