@@ -33,6 +33,14 @@ public sealed class FoundMismatchTests
             ExpandedPermutedGradient, 5 * 16),
         ("DropoutExpandedGradient", 5, "3, 7, 16", "Module<Tensor, Tensor> f0 = Sequential(Linear(16, 8), LayerNorm(8), Dropout(0.3))",
             ExpandedPermutedGradient, 3 * 16),
+        // The engine reduces a broadcast operand's gradient after the function returns, left operand first, while the
+        // negated gradient is alive (sequence fuzzer, seed 19 at T = 1: [B, 1, 24] - [8, 1], the peak 2.7% low).
+        ("BroadcastSubtractBothReduced", 5, "1, 3", "Module<Tensor, Tensor> f0 = Linear(3, 24), f1 = Linear(1, 1)",
+            "var t = f0.forward(x) - f1.forward(torch.ones(8, 1)); return head.forward(t.flatten(1));", 8 * 24),
+        ("BroadcastSubtractBothReducedBatchOne", 1, "1, 3", "Module<Tensor, Tensor> f0 = Linear(3, 24), f1 = Linear(1, 1)",
+            "var t = f0.forward(x) - f1.forward(torch.ones(8, 1)); return head.forward(t.flatten(1));", 8 * 24),
+        ("BroadcastMultiplyBothReduced", 3, "1, 3", "Module<Tensor, Tensor> f0 = Linear(3, 24), f1 = Linear(1, 1)",
+            "var t = f0.forward(x) * f1.forward(torch.ones(8, 1)); return head.forward(t.flatten(1));", 8 * 24),
         // A flatten that is a view passes its gradient back as a view: no tensor of its own (was one of the input's size).
         ("FlattenView", 5, "12, 2, 4", "Module<Tensor, Tensor> f0 = Linear(4, 6)",
             "var t = f0.forward(x); return head.forward(t.flatten(1));", 12 * 2 * 6),
