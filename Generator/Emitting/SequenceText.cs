@@ -27,6 +27,14 @@ internal static class SequenceText
             ["activations_at_batch_one"] = path.ActivationsAtBatchOne is { } one ? ParametricText.Formula(one, Names) : null,
             ["peak_lines"] = ParametricText.Formulas(path.PeakLines, Names),
             ["peak_lines_at_batch_one"] = ParametricText.Formulas(path.PeakLinesAtBatchOne, Names),
+            ["inference"] = path.Inference is not { } inference ? null : new ScriptObject
+            {
+                ["input_per_sample"] = ParametricText.Expression(inference.InputPerSample, Names),
+                ["activations"] = ParametricText.Formula(inference.Activations, Names),
+                ["activations_at_batch_one"] = inference.ActivationsAtBatchOne is { } a ? ParametricText.Formula(a, Names) : null,
+                ["peak_lines"] = ParametricText.Formulas(inference.PeakLines, Names),
+                ["peak_lines_at_batch_one"] = ParametricText.Formulas(inference.PeakLinesAtBatchOne, Names),
+            },
         }).ToList(),
     };
 }

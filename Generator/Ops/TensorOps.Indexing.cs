@@ -150,6 +150,8 @@ internal static partial class TensorOps
         long Clamp(long value) => Math.Max(0, Math.Min(size.PinCoefficient(), value < 0 ? value + size.PinCoefficient() : value));
         var first = Clamp(slice.StartValue?.Pin() ?? 0);
         var last = Clamp(slice.StopValue?.Pin() ?? size.PinCoefficient());
-        return Dim.Of(last <= first ? 0 : (last - first + step - 1) / step);
+        // An empty tensor: what ops and backward allocate for one was never measured (a sequence of length 1 sliced at 11:13).
+        if (last <= first) throw new UnknownArgumentException(new UnknownValue("a slice that leaves no elements (an empty tensor)", null));
+        return Dim.Of((last - first + step - 1) / step);
     }
 }

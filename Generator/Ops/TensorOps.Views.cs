@@ -69,9 +69,18 @@ internal static partial class TensorOps
             if (c.Arg(0) is not ListValue sizes) return null;
             var self = c.Self;
             if (sizes.Items.Count < self.Shape.Rank) throw c.Op.Mismatch($"expand({sizes.Describe()}) of {self.Shape} has fewer dimensions");
-            var expanded = sizes.Items
-                .Select((s, i) => IsInferredSize(s) ? self.Shape[i - (sizes.Items.Count - self.Shape.Rank)] : ToDim(s, c.Op))
-                .ToList();
+            var offset = sizes.Items.Count - self.Shape.Rank;
+            var expanded = sizes.Items.Select((s, i) => IsInferredSize(s) ? self.Shape[i - offset] : ToDim(s, c.Op)).ToList();
+            // ATen expands only size-1 dimensions: any other must already have the target size (a guard where it follows T).
+            for (var i = 0; i < self.Shape.Rank; i++)
+            {
+                var (from, to) = (self.Shape[i], expanded[i + offset]);
+                if (from == to) continue;
+                if (!from.IsConstant())
+                    throw new UnknownArgumentException(new UnknownValue($"expand({sizes.Describe()}) of the batch dimension of {self.Shape}", c.At));
+                if (from != Dim.Of(1))
+                    throw c.Op.Mismatch($"expand({sizes.Describe()}) of {self.Shape}: dimension {i} has size {from}, neither {to} nor 1");
+            }
             return Expand(c.Forward, self, expanded);
         })
         {

@@ -171,17 +171,17 @@ internal static class ParametricAnalysis
     }
 
     /// <summary>
-    /// The training forward (or batch 1's own pass), where no layer changes kernels from some batch size on (a regime
+    /// The training forward or the inference pass (or batch 1's own), where no layer changes kernels from some batch size on (a regime
     /// would need a pass of its own); null otherwise.
     /// </summary>
     internal static ForwardTrace? ForwardOf(Interpreter interpreter, ModuleInstance model, ProfileSettings settings, ForwardBinding arguments,
-        bool atBatchOne)
+        bool atBatchOne, bool training = true)
     {
         ForwardTrace trace;
         try
         {
-            trace = interpreter.RunForward(model, arguments, settings.DType, gradEnabled: true, atBatchOne,
-                fromBatch: null, training: true, settings.Kernels, Losses.LossRules.For(settings));
+            trace = interpreter.RunForward(model, arguments, settings.DType, gradEnabled: training, atBatchOne,
+                fromBatch: null, training, settings.Kernels, Losses.LossRules.For(settings));
         }
         catch (AnalysisLimitException) { return null; }
         return trace.KernelsChangeAt.Count > 0 ? null : trace;

@@ -73,6 +73,20 @@ internal sealed record SequencePath(
 
     /// <summary>Batch 1's own peak lines where it runs other kernels; else null.</summary>
     public EquatableArray<ParametricBytes>? PeakLinesAtBatchOne { get; init; }
+
+    /// <summary>The inference pass at these lengths; null where it could not be followed in T.</summary>
+    public SequenceInference? Inference { get; init; }
+}
+
+/// <summary>
+/// The inference pass (eval, no_grad) at sequence lengths T: the batch per sample, the activations and the peak lines
+/// (null where unknown), with batch 1's own where it runs other kernels; polynomials in T.
+/// </summary>
+internal sealed record SequenceInference(Polynomial InputPerSample, ParametricBytes Activations, ParametricBytes? ActivationsAtBatchOne)
+{
+    public EquatableArray<ParametricBytes>? PeakLines { get; init; }
+
+    public EquatableArray<ParametricBytes>? PeakLinesAtBatchOne { get; init; }
 }
 
 /// <summary>The formulas in the sequence length of a model whose inputs mark sequence dimensions.</summary>

@@ -46,6 +46,9 @@ internal static class SequenceAnalysis
             var peak = ParametricAnalysis.PeakLinesOf(trace, steady, settings, gradients);
             var peakAtOne = atOne is null ? null : ParametricAnalysis.PeakLinesOf(atOne, steady, settings, gradients);
             if (guards.Unpinnable) return null;
+            var inference = memory.Inference is { LargerBatchPeaks.Count: 0 }
+                ? InferenceOf(interpreter, model, settings, sequence, memory.ParameterBytes + memory.BufferBytes, batch, guards, length)
+                : null;
             var bounds = SequenceGuards.Simplify(guards.Taken).Guards;
             var known = peak is not null && (atOne is null || peakAtOne is not null);
             var values = new[] { length };
@@ -53,6 +56,13 @@ internal static class SequenceAnalysis
             {
                 PeakLines = known ? PeakPruning.Prune(peak!, bounds, values).ToEquatableArray() : null,
                 PeakLinesAtBatchOne = known && peakAtOne is not null ? PeakPruning.Prune(peakAtOne, bounds, values).ToEquatableArray() : null,
+                Inference = inference is null ? null : inference with
+                {
+                    PeakLines = inference.PeakLines is { } lines ? PeakPruning.Prune(lines.ToList(), bounds, values).ToEquatableArray() : null,
+                    PeakLinesAtBatchOne = inference.PeakLinesAtBatchOne is { } one
+                        ? PeakPruning.Prune(one.ToList(), bounds, values).ToEquatableArray()
+                        : null,
+                },
             };
         }
 
@@ -78,6 +88,36 @@ internal static class SequenceAnalysis
             foreach (var next in Boundaries(path.Guards)) candidates.Enqueue(next);
         }
         return (new SequenceSpec(profiled, paths.ToEquatableArray()), null);
+    }
+
+    /// <summary>
+    /// The inference pass (eval, no_grad) in T, as <see cref="InferenceRows"/> builds its rows: what the scope holds after
+    /// forward, and a line per allocation on the parameters, buffers and batch. Null where forward cannot be followed.
+    /// </summary>
+    private static SequenceInference? InferenceOf(Interpreter interpreter, ModuleInstance model, ProfileSettings settings, ForwardBinding sequence,
+        long resident, Polynomial batch, SizeGuards guards, long length)
+    {
+        var pass = ParametricAnalysis.ForwardOf(interpreter, model, settings, sequence, atBatchOne: false, training: false);
+        if (pass is null || ParametricAnalysis.ActivationsOf(pass, settings) is not { } activations) return null;
+        var atOne = pass.OtherKernelsAtBatchOne ? ParametricAnalysis.ForwardOf(interpreter, model, settings, sequence, true, training: false) : null;
+        var activationsAtOne = atOne is null ? null : ParametricAnalysis.ActivationsOf(atOne, settings);
+        if (pass.OtherKernelsAtBatchOne && activationsAtOne is null) return null;
+        var steady = new ByteCount(resident, batch.Evaluate(new[] { length }), EquatableArray<RoundedBytes>.Empty,
+            perSampleForm: new SizeForm(batch, guards));
+        List<ParametricBytes>? Lines(ForwardTrace trace)
+        {
+            if (trace.UnmodeledPeak.Count > 0 || trace.ForwardPeaks() is not { } peaks) return null;
+            var lines = peaks.Append(ByteCount.Zero).Select(p => steady.Plus(p)).ToList();
+            return lines.Any(l => !l.IsLinear) ? null : lines.Select(l => new ParametricBytes(l.ConstantExpression, l.PerSampleExpression)).ToList();
+        }
+        var main = Lines(pass);
+        var one = atOne is null ? null : Lines(atOne);
+        var known = main is not null && (atOne is null || one is not null);
+        return new SequenceInference(batch, activations, activationsAtOne)
+        {
+            PeakLines = known ? main!.ToEquatableArray() : null,
+            PeakLinesAtBatchOne = known ? one?.ToEquatableArray() : null,
+        };
     }
 
     /// <summary>The lengths just outside a path's interval and the ones it excludes: where another path may start.</summary>

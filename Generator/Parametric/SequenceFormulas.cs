@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using TorchBudget.Generator.Model;
 
@@ -30,7 +31,40 @@ internal static class SequenceFormulas
             return spec with { Notes = spec.Notes.Append("The memory at other sequence lengths is unknown: "
                 + (result.WhyNot ?? "forward could not be followed with the length as a symbol") + ".").ToEquatableArray() };
         }
+        if (InferenceDisagreement(result.Spec, spec.Memory!) is { } inferenceRow)
+        {
+            var paths = result.Spec.Paths.Select(p => p with { Inference = null }).ToEquatableArray();
+            return spec with
+            {
+                Sequence = result.Spec with { Paths = paths },
+                Notes = spec.Notes.Append("The inference table at other sequence lengths is unknown: the analysis in T disagrees "
+                    + $"with the profiled one at the profiled length ({inferenceRow}).").ToEquatableArray(),
+            };
+        }
         return spec with { Sequence = result.Spec };
+    }
+
+    /// <summary>Where the first path's inference pass at the profiled length is not the profiled inference table; else null.</summary>
+    private static string? InferenceDisagreement(SequenceSpec sequence, Memory memory)
+    {
+        var at = new[] { sequence.ProfiledLength };
+        if (sequence.Paths[0].Inference is not { } path) return null;
+        if (memory.Inference is not { Activations: { IsLinear: true } activations } table || table.LargerBatchPeaks.Count > 0)
+            return "its activations";
+        if (path.InputPerSample.Evaluate(at) != table.InputBytesPerSample) return "Input";
+        long AtOne(ParametricBytes bytes) => checked(bytes.Constant.Evaluate(at) + bytes.PerSample.Evaluate(at));
+        if (path.Activations.Constant.Evaluate(at) != activations.PinConstant()
+            || path.Activations.PerSample.Evaluate(at) != activations.PinPerSample()
+            || (table.ActivationsAtBatchOne ?? activations.At(1)) != AtOne(path.ActivationsAtBatchOne ?? path.Activations))
+        {
+            return "Activations";
+        }
+        if (path.PeakLines is not { } lines) return null;
+        if (table.PeakLines is not { } known || known.Any(l => !l.IsLinear)) return "Peak";
+        long Peak(long batch, IEnumerable<ParametricBytes> formulas) =>
+            formulas.Max(f => checked(f.Constant.Evaluate(at) + f.PerSample.Evaluate(at) * batch));
+        if (table.PeakAtBatchOne != (path.PeakLinesAtBatchOne is { } one ? Peak(1, one) : null)) return "Peak at batch 1";
+        return new long[] { 2, 64, 1024 }.Any(b => Peak(b, lines) != known.Max(l => l.At(b))) ? "Peak" : null;
     }
 
     /// <summary>

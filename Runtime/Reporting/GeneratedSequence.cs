@@ -24,16 +24,27 @@ public sealed class GeneratedSequence(int[] dimensions, long profiledLength, str
 /// <summary>
 /// The training step's length-dependent rows at one sequence length, as generated formulas give them: the Input row
 /// per sample, the activations and the peak lines (null where the peak is unknown in the length), with batch 1's own
-/// where it runs other kernels.
+/// where it runs other kernels, and the inference pass's where it was followed in the length.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class SequenceStep(long inputBytesPerSample, ByteFormula activations, ByteFormula[]? peakLines,
-    ByteFormula? activationsAtBatchOne = null, ByteFormula[]? peakLinesAtBatchOne = null)
+    ByteFormula? activationsAtBatchOne = null, ByteFormula[]? peakLinesAtBatchOne = null, SequenceInference? inference = null)
 {
     internal bool HasPeak => peakLines is not null;
+
+    internal bool HasInference => inference is not null;
 
     internal MemoryModel ToModel(MemoryModel profiled) => new(profiled.ParameterBytes, profiled.BufferBytes, profiled.GradientBytes,
         profiled.OptimizerStateBytes, inputBytesPerSample, activations, peakLines,
         peakAtBatchOne: peakLines is null ? null : peakLinesAtBatchOne?.Max(l => l.At(1)),
-        activationsAtBatchOne: activationsAtBatchOne?.At(1));
+        activationsAtBatchOne: activationsAtBatchOne?.At(1), inference: inference?.ToModel());
+}
+
+/// <summary>The inference pass's rows at one sequence length, as generated formulas give them (see <see cref="SequenceStep"/>).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class SequenceInference(long inputBytesPerSample, ByteFormula activations, ByteFormula[]? peakLines,
+    ByteFormula? activationsAtBatchOne = null, ByteFormula[]? peakLinesAtBatchOne = null)
+{
+    internal InferenceModel ToModel() => new(inputBytesPerSample, activations, peakLines,
+        peakLines is null ? null : peakLinesAtBatchOne?.Max(l => l.At(1)), null, activationsAtBatchOne?.At(1));
 }

@@ -27,8 +27,8 @@ public sealed partial class MemoryReport
 
     /// <summary>
     /// The report at another sequence length: the counts and model-state rows as profiled, the Input row, the
-    /// activations and the peak by the formulas in T (attention's T² terms included). The inference table and the
-    /// per-layer shapes are the profiled length's only.
+    /// activations and the peak by the formulas in T (attention's T² terms included), and the inference table where
+    /// forward was followed in T without autograd too. The per-layer shapes are the profiled length's only.
     /// </summary>
     /// <exception cref="InvalidOperationException">No input marks sequence dimensions, or the formulas in T were not generated.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The length is not positive, or is on no path the analysis followed.</exception>
@@ -55,7 +55,9 @@ public sealed partial class MemoryReport
             $"Built for sequence length {length} by the formulas in T (the profiled length is {sequence.ProfiledLength}): the counts, " +
                 "the model-state rows, the input, the activations" + (step.HasPeak ? " and the peak" : "") + " are exact.",
             (step.HasPeak ? "" : "The peak is unknown at this length: backward's simulation could not be followed with T as a symbol. ")
-                + "The inference table and the per-layer shapes are worked out at the profiled length only.",
+                + (step.HasInference
+                    ? "The inference table follows T too; the per-layer shapes are worked out at the profiled length only."
+                    : "The inference table and the per-layer shapes are worked out at the profiled length only."),
         };
         var shape = InputShape.Select((d, i) => sequence.Dimensions.Contains(i) ? sequenceLength : d).ToArray();
         var layers = Layers.Select(l => new LayerReport(l.Name, l.Kind, l.ParameterCount, l.TrainableParameterCount, l.BufferElements, null,

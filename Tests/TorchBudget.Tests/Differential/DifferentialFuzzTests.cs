@@ -99,7 +99,7 @@ public sealed class DifferentialFuzzTests(ITestOutputHelper output)
         System.Text.RegularExpressions.Regex.Replace(
             System.Text.RegularExpressions.Regex.Replace(reason, @"\[[^\]]*\]", "[...]"), @"'Fuzz[^']*'", "'…'");
 
-    private static int Setting(string name, int fallback) =>
+    internal static int Setting(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
             : fallback;

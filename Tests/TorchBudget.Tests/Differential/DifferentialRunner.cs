@@ -101,8 +101,40 @@ internal static class DifferentialRunner
         }
         problems.AddRange(Compare("training", training));
         if (inference is not null) problems.AddRange(Compare("inference", inference));
+        var lengths = program.SequenceLength is { } profiled ? OtherLengths(program, type, report, profiled, problems) : 0;
         var known = training.Rows.All(r => r.Predicted is not null) && inference is not null && inference.Rows.All(r => r.Predicted is not null);
-        return new ProgramOutcome(program, known, problems, diagnostics) { Training = training, Inference = inference, Notes = report.Notes };
+        return new ProgramOutcome(program, known, problems, diagnostics)
+        {
+            Training = training, Inference = inference, Notes = report.Notes, OtherLengthsChecked = lengths,
+        };
+    }
+
+    /// <summary>
+    /// The training step at other sequence lengths (1, one more than profiled, twice it) wherever the report claims it:
+    /// run for real, every row as at the profiled length. A claimed length TorchSharp rejects is a mismatch; a length the
+    /// report does not cover (forward fixed it, said so) is skipped. Returns how many lengths were checked.
+    /// </summary>
+    private static int OtherLengths(FuzzProgram program, Type type, MemoryReport report, long profiled, List<string> problems)
+    {
+        var checkedLengths = 0;
+        foreach (var length in new[] { 1, profiled + 1, 2 * profiled }.Where(t => t != profiled).Distinct())
+        {
+            MemoryReport atLength;
+            try { atLength = report.ForSequenceLength(length); }
+            catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException) { continue; }
+            using var model = (nn.Module)Activator.CreateInstance(type)!;
+            VerificationResult result;
+            try { result = MemoryHarness.Verify(model, atLength, CPU, program.Batch); }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                var thrown = (e as TargetInvocationException)?.InnerException ?? e;
+                problems.Add($"the report covers T = {length} but TorchSharp throws ({thrown.GetType().Name}: {FirstLine(thrown.Message)})");
+                continue;
+            }
+            checkedLengths++;
+            problems.AddRange(Compare($"T = {length} training", result));
+        }
+        return checkedLengths;
     }
 
     private static IEnumerable<string> Compare(string pass, VerificationResult result)
@@ -132,6 +164,9 @@ internal sealed record ProgramOutcome(FuzzProgram Program, bool FullyKnown, IRea
     public VerificationResult? Training { get; init; }
 
     public VerificationResult? Inference { get; init; }
+
+    /// <summary>Sequence lengths other than the profiled one whose training rows were checked (sequence programs only).</summary>
+    public int OtherLengthsChecked { get; init; }
 
     /// <summary>The report's Notes (why a row is unknown, among others).</summary>
     public IReadOnlyList<string> Notes { get; init; } = Array.Empty<string>();

@@ -8,10 +8,21 @@ namespace TorchBudget.Tests.Differential;
 internal sealed record FuzzProgram(string Name, string Source, IReadOnlyList<string> Families, long Batch)
 {
     /// <summary>
+    /// The profiled length where the program marks its input's first sample dimension as the sequence
+    /// (<see cref="Create(int, int, bool)"/> with sequence: true); null otherwise.
+    /// </summary>
+    public long? SequenceLength { get; init; }
+
+    /// <summary>
     /// The program of <paramref name="index"/> in the run of <paramref name="seed"/>: an input of rank 1 to 3 (besides the
     /// batch), two to seven ops drawn from <see cref="FuzzOps"/>, the batch brought first, a Linear head.
     /// </summary>
-    public static FuzzProgram Create(int seed, int index)
+    /// <param name="sequence">
+    /// Also mark the input's first sample dimension as the sequence, end in a Linear over the last dimension with an MSE
+    /// loss (a head over the flattened features would fix T), and so check the report at other lengths too. The program's
+    /// random draws are the same either way.
+    /// </param>
+    public static FuzzProgram Create(int seed, int index, bool sequence = false)
     {
         var random = new Random(unchecked(seed * 7919 + index * 104729));
         var name = $"Fuzz{seed}_{index:D5}";
@@ -33,6 +44,9 @@ internal sealed record FuzzProgram(string Name, string Source, IReadOnlyList<str
         }
         FuzzOps.Finish(builder);
         var batch = builder.Pick(builder.NeedsBatchAbove1 ? new long[] { 2, 3, 5, 8 } : new long[] { 1, 2, 3, 5, 8 });
-        return new FuzzProgram(name, builder.Source(input, 2 + random.Next(4)), builder.Families.ToList(), batch);
+        return new FuzzProgram(name, builder.Source(input, 2 + random.Next(4), sequence), builder.Families.ToList(), batch)
+        {
+            SequenceLength = sequence ? input[0] : null,
+        };
     }
 }

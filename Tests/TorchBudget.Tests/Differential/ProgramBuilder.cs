@@ -65,13 +65,20 @@ internal sealed class ProgramBuilder(string name, Random random)
 
     public static string Sizes(IEnumerable<long> shape) => string.Join(", ", shape.Select(Size));
 
-    /// <summary>The class: a [MemoryProfile] module whose forward ends in a Linear head over the flattened features.</summary>
-    public string Source(IReadOnlyList<long> inputShape, long classes)
+    /// <summary>
+    /// The class: a [MemoryProfile] module whose forward ends in a Linear head over the flattened features; with
+    /// <paramref name="sequence"/>, over the last dimension (the features stay free of the length), its input's first
+    /// sample dimension marked as the sequence and an MSE loss.
+    /// </summary>
+    public string Source(IReadOnlyList<long> inputShape, long classes, bool sequence = false)
     {
         var last = Current;
-        var head = last.Shape.Where(d => d != Batch).Aggregate(1L, (a, d) => a * d);
+        var head = sequence ? (last.Shape.Length > 1 ? last.Shape[^1] : 1) : last.Shape.Where(d => d != Batch).Aggregate(1L, (a, d) => a * d);
+        var headInput = !sequence ? $"{last.Name}.flatten(1)" : last.Shape.Length > 1 ? last.Name : $"{last.Name}.unsqueeze(1)";
         var text = new StringBuilder();
-        text.AppendLine($"[MemoryProfile({string.Join(", ", inputShape)})]");
+        text.AppendLine(sequence
+            ? $"[MemoryProfile({string.Join(", ", inputShape)}, SequenceDimensions = new[] {{ 0 }}, Loss = LossKind.Mse)]"
+            : $"[MemoryProfile({string.Join(", ", inputShape)})]");
         text.AppendLine($"public partial class {Name} : Module<Tensor, Tensor>");
         text.AppendLine("{");
         foreach (var field in fields) text.AppendLine(field);
@@ -83,7 +90,7 @@ internal sealed class ProgramBuilder(string name, Random random)
         text.AppendLine("    {");
         text.AppendLine("        var b = x.shape[0];");
         foreach (var statement in statements) text.AppendLine(statement);
-        text.AppendLine($"        return head.forward({last.Name}.flatten(1));");
+        text.AppendLine($"        return head.forward({headInput});");
         text.AppendLine("    }");
         text.AppendLine("}");
         return text.ToString();
