@@ -140,7 +140,7 @@ internal static class BackwardSimulation
     /// of the lower line.
     /// </summary>
     private static bool AtOrAbove(ByteCount upper, ByteCount lower) =>
-        upper.PinConstant() >= lower.PinConstant() && upper.PinPerSample() >= lower.PinPerSample()
+        upper.PartsAtLeast(lower)
         && upper.Rounded.All(r => r.Times > 0)
         && lower.Rounded.All(r => r.Times > 0 && upper.Rounded.Any(u => u.SameBuffer(r) && u.Times >= r.Times));
 

@@ -136,6 +136,8 @@ internal static partial class TensorOps
         var step = slice.StepValue?.Pin() ?? 1;
         if (step <= 0) throw op.Mismatch("slice steps must be positive");
         var from = slice.StartValue is not { } start || start.EqualsConstant(0) ? 0 : (long?)null;
+        // The whole dimension (x[.., .., ..]): its size as it is, a sequence length's polynomial included.
+        if (from == 0 && slice.StopValue is null && step == 1) return size;
         if (!size.IsConstant())
         {
             return from == 0 && slice.StopValue is null && step == 1 ? size

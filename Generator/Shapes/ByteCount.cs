@@ -88,6 +88,28 @@ internal readonly struct ByteCount : IEquatable<ByteCount>
         new(checked(-constant), checked(-perSample), Rounded.Select(r => r.WithTimes(checked(-r.Times))).ToEquatableArray(),
             Scaled(ConstantForm, -1, constant), Scaled(PerSampleForm, -1, perSample));
 
+    /// <summary>
+    /// Whether these bytes are at least <paramref name="other"/>'s part by part (constant, then per sample): a guard
+    /// where either follows a polynomial (a sequence length), so the answer holds wherever the path does.
+    /// </summary>
+    public bool PartsAtLeast(ByteCount other) =>
+        AtLeast(ConstantForm, other.ConstantForm, constant, other.constant)
+        && AtLeast(PerSampleForm, other.PerSampleForm, perSample, other.perSample);
+
+    private static bool AtLeast(SizeForm? form, SizeForm? otherForm, long value, long otherValue)
+    {
+        var result = value >= otherValue;
+        if ((form ?? otherForm) is not { Guards: var guards }) return result;
+        var (upper, lower) = (form?.Expression ?? Polynomial.Constant(value), otherForm?.Expression ?? Polynomial.Constant(otherValue));
+        try { guards.Add(result ? SizeGuard.Ordered(lower, upper, strict: false) : SizeGuard.Ordered(upper, lower, strict: true)); }
+        catch (OverflowException)
+        {
+            form?.Guards.Pin(form.Expression, value);
+            otherForm?.Guards.Pin(otherForm.Expression, otherValue);
+        }
+        return result;
+    }
+
     /// <summary>The bytes at batch size <paramref name="batchSize"/>.</summary>
     public long At(long batchSize) =>
         Rounded.Aggregate(checked(PinConstant() + PinPerSample() * batchSize), (sum, r) => checked(sum + r.At(batchSize)));

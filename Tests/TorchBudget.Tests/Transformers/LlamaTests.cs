@@ -19,7 +19,7 @@ namespace TorchBudget.Tests.Transformers;
 [Collection(HarnessCollection.Name)]
 public sealed class LlamaTests(ITestOutputHelper output)
 {
-    private const string Source = """
+    internal const string Source = """
         public sealed record LlamaConfig{0}(long Vocab = 48, long Dim = 32, long Heads = 4, long KvHeads = 2, long Hidden = 48,
             int Layers = 2, long Context = 16);
         public class RmsNorm{0} : Module<Tensor, Tensor>
