@@ -243,7 +243,10 @@ internal sealed class BackwardEngine
                     : Fresh(node, input, bytes, incomingGradients[0]);
                 if (!node.PassesGradientThrough && BackwardRules.HandsGradientThroughViews(node))
                     made = new Gradient(made.Bytes, made.Buffer) { Own = true, ThroughView = true, Strides = made.Strides, Permuted = made.Permuted };
-                handed.Add((input, viewResult ? new Gradient(made.Bytes, made.Buffer) { Own = true, ThroughView = true } : made));
+                // (in the input's layout where its fold was a column-major view: GradientFollowsColumnMajorOperand).
+                handed.Add((input, viewResult
+                    ? new Gradient(made.Bytes, made.Buffer) { Own = true, ThroughView = true, Strides = made.Strides, Permuted = made.Permuted }
+                    : made));
             }
             terms.Add(Live.Plus(held).Plus(created).Plus(fresh).Plus(buffered).Plus(scratch).Plus(standIns));
             foreach (var moment in node.BackwardMoments) terms.Add(Live.Plus(held).Plus(buffered).Plus(standIns).Plus(moment));

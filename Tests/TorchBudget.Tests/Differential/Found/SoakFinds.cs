@@ -1915,6 +1915,31 @@ internal static class SoakFinds
                 }
             }
             """),
+        ("Soak18_00693", 1, true, "sequence fuzzer, profiled at T = 16 and found at batch 1: Linear over a transposed [1, 8, 2] folds it to a "
+            + "column-major matrix and hands its gradient back in that layout, so the softmax behind it copies nothing (was 5.4% high)", """
+            [MemoryProfile(16, Loss = LossKind.Mse)]
+            public partial class Soak18_00693 : Module<Tensor, Tensor>
+            {
+                private readonly Parameter f0 = Parameter(torch.randn(2, 4));
+                private readonly Module<Tensor, Tensor> head = Linear(2, 2);
+
+                public Soak18_00693() : base(nameof(Soak18_00693)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = x.view(b, 4, -1);
+                    var t1 = functional.log_softmax(t0, 0);
+                    var t2 = f0.matmul(t1);
+                    var t3 = functional.leaky_relu(t2, 0.1);
+                    var t4 = torch.cat(new[] { t3, t2 }, 2);
+                    var t5 = t4.softmax(2);
+                    var t6 = t5.permute(2, 0, 1);
+                    var t7 = t6.transpose(0, 1);
+                    return head.forward(t7);
+                }
+            }
+            """),
         ("Soak136_00451", 3, true, "masked_fill clones its input contiguous: a transposed matrix through a block buffer, as "
             + ".contiguous() does (was 7.8% low in inference)", """
             [MemoryProfile(8, 16, 16)]
