@@ -91,6 +91,49 @@ public sealed class SequenceLengthTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// An encoder with a padding mask as a second input, [T, T] of Bool marked on both sides: hand-written attention fills
+    /// the masked scores. The mask follows T with the tokens; every training and inference row is exact.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 9)]
+    [InlineData(3, 24)]
+    public void A_mask_input_marked_on_both_sides_follows_the_length(long batch, long length)
+    {
+        var report = MaskedReport.Value.ForSequenceLength(length);
+        Assert.Equal(new long[] { length, length }, report.Inputs[1].Shape);
+        using var model = (nn.Module)Activator.CreateInstance(MaskedType.Value)!;
+        Assert.Empty(Problems(model, report, batch, length));
+    }
+
+    private static readonly Lazy<Type> MaskedType = new(() => Compile("SeqMasked", """
+        [MemoryProfile(12, 16, SequenceDimensions = new[] { 0 }, Loss = LossKind.Mse)]
+        [MemoryInput(1, 12, 12, DType = ScalarType.Bool, SequenceDimensions = new[] { 0, 1 })]
+        public partial class {0} : Module<Tensor, Tensor, Tensor>
+        {
+            private readonly Linear qkv = Linear(16, 48);
+            private readonly Linear proj = Linear(16, 16);
+            private readonly LayerNorm norm = LayerNorm(16);
+            public {0}() : base(nameof({0})) => RegisterComponents();
+            public override Tensor forward(Tensor x, Tensor padding)
+            {
+                var (b, t) = (x.shape[0], x.shape[1]);
+                var parts = qkv.forward(norm.forward(x)).chunk(3, 2);
+                var q = parts[0].view(b, t, 2, 8).transpose(1, 2);
+                var k = parts[1].view(b, t, 2, 8).transpose(1, 2);
+                var v = parts[2].view(b, t, 2, 8).transpose(1, 2);
+                var scores = q.matmul(k.transpose(-2, -1)) * 0.35;
+                scores = scores.masked_fill(padding.unsqueeze(1), -1e9);
+                var y = functional.softmax(scores, -1).matmul(v).transpose(1, 2).contiguous().view(b, t, 16);
+                return x + proj.forward(y);
+            }
+        }
+        """));
+
+    private static readonly Lazy<MemoryReport> MaskedReport =
+        new(() => (MemoryReport)MaskedType.Value.GetProperty("MemoryReport")!.GetValue(null)!);
+
+    /// <summary>
     /// The llama-style decoder (rotary cos/sin buffers sliced to T, a triu mask sliced to T, grouped-query attention):
     /// its training Peak is unknown from T = 2, as at the profiled length (LlamaTests), and every other training row and
     /// the whole inference table are exact at other lengths; at T = 1 the Peak is known and exact too.
