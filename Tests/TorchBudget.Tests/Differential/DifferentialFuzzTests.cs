@@ -32,18 +32,7 @@ public sealed class DifferentialFuzzTests(ITestOutputHelper output)
         var seed = Setting("TORCHBUDGET_FUZZ_SEED", DefaultSeed);
         var count = Setting("TORCHBUDGET_FUZZ_PROGRAMS", DefaultPrograms);
         var stopwatch = Stopwatch.StartNew();
-        var outcomes = new List<ProgramOutcome>();
-        for (var start = 0; start < count; start += ProgramsPerCompilation)
-        {
-            var programs = Enumerable.Range(start, Math.Min(ProgramsPerCompilation, count - start)).Select(i => FuzzProgram.Create(seed, i)).ToList();
-            // A native crash takes the test host down with no report: a soak leaves the programs it was running.
-            if (Environment.GetEnvironmentVariable("TORCHBUDGET_FUZZ_REPORT") is { Length: > 0 } report)
-            {
-                System.IO.File.WriteAllText(report + ".running",
-                    string.Join("\n\n", programs.Select(p => $"// {p.Name} at batch {p.Batch}\n{p.Source}")));
-            }
-            outcomes.AddRange(DifferentialRunner.Run(programs));
-        }
+        var outcomes = RunInCompilations(count, i => FuzzProgram.Create(seed, i));
         output.WriteLine(Tally(outcomes, seed, stopwatch.Elapsed));
         var failed = outcomes.Where(o => o.Mismatches.Count > 0).ToList();
         // A soak can keep every mismatch for study: TORCHBUDGET_FUZZ_REPORT=<file>.
@@ -57,6 +46,26 @@ public sealed class DifferentialFuzzTests(ITestOutputHelper output)
         Assert.True(rate >= RequiredKnownRate,
             $"only {rate:P1} of the programs got every row known (at least {RequiredKnownRate:P0} required): the fuzzer would prove little.\n"
             + Tally(outcomes, seed, stopwatch.Elapsed));
+    }
+
+    /// <summary>
+    /// Programs 0 … count − 1, compiled <see cref="ProgramsPerCompilation"/> at a time and checked. A native crash takes
+    /// the test host down with no report: a soak (TORCHBUDGET_FUZZ_REPORT) leaves the programs it was running.
+    /// </summary>
+    internal static List<ProgramOutcome> RunInCompilations(int count, Func<int, FuzzProgram> create)
+    {
+        var outcomes = new List<ProgramOutcome>();
+        for (var start = 0; start < count; start += ProgramsPerCompilation)
+        {
+            var programs = Enumerable.Range(start, Math.Min(ProgramsPerCompilation, count - start)).Select(create).ToList();
+            if (Environment.GetEnvironmentVariable("TORCHBUDGET_FUZZ_REPORT") is { Length: > 0 } report)
+            {
+                System.IO.File.WriteAllText(report + ".running",
+                    string.Join("\n\n", programs.Select(p => $"// {p.Name} at batch {p.Batch}\n{p.Source}")));
+            }
+            outcomes.AddRange(DifferentialRunner.Run(programs));
+        }
+        return outcomes;
     }
 
     internal static string Describe(ProgramOutcome outcome) =>

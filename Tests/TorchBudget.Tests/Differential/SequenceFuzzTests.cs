@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using TorchBudget.Tests.Harness;
@@ -22,7 +21,6 @@ public sealed class SequenceFuzzTests(ITestOutputHelper output)
 {
     private const int DefaultSeed = 17;
     private const int DefaultPrograms = 160;
-    private const int ProgramsPerCompilation = 160;
 
     /// <summary>At least this share of the programs must get another length checked, or the test proves little.</summary>
     private const double RequiredCoveredRate = 0.3;
@@ -33,19 +31,7 @@ public sealed class SequenceFuzzTests(ITestOutputHelper output)
         var seed = DifferentialFuzzTests.Setting("TORCHBUDGET_SEQFUZZ_SEED", DefaultSeed);
         var count = DifferentialFuzzTests.Setting("TORCHBUDGET_SEQFUZZ_PROGRAMS", DefaultPrograms);
         var stopwatch = Stopwatch.StartNew();
-        var outcomes = new List<ProgramOutcome>();
-        for (var start = 0; start < count; start += ProgramsPerCompilation)
-        {
-            var programs = Enumerable.Range(start, Math.Min(ProgramsPerCompilation, count - start))
-                .Select(i => FuzzProgram.Create(seed, i, sequence: true)).ToList();
-            // A native crash takes the test host down with no report: a soak leaves the programs it was running.
-            if (Environment.GetEnvironmentVariable("TORCHBUDGET_FUZZ_REPORT") is { Length: > 0 } running)
-            {
-                System.IO.File.WriteAllText(running + ".running",
-                    string.Join("\n\n", programs.Select(p => $"// {p.Name} at batch {p.Batch}\n{p.Source}")));
-            }
-            outcomes.AddRange(DifferentialRunner.Run(programs));
-        }
+        var outcomes = DifferentialFuzzTests.RunInCompilations(count, i => FuzzProgram.Create(seed, i, sequence: true));
         var covered = outcomes.Count(o => o.OtherLengthsChecked > 0);
         output.WriteLine($"{outcomes.Count} programs in {stopwatch.Elapsed.TotalSeconds:F0} s: {covered} checked at another length "
             + $"({outcomes.Sum(o => o.OtherLengthsChecked)} lengths), {outcomes.Count(o => o.Mismatches.Count > 0)} with a mismatch.");
