@@ -18,6 +18,7 @@ internal static partial class LayerRules
     private static Value AttentionForward(LayerCall c)
     {
         ActivationTensor query = c.Input, key = c.TensorAt(1), value = c.TensorAt(2);
+        c.MatrixProductsOverTheBatch(query.ElementType);
         long embed = c.Args.Long("embedded_dim"), heads = c.Args.Size("num_heads");
         long keyDim = c.Args.OptionalLong("kdim") ?? embed, valueDim = c.Args.OptionalLong("vdim") ?? embed;
         if (query.Shape.Rank != 3 || key.Shape.Rank != 3 || value.Shape.Rank != 3)
@@ -191,6 +192,7 @@ internal static partial class LayerRules
     {
         if (c.Inputs.Skip(1).Any(i => i is not NullValue)) throw NotModeled(c, $"{c.Args.Factory} with a mask");
         var input = c.Input;
+        c.MatrixProductsOverTheBatch(input.ElementType);
         long model = layer.Size("d_model"), heads = layer.Size("nhead"), feedForward = layer.Size("dim_feedforward");
         var dropout = Probability(layer, "dropout");
         var activation = layer.Has("activation") ? layer.EnumMember("activation") ?? "ReLU" : "ReLU";

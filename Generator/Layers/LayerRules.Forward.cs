@@ -87,8 +87,10 @@ internal static partial class LayerRules
         {
             throw c.Mismatch($"expects a last dimension of {expected} (inputSize) but the incoming tensor is {input.Shape}");
         }
-        var copy = SaveMatmulInput(c, input);
         var shape = input.Shape.With(input.Shape.Rank - 1, Dim.Of(c.Args.TrackedSize("outputSize")));
+        var rows = input.Shape.Dims.Take(input.Shape.Rank - 1).Aggregate(Dim.Of(1), (a, b) => a.Times(b));
+        c.MatrixProductOf(input.ElementType, rows, expected, shape[shape.Rank - 1]);
+        var copy = SaveMatmulInput(c, input);
         c.MultiplyAccumulates(() => shape.ElementCount.Times(expected));
         var result = c.Output(shape);
         if (copy is not null) c.Release(copy);
@@ -278,8 +280,11 @@ internal static partial class LayerRules
     {
         var result = c.Output(c.Input.Shape);
         c.Save(c.Input);
-        c.SaveNew(statistics, StatisticsType(c.Input.ElementType));
-        c.SaveNew(statistics, StatisticsType(c.Input.ElementType));
+        // In the input's type: layer_norm and group_norm take float statistics only for a reduced-precision input with float
+        // parameters (mixed type), which a model converted with .to(DType) never has (measured: BFloat16 and Float16 keep
+        // 2-byte mean and rstd; a nanoGPT in BFloat16 was 0.5 % high in Activations).
+        c.SaveNew(statistics, c.Input.ElementType);
+        c.SaveNew(statistics, c.Input.ElementType);
         return result;
     }
 
@@ -332,6 +337,7 @@ internal static partial class LayerRules
     private static Value BilinearForward(LayerCall c)
     {
         ActivationTensor first = c.Input, second = c.TensorAt(1);
+        c.MatrixProductOf(first.ElementType, first.Shape[0], Dim.Of(c.Args.Long("in1_features")), Dim.Of(c.Args.Long("out_features")));
         long in1 = c.Args.Long("in1_features"), in2 = c.Args.Long("in2_features");
         if (first.Shape[first.Shape.Rank - 1] != Dim.Of(in1) || second.Shape[second.Shape.Rank - 1] != Dim.Of(in2))
         {

@@ -139,6 +139,8 @@ internal static partial class TensorOps
     {
         var call = f.NewOp(kind, new Value[] { left, right }, at);
         var rank = left.Shape.Rank;
+        var batches = left.Shape.Dims.Take(rank - 2).Aggregate(Dim.Of(1), (a, b) => a.Times(b));
+        call.MatrixProductOf(left.ElementType, batches.Times(left.Shape[rank - 2]), inner, right.Shape[rank - 1]);
         var result = call.Output(new TensorShape(left.Shape.Dims.Take(rank - 1).Append(right.Shape[rank - 1])));
         // Counted at the profiled sizes only: a symbolic run (a sequence length) never reports them, so reading them pins nothing.
         if (inner.IsConstant()) call.MultiplyAccumulates(result.Shape, () => inner.PeekCoefficient);

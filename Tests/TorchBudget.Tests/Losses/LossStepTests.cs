@@ -48,7 +48,7 @@ public sealed class LossStepTests(ITestOutputHelper output)
         // Other parameter types: the optimizer step's scalars follow them (the peak here).
         new("DoubleMse", "7, DType = ScalarType.Float64, InputDType = ScalarType.Float64, Loss = LossKind.Mse", Mlp(7, 4, 7),
             "return net.forward(x);", 3),
-        new("HalfClassifier", "7, DType = ScalarType.BFloat16, InputDType = ScalarType.BFloat16", Mlp(7, 4, 9), "return net.forward(x);", 3),
+        new("HalfClassifier", "7, DType = ScalarType.Float16, InputDType = ScalarType.Float16", Mlp(7, 4, 9), "return net.forward(x);", 3),
     };
 
     /// <summary>

@@ -110,6 +110,36 @@ public sealed class GptTests(ITestOutputHelper output)
 
     public static IEnumerable<object[]> Names => Cases.Select(c => new object[] { c.Name });
 
+    /// <summary>
+    /// The nanoGPT with BFloat16 parameters: LayerNorm keeps its mean and rstd in BFloat16 (measured; counted Float32, the
+    /// activations were 0.5 % high), and a BFloat16 matrix product over 4,096 multiply-adds runs oneDNN's gemm with a
+    /// transient work buffer whose size rule was not derived (the inference Peak was 21 % low), so both Peaks are unknown,
+    /// said so; every other row equals the allocation counter at batch 1 and 3.
+    /// </summary>
+    [Fact]
+    public void In_BFloat16_every_row_but_the_peaks_equals_the_real_model()
+    {
+        var source = NanoGpt.Replace("Factory = nameof(Small))]", "Factory = nameof(Small), DType = ScalarType.BFloat16)]",
+            System.StringComparison.Ordinal);
+        var programs = new[] { 1L, 3L }.Select(b => new FuzzProgram($"GptBf16B{b}", source.Replace("{0}", $"GptBf16B{b}"),
+            new[] { "transformers" }, b)).ToList();
+        var problems = new List<string>();
+        foreach (var outcome in DifferentialRunner.Run(programs))
+        {
+            Assert.NotNull(outcome.Training);
+            Assert.NotNull(outcome.Inference);
+            Assert.Contains(outcome.Notes, n => n.Contains("BFloat16 matrix product", System.StringComparison.Ordinal));
+            foreach (var row in outcome.Training!.Rows.Concat(outcome.Inference!.Rows))
+            {
+                output.WriteLine($"{outcome.Program.Name} {row.Name}: {row.Predicted:N0} / {row.Measured:N0}");
+                var expected = row.Name == "Peak" ? null : row.Measured;
+                if (row.Predicted != expected) problems.Add($"{outcome.Program.Name} {row.Name}: {row.Predicted:N0}, measured {row.Measured:N0}");
+            }
+            problems.AddRange(outcome.Mismatches);
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
     [Theory]
     [MemberData(nameof(Names))]
     public void Every_row_equals_the_real_model(string name)
