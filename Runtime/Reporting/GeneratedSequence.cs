@@ -19,6 +19,9 @@ public sealed class GeneratedSequence(int[] dimensions, long profiledLength, str
     internal string Covered { get; } = covered ?? "";
 
     internal Func<long, SequenceStep?>? At { get; } = at;
+
+    /// <summary>The same marking with no formulas: a report whose other lengths are unknown.</summary>
+    internal GeneratedSequence WithoutFormulas() => new(Dimensions, ProfiledLength, "", null);
 }
 
 /// <summary>

@@ -17,7 +17,7 @@ public sealed partial class MemoryReport
     public IReadOnlyList<int> SequenceDimensions => Array.AsReadOnly(Sequence?.Dimensions ?? Array.Empty<int>());
 
     /// <summary>The sequence length this report's rows are for; null where no input marks sequence dimensions.</summary>
-    public long? SequenceLength { get; private init; }
+    public long? SequenceLength { get; internal init; }
 
     /// <summary>
     /// The lengths the formulas in T cover, as the analysis followed them ("T &gt;= 1 and T &lt;= 32": the mask a GPT slices

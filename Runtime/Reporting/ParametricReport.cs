@@ -32,14 +32,22 @@ public static class ParametricReport
             ? "The peak and the inference table are unknown at these sizes: backward's simulation could not be followed with the sizes " +
                 "as polynomials here (see docs/parametric.md)."
             : "The inference table is unknown at these sizes: the inference pass is worked out at the profiled constructor arguments only.";
-        var notes = new[] { $"Built for {arguments} by the same layer rules as the profiled report: {exact} are exact.", unknown };
+        var notes = new[] { $"Built for {arguments} by the same layer rules as the profiled report: {exact} are exact.", unknown }
+            .Concat(profiled.Sequence is null ? Array.Empty<string>()
+                : new[] { "The sequence length stays the profiled one here: the formulas in T hold at the profiled constructor arguments only." })
+            .ToArray();
         // Batch 1's own pass (other kernels there): its activations, and its peak as the largest of its lines at B = 1.
         var memory = new MemoryModel(parameterBytes, bufferBytes, gradientBytes, optimizerStateBytes, profiled.Memory.InputBytesPerSample,
             activations, peakLines, peakAtBatchOne: peakLines is null ? null : peakLinesAtBatchOne?.Max(l => l.At(1)),
             activationsAtBatchOne: activations is null ? null : activationsAtBatchOne?.At(1));
         return new MemoryReport(profiled.ModelName, profiled.InputShape.ToArray(), profiled.DType, profiled.InputDType, profiled.Optimizer,
             profiled.BatchSizes.ToArray(), parameterCount, trainableParameterCount, bufferElements, isComplete: false, notes,
-            layers.Select(l => l.ToReport()).ToArray(), outputShape: null, memory);
+            layers.Select(l => l.ToReport()).ToArray(), outputShape: null, memory)
+        {
+            // The length is marked, but other lengths are unknown here (ForSequenceLength says so with the Notes).
+            Sequence = profiled.Sequence is { } sequence ? sequence.WithoutFormulas() : null,
+            SequenceLength = profiled.SequenceLength,
+        };
     }
 
     /// <summary>The exception for sizes on none of the analyzed construction paths.</summary>

@@ -60,6 +60,14 @@ public sealed class SequenceDimensionDiagnosticTests
                 public override Tensor forward(Tensor x) => fc.forward(x);
             }
 
+            [MemoryProfile(8, 4, SequenceDimensions = new[] { 0 }, Loss = LossKind.Mse)]
+            public partial class Sized : Module<Tensor, Tensor>
+            {
+                private readonly Linear fc;
+                public Sized(int width = 3) : base("m") { fc = Linear(4, width); RegisterComponents(); }
+                public override Tensor forward(Tensor x) => fc.forward(x);
+            }
+
             [MemoryProfile(8, 4)]
             public partial class NoLength : Module<Tensor, Tensor>
             {
@@ -89,6 +97,13 @@ public sealed class SequenceDimensionDiagnosticTests
         Assert.Equal(plain.ForBatch(2).Peak, plain.ForBatch(2, 8).Peak);
         Assert.Contains("| Peak (training) | T = 2 | T = 4 | T = 8 | T = 16 | T = 32 |", plain.ToMarkdown(), StringComparison.Ordinal);
         Assert.Contains("id=\"sequence\"", plain.ToHtml(1L << 30), StringComparison.Ordinal);
+
+        // MemoryReportFor keeps the profiled length: other lengths there are unknown, said so, not a formula's guess.
+        var sized = (MemoryReport)assembly.GetType("Sized")!.GetMethod("MemoryReportFor")!.Invoke(null, new object[] { 5 })!;
+        Assert.Equal(8, sized.SequenceLength);
+        Assert.True(sized.ForBatch(2, 8).Activations > 0);
+        Assert.Contains("stays the profiled one", Assert.Throws<InvalidOperationException>(() => sized.ForBatch(2, 16)).Message,
+            StringComparison.Ordinal);
 
         var noLength = Report("NoLength");
         Assert.Null(noLength.SequenceLength);
