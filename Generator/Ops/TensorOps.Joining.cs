@@ -48,6 +48,12 @@ internal static partial class TensorOps
                 return Recorded(call, call.Output(stacked, strides: strides, exact: exact));
             }
             var catAxis = first.Axis(d.Pin()) ?? throw op.Mismatch($"cat along dim {d.Pin()} of {first}");
+            // Every other dimension must agree (a guard where one follows the sequence length).
+            if (parts.Any(p => p.Shape.Rank != first.Rank
+                || Enumerable.Range(0, first.Rank).Any(i => i != catAxis && p.Shape[i] != first[i])))
+            {
+                throw op.Mismatch($"cat along dim {catAxis} needs the other sizes equal, got {string.Join(", ", parts.Select(p => p.Shape))}");
+            }
             var total = parts.Select(p => p.Shape[catAxis]).Aggregate((a, b) => a.BatchPower == b.BatchPower
                 ? new Dim(checked(a.PinCoefficient() + b.PinCoefficient()), a.BatchPower)
                 : throw op.Mismatch("cat of batch and non-batch sizes"));

@@ -31,14 +31,19 @@ internal static class SequenceAnalysis
             var form = new SizeForm(Polynomial.Variable(0), guards);
             var sequence = arguments.WithSequence(form, length);
             var trace = ParametricAnalysis.ForwardOf(interpreter, model, settings, sequence, atBatchOne: false);
-            if (trace is null) return null;
+            // A length where forward fails (a cat of T against a fixed size) or is not followed is not covered.
+            if (trace is null || !Followed(trace)) return null;
             BackwardSimulation.AskBatchOneQuestions(trace);
             var atOne = trace.OtherKernelsAtBatchOne
                 ? ParametricAnalysis.ForwardOf(interpreter, model, settings, sequence, atBatchOne: true)
                 : null;
             var activations = ParametricAnalysis.ActivationsOf(trace, settings);
             var activationsAtOne = atOne is null ? null : ParametricAnalysis.ActivationsOf(atOne, settings);
-            if (activations is null || (atOne is null) == trace.OtherKernelsAtBatchOne || guards.Unpinnable) return null;
+            if (activations is null || (atOne is null) == trace.OtherKernelsAtBatchOne || (atOne is not null && !Followed(atOne))
+                || guards.Unpinnable)
+            {
+                return null;
+            }
             if (BatchPerSample(settings) is not { } batch || MemoryRows.TargetBytes(trace) is not { } target) return null;
             var steady = new ByteCount(resident, batch.Evaluate(new[] { length }), EquatableArray<RoundedBytes>.Empty,
                 perSampleForm: new SizeForm(batch, guards));
@@ -98,10 +103,10 @@ internal static class SequenceAnalysis
         long resident, Polynomial batch, SizeGuards guards, long length)
     {
         var pass = ParametricAnalysis.ForwardOf(interpreter, model, settings, sequence, atBatchOne: false, training: false);
-        if (pass is null || ParametricAnalysis.ActivationsOf(pass, settings) is not { } activations) return null;
+        if (pass is null || !Followed(pass) || ParametricAnalysis.ActivationsOf(pass, settings) is not { } activations) return null;
         var atOne = pass.OtherKernelsAtBatchOne ? ParametricAnalysis.ForwardOf(interpreter, model, settings, sequence, true, training: false) : null;
         var activationsAtOne = atOne is null ? null : ParametricAnalysis.ActivationsOf(atOne, settings);
-        if (pass.OtherKernelsAtBatchOne && activationsAtOne is null) return null;
+        if (pass.OtherKernelsAtBatchOne && (activationsAtOne is null || !Followed(atOne!))) return null;
         var steady = new ByteCount(resident, batch.Evaluate(new[] { length }), EquatableArray<RoundedBytes>.Empty,
             perSampleForm: new SizeForm(batch, guards));
         List<ParametricBytes>? Lines(ForwardTrace trace)
@@ -119,6 +124,9 @@ internal static class SequenceAnalysis
             PeakLinesAtBatchOne = known ? one?.ToEquatableArray() : null,
         };
     }
+
+    /// <summary>Whether the pass ran to its output with no shape error and nothing it could not follow.</summary>
+    private static bool Followed(ForwardTrace trace) => trace.Mismatches.Count == 0 && trace.Unknowns.Count == 0 && trace.Output is not null;
 
     /// <summary>The lengths just outside a path's interval and the ones it excludes: where another path may start.</summary>
     private static IEnumerable<long> Boundaries(EquatableArray<SizeGuard> guards)

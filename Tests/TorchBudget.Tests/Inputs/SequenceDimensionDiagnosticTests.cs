@@ -68,6 +68,19 @@ public sealed class SequenceDimensionDiagnosticTests
                 public override Tensor forward(Tensor x) => fc.forward(x);
             }
 
+            [MemoryProfile(4, 3, SequenceDimensions = new[] { 0 }, Loss = LossKind.Mse)]
+            public partial class FailsAtOne : Module<Tensor, Tensor>
+            {
+                private readonly Linear fc = Linear(3, 5);
+                private readonly Parameter p = Parameter(torch.randn(4, 1));
+                public FailsAtOne() : base("m") => RegisterComponents();
+                public override Tensor forward(Tensor x)
+                {
+                    var y = fc.forward(x);
+                    return torch.cat(new[] { y + p, y }, 2);
+                }
+            }
+
             [MemoryProfile(8, 4)]
             public partial class NoLength : Module<Tensor, Tensor>
             {
@@ -104,6 +117,12 @@ public sealed class SequenceDimensionDiagnosticTests
         Assert.True(sized.ForBatch(2, 8).Activations > 0);
         Assert.Contains("stays the profiled one", Assert.Throws<InvalidOperationException>(() => sized.ForBatch(2, 16)).Message,
             StringComparison.Ordinal);
+
+        // At T = 1 the parameter broadcasts y to 4 rows, and cat of that with y fails in TorchSharp: not covered (sequence
+        // fuzzer, seed 22: the report claimed T = 1 from a pass that had found the shape error).
+        var failsAtOne = Report("FailsAtOne");
+        Assert.Throws<ArgumentOutOfRangeException>(() => failsAtOne.ForBatch(2, 1));
+        Assert.True(failsAtOne.ForBatch(2, 4).Peak > 0);
 
         var noLength = Report("NoLength");
         Assert.Null(noLength.SequenceLength);
