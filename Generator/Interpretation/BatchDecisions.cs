@@ -48,8 +48,7 @@ internal sealed class BatchDecisions(ForwardTrace trace)
     private static bool CoefficientsEqual(Dim a, Dim b)
     {
         var equal = a.PeekCoefficient == b.PeekCoefficient;
-        Decided(a, b, () => SizeGuard.Equality(a.Expression, b.Expression, equal));
-        return equal;
+        return SizeGuards.Record((a.Form ?? b.Form)?.Guards, equal, () => SizeGuard.Equality(a.Expression, b.Expression, equal), () => Pin(a, b));
     }
 
     /// <summary>
@@ -59,17 +58,14 @@ internal sealed class BatchDecisions(ForwardTrace trace)
     private static bool CoefficientLess(Dim a, long x, Dim b, long y)
     {
         var less = (BigInteger)a.PeekCoefficient * x < (BigInteger)b.PeekCoefficient * y;
-        Decided(a, b, () => less
-            ? SizeGuard.Ordered(a.Expression.Times(x), b.Expression.Times(y), strict: true)
-            : SizeGuard.Ordered(b.Expression.Times(y), a.Expression.Times(x), strict: false));
-        return less;
+        return SizeGuards.Record((a.Form ?? b.Form)?.Guards, less, () => SizeGuard.Comparison(a.Expression.Times(x), b.Expression.Times(y), less),
+            () => Pin(a, b));
     }
 
-    private static void Decided(Dim a, Dim b, System.Func<SizeGuard> guard)
+    private static void Pin(Dim a, Dim b)
     {
-        if ((a.Form ?? b.Form) is not { Guards: var guards }) return;
-        try { guards.Add(guard()); }
-        catch (System.OverflowException) { _ = a.PinCoefficient(); _ = b.PinCoefficient(); }
+        _ = a.PinCoefficient();
+        _ = b.PinCoefficient();
     }
 
     private static bool CoefficientIsZero(Dim size) => CoefficientsEqual(size, Dim.Of(0));

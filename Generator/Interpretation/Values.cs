@@ -35,8 +35,8 @@ internal sealed class IntValue(long number, Parametric.SizeForm? form = null) : 
     public bool EqualsConstant(long value)
     {
         var equal = number == value;
-        Decided(() => Parametric.SizeGuard.Equality(form!.Expression, Parametric.Polynomial.Constant(value), equal));
-        return equal;
+        return Parametric.SizeGuards.Record(form?.Guards, equal,
+            () => Parametric.SizeGuard.Equality(Expression, Parametric.Polynomial.Constant(value), equal), () => Pin());
     }
 
     /// <summary>Whether it is at least <paramref name="value"/>, as a guard where it is a polynomial.</summary>
@@ -48,24 +48,11 @@ internal sealed class IntValue(long number, Parametric.SizeForm? form = null) : 
     private bool Exceeds(IntValue other)
     {
         var greater = number > other.Peek;
-        var guards = (form ?? other.Form)?.Guards;
-        if (guards is null) return greater;
-        var left = form?.Expression ?? Parametric.Polynomial.Constant(number);
-        var right = other.Form?.Expression ?? Parametric.Polynomial.Constant(other.Peek);
-        try
-        {
-            guards.Add(greater ? Parametric.SizeGuard.Ordered(right, left, strict: true) : Parametric.SizeGuard.Ordered(left, right, strict: false));
-        }
-        catch (System.OverflowException) { Pin(); other.Pin(); }
-        return greater;
+        return Parametric.SizeGuards.Record((form ?? other.Form)?.Guards, greater,
+            () => Parametric.SizeGuard.Comparison(other.Expression, Expression, less: greater), () => { Pin(); other.Pin(); });
     }
 
-    private void Decided(System.Func<Parametric.SizeGuard> guard)
-    {
-        if (form is null) return;
-        try { form.Guards.Add(guard()); }
-        catch (System.OverflowException) { Pin(); }
-    }
+    private Parametric.Polynomial Expression => form?.Expression ?? Parametric.Polynomial.Constant(number);
 
     /// <summary>The polynomial in the constructor's sizes this number is, in a parametric run; null: a constant.</summary>
     public Parametric.SizeForm? Form => form;

@@ -264,8 +264,8 @@ internal static partial class LayerRules
         var copy = copyFirst ? c.Internal(input.Shape) : null;
         var output = c.Internal(input.Shape);
         var rows = input.Shape.With(input.Shape.Rank - 1, Dim.Of(1));
-        var mean = c.Internal(rows, StatisticsType(input.ElementType));
-        var rstd = c.Internal(rows, StatisticsType(input.ElementType));
+        var mean = c.Internal(rows, input.ElementType);
+        var rstd = c.Internal(rows, input.ElementType);
         c.InternalOp("layer_norm", new[] { input }, new[] { output }, new[] { input, mean, rstd }, new[] { model * size, model * size });
         c.Release(mean);
         c.Release(rstd);

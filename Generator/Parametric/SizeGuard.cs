@@ -39,6 +39,10 @@ internal readonly record struct SizeGuard(Polynomial Expression, GuardRelation R
     public static SizeGuard Ordered(Polynomial smaller, Polynomial larger, bool strict) =>
         new(larger.Minus(smaller), strict ? GuardRelation.Positive : GuardRelation.NonNegative);
 
+    /// <summary><c>left &lt; right</c> when <paramref name="less"/>, else <c>left &gt;= right</c>: a comparison as decided.</summary>
+    public static SizeGuard Comparison(Polynomial left, Polynomial right, bool less) =>
+        less ? Ordered(left, right, strict: true) : Ordered(right, left, strict: false);
+
     /// <summary><c>left == right</c> when <paramref name="equal"/>, else <c>left != right</c>.</summary>
     public static SizeGuard Equality(Polynomial left, Polynomial right, bool equal) =>
         new(left.Minus(right), equal ? GuardRelation.Zero : GuardRelation.NonZero);

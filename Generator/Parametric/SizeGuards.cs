@@ -36,6 +36,18 @@ internal sealed class SizeGuards
 
     private static long Gcd(long a, long b) => b == 0 ? a : Gcd(b, a % b);
 
+    /// <summary>
+    /// Records a decision taken on sizes that follow polynomials (in these guards, or none where both are plain numbers);
+    /// where writing it overflows, <paramref name="pinInstead"/> pins the sizes to their values. Returns the decision.
+    /// </summary>
+    public static bool Record(SizeGuards? guards, bool decision, System.Func<SizeGuard> guard, System.Action pinInstead)
+    {
+        if (guards is null) return decision;
+        try { guards.Add(guard()); }
+        catch (System.OverflowException) { pinInstead(); }
+        return decision;
+    }
+
     /// <summary>Fixes a polynomial to the value it has here: what every use the analysis does not follow symbolically costs.</summary>
     public void Pin(Polynomial form, long value)
     {

@@ -99,15 +99,14 @@ internal readonly struct ByteCount : IEquatable<ByteCount>
     private static bool AtLeast(SizeForm? form, SizeForm? otherForm, long value, long otherValue)
     {
         var result = value >= otherValue;
-        if ((form ?? otherForm) is not { Guards: var guards }) return result;
-        var (upper, lower) = (form?.Expression ?? Polynomial.Constant(value), otherForm?.Expression ?? Polynomial.Constant(otherValue));
-        try { guards.Add(result ? SizeGuard.Ordered(lower, upper, strict: false) : SizeGuard.Ordered(upper, lower, strict: true)); }
-        catch (OverflowException)
-        {
-            form?.Guards.Pin(form.Expression, value);
-            otherForm?.Guards.Pin(otherForm.Expression, otherValue);
-        }
-        return result;
+        return SizeGuards.Record((form ?? otherForm)?.Guards, result,
+            () => SizeGuard.Comparison(form?.Expression ?? Polynomial.Constant(value), otherForm?.Expression ?? Polynomial.Constant(otherValue),
+                less: !result),
+            () =>
+            {
+                form?.Guards.Pin(form.Expression, value);
+                otherForm?.Guards.Pin(otherForm.Expression, otherValue);
+            });
     }
 
     /// <summary>The bytes at batch size <paramref name="batchSize"/>.</summary>
