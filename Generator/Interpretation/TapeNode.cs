@@ -125,5 +125,5 @@ internal sealed class ParameterGradient
     public static ParameterGradient Of(TensorSlot parameter, int elementSize, string? name = null) => new(parameter, parameter, 0, elementSize, name);
 
     /// <summary>A gradient of a parameter no other node shares (a slice's scattered gradient, say).</summary>
-    public static ParameterGradient Unshared(long bytes) => new(new object(), null, bytes, 0);
+    public static ParameterGradient Unshared(long bytes, string? name = null) => new(new object(), null, bytes, 0, name);
 }

@@ -287,7 +287,8 @@ internal static class BackwardRules
     /// <summary>
     /// Linear over 3 or more dimensions runs matmul and then add_(bias) (measured on 0.107, contiguous or not): backward
     /// reaches the add first, so the bias's gradient is summed, added into .grad and freed before the weight's and the
-    /// input's are made. Over 2 dimensions addmm makes all three together.
+    /// input's are made. Over 2 dimensions addmm makes all three together. The linears inside MultiheadAttention and the
+    /// encoder layers are recorded as Linear (measured: BertTests' encoder, dropout 0.1, batch 3: 128 bytes high before).
     /// </summary>
     public static ParameterGradient? GradientMadeFirst(TapeNode node) =>
         node.Kind == "Linear" && node.Outputs.FirstOrDefault()?.Shape.Rank >= 3

@@ -344,7 +344,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public void InternalOp(string kind, IEnumerable<ActivationTensor> inputs, IEnumerable<ActivationTensor> produced,
         IEnumerable<ActivationTensor> keeps, IEnumerable<long>? parameterGradientBytes = null, bool passesGradientThrough = false,
         ByteCount scratch = default, IEnumerable<string>? parameters = null, IReadOnlyList<ByteCount>? moments = null,
-        IReadOnlyList<DenseGradient>? denseGradients = null, BackwardPlan? backward = null)
+        IReadOnlyList<DenseGradient>? denseGradients = null, BackwardPlan? backward = null, bool linear = false)
     {
         if (!RecordsGraph) return;
         recordedInside = true;
@@ -354,15 +354,20 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
             storage.SavedForBackward = true;
             storage.Savers++;
         }
-        trace.Tape.Add(new TapeNode($"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept,
-            GradientsOf(parameterGradientBytes, parameters), passesGradientThrough, scratch, moments, denseGradients, backward)
+        // An F::linear inside the layer runs at::linear as the Linear module does: its backward follows Linear's rules.
+        trace.Tape.Add(new TapeNode(linear ? "Linear" : $"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept,
+            GradientsOf(parameterGradientBytes, parameters, linear), passesGradientThrough, scratch, moments, denseGradients, backward)
             { Caller = IsModuleCall ? Module : null });
     }
 
-    /// <summary>Raw byte counts are gradients no other node shares; named parameters are this module's own (several ops may use one).</summary>
-    private List<ParameterGradient> GradientsOf(IEnumerable<long>? bytes, IEnumerable<string>? parameters)
+    /// <summary>
+    /// Raw byte counts are gradients no other node shares (a linear's with a bias: weight, then bias); named parameters are
+    /// this module's own (several ops may use one).
+    /// </summary>
+    private List<ParameterGradient> GradientsOf(IEnumerable<long>? bytes, IEnumerable<string>? parameters, bool linear)
     {
-        var gradients = (bytes ?? Array.Empty<long>()).Select(ParameterGradient.Unshared).ToList();
+        var raw = (bytes ?? Array.Empty<long>()).ToList();
+        var gradients = raw.Select((b, i) => ParameterGradient.Unshared(b, linear && i == 1 ? "bias" : null)).ToList();
         foreach (var name in parameters ?? Array.Empty<string>())
         {
             var slot = Module.Parameters.First(p => p.Key == name).Value;

@@ -31,8 +31,7 @@ internal static partial class LayerRules
         if (embed % heads != 0) throw c.Mismatch($"embedded_dim {embed} is not divisible by num_heads {heads}");
         c.WarnIfBatchFirst(query, "[L, N, E] query, key and value");
         if (c.Args.Bool("add_bias_kv") || c.Args.Bool("add_zero_attn")) throw NotModeled(c, "MultiheadAttention with add_bias_kv or add_zero_attn");
-        if (InputAt(c, 3) is not NullValue || InputAt(c, 5) is not NullValue)
-            throw NotModeled(c, "MultiheadAttention with a key_padding_mask or attn_mask");
+        var masks = AttentionMasks.Of(c, InputAt(c, 5), InputAt(c, 3), query.Shape[0], query.Shape[1], key.Shape[0], query.ElementType);
         var needWeights = InputAt(c, 4) switch
         {
             NullValue => true,
@@ -40,14 +39,16 @@ internal static partial class LayerRules
             UnknownValue unknown => throw new UnknownArgumentException(unknown),
             var other => throw new InvalidLayerArgumentException($"MultiheadAttention: need_weights is {other.Describe()}"),
         };
-        var dropout = Probability(c.Args, "dropout");
-        var (output, weights) = Attend(c, query, key, value, embed, heads, keyDim, valueDim, c.Args.Bool("bias"), dropout, needWeights);
+        var dropout = c.ModuleInEvalMode ? 0 : Probability(c.Args, "dropout");
+        var (output, weights) = Attend(c, query, key, value, embed, heads, keyDim, valueDim, c.Args.Bool("bias"), dropout, needWeights,
+            masks);
         return new TupleValue(new Value[] { output, (Value?)weights ?? NullValue.Instance });
     }
 
     /// <summary>The attention's ops from the in-projection to the averaged weights (null unless needed).</summary>
     private static (ActivationTensor Output, ActivationTensor? Weights) Attend(LayerCall c, ActivationTensor query, ActivationTensor key,
-        ActivationTensor value, long embed, long heads, long keyDim, long valueDim, bool bias, double dropout, bool needWeights)
+        ActivationTensor value, long embed, long heads, long keyDim, long valueDim, bool bias, double dropout, bool needWeights,
+        AttentionMasks masks)
     {
         Dim target = query.Shape[0], batch = query.Shape[1], source = key.Shape[0];
         var headDim = embed / heads;
@@ -61,13 +62,6 @@ internal static partial class LayerRules
         c.MultiplyAccumulates(() => target.Times(batch).Times(Dim.Of(checked(2 * embed * embed))));
         c.MultiplyAccumulates(() => source.Times(batch).Times(Dim.Of(checked(embed * (keyDim + valueDim)))));
         c.MultiplyAccumulates(() => perHead.Times(target).Times(source).Times(Dim.Of(checked(2 * headDim))));
-
-        if (!c.RecordsGraph)
-        {
-            // Nothing is kept: only the results keep their memory. The work tensors (projections, scores) were not measured.
-            c.PeakNotModeled(NoGradPeakNote(c));
-            return (c.Internal(query.Shape), needWeights ? c.Internal(weightsShape) : null);
-        }
 
         var elementSize = c.ElementSize(type);
         var fullBias = bias ? new[] { 3 * embed * elementSize } : new long[0];
@@ -93,7 +87,7 @@ internal static partial class LayerRules
         else if (SameTensor(query, key))
         {
             var packed = Projection(c, "in_proj", query, Sequence(target, 3 * embed),
-                new[] { 3 * embed * embed * elementSize }.Concat(fullBias).ToArray());
+                new[] { 3 * embed * embed * elementSize }.Concat(fullBias).ToArray(), wholeWeight: true);
             q = Scaled(c, packed);
             k = Copy(c, packed, Sequence(source, embed));
             v = Copy(c, packed, Sequence(source, embed));
@@ -115,8 +109,15 @@ internal static partial class LayerRules
 
         var scores = c.Internal(scoresShape);
         c.InternalOp("bmm", new[] { q, k }, new[] { scores }, new[] { q, k });
-        c.Release(q);
-        c.Release(k);
+        // attn_mask is added to the scores in place (no memory, the gradient passes through); key_padding_mask fills a
+        // copy of them (masked_fill out of place), which keeps the mask for backward's grad.masked_fill(mask, 0).
+        if (masks.KeyPadding is { } padding)
+        {
+            var filled = c.Internal(scoresShape);
+            c.InternalOp("masked_fill", new[] { scores }, new[] { filled }, new[] { padding });
+            c.Release(scores);
+            scores = filled;
+        }
         var attention = c.Internal(scoresShape);
         c.InternalOp("softmax", new[] { scores }, new[] { attention }, new[] { attention });
         c.Release(scores);
@@ -128,27 +129,31 @@ internal static partial class LayerRules
         }
         var context = c.Internal(new TensorShape(new[] { perHead, target, Dim.Of(headDim) }));
         c.InternalOp("bmm", new[] { attention, v }, new[] { context }, new[] { attention, v });
-        c.Release(v);
         // transpose(0, 1).contiguous(): a copy whose backward hands the gradient back as it is.
         var merged = c.Internal(Sequence(target, embed));
         c.InternalOp("contiguous", new[] { context }, new[] { merged }, new ActivationTensor[0], passesGradientThrough: true);
         c.Release(context);
         var output = c.Internal(Sequence(target, embed));
         c.InternalOp("out_proj", new[] { merged }, new[] { output }, new[] { merged },
-            new[] { embed * embed * elementSize }.Concat(bias ? new[] { embed * elementSize } : new long[0]));
+            new[] { embed * embed * elementSize }.Concat(bias ? new[] { embed * elementSize } : new long[0]), linear: true);
         c.Release(merged);
-        if (!needWeights)
+        ActivationTensor? weights = null;
+        if (needWeights)
         {
-            c.Release(attention);
-            return (output, null);
+            // Averaged weights: sum over heads, then divided by the head count; the scores' handle goes once both exist.
+            var summed = c.Internal(weightsShape);
+            c.InternalOp("sum", new[] { attention }, new[] { summed }, new ActivationTensor[0]);
+            var operands = ScalarOperands(c, ScalarType.Int64, type);
+            weights = c.Internal(weightsShape);
+            c.InternalOp("div", new[] { summed }, new[] { weights }, new ActivationTensor[0]);
+            foreach (var operand in operands) c.Release(operand);
+            c.Release(summed);
         }
-        // Averaged weights: sum over heads, then divided by the head count.
-        var summed = c.Internal(weightsShape);
-        c.InternalOp("sum", new[] { attention }, new[] { summed }, new ActivationTensor[0]);
         c.Release(attention);
-        var weights = c.Internal(weightsShape);
-        c.InternalOp("div", new[] { summed }, new[] { weights }, new ActivationTensor[0]);
-        c.Release(summed);
+        // q, k and v are the function's locals: without autograd they are freed only when it returns.
+        c.Release(q);
+        c.Release(k);
+        c.Release(v);
         return (output, weights);
     }
 
@@ -190,27 +195,23 @@ internal static partial class LayerRules
     /// </summary>
     private static Value EncoderStack(LayerCall c, LayerArgs layer, long count)
     {
-        if (c.Inputs.Skip(1).Any(i => i is not NullValue)) throw NotModeled(c, $"{c.Args.Factory} with a mask");
         var input = c.Input;
         c.MatrixProductsOverTheBatch(input.ElementType);
         long model = layer.Size("d_model"), heads = layer.Size("nhead"), feedForward = layer.Size("dim_feedforward");
-        var dropout = Probability(layer, "dropout");
+        var dropout = c.ModuleInEvalMode ? 0 : Probability(layer, "dropout");
         var activation = layer.Has("activation") ? layer.EnumMember("activation") ?? "ReLU" : "ReLU";
         if (input.Shape.Rank != 3 || input.Shape[2] != Dim.Of(model)) throw c.Mismatch($"expects [S, N, {model}] (d_model) but gets {input.Shape}");
         if (model % heads != 0) throw c.Mismatch($"d_model {model} is not divisible by nhead {heads}");
         c.WarnIfBatchFirst(input, $"[S, N, {model}]");
         if (activation is not ("ReLU" or "GELU")) throw NotModeled(c, $"{c.Args.Factory} with activation {activation}");
-        if (!c.RecordsGraph)
-        {
-            c.PeakNotModeled(NoGradPeakNote(c));
-            return c.Internal(input.Shape);
-        }
-        if (c.Module.Parameters.Any(p => !p.Value.RequiresGrad)) throw NotModeled(c, $"{c.Args.Factory} with frozen parameters");
+        // forward(src, src_mask, src_key_padding_mask): each layer hands them to self_attn as attn_mask and key_padding_mask.
+        var masks = AttentionMasks.Of(c, InputAt(c, 1), InputAt(c, 2), input.Shape[0], input.Shape[1], input.Shape[0], input.ElementType);
+        if (c.RecordsGraph && c.Module.Parameters.Any(p => !p.Value.RequiresGrad)) throw NotModeled(c, $"{c.Args.Factory} with frozen parameters");
         var size = c.ElementSize(input.ElementType);
         var x = input;
         for (var i = 0L; i < count; i++)
         {
-            var next = EncoderLayerOps(c, x, model, heads, feedForward, dropout, activation == "GELU", size);
+            var next = EncoderLayerOps(c, x, model, heads, feedForward, dropout, activation == "GELU", size, masks);
             if (!ReferenceEquals(x, input)) c.Release(x);
             x = next;
         }
@@ -218,9 +219,9 @@ internal static partial class LayerRules
     }
 
     private static ActivationTensor EncoderLayerOps(LayerCall c, ActivationTensor src, long model, long heads, long feedForward, double dropout,
-        bool gelu, int size)
+        bool gelu, int size, AttentionMasks masks)
     {
-        var (attended, weights) = Attend(c, src, src, src, model, heads, model, model, bias: true, dropout, needWeights: true);
+        var (attended, weights) = Attend(c, src, src, src, model, heads, model, model, bias: true, dropout, needWeights: true, masks);
         if (weights is not null) c.Release(weights);
         var dropped = dropout > 0 ? InternalDropout(c, attended) : attended;
         var sum = c.Internal(src.Shape);
@@ -232,12 +233,16 @@ internal static partial class LayerRules
         var hidden = InternalLinear(c, "linear1", ret, feedForward, new[] { feedForward * model * size, feedForward * size });
         var activated = c.Internal(hidden.Shape);
         c.InternalOp(gelu ? "gelu" : "relu", new[] { hidden }, new[] { activated }, new[] { gelu ? hidden : activated });
-        c.Release(hidden);
+        // F::relu takes its input by value, so linear1's result goes when it returns (logged); F::gelu takes a const
+        // reference, and the result lives to the statement's end like the other temporaries.
+        if (!gelu) c.Release(hidden);
         var feed = dropout > 0 ? InternalDropout(c, activated) : activated;
         var projected = InternalLinear(c, "linear2", feed, model, new[] { model * feedForward * size, model * size });
+        // src2 = linear2(...): the old src2 goes at the assignment, the other temporaries at the statement's end.
+        c.Release(attended);
+        if (gelu) c.Release(hidden);
         c.Release(activated);
         if (dropout > 0) c.Release(feed);
-        c.Release(attended);
 
         var dropped2 = dropout > 0 ? InternalDropout(c, projected) : projected;
         var sum2 = c.Internal(src.Shape);
@@ -254,7 +259,7 @@ internal static partial class LayerRules
     {
         var output = c.Internal(input.Shape.With(input.Shape.Rank - 1, Dim.Of(outFeatures)));
         c.MultiplyAccumulates(output.Shape, () => input.Shape[input.Shape.Rank - 1].PinCoefficient());
-        c.InternalOp(name, new[] { input }, new[] { output }, new[] { input }, parameterTemps);
+        c.InternalOp(name, new[] { input }, new[] { output }, new[] { input }, parameterTemps, linear: true);
         return output;
     }
 
@@ -275,7 +280,7 @@ internal static partial class LayerRules
 
     private static Value InputAt(LayerCall c, int index) => index < c.Inputs.Count ? c.Inputs[index] : NullValue.Instance;
 
-    private static UnknownArgumentException NotModeled(LayerCall c, string what) =>
+    internal static UnknownArgumentException NotModeled(LayerCall c, string what) =>
         new(new UnknownValue($"{what} is not modeled", c.Module.CreatedAt));
 
     private static bool SameTensor(ActivationTensor a, ActivationTensor b) =>
@@ -290,30 +295,45 @@ internal static partial class LayerRules
             ? new[] { outFeatures * embed * elementSize, 3 * embed * embed * elementSize, outFeatures * elementSize, 3 * embed * elementSize }
             : new[] { outFeatures * embed * elementSize, 3 * embed * embed * elementSize };
 
-    /// <summary>An in-projection linear: keeps its input (or matmul's contiguous copy of it) for the weight's gradient.</summary>
-    private static ActivationTensor Projection(LayerCall c, string name, ActivationTensor input, TensorShape shape, long[] parameterTemps)
+    /// <summary>
+    /// An in-projection linear: keeps its input (or matmul's contiguous copy of it) for the weight's gradient. With
+    /// <paramref name="wholeWeight"/> it is F::linear over in_proj_weight and in_proj_bias themselves, not slices of them.
+    /// </summary>
+    private static ActivationTensor Projection(LayerCall c, string name, ActivationTensor input, TensorShape shape, long[] parameterTemps,
+        bool wholeWeight = false)
     {
-        var kept = input;
-        if (input.Shape.Rank >= 3 && !input.IsContiguous)
-        {
-            kept = c.Internal(input.Shape, input.ElementType);
-            c.Release(kept);
-        }
+        // matmul's contiguous copy of a strided input lives until the product is made.
+        var kept = input.Shape.Rank >= 3 && !input.IsContiguous ? c.Internal(input.Shape, input.ElementType) : input;
         var result = c.Internal(shape);
+        if (!ReferenceEquals(kept, input)) c.Release(kept);
         // A parameter used as it is (an expanded query) gets the gradient of the copy first, then its reduction (measured).
         var scratch = input.Storage.IsResident && input.RequiresGrad
             ? ByteCount.Of(input.Shape.ElementCount, c.ElementSize(input.ElementType))
             : ByteCount.Zero;
-        c.InternalOp(name, new[] { input }, new[] { result }, new[] { kept }, parameterTemps, scratch: scratch);
+        c.InternalOp(name, new[] { input }, new[] { result }, new[] { kept }, parameterTemps, scratch: scratch,
+            linear: wholeWeight);
         return result;
     }
 
     /// <summary>q * scaling: a new tensor; multiplying by a number keeps nothing.</summary>
     private static ActivationTensor Scaled(LayerCall c, ActivationTensor projected)
     {
+        var operands = ScalarOperands(c, ScalarType.Float64, projected.ElementType);
         var scaled = c.Internal(new TensorShape(new[] { projected.Shape[0], projected.Shape[1], c.Input.Shape[2] }));
         c.InternalOp("scale", new[] { projected }, new[] { scaled }, new ActivationTensor[0]);
+        foreach (var operand in operands) c.Release(operand);
         return scaled;
+    }
+
+    /// <summary>
+    /// A C++ number in a tensor op (q * scaling, a double; weights / num_heads, an int64): a 0-d tensor of its type and,
+    /// where the operand's type differs, its converted copy, alive while the result is made (logged).
+    /// </summary>
+    private static ActivationTensor[] ScalarOperands(LayerCall c, ScalarType number, ScalarType operand)
+    {
+        var scalar = new TensorShape(System.Array.Empty<Dim>());
+        var wrapped = c.Internal(scalar, number, needsGrad: false);
+        return number == operand ? new[] { wrapped } : new[] { wrapped, c.Internal(scalar, operand, needsGrad: false) };
     }
 
     /// <summary>k or v: a chunk of the packed projection made contiguous (a copy).</summary>

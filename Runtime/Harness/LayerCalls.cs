@@ -53,9 +53,13 @@ internal static class LayerCalls
         }
     }
 
-    /// <summary>The shapes of a layer's result: one for a tensor, one per tensor of a tuple (nulls left out).</summary>
+    /// <summary>
+    /// The shapes of a layer's result: one for a tensor, one per tensor of a tuple (nulls left out, and the empty handles
+    /// native modules return for them: MultiheadAttention's weights when need_weights is false).
+    /// </summary>
     public static IReadOnlyList<long[]> Shapes(object? output) => output switch
     {
+        Tensor { IsInvalid: true } => Array.Empty<long[]>(),
         Tensor tensor => new[] { tensor.shape },
         ITuple tuple => Enumerable.Range(0, tuple.Length).SelectMany(i => Shapes(tuple[i])).ToList(),
         _ => Array.Empty<long[]>(),

@@ -223,7 +223,7 @@ public sealed class SequenceLengthTests(ITestOutputHelper output)
         }
     }
 
-    private static Type Compile(string name, string source)
+    internal static Type Compile(string name, string source)
     {
         var compilation = TestCompilation.Create(TestCompilation.Usings + source.Replace("{0}", name));
         var (generated, _, diagnostics) = TestCompilation.Generate(compilation);
