@@ -322,6 +322,18 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public ActivationTensor Internal(TensorShape shape, ScalarType? elementType = null, bool needsGrad = true) =>
         trace.Allocate(shape, elementType ?? Input.ElementType, needsGrad && RecordsGraph);
 
+    /// <summary>
+    /// chunk(count, -1) of an internal contiguous tensor: views of equal parts of its last dimension, which autograd joins
+    /// back into one gradient of the whole (split's backward) once each part's has come.
+    /// </summary>
+    public IReadOnlyList<ActivationTensor> Chunks(ActivationTensor source, int count)
+    {
+        var last = source.Shape.Rank - 1;
+        var part = source.Shape.With(last, Dim.Of(source.Shape[last].PinCoefficient() / count));
+        var strides = TensorLayout.StridesOf(source);
+        return trace.SplitViews(source, Enumerable.Repeat((part, strides), count).ToList(), "split");
+    }
+
     /// <summary>An internal pointwise result over <paramref name="like"/>: its shape, laid out as TensorIterator lays it.</summary>
     public ActivationTensor InternalLike(ActivationTensor like) =>
         trace.Allocate(like.Shape, like.ElementType, RecordsGraph,
@@ -344,7 +356,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public void InternalOp(string kind, IEnumerable<ActivationTensor> inputs, IEnumerable<ActivationTensor> produced,
         IEnumerable<ActivationTensor> keeps, IEnumerable<long>? parameterGradientBytes = null, bool passesGradientThrough = false,
         ByteCount scratch = default, IEnumerable<string>? parameters = null, IReadOnlyList<ByteCount>? moments = null,
-        IReadOnlyList<DenseGradient>? denseGradients = null, BackwardPlan? backward = null, bool linear = false)
+        IReadOnlyList<DenseGradient>? denseGradients = null, BackwardPlan? backward = null, string? asModule = null)
     {
         if (!RecordsGraph) return;
         recordedInside = true;
@@ -354,9 +366,9 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
             storage.SavedForBackward = true;
             storage.Savers++;
         }
-        // An F::linear inside the layer runs at::linear as the Linear module does: its backward follows Linear's rules.
-        trace.Tape.Add(new TapeNode(linear ? "Linear" : $"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept,
-            GradientsOf(parameterGradientBytes, parameters, linear), passesGradientThrough, scratch, moments, denseGradients, backward)
+        // An F::linear or F::layer_norm inside the layer runs the ATen op the module does: its backward follows the module's rules.
+        trace.Tape.Add(new TapeNode(asModule ?? $"{Args.Factory}.{kind}", inputs.Where(t => t.RequiresGrad).ToList(), produced.ToList(), kept,
+            GradientsOf(parameterGradientBytes, parameters, asModule == "Linear"), passesGradientThrough, scratch, moments, denseGradients, backward)
             { Caller = IsModuleCall ? Module : null });
     }
 

@@ -88,10 +88,13 @@ internal static partial class LayerRules
         {
             var packed = Projection(c, "in_proj", query, Sequence(target, 3 * embed),
                 new[] { 3 * embed * embed * elementSize }.Concat(fullBias).ToArray(), wholeWeight: true);
-            q = Scaled(c, packed);
-            k = Copy(c, packed, Sequence(source, embed));
-            v = Copy(c, packed, Sequence(source, embed));
+            // chunk(3, -1): the packed result's handle goes at the statement's end, the chunks hold it until replaced.
+            var chunks = c.Chunks(packed, 3);
             c.Release(packed);
+            q = Scaled(c, chunks[0]);
+            c.Release(chunks[0]);
+            k = ContiguousChunk(c, chunks[1]);
+            v = ContiguousChunk(c, chunks[2]);
         }
         else
         {
@@ -102,9 +105,10 @@ internal static partial class LayerRules
             var packed = Projection(c, "kv_proj", key, Sequence(source, 2 * embed), SliceTemps(2 * embed, embed, elementSize, bias));
             q = Scaled(c, projectedQuery);
             c.Release(projectedQuery);
-            k = Copy(c, packed, Sequence(source, embed));
-            v = Copy(c, packed, Sequence(source, embed));
+            var chunks = c.Chunks(packed, 2);
             c.Release(packed);
+            k = ContiguousChunk(c, chunks[0]);
+            v = ContiguousChunk(c, chunks[1]);
         }
 
         var scores = c.Internal(scoresShape);
@@ -135,7 +139,7 @@ internal static partial class LayerRules
         c.Release(context);
         var output = c.Internal(Sequence(target, embed));
         c.InternalOp("out_proj", new[] { merged }, new[] { output }, new[] { merged },
-            new[] { embed * embed * elementSize }.Concat(bias ? new[] { embed * elementSize } : new long[0]), linear: true);
+            new[] { embed * embed * elementSize }.Concat(bias ? new[] { embed * elementSize } : new long[0]), asModule: "Linear");
         c.Release(merged);
         ActivationTensor? weights = null;
         if (needWeights)
@@ -259,7 +263,7 @@ internal static partial class LayerRules
     {
         var output = c.Internal(input.Shape.With(input.Shape.Rank - 1, Dim.Of(outFeatures)));
         c.MultiplyAccumulates(output.Shape, () => input.Shape[input.Shape.Rank - 1].PinCoefficient());
-        c.InternalOp(name, new[] { input }, new[] { output }, new[] { input }, parameterTemps, linear: true);
+        c.InternalOp(name, new[] { input }, new[] { output }, new[] { input }, parameterTemps, asModule: "Linear");
         return output;
     }
 
@@ -271,7 +275,10 @@ internal static partial class LayerRules
         var rows = input.Shape.With(input.Shape.Rank - 1, Dim.Of(1));
         var mean = c.Internal(rows, input.ElementType);
         var rstd = c.Internal(rows, input.ElementType);
-        c.InternalOp("layer_norm", new[] { input }, new[] { output }, new[] { input, mean, rstd }, new[] { model * size, model * size });
+        // Backward sums the weight's and bias's gradients per thread first, as the module's does: a [2, threads, N] buffer.
+        c.InternalOp("layer_norm", new[] { input }, new[] { output }, new[] { input, mean, rstd }, new[] { model * size, model * size },
+            scratch: ByteCount.Of(Dim.Of(2 * c.Kernels.Threads * model), size), asModule: "LayerNorm");
+        if (c.RecordsGraph) c.MeasuredKernels(CpuThreads.Note);
         c.Release(mean);
         c.Release(rstd);
         if (copy is not null) c.Release(copy);
@@ -311,7 +318,7 @@ internal static partial class LayerRules
             ? ByteCount.Of(input.Shape.ElementCount, c.ElementSize(input.ElementType))
             : ByteCount.Zero;
         c.InternalOp(name, new[] { input }, new[] { result }, new[] { kept }, parameterTemps, scratch: scratch,
-            linear: wholeWeight);
+            asModule: wholeWeight ? "Linear" : null);
         return result;
     }
 
@@ -336,11 +343,15 @@ internal static partial class LayerRules
         return number == operand ? new[] { wrapped } : new[] { wrapped, c.Internal(scalar, operand, needsGrad: false) };
     }
 
-    /// <summary>k or v: a chunk of the packed projection made contiguous (a copy).</summary>
-    private static ActivationTensor Copy(LayerCall c, ActivationTensor packed, TensorShape shape)
+    /// <summary>
+    /// k or v: a chunk of the packed projection made contiguous, a copy whose backward hands the gradient on; autograd joins
+    /// the chunks' gradients into one of the packed size (split's backward) once all have come.
+    /// </summary>
+    private static ActivationTensor ContiguousChunk(LayerCall c, ActivationTensor chunk)
     {
-        var copy = c.Internal(shape);
-        c.InternalOp("contiguous", new[] { packed }, new[] { copy }, new ActivationTensor[0]);
+        var copy = c.Internal(chunk.Shape);
+        c.InternalOp("contiguous", new[] { chunk }, new[] { copy }, new ActivationTensor[0], passesGradientThrough: true);
+        c.Release(chunk);
         return copy;
     }
 }

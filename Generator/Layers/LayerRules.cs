@@ -151,10 +151,11 @@ internal static partial class LayerRules
         yield return new("TransformerEncoderLayer", "self_attn, linear1[F, d], linear2[d, F], norm1, norm2", (a, b) =>
             EncoderLayer(b, "", a.TrackedSize("d_model"), a.TrackedSize("nhead"), a.TrackedSize("dim_feedforward")), EncoderLayerForward);
         yield return new("TransformerDecoderLayer", "self_attn, multihead_attn, linear1, linear2, norm1..3", (a, b) =>
-            DecoderLayer(b, "", a.TrackedSize("d_model"), a.TrackedSize("nhead"), a.TrackedSize("dim_feedforward")));
+            DecoderLayer(b, "", a.TrackedSize("d_model"), a.TrackedSize("nhead"), a.TrackedSize("dim_feedforward")), DecoderLayerForward);
         yield return new("TransformerEncoder", "num_layers copies of the layer as layers.{i}.*", (a, b) => StackedCopies(a, b, "encoder_layer"),
             EncoderForward);
-        yield return new("TransformerDecoder", "num_layers copies of the layer as layers.{i}.*", (a, b) => StackedCopies(a, b, "decoder_layer"));
+        yield return new("TransformerDecoder", "num_layers copies of the layer as layers.{i}.*", (a, b) => StackedCopies(a, b, "decoder_layer"),
+            DecoderForward);
         yield return new("Transformer", "encoder.layers.{i}.*, encoder.norm, decoder.layers.{i}.*, decoder.norm", (a, b) =>
         {
             TrackedSize model = a.TrackedSize("d_model"), heads = a.TrackedSize("nhead"), feedForward = a.TrackedSize("dim_feedforward");
@@ -162,7 +163,7 @@ internal static partial class LayerRules
             LayerNormParameters(b, "encoder.norm.", model);
             for (var i = 0L; i < a.Long("num_decoder_layers"); i++) DecoderLayer(b, $"decoder.layers.{i}.", model, heads, feedForward);
             LayerNormParameters(b, "decoder.norm.", model);
-        });
+        }, TransformerForward);
 
         yield return new("PReLU", "weight[num_parameters]", (a, b) => b.Parameter("weight", a.TrackedSize("num_parameters")), PReluForward)
         {

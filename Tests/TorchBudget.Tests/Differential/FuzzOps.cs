@@ -48,7 +48,49 @@ internal static class FuzzOps
         ("mask", MaskedFill),
         ("arange", Arange),
         ("attention", Attention),
+        ("native attention", NativeAttention),
     };
+
+    /// <summary>
+    /// MultiheadAttention, a TransformerEncoderLayer or a TransformerDecoderLayer over [B, T, E] handed over as [T, B, E]
+    /// (sequence-first): with or without a Bool key padding mask computed from the input, an additive [T, T] mask buffer,
+    /// dropout, GELU, the weights.
+    /// </summary>
+    private static bool NativeAttention(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.Rank != 3 || x.Shape[0] != Batch || x.Shape[1] == Batch || x.Shape[2] == Batch || x.Features > 2048) return false;
+        long t = x.Shape[1], e = x.Shape[2];
+        var heads = p.Pick(new long[] { 1 }.Concat(Divisors(e).Where(h => h <= 4)).ToList());
+        // Never every key of a row (its softmax would be NaN, and NaN parameters make libtorch's torch::equal of query and
+        // key false, which picks another in-projection: measured as a flaky extra [T, B, E] x 2).
+        var padding = p.Chance(0.5) ? $"torch.arange({t}).gt({Math.Max(t - 2, 0)}).unsqueeze(0).expand(b, {t})" : "null";
+        var mask = p.Chance(0.5) ? p.Field("Tensor", $"torch.triu(torch.full({t}, {t}, -1e9), 1)") : "null";
+        var dropout = p.Pick(new[] { "0.0", "0.1" });
+        var sequenceFirst = $"{x.Name}.transpose(0, 1)";
+        string call;
+        var activation = p.Chance(0.5) ? ", Activations.GELU" : "";
+        if (t >= 2 && p.Chance(0.25))
+        {
+            // A decoder layer over the sequence, its memory the first t - 1 positions (a length of its own).
+            var layer = p.Field("TransformerDecoderLayer", $"TransformerDecoderLayer({e}, {heads}, {2 * e}, {dropout}{activation})");
+            var dense = $"{x.Name}.transpose(0, 1).contiguous()";
+            call = $"{layer}.call({dense}, {dense}[..{t - 1}], {mask}, null, {padding}, null)";
+        }
+        else if (p.Chance(0.5))
+        {
+            var layer = p.Field("TransformerEncoderLayer", $"TransformerEncoderLayer({e}, {heads}, {2 * e}, {dropout}{activation})");
+            call = $"{layer}.call({sequenceFirst}, {mask}, {padding})";
+        }
+        else
+        {
+            var attention = p.Field("MultiheadAttention", $"MultiheadAttention({e}, {heads}, dropout: {dropout})");
+            var weights = p.Chance(0.5) ? "true" : "false";
+            call = $"{attention}.call({sequenceFirst}, {sequenceFirst}, {sequenceFirst}, {padding}, {weights}, {mask}).Item1";
+        }
+        p.Emit("native attention", $"{call}.transpose(0, 1)", x.Shape);
+        return true;
+    }
 
     /// <summary>
     /// scaled_dot_product_attention over a 4-d tensor as [B, H, T, D] (self-attention): causal, with a Bool tril mask cut
