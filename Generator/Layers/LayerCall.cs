@@ -253,6 +253,10 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// <summary><paramref name="tensor"/> with its first two dimensions swapped, as a view (transpose(0, 1)).</summary>
     public ActivationTensor FirstTwoSwappedView(ActivationTensor tensor) => trace.Permute(tensor, FirstTwoSwapped(tensor.Shape.Rank));
 
+    /// <summary>A contiguous tensor viewed as another shape of its element count (view(...)).</summary>
+    public ActivationTensor ContiguousView(ActivationTensor tensor, TensorShape shape) =>
+        trace.ViewWithStrides(tensor, shape, TensorLayout.ContiguousStrides(shape));
+
     private static IReadOnlyList<int> FirstTwoSwapped(int rank) => new[] { 1, 0 }.Concat(Enumerable.Range(2, rank - 2)).ToList();
 
     /// <summary>The pass stands for batch 1 only (see <see cref="ForwardTrace.AtBatchOne"/>).</summary>

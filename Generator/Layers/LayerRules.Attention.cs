@@ -133,9 +133,20 @@ internal static partial class LayerRules
         }
         var context = c.Internal(new TensorShape(new[] { perHead, target, Dim.Of(headDim) }));
         c.InternalOp("bmm", new[] { attention, v }, new[] { context }, new[] { attention, v });
-        // transpose(0, 1).contiguous(): a copy whose backward hands the gradient back as it is.
-        var merged = c.Internal(Sequence(target, embed));
-        c.InternalOp("contiguous", new[] { context }, new[] { merged }, new ActivationTensor[0], passesGradientThrough: true);
+        // transpose(0, 1).contiguous(): a copy whose backward hands the gradient back as it is, or the transposed view itself
+        // where it is contiguous already (one target position, or one head at batch 1).
+        ActivationTensor merged;
+        if (c.FirstTwoSwappedStaysContiguous(context))
+        {
+            var swapped = c.FirstTwoSwappedView(context);
+            merged = c.ContiguousView(swapped, Sequence(target, embed));
+            c.Release(swapped);
+        }
+        else
+        {
+            merged = c.Internal(Sequence(target, embed));
+            c.InternalOp("contiguous", new[] { context }, new[] { merged }, new ActivationTensor[0], passesGradientThrough: true);
+        }
         c.Release(context);
         var output = c.Internal(Sequence(target, embed));
         c.InternalOp("out_proj", new[] { merged }, new[] { output }, new[] { merged },
@@ -309,8 +320,12 @@ internal static partial class LayerRules
     private static ActivationTensor Projection(LayerCall c, string name, ActivationTensor input, TensorShape shape, long[] parameterTemps,
         bool wholeWeight = false)
     {
-        // matmul's contiguous copy of a strided input lives until the product is made.
-        var kept = input.Shape.Rank >= 3 && !input.IsContiguous ? c.Internal(input.Shape, input.ElementType) : input;
+        // matmul's fold of a strided input: a view, or a contiguous copy that lives until the product is made (and is kept).
+        var fold = LinearFold(c, input);
+        if (!fold.BlasReady)
+            c.PeakNotModeled($"Peak is unknown: {c.Args.Factory}'s {name} gets an input ({input.Shape}) that matrix multiplication " +
+                "copies for BLAS (no unit stride, or an expanded one); not measured.");
+        var kept = fold.Copies ? c.Internal(input.Shape, input.ElementType) : input;
         var result = c.Internal(shape);
         if (!ReferenceEquals(kept, input)) c.Release(kept);
         // A parameter used as it is (an expanded query) gets the gradient of the copy first, then its reduction (measured).
@@ -349,6 +364,8 @@ internal static partial class LayerRules
     /// </summary>
     private static ActivationTensor ContiguousChunk(LayerCall c, ActivationTensor chunk)
     {
+        // A chunk whose other dimensions are all 1 (batch 1, length 1) is contiguous already: contiguous() returns it.
+        if (chunk.IsContiguous) return chunk;
         var copy = c.Internal(chunk.Shape);
         c.InternalOp("contiguous", new[] { chunk }, new[] { copy }, new ActivationTensor[0], passesGradientThrough: true);
         c.Release(chunk);

@@ -105,16 +105,35 @@ internal static partial class LayerRules
     /// </summary>
     private static ActivationTensor? SaveMatmulInput(LayerCall c, ActivationTensor input)
     {
-        var rows = input.Shape.Dims.Take(input.Shape.Rank - 1).Aggregate(Dim.Of(1), (a, b) => a.Times(b));
-        var folded = new TensorShape(new[] { rows, input.Shape[input.Shape.Rank - 1] });
         if (input.Shape.Rank >= 3 && !input.IsContiguous && !c.Module.Parameters.Any(p => p.Key == "weight" && p.Value.RequiresGrad))
         {
             // A frozen weight folds only where the batch dimensions are contiguous, else matmul expands it per batch: not measured.
             c.MemoryNotModeled("a Linear with a frozen weight on a strided input of 3 or more dimensions was not measured");
         }
-        // addmm/mm hand BLAS the folded input as is only where it has a unit stride and the other spans its rows (not an
-        // expanded stride 0): anything else is copied inside the kernel for a moment, which was not measured.
-        // ATen's strides, size-1 dimensions' included: at batch 1 a [1, K] matrix of strides [16, 1] is copied (measured).
+        var fold = LinearFold(c, input);
+        if (!fold.BlasReady)
+        {
+            c.PeakNotModeled($"Peak is unknown: a Linear gets an input ({input.Shape}) that matrix multiplication copies for BLAS " +
+                $"(no unit stride, or an expanded one); not measured.");
+        }
+        if (!fold.Copies) c.Save(input);
+        else if (c.RecordsGraph) c.SaveNew(input.Shape, input.ElementType);
+        // Without autograd the copy is mm's operand until the product is made, then freed (measured under no_grad).
+        else return c.Internal(input.Shape, input.ElementType, needsGrad: false);
+        return null;
+    }
+
+    /// <summary>
+    /// How at::linear's matmul takes an input: a 2-d one as it is; one of 3 or more dimensions folded to a matrix by a view
+    /// where its strides allow, else by a contiguous copy. BLAS takes the matrix as it is only where it has a unit stride
+    /// and the other spans its rows (not an expanded stride 0): anything else is copied inside the kernel for a moment,
+    /// which was not measured. ATen's strides, size-1 dimensions' included: at batch 1 a [1, K] matrix of strides [16, 1]
+    /// is copied (measured).
+    /// </summary>
+    internal static (bool Copies, bool BlasReady) LinearFold(LayerCall c, ActivationTensor input)
+    {
+        var rows = input.Shape.Dims.Take(input.Shape.Rank - 1).Aggregate(Dim.Of(1), (a, b) => a.Times(b));
+        var folded = new TensorShape(new[] { rows, input.Shape[input.Shape.Rank - 1] });
         var ownStrides = TensorLayout.NonContiguousStridesOf(input);
         var foldedStrides = input.Shape.Rank == 2 ? ownStrides
             : TensorLayout.TryView(input.Shape, ownStrides, folded, c.Decide, out var viewed, out var viewedExact) ? viewed ?? viewedExact : null;
@@ -123,16 +142,9 @@ internal static partial class LayerRules
         // tensor, is not judged.
         var matrix = input.Shape.Rank == 2 ? input.Shape : folded;
         var oddSizeOneStride = (matrix[0] == Dim.Of(1) || matrix[1] == Dim.Of(1)) && ComesFromStridedTensor(input);
-        if (oddSizeOneStride || !TensorLayout.IsBlasReady(input.Shape.Rank == 2 ? input.Shape : folded, foldedStrides, c.Decide))
-        {
-            c.PeakNotModeled($"Peak is unknown: a Linear gets an input ({input.Shape}) that matrix multiplication copies for BLAS " +
-                $"(no unit stride, or an expanded one); not measured.");
-        }
-        if (input.Shape.Rank < 3 || input.IsContiguous || TensorLayout.TryView(input.Shape, input.Strides, folded, c.Decide, out _)) c.Save(input);
-        else if (c.RecordsGraph) c.SaveNew(input.Shape, input.ElementType);
-        // Without autograd the copy is mm's operand until the product is made, then freed (measured under no_grad).
-        else return c.Internal(input.Shape, input.ElementType, needsGrad: false);
-        return null;
+        var blasReady = !oddSizeOneStride && TensorLayout.IsBlasReady(matrix, foldedStrides, c.Decide);
+        var copies = input.Shape.Rank >= 3 && !input.IsContiguous && !TensorLayout.TryView(input.Shape, input.Strides, folded, c.Decide, out _);
+        return (copies, blasReady);
     }
 
     private static bool ComesFromStridedTensor(ActivationTensor tensor)

@@ -95,7 +95,12 @@ internal sealed class ModelCall
             + "value: declare it with [MemoryInput] (a tensor) or give it in [MemoryProfile]'s ForwardArguments");
     }
 
-    /// <summary>Synthetic data of one input's shape and type; the values do not change what is allocated.</summary>
+    /// <summary>
+    /// Synthetic data of one input's shape and type. The values do not change what is allocated, as long as training stays
+    /// finite: MultiheadAttention compares query and key by value to choose its in-projection, and NaN is not equal to
+    /// itself. A Bool input is all False: a padding mask that pads nothing (all True would mask every key, and softmax over
+    /// no key is NaN).
+    /// </summary>
     private static Tensor Synthetic(ForwardInput input, Device device, long batchSize)
     {
         var shape = new[] { batchSize }.Concat(input.Shape).ToArray();
@@ -104,7 +109,7 @@ internal sealed class ModelCall
             // Token ids 0 and 1 are valid for any embedding.
             ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte =>
                 torch.randint(0, 2, shape, dtype: input.DType, device: device),
-            ScalarType.Bool => torch.ones(shape, dtype: ScalarType.Bool, device: device),
+            ScalarType.Bool => torch.zeros(shape, dtype: ScalarType.Bool, device: device),
             _ => torch.randn(shape, dtype: input.DType, device: device),
         };
     }

@@ -60,6 +60,9 @@ internal static class FuzzOps
     {
         var x = p.Current;
         if (x.Rank != 3 || x.Shape[0] != Batch || x.Shape[1] == Batch || x.Shape[2] == Batch || x.Features > 2048) return false;
+        // masked_fill's -inf can make NaN activations, and libtorch compares query and key by value (NaN is not equal to
+        // itself) to choose the in-projection: the analysis takes finite activations (seed 142: a flaky other path).
+        if (p.Families.Contains("mask")) return false;
         long t = x.Shape[1], e = x.Shape[2];
         var heads = p.Pick(new long[] { 1 }.Concat(Divisors(e).Where(h => h <= 4)).ToList());
         // Never every key of a row (its softmax would be NaN, and NaN parameters make libtorch's torch::equal of query and

@@ -1985,5 +1985,175 @@ internal static class SoakFinds
                 }
             }
             """),
+        ("Soak142_00459", 1, true, "TransformerEncoderLayer at batch 1 and length 1: the in-projection's chunks are contiguous, so k and v "
+                + "are not copied (was 5.8% low)", """
+            [MemoryProfile(64)]
+            public partial class Soak142_00459 : Module<Tensor, Tensor>
+            {
+                private readonly TransformerEncoderLayer f0 = TransformerEncoderLayer(64, 1, 128, 0.1);
+                private readonly Module<Tensor, Tensor> head = Linear(64, 2);
+
+                public Soak142_00459() : base(nameof(Soak142_00459)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = x.unsqueeze(1);
+                    var t1 = f0.call(t0.transpose(0, 1), null, null).transpose(0, 1);
+                    return head.forward(t1.flatten(1));
+                }
+            }
+            """),
+        ("Soak142_01763", 3, false, "one feature, length 1: the in-projection folds a strided input that BLAS copies, not measured, as"
+                + "for Linear (was 3.4% high)", """
+            [MemoryProfile(32)]
+            public partial class Soak142_01763 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(32, 5);
+                private readonly Tensor f1 = torch.triu(torch.full(1, 1, -1e9), 1);
+                private readonly TransformerEncoderLayer f2 = TransformerEncoderLayer(1, 1, 2, 0.0);
+                private readonly Module<Tensor, Tensor> head = Linear(1, 2);
+
+                public Soak142_01763() : base(nameof(Soak142_01763)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0.repeat_interleave(1, 1);
+                    var t2 = t1[TensorIndex.Colon, TensorIndex.None, TensorIndex.Slice(1, 2, 2)];
+                    var t3 = f2.call(t2.transpose(0, 1), f1, torch.arange(1).gt(0).unsqueeze(0).expand(b, 1)).transpose(0, 1);
+                    var t4 = functional.softmax(t3, -1);
+                    var t5 = t4 * 0.5;
+                    return head.forward(t5.flatten(1));
+                }
+            }
+            """),
+        ("Soak142_02402", 1, true, "MultiheadAttention at batch 1 and length 1: no copies of k and v (was 10% low)", """
+            [MemoryProfile(5, 12, 3)]
+            public partial class Soak142_02402 : Module<Tensor, Tensor>
+            {
+                private readonly MultiheadAttention f0 = MultiheadAttention(3, 1, dropout: 0.0);
+                private readonly Module<Tensor, Tensor> f1 = BatchNorm1d(1);
+                private readonly Module<Tensor, Tensor> head = Linear(3, 4);
+
+                public Soak142_02402() : base(nameof(Soak142_02402)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = x[TensorIndex.Colon, TensorIndex.Slice(3, 4), TensorIndex.Single(10), TensorIndex.Colon];
+                    var t1 = f0.call(t0.transpose(0, 1), t0.transpose(0, 1), t0.transpose(0, 1), null, true, null).Item1.transpose(0, 1);
+                    var t2 = f1.forward(t1);
+                    var t3 = t2.transpose(2, 1);
+                    return head.forward(t3.flatten(1));
+                }
+            }
+            """),
+        ("Soak142_02628", 8, false, "length 1: the in-projection folds its strided input by a view (no kept copy), which BLAS copies:"
+                + "unknown, as for Linear (was 6.7% high)", """
+            [MemoryProfile(48)]
+            public partial class Soak142_02628 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(48, 8);
+                private readonly Module<Tensor, Tensor> f1 = Linear(8, 32, hasBias: false);
+                private readonly MultiheadAttention f2 = MultiheadAttention(7, 1, dropout: 0.0);
+                private readonly Module<Tensor, Tensor> f3 = Linear(7, 12, hasBias: false);
+                private readonly Parameter f4 = Parameter(torch.randn(new long[] { 12 }));
+                private readonly Module<Tensor, Tensor> head = Linear(12, 5);
+
+                public Soak142_02628() : base(nameof(Soak142_02628)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = f1.forward(t0);
+                    var t2 = t1[TensorIndex.Colon, TensorIndex.None, TensorIndex.Slice(6, 19, 2)];
+                    var t3 = f2.call(t2.transpose(0, 1), t2.transpose(0, 1), t2.transpose(0, 1),
+                        torch.arange(1).gt(0).unsqueeze(0).expand(b, 1), false, null).Item1.transpose(0, 1);
+                    var t4 = f3.forward(t3);
+                    var t5 = t4 - f4;
+                    return head.forward(t5.flatten(1));
+                }
+            }
+            """),
+        ("Soak142_02693", 1, false, "one feature at batch 1, length 1: the in-projection's strided input is copied by BLAS: unknown, as"
+                + "for Linear (was 0.9% low)", """
+            [MemoryProfile(1, 16)]
+            public partial class Soak142_02693 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(16, 32);
+                private readonly Tensor f1 = torch.triu(torch.full(1, 1, -1e9), 1);
+                private readonly MultiheadAttention f2 = MultiheadAttention(1, 1, dropout: 0.0);
+                private readonly Module<Tensor, Tensor> f3 = Softmin(2);
+                private readonly Module<Tensor, Tensor> head = Linear(1, 2);
+
+                public Soak142_02693() : base(nameof(Soak142_02693)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0 * torch.arange(0, 32, dtype: ScalarType.Float32);
+                    var t2 = t1.split(new long[] { 1, 31 }, -1);
+                    var t3 = t2[0] * t2[1].sum(new long[] { 2 }, keepdim: true);
+                    var t4 = f2.call(t3.transpose(0, 1), t3.transpose(0, 1), t3.transpose(0, 1), null, true, f1).Item1.transpose(0, 1);
+                    var t5 = t4 * t4.mean(new long[] { 2 }, keepdim: true);
+                    var t6 = t5.transpose(-2, -1).matmul(t5);
+                    var t7 = f3.forward(t6);
+                    return head.forward(t7.flatten(1));
+                }
+            }
+            """),
+        ("Soak142_02696", 1, true, "GELU encoder layer at batch 1, length 1, with masks (was 2.6% low)", """
+            [MemoryProfile(4, 16)]
+            public partial class Soak142_02696 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(16, 8);
+                private readonly Tensor f1 = torch.triu(torch.full(1, 1, -1e9), 1);
+                private readonly TransformerEncoderLayer f2 = TransformerEncoderLayer(8, 4, 16, 0.1, Activations.GELU);
+                private readonly Parameter f3 = Parameter(torch.randn(3, 1));
+                private readonly Tensor f4 = torch.zeros(3, dtype: ScalarType.Float16);
+                private readonly Module<Tensor, Tensor> head = Linear(48, 5);
+
+                public Soak142_02696() : base(nameof(Soak142_02696)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0.mean(new long[] { 1 }, keepdim: true);
+                    var t2 = f2.call(t1.transpose(0, 1), f1, torch.arange(1).gt(0).unsqueeze(0).expand(b, 1)).transpose(0, 1);
+                    var t3 = t2 - t1;
+                    var t4 = f3.matmul(t3);
+                    var t5 = torch.stack(new[] { t4, t4.relu() }, 3);
+                    return head.forward(t5.flatten(1));
+                }
+            }
+            """),
+        ("Soak142_02792", 1, true, "GELU encoder layer at batch 1, length 1, 4 heads (was 5.4% low)", """
+            [MemoryProfile(5, 16)]
+            public partial class Soak142_02792 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(16, 32);
+                private readonly Tensor f1 = torch.triu(torch.full(1, 1, -1e9), 1);
+                private readonly TransformerEncoderLayer f2 = TransformerEncoderLayer(32, 4, 64, 0.0, Activations.GELU);
+                private readonly Module<Tensor, Tensor> head = Linear(32, 3);
+
+                public Soak142_02792() : base(nameof(Soak142_02792)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = x.split(new long[] { 1, 4 }, -2);
+                    var t1 = t0[0] * t0[1].sum(new long[] { 1 }, keepdim: true);
+                    var t2 = f0.forward(t1);
+                    var t3 = t2 * torch.arange(32);
+                    var t4 = f2.call(t3.transpose(0, 1), f1, torch.arange(1).gt(0).unsqueeze(0).expand(b, 1)).transpose(0, 1);
+                    return head.forward(t4.flatten(1));
+                }
+            }
+            """),
     };
 }
