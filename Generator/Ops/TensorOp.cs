@@ -91,4 +91,5 @@ internal enum TensorOp
 
     // Indexing (TensorOps.Indexing.cs).
     Index,
+    Select,
 }

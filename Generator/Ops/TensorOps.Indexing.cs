@@ -17,6 +17,17 @@ internal static partial class TensorOps
         {
             Names = ["index"], Forms = TensorOpForms.Indexer,
         };
+        // x.select(dim, i) is x[.., .., i] with the integer at dim: ATen's select, one view (the [CLS] token's x.select(1, 0)).
+        yield return new(TensorOp.Select, "a view without the dimension, as an integer index", c =>
+        {
+            if (c.Arg(0) is not IntValue dim || c.Arg(1) is not IntValue position) return null;
+            var axis = c.Self.Shape.Axis(dim.Pin()) ?? throw c.Op.Mismatch($"select along dim {dim.Pin()} of {c.Self.Shape}");
+            var indices = Enumerable.Repeat<Value>(new TensorIndexValue("Colon"), axis).Append(position).ToList();
+            return Index(c.Forward, c.Self, indices, c.At);
+        })
+        {
+            Names = ["select"],
+        };
     }
 
     internal static Value Index(ForwardSemantics f, ActivationTensor tensor, IReadOnlyList<Value> indices, LocationInfo? at)

@@ -187,6 +187,8 @@ internal static class FuzzOps
         var x = p.Current;
         var value = p.Pick(new[] { "0.0", "float.NegativeInfinity", "-1e9", "1" });
         if (value == "float.NegativeInfinity" && p.Chance(0.7)) value = "-1e4";
+        // After native attention too: NaN parameters change its in-projection (see NativeAttention).
+        if (value == "float.NegativeInfinity" && p.Families.Contains("native attention")) value = "-1e9";
         if (x.Rank >= 2 && x.Shape[^1] != Batch && x.Shape[^2] != Batch && p.Chance(0.6))
         {
             long rows = x.Shape[^2], columns = x.Shape[^1];
@@ -457,6 +459,15 @@ internal static class FuzzOps
     private static bool Index(ProgramBuilder p)
     {
         var x = p.Current;
+        // select(dim, i): one integer index along a feature axis (the [CLS] token's x.select(1, 0)).
+        var selectable = x.FeatureAxes.Where(a => x.Rank > 1 && x.Shape[a] > 1).ToList();
+        if (selectable.Count > 0 && p.Chance(0.2))
+        {
+            var along = p.Pick(selectable);
+            var dim = p.Chance(0.5) ? along : along - x.Rank;
+            p.Emit("index", $"{x.Name}.select({dim}, {p.Pick(checked((int)x.Shape[along]))})", x.Shape.Where((_, i) => i != along).ToArray());
+            return true;
+        }
         var indices = new List<string>();
         var shape = new List<long>();
         var axis = 0;
