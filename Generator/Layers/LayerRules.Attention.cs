@@ -86,6 +86,8 @@ internal static partial class LayerRules
         }
         else if (SameTensor(query, key))
         {
+            c.PeakNote($"{c.Args.Factory}'s figures assume finite activations: libtorch picks its in-projection by comparing " +
+                "query, key and value by value, and NaN (a diverged model) equals nothing, which takes another path.");
             var packed = Projection(c, "in_proj", query, Sequence(target, 3 * embed),
                 new[] { 3 * embed * embed * elementSize }.Concat(fullBias).ToArray(), wholeWeight: true);
             // chunk(3, -1): the packed result's handle goes at the statement's end, the chunks hold it until replaced.

@@ -4,7 +4,10 @@ using System.Text.RegularExpressions;
 
 namespace TorchBudget.Generator.Parsing;
 
-/// <summary>Memory sizes as people write them: "8 GiB", "512 MiB", "24GB", "1.5 GB" (IEC binary and SI decimal units).</summary>
+/// <summary>
+/// Memory sizes as people write them: "8 GiB", "512 MiB", "24GB", "1.5 GB" (IEC binary and SI decimal units), "100 B". The
+/// unit is required.
+/// </summary>
 internal static class ByteSize
 {
     private static readonly Regex Pattern =
@@ -20,8 +23,14 @@ internal static class ByteSize
             problem = $"'{text}' is not a memory size; write e.g. \"8 GiB\", \"512 MiB\", \"24GB\" or \"1.5 GB\"";
             return null;
         }
+        // A bare number is more likely "8" meaning 8 GiB than 8 bytes: the unit is required ("8 B" for bytes).
+        if (!match.Groups["unit"].Success)
+        {
+            problem = $"'{text}' has no unit; write e.g. \"{match.Groups["number"].Value} GiB\", or \"{match.Groups["number"].Value} B\" for bytes";
+            return null;
+        }
         var number = decimal.Parse(match.Groups["number"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
-        var unit = match.Groups["unit"].Success ? match.Groups["unit"].Value.ToUpperInvariant() : "B";
+        var unit = match.Groups["unit"].Value.ToUpperInvariant();
         var binary = unit.Length == 3;
         var power = "BKMGTP".IndexOf(unit[0]);
         var scale = 1m;

@@ -174,6 +174,21 @@ public class DiagnosticTests
         [{|TBG005:MemoryBudget("lots", BatchSize = 64)|}]
         """ + MnistMlpBody);
 
+    /// <summary>"8" is far likelier 8 GiB than 8 bytes: a budget without a unit is refused, and the message says how to write one.</summary>
+    [Fact]
+    public async Task TBG005_on_a_budget_without_a_unit()
+    {
+        await AnalyzerTest.VerifyAsync("""
+            [MemoryProfile(1, 28, 28)]
+            [{|TBG005:MemoryBudget("8", BatchSize = 64)|}]
+            """ + MnistMlpBody);
+        var parsed = TorchBudget.Generator.Parsing.ByteSize.Parse("8", out var problem);
+        Assert.Null(parsed);
+        Assert.Contains("has no unit", problem);
+        Assert.Contains("\"8 GiB\"", problem);
+        Assert.Equal(8, TorchBudget.Generator.Parsing.ByteSize.Parse("8 B", out _));
+    }
+
     [Fact]
     public Task TBG004_when_the_budget_cannot_be_checked() => AnalyzerTest.VerifyAsync("""
         [MemoryProfile(3, 32, 32)]
