@@ -416,6 +416,7 @@ namespace TorchBudget.Build
         private const string CannotPatchCode = "TBN001";
         private const string CannotCheckSystemCode = "TBN002";
         private const string OptOut = "Set TorchBudgetPatchLibTorchSharp=false to turn this step off.";
+        private const string Help = "https://github.com/TorchBudget/TorchBudget/blob/main/docs/diagnostics/";
 
         /// <summary>Copies of libLibTorchSharp.so in an output folder; missing ones are skipped.</summary>
         [Required]
@@ -444,7 +445,7 @@ namespace TorchBudget.Build
                 string searched = string.Join(", ", SystemLibStdCxx.SearchDirectories(ldLibraryPath));
                 Log.LogWarning(null, CannotCheckSystemCode, null, null, 0, 0, 0, 0,
                     $"TorchBudget: found no readable x86-64 {SystemLibStdCxx.FileName} in {searched}, so cannot tell whether " +
-                    $"libLibTorchSharp.so needs patching; left as shipped. {OptOut}");
+                    $"libLibTorchSharp.so needs patching; left as shipped. {OptOut} See {Help}{CannotCheckSystemCode}.md");
                 return null;
             }
             if (!definedVersions.Contains(LibTorchSharpPatch.Version)) return library;
@@ -469,7 +470,7 @@ namespace TorchBudget.Build
                 default:
                     Log.LogWarning(null, CannotPatchCode, null, path, 0, 0, 0, 0,
                         $"TorchBudget left libLibTorchSharp.so as shipped ({result.Detail}). TorchSharp will likely fail to load it, " +
-                        $"as {systemLibrary} lacks {LibTorchSharpPatch.Version}. {OptOut}");
+                        $"as {systemLibrary} lacks {LibTorchSharpPatch.Version}. {OptOut} See {Help}{CannotPatchCode}.md");
                     break;
             }
         }
