@@ -202,14 +202,7 @@ public sealed class BertTests(ITestOutputHelper output)
         var report = BertReport.Value.ForSequenceLength(length);
         Assert.Equal(new[] { length }, report.Inputs[1].Shape);
         using var model = (nn.Module)BertType.Value.GetMethod("Small")!.Invoke(null, null)!;
-        var training = MemoryHarness.Verify(model, report, CPU, batch);
-        var inference = MemoryHarness.VerifyInference(model, report, CPU, batch);
-        var problems = new List<string>();
-        foreach (var (pass, row) in training.Rows.Select(r => ("training", r)).Concat(inference.Rows.Select(r => ("inference", r))))
-        {
-            output.WriteLine($"B={batch} T={length} {pass} {row.Name}: {row.Predicted:N0} / {row.Measured:N0}");
-            if (row.Predicted is null || row.Predicted != row.Measured) problems.Add($"{pass} {row.Name}: {row.Predicted:N0} vs {row.Measured:N0}");
-        }
+        var problems = SequenceLengthTests.RowProblems(model, report, batch, length, output.WriteLine);
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 

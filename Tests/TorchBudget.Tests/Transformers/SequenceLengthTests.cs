@@ -162,14 +162,18 @@ public sealed class SequenceLengthTests(ITestOutputHelper output)
     /// per-thread buffers overlap more or less from run to run, and the Peak counts them all (its Note says so).
     /// </summary>
     private List<string> Problems(nn.Module model, MemoryReport report, long batch, long length, bool threadsOverlap = false,
-        bool unknownTrainingPeak = false)
+        bool unknownTrainingPeak = false) => RowProblems(model, report, batch, length, output.WriteLine, threadsOverlap, unknownTrainingPeak);
+
+    /// <summary>As <see cref="Problems"/>, for other test classes (a model at a length its report was made for).</summary>
+    internal static List<string> RowProblems(nn.Module model, MemoryReport report, long batch, long length, Action<string> log,
+        bool threadsOverlap = false, bool unknownTrainingPeak = false)
     {
         var training = MemoryHarness.Verify(model, report, CPU, batch);
         var inference = MemoryHarness.VerifyInference(model, report, CPU, batch);
         var problems = new List<string>();
         foreach (var (pass, row) in training.Rows.Select(r => ("training", r)).Concat(inference.Rows.Select(r => ("inference", r))))
         {
-            output.WriteLine($"B={batch} T={length} {pass} {row.Name}: {row.Predicted:N0} / {row.Measured:N0}");
+            log($"B={batch} T={length} {pass} {row.Name}: {row.Predicted:N0} / {row.Measured:N0}");
             if (unknownTrainingPeak && pass == "training" && row.Name == "Peak")
             {
                 if (row.Predicted is not null) problems.Add("training Peak: predicted where it should be unknown");
