@@ -44,7 +44,41 @@ internal static class BudgetCheck
         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.OverBudget, location,
             FixProperties(largest, fromProject ? budget.BudgetText : null),
             type.Name, budget.BatchSize, peak is { } known ? Bytes(known) : "more than " + Bytes(long.MaxValue), Bytes((long)decimal.Floor(usable)),
-            budget.SafetyFactor, budget.BudgetText, largest));
+            budget.SafetyFactor, budget.BudgetText, largest, Breakdown(spec.Memory, budget.BatchSize, peak)));
+    }
+
+    /// <summary>
+    /// What the peak is made of at the budget's batch: the model-state rows, the input and the activations, and the rest
+    /// (what the step holds beyond them at its largest moment: gradients in flight, kernel and optimizer work tensors).
+    /// </summary>
+    private static string Breakdown(Memory memory, long batch, long? peak)
+    {
+        long? Times(long perSample) { try { return checked(perSample * batch); } catch (System.OverflowException) { return null; } }
+        long? activations;
+        try { activations = memory.Activations?.At(batch); }
+        catch (System.OverflowException) { activations = null; }
+        var rows = new (string Name, long? Bytes)[]
+        {
+            ("parameters", memory.ParameterBytes + memory.BufferBytes), ("gradients", memory.GradientBytes),
+            ("optimizer state", memory.OptimizerStateBytes), ("input", Times(memory.InputBytesPerSample)), ("activations", activations),
+        };
+        var parts = rows.Where(r => r.Bytes != 0).Select(r => $"{r.Name} {(r.Bytes is { } b ? Units(b) : "unknown")}").ToList();
+        if (peak is { } total && rows.All(r => r.Bytes is not null))
+        {
+            var rest = total - rows.Sum(r => r.Bytes!.Value);
+            if (rest > 0) parts.Add($"the step's transient tensors at its peak {Units(rest)}");
+        }
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>Binary units for people ("4.33 MiB"), as the runtime's ByteUnits prints them.</summary>
+    private static string Units(long bytes)
+    {
+        if (bytes < 1024) return bytes.ToString(CultureInfo.InvariantCulture) + " B";
+        double value = bytes;
+        var unit = 0;
+        for (; value >= 1024 && unit < 5; unit++) value /= 1024;
+        return value.ToString("0.00", CultureInfo.InvariantCulture) + " " + new[] { "B", "KiB", "MiB", "GiB", "TiB", "PiB" }[unit];
     }
 
     /// <summary>The generator's line as the formula the runtime evaluates (the same source, linked).</summary>
@@ -77,5 +111,7 @@ internal static class BudgetCheck
         return new BudgetSpec(bytes!.Value, text, batch, 0.8, null);
     }
 
-    private static string Bytes(long bytes) => bytes.ToString("N0", CultureInfo.InvariantCulture) + " bytes";
+    private static string Bytes(long bytes) => bytes < 1024
+        ? bytes.ToString("N0", CultureInfo.InvariantCulture) + " bytes"
+        : $"{Units(bytes)} ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes)";
 }

@@ -13,7 +13,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OverBudget = new(
         id: "TBG001",
         title: "Training peak over the memory budget",
-        messageFormat: "'{0}' at batch size {1} peaks at {2} in training, over {3} ({4:0%} of the budget {5}); the largest batch that fits is {6}",
+        messageFormat: "'{0}' at batch size {1} peaks at {2} in training, over {3} ({4:0%} of the budget {5}): {7}; " +
+            "the largest batch that fits is {6}",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true,

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Xunit;
 
@@ -173,6 +175,26 @@ public class DiagnosticTests
         [MemoryProfile(1, 28, 28)]
         [{|TBG005:MemoryBudget("lots", BatchSize = 64)|}]
         """ + MnistMlpBody);
+
+    /// <summary>
+    /// TBG001 says the peak and the budget in binary units with the exact bytes, and what the peak is made of at the
+    /// budget's batch: each row, and what the step holds beyond them at its peak (the parts add up to the peak).
+    /// </summary>
+    [Fact]
+    public void TBG001_gives_the_peak_in_units_and_its_breakdown()
+    {
+        var (output, _, _) = TestCompilation.Generate(TestCompilation.Create(TestCompilation.Usings + """
+            [MemoryProfile(1, 28, 28)]
+            [MemoryBudget("1 MiB", BatchSize = 64)]
+            """ + MnistMlpBody));
+        var message = TestCompilation.Analyze(output).Single(d => d.Id == "TBG001").GetMessage(CultureInfo.InvariantCulture);
+        Assert.Matches(@"peaks at \d+\.\d\d MiB \([\d,]+ bytes\) in training, over 819\.20 KiB \(838,860 bytes\)", message);
+        var parts = Regex.Match(message, @"\): parameters (?<p>.+?), gradients (?<g>.+?), optimizer state (?<o>.+?), input (?<i>.+?), "
+            + @"activations (?<a>.+?), the step's transient tensors at its peak (?<r>.+?); the largest batch that fits is \d+");
+        Assert.True(parts.Success, message);
+        Assert.Equal("397.54 KiB", parts.Groups["p"].Value); // (784·128 + 128 + 128·10 + 10) × 4 bytes
+        Assert.Equal("196.50 KiB", parts.Groups["i"].Value);  // 64 × 784 × 4 bytes, and the Int64 labels: 64 × 8
+    }
 
     /// <summary>"8" is far likelier 8 GiB than 8 bytes: a budget without a unit is refused, and the message says how to write one.</summary>
     [Fact]

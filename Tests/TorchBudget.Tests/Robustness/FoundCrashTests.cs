@@ -161,7 +161,7 @@ public class FoundCrashTests
             """);
         Assert.DoesNotContain("AD0001", ids);
         Assert.Equal(new[] { "TBG001" }, ids);
-        Assert.Contains("peaks at more than 9,223,372,036,854,775,807 bytes", messages.Single());
+        Assert.Contains("peaks at more than 8192.00 PiB (9,223,372,036,854,775,807 bytes)", messages.Single());
     }
 
     /// <summary>Found as "handwritten 'many repetitions in a loop'" with [MemoryProfile(long.MaxValue)]: the input's
