@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Linq;
 using System.Globalization;
 using System.Text;
@@ -160,6 +161,25 @@ public sealed partial class MemoryReport
             throw new InvalidOperationException($"The memory table of {ModelName} is incomplete ({missing} unknown): {string.Join(" ", Notes)}");
         }
         return Memory.At(batchSize);
+    }
+
+    /// <summary>
+    /// <see cref="ForBatch(long)"/> without the exception: false, and <paramref name="breakdown"/> null, where a row is
+    /// unknown (the <see cref="Notes"/> say why; the known rows stay on <see cref="Memory"/> and in the Markdown and HTML).
+    /// </summary>
+    public bool TryForBatch(long batchSize, [NotNullWhen(true)] out MemoryBreakdown? breakdown)
+    {
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
+        breakdown = Memory is { MissingRows: null } memory ? memory.At(batchSize) : null;
+        return breakdown is not null;
+    }
+
+    /// <summary><see cref="ForInference(long)"/> without the exception: false, and <paramref name="breakdown"/> null, where a row is unknown.</summary>
+    public bool TryForInference(long batchSize, [NotNullWhen(true)] out InferenceBreakdown? breakdown)
+    {
+        if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
+        breakdown = Memory?.Inference is { MissingRows: null } ? ForInference(batchSize) : null;
+        return breakdown is not null;
     }
 
     /// <summary>
