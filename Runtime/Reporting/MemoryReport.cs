@@ -174,7 +174,10 @@ public sealed partial class MemoryReport
         return breakdown is not null;
     }
 
-    /// <summary><see cref="ForInference(long)"/> without the exception: false, and <paramref name="breakdown"/> null, where a row is unknown.</summary>
+    /// <summary>
+    /// <see cref="ForInference(long)"/> without the exception: false, and <paramref name="breakdown"/> null, where a row is
+    /// unknown.
+    /// </summary>
     public bool TryForInference(long batchSize, [NotNullWhen(true)] out InferenceBreakdown? breakdown)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be positive.");
