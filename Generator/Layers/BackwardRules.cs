@@ -118,6 +118,42 @@ internal static class BackwardRules
     }
 
     /// <summary>
+    /// where(condition, x, y): y's gradient where(condition, 0, grad) and x's where(condition, grad, 0), each at the
+    /// result's size with the 0 as a 0-d int64 and its converted copy beside it; the engine then sums a broadcast value's
+    /// gradient down, x's first (as for the binary ops).
+    /// </summary>
+    public static BackwardPlan Where(ActivationTensor x, ActivationTensor y, ActivationTensor result)
+    {
+        var plan = new BackwardPlanBuilder();
+        var full = BackwardPlanBuilder.BytesOf(result.Shape, result.ElementType);
+        var zero = BackwardPlanBuilder.BytesOf(new TensorShape(System.Array.Empty<Dim>()), ScalarType.Int64)
+            .Plus(BackwardPlanBuilder.BytesOf(new TensorShape(System.Array.Empty<Dim>()), result.ElementType));
+        var computed = new[] { y, x }.Where(t => t.RequiresGrad).ToList();
+        foreach (var _ in computed)
+        {
+            plan.Allocate(zero);
+            plan.Allocate(full);
+            plan.Free(zero);
+        }
+        computed.Reverse();
+        var hands = new List<System.Action>();
+        foreach (var input in computed)
+        {
+            var own = BackwardPlanBuilder.BytesOf(input);
+            if (input.Shape == result.Shape)
+            {
+                hands.Add(() => plan.Hand(input, full));
+                continue;
+            }
+            plan.Allocate(own);
+            plan.Free(full);
+            hands.Add(() => plan.Hand(input, own));
+        }
+        foreach (var hand in hands) hand();
+        return plan.Build();
+    }
+
+    /// <summary>
     /// A gradient computed as the incoming one times (or over) <paramref name="factor"/>: a factor of another type than the
     /// result is converted into a temporary first, as in forward (measured for mul and div against Bool and Int64).
     /// </summary>

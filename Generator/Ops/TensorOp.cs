@@ -50,6 +50,7 @@ internal enum TensorOp
     Neg,
     Square,
     MaskedFill,
+    Where,
     Softmax,
     LogSoftmax,
 

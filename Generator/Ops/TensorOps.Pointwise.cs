@@ -81,6 +81,11 @@ internal static partial class TensorOps
         {
             Names = ["masked_fill"], StridedGradientCopies = 0,
         };
+        yield return new(TensorOp.Where, "a result at the broadcast shape of the condition and both values; keeps the condition; "
+            + "backward where(condition, grad, 0) per value, summed down where it broadcast", Where)
+        {
+            Names = ["where"], StridedGradientCopies = 0,
+        };
         yield return new(TensorOp.Softmax, "as the Softmax layer", c => ThroughLayer(c, "Softmax", ("dim", c.Arg(0)))) { Names = ["softmax"] };
         yield return new(TensorOp.LogSoftmax, "as the LogSoftmax layer", c => ThroughLayer(c, "LogSoftmax", ("dim", c.Arg(0))))
         {
@@ -108,6 +113,29 @@ internal static partial class TensorOps
             c.Op.PeakNotModeled("Peak is unknown: masked_fill's mask broadcasts its input, whose gradient is then summed down; not measured.");
         c.Op.Backward(BackwardRules.Pointwise(c.Self, 1));
         return c.Recorded(result);
+    }
+
+    /// <summary>
+    /// x.where(condition, y) and torch.where(condition, x, y) (TorchSharp runs the second as the first): ATen's where over
+    /// the three broadcast together, laid out by TensorIterator from the condition first; autograd keeps the condition.
+    /// Values of two types (promotion) are not modeled.
+    /// </summary>
+    private static Value? Where(TensorOpCall c)
+    {
+        if (c.Arg(0) is UnknownValue unknown) return c.Forward.Record(unknown);
+        if (c.Arg(0) is not ActivationTensor first || c.Arg(1) is not ActivationTensor other) return null;
+        var selfIsCondition = c.Self.ElementType == ScalarType.Bool && first.ElementType != ScalarType.Bool;
+        var argIsCondition = first.ElementType == ScalarType.Bool && c.Self.ElementType != ScalarType.Bool;
+        if (selfIsCondition == argIsCondition) return null;
+        var (condition, x) = selfIsCondition ? (c.Self, first) : (first, c.Self);
+        if (x.ElementType != other.ElementType) return null;
+        // The op's inputs are both values (the condition needs no gradient), whichever form called it.
+        var op = c.Forward.NewOp("where", new Value[] { x, other, condition }, c.At);
+        var shape = Broadcast(Broadcast(condition.Shape, x.Shape, op), other.Shape, op);
+        var result = op.PointwiseOutput(shape, new[] { condition, x, other }, x.ElementType);
+        if (op.RecordsGraph) op.Save(condition);
+        op.Backward(BackwardRules.Where(x, other, result));
+        return Recorded(op, result);
     }
 
     private static Value KeepingResult(TensorOpCall c, int backwardTensors, int? scalarWith = null)

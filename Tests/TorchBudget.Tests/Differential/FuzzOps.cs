@@ -60,9 +60,10 @@ internal static class FuzzOps
     {
         var x = p.Current;
         if (x.Rank != 3 || x.Shape[0] != Batch || x.Shape[1] == Batch || x.Shape[2] == Batch || x.Features > 2048) return false;
-        // masked_fill's -inf can make NaN activations, and libtorch compares query and key by value (NaN is not equal to
-        // itself) to choose the in-projection: the analysis takes finite activations (seed 142: a flaky other path).
-        if (p.Families.Contains("mask")) return false;
+        // masked_fill's -inf, log of a zero and sqrt of a negative can make NaN activations, and libtorch compares query
+        // and key by value (NaN is not equal to itself) to choose the in-projection: the analysis takes finite activations
+        // (seeds 142 and 145: another path).
+        if (p.Families.Contains("mask") || new[] { ".log()", "sqrt()", ".pow(", "NegativeInfinity" }.Any(p.Uses)) return false;
         long t = x.Shape[1], e = x.Shape[2];
         var heads = p.Pick(new long[] { 1 }.Concat(Divisors(e).Where(h => h <= 4)).ToList());
         // Never every key of a row (its softmax would be NaN, and NaN parameters make libtorch's torch::equal of query and
@@ -199,6 +200,16 @@ internal static class FuzzOps
             return true;
         }
         var test = p.Pick(new[] { $"{x.Name} > 0", $"{x.Name}.lt(0.25)", $"{x.Name} <= {x.Name}.relu()", $"0.5 >= {x.Name}" });
+        if (p.Chance(0.35))
+        {
+            // where: the other value the same tensor's function, or a trainable row broadcast over it.
+            var features = x.Shape[^1];
+            var other = features != Batch && p.Chance(0.5)
+                ? p.Field("Parameter", $"Parameter(torch.randn({features}))")
+                : $"{x.Name}.tanh()";
+            p.Emit("mask", p.Chance(0.5) ? $"torch.where({test}, {x.Name}, {other})" : $"{x.Name}.where({test}, {other})", x.Shape);
+            return true;
+        }
         p.Emit("mask", $"{x.Name}.masked_fill({test}, {value})", x.Shape);
         return true;
     }
@@ -267,6 +278,8 @@ internal static class FuzzOps
         var x = p.Current;
         var method = p.Pick(new[] { "relu()", "sigmoid()", "tanh()", "exp()", "abs()", "neg()", "square()", "pow(2)", "sqrt()", "log()",
             "rsqrt()", "silu()", "-" });
+        // After native attention an infinity would make the next steps' parameters NaN, which changes its in-projection.
+        if (method is "log()" or "rsqrt()" && p.Families.Contains("native attention")) method = "sigmoid()";
         var receiver = method is "sqrt()" or "log()" or "rsqrt()" ? $"{x.Name}.abs()" : x.Name;
         p.Emit("pointwise", method == "-" ? $"-{x.Name}" : $"{receiver}.{method}", x.Shape);
         return true;
