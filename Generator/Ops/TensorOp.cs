@@ -51,6 +51,8 @@ internal enum TensorOp
     Square,
     MaskedFill,
     Where,
+    Tril,
+    Triu,
     Softmax,
     LogSoftmax,
 

@@ -86,6 +86,15 @@ internal static partial class TensorOps
         {
             Names = ["where"], StridedGradientCopies = 0,
         };
+        yield return new(TensorOp.Tril, "a new contiguous tensor (empty_like, the legacy contiguous format); keeps nothing; "
+            + "backward grad.tril(k), one tensor", TriangularPart)
+        {
+            Names = ["tril"],
+        };
+        yield return new(TensorOp.Triu, "as tril, the upper part", TriangularPart)
+        {
+            Names = ["triu"],
+        };
         yield return new(TensorOp.Softmax, "as the Softmax layer", c => ThroughLayer(c, "Softmax", ("dim", c.Arg(0)))) { Names = ["softmax"] };
         yield return new(TensorOp.LogSoftmax, "as the LogSoftmax layer", c => ThroughLayer(c, "LogSoftmax", ("dim", c.Arg(0))))
         {
@@ -136,6 +145,22 @@ internal static partial class TensorOps
         if (op.RecordsGraph) op.Save(condition);
         op.Backward(BackwardRules.Where(x, other, result));
         return Recorded(op, result);
+    }
+
+    /// <summary>
+    /// tril(k) and triu(k) in forward (a causal mask made per call, or a masked score matrix): ATen's out-of-place kernel
+    /// writes a contiguous result and keeps nothing; a strided input is copied first (checkTrilTriuBatchContiguous), which
+    /// was not measured.
+    /// </summary>
+    private static Value? TriangularPart(TensorOpCall c)
+    {
+        if (c.Arg(0) is UnknownValue unknown) return c.Forward.Record(unknown);
+        if (c.Arg(0) is not (IntValue or NullValue)) return null;
+        if (c.Self.Shape.Rank < 2) throw c.Op.Mismatch($"{c.Name} needs a tensor of 2 or more dimensions, got {c.Self.Shape}");
+        if (!c.Self.IsContiguous) c.Op.MemoryNotModeled($"{c.Name} of a strided tensor copies it first, which was not measured");
+        var result = c.Op.Output(c.Self.Shape);
+        c.Op.Backward(BackwardRules.Pointwise(c.Self, 1));
+        return c.Recorded(result);
     }
 
     private static Value KeepingResult(TensorOpCall c, int backwardTensors, int? scalarWith = null)

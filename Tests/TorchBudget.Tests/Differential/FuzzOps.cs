@@ -194,9 +194,12 @@ internal static class FuzzOps
         {
             long rows = x.Shape[^2], columns = x.Shape[^1];
             var extra = p.Pick(new[] { 0L, 2L });
-            var buffer = p.Field("Tensor", $"torch.tril(torch.ones({rows + extra}, {columns + extra}))");
             var compare = p.Pick(new[] { " == 0", ".eq(0)", " < 0.5", " != 1" });
-            p.Emit("mask", $"{x.Name}.masked_fill({buffer}[..{rows}, ..{columns}]{compare}, {value})", x.Shape);
+            // The mask as a buffer cut by ranges, or made in forward on each call (tril or triu of a new tensor).
+            var mask = p.Chance(0.3)
+                ? $"torch.ones({rows}, {columns}).{p.Pick(new[] { "tril()", "triu(1)" })}"
+                : $"{p.Field("Tensor", $"torch.tril(torch.ones({rows + extra}, {columns + extra}))")}[..{rows}, ..{columns}]";
+            p.Emit("mask", $"{x.Name}.masked_fill({mask}{compare}, {value})", x.Shape);
             return true;
         }
         var test = p.Pick(new[] { $"{x.Name} > 0", $"{x.Name}.lt(0.25)", $"{x.Name} <= {x.Name}.relu()", $"0.5 >= {x.Name}" });

@@ -8,7 +8,8 @@ namespace TorchBudget.Tests.Ops;
 /// <summary>
 /// torch.where(condition, x, y) and x.where(condition, y): the result at the broadcast shape, the condition kept, and
 /// backward's gradient per value at the result's size, summed down for a broadcast one (a trainable row, a [T, T]
-/// buffer that needs none). Compiled and run for real: every row equals the allocation counter at batch 1 and another.
+/// buffer that needs none); tril and triu in forward, on a mask made per call and on scores that need a gradient.
+/// Compiled and run for real: every row equals the allocation counter at batch 1 and another.
 /// </summary>
 [Collection(HarnessCollection.Name)]
 public sealed class WhereTests(ITestOutputHelper output)
@@ -39,6 +40,11 @@ public sealed class WhereTests(ITestOutputHelper output)
         var scores = h.matmul(h.transpose(1, 2));
         var y = functional.softmax(torch.where(causal, scores, blocked), -1).matmul(h);
         """, 4)]
+    [InlineData("WhereMaskMadeInForward", """
+        var causal = torch.ones(6, 6, dtype: ScalarType.Bool).tril();
+        var y = functional.softmax(torch.where(causal, h.matmul(h.transpose(1, 2)), blocked), -1).matmul(h);
+        """, 3)]
+    [InlineData("TrilOfScores", "var y = (h.matmul(h.transpose(1, 2)).triu(1) + h.matmul(h.transpose(1, 2)).tril()).matmul(h);", 2)]
     public void Every_row_is_exact(string name, string statements, long batch)
     {
         var problems = ExactRows.Problems(name, Template.Replace("{1}", statements), batch, "where", output.WriteLine);
