@@ -62,23 +62,13 @@ internal static class BudgetCheck
             ("parameters", memory.ParameterBytes + memory.BufferBytes), ("gradients", memory.GradientBytes),
             ("optimizer state", memory.OptimizerStateBytes), ("input", Times(memory.InputBytesPerSample)), ("activations", activations),
         };
-        var parts = rows.Where(r => r.Bytes != 0).Select(r => $"{r.Name} {(r.Bytes is { } b ? Units(b) : "unknown")}").ToList();
+        var parts = rows.Where(r => r.Bytes != 0).Select(r => $"{r.Name} {(r.Bytes is { } b ? ByteUnits.Format(b) : "unknown")}").ToList();
         if (peak is { } total && rows.All(r => r.Bytes is not null))
         {
             var rest = total - rows.Sum(r => r.Bytes!.Value);
-            if (rest > 0) parts.Add($"the step's transient tensors at its peak {Units(rest)}");
+            if (rest > 0) parts.Add($"the step's transient tensors at its peak {ByteUnits.Format(rest)}");
         }
         return string.Join(", ", parts);
-    }
-
-    /// <summary>Binary units for people ("4.33 MiB"), as the runtime's ByteUnits prints them.</summary>
-    private static string Units(long bytes)
-    {
-        if (bytes < 1024) return bytes.ToString(CultureInfo.InvariantCulture) + " B";
-        double value = bytes;
-        var unit = 0;
-        for (; value >= 1024 && unit < 5; unit++) value /= 1024;
-        return value.ToString("0.00", CultureInfo.InvariantCulture) + " " + new[] { "B", "KiB", "MiB", "GiB", "TiB", "PiB" }[unit];
     }
 
     /// <summary>The generator's line as the formula the runtime evaluates (the same source, linked).</summary>
@@ -113,5 +103,5 @@ internal static class BudgetCheck
 
     private static string Bytes(long bytes) => bytes < 1024
         ? bytes.ToString("N0", CultureInfo.InvariantCulture) + " bytes"
-        : $"{Units(bytes)} ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes)";
+        : $"{ByteUnits.Format(bytes)} ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes)";
 }

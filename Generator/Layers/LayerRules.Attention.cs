@@ -210,34 +210,37 @@ internal static partial class LayerRules
     /// src2 = linear2(dropout(activation(linear1(ret)))); out = norm2(ret + dropout2(src2)). A non-contiguous src
     /// makes the first sum non-contiguous, and layer_norm works on a contiguous copy of it for a moment.
     /// </summary>
-    private static Value EncoderStack(LayerCall c, LayerArgs layer, long count)
+    private static Value EncoderStack(LayerCall c, LayerArgs args, long count)
     {
         var input = c.Input;
         c.MatrixProductsOverTheBatch(input.ElementType);
-        long model = layer.Size("d_model"), heads = layer.Size("nhead"), feedForward = layer.Size("dim_feedforward");
-        var dropout = c.ModuleInEvalMode ? 0 : Probability(layer, "dropout");
-        var activation = layer.Has("activation") ? layer.EnumMember("activation") ?? "ReLU" : "ReLU";
-        if (input.Shape.Rank != 3 || input.Shape[2] != Dim.Of(model)) throw c.Mismatch($"expects [S, N, {model}] (d_model) but gets {input.Shape}");
-        if (model % heads != 0) throw c.Mismatch($"d_model {model} is not divisible by nhead {heads}");
-        c.WarnIfBatchFirst(input, $"[S, N, {model}]");
-        if (activation is not ("ReLU" or "GELU")) throw NotModeled(c, $"{c.Args.Factory} with activation {activation}");
+        var layer = StackLayerOf(c, args);
+        if (input.Shape.Rank != 3 || input.Shape[2] != Dim.Of(layer.Model))
+            throw c.Mismatch($"expects [S, N, {layer.Model}] (d_model) but gets {input.Shape}");
+        c.WarnIfBatchFirst(input, $"[S, N, {layer.Model}]");
         // forward(src, src_mask, src_key_padding_mask): each layer hands them to self_attn as attn_mask and key_padding_mask.
         var masks = AttentionMasks.Of(c, InputAt(c, 1), InputAt(c, 2), input.Shape[0], input.Shape[1], input.Shape[0], input.ElementType);
-        if (c.RecordsGraph && c.Module.Parameters.Any(p => !p.Value.RequiresGrad)) throw NotModeled(c, $"{c.Args.Factory} with frozen parameters");
+        CheckTrainable(c);
+        return EncoderLayers(c, layer, count, input, masks);
+    }
+
+    /// <summary>count encoder layers in turn over <paramref name="input"/>: each result replaces the last once the next is made.</summary>
+    private static ActivationTensor EncoderLayers(LayerCall c, StackLayer layer, long count, ActivationTensor input, AttentionMasks masks)
+    {
         var size = c.ElementSize(input.ElementType);
         var x = input;
         for (var i = 0L; i < count; i++)
         {
-            var next = EncoderLayerOps(c, x, model, heads, feedForward, dropout, activation == "GELU", size, masks);
+            var next = EncoderLayerOps(c, x, layer, size, masks);
             if (!ReferenceEquals(x, input)) c.Release(x);
             x = next;
         }
         return x;
     }
 
-    private static ActivationTensor EncoderLayerOps(LayerCall c, ActivationTensor src, long model, long heads, long feedForward, double dropout,
-        bool gelu, int size, AttentionMasks masks)
+    private static ActivationTensor EncoderLayerOps(LayerCall c, ActivationTensor src, StackLayer layer, int size, AttentionMasks masks)
     {
+        var (model, heads, feedForward, dropout, gelu) = (layer.Model, layer.Heads, layer.FeedForward, layer.Dropout, layer.Gelu);
         var (attended, weights) = Attend(c, src, src, src, model, heads, model, model, bias: true, dropout, needWeights: true, masks);
         if (weights is not null) c.Release(weights);
         var dropped = dropout > 0 ? InternalDropout(c, attended) : attended;

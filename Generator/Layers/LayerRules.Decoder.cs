@@ -43,15 +43,8 @@ internal static partial class LayerRules
         var sourceMasks = AttentionMasks.Of(c, InputAt(c, 2), InputAt(c, 5), source.Shape[0], source.Shape[1], source.Shape[0], source.ElementType);
         CheckTrainable(c);
         c.MatrixProductsOverTheBatch(source.ElementType);
-        var size = c.ElementSize(source.ElementType);
-        var x = source;
-        for (var i = 0L; i < c.Args.Long("num_encoder_layers"); i++)
-        {
-            var next = EncoderLayerOps(c, x, layer.Model, layer.Heads, layer.FeedForward, layer.Dropout, layer.Gelu, size, sourceMasks);
-            if (!ReferenceEquals(x, source)) c.Release(x);
-            x = next;
-        }
-        var memory = InternalLayerNorm(c, x, copyFirst: false, model, size);
+        var x = EncoderLayers(c, layer, c.Args.Long("num_encoder_layers"), source, sourceMasks);
+        var memory = InternalLayerNorm(c, x, copyFirst: false, model, c.ElementSize(source.ElementType));
         if (!ReferenceEquals(x, source)) c.Release(x);
         var output = DecoderLayers(c, layer, c.Args.Long("num_decoder_layers"), target, memory, (3, 4, 6, 7), finalNorm: true);
         c.Release(memory);

@@ -1,6 +1,11 @@
 using System.Globalization;
 
+// Linked into the analyzers too (TBG001's message), under their own namespace, so tests that see both find one type.
+#if TORCHBUDGET_ANALYZERS
+namespace TorchBudget.Analyzers.Linked;
+#else
 namespace TorchBudget;
+#endif
 
 /// <summary>Bytes for people: "4.33 MiB".</summary>
 public static class ByteUnits
