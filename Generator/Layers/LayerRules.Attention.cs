@@ -291,9 +291,8 @@ internal static partial class LayerRules
         var rows = input.Shape.With(input.Shape.Rank - 1, Dim.Of(1));
         var mean = c.Internal(rows, input.ElementType);
         var rstd = c.Internal(rows, input.ElementType);
-        // Backward sums the weight's and bias's gradients per thread first, as the module's does: a [2, threads, N] buffer.
         c.InternalOp("layer_norm", new[] { input }, new[] { output }, new[] { input, mean, rstd }, new[] { model * size, model * size },
-            scratch: ByteCount.Of(Dim.Of(2 * c.Kernels.Threads * model), size), asModule: "LayerNorm");
+            scratch: LayerNormWeightGradientBuffer(c, Dim.Of(model), input.ElementType), asModule: "LayerNorm");
         if (c.RecordsGraph) c.MeasuredKernels(CpuThreads.Note);
         c.Release(mean);
         c.Release(rstd);

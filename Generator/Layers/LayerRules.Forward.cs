@@ -378,15 +378,20 @@ internal static partial class LayerRules
         }
         // mean and rstd, one value per normalized row.
         var result = NormalizedOutput(c, new TensorShape(input.Shape.Dims.Take(lead).Concat(normalized.Select(_ => Dim.Of(1)))));
-        // Backward sums the weight's and bias's gradients per thread first: a [2, threads, N] buffer (layer_norm_kernel.cpp).
         if (c.RecordsGraph && c.Module.Parameters.Any(p => p.Value.RequiresGrad))
         {
-            var normalizedCount = normalized.Aggregate(Dim.Of(1), (a, n) => a.Times(Dim.Of(n)));
-            c.BackwardScratch(ByteCount.Of(normalizedCount.Times(Dim.Of(2 * c.Kernels.Threads)), c.ElementSize(input.ElementType)));
+            c.BackwardScratch(LayerNormWeightGradientBuffer(c, normalized.Aggregate(Dim.Of(1), (a, n) => a.Times(Dim.Of(n))), input.ElementType));
             c.MeasuredKernels(CpuThreads.Note);
         }
         return result;
     }
+
+    /// <summary>
+    /// layer_norm's backward sums the weight's and bias's gradients per thread first: a [2, threads, N] buffer
+    /// (layer_norm_kernel.cpp), N the normalized element count; the module and the layers' internal norms share it.
+    /// </summary>
+    internal static ByteCount LayerNormWeightGradientBuffer(LayerCall c, Dim normalized, ScalarType elementType) =>
+        ByteCount.Of(normalized.Times(Dim.Of(2 * c.Kernels.Threads)), c.ElementSize(elementType));
 
     private static Value GroupNormForward(LayerCall c)
     {
