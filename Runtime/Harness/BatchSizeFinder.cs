@@ -61,6 +61,9 @@ public static class BatchSizeFinder
         long? predictedLargest = knowsPeak ? report!.MaxBatchSize(capacityBytes, 1.0) : null;
         long? predictedRecommended = knowsPeak ? report!.MaxBatchSize(capacityBytes, safetyFactor) : null;
 
+        progress?.Invoke(predictedLargest is { } predicted
+            ? $"Searching from the report's prediction: batch {BatchSizeSearch.N(predicted)} fits {Bytes(capacityBytes)}"
+            : $"Searching from batch 1 (the report predicts no peak) under {Bytes(capacityBytes)}");
         var tried = new Dictionary<long, BatchProbeResult>();
         var order = new List<BatchProbeResult>();
         BatchProbeResult Try(long batch)

@@ -52,7 +52,8 @@ internal sealed class LayerShapeObserver
     }
 
     /// <summary>After the step (hooks detached): calls each layer no hook saw on its own, on <paramref name="device"/>.</summary>
-    public void CallUnhookedLayers(Device device)
+    /// <returns>How many layers were called on their own.</returns>
+    public int CallUnhookedLayers(Device device)
     {
         var modules = model.named_modules().ToDictionary(m => m.name, m => m.module);
         var modes = model.modules().Select(m => (Module: m, m.training)).ToList();
@@ -68,6 +69,7 @@ internal sealed class LayerShapeObserver
             // Parents first: train(bool) sets the children too.
             foreach (var (module, training) in modes) module.train(training);
         }
+        return alone.Count;
     }
 
     public IReadOnlyList<LayerShapeCheck> Results() => report.Layers.Select(Check).ToList();

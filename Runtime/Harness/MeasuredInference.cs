@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using TorchBudget.Harness.Measuring;
 using TorchSharp;
@@ -20,13 +22,16 @@ internal sealed record MeasuredInference(long ParameterBytes, long BufferBytes, 
     /// </summary>
     public long Peak => checked(ParameterBytes + BufferBytes + UnregisteredBytes + InputBytes + ForwardPeakAdded);
 
-    /// <summary>Runs the pass twice and measures the second. The model must be on <paramref name="device"/> already.</summary>
-    public static MeasuredInference Run(ModelCall model, Device device, long batchSize, IMemoryMeter meter)
+    /// <summary>
+    /// Runs the pass twice and measures the second. The model must be on <paramref name="device"/> already.
+    /// <paramref name="progress"/> hears of each pass when it ends.
+    /// </summary>
+    public static MeasuredInference Run(ModelCall model, Device device, long batchSize, IMemoryMeter meter, Action<string>? progress = null)
     {
         var inputs = model.Inputs(device, batchSize);
         try
         {
-            return Run(model, inputs, meter);
+            return Run(model, inputs, meter, batchSize, progress);
         }
         finally
         {
@@ -34,7 +39,8 @@ internal sealed record MeasuredInference(long ParameterBytes, long BufferBytes, 
         }
     }
 
-    private static MeasuredInference Run(ModelCall model, IReadOnlyList<Tensor> inputs, IMemoryMeter meter)
+    private static MeasuredInference Run(ModelCall model, IReadOnlyList<Tensor> inputs, IMemoryMeter meter, long batchSize,
+        Action<string>? progress)
     {
         model.Module.eval();
         long activations = 0, peakAdded = 0;
@@ -42,6 +48,7 @@ internal sealed record MeasuredInference(long ParameterBytes, long BufferBytes, 
         {
             var liveAtStart = meter.Live;
             meter.ResetPeak();
+            var clock = Stopwatch.StartNew();
             using (torch.NewDisposeScope())
             using (torch.no_grad())
             {
@@ -49,6 +56,8 @@ internal sealed record MeasuredInference(long ParameterBytes, long BufferBytes, 
                 activations = meter.Live - liveAtStart;
             }
             peakAdded = meter.Peak - liveAtStart;
+            progress?.Invoke((pass == 1 ? "warm-up inference pass" : "measured inference pass") +
+                $" (batch {batchSize:N0}) done in {ProgressText.Seconds(clock.Elapsed)}");
         }
         return new MeasuredInference(TensorBytes.Of(model.Module.parameters()), TensorBytes.Of(model.Module.buffers()),
             UnregisteredTensorScan.Of(model.Module).Tensors, TensorBytes.Of(inputs), activations, peakAdded);

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Linq;
 using TorchBudget.Harness.Measuring;
 using TorchSharp;
@@ -34,10 +35,10 @@ internal sealed record MeasuredStep(
 
     /// <summary>
     /// Runs <paramref name="steps"/> steps (the first with <paramref name="layers"/> attached, when given) and measures the last.
-    /// The model must be on <paramref name="device"/> already.
+    /// The model must be on <paramref name="device"/> already. <paramref name="progress"/> hears of each step when it ends.
     /// </summary>
     public static MeasuredStep Run(ModelCall model, MemoryReport report, Device device, long batchSize, IMemoryMeter meter,
-        int steps, LayerShapeObserver? layers = null)
+        int steps, LayerShapeObserver? layers = null, Action<string>? progress = null)
     {
         using var step = TrainingStep.Create(model, report, device, batchSize);
         var parameters = model.Module.parameters().ToList();
@@ -47,6 +48,7 @@ internal sealed record MeasuredStep(
             var observe = i == 1 ? layers : null;
             var measured = i == steps;
             observe?.Attach();
+            var clock = Stopwatch.StartNew();
             try
             {
                 var liveAtStart = meter.Live;
@@ -57,6 +59,7 @@ internal sealed record MeasuredStep(
                     if (measured) activations = meter.Live - liveAtStart;
                 });
                 if (measured) peakAdded = meter.Peak - liveAtStart;
+                progress?.Invoke(StepDone(i, steps, batchSize, clock.Elapsed, observe is not null));
             }
             finally
             {
@@ -78,4 +81,9 @@ internal sealed record MeasuredStep(
             peakAdded,
             step.CannotTrain);
     }
+
+    // The first steps warm up (lazily made optimizer state, oneDNN's caches); the last one is measured.
+    private static string StepDone(int step, int steps, long batchSize, TimeSpan took, bool observedLayers) =>
+        (step < steps ? $"warm-up step {step} of {steps - 1}" : "measured step") +
+        $" (batch {batchSize:N0}) done in {ProgressText.Seconds(took)}" + (observedLayers ? ", layer shapes observed" : "");
 }

@@ -30,9 +30,11 @@ public static class MemoryHarness
     /// Trains <paramref name="model"/> for <paramref name="steps"/> steps of batch <paramref name="batchSize"/> on
     /// synthetic data of the report's shapes, with the report's optimizer, and measures the last (steady-state)
     /// step. The model is moved to <paramref name="device"/>; its parameters, buffers and train/eval mode are
-    /// restored afterwards (gradients stay, zeroed in place as training leaves them).
+    /// restored afterwards (gradients stay, zeroed in place as training leaves them). <paramref name="progress"/>, when
+    /// given, hears of each phase as it ends: each warm-up step, the measured step, the layers checked on their own.
     /// </summary>
-    public static VerificationResult Verify(nn.Module model, MemoryReport report, Device device, long batchSize, int steps = 3)
+    public static VerificationResult Verify(nn.Module model, MemoryReport report, Device device, long batchSize, int steps = 3,
+        Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(report);
@@ -61,8 +63,13 @@ public static class MemoryHarness
             var (peakTolerance, slack) = exact ? (CpuPeakTolerance, 0L) : (CudaTolerance, CudaSlackBytes);
 
             var layers = new LayerShapeObserver(model, report, batchSize);
-            var step = MeasuredStep.Run(call, report, device, batchSize, meter, steps, layers);
-            layers.CallUnhookedLayers(device);
+            progress?.Invoke($"Verifying {report.ModelName} at batch {batchSize:N0} on {device}: {steps - 1} warm-up " +
+                $"step{(steps > 2 ? "s" : "")}, then one measured, with {(exact ? "the CPU tensor counter" : "NVML device memory")}");
+            var step = MeasuredStep.Run(call, report, device, batchSize, meter, steps, layers, progress);
+            var unhooked = layers.CallUnhookedLayers(device);
+            if (unhooked > 0)
+                progress?.Invoke(unhooked == 1 ? "1 layer that ran without a hook checked on its own"
+                    : $"{unhooked:N0} layers that ran without a hook checked on their own");
             var trains = step.CannotTrain is null;
             if (!trains) notes.Add(step.CannotTrain!);
 
@@ -104,9 +111,10 @@ public static class MemoryHarness
     /// forward under no_grad inside a DisposeScope) on a synthetic batch of <paramref name="batchSize"/>, measures the
     /// second such pass, and checks every row of the inference table: Parameters, Buffers, Input and Activations exact
     /// on the CPU, Peak within the training table's tolerance. The model is moved to <paramref name="device"/>; its train/eval
-    /// mode is restored afterwards.
+    /// mode is restored afterwards. <paramref name="progress"/>, when given, hears of each pass as it ends.
     /// </summary>
-    public static VerificationResult VerifyInference(nn.Module model, MemoryReport report, Device device, long batchSize)
+    public static VerificationResult VerifyInference(nn.Module model, MemoryReport report, Device device, long batchSize,
+        Action<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(report);
@@ -127,7 +135,9 @@ public static class MemoryHarness
             using var meter = DeviceMeters.Open(device, notes);
             var exact = meter.IsExact;
             var (peakTolerance, slack) = exact ? (CpuPeakTolerance, 0L) : (CudaTolerance, CudaSlackBytes);
-            var measured = MeasuredInference.Run(call, device, batchSize, meter);
+            progress?.Invoke($"Verifying {report.ModelName}'s inference at batch {batchSize:N0} on {device}: one warm-up pass, " +
+                $"then one measured, with {(exact ? "the CPU tensor counter" : "NVML device memory")}");
+            var measured = MeasuredInference.Run(call, device, batchSize, meter, progress);
             var inference = report.Memory?.Inference;
             var accounting = "tensor accounting (Σ numel × element size)";
             var counter = exact ? "the CPU tensor counter" : "NVML device memory";

@@ -54,7 +54,7 @@ Console.WriteLine($"CifarMlp.MemoryReportFor(3072, 2048, 10): largest batch whos
     + $"{wide.MaxBatchSize(Budget):N0}");
 using (var wideModel = new CifarMlp(3072, 2048, 10))
 {
-    var wideResult = MemoryHarness.Verify(wideModel, wide, device, 64);
+    var wideResult = MemoryHarness.Verify(wideModel, wide, device, 64, progress: Progress);
     Console.WriteLine(wideResult);
     allPassed &= wideResult.Passed;
 }
@@ -64,11 +64,14 @@ Console.WriteLine();
 Console.WriteLine("## Batch-size finder: MnistMlp under a 64 MiB budget");
 Console.WriteLine();
 var search = BatchSizeFinder.Find(new MnistMlp(), MnistMlp.MemoryReport, device, budgetBytes: 64L * 1024 * 1024,
-    progress: line => Console.WriteLine("  " + line));
+    progress: Progress);
 Console.WriteLine(search);
 Console.WriteLine();
 Console.WriteLine($"Done in {clock.Elapsed.TotalSeconds:0.0} s: {(allPassed ? "every verification passed" : "a verification FAILED")}.");
 return allPassed ? 0 : 1;
+
+// Each phase of a verification or a search as it ends: a step of ResNet-18 takes seconds on a CPU.
+static void Progress(string line) => Console.WriteLine("  " + line);
 
 static bool Sweep(string call, long predicted, nn.Module<Tensor, Tensor> model)
 {
@@ -92,7 +95,7 @@ bool Show(nn.Module<Tensor, Tensor> model, MemoryReport report, long verifyBatch
         Console.WriteLine($"HTML report: {Path.GetFullPath(page)}");
         Console.WriteLine();
     }
-    var result = MemoryHarness.Verify(model, report, device, verifyBatch);
+    var result = MemoryHarness.Verify(model, report, device, verifyBatch, progress: Progress);
     Console.WriteLine(result);
     Console.WriteLine();
     model.Dispose();

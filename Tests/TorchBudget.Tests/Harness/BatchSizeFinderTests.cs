@@ -25,7 +25,10 @@ public sealed class BatchSizeFinderTests
 
         Assert.Equal(LargestThatFits, search.LargestBatchThatRan);
         Assert.Equal(LargestWithin80Percent, search.RecommendedBatchSize);
-        Assert.Equal(search.Probes.Count, lines.Count); // one progress line per trial step
+        // Where the search starts, then one progress line per trial step.
+        Assert.StartsWith("Searching from the report's prediction: batch ", lines[0]);
+        Assert.Equal(search.Probes.Count, lines.Count - 1);
+        Assert.All(lines.Skip(1).Zip(search.Probes), pair => Assert.StartsWith($"batch {pair.Second.BatchSize:N0}: ", pair.First));
         Assert.Equal(device.Tried, search.Probes.Select(p => p.BatchSize));
         Assert.Contains(search.Probes, p => !p.Ran && p.Failure == "out of memory");
     }
