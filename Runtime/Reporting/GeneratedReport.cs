@@ -19,6 +19,7 @@ public sealed class GeneratedReport
     public torch.ScalarType DType { get; init; } = torch.ScalarType.Float32;
     public torch.ScalarType InputDType { get; init; } = torch.ScalarType.Float32;
     public OptimizerKind Optimizer { get; init; }
+    public string? KernelProfile { get; init; }
     public LossKind? Loss { get; init; }
     public OptimizerParameters OptimizerParameters { get; init; }
     public int LossOutput { get; init; }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Reflection;
 using System.Text;
 
 namespace TorchBudget;
@@ -23,7 +24,8 @@ internal static class HtmlReport
         ".verdict{font-size:16px}figure{margin:16px 0}figcaption{font-size:13px;color:#4a5262;max-width:960px}" +
         "footer{margin-top:32px;font-size:12px;color:#5c6473}";
 
-    public static string Render(MemoryReport report, long budgetBytes, double safetyFactor)
+    /// <summary>The page of <paramref name="report"/>; <paramref name="madeAt"/> is when it is made, for its footer.</summary>
+    public static string Render(MemoryReport report, long budgetBytes, double safetyFactor, DateTimeOffset madeAt)
     {
         if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
         if (safetyFactor <= 0 || safetyFactor > 1)
@@ -40,6 +42,10 @@ internal static class HtmlReport
             .Append("<style>").Append(Style).Append("</style>\n</head>\n<body>\n");
         page.Append("<h1>").Append(name).Append("</h1>\n");
         page.Append("<p class=\"setup\">").Append(HtmlText.Escape(Setup(report))).Append("</p>\n");
+        page.Append("<p class=\"profile\" id=\"kernel-profile\">Device and kernels: <strong>")
+            .Append(HtmlText.Escape(report.KernelProfile ?? "not stated by this report")).Append("</strong>. ")
+            .Append("The figures are for this kernel profile: where a kernel&#39;s work buffers depend on the CPU&#39;s instruction set or the ")
+            .Append("thread count, the notes say so.</p>\n");
 
         var usable = ByteUnits.Format((long)((decimal)budgetBytes * (decimal)safetyFactor));
         var budgetText = $"{PeakChart.Percent(safetyFactor)} of the {ByteUnits.Format(budgetBytes)} budget ({usable})";
@@ -69,14 +75,23 @@ internal static class HtmlReport
         if (complete) AppendChart(page, memory!, budgetBytes, safetyFactor, recommended!.Value);
         AppendNotes(page, report.Notes);
         AppendBatchTable(page, report, recommended);
+        AppendInferenceTable(page, report);
         AppendSequenceTable(page, report);
         AppendLayerTable(page, report.Layers);
         page.Append("<footer>Worked out at compile time by TorchBudget for one standard training step (forward, ")
             .Append(HtmlText.Escape(Harness.StepLoss.Call(report.Loss ?? LossKind.CrossEntropy))).Append(", zero_grad, ")
-            .Append("backward, optimizer step; second step onward). Bytes in binary units: 1 KiB = 1,024 bytes. This page loads nothing ")
-            .Append("from the network.</footer>\n</body>\n</html>\n");
+            .Append("backward, optimizer step; second step onward), and for inference (eval, forward under no_grad). ")
+            .Append("Bytes in binary units: 1 KiB = 1,024 bytes. This page loads nothing from the network. ")
+            .Append("<span id=\"made-by\">TorchBudget ").Append(HtmlText.Escape(Version)).Append(", page made ")
+            .Append(madeAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)).Append(" UTC.</span>")
+            .Append("</footer>\n</body>\n</html>\n");
         return page.ToString();
     }
+
+    /// <summary>The runtime's version, as its package is numbered (the informational version without its source hash).</summary>
+    private static string Version { get; } =
+        typeof(HtmlReport).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? typeof(HtmlReport).Assembly.GetName().Version?.ToString() ?? "(version unknown)";
 
     private static string Setup(MemoryReport report)
     {
@@ -149,15 +164,43 @@ internal static class HtmlReport
                 ("peak", memory.PeakLines is null ? null : memory.PeakAt(batch)),
             }.Where(cell => unregistered || cell.Item1 != "unregistered"))
             {
-                page.Append(bytes is { } known
-                    ? $"<td class=\"num\" data-row=\"{row}\" data-bytes=\"{known.ToString(CultureInfo.InvariantCulture)}\" " +
-                        $"title=\"{known.ToString("N0", CultureInfo.InvariantCulture)} bytes\">{ByteUnits.Format(known)}</td>"
-                    : $"<td class=\"num unknown\" data-row=\"{row}\">unknown</td>");
+                page.Append(BytesCell(row, bytes));
             }
             page.Append("</tr>\n");
         }
         page.Append("</tbody>\n</table>\n");
     }
+
+    /// <summary>The inference pass's rows (<see cref="MemoryReport.ForInference"/>) at the report's batch sizes, where it has them.</summary>
+    private static void AppendInferenceTable(StringBuilder page, MemoryReport report)
+    {
+        if (report.Memory?.Inference is not { } inference) return;
+        page.Append("<h2>Inference memory per batch</h2>\n<p>One forward pass in eval mode under no_grad: parameters (")
+            .Append(ByteUnits.Format(report.Memory.ParameterBytes)).Append(") and buffers (").Append(ByteUnits.Format(report.Memory.BufferBytes))
+            .Append(") stay resident; no gradients or optimizer state.</p>\n")
+            .Append("<table id=\"inference\">\n<thead><tr><th>Batch</th><th>Input</th><th>Activations</th><th>Peak</th></tr></thead>\n<tbody>\n");
+        foreach (var batch in report.BatchSizes)
+        {
+            page.Append("<tr data-batch=\"").Append(batch.ToString(CultureInfo.InvariantCulture)).Append("\"><td class=\"num\">")
+                .Append(batch.ToString("N0", CultureInfo.InvariantCulture)).Append("</td>");
+            foreach (var (row, bytes) in new (string, long?)[]
+            {
+                ("input", checked(inference.InputBytesPerSample * batch)),
+                ("activations", inference.Activations is null ? null : inference.ActivationsAt(batch)),
+                ("peak", inference.PeakLines is null ? null : inference.PeakAt(batch)),
+            })
+            {
+                page.Append(BytesCell(row, bytes));
+            }
+            page.Append("</tr>\n");
+        }
+        page.Append("</tbody>\n</table>\n");
+    }
+
+    private static string BytesCell(string row, long? bytes) => bytes is { } known
+        ? $"<td class=\"num\" data-row=\"{row}\" data-bytes=\"{known.ToString(CultureInfo.InvariantCulture)}\" " +
+            $"title=\"{known.ToString("N0", CultureInfo.InvariantCulture)} bytes\">{ByteUnits.Format(known)}</td>"
+        : $"<td class=\"num unknown\" data-row=\"{row}\">unknown</td>";
 
     /// <summary>The training Peak over batch × sequence length (<see cref="SequenceGrid"/>), where the report varies the length.</summary>
     private static void AppendSequenceTable(StringBuilder page, MemoryReport report)

@@ -18,7 +18,8 @@ internal static class MarkdownReport
             .Append(", optimizer ").Append(report.Optimizer).Append(report.OptimizerScopeText())
             .Append(report.Loss is null ? "" : ", loss " + report.Loss)
             .Append(": ").Append(LayerReport.Format(report.ParameterCount)).Append(" parameters (")
-            .Append(LayerReport.Format(report.TrainableParameterCount)).AppendLine(" trainable).");
+            .Append(LayerReport.Format(report.TrainableParameterCount)).Append(" trainable).")
+            .AppendLine(report.KernelProfile is { } kernels ? " Kernel profile: " + kernels + "." : "");
         text.AppendLine();
         text.AppendLine("| Layer | Kind | Output shape | Parameters | Activations / sample | Mult-adds / sample |");
         text.AppendLine("|---|---|---|---:|---:|---:|");

@@ -66,6 +66,7 @@ public sealed partial class MemoryReport
             BufferElements, isComplete: false, notes, layers, outputShape: null, step.ToModel(memory))
         {
             Loss = Loss,
+            KernelProfile = KernelProfile,
             OptimizerParameters = OptimizerParameters,
             LossOutput = LossOutput,
             FurtherInputs = FurtherInputs.Select(i => i.AtLength(sequenceLength)).ToArray(),

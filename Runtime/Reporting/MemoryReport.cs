@@ -25,6 +25,7 @@ public sealed partial class MemoryReport
             values.Layers.Select(l => l.ToReport()).ToArray(), values.OutputShape, values.Memory?.ToModel(), values.MultiplyAccumulatesPerSample)
         {
             Loss = values.Loss,
+            KernelProfile = values.KernelProfile,
             OptimizerParameters = values.OptimizerParameters,
             LossOutput = values.LossOutput,
             FurtherInputs = values.FurtherInputs,
@@ -101,6 +102,13 @@ public sealed partial class MemoryReport
     /// default is taken), as [MemoryProfile]'s ForwardArguments gives them.
     /// </summary>
     public IReadOnlyList<object?> ForwardArguments { get; internal init; } = Array.Empty<object?>();
+
+    /// <summary>
+    /// The kernels the memory figures are for: the device, the CPU instruction set oneDNN picks kernels by and the thread
+    /// count per-thread work buffers are sized by ("CPU AVX-512, 2 threads"). Peaks whose kernels' work tensors were
+    /// measured on this profile hold for it; the Notes say which. Null in a report made by code older than this property.
+    /// </summary>
+    public string? KernelProfile { get; internal init; }
 
     /// <summary>The optimizer whose state is accounted for.</summary>
     public OptimizerKind Optimizer { get; }
@@ -242,12 +250,13 @@ public sealed partial class MemoryReport
     public string ToMarkdown() => MarkdownReport.Render(this);
 
     /// <summary>
-    /// The report as one self-contained HTML page: the per-layer and per-batch tables, the notes, and a chart of the
-    /// step's peak by component against the batch size with <paramref name="budgetBytes"/>, its usable part
-    /// (<paramref name="safetyFactor"/> × budget) and the recommended batch (<see cref="MaxBatchSize"/>) marked.
+    /// The report as one self-contained HTML page: the device and kernel profile, the per-layer, per-batch and inference
+    /// tables, the notes, and a chart of the step's peak by component against the batch size with <paramref name="budgetBytes"/>,
+    /// its usable part (<paramref name="safetyFactor"/> × budget) and the recommended batch (<see cref="MaxBatchSize"/>) marked;
+    /// the footer names the TorchBudget version and when the page was made (UTC).
     /// Inline CSS and SVG only: it loads nothing from the network. Where the Peak is unknown, the page says so and draws no chart.
     /// </summary>
-    public string ToHtml(long budgetBytes, double safetyFactor = 0.8) => HtmlReport.Render(this, budgetBytes, safetyFactor);
+    public string ToHtml(long budgetBytes, double safetyFactor = 0.8) => HtmlReport.Render(this, budgetBytes, safetyFactor, DateTimeOffset.UtcNow);
 
     /// <summary>Writes <see cref="ToHtml"/> to <paramref name="path"/> (UTF-8), creating its folder if need be.</summary>
     public void WriteHtml(string path, long budgetBytes, double safetyFactor = 0.8)

@@ -46,6 +46,13 @@ public static class ParametricReport
         {
             // The length is marked, but other lengths are unknown here (ForSequenceLength says so with the Notes).
             Sequence = profiled.Sequence is { } sequence ? sequence.WithoutFormulas() : null,
+            KernelProfile = profiled.KernelProfile,
+            // The step the formulas describe: the profiled one's loss, optimizer scope and inputs.
+            Loss = profiled.Loss,
+            OptimizerParameters = profiled.OptimizerParameters,
+            LossOutput = profiled.LossOutput,
+            FurtherInputs = profiled.FurtherInputs,
+            ForwardArguments = profiled.ForwardArguments,
             SequenceLength = profiled.SequenceLength,
         };
     }

@@ -61,6 +61,7 @@ public class EmittedCodeTests
                         DType = global::TorchSharp.torch.ScalarType.Float32,
                         InputDType = global::TorchSharp.torch.ScalarType.Float32,
                         Optimizer = global::TorchBudget.OptimizerKind.Adam,
+                        KernelProfile = "CPU AVX-512, 2 threads",
                         BatchSizes = new long[] { 1L, 16L, 64L, 256L },
                         ParameterCount = 101770L,
                         TrainableParameterCount = 101770L,

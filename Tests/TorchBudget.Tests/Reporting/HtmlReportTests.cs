@@ -70,7 +70,8 @@ public class HtmlReportTests
         {
             if (report.Memory is not { } memory) continue;
             var complete = memory.Activations is not null && memory.PeakLines is not null;
-            var rows = Parse(report.ToHtml(Budget)).Descendants("tr").Where(tr => tr.Attribute("data-batch") is not null).ToList();
+            var rows = Table(Parse(report.ToHtml(Budget)), "batches").Descendants("tr").Where(tr => tr.Attribute("data-batch") is not null)
+                .ToList();
             var batches = rows.Select(tr => long.Parse((string)tr.Attribute("data-batch")!)).ToList();
             var expectedBatches = report.BatchSizes.ToList();
             if (complete && report.MaxBatchSize(Budget) is var recommended and > 0 && !expectedBatches.Contains(recommended))
@@ -102,6 +103,56 @@ public class HtmlReportTests
         }
     }
 
+    /// <summary>The inference table's cells are the report's inference bytes at its batch sizes; unknown ones say so.</summary>
+    [Fact]
+    public void Inference_table_cells_are_the_reports_inference_bytes()
+    {
+        var checkedPages = 0;
+        foreach (var report in ReportFixtures.Zoo)
+        {
+            var document = Parse(report.ToHtml(Budget));
+            if (report.Memory?.Inference is not { } inference)
+            {
+                Assert.DoesNotContain(document.Descendants("table"), t => (string?)t.Attribute("id") == "inference");
+                continue;
+            }
+            var rows = Table(document, "inference").Descendants("tr").Where(tr => tr.Attribute("data-batch") is not null).ToList();
+            Assert.Equal(report.BatchSizes, rows.Select(tr => long.Parse((string)tr.Attribute("data-batch")!)));
+            foreach (var row in rows)
+            {
+                var batch = long.Parse((string)row.Attribute("data-batch")!);
+                var cells = row.Elements("td").Where(td => td.Attribute("data-row") is not null)
+                    .ToDictionary(td => (string)td.Attribute("data-row")!, td => td.Attribute("data-bytes") is { } b ? long.Parse(b.Value) : (long?)null);
+                Assert.Equal(new long?[] { inference.InputBytesPerSample * batch, inference.Activations is null ? null : inference.ActivationsAt(batch),
+                    inference.PeakLines is null ? null : inference.PeakAt(batch) }, new[] { cells["input"], cells["activations"], cells["peak"] });
+                if (report.TryForInference(batch, out var breakdown)) Assert.Equal(breakdown.Peak, cells["peak"]);
+            }
+            checkedPages++;
+        }
+        Assert.True(checkedPages > 10, $"only {checkedPages} zoo reports have an inference table");
+    }
+
+    [Fact]
+    public void The_page_names_the_kernel_profile_the_version_and_when_it_was_made()
+    {
+        var report = ReportFixtures.Of(typeof(SimpleCnn));
+        var before = DateTimeOffset.UtcNow;
+        var document = Parse(report.ToHtml(Budget));
+        var after = DateTimeOffset.UtcNow;
+
+        Assert.Equal("CPU AVX-512, 2 threads", report.KernelProfile);
+        var profile = document.Descendants("p").Single(p => (string?)p.Attribute("id") == "kernel-profile");
+        Assert.Equal("CPU AVX-512, 2 threads", profile.Element("strong")!.Value);
+        var madeBy = document.Descendants("span").Single(s => (string?)s.Attribute("id") == "made-by").Value;
+        var version = typeof(MemoryReport).Assembly.GetName().Version!;
+        Assert.StartsWith($"TorchBudget {version.Major}.{version.Minor}.{version.Build}", madeBy, StringComparison.Ordinal);
+        var stamp = System.Text.RegularExpressions.Regex.Match(madeBy, @"page made (\d{4}-\d\d-\d\d \d\d:\d\d) UTC\.$");
+        Assert.True(stamp.Success, madeBy);
+        var made = DateTimeOffset.ParseExact(stamp.Groups[1].Value, "yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal);
+        Assert.InRange(made, before.AddMinutes(-1), after);
+    }
+
     [Fact]
     public void The_recommended_batch_is_MaxBatchSize()
     {
@@ -115,6 +166,9 @@ public class HtmlReportTests
         // A safety factor of 1 recommends the largest batch under the whole budget.
         Assert.Contains($"<strong>{report.MaxBatchSize(Budget, 1.0):N0}</strong>", report.ToHtml(Budget, 1.0), StringComparison.Ordinal);
     }
+
+    private static XElement Table(XDocument document, string id) =>
+        document.Descendants("table").Single(t => (string?)t.Attribute("id") == id);
 
     [Fact]
     public void An_unknown_peak_is_said_and_not_drawn()

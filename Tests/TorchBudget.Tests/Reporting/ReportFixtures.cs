@@ -28,5 +28,8 @@ internal static class ReportFixtures
         new(name ?? report.ModelName, report.InputShape.ToArray(), report.DType, report.InputDType, report.Optimizer, report.BatchSizes.ToArray(),
             report.ParameterCount, report.TrainableParameterCount, report.BufferElements, isComplete ?? report.IsComplete,
             notes ?? report.Notes.ToArray(), layers ?? report.Layers.ToArray(), report.OutputShape?.ToString(),
-            memory ?? (keepMemory ? report.Memory : null));
+            memory ?? (keepMemory ? report.Memory : null))
+        {
+            KernelProfile = report.KernelProfile,
+        };
 }
