@@ -44,6 +44,17 @@ public sealed class ParametricHarnessTests(ITestOutputHelper output)
         if (peak == VerificationOutcome.Passed) Assert.InRange(peakRow.Predicted!.Value - peakRow.Measured!.Value, -16, 16);
     }
 
+    /// <summary>A table at other sizes is for the same kernels as the profiled one.</summary>
+    [Fact]
+    public void Tables_at_other_sizes_keep_the_kernel_profile()
+    {
+        foreach (var (name, @case) in ParametricCases.All)
+        {
+            var report = @case.MemoryReportFor();
+            Assert.True(report.KernelProfile == "CPU AVX-512, 2 threads", $"{name}: {report.KernelProfile}");
+        }
+    }
+
     /// <summary>
     /// At batch 1 the small convolutions run ATen's im2col kernels, so batch 1 has figures of its own: MemoryReportFor
     /// carries them too, from batch 1's own symbolic pass.
