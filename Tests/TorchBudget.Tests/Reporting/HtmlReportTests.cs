@@ -122,9 +122,11 @@ public class HtmlReportTests
             {
                 var batch = long.Parse((string)row.Attribute("data-batch")!);
                 var cells = row.Elements("td").Where(td => td.Attribute("data-row") is not null)
-                    .ToDictionary(td => (string)td.Attribute("data-row")!, td => td.Attribute("data-bytes") is { } b ? long.Parse(b.Value) : (long?)null);
-                Assert.Equal(new long?[] { inference.InputBytesPerSample * batch, inference.Activations is null ? null : inference.ActivationsAt(batch),
-                    inference.PeakLines is null ? null : inference.PeakAt(batch) }, new[] { cells["input"], cells["activations"], cells["peak"] });
+                    .ToDictionary(td => (string)td.Attribute("data-row")!,
+                        td => td.Attribute("data-bytes") is { } b ? long.Parse(b.Value) : (long?)null);
+                var expected = new long?[] { inference.InputBytesPerSample * batch,
+                    inference.Activations is null ? null : inference.ActivationsAt(batch), inference.PeakLines is null ? null : inference.PeakAt(batch) };
+                Assert.Equal(expected, new[] { cells["input"], cells["activations"], cells["peak"] });
                 if (report.TryForInference(batch, out var breakdown)) Assert.Equal(breakdown.Peak, cells["peak"]);
             }
             checkedPages++;
