@@ -125,7 +125,8 @@ public class HtmlReportTests
                     .ToDictionary(td => (string)td.Attribute("data-row")!,
                         td => td.Attribute("data-bytes") is { } b ? long.Parse(b.Value) : (long?)null);
                 var expected = new long?[] { inference.InputBytesPerSample * batch,
-                    inference.Activations is null ? null : inference.ActivationsAt(batch), inference.PeakLines is null ? null : inference.PeakAt(batch) };
+                    inference.Activations is null ? null : inference.ActivationsAt(batch),
+                    inference.PeakLines is null ? null : inference.PeakAt(batch) };
                 Assert.Equal(expected, new[] { cells["input"], cells["activations"], cells["peak"] });
                 if (report.TryForInference(batch, out var breakdown)) Assert.Equal(breakdown.Peak, cells["peak"]);
             }
