@@ -87,7 +87,7 @@ internal static class BudgetCheck
     {
         var options = context.Options.AnalyzerConfigOptionsProvider.GlobalOptions;
         if (!options.TryGetValue("build_property.TorchBudgetMemoryBudget", out var text) || string.IsNullOrWhiteSpace(text)) return null;
-        var bytes = ByteSize.Parse(text, out var problem);
+        var bytes = ByteUnits.Parse(text, out var problem);
         var batch = options.TryGetValue("build_property.TorchBudgetBatchSize", out var batchText)
             && long.TryParse(batchText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
         if (problem is null && batch <= 0)

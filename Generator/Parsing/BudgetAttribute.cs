@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using TorchBudget.Analyzers.Linked;
 using TorchBudget.Generator.Diagnostics;
 using TorchBudget.Generator.Model;
 
@@ -18,7 +19,7 @@ internal static class BudgetAttribute
             new[] { "MemoryBudget", type.Name, message }.ToEquatableArray()));
 
         var text = attribute.ConstructorArguments.FirstOrDefault().Value as string;
-        var bytes = ByteSize.Parse(text, out var problem);
+        var bytes = ByteUnits.Parse(text, out var problem);
         if (problem is not null) Invalid(problem);
         long batchSize = 0;
         var safetyFactor = 0.8;

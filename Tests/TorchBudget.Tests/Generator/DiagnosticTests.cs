@@ -204,11 +204,11 @@ public class DiagnosticTests
             [MemoryProfile(1, 28, 28)]
             [{|TBG005:MemoryBudget("8", BatchSize = 64)|}]
             """ + MnistMlpBody);
-        var parsed = TorchBudget.Generator.Parsing.ByteSize.Parse("8", out var problem);
+        var parsed = TorchBudget.Analyzers.Linked.ByteUnits.Parse("8", out var problem);
         Assert.Null(parsed);
         Assert.Contains("has no unit", problem);
         Assert.Contains("\"8 GiB\"", problem);
-        Assert.Equal(8, TorchBudget.Generator.Parsing.ByteSize.Parse("8 B", out _));
+        Assert.Equal(8, TorchBudget.Analyzers.Linked.ByteUnits.Parse("8 B", out _));
     }
 
     [Fact]
