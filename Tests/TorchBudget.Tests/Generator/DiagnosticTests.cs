@@ -211,6 +211,13 @@ public class DiagnosticTests
         Assert.Equal(8, TorchBudget.Analyzers.Linked.ByteUnits.Parse("8 B", out _));
     }
 
+    /// <summary>More digits than a decimal holds: TBG005, not an exception in the analyzer.</summary>
+    [Fact]
+    public Task TBG005_on_a_budget_too_large_for_any_number() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(1, 28, 28)]
+        [{|TBG005:MemoryBudget("99999999999999999999999999999999999 PB", BatchSize = 64)|}]
+        """ + MnistMlpBody);
+
     [Fact]
     public Task TBG004_when_the_budget_cannot_be_checked() => AnalyzerTest.VerifyAsync("""
         [MemoryProfile(3, 32, 32)]
