@@ -6,7 +6,7 @@ using Xunit;
 namespace TorchBudget.Tests.Packaging;
 
 /// <summary>
-/// Runtime packed once, as users get it, into a local feed that every consumer test of the "Package" collection
+/// Runtime and the command-line tool packed once, as users get them, into a local feed that every consumer test of the "Package" collection
 /// restores from (a pack costs about a minute).
 /// </summary>
 public sealed class PackedPackage : IAsyncLifetime
@@ -29,20 +29,29 @@ public sealed class PackedPackage : IAsyncLifetime
     public string NewConsumerFolder(string name) => work.CreateSubdirectory(name).FullName;
 
     /// <summary>Fails the calling test with pack's output if the package could not be made.</summary>
-    public void AssertPacked() => Assert.True(Pack is { Succeeded: true }, $"dotnet pack of Runtime failed.\n{Pack}");
+    public void AssertPacked() => Assert.True(Pack is { Succeeded: true }, $"dotnet pack of Runtime or Tool failed.\n{Pack}");
 
-    public async Task InitializeAsync() =>
+    public async Task InitializeAsync()
+    {
         // PackageVersion, not Version: the assemblies keep their version and stay up to date (no rebuild).
         Pack = await DotnetCli.RunAsync(RepositoryRoot.Path, CommandTimeout,
             "pack", "Runtime/TorchBudget.Runtime.csproj", "-c", "Release", "-o", Feed, $"-p:PackageVersion={Version}");
+        // The command-line tool, packed beside it with the same version (README's steps install it).
+        if (Pack.Succeeded)
+            Pack = await DotnetCli.RunAsync(RepositoryRoot.Path, CommandTimeout,
+                "pack", "Tool/TorchBudget.Tool.csproj", "-c", "Release", "-o", Feed, $"-p:PackageVersion={Version}");
+    }
 
     public Task DisposeAsync()
     {
         // Only this run used the version, so its copy in the global packages folder is just litter.
         var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var restored = new DirectoryInfo(Path.Combine(globalPackages, "torchbudget", Version));
-        if (restored.Exists) restored.Delete(recursive: true);
+        foreach (var id in new[] { "torchbudget", "torchbudget.tool" })
+        {
+            var restored = new DirectoryInfo(Path.Combine(globalPackages, id, Version));
+            if (restored.Exists) restored.Delete(recursive: true);
+        }
         // Consumers that passed removed their folders; with none left, nothing is worth a look.
         Directory.Delete(Feed, recursive: true);
         if (work.GetFileSystemInfos().Length == 0) work.Delete();
