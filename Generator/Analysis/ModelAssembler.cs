@@ -104,6 +104,11 @@ internal static class ModelAssembler
             MultiplyAccumulatesPerSample = compute?.PerModule(m.Value),
             InputShape = forward is not null && forward.InputShapes.TryGetValue(m.Value, out var input) ? input.Shape : null,
             InputElementType = forward is not null && forward.InputShapes.TryGetValue(m.Value, out var typed) ? typed.ElementType : null,
+            Kernel = Layers.LayerKernel.Text(m.Value.FactoryArguments),
+            Subtree = m.Value.Children.Count == 0 ? null : SubtreeTotals(m.Value, activations, compute),
+            // The model's own forward is the first call: rows count from the first module it calls.
+            FirstCall = forward is not null && forward.FirstCalls.TryGetValue(m.Value, out var call)
+                ? call - (forward.FirstCalls.ContainsKey(model) ? 1 : 0) : null,
         }).ToEquatableArray();
 
         var complete = reachable.All(m => m.Unknowns.Count == 0);
@@ -236,6 +241,44 @@ internal static class ModelAssembler
         module.Unknowns.Count > 0 ? null : Sum(tensors.Select(t => t.Value).Where(t => !trainableOnly || t.RequiresGrad));
 
     private static long? Sum(IEnumerable<TensorSlot> tensors) => TensorSlot.TotalElements(tensors);
+
+    /// <summary>
+    /// A container's totals over its whole subtree, each module and each parameter once (a module shared under two names,
+    /// a tied weight), as TorchSharp's <c>parameters()</c> of that module counts them.
+    /// </summary>
+    private static SubtreeTotals SubtreeTotals(ModuleInstance module, ActivationAccounting? activations, ComputeAccounting? compute)
+    {
+        var modules = new HashSet<ModuleInstance>();
+        var pending = new Stack<ModuleInstance>();
+        pending.Push(module);
+        while (pending.Count > 0)
+        {
+            var next = pending.Pop();
+            if (!modules.Add(next)) continue;
+            foreach (var child in next.Children) pending.Push(child.Value);
+        }
+        long? Total(System.Func<ModuleInstance, long?> own)
+        {
+            long total = 0;
+            foreach (var each in modules)
+            {
+                if (own(each) is not { } value) return null;
+                total = checked(total + value);
+            }
+            return total;
+        }
+        var parameters = modules.All(m => m.Unknowns.Count == 0) ? Registration.NamedParameters(module).Select(p => p.Value).ToList() : null;
+        try
+        {
+            return new SubtreeTotals(parameters is null ? null : Sum(parameters),
+                parameters is null ? null : Sum(parameters.Where(p => p.RequiresGrad)),
+                activations is null ? null : Total(activations.PerModule), compute is null ? null : Total(compute.PerModule));
+        }
+        catch (System.OverflowException)
+        {
+            return new SubtreeTotals(null, null, null, null);
+        }
+    }
 
     /// <summary>A user module that never ran RegisterComponents leaves its layers out of the model: say so.</summary>
     /// <summary>

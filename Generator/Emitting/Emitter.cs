@@ -62,6 +62,15 @@ internal static class Emitter
                 ["multiply_accumulates_per_sample"] = NullableLong(layer.MultiplyAccumulatesPerSample) ?? "null",
                 ["input_shape"] = layer.InputShape is null ? "null" : Literal(layer.InputShape),
                 ["input_element_type"] = layer.InputElementType is null ? "null" : Literal(layer.InputElementType),
+                ["kernel"] = layer.Kernel is null ? "null" : Literal(layer.Kernel),
+                ["first_call"] = layer.FirstCall is { } call ? call.ToString(CultureInfo.InvariantCulture) : "null",
+                ["subtree"] = layer.Subtree is not { } subtree ? null : new ScriptObject
+                {
+                    ["parameter_count"] = NullableLong(subtree.ParameterCount) ?? "null",
+                    ["trainable_parameter_count"] = NullableLong(subtree.TrainableParameterCount) ?? "null",
+                    ["activation_bytes_per_sample"] = NullableLong(subtree.ActivationBytesPerSample) ?? "null",
+                    ["multiply_accumulates_per_sample"] = NullableLong(subtree.MultiplyAccumulatesPerSample) ?? "null",
+                },
             }).ToList(),
             ["multiply_accumulates_per_sample"] = NullableLong(spec.MultiplyAccumulatesPerSample) ?? "null",
             ["parametric"] = spec.Parametric is { } parametric ? ParametricText.Model(parametric) : null,

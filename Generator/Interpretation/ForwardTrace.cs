@@ -88,6 +88,9 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>Each module's output shape at its first call, as torchinfo's column shows it.</summary>
     public Dictionary<ModuleInstance, string> OutputShapes { get; } = new();
 
+    /// <summary>Each module's place in the order forward first calls them (0 for the first module called).</summary>
+    public Dictionary<ModuleInstance, int> FirstCalls { get; } = new();
+
     /// <summary>Each module's arguments at its first call (shapes and element types), so Verify can call it on its own.</summary>
     public Dictionary<ModuleInstance, (string Shape, string ElementType)> InputShapes { get; } = new();
 

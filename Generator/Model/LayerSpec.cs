@@ -21,4 +21,17 @@ internal sealed record LayerSpec(
 
     /// <summary>The element types of <see cref="InputShape"/>: ScalarType.Int64, or "(Float32, null, null)".</summary>
     public string? InputElementType { get; init; }
+
+    /// <summary>The kernel size of a convolution or pool ("5×5"); null for other layers or where it is not known.</summary>
+    public string? Kernel { get; init; }
+
+    /// <summary>A container's parameters, activations and multiply-accumulates over its whole subtree; null for a leaf.</summary>
+    public SubtreeTotals? Subtree { get; init; }
+
+    /// <summary>Its place in the order forward first calls modules (0 first); null when forward never calls it or was not followed.</summary>
+    public int? FirstCall { get; init; }
 }
+
+/// <summary>A container module's own counts plus all its descendants', each module and parameter once; null where unknown.</summary>
+internal sealed record SubtreeTotals(long? ParameterCount, long? TrainableParameterCount, long? ActivationBytesPerSample,
+    long? MultiplyAccumulatesPerSample);

@@ -45,10 +45,19 @@ public sealed class GeneratedReport
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class GeneratedLayer(string name, string kind, long? parameterCount, long? trainableParameterCount, long? bufferElements,
     string? outputShape = null, long? activationBytesPerSample = null, long? multiplyAccumulatesPerSample = null, string? inputShape = null,
-    string? inputElementType = null)
+    string? inputElementType = null, string? kernel = null, int? firstCall = null, long? subtreeParameterCount = null,
+    long? subtreeTrainableParameterCount = null, long? subtreeActivationBytesPerSample = null, long? subtreeMultiplyAccumulatesPerSample = null)
 {
     internal LayerReport ToReport() => new(name, kind, parameterCount, trainableParameterCount, bufferElements, outputShape,
-        activationBytesPerSample, multiplyAccumulatesPerSample, inputShape, inputElementType);
+        activationBytesPerSample, multiplyAccumulatesPerSample, inputShape, inputElementType)
+    {
+        Kernel = kernel,
+        FirstCall = firstCall,
+        SubtreeParameterCount = subtreeParameterCount,
+        SubtreeTrainableParameterCount = subtreeTrainableParameterCount,
+        SubtreeActivationBytesPerSample = subtreeActivationBytesPerSample,
+        SubtreeMultiplyAccumulatesPerSample = subtreeMultiplyAccumulatesPerSample,
+    };
 }
 
 /// <summary>The training step's formulas as generated code hands them over (<see cref="MemoryModel"/>).</summary>

@@ -224,17 +224,22 @@ internal static class HtmlReport
         page.Append("</tbody>\n</table>\n");
     }
 
+    /// <summary>The layers as a tree (each module before its subtree); a module with children shows its subtree's totals.</summary>
     private static void AppendLayerTable(StringBuilder page, IReadOnlyList<LayerReport> layers)
     {
-        page.Append("<h2>Layers</h2>\n<table id=\"layers\">\n<thead><tr><th>Layer</th><th>Kind</th><th>Output shape</th><th>Parameters</th>")
-            .Append("<th>Trainable</th><th>Activations / sample</th><th>Mult-adds / sample</th></tr></thead>\n<tbody>\n");
-        foreach (var layer in layers)
+        page.Append("<h2>Layers</h2>\n<p>A module with children shows its whole subtree&#39;s parameters, activations and mult-adds.</p>\n")
+            .Append("<table id=\"layers\">\n<thead><tr><th>Layer</th><th>Kind</th><th>Input shape</th><th>Output shape</th><th>Kernel</th>")
+            .Append("<th>Parameters</th><th>Trainable</th><th>Activations / sample</th><th>Mult-adds / sample</th></tr></thead>\n<tbody>\n");
+        foreach (var row in LayerTable.Rows(layers, null, LayerOrder.Tree))
         {
-            page.Append("<tr><td>").Append(HtmlText.Escape(layer.Name)).Append("</td><td>").Append(HtmlText.Escape(layer.Kind)).Append("</td>")
-                .Append(Cell(layer.OutputShape?.ToString(), numeric: false)).Append(Cell(Count(layer.ParameterCount), numeric: true))
-                .Append(Cell(Count(layer.TrainableParameterCount), numeric: true))
-                .Append(Cell(layer.ActivationBytesPerSample is { } bytes ? ByteUnits.Format(bytes) : null, numeric: true))
-                .Append(Cell(Count(layer.MultiplyAccumulatesPerSample), numeric: true)).Append("</tr>\n");
+            var layer = row.Layer;
+            page.Append("<tr data-layer=\"").Append(HtmlText.Escape(layer.Name)).Append("\"><td style=\"white-space:pre\">")
+                .Append(HtmlText.Escape(row.Label)).Append("</td><td>").Append(HtmlText.Escape(layer.Kind)).Append("</td>")
+                .Append(Cell(layer.InputShape?.ToString(), numeric: false)).Append(Cell(layer.OutputShape?.ToString(), numeric: false))
+                .Append("<td>").Append(HtmlText.Escape(layer.Kernel ?? "")).Append("</td>")
+                .Append(Cell(Count(row.Parameters), numeric: true)).Append(Cell(Count(row.TrainableParameters), numeric: true))
+                .Append(Cell(row.ActivationBytesPerSample is { } bytes ? ByteUnits.Format(bytes) : null, numeric: true))
+                .Append(Cell(Count(row.MultiplyAccumulatesPerSample), numeric: true)).Append("</tr>\n");
         }
         page.Append("</tbody>\n</table>\n");
     }

@@ -57,6 +57,27 @@ public sealed class LayerReport
     /// <summary>Bytes per sample this layer leaves alive at the end of forward (outputs and what backward keeps); null when unknown.</summary>
     public long? ActivationBytesPerSample { get; }
 
+    /// <summary>The kernel size of a convolution or pool, as "5×5"; null for other layers.</summary>
+    public string? Kernel { get; internal init; }
+
+    /// <summary>Its place in the order forward first calls modules (0 first); null when forward never calls it or is unknown.</summary>
+    public int? FirstCall { get; internal init; }
+
+    /// <summary>
+    /// For a module with children: the parameters of its whole subtree, each tensor once (its <c>parameters()</c> count); for
+    /// a leaf, null (see <see cref="ParameterCount"/>). Null also when unknown.
+    /// </summary>
+    public long? SubtreeParameterCount { get; internal init; }
+
+    /// <summary>For a module with children: of <see cref="SubtreeParameterCount"/>, those with requires_grad.</summary>
+    public long? SubtreeTrainableParameterCount { get; internal init; }
+
+    /// <summary>For a module with children: the activation bytes per sample of its whole subtree, each module once.</summary>
+    public long? SubtreeActivationBytesPerSample { get; internal init; }
+
+    /// <summary>For a module with children: the multiply-accumulates per sample of its whole subtree, each module once.</summary>
+    public long? SubtreeMultiplyAccumulatesPerSample { get; internal init; }
+
     /// <inheritdoc />
     public override string ToString() =>
         $"{Name} ({Kind}): {Format(ParameterCount)} parameters, {Format(BufferElements)} buffer elements";

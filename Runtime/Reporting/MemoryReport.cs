@@ -246,8 +246,13 @@ public sealed partial class MemoryReport
             Memory.LargerBatchPeaks);
     }
 
-    /// <summary>The per-layer table and the per-batch table, in Markdown with human units.</summary>
-    public string ToMarkdown() => MarkdownReport.Render(this);
+    /// <summary>
+    /// The per-layer table, torchinfo's totals, the per-batch tables of training and inference and the Notes, in Markdown
+    /// with human units. A module with children shows its whole subtree's parameters, activations and multiply-accumulates.
+    /// </summary>
+    /// <param name="depth">Only modules this deep (1: the model's children); null: all.</param>
+    /// <param name="order">The rows' order: <c>named_modules()</c>'s (the default), or a tree in registration or execution order.</param>
+    public string ToMarkdown(int? depth = null, LayerOrder order = LayerOrder.NamedModules) => MarkdownReport.Render(this, depth, order);
 
     /// <summary>
     /// The report as one self-contained HTML page: the device and kernel profile, the per-layer, per-batch and inference

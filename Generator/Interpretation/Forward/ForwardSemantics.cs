@@ -135,6 +135,7 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
     public Value ApplyModule(ModuleInstance module, IReadOnlyList<Value> inputs, LocationInfo? callSite)
     {
         if (!Trace.InputShapes.ContainsKey(module) && DescribeArguments(inputs) is { } arguments) Trace.InputShapes[module] = arguments;
+        if (!Trace.FirstCalls.ContainsKey(module)) Trace.FirstCalls[module] = Trace.FirstCalls.Count;
         Trace.Running.Push(module);
         Value result;
         try

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Runtime.InteropServices;
 using System.Threading;
 using TorchSharp;
@@ -20,11 +21,12 @@ internal static unsafe class CpuTensorAllocations
     private const int ProtRead = 1, ProtWrite = 2;
 
     private static readonly object Gate = new();
-    private static readonly Dictionary<IntPtr, long> LiveBlocks = new();
+    // Each block's size and its allocation's serial number: an address freed and reused is another block.
+    private static readonly Dictionary<IntPtr, (long Size, long Serial)> LiveBlocks = new();
     private static readonly List<(IntPtr Slot, IntPtr Original, bool ReadOnlyAfterLoad)> Patched = new();
     private static delegate* unmanaged<IntPtr*, nuint, nuint, int> realPosixMemalign;
     private static delegate* unmanaged<IntPtr, void> realFree;
-    private static long live, peak;
+    private static long live, peak, allocations;
     private static int openSessions;
     private static bool exitHandlerAdded;
 
@@ -72,6 +74,15 @@ internal static unsafe class CpuTensorAllocations
     public static void ResetPeak()
     {
         lock (Gate) peak = live;
+    }
+
+    /// <summary>
+    /// Every block counted and not yet freed, by its allocation's serial number (unique in the process), with its size:
+    /// which tensors a stretch of code made and left alive (the per-layer activation tests compare two of these).
+    /// </summary>
+    public static Dictionary<long, long> LiveBlocksNow()
+    {
+        lock (Gate) return LiveBlocks.Values.ToDictionary(b => b.Serial, b => b.Size);
     }
 
     private static void Install()
@@ -134,7 +145,7 @@ internal static unsafe class CpuTensorAllocations
         {
             lock (Gate)
             {
-                LiveBlocks[*block] = (long)size;
+                LiveBlocks[*block] = ((long)size, ++allocations);
                 live += (long)size;
                 if (live > peak) peak = live;
             }
@@ -150,7 +161,7 @@ internal static unsafe class CpuTensorAllocations
             // Forgotten before the real free, so an address reused at once by another thread is never mistaken.
             lock (Gate)
             {
-                if (LiveBlocks.Remove(block, out var size)) live -= size;
+                if (LiveBlocks.Remove(block, out var freed)) live -= freed.Size;
             }
         }
         realFree(block);
