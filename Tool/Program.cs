@@ -1,5 +1,5 @@
 using System;
 using TorchBudget.Tool;
 
-// torchbudget report <assembly or project> [--html DIR] [--budget SIZE] [--batch N] [--model NAME]
+// torchbudget report <assembly or project> [options]: see ReportOptions.Usage
 return ReportCommand.Run(args, Console.Out, Console.Error);

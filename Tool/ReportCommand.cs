@@ -41,7 +41,7 @@ internal static class ReportCommand
         foreach (var (fullName, report) in chosen)
         {
             output.WriteLine();
-            output.WriteLine(report.ToMarkdown());
+            output.WriteLine(report.ToMarkdown(options.Depth, options.Order));
             output.WriteLine();
             if (options.BudgetBytes is { } budget) allFit &= Budget(output, report, budget, options);
             if (options.HtmlFolder is { } folder)

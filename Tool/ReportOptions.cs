@@ -5,7 +5,7 @@ namespace TorchBudget.Tool;
 
 /// <summary>What <c>torchbudget report</c> was asked for, parsed from its arguments.</summary>
 internal sealed record ReportOptions(string Target, string? HtmlFolder, long? BudgetBytes, string? BudgetText, long? BatchSize,
-    IReadOnlyList<string> Models, double SafetyFactor)
+    IReadOnlyList<string> Models, double SafetyFactor, int? Depth, LayerOrder Order)
 {
     public const string Usage = """
         Usage: torchbudget report <assembly.dll | project file | project folder> [options]
@@ -21,6 +21,8 @@ internal sealed record ReportOptions(string Target, string? HtmlFolder, long? Bu
           --safety F       the usable part of the budget, in (0, 1] (default 0.8)
           --html DIR       also writes each model's HTML report to DIR/<Model>.html
           --model NAME     only this model (class name or full name); may be repeated
+          --depth N        the layer table down to depth N (1: the model's children); containers show their subtree
+          --order ORDER    the layer table's order: named (named_modules(), the default), tree, or execution
 
         Exit codes: 0 done, 1 no profiled model found, 2 bad arguments or the target could not be built or loaded,
         3 a model does not fit --budget at --batch.
@@ -38,6 +40,8 @@ internal sealed record ReportOptions(string Target, string? HtmlFolder, long? Bu
         string? target = null, html = null, budgetText = null;
         long? budget = null, batch = null;
         var safety = 0.8;
+        int? depth = null;
+        var order = LayerOrder.NamedModules;
         var models = new List<string>();
         for (var i = 1; i < args.Count; i++)
         {
@@ -94,6 +98,29 @@ internal sealed record ReportOptions(string Target, string? HtmlFolder, long? Bu
                 case "--model":
                     models.Add(value);
                     break;
+                case "--depth":
+                    if (!int.TryParse(value, out var d) || d <= 0)
+                    {
+                        problem = $"--depth takes a whole number from 1, not '{value}'";
+                        return null;
+                    }
+                    depth = d;
+                    break;
+                case "--order":
+                    LayerOrder? parsed = value switch
+                    {
+                        "named" => LayerOrder.NamedModules,
+                        "tree" => LayerOrder.Tree,
+                        "execution" => LayerOrder.Execution,
+                        _ => null,
+                    };
+                    if (parsed is null)
+                    {
+                        problem = $"--order takes named, tree or execution, not '{value}'";
+                        return null;
+                    }
+                    order = parsed.Value;
+                    break;
                 default:
                     problem = $"unknown option '{argument}'";
                     return null;
@@ -109,6 +136,6 @@ internal sealed record ReportOptions(string Target, string? HtmlFolder, long? Bu
             problem = "--batch checks a budget: give --budget too";
             return null;
         }
-        return new ReportOptions(target, html, budget, budgetText, batch, models, safety);
+        return new ReportOptions(target, html, budget, budgetText, batch, models, safety, depth, order);
     }
 }

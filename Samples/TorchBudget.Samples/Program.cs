@@ -31,8 +31,9 @@ var allPassed = true;
 allPassed &= Show(new MnistMlp(), MnistMlp.MemoryReport, verifyBatch: 64);
 allPassed &= Show(new SimpleCnn(), SimpleCnn.MemoryReport, verifyBatch: 64);
 allPassed &= Show(new CifarMlp(), CifarMlp.MemoryReport, verifyBatch: 64);
-// ResNet-18 at 224×224 takes seconds per step on a laptop CPU: a small batch keeps the run short.
-allPassed &= Show(new ResNet18(), ResNet18.MemoryReport, verifyBatch: device.type == DeviceType.CUDA ? 64 : 2);
+// ResNet-18 at 224×224 takes seconds per step on a laptop CPU: a small batch keeps the run short. Its 60 modules are shown
+// as a tree two levels deep: each stage and block with its subtree's totals.
+allPassed &= Show(new ResNet18(), ResNet18.MemoryReport, verifyBatch: device.type == DeviceType.CUDA ? 64 : 2, depth: 2, order: LayerOrder.Tree);
 
 // Parametric formulas: a width sweep needs no new attributes. Each count is checked against the real module.
 Console.WriteLine("## Sweeping sizes: ParameterCountFor against the real modules");
@@ -80,9 +81,9 @@ static bool Sweep(string call, long predicted, nn.Module<Tensor, Tensor> model)
     return predicted == real;
 }
 
-bool Show(nn.Module<Tensor, Tensor> model, MemoryReport report, long verifyBatch)
+bool Show(nn.Module<Tensor, Tensor> model, MemoryReport report, long verifyBatch, int? depth = null, LayerOrder order = LayerOrder.NamedModules)
 {
-    Console.WriteLine(report.ToMarkdown());
+    Console.WriteLine(report.ToMarkdown(depth, order));
     Console.WriteLine();
     Console.WriteLine(report.Memory?.PeakLines is not null
         ? $"Largest batch whose training peak fits 80% of {ByteUnits.Format(Budget)}: {report.MaxBatchSize(Budget):N0}"

@@ -8,7 +8,7 @@ using Xunit;
 namespace TorchBudget.Tests.Docs;
 
 /// <summary>
-/// README's example output is what the sample prints: its SimpleCnn report verbatim, and its verification table with
+/// README's example output is what the sample prints: its SimpleCnn report and ResNet-18's layer tree verbatim, and its verification table with
 /// every predicted figure and every exact row (a Peak's measured figure varies a little between machines).
 /// </summary>
 [Collection(PackageCollection.Name)] // a process of its own that takes the cores a while, like the consumer builds
@@ -27,6 +27,7 @@ public sealed class ReadmeSampleOutputTests
         ReadmeBlocks.AssertPrinted(ReadmeBlocks.Block("sample output"), run.Output, "SimpleCnn report (\"sample output\")");
         ReadmeBlocks.AssertPrinted(ReadmeBlocks.Block("sample verification"), run.Output, "verification table (\"sample verification\")",
             SameVerificationRow);
+        ReadmeBlocks.AssertPrinted(ReadmeBlocks.Block("sample resnet tree"), run.Output, "ResNet-18 tree (\"sample resnet tree\")");
     }
 
     /// <summary>

@@ -72,11 +72,11 @@ public class EmittedCodeTests
                         },
                         Layers = new global::TorchBudget.GeneratedLayer[]
                         {
-                            new global::TorchBudget.GeneratedLayer("layers", "Sequential", 0L, 0L, 0L, "[B, 10]", 0L, 0L, "[B, 1, 28, 28]", "Float32"),
-                            new global::TorchBudget.GeneratedLayer("layers.0", "Flatten", 0L, 0L, 0L, "[B, 784]", 0L, 0L, "[B, 1, 28, 28]", "Float32"),
-                            new global::TorchBudget.GeneratedLayer("layers.1", "Linear", 100480L, 100480L, 0L, "[B, 128]", 0L, 100352L, "[B, 784]", "Float32"),
-                            new global::TorchBudget.GeneratedLayer("layers.2", "ReLU", 0L, 0L, 0L, "[B, 128]", 512L, 0L, "[B, 128]", "Float32"),
-                            new global::TorchBudget.GeneratedLayer("layers.3", "Linear", 1290L, 1290L, 0L, "[B, 10]", 40L, 1280L, "[B, 128]", "Float32"),
+                            new global::TorchBudget.GeneratedLayer("layers", "Sequential", 0L, 0L, 0L, "[B, 10]", 0L, 0L, "[B, 1, 28, 28]", "Float32", null, 0, 101770L, 101770L, 552L, 101632L),
+                            new global::TorchBudget.GeneratedLayer("layers.0", "Flatten", 0L, 0L, 0L, "[B, 784]", 0L, 0L, "[B, 1, 28, 28]", "Float32", null, 1),
+                            new global::TorchBudget.GeneratedLayer("layers.1", "Linear", 100480L, 100480L, 0L, "[B, 128]", 0L, 100352L, "[B, 784]", "Float32", null, 2),
+                            new global::TorchBudget.GeneratedLayer("layers.2", "ReLU", 0L, 0L, 0L, "[B, 128]", 512L, 0L, "[B, 128]", "Float32", null, 3),
+                            new global::TorchBudget.GeneratedLayer("layers.3", "Linear", 1290L, 1290L, 0L, "[B, 10]", 40L, 1280L, "[B, 128]", "Float32", null, 4),
                         },
                         OutputShape = "[B, 10]",
                         MultiplyAccumulatesPerSample = 101632L,

@@ -56,9 +56,11 @@ public class HtmlReportTests
         var document = Parse(page);
         Assert.Equal(Name, document.Descendants("h1").Single().Value);
         Assert.Equal("TorchBudget memory report: " + Name, document.Descendants("title").First().Value);
-        var cells = document.Descendants("table").Single(t => (string?)t.Attribute("id") == "layers")
-            .Descendants("td").Select(td => td.Value).ToList();
-        Assert.Equal(new[] { Layer, Kind, "[B, 10]", "10", "10", "40 B", "90" }, cells);
+        var rows = document.Descendants("table").Single(t => (string?)t.Attribute("id") == "layers").Descendants("tr")
+            .Where(tr => tr.Attribute("data-layer") is not null).ToList();
+        Assert.Equal(Layer, (string?)rows.Single().Attribute("data-layer"));
+        Assert.Equal(new[] { "└─ " + Layer, Kind, "unknown", "[B, 10]", "", "10", "10", "40 B", "90" },
+            rows.Single().Elements("td").Select(td => td.Value));
         Assert.Equal(Note, document.Descendants("ul").Single(u => (string?)u.Attribute("id") == "notes").Element("li")!.Value);
     }
 

@@ -90,7 +90,19 @@ public sealed class ReportCommandTests
         }
     }
 
+    [Fact]
+    public async Task Depth_and_order_shape_the_layer_table_as_ToMarkdown_does()
+    {
+        var run = await Tool("report", ZooPath, "--model", "ResNet18", "--depth", "1", "--order", "execution");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var report = ZooReports.Single(r => r.Type == typeof(TorchBudget.Samples.Models.ResNet18)).Report;
+        Assert.Contains(report.ToMarkdown(1, LayerOrder.Execution), run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("layer1.0", run.Output, StringComparison.Ordinal);
+    }
+
     [Theory]
+    [InlineData(new[] { "report", "{zoo}", "--order", "bfs" }, 2, "--order takes named, tree or execution, not 'bfs'")]
+    [InlineData(new[] { "report", "{zoo}", "--depth", "0" }, 2, "--depth takes a whole number from 1")]
     [InlineData(new string[0], 2, "no command given")]
     [InlineData(new[] { "reprot", "x.dll" }, 2, "unknown command 'reprot'")]
     [InlineData(new[] { "report" }, 2, "no assembly or project given")]
