@@ -58,8 +58,9 @@ public static class BatchSizeFinder
             throw new ArgumentOutOfRangeException(nameof(maxBatchSize), maxBatchSize, "The largest batch to try must be positive.");
 
         var knowsPeak = report?.Memory?.PeakLines is not null && report.Memory.MissingRows is null;
-        long? predictedLargest = knowsPeak ? report!.MaxBatchSize(capacityBytes, 1.0) : null;
-        long? predictedRecommended = knowsPeak ? report!.MaxBatchSize(capacityBytes, safetyFactor) : null;
+        // The formulas' answers: a measured report's own confirmation would run the steps this search runs.
+        long? predictedLargest = knowsPeak ? report!.FittedMaxBatchSize(capacityBytes, 1.0) : null;
+        long? predictedRecommended = knowsPeak ? report!.FittedMaxBatchSize(capacityBytes, safetyFactor) : null;
 
         progress?.Invoke(predictedLargest is { } predicted
             ? $"Searching from the report's prediction: batch {BatchSizeSearch.N(predicted)} fits {Bytes(capacityBytes)}"

@@ -33,7 +33,8 @@ internal static class HtmlReport
         var name = HtmlText.Escape(report.ModelName);
         var memory = report.Memory;
         var complete = memory is not null && memory.MissingRows is null;
-        long? recommended = complete ? report.MaxBatchSize(budgetBytes, safetyFactor) : null;
+        // The formulas' answer: rendering a page never runs the model (a measured report's MaxBatchSize would).
+        long? recommended = complete ? report.FittedMaxBatchSize(budgetBytes, safetyFactor) : null;
 
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
@@ -78,7 +79,8 @@ internal static class HtmlReport
         AppendInferenceTable(page, report);
         AppendSequenceTable(page, report);
         AppendLayerTable(page, report.Layers);
-        page.Append("<footer>Worked out at compile time by TorchBudget for one standard training step (forward, ")
+        page.Append("<footer>").Append(report.IsMeasured ? "Measured by TorchBudget from real steps of the model" : "Worked out at compile time by TorchBudget")
+            .Append(" for one standard training step (forward, ")
             .Append(HtmlText.Escape(Harness.StepLoss.Call(report.Loss ?? LossKind.CrossEntropy))).Append(", zero_grad, ")
             .Append("backward, optimizer step; second step onward), and for inference (eval, forward under no_grad). ")
             .Append("Bytes in binary units: 1 KiB = 1,024 bytes. This page loads nothing from the network. ")

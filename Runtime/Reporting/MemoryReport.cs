@@ -230,14 +230,24 @@ public sealed partial class MemoryReport
 
     /// <summary>
     /// The largest batch whose Peak fits in <paramref name="safetyFactor"/> × <paramref name="budgetBytes"/>
-    /// (use about 80% of what fits); 0 when not even one sample fits.
+    /// (use about 80% of what fits); 0 when not even one sample fits. On a measured report (<see cref="Measure"/>) the
+    /// fitted answer is confirmed with real steps of the model at that batch, and corrected where a step disagrees.
     /// </summary>
     /// <param name="budgetBytes">The memory to fit in.</param>
     /// <param name="safetyFactor">The share of the budget to use.</param>
     /// <param name="sequenceLength">The sequence length (<see cref="ForSequenceLength"/>); null: this report's.</param>
+    /// <exception cref="InvalidOperationException">A row is unknown; or, on a measured report, confirming the answer would take
+    /// more memory than this machine has available.</exception>
     public long MaxBatchSize(long budgetBytes, double safetyFactor = 0.8, long? sequenceLength = null)
     {
-        if (sequenceLength is { } length && length != SequenceLength) return ForSequenceLength(length).MaxBatchSize(budgetBytes, safetyFactor);
+        var fitted = FittedMaxBatchSize(budgetBytes, safetyFactor, sequenceLength);
+        return Confirm is null ? fitted : Confirmed(fitted, (decimal)budgetBytes * (decimal)safetyFactor);
+    }
+
+    /// <summary>The largest batch by the formulas alone, without a measured report's confirmation.</summary>
+    internal long FittedMaxBatchSize(long budgetBytes, double safetyFactor = 0.8, long? sequenceLength = null)
+    {
+        if (sequenceLength is { } length && length != SequenceLength) return ForSequenceLength(length).FittedMaxBatchSize(budgetBytes, safetyFactor);
         if (budgetBytes <= 0) throw new ArgumentOutOfRangeException(nameof(budgetBytes), budgetBytes, "The budget must be positive.");
         if (safetyFactor <= 0 || safetyFactor > 1)
             throw new ArgumentOutOfRangeException(nameof(safetyFactor), safetyFactor, "The safety factor must be in (0, 1].");
