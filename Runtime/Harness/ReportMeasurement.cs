@@ -242,7 +242,8 @@ internal static class ReportMeasurement
             var own = m.module.parameters(recurse: false).ToList();
             var subtree = m.module.parameters().ToList();
             var hasChildren = m.module.named_children().Any();
-            var shape = atFirst?.GetValueOrDefault(m.name) is { } a && atSecond?.GetValueOrDefault(m.name) is { } b ? Shape(a, b, first, second) : null;
+            var shape = atFirst?.GetValueOrDefault(m.name) is { } a && atSecond?.GetValueOrDefault(m.name) is { } b
+                ? Shape(a, b, first, second) : null;
             return new LayerReport(m.name, m.module.GetType().Name, own.Sum(p => p.numel()), own.Where(p => p.requires_grad).Sum(p => p.numel()),
                 m.module.buffers(recurse: false).Sum(t => t.numel()), shape, activationBytesPerSample: null)
             {

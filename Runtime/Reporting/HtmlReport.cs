@@ -79,7 +79,8 @@ internal static class HtmlReport
         AppendInferenceTable(page, report);
         AppendSequenceTable(page, report);
         AppendLayerTable(page, report.Layers);
-        page.Append("<footer>").Append(report.IsMeasured ? "Measured by TorchBudget from real steps of the model" : "Worked out at compile time by TorchBudget")
+        page.Append("<footer>")
+            .Append(report.IsMeasured ? "Measured by TorchBudget from real steps of the model" : "Worked out at compile time by TorchBudget")
             .Append(" for one standard training step (forward, ")
             .Append(HtmlText.Escape(Harness.StepLoss.Call(report.Loss ?? LossKind.CrossEntropy))).Append(", zero_grad, ")
             .Append("backward, optimizer step; second step onward), and for inference (eval, forward under no_grad). ")

@@ -40,8 +40,8 @@ public sealed partial class MemoryReport
     {
         var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (fitted > 0 && ForBatch(fitted).Peak > available && KernelProfile?.StartsWith("CPU", StringComparison.Ordinal) == true)
-            throw new InvalidOperationException($"Confirming batch {fitted:N0} needs a step of {ByteUnits.Format(ForBatch(fitted).Peak)}, more than " +
-                $"the {ByteUnits.Format(available)} this machine has available: use ForBatch's fitted figures, or a smaller budget.");
+            throw new InvalidOperationException($"Confirming batch {fitted:N0} needs a step of {ByteUnits.Format(ForBatch(fitted).Peak)}, " +
+                $"more than the {ByteUnits.Format(available)} this machine has available: use ForBatch's fitted figures, or a smaller budget.");
         bool Fits(long batch) => Confirm!(batch) is { } peak && peak <= usable;
         return BatchSizeFinder.LargestSatisfying(Fits, Math.Max(1, fitted), Math.Max(1, fitted) * 4 + 16);
     }

@@ -51,7 +51,8 @@ public sealed class MeasureTests(ITestOutputHelper output)
                 foreach (var (row, a, b) in new[]
                 {
                     ("Parameters", g.Parameters, m.Parameters), ("Buffers", g.Buffers, m.Buffers), ("Gradients", g.Gradients, m.Gradients),
-                    ("OptimizerState", g.OptimizerState, m.OptimizerState), ("Input", g.Input, m.Input), ("Activations", g.Activations, m.Activations),
+                    ("OptimizerState", g.OptimizerState, m.OptimizerState), ("Input", g.Input, m.Input),
+                    ("Activations", g.Activations, m.Activations),
                 })
                 {
                     if (a != b) problems.Add($"batch {batch} {row}: generated {a:N0}, measured {b:N0}");
