@@ -17,15 +17,9 @@ namespace TorchBudget.Tests.Harness;
 [Collection(HarnessCollection.Name)]
 public sealed class InferenceVerificationTests(ITestOutputHelper output)
 {
-    public static TheoryData<Type> Models()
-    {
-        var models = new TheoryData<Type>();
-        foreach (var model in ZooModels.Types) models.Add(model);
-        return models;
-    }
 
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(ZooTheory.Models), MemberType = typeof(ZooTheory))]
     public void Every_predicted_inference_row_of_the_zoo_model_holds_on_the_cpu(Type modelType)
     {
         var report = (MemoryReport)modelType.GetProperty("MemoryReport", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;

@@ -20,15 +20,9 @@ namespace TorchBudget.Tests.Harness;
 [Collection(HarnessCollection.Name)]
 public sealed class MeasureTests(ITestOutputHelper output)
 {
-    public static TheoryData<Type> Models()
-    {
-        var data = new TheoryData<Type>();
-        foreach (var type in ZooModels.Types) data.Add(type);
-        return data;
-    }
 
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(ZooTheory.Models), MemberType = typeof(ZooTheory))]
     public void Measured_rows_agree_with_the_generated_reports_known_rows(Type type)
     {
         var generated = ReportFixtures.Of(type);

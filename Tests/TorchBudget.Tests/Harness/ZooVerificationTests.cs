@@ -15,15 +15,8 @@ public sealed class ZooVerificationTests(ITestOutputHelper output)
 {
     private const long BatchSize = 2;
 
-    public static TheoryData<Type> Models()
-    {
-        var models = new TheoryData<Type>();
-        foreach (var model in ZooModels.Types) models.Add(model);
-        return models;
-    }
-
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(ZooTheory.Models), MemberType = typeof(ZooTheory))]
     public void Every_predicted_figure_of_the_zoo_model_holds_on_the_cpu(Type modelType)
     {
         var report = (MemoryReport)modelType.GetProperty("MemoryReport", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;

@@ -15,15 +15,9 @@ namespace TorchBudget.Tests.Reporting;
 /// </summary>
 public sealed class LayerTreeTests
 {
-    public static TheoryData<Type> Models()
-    {
-        var data = new TheoryData<Type>();
-        foreach (var type in ZooModels.Types) data.Add(type);
-        return data;
-    }
 
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(ZooTheory.Models), MemberType = typeof(ZooTheory))]
     public void Container_rows_count_their_subtrees_parameters_as_TorchSharp_does(Type type)
     {
         var report = ReportFixtures.Of(type);
@@ -53,7 +47,7 @@ public sealed class LayerTreeTests
     }
 
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(ZooTheory.Models), MemberType = typeof(ZooTheory))]
     public void Kernels_are_the_modules_kernel_sizes(Type type)
     {
         var report = ReportFixtures.Of(type);

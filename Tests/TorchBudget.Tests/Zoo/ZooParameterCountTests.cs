@@ -23,16 +23,8 @@ public class ZooParameterCountTests
 
     public ZooParameterCountTests(ITestOutputHelper output) => this.output = output;
 
-    /// <summary>Every zoo model, one theory row each.</summary>
-    public static TheoryData<Type> Models()
-    {
-        var data = new TheoryData<Type>();
-        foreach (var type in ZooModels.Types) data.Add(type);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(ZooTheory.Models), MemberType = typeof(ZooTheory))]
     public void GeneratedConstantsEqualTorchSharpsCounts(Type model)
     {
         using var module = ZooModels.Create(model);
@@ -45,7 +37,7 @@ public class ZooParameterCountTests
     }
 
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(ZooTheory.Models), MemberType = typeof(ZooTheory))]
     public void GeneratedReportAgreesWithTorchSharp(Type model)
     {
         using var module = ZooModels.Create(model);
@@ -80,7 +72,7 @@ public class ZooParameterCountTests
     }
 
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(ZooTheory.Models), MemberType = typeof(ZooTheory))]
     public void ForwardRunsOnABatchOfTwo(Type model)
     {
         using var module = ZooModels.Create(model);
@@ -96,7 +88,7 @@ public class ZooParameterCountTests
 
     /// <summary>The tests' factories must build what the attribute's Arguments describe.</summary>
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(ZooTheory.Models), MemberType = typeof(ZooTheory))]
     public void FactoryMatchesTheAttributesArguments(Type model)
     {
         using var fromFactory = ZooModels.Create(model);
