@@ -32,6 +32,9 @@ internal static class ReportMeasurement
         var parameters = model.parameters().ToList();
         var floating = parameters.Where(p => p.is_floating_point()).Select(p => p.dtype).Distinct().ToList();
         var notes = new List<string>();
+        if (options.DType is { } wanted && floating.Any(t => t != wanted))
+            throw new ArgumentException($"The model's parameters are {string.Join(", ", floating)} but the options ask for {wanted}: " +
+                $"convert the model with .to({wanted}) first.", nameof(model));
         if (floating.Count > 1) notes.Add($"The parameters have several element types ({string.Join(", ", floating)}); the report names the first.");
         var shell = Report(model, inputShape, options, floating.FirstOrDefault(ScalarType.Float32), notes, Layers(model, null, null), null,
             measured: Array.Empty<long>());

@@ -10,6 +10,12 @@ namespace TorchBudget;
 /// </summary>
 public sealed class MeasureOptions
 {
+    /// <summary>
+    /// The parameters' element type the report is for; null: the model's own. Measure does not convert the model: convert it
+    /// with <c>.to(dtype)</c> first (a model whose parameters have another type is an argument error).
+    /// </summary>
+    public torch.ScalarType? DType { get; init; }
+
     /// <summary>The element type of the input batch.</summary>
     public torch.ScalarType InputDType { get; init; } = torch.ScalarType.Float32;
 

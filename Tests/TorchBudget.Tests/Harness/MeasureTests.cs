@@ -101,6 +101,21 @@ public sealed class MeasureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_dtype_option_the_model_does_not_have_is_an_argument_error_and_one_it_has_is_the_reports()
+    {
+        using var model = Sequential(Linear(4, 2));
+        var error = Assert.Throws<ArgumentException>(() =>
+            MemoryReport.Measure(model, new long[] { 4 }, new MeasureOptions { DType = ScalarType.Float64 }));
+        Assert.Contains("convert the model with .to(Float64) first", error.Message, StringComparison.Ordinal);
+        model.to(ScalarType.Float64);
+        var report = MemoryReport.Measure(model, new long[] { 4 },
+            new MeasureOptions { DType = ScalarType.Float64, InputDType = ScalarType.Float64, BatchSizes = new long[] { 2, 3 } });
+        Assert.Equal(ScalarType.Float64, report.DType);
+        Assert.Equal(10 * 8, report.ForBatch(2).Parameters);
+        Assert.True(MemoryHarness.Verify(model, report, torch.CPU, 3).Passed);
+    }
+
+    [Fact]
     public void Where_the_process_cannot_measure_the_device_the_memory_is_unknown_not_an_exception()
     {
         Assert.False(torch.cuda.is_available()); // this test is about a machine without CUDA
