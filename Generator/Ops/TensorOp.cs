@@ -95,4 +95,5 @@ internal enum TensorOp
     // Indexing (TensorOps.Indexing.cs).
     Index,
     Select,
+    Narrow,
 }

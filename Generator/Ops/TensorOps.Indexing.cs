@@ -28,9 +28,33 @@ internal static partial class TensorOps
         {
             Names = ["select"],
         };
+        // x.narrow(dim, start, length): ATen's narrow is slice(dim, start, start + length), one view recorded even over the
+        // whole dimension (where an index chain skips a whole-dimension slice). A negative start counts from the end.
+        yield return new(TensorOp.Narrow, "a view of length elements from start along dim (ATen's slice)", c =>
+        {
+            if (c.Arg(0) is not IntValue dim || c.Arg(1) is not IntValue start || c.Arg(2) is not IntValue length) return null;
+            var axis = c.Self.Shape.Axis(dim.Pin()) ?? throw c.Op.Mismatch($"narrow along dim {dim.Pin()} of {c.Self.Shape}");
+            var size = c.Self.Shape.Dims[axis];
+            var from = start.Pin();
+            if (from < 0)
+            {
+                if (!size.IsConstant()) return c.Forward.Record(new UnknownValue("narrow from the end of a batch-sized dimension", c.At));
+                from += size.PinCoefficient();
+            }
+            if (from < 0 || length.Pin() < 0 || size.IsConstant() && from + length.Pin() > size.PinCoefficient())
+                throw c.Op.Mismatch($"narrow({dim.Pin()}, {start.Pin()}, {length.Pin()}) is outside {c.Self.Shape}");
+            var indices = Enumerable.Repeat<Value>(new TensorIndexValue("Colon"), axis)
+                .Append(new TensorIndexValue("Slice", new IntValue(from), new IntValue(from + length.Pin()))).ToList();
+            return Index(c.Forward, c.Self, indices, c.At, recordWholeSlices: true);
+        })
+        {
+            Names = ["narrow"],
+        };
     }
 
-    internal static Value Index(ForwardSemantics f, ActivationTensor tensor, IReadOnlyList<Value> indices, LocationInfo? at)
+    /// <param name="recordWholeSlices">Record a slice over a whole dimension too, as narrow does (an index chain skips it).</param>
+    internal static Value Index(ForwardSemantics f, ActivationTensor tensor, IReadOnlyList<Value> indices, LocationInfo? at,
+        bool recordWholeSlices = false)
     {
         var op = f.NewOp("index", new Value[] { tensor }, at);
         // tensor[params TensorIndex[]] arrives as one array.
@@ -86,7 +110,7 @@ internal static partial class TensorOps
                     case TensorIndexValue { Kind: "Slice" } slice:
                         var length = SliceLength(dims[axis], slice, op);
                         var every = slice.StepValue?.Pin() ?? 1;
-                        if (length != dims[axis] || every != 1 || indices.Count == 1)
+                        if (length != dims[axis] || every != 1 || indices.Count == 1 || recordWholeSlices)
                         {
                             strides[axis] = strides[axis].Times(Dim.Of(every));
                             dims[axis] = length;

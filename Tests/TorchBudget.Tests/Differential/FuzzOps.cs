@@ -484,6 +484,20 @@ internal static class FuzzOps
             p.Emit("index", $"{x.Name}.select({dim}, {p.Pick(checked((int)x.Shape[along]))})", x.Shape.Where((_, i) => i != along).ToArray());
             return true;
         }
+        // narrow(dim, start, length): ATen's slice, recorded even over the whole dimension; a negative start from the end.
+        var narrowable = x.FeatureAxes.Where(a => x.Shape[a] > 0).ToList();
+        if (narrowable.Count > 0 && p.Chance(0.2))
+        {
+            var along = p.Pick(narrowable);
+            var size = checked((int)x.Shape[along]);
+            var length = p.Chance(0.25) ? size : p.Pick(size) + 1;
+            var start = p.Pick(size - length + 1);
+            var written = p.Chance(0.3) ? start - size : start;
+            var narrowed = x.Shape.ToArray();
+            narrowed[along] = length;
+            p.Emit("index", $"{x.Name}.narrow({(p.Chance(0.5) ? along : along - x.Rank)}, {written}, {length})", narrowed);
+            return true;
+        }
         var indices = new List<string>();
         var shape = new List<long>();
         var axis = 0;
