@@ -96,4 +96,6 @@ internal enum TensorOp
     Index,
     Select,
     Narrow,
+    IndexSelect,
+    Gather,
 }

@@ -50,6 +50,67 @@ internal static partial class TensorOps
         {
             Names = ["narrow"],
         };
+        yield return new(TensorOp.IndexSelect, "a new contiguous tensor, the dimension as long as the index; keeps the index; "
+            + "backward zeros of the input's size, index_add_ of the gradient into them", IndexSelect)
+        {
+            Names = ["index_select"],
+        };
+        yield return new(TensorOp.Gather, "a new tensor of the index's shape; keeps the index; backward zeros of the input's size, "
+            + "scatter_add_ of the gradient into them", Gather)
+        {
+            Names = ["gather"],
+        };
+    }
+
+    /// <summary>
+    /// x.index_select(dim, index): ATen's index_select writes a new contiguous tensor with the dimension as long as the 1-d
+    /// integer index; autograd keeps the index (and only the input's sizes); backward is zeros of the input's size with
+    /// the gradient index_add_ed into them, one tensor.
+    /// </summary>
+    private static Value? IndexSelect(TensorOpCall c)
+    {
+        if (c.Arg(1) is UnknownValue unknown) return c.Forward.Record(unknown);
+        if (c.Arg(0) is not IntValue dim || c.Arg(1) is not ActivationTensor index) return null;
+        var axis = c.Self.Shape.Axis(dim.Pin()) ?? throw c.Op.Mismatch($"index_select along dim {dim.Pin()} of {c.Self.Shape}");
+        if (index.ElementType is not (ScalarType.Int64 or ScalarType.Int32) || index.Shape.Rank > 1)
+            throw c.Op.Mismatch($"index_select needs a 1-d Int64 or Int32 index, got {index.ElementType} {index.Shape}");
+        var length = index.Shape.Rank == 0 ? Dim.Of(1) : index.Shape[0];
+        // Of a strided input ATen's kernel holds more while it runs (measured: 176 B per sample more than the result for a
+        // transposed [B, 12, 6] input), which was not followed.
+        if (!c.Self.IsContiguous)
+            c.Op.PeakNotModeled("Peak is unknown: index_select of a strided tensor holds work tensors while it runs, which were not measured.");
+        var result = c.Op.Output(new TensorShape(c.Self.Shape.Dims.Select((d, i) => i == axis ? length : d)));
+        if (c.Op.RecordsGraph) c.Op.Save(index);
+        c.Op.Backward(BackwardRules.Pointwise(c.Self, 1));
+        return c.Recorded(result);
+    }
+
+    /// <summary>
+    /// x.gather(dim, index): a new tensor of the index's shape (same rank as the input, Int64); autograd keeps the index;
+    /// backward is zeros of the input's size with the gradient scatter_add_ed into them, one tensor.
+    /// </summary>
+    private static Value? Gather(TensorOpCall c)
+    {
+        if (c.Arg(1) is UnknownValue unknown) return c.Forward.Record(unknown);
+        if (c.Arg(0) is not IntValue dim || c.Arg(1) is not ActivationTensor index) return null;
+        var axis = c.Self.Shape.Axis(dim.Pin()) ?? throw c.Op.Mismatch($"gather along dim {dim.Pin()} of {c.Self.Shape}");
+        if (index.ElementType != ScalarType.Int64 || index.Shape.Rank != c.Self.Shape.Rank)
+            throw c.Op.Mismatch($"gather needs an Int64 index of the input's rank, got {index.ElementType} {index.Shape} for {c.Self.Shape}");
+        // The index must fit the input in every other dimension; ATen checks it where both are known.
+        for (var i = 0; i < index.Shape.Rank; i++)
+        {
+            if (i != axis && index.Shape[i].IsConstant() && c.Self.Shape[i].IsConstant()
+                && index.Shape[i].PinCoefficient() > c.Self.Shape[i].PinCoefficient())
+                throw c.Op.Mismatch($"gather's index {index.Shape} is larger than the input {c.Self.Shape} in dimension {i}");
+        }
+        // An expanded index takes ATen's sorting path for scatter_add_ in backward, and a strided input other kernel paths:
+        // neither was measured.
+        if (!index.IsContiguous) return null;
+        if (!c.Self.IsContiguous) c.Op.PeakNotModeled("Peak is unknown: gather of a strided tensor was not measured.");
+        var result = c.Op.Output(index.Shape);
+        if (c.Op.RecordsGraph) c.Op.Save(index);
+        c.Op.Backward(BackwardRules.Pointwise(c.Self, 1));
+        return c.Recorded(result);
     }
 
     /// <param name="recordWholeSlices">Record a slice over a whole dimension too, as narrow does (an index chain skips it).</param>

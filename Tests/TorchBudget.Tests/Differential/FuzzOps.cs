@@ -498,6 +498,27 @@ internal static class FuzzOps
             p.Emit("index", $"{x.Name}.narrow({(p.Chance(0.5) ? along : along - x.Rank)}, {written}, {length})", narrowed);
             return true;
         }
+        // index_select(dim, arange(...)) and gather(dim, zeros(...)): new tensors that keep their Int64 index.
+        if (narrowable.Count > 0 && p.Chance(0.2))
+        {
+            var along = p.Pick(narrowable);
+            var size = checked((int)x.Shape[along]);
+            var selected = x.Shape.ToArray();
+            if (p.Chance(0.6))
+            {
+                var step = p.Pick(3) + 1;
+                var start = p.Pick(Math.Min(step, size));
+                selected[along] = (size - start + step - 1) / step;
+                p.Emit("index", $"{x.Name}.index_select({along}, torch.arange({start}, {size}, {step}))", selected);
+            }
+            else
+            {
+                selected[along] = p.Pick(size) + 1;
+                var index = $"torch.zeros(new long[] {{ {string.Join(", ", selected.Select(ProgramBuilder.Size))} }}, dtype: ScalarType.Int64)";
+                p.Emit("index", $"{x.Name}.gather({along - x.Rank}, {index})", selected);
+            }
+            return true;
+        }
         var indices = new List<string>();
         var shape = new List<long>();
         var axis = 0;
