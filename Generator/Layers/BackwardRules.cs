@@ -223,6 +223,41 @@ internal static class BackwardRules
         return plan.Build();
     }
 
+    /// <summary>
+    /// var and std: var_backward's (2 / dof) · grad (the reduced size, with the wrapped scalar), x.mean(dim, keepdim) (the
+    /// reduced size), x − mean and the product (the input's size); hands on the product. std first makes 2 · result, the
+    /// gradient divided by it and the mask result == 0 (the reduced size each).
+    /// </summary>
+    public static BackwardPlan Variance(ActivationTensor input, ActivationTensor result, bool standardDeviation)
+    {
+        var plan = new BackwardPlanBuilder();
+        if (!input.RequiresGrad) return plan.Build();
+        var reduced = BackwardPlanBuilder.BytesOf(result);
+        var full = BackwardPlanBuilder.BytesOf(input);
+        if (standardDeviation)
+        {
+            plan.Allocate(WrappedScalar);
+            plan.Allocate(reduced);
+            plan.Free(WrappedScalar);
+            plan.Allocate(reduced);
+            plan.Free(reduced);
+            var mask = plan.Allocate(BackwardPlanBuilder.BytesOf(result.Shape, ScalarType.Bool));
+            plan.Free(mask);
+        }
+        plan.Allocate(WrappedScalar);
+        plan.Allocate(reduced);
+        plan.Free(WrappedScalar);
+        plan.Allocate(reduced);
+        plan.Allocate(full);
+        plan.Allocate(full);
+        plan.Free(full);
+        plan.Free(reduced);
+        plan.Free(reduced);
+        if (standardDeviation) plan.Free(reduced);
+        plan.Hand(input, full);
+        return plan.Build();
+    }
+
     /// <summary>cat and stack: each input gets a narrow (stack: select) view of the incoming gradient, in its strides.</summary>
     public static BackwardPlan Concatenation(IEnumerable<ActivationTensor> parts, int axis)
     {

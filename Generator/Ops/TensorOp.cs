@@ -75,6 +75,8 @@ internal enum TensorOp
     Sum,
     Amax,
     Amin,
+    Var,
+    Std,
 
     // Matrix products (TensorOps.Products.cs).
     Matmul,

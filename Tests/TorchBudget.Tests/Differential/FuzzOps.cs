@@ -607,6 +607,14 @@ internal static class FuzzOps
         var method = p.Pick(new[] { "mean", "sum", "amax", "amin" });
         var shape = keep ? x.Shape.Select((d, i) => i == axis ? 1 : d).ToArray() : x.Shape.Where((_, i) => i != axis).ToArray();
         if (shape.Length == 1 && !keep) return false;
+        // var and std over a dimension of more than one (over one, the unbiased figure divides by zero).
+        if (x.Shape[axis] > 1 && p.Chance(0.3))
+        {
+            var dims = p.Chance(0.5) ? axis.ToString(CultureInfo.InvariantCulture) : $"new long[] {{ {axis} }}";
+            p.Emit("reduction", $"{x.Name}.{p.Pick(new[] { "var", "std" })}({dims}, unbiased: {(p.Chance(0.5) ? "true" : "false")}, " +
+                $"keepdim: {(keep ? "true" : "false")})", shape);
+            return true;
+        }
         p.Emit("reduction", $"{x.Name}.{method}(new long[] {{ {axis} }}, keepdim: {(keep ? "true" : "false")})", shape);
         return true;
     }

@@ -1,0 +1,73 @@
+using TorchBudget.Tests.Differential;
+using TorchBudget.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace TorchBudget.Tests.Ops;
+
+/// <summary>
+/// var and std over a dimension, several, or all, with and without keepdim, as hand-written layer norms use them: the
+/// reduced result, the input kept (std: the result too), and var_backward's temporaries. Compiled and run for real:
+/// every row equals the allocation counter at batch 1 and another.
+/// </summary>
+[Collection(HarnessCollection.Name)]
+public sealed class VarianceTests(ITestOutputHelper output)
+{
+    private const string Template = """
+        [MemoryProfile(6, 10)]
+        public partial class {0} : Module<Tensor, Tensor>
+        {
+            private readonly Linear f = Linear(10, 12);
+            private readonly Linear head = Linear(72, 4);
+            public {0}() : base(nameof({0})) => RegisterComponents();
+            public override Tensor forward(Tensor x)
+            {
+                var h = f.forward(x);
+                {1}
+                return head.forward(y.flatten(1));
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("VarLastKeepDim", "var y = (h - h.mean(new long[] { -1 }, keepdim: true)) / (h.var(-1, unbiased: false, keepdim: true) + 1e-5).sqrt();", 3)]
+    [InlineData("VarNoKeepDim", "var y = h * h.var(2).unsqueeze(-1);", 2)]
+    [InlineData("StdKeepDim", "var y = h / (h.std(-1, keepdim: true) + 1e-5);", 4)]
+    [InlineData("StdOverTwoDims", "var y = h * h.std(new long[] { 1, 2 }, keepdim: true);", 3)]
+    [InlineData("VarOverAll", "var y = h * h.var();", 2)]
+    [InlineData("VarTransposed", "var y = h * h.transpose(1, 2).var(1).unsqueeze(-1);", 3)]
+    public void Every_row_matches_the_counter(string name, string statements, long batch)
+    {
+        var problems = ExactRows.Problems(name, Template.Replace("{1}", statements), batch, "var/std", output.WriteLine);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    private const string AtThePeak = """
+        [MemoryProfile(6, 10)]
+        public partial class {0} : Module<Tensor, Tensor>
+        {
+            private readonly Linear f = Linear(10, 96);
+            private readonly Linear head = Linear(6, 4);
+            public {0}() : base(nameof({0})) => RegisterComponents();
+            public override Tensor forward(Tensor x)
+            {
+                var h = f.forward(x);
+                {1}
+                return head.forward(y.flatten(1));
+            }
+        }
+        """;
+
+    /// <summary>A wide input reduced to a few numbers: the step's peak is in var's or std's backward, so its temporaries decide it.</summary>
+    [Theory]
+    [InlineData("VarPeak", "var y = h.var(-1);", 3)]
+    [InlineData("VarPeakKeepDim", "var y = h.var(2, unbiased: false, keepdim: true);", 2)]
+    [InlineData("StdPeak", "var y = h.std(-1);", 3)]
+    [InlineData("StdPeakKeepDim", "var y = h.std(-1, keepdim: true);", 5)]
+    [InlineData("VarPeakAll", "var y = (h * h.var()).sum(-1);", 2)]
+    public void Backward_at_the_peak_matches_the_counter(string name, string statements, long batch)
+    {
+        var problems = ExactRows.Problems(name, AtThePeak.Replace("{1}", statements), batch, "var/std", output.WriteLine);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+}
