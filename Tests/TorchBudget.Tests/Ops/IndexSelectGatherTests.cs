@@ -1,4 +1,3 @@
-using TorchBudget.Tests.Differential;
 using TorchBudget.Tests.Harness;
 using Xunit;
 using Xunit.Abstractions;
@@ -14,22 +13,8 @@ namespace TorchBudget.Tests.Ops;
 [Collection(HarnessCollection.Name)]
 public sealed class IndexSelectGatherTests(ITestOutputHelper output)
 {
-    private const string Template = """
-        [MemoryProfile(6, 10)]
-        public partial class {0} : Module<Tensor, Tensor>
-        {
-            private readonly Linear f = Linear(10, 12);
-            private readonly Tensor rows = torch.arange(0, 6, 3);
-            private readonly Linear head = Linear(24, 4);
-            public {0}() : base(nameof({0})) => RegisterComponents();
-            public override Tensor forward(Tensor x)
-            {
-                var h = f.forward(x);
-                {1}
-                return head.forward(y.flatten(1));
-            }
-        }
-        """;
+    private static readonly string Template =
+        OpModel.Template(width: 12, headFeatures: 24, fields: "private readonly Tensor rows = torch.arange(0, 6, 3);");
 
     [Theory]
     [InlineData("IndexSelectFeatures", "var y = h.index_select(2, torch.arange(0, 12, 3)).relu();", 3)]
@@ -39,8 +24,7 @@ public sealed class IndexSelectGatherTests(ITestOutputHelper output)
     [InlineData("GatherRows", "var y = h.gather(1, torch.zeros(h.shape[0], 2, 12, dtype: ScalarType.Int64));", 5)]
     public void Every_row_matches_the_counter(string name, string statements, long batch)
     {
-        var problems = ExactRows.Problems(name, Template.Replace("{1}", statements), batch, "index_select/gather", output.WriteLine);
-        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        OpModel.AssertExact(output, Template, name, statements, batch, "index_select/gather");
     }
 
     /// <summary>
@@ -52,8 +36,6 @@ public sealed class IndexSelectGatherTests(ITestOutputHelper output)
     [InlineData("GatherTransposed", "var y = h.transpose(1, 2).gather(1, torch.zeros(h.shape[0], 4, 6, dtype: ScalarType.Int64));", 2)]
     public void Strided_inputs_leave_the_peaks_unknown(string name, string statements, long batch)
     {
-        var problems = ExactRows.ProblemsBut(name, Template.Replace("{1}", statements), batch, "index_select/gather", output.WriteLine,
-            new[] { "Peak", "Inference Peak" });
-        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        OpModel.AssertExact(output, Template, name, statements, batch, "index_select/gather", new[] { "Peak", "Inference Peak" });
     }
 }

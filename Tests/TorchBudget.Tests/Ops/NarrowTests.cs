@@ -1,4 +1,3 @@
-using TorchBudget.Tests.Differential;
 using TorchBudget.Tests.Harness;
 using Xunit;
 using Xunit.Abstractions;
@@ -14,21 +13,7 @@ namespace TorchBudget.Tests.Ops;
 [Collection(HarnessCollection.Name)]
 public sealed class NarrowTests(ITestOutputHelper output)
 {
-    private const string Template = """
-        [MemoryProfile(6, 10)]
-        public partial class {0} : Module<Tensor, Tensor>
-        {
-            private readonly Linear f = Linear(10, 12);
-            private readonly Linear head = Linear(24, 4);
-            public {0}() : base(nameof({0})) => RegisterComponents();
-            public override Tensor forward(Tensor x)
-            {
-                var h = f.forward(x);
-                {1}
-                return head.forward(y.flatten(1));
-            }
-        }
-        """;
+    private static readonly string Template = OpModel.Template(width: 12, headFeatures: 24);
 
     [Theory]
     [InlineData("NarrowFeatures", "var y = h.narrow(2, 3, 4).relu();", 3)]
@@ -39,7 +24,6 @@ public sealed class NarrowTests(ITestOutputHelper output)
     [InlineData("NarrowNoCopyAfter", "var y = h.narrow(2, 0, 4) + h.narrow(2, 8, 4);", 2)]
     public void Every_row_matches_the_counter(string name, string statements, long batch)
     {
-        var problems = ExactRows.Problems(name, Template.Replace("{1}", statements), batch, "narrow", output.WriteLine);
-        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        OpModel.AssertExact(output, Template, name, statements, batch, "narrow");
     }
 }

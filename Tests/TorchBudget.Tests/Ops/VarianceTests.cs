@@ -1,4 +1,3 @@
-using TorchBudget.Tests.Differential;
 using TorchBudget.Tests.Harness;
 using Xunit;
 using Xunit.Abstractions;
@@ -13,21 +12,7 @@ namespace TorchBudget.Tests.Ops;
 [Collection(HarnessCollection.Name)]
 public sealed class VarianceTests(ITestOutputHelper output)
 {
-    private const string Template = """
-        [MemoryProfile(6, 10)]
-        public partial class {0} : Module<Tensor, Tensor>
-        {
-            private readonly Linear f = Linear(10, 12);
-            private readonly Linear head = Linear(72, 4);
-            public {0}() : base(nameof({0})) => RegisterComponents();
-            public override Tensor forward(Tensor x)
-            {
-                var h = f.forward(x);
-                {1}
-                return head.forward(y.flatten(1));
-            }
-        }
-        """;
+    private static readonly string Template = OpModel.Template(width: 12, headFeatures: 72);
 
     [Theory]
     [InlineData("VarLastKeepDim", "var y = (h - h.mean(new long[] { -1 }, keepdim: true)) / (h.var(-1, unbiased: false, keepdim: true) + 1e-5).sqrt();", 3)]
@@ -38,25 +23,10 @@ public sealed class VarianceTests(ITestOutputHelper output)
     [InlineData("VarTransposed", "var y = h * h.transpose(1, 2).var(1).unsqueeze(-1);", 3)]
     public void Every_row_matches_the_counter(string name, string statements, long batch)
     {
-        var problems = ExactRows.Problems(name, Template.Replace("{1}", statements), batch, "var/std", output.WriteLine);
-        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        OpModel.AssertExact(output, Template, name, statements, batch, "var/std");
     }
 
-    private const string AtThePeak = """
-        [MemoryProfile(6, 10)]
-        public partial class {0} : Module<Tensor, Tensor>
-        {
-            private readonly Linear f = Linear(10, 96);
-            private readonly Linear head = Linear(6, 4);
-            public {0}() : base(nameof({0})) => RegisterComponents();
-            public override Tensor forward(Tensor x)
-            {
-                var h = f.forward(x);
-                {1}
-                return head.forward(y.flatten(1));
-            }
-        }
-        """;
+    private static readonly string AtThePeak = OpModel.Template(width: 96, headFeatures: 6);
 
     /// <summary>A wide input reduced to a few numbers: the step's peak is in var's or std's backward, so its temporaries decide it.</summary>
     [Theory]
@@ -67,7 +37,6 @@ public sealed class VarianceTests(ITestOutputHelper output)
     [InlineData("VarPeakAll", "var y = (h * h.var()).sum(-1);", 2)]
     public void Backward_at_the_peak_matches_the_counter(string name, string statements, long batch)
     {
-        var problems = ExactRows.Problems(name, AtThePeak.Replace("{1}", statements), batch, "var/std", output.WriteLine);
-        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        OpModel.AssertExact(output, AtThePeak, name, statements, batch, "var/std");
     }
 }

@@ -1,4 +1,3 @@
-using TorchBudget.Tests.Differential;
 using TorchBudget.Tests.Harness;
 using Xunit;
 using Xunit.Abstractions;
@@ -14,24 +13,11 @@ namespace TorchBudget.Tests.Ops;
 [Collection(HarnessCollection.Name)]
 public sealed class WhereTests(ITestOutputHelper output)
 {
-    private const string Template = """
-        [MemoryProfile(6, 10)]
-        public partial class {0} : Module<Tensor, Tensor>
-        {
-            private readonly Linear f = Linear(10, 10);
-            private readonly Parameter row = Parameter(torch.randn(10));
+    private static readonly string Template = OpModel.Template(width: 10, headFeatures: 60, fields: """
+        private readonly Parameter row = Parameter(torch.randn(10));
             private readonly Tensor blocked = torch.full(6, 6, -1e9);
             private readonly Tensor causal = torch.ones(6, 6, dtype: ScalarType.Bool).tril();
-            private readonly Linear head = Linear(60, 4);
-            public {0}() : base(nameof({0})) => RegisterComponents();
-            public override Tensor forward(Tensor x)
-            {
-                var h = f.forward(x);
-                {1}
-                return head.forward(y.flatten(1));
-            }
-        }
-        """;
+        """);
 
     [Theory]
     [InlineData("WhereFunction", "var y = torch.where(h > 0, h, h.tanh());", 3)]
@@ -47,7 +33,6 @@ public sealed class WhereTests(ITestOutputHelper output)
     [InlineData("TrilOfScores", "var y = (h.matmul(h.transpose(1, 2)).triu(1) + h.matmul(h.transpose(1, 2)).tril()).matmul(h);", 2)]
     public void Every_row_is_exact(string name, string statements, long batch)
     {
-        var problems = ExactRows.Problems(name, Template.Replace("{1}", statements), batch, "where", output.WriteLine);
-        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        OpModel.AssertExact(output, Template, name, statements, batch, "where");
     }
 }

@@ -1,0 +1,42 @@
+using System.Collections.Generic;
+using TorchBudget.Tests.Differential;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace TorchBudget.Tests.Ops;
+
+/// <summary>
+/// The op tests' model: a [6, 10] sample through Linear(10, width) into <c>h</c>, the statements under test (which leave
+/// <c>y</c>), and a Linear head over <c>y.flatten(1)</c>; compiled and run for real by <see cref="ExactRows"/>.
+/// </summary>
+internal static class OpModel
+{
+    /// <param name="width">h's features.</param>
+    /// <param name="headFeatures">y's elements per sample.</param>
+    /// <param name="fields">More field declarations (buffers, parameters) the statements use.</param>
+    public static string Template(int width, int headFeatures, string fields = "") => $$"""
+        [MemoryProfile(6, 10)]
+        public partial class {0} : Module<Tensor, Tensor>
+        {
+            private readonly Linear f = Linear(10, {{width}});
+            {{fields}}
+            private readonly Linear head = Linear({{headFeatures}}, 4);
+            public {0}() : base(nameof({0})) => RegisterComponents();
+            public override Tensor forward(Tensor x)
+            {
+                var h = f.forward(x);
+                {1}
+                return head.forward(y.flatten(1));
+            }
+        }
+        """;
+
+    /// <summary>Every row of both tables equals the allocation counter at batch 1 and <paramref name="batch"/>, but <paramref name="unknownRows"/>.</summary>
+    public static void AssertExact(ITestOutputHelper output, string template, string name, string statements, long batch, string origin,
+        IReadOnlyCollection<string>? unknownRows = null)
+    {
+        var problems = ExactRows.ProblemsBut(name, template.Replace("{1}", statements), batch, origin, output.WriteLine,
+            unknownRows ?? new string[0]);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+}
