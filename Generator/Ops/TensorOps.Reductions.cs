@@ -47,7 +47,10 @@ internal static partial class TensorOps
         var keepDim = !overAll && c.Arg(2) is BoolValue { Flag: true };
         var axes = overAll ? Enumerable.Range(0, self.Shape.Rank).ToList() : c.Arg(0) switch
         {
-            IntValue single => new List<int> { self.Shape.Axis(single.Pin()) ?? throw op.Mismatch($"{c.Name} over dim {single.Pin()} of {self.Shape}") },
+            IntValue single => new List<int>
+            {
+                self.Shape.Axis(single.Pin()) ?? throw op.Mismatch($"{c.Name} over dim {single.Pin()} of {self.Shape}"),
+            },
             ListValue many when many.Items.All(d => d is IntValue) => many.Items.Cast<IntValue>()
                 .Select(i => self.Shape.Axis(i.Pin()) ?? throw op.Mismatch($"{c.Name} over dim {i.Pin()} of {self.Shape}")).ToList(),
             _ => null,

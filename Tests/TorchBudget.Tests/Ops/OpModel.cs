@@ -31,7 +31,10 @@ internal static class OpModel
         }
         """;
 
-    /// <summary>Every row of both tables equals the allocation counter at batch 1 and <paramref name="batch"/>, but <paramref name="unknownRows"/>.</summary>
+    /// <summary>
+    /// Every row of both tables equals the allocation counter at batch 1 and <paramref name="batch"/>, but
+    /// <paramref name="unknownRows"/>, which must be unknown.
+    /// </summary>
     public static void AssertExact(ITestOutputHelper output, string template, string name, string statements, long batch, string origin,
         IReadOnlyCollection<string>? unknownRows = null)
     {

@@ -15,7 +15,8 @@ public sealed class VarianceTests(ITestOutputHelper output)
     private static readonly string Template = OpModel.Template(width: 12, headFeatures: 72);
 
     [Theory]
-    [InlineData("VarLastKeepDim", "var y = (h - h.mean(new long[] { -1 }, keepdim: true)) / (h.var(-1, unbiased: false, keepdim: true) + 1e-5).sqrt();", 3)]
+    [InlineData("VarLastKeepDim",
+        "var y = (h - h.mean(new long[] { -1 }, keepdim: true)) / (h.var(-1, unbiased: false, keepdim: true) + 1e-5).sqrt();", 3)]
     [InlineData("VarNoKeepDim", "var y = h * h.var(2).unsqueeze(-1);", 2)]
     [InlineData("StdKeepDim", "var y = h / (h.std(-1, keepdim: true) + 1e-5);", 4)]
     [InlineData("StdOverTwoDims", "var y = h * h.std(new long[] { 1, 2 }, keepdim: true);", 3)]
