@@ -224,6 +224,12 @@ internal static class BackwardRules
     }
 
     /// <summary>
+    /// cumsum: grad.flip(dim).cumsum(dim).flip(dim), one C++ expression whose temporaries live to its end: three tensors of
+    /// the input's size at once, the last handed on (measured).
+    /// </summary>
+    public static BackwardPlan ReversedCumsum(ActivationTensor input) => Pointwise(input, 3);
+
+    /// <summary>
     /// var and std: var_backward's (2 / dof) · grad (the reduced size, with the wrapped scalar), x.mean(dim, keepdim) (the
     /// reduced size), x − mean and the product (the input's size); hands on the product. std first makes 2 · result, the
     /// gradient divided by it and the mask result == 0 (the reduced size each).

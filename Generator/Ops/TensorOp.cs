@@ -77,6 +77,7 @@ internal enum TensorOp
     Amin,
     Var,
     Std,
+    Cumsum,
 
     // Matrix products (TensorOps.Products.cs).
     Matmul,

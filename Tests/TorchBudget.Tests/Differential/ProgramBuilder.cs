@@ -42,8 +42,8 @@ internal sealed class ProgramBuilder(string name, Random random)
 
     public bool Chance(double probability) => Random.NextDouble() < probability;
 
-    /// <summary>Whether a statement so far contains <paramref name="text"/> (an op that can make infinities, say).</summary>
-    public bool Uses(string text) => statements.Any(s => s.Contains(text, StringComparison.Ordinal));
+    /// <summary>Whether a statement or field so far contains <paramref name="text"/> (an op that can make infinities, a layer).</summary>
+    public bool Uses(string text) => statements.Concat(fields).Any(s => s.Contains(text, StringComparison.Ordinal));
 
     /// <summary>Declares a field (a layer or a parameter) and returns its name.</summary>
     public string Field(string type, string initializer)

@@ -49,7 +49,7 @@ public sealed class SequenceDimensionDiagnosticTests
             {
                 private readonly Linear fc = Linear(4, 3);
                 public Opaque() : base("m") => RegisterComponents();
-                public override Tensor forward(Tensor x) => fc.forward(x).cumsum(1).sum(1);
+                public override Tensor forward(Tensor x) => fc.forward(x).cumprod(1).sum(1);
             }
 
             [MemoryProfile(8, 4, SequenceDimensions = new[] { 0 }, Loss = LossKind.Mse)]

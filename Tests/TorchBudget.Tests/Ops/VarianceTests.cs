@@ -21,7 +21,6 @@ public sealed class VarianceTests(ITestOutputHelper output)
     [InlineData("StdKeepDim", "var y = h / (h.std(-1, keepdim: true) + 1e-5);", 4)]
     [InlineData("StdOverTwoDims", "var y = h * h.std(new long[] { 1, 2 }, keepdim: true);", 3)]
     [InlineData("VarOverAll", "var y = h * h.var();", 2)]
-    [InlineData("VarTransposed", "var y = h * h.transpose(1, 2).var(1).unsqueeze(-1);", 3)]
     public void Every_row_matches_the_counter(string name, string statements, long batch)
     {
         OpModel.AssertExact(output, Template, name, statements, batch, "var/std");
@@ -30,6 +29,13 @@ public sealed class VarianceTests(ITestOutputHelper output)
     private static readonly string AtThePeak = OpModel.Template(width: 96, headFeatures: 6);
 
     /// <summary>A wide input reduced to a few numbers: the step's peak is in var's or std's backward, so its temporaries decide it.</summary>
+    /// <summary>Of a strided input (seed 155: a transposed softmax, the peak 15 % lower than modeled) both peaks are unknown.</summary>
+    [Theory]
+    [InlineData("VarTransposed", "var y = h * h.transpose(1, 2).var(1).unsqueeze(-1);", 3)]
+    [InlineData("Fuzz155_00613", "var y = h.softmax(-1).transpose(2, 1).var(1, unbiased: false, keepdim: true).expand(-1, 12, -1).contiguous();", 8)]
+    public void Strided_inputs_leave_the_peaks_unknown(string name, string statements, long batch) =>
+        OpModel.AssertExact(output, Template, name, statements, batch, "var/std", new[] { "Peak", "Inference Peak" });
+
     [Theory]
     [InlineData("VarPeak", "var y = h.var(-1);", 3)]
     [InlineData("VarPeakKeepDim", "var y = h.var(2, unbiased: false, keepdim: true);", 2)]
