@@ -102,6 +102,18 @@ internal sealed class LayerArgs(string factory, IReadOnlyList<KeyValuePair<strin
         var other => throw new InvalidLayerArgumentException($"{Factory}({name}) is not a size: {other.Describe()}"),
     };
 
+    /// <summary>
+    /// As <see cref="Dims"/>, for a display (the report's Kernel column): reads the sizes without pinning a parametric one,
+    /// and gives null where they are not all known integers.
+    /// </summary>
+    public long[]? PeekDims(string name, int rank) => (Values.TryGetValue(name, out var value) ? value : null) switch
+    {
+        IntValue i => Enumerable.Repeat(i.Peek, rank).ToArray(),
+        TupleValue t when t.Items.All(item => item is IntValue) => t.Items.Select(item => ((IntValue)item).Peek).ToArray(),
+        ListValue l when l.Items.All(item => item is IntValue) => l.Items.Select(item => ((IntValue)item).Peek).ToArray(),
+        _ => null,
+    };
+
     /// <summary>A shape given as one long or a long array (LayerNorm's normalized_shape).</summary>
     public long[] Shape(string name) => Known(name) switch
     {

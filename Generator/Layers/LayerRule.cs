@@ -53,6 +53,9 @@ internal sealed class LayerRule(string factory, string summary, Action<LayerArgs
     /// </summary>
     public bool WeightsWithoutProducts { get; init; }
 
+    /// <summary>The spatial rank of its <c>kernel_size</c> (convolutions, pools): the report's Kernel column; null without one.</summary>
+    public int? KernelRank { get; init; }
+
     /// <summary>
     /// Recorded as one tape node whose backward is not modeled (a recurrent layer: autograd sums each weight's gradients
     /// over the time steps before adding them to .grad), so the step's peak is unknown.

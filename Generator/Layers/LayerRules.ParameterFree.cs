@@ -17,8 +17,14 @@ internal static partial class LayerRules
     {
         foreach (var rank in new[] { 1, 2, 3 })
         {
-            yield return Free($"MaxPool{rank}d", c => PoolForward(c, rank, max: true), MaxPoolBackward(rank), null, $"max_pool{rank}d");
-            yield return Free($"AvgPool{rank}d", c => PoolForward(c, rank, max: false), AvgPoolBackward(rank), null, $"avg_pool{rank}d");
+            yield return new($"MaxPool{rank}d", "no parameters", (_, _) => { }, c => PoolForward(c, rank, max: true))
+            {
+                Functional = [$"max_pool{rank}d"], Backward = MaxPoolBackward(rank), KernelRank = rank,
+            };
+            yield return new($"AvgPool{rank}d", "no parameters", (_, _) => { }, c => PoolForward(c, rank, max: false))
+            {
+                Functional = [$"avg_pool{rank}d"], Backward = AvgPoolBackward(rank), KernelRank = rank,
+            };
             yield return Free($"AdaptiveAvgPool{rank}d", c => AdaptivePoolForward(c, rank, max: false), AvgPoolBackward(rank), null,
                 $"adaptive_avg_pool{rank}d");
             // functional.adaptive_max_pool1d/3d were not measured.

@@ -64,9 +64,15 @@ internal static partial class LayerRules
         foreach (var rank in new[] { 1, 2, 3 })
         {
             yield return new($"Conv{rank}d", "weight[out, in/groups, kernel...], bias[out] unless bias: false",
-                (a, b) => Convolution(a, b, rank, transposed: false), c => ConvolutionForward(c, rank, transposed: false));
+                (a, b) => Convolution(a, b, rank, transposed: false), c => ConvolutionForward(c, rank, transposed: false))
+            {
+                KernelRank = rank,
+            };
             yield return new($"ConvTranspose{rank}d", "weight[in, out/groups, kernel...], bias[out] unless bias: false",
-                (a, b) => Convolution(a, b, rank, transposed: true), c => ConvolutionForward(c, rank, transposed: true));
+                (a, b) => Convolution(a, b, rank, transposed: true), c => ConvolutionForward(c, rank, transposed: true))
+            {
+                KernelRank = rank,
+            };
             yield return new($"BatchNorm{rank}d",
                 "weight[C], bias[C] if affine; running_mean[C], running_var[C], num_batches_tracked[] if track_running_stats",
                 Normalization, BatchNormForward) { WeightsWithoutProducts = true };

@@ -47,26 +47,14 @@ internal static partial class TensorOps
     private static Value? Variance(TensorOpCall c)
     {
         var (self, op) = (c.Self, c.Op);
-        if (c.Args.Any(a => a.Value is UnknownValue)) return c.Forward.Record(c.Args.Select(a => a.Value).OfType<UnknownValue>().First());
+        if (c.Args.Select(a => a.Value).OfType<UnknownValue>().FirstOrDefault() is { } unknown) return c.Forward.Record(unknown);
+        // var(unbiased) reduces everything; var(dim or dims, unbiased, keepdim) those dimensions.
         var overAll = c.Arg(0) is BoolValue or NullValue;
-        var keepDim = !overAll && c.Arg(2) is BoolValue { Flag: true };
-        var axes = overAll ? Enumerable.Range(0, self.Shape.Rank).ToList() : c.Arg(0) switch
-        {
-            IntValue single => new List<int>
-            {
-                self.Shape.Axis(single.Pin()) ?? throw op.Mismatch($"{c.Name} over dim {single.Pin()} of {self.Shape}"),
-            },
-            ListValue many when many.Items.All(d => d is IntValue) => many.Items.Cast<IntValue>()
-                .Select(i => self.Shape.Axis(i.Pin()) ?? throw op.Mismatch($"{c.Name} over dim {i.Pin()} of {self.Shape}")).ToList(),
-            _ => null,
-        };
-        if (axes is null) return null;
+        if (!overAll && c.Arg(0) is not (IntValue or ListValue)) return null;
         if (!self.ElementType.IsFloating()) throw op.Mismatch($"{c.Name} needs a floating-point tensor, got {self.ElementType}");
         // Of a strided input, backward's temporaries take other layouts (seed 155: the peak 15 % lower than modeled).
         if (!self.IsContiguous) op.PeakNotModeled($"Peak is unknown: {c.Name} of a strided tensor was not measured.");
-        var shape = overAll ? new TensorShape(System.Array.Empty<Dim>())
-            : new TensorShape(self.Shape.Dims.Select((d, i) => axes.Contains(i) ? (keepDim ? Dim.Of(1) : (Dim?)null) : d)
-                .Where(d => d is not null).Select(d => d!.Value));
+        var (_, shape) = Reduced(c, overAll ? NullValue.Instance : c.Arg(0), keepDim: !overAll && c.Arg(2) is BoolValue { Flag: true });
         var result = op.Output(shape);
         if (op.RecordsGraph)
         {
@@ -98,22 +86,8 @@ internal static partial class TensorOps
 
     private static Value Reduce(TensorOpCall c)
     {
-        var (name, self, dims, op) = (c.Name, c.Self, c.Arg(0), c.Op);
-        var keepDim = c.Arg(1) is BoolValue { Flag: true };
-        var axes = dims switch
-        {
-            NullValue => Enumerable.Range(0, self.Shape.Rank).ToList(),
-            IntValue single =>
-                new List<int> { self.Shape.Axis(single.Pin()) ?? throw op.Mismatch($"{name} over dim {single.Pin()} of {self.Shape}") },
-            ListValue many => many.Items
-                .Select(d => d is IntValue i
-                    ? self.Shape.Axis(i.Pin()) ?? throw op.Mismatch($"{name} over dim {i.Pin()} of {self.Shape}")
-                    : throw op.Mismatch($"{name} over {d.Describe()}"))
-                .ToList(),
-            _ => throw op.Mismatch($"{name} over {dims.Describe()}"),
-        };
-        var shape = new TensorShape(self.Shape.Dims.Select((d, i) => axes.Contains(i) ? (keepDim ? Dim.Of(1) : (Dim?)null) : d)
-            .Where(d => d is not null).Select(d => d!.Value));
+        var (name, self, op) = (c.Name, c.Self, c.Op);
+        var (axes, shape) = Reduced(c, c.Arg(0), keepDim: c.Arg(1) is BoolValue { Flag: true });
         var result = op.Output(shape);
         if (name is "amax" or "amin")
         {
@@ -127,5 +101,24 @@ internal static partial class TensorOps
             _ => BackwardRules.Sum(self, axes),
         });
         return c.Recorded(result);
+    }
+
+    /// <summary>The axes a reduction over <paramref name="dims"/> (one, a list, or null: all) removes, and the result's shape.</summary>
+    private static (List<int> Axes, TensorShape Shape) Reduced(TensorOpCall c, Value dims, bool keepDim)
+    {
+        var (name, self, op) = (c.Name, c.Self, c.Op);
+        int Axis(Value dim) => dim is IntValue i
+            ? self.Shape.Axis(i.Pin()) ?? throw op.Mismatch($"{name} over dim {i.Pin()} of {self.Shape}")
+            : throw op.Mismatch($"{name} over {dim.Describe()}");
+        var axes = dims switch
+        {
+            NullValue => Enumerable.Range(0, self.Shape.Rank).ToList(),
+            IntValue single => new List<int> { Axis(single) },
+            ListValue many => many.Items.Select(Axis).ToList(),
+            _ => throw op.Mismatch($"{name} over {dims.Describe()}"),
+        };
+        var shape = new TensorShape(self.Shape.Dims.Select((d, i) => axes.Contains(i) ? (keepDim ? Dim.Of(1) : (Dim?)null) : d)
+            .Where(d => d is not null).Select(d => d!.Value));
+        return (axes, shape);
     }
 }

@@ -36,7 +36,7 @@ internal static class ReportMeasurement
             throw new ArgumentException($"The model's parameters are {string.Join(", ", floating)} but the options ask for {wanted}: " +
                 $"convert the model with .to({wanted}) first.", nameof(model));
         if (floating.Count > 1) notes.Add($"The parameters have several element types ({string.Join(", ", floating)}); the report names the first.");
-        var shell = Report(model, inputShape, options, floating.FirstOrDefault(ScalarType.Float32), notes, Layers(model, null, null), null,
+        var shell = Report(model, inputShape, options, floating.FirstOrDefault(ScalarType.Float32), notes, Array.Empty<LayerReport>(), null,
             measured: Array.Empty<long>());
         var call = ModelCall.For(model, shell);
         try
@@ -46,7 +46,7 @@ internal static class ReportMeasurement
         catch (Exception unmeasurable) when (unmeasurable is PlatformNotSupportedException or InvalidOperationException)
         {
             notes.Add($"Memory is unknown: this process cannot measure {device} ({unmeasurable.Message}); counts are TorchSharp's own.");
-            return Report(model, inputShape, options, shell.DType, notes, shell.Layers.ToArray(), null, Array.Empty<long>());
+            return Report(model, inputShape, options, shell.DType, notes, Layers(model, null, null), null, Array.Empty<long>());
         }
 
         // The check batch lies between the two largest: it shows whether the last line holds between them.
@@ -89,7 +89,7 @@ internal static class ReportMeasurement
                 notes.Add("On CUDA the figures are NVML's device memory, in the driver's pages (2 MiB on most GPUs), not tensor bytes.");
             var layers = Layers(model, shapes.GetValueOrDefault(below), shapes.GetValueOrDefault(top), below, top);
             var report = Report(model, inputShape, options, shell.DType, notes, layers, memory, batches);
-            report.Confirm = batch => Probe(call, shell, device, batch, options.Steps);
+            report.Confirm = batch => Confirm(call, shell, device, batch, report.ForBatch(batch).Peak);
             return report;
         }
     }
@@ -209,28 +209,21 @@ internal static class ReportMeasurement
 
     /// <summary>
     /// Real steps at a batch for MaxBatchSize's confirmation: the peak, or null when the device ran out of memory. The model's
-    /// parameters, buffers and mode are put back afterwards.
+    /// parameters, buffers and mode are put back afterwards. On the CPU nothing runs out before the machine swaps, so a step
+    /// whose fitted peak is more than the memory available is refused instead, saying so.
     /// </summary>
-    private static long? Probe(ModelCall call, MemoryReport shell, Device device, long batch, int steps)
+    private static long? Confirm(ModelCall call, MemoryReport shell, Device device, long batch, long fittedPeak)
     {
+        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (device.type == DeviceType.CPU && fittedPeak > available)
+            throw new InvalidOperationException($"Confirming batch {batch:N0} needs a step of about {ByteUnits.Format(fittedPeak)}, more " +
+                $"than the {ByteUnits.Format(available)} this machine has available: use ForBatch's fitted figures, or a smaller budget.");
         lock (DeviceMeters.OneMeasurementAtATime)
         {
             call.Module.to(device);
             using var snapshot = new ModelSnapshot(call.Module);
             using var meter = DeviceMeters.Open(device, new List<string>());
-            try
-            {
-                return MeasuredStep.Run(call, shell, device, batch, meter, steps).Peak;
-            }
-            catch (Exception error) when (error.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase))
-            {
-                return null;
-            }
-            finally
-            {
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
+            return new DeviceBatchProbe(call, shell, device, meter).Run(batch) is { Ran: true } ran ? ran.PeakBytes : null;
         }
     }
 

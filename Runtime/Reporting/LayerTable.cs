@@ -28,7 +28,8 @@ internal static class LayerTable
         if (depth is <= 0) throw new ArgumentOutOfRangeException(nameof(depth), depth, "The depth must be at least 1 (the model's children).");
         if (!Enum.IsDefined(order)) throw new ArgumentOutOfRangeException(nameof(order), order, "Not a layer order.");
         var names = new HashSet<string>(layers.Select(l => l.Name));
-        bool HasChildren(LayerReport layer) => names.Any(n => n.StartsWith(layer.Name + ".", StringComparison.Ordinal));
+        var byParent = layers.ToLookup(l => Parent(l.Name, names));
+        bool HasChildren(LayerReport layer) => byParent.Contains(layer.Name);
         if (order == LayerOrder.NamedModules)
         {
             return layers.Where(l => depth is null || Depth(l) <= depth)
@@ -38,7 +39,7 @@ internal static class LayerTable
         var rows = new List<Row>();
         void Visit(string parent, string guides, int level)
         {
-            var children = layers.Where(l => Parent(l.Name, names) == parent).ToList();
+            var children = byParent[parent].ToList();
             if (order == LayerOrder.Execution)
                 children = children.OrderBy(l => l.FirstCall ?? int.MaxValue).ToList(); // stable: uncalled keep registration order
             for (var i = 0; i < children.Count; i++)

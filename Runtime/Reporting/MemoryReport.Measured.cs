@@ -29,7 +29,10 @@ public sealed partial class MemoryReport
     /// <summary>The batches <see cref="Measure"/> ran; empty for a generated report.</summary>
     public IReadOnlyList<long> MeasuredBatches { get; internal init; } = Array.Empty<long>();
 
-    /// <summary>A measured report's real step at a batch: its peak, or null when the device ran out of memory.</summary>
+    /// <summary>
+    /// A measured report's real step at a batch: its peak, or null when the device ran out of memory; it throws where the
+    /// machine cannot hold the step (<see cref="InvalidOperationException"/>).
+    /// </summary>
     internal Func<long, long?>? Confirm { get; set; }
 
     /// <summary>
@@ -38,10 +41,6 @@ public sealed partial class MemoryReport
     /// </summary>
     private long Confirmed(long fitted, decimal usable)
     {
-        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (fitted > 0 && ForBatch(fitted).Peak > available && KernelProfile?.StartsWith("CPU", StringComparison.Ordinal) == true)
-            throw new InvalidOperationException($"Confirming batch {fitted:N0} needs a step of {ByteUnits.Format(ForBatch(fitted).Peak)}, " +
-                $"more than the {ByteUnits.Format(available)} this machine has available: use ForBatch's fitted figures, or a smaller budget.");
         bool Fits(long batch) => Confirm!(batch) is { } peak && peak <= usable;
         return BatchSizeFinder.LargestSatisfying(Fits, Math.Max(1, fitted), Math.Max(1, fitted) * 4 + 16);
     }
