@@ -63,6 +63,19 @@ internal static partial class TensorOps
     }
 
     /// <summary>
+    /// The indices must lie within the dimension they pick from, and their values are data the analysis does not see: they
+    /// fit the profiled size, where the step runs. Along the batch, or along a size the sequence or parametric formulas vary
+    /// (a run at another length: seed 28's arange(0, 4) into a length of 1 throws), whether they fit is unknown.
+    /// </summary>
+    private static UnknownValue? IndicesOutOfSight(TensorOpCall c, int axis)
+    {
+        var size = c.Self.Shape[axis];
+        if (size.BatchPower != 0 || size.Form is not null)
+            return new UnknownValue($"{c.Name} along a dimension whose size varies (whether its indices fit is data)", c.At);
+        return null;
+    }
+
+    /// <summary>
     /// x.index_select(dim, index): ATen's index_select writes a new contiguous tensor with the dimension as long as the 1-d
     /// integer index; autograd keeps the index (and only the input's sizes); backward is zeros of the input's size with
     /// the gradient index_add_ed into them, one tensor.
@@ -72,6 +85,7 @@ internal static partial class TensorOps
         if (c.Arg(1) is UnknownValue unknown) return c.Forward.Record(unknown);
         if (c.Arg(0) is not IntValue dim || c.Arg(1) is not ActivationTensor index) return null;
         var axis = c.Self.Shape.Axis(dim.Pin()) ?? throw c.Op.Mismatch($"index_select along dim {dim.Pin()} of {c.Self.Shape}");
+        if (IndicesOutOfSight(c, axis) is { } outOfSight) return c.Forward.Record(outOfSight);
         if (index.ElementType is not (ScalarType.Int64 or ScalarType.Int32) || index.Shape.Rank > 1)
             throw c.Op.Mismatch($"index_select needs a 1-d Int64 or Int32 index, got {index.ElementType} {index.Shape}");
         var length = index.Shape.Rank == 0 ? Dim.Of(1) : index.Shape[0];
@@ -94,6 +108,7 @@ internal static partial class TensorOps
         if (c.Arg(1) is UnknownValue unknown) return c.Forward.Record(unknown);
         if (c.Arg(0) is not IntValue dim || c.Arg(1) is not ActivationTensor index) return null;
         var axis = c.Self.Shape.Axis(dim.Pin()) ?? throw c.Op.Mismatch($"gather along dim {dim.Pin()} of {c.Self.Shape}");
+        if (IndicesOutOfSight(c, axis) is { } outOfSight) return c.Forward.Record(outOfSight);
         if (index.ElementType != ScalarType.Int64 || index.Shape.Rank != c.Self.Shape.Rank)
             throw c.Op.Mismatch($"gather needs an Int64 index of the input's rank, got {index.ElementType} {index.Shape} for {c.Self.Shape}");
         // The index must fit the input in every other dimension; ATen checks it where both are known.
