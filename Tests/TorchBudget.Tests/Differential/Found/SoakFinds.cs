@@ -2183,5 +2183,31 @@ internal static class SoakFinds
                 }
             }
             """),
+        ("Fuzz156_00759", 1, false, "a view of a tensor transposed across the batch runs at batch 1 only: the report's TBG003 is true "
+                + "from batch 2, which the runner confirms", """
+            [MemoryProfile(4, 16)]
+            public partial class Fuzz156_00759 : Module<Tensor, Tensor>
+            {
+                private readonly Tensor f0 = torch.triu(torch.full(4, 4, -1e9), 1);
+                private readonly MultiheadAttention f1 = MultiheadAttention(16, 1, dropout: 0.1);
+                private readonly Tensor f2 = torch.tensor(new bool[] { true });
+                private readonly Parameter f3 = Parameter(torch.randn(new long[] { 64 }));
+                private readonly Module<Tensor, Tensor> f4 = Sequential(Linear(64, 16), Tanh());
+                private readonly Module<Tensor, Tensor> head = Linear(16, 4);
+
+                public Fuzz156_00759() : base(nameof(Fuzz156_00759)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f1.call(x.transpose(0, 1), x.transpose(0, 1), x.transpose(0, 1), null, false, f0).Item1.transpose(0, 1);
+                    var t1 = t0.view(b, 64);
+                    var t2 = t1.relu();
+                    var t3 = t2 / (f3).abs().add(1.0);
+                    var t4 = f4.forward(t3);
+                    return head.forward(t4.flatten(1));
+                }
+            }
+            """),
     };
 }
