@@ -15,6 +15,9 @@ internal sealed partial class Interpreter : ISemanticsHost
 {
     private TorchSemantics? semantics;
 
+    /// <summary>The pass that runs constructors' tensor ops (<see cref="ISemanticsHost.ConstructorOp"/>), made on first use.</summary>
+    private ForwardSemantics? constructorOps;
+
     /// <summary>What TorchSharp's calls and tensors mean in the code being run: a constructor's until <see cref="RunForward"/>.</summary>
     private TorchSemantics Semantics => semantics ??= new TorchSemantics(this, torch);
 
@@ -67,6 +70,33 @@ internal sealed partial class Interpreter : ISemanticsHost
                 return new UnknownValue("forward on a dummy input returns no tensor of a known shape", at);
             var dims = output.Shape.Dims.Select(d => d.PinCoefficient()).ToArray();
             return new TensorValue(new TensorSlot(dims.Aggregate(1L, (a, b) => checked(a * b)), false, output.ElementType, dims));
+        }
+        finally
+        {
+            semantics = constructing;
+        }
+    }
+
+    Value ISemanticsHost.ConstructorOp(IMethodSymbol? method, BinaryOperatorKind? operatorKind, Value? self,
+        List<KeyValuePair<string, Value>> args, LocationInfo? at)
+    {
+        var constructing = semantics;
+        // One pass for all of a constructor's ops: a view one op makes reaches the next with its layout and storage.
+        var pass = constructorOps ??= new ForwardSemantics(this, torch,
+            new ForwardTrace(gradEnabled: false) { ParameterElementType = ScalarType.Float32 });
+        var (unknowns, mismatches) = (pass.Trace.Unknowns.Count, pass.Trace.Mismatches.Count);
+        try
+        {
+            semantics = pass;
+            var result = pass.RunOnConstants(method, operatorKind, self, args, at);
+            if (pass.Trace.Unknowns.Count > unknowns) return pass.Trace.Unknowns[unknowns];
+            if (pass.Trace.Mismatches.Count > mismatches)
+                return new UnknownValue($"a constructor's tensor op fails: {pass.Trace.Mismatches[mismatches].Message}", at);
+            return result;
+        }
+        catch (AnalysisLimitException limit)
+        {
+            return limit.Unknown;
         }
         finally
         {

@@ -27,6 +27,10 @@ internal static class Registration
                 case ModuleValue child:
                     RegisterModule(module, name, child.Module, torch, location);
                     break;
+                case TensorValue { Tensor.SharesOtherStorage: true }:
+                    module.Unknowns.Add(new UnknownValue($"the value of field '{member.Name}': a view of part of a larger tensor, "
+                        + "or an expanded one, whose storage is not its own size", location));
+                    break;
                 case TensorValue { Tensor.IsParameter: true } parameter:
                     module.AddParameter(name, parameter.Tensor);
                     break;

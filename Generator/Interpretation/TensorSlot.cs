@@ -46,6 +46,12 @@ internal sealed class TensorSlot(long? elementCount, bool isParameter, ScalarTyp
 
     public bool RequiresGrad { get; set; } = isParameter;
 
+    /// <summary>
+    /// A constructor's view of part of a larger tensor (a slice, a chunk) or an expansion: registered, it would hold a storage
+    /// its element count does not give.
+    /// </summary>
+    public bool SharesOtherStorage { get; init; }
+
     /// <summary>The tensors' elements together (pinning each count); null where a count is unknown or the sum overflows.</summary>
     public static long? TotalElements(IEnumerable<TensorSlot> tensors)
     {

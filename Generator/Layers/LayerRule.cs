@@ -25,6 +25,13 @@ internal sealed class LayerRule(string factory, string summary, Action<LayerArgs
     /// <summary><c>functional.*</c> functions that behave as this layer (same shapes, same saved tensors).</summary>
     public IReadOnlyList<string> Functional { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// The <c>functional.*</c> arguments that are its parameters, by their names there and on the module
+    /// (<c>functional.linear(x, weights, bias)</c>: TorchSharp's Linear.forward runs that very function on its own
+    /// weight and bias). A parameter or buffer given there takes the module parameter's place, gradient included.
+    /// </summary>
+    public IReadOnlyList<(string Argument, string Parameter)> FunctionalParameters { get; init; } = Array.Empty<(string, string)>();
+
     /// <summary>No torch.nn factory makes it: only its <see cref="Functional"/> names reach it (scaled_dot_product_attention).</summary>
     public bool FunctionalOnly { get; init; }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using TorchBudget.Generator.Interpretation;
 using TorchBudget.Generator.Shapes;
+using TorchBudget.Generator.Parametric;
 
 namespace TorchBudget.Generator.Layers;
 
@@ -80,14 +81,15 @@ internal static partial class LayerRules
     {
         var input = c.Input;
         if (input.Shape.Rank == 0) throw c.Mismatch("input is a scalar");
-        if (!c.Args.Has("inputSize"))
-            throw new UnknownArgumentException(new UnknownValue("the shape of a Linear built from given weights", c.Module.CreatedAt));
-        var expected = Dim.Of(c.Args.TrackedSize("inputSize"));
+        var (inputSize, outputSize) = c.Args.Has("inputSize")
+            ? (c.Args.TrackedSize("inputSize"), c.Args.TrackedSize("outputSize"))
+            : GivenWeightSizes(c);
+        var expected = Dim.Of(inputSize);
         if (input.Shape[input.Shape.Rank - 1] != expected)
         {
             throw c.Mismatch($"expects a last dimension of {expected} (inputSize) but the incoming tensor is {input.Shape}");
         }
-        var shape = input.Shape.With(input.Shape.Rank - 1, Dim.Of(c.Args.TrackedSize("outputSize")));
+        var shape = input.Shape.With(input.Shape.Rank - 1, Dim.Of(outputSize));
         var rows = input.Shape.Dims.Take(input.Shape.Rank - 1).Aggregate(Dim.Of(1), (a, b) => a.Times(b));
         c.MatrixProductOf(input.ElementType, rows, expected, shape[shape.Rank - 1]);
         var copy = SaveMatmulInput(c, input);
@@ -95,6 +97,22 @@ internal static partial class LayerRules
         var result = c.Output(shape);
         if (copy is not null) c.Release(copy);
         return result;
+    }
+
+    /// <summary>
+    /// [out, in] from a given weight (Linear(weight, bias), functional.linear): a 2-d weight, as at::linear requires, and a
+    /// bias of [out] or none.
+    /// </summary>
+    private static (TrackedSize Input, TrackedSize Output) GivenWeightSizes(LayerCall c)
+    {
+        var weight = c.Module.Parameters.FirstOrDefault(p => p.Key == "weight").Value?.PinShape()
+            ?? throw new UnknownArgumentException(new UnknownValue("the shape of a Linear's given weight", c.Module.CreatedAt));
+        if (weight.Length != 2) throw c.Mismatch($"its weight [{string.Join(", ", weight)}] is not a matrix [out, in]");
+        // addmm broadcasts the bias: one of another shape may still run, which is not modeled.
+        if (c.Module.Parameters.FirstOrDefault(p => p.Key == "bias").Value?.PinShape() is { } bias && (bias.Length != 1 || bias[0] != weight[0]))
+            throw new UnknownArgumentException(new UnknownValue($"a Linear bias [{string.Join(", ", bias)}] other than [{weight[0]}]",
+                c.Module.CreatedAt));
+        return (new TrackedSize(weight[1], null), new TrackedSize(weight[0], null));
     }
 
     /// <summary>

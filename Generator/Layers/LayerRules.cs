@@ -50,6 +50,8 @@ internal static partial class LayerRules
             if (a.Bool("hasBias")) b.Parameter("bias", output);
         })
         {
+            Functional = ["linear"],
+            FunctionalParameters = [("weights", "weight"), ("bias", "bias")],
             Backward = BackwardTrait.ReplacesStridedGradient,
             StridedGradientCopies = 1,
         };

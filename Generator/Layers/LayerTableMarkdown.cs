@@ -70,6 +70,15 @@ internal static class LayerTableMarkdown
         foreach (var rule in functionalOnly)
             Line($"- {string.Join(", ", rule.Functional.Select(f => $"`functional.{f}`"))} (rule `{rule.Factory}`; see memory-model.md)");
         Line();
+        Line("These `functional.*` calls run a layer's own rule (the arguments named there are its parameters, given as tensors):");
+        Line();
+        foreach (var rule in rules.Where(r => r.Functional.Count > 0))
+        {
+            var given = rule.FunctionalParameters.Count == 0 ? ""
+                : "; " + string.Join(", ", rule.FunctionalParameters.Select(f => $"`{f.Argument}` as its `{f.Parameter}`"));
+            Line($"- {string.Join(", ", rule.Functional.Select(f => $"`functional.{f}`"))}: `{rule.Factory}`{given}");
+        }
+        Line();
         Line("## In forward: output shapes and activation memory");
         Line();
         Line("See [memory-model.md](memory-model.md). Output shape and what stays alive after forward (outputs, and what");

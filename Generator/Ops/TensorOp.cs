@@ -17,6 +17,7 @@ internal enum TensorOp
     Squeeze,
     Expand,
     RepeatInterleave,
+    Repeat,
     Contiguous,
     Clone,
     Detach,
@@ -83,6 +84,7 @@ internal enum TensorOp
     Matmul,
     Mm,
     Bmm,
+    Outer,
 
     // New tensors and joins (TensorOps.Creation.cs, TensorOps.Joining.cs).
     NewTensor,

@@ -32,6 +32,20 @@ internal static partial class TensorOps
         {
             Names = ["bmm"], StridedGradientCopies = 0,
         };
+        // ATen's outer is self.reshape(n, 1) * vec2 (a view of a 1-d tensor, then mul's broadcast).
+        yield return new(TensorOp.Outer, "[n] and [m] to [n, m]: a view of the first as [n, 1] times the second (mul)", c =>
+        {
+            if (c.Arg(0) is not ActivationTensor other)
+                return c.Arg(0) is UnknownValue u ? u : throw c.Op.Mismatch($"outer with {c.Arg(0).Describe()}");
+            foreach (var (tensor, name) in new[] { (c.Self, "self"), (other, "vec2") })
+            {
+                if (tensor.Shape.Rank != 1) throw c.Op.Mismatch($"expected a 1-d argument {name}, but got {tensor.Shape}");
+            }
+            return Arithmetic(c.Forward, TensorOp.Mul, Unsqueeze(c.Forward, c.Self, 1), other, c.At);
+        })
+        {
+            Names = ["outer"],
+        };
     }
 
     private static Value Matmul(ForwardSemantics f, ActivationTensor self, Value other, LayerCall op, LocationInfo? at)

@@ -19,6 +19,14 @@ internal interface ISemanticsHost
     /// from a symbolic pass, or why it is unknown.
     /// </summary>
     Value DummyForward(ModuleInstance module, IReadOnlyList<TensorSlot> inputs, LocationInfo? at);
+
+    /// <summary>
+    /// A tensor op on tensors a constructor made (a rotary table's <c>torch.outer</c>, <c>cat</c>, a product of two):
+    /// the op's own forward rule on their fixed shapes gives a new tensor's shape and type, or why it is unknown.
+    /// <paramref name="self"/> is the receiver of a method call, else null (a <c>torch.*</c> function or an operator).
+    /// </summary>
+    Value ConstructorOp(IMethodSymbol? method, BinaryOperatorKind? operatorKind, Value? self, List<KeyValuePair<string, Value>> args,
+        LocationInfo? at);
 }
 
 /// <summary>

@@ -200,7 +200,7 @@ internal partial class TorchSemantics
     }
 
     /// <summary>Methods of a parameter or buffer tensor in a constructor.</summary>
-    private static Value CallTensorMethod(TensorValue tensor, IInvocationOperation invocation, CallArguments arguments, ModuleInstance? self)
+    private Value CallTensorMethod(TensorValue tensor, IInvocationOperation invocation, CallArguments arguments, ModuleInstance? self)
     {
         switch (invocation.TargetMethod.Name)
         {
@@ -211,33 +211,20 @@ internal partial class TorchSemantics
                 return tensor;
             case var name when TensorFactories.KeepsShape(name):
                 return TensorFactories.SameShape(tensor.Tensor);
-            case "to" or "cuda" or "cpu" or "reshape" or "view" or "flatten" or "contiguous" or "clone" or "detach" or "t" or "transpose" or "permute"
-                or "squeeze" or "unsqueeze":
-                // Same elements, a tensor of its own as far as registration goes.
-                var sameShape = invocation.TargetMethod.Name is "to" or "cuda" or "cpu" or "contiguous" or "clone" or "detach";
-                var newShape = sameShape ? tensor.Tensor.PinShape()
-                    : invocation.TargetMethod.Name is "reshape" or "view" && arguments.Count == 1
-                        ? ReshapeConstant(tensor.Tensor.PinElementCount(), arguments.Evaluate(0))
-                    : null;
-                return new TensorValue(new TensorSlot(tensor.Tensor.PinElementCount(), isParameter: false, tensor.Tensor.ElementType, newShape));
+            case "cuda" or "cpu":
+                return tensor;
+            case "to" when !arguments.ByName().Any(a => a.Value is EnumValue { TypeName: "ScalarType" }):
+                // A move to a device: the same elements, a tensor of its own as far as registration goes.
+                return new TensorValue(new TensorSlot(tensor.Tensor.PinElementCount(), isParameter: false, tensor.Tensor.ElementType,
+                    tensor.Tensor.PinShape()));
             case "numel":
                 return tensor.Tensor.PinElementCount() is { } count ? new IntValue(count) : Unknown("the element count of a tensor", invocation);
             default:
-                // Initializers (normal_, fill_, uniform_) and other in-place ops change values, not sizes.
+                // Initializers (normal_, fill_, uniform_) and other in-place ops change values, not sizes; any other op is
+                // forward's rule on the tensors' fixed shapes.
                 return invocation.TargetMethod.Name.EndsWith("_", StringComparison.Ordinal)
                     ? tensor
-                    : Unknown($"tensor method '{invocation.TargetMethod.Name}' is not modeled", invocation);
+                    : Host.ConstructorOp(invocation.TargetMethod, null, tensor, arguments.ByName(), LocationInfo.From(invocation.Syntax));
         }
-    }
-
-    /// <summary>reshape/view of a tensor made in the constructor: the new shape, one -1 inferred; null when it cannot be known.</summary>
-    private static long[]? ReshapeConstant(long? elementCount, Value sizes)
-    {
-        if (elementCount is not { } count || sizes is not ListValue { Items: var items } || items.Any(i => i is not IntValue)) return null;
-        var dims = items.Select(i => ((IntValue)i).Pin()).ToArray();
-        var known = dims.Where(d => d != -1).Aggregate(1L, (a, b) => a * b);
-        if (dims.Count(d => d == -1) > 1 || known <= 0) return null;
-        if (dims.Contains(-1)) dims[Array.IndexOf(dims, -1)] = count % known == 0 ? count / known : -1;
-        return dims.All(d => d >= 0) && dims.Aggregate(1L, (a, b) => a * b) == count ? dims : null;
     }
 }

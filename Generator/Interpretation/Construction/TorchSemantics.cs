@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 using TorchBudget.Generator.Layers;
 using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Shapes;
 
 namespace TorchBudget.Generator.Interpretation;
 
@@ -40,6 +41,9 @@ internal partial class TorchSemantics(ISemanticsHost host, TorchSharpSymbols tor
         ModuleValue { Module: { UserType: null } container } when property.Name == "Count" => new IntValue(container.Children.Count),
         ModuleValue { Module: { UserType: null } layer } => layer.Parameters.FirstOrDefault(p => p.Key == property.Name).Value is { } parameter
             ? new TensorValue(parameter)
+            // A layer built without a bias (hasBias: false, bias: false) returns null for it.
+            : property.Name == "bias" && layer.Unknowns.Count == 0 && LayerRules.Find(layer.Kind) is not null
+                && layer.Parameters.Any(p => p.Key == "weight") ? NullValue.Instance
             : Unknown($"'{layer.Kind}.{property.Name}' is not modeled", at),
         TensorValue tensor when property.Name == "requires_grad" => BoolValue.Of(tensor.Tensor.RequiresGrad),
         TensorValue tensor when property.Name == "shape" => tensor.Tensor.PinShape() is { } shape
@@ -76,6 +80,22 @@ internal partial class TorchSemantics(ISemanticsHost host, TorchSharpSymbols tor
             && arguments.Count > 0 && arguments.Evaluate(0) is var first && first is TensorValue or UnknownValue)
         {
             return first is TensorValue source ? TensorFactories.SameShape(source.Tensor) : first;
+        }
+        // torch.pow(10000.0, exponents): a number raised elementwise, the exponents' shape in a floating type (a rotary table's
+        // frequencies). No forward rule takes a number first.
+        if (SymbolEqualityComparer.Default.Equals(containing, Torch.Torch) && method.Name == "pow"
+            && arguments.ByName() is [{ Value: IntValue or RealValue }, { Value: TensorValue { Tensor: var exponents } }])
+        {
+            var type = exponents.ElementType is { } own && own.IsFloating() ? own : (ScalarType?)null;
+            return new TensorValue(new TensorSlot(exponents.PinElementCount(), isParameter: false, type, exponents.PinShape()));
+        }
+        // torch.outer(t, f), torch.cat(...): forward's rule on tensors the constructor made.
+        if (SymbolEqualityComparer.Default.Equals(containing, Torch.Torch) && receiver is null && Torch.IsTensor(method.ReturnType)
+            && arguments.ByName().Select(a => a.Value).SelectMany(v => v is ListValue list ? list.Items : new List<Value> { v }) is var values
+            && values.Any(v => v is TensorValue or UnknownValue))
+        {
+            return values.OfType<UnknownValue>().FirstOrDefault()
+                ?? Host.ConstructorOp(method, null, null, arguments.ByName(), LocationInfo.From(invocation.Syntax));
         }
         switch (receiver)
         {
@@ -157,9 +177,14 @@ internal partial class TorchSemantics(ISemanticsHost host, TorchSharpSymbols tor
     public virtual Value? Unary(UnaryOperatorKind kind, Value operand, IOperation at) =>
         kind is UnaryOperatorKind.Minus && operand is TensorValue tensor ? TensorFactories.SameShape(tensor.Tensor) : null;
 
-    /// <summary>Operators on tensors: in a constructor, a parameter's initial values combined with a number.</summary>
+    /// <summary>
+    /// Operators on tensors in a constructor: a parameter's initial values combined with a number, or two tensors by
+    /// forward's rule on their fixed shapes (broadcasting).
+    /// </summary>
     public virtual Value? Arithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation at) =>
-        kind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide
+        (left, right) is (TensorValue, TensorValue)
+            ? Host.ConstructorOp(null, kind, null, new() { new("left", left), new("right", right) }, LocationInfo.From(at.Syntax))
+        : kind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide
         && (left, right) is (TensorValue, IntValue or RealValue) or (IntValue or RealValue, TensorValue)
         && (left as TensorValue ?? right as TensorValue) is { } tensor
             // A new tensor of the same size.

@@ -28,18 +28,10 @@ internal sealed partial class ForwardSemantics
         {
             return RunFunctionalLayer(layerRule, method, arguments.ByName(), at);
         }
-        if (SymbolEqualityComparer.Default.Equals(containing, Torch.Torch) && invocation.Arguments.Length > 0)
+        if (SymbolEqualityComparer.Default.Equals(containing, Torch.Torch) && invocation.Arguments.Length > 0
+            && TorchFunction(method, arguments.ByName(), at) is { } result)
         {
-            var args = arguments.ByName();
-            if (FirstLost(args) is { } lostArgument) return lostArgument;
-            if (TensorOps.Find(method.Name, TensorOpForms.TorchFunction) is { Forward: { } function })
-            {
-                return Guarded(method.Name, () => function(new TensorOpCall(this, method.Name, null, NewOp(method.Name, [], at), at)
-                {
-                    Method = method, Args = args,
-                }), at, Array.Empty<Value>());
-            }
-            if (args.Count > 0 && args[0].Value is ActivationTensor self) return RunMethod(method.Name, self, args.Skip(1).ToList(), at);
+            return result;
         }
         if (containing?.SpecialType == SpecialType.None && Torch.IsTensor(method.ReturnType) && !method.Locations.Any(l => l.IsInSource)
             && (SymbolEqualityComparer.Default.Equals(containing, Torch.Functional)
@@ -50,16 +42,105 @@ internal sealed partial class ForwardSemantics
         return null;
     }
 
-    /// <summary>A functional.* call of a layer's rule: its tensor parameters are the inputs, the rest its arguments.</summary>
+    /// <summary>torch.name(args): the op's record in its function form, or the method's with the first tensor as self.</summary>
+    private Value? TorchFunction(IMethodSymbol method, List<KeyValuePair<string, Value>> args, LocationInfo? at)
+    {
+        if (FirstLost(args) is { } lostArgument) return lostArgument;
+        if (TensorOps.Find(method.Name, TensorOpForms.TorchFunction) is { Forward: { } function })
+        {
+            return Guarded(method.Name, () => function(new TensorOpCall(this, method.Name, null, NewOp(method.Name, [], at), at)
+            {
+                Method = method, Args = args,
+            }), at, Array.Empty<Value>());
+        }
+        return args.Count > 0 && args[0].Value is ActivationTensor self ? RunMethod(method.Name, self, args.Skip(1).ToList(), at) : null;
+    }
+
+    /// <summary>The tensors constructor ops made, as this pass holds them (their layouts and storages), by the constructor's slot.</summary>
+    private readonly Dictionary<TensorSlot, ActivationTensor> constantOrigins = new();
+
+    /// <summary>
+    /// A constructor's tensor op (<see cref="ISemanticsHost.ConstructorOp"/>): its tensors as this pass made them, or as
+    /// resident ones of their fixed shapes, the op's rule run on them, and what it returns as the constructor's tensors. A
+    /// slice or an expansion of another storage is marked (<see cref="TensorSlot.SharesOtherStorage"/>).
+    /// </summary>
+    public Value RunOnConstants(IMethodSymbol? method, BinaryOperatorKind? operatorKind, Value? self,
+        List<KeyValuePair<string, Value>> args, LocationInfo? at)
+    {
+        var lifted = args.Select(a => new KeyValuePair<string, Value>(a.Key, Lift(a.Value, at))).ToList();
+        var receiver = self is null ? null : Lift(self, at);
+        if (FirstLost(lifted) is { } lost) return lost;
+        if (receiver is UnknownValue unknownReceiver) return unknownReceiver;
+        var result = (operatorKind, receiver, method) switch
+        {
+            ({ } kind, _, _) when lifted.Count == 2 => TensorArithmetic(kind, lifted[0].Value, lifted[1].Value, at),
+            (null, ActivationTensor tensor, { } called) => RunMethod(called.Name, tensor, lifted, at),
+            (null, null, { } function) => TorchFunction(function, lifted, at),
+            _ => null,
+        };
+        return result is null ? new UnknownValue($"'{method?.Name ?? operatorKind.ToString()}' on a constructor's tensors is not modeled", at)
+            : Lower(result, at);
+    }
+
+    private Value Lift(Value value, LocationInfo? at) => value switch
+    {
+        TensorValue { Tensor: var slot } when constantOrigins.TryGetValue(slot, out var made) => made,
+        TensorValue { Tensor: var slot } => slot.PinShape() is { } shape
+            ? Trace.Allocate(new TensorShape(shape.Select(Dim.Of)), slot.ElementType ?? ScalarType.Float32, requiresGrad: false, isResident: true)
+            : new UnknownValue("the shape of a tensor the constructor made", at),
+        ListValue list => new ListValue(list.Items.Select(i => Lift(i, at)).ToList()),
+        _ => value,
+    };
+
+    private Value Lower(Value value, LocationInfo? at)
+    {
+        switch (value)
+        {
+            case ActivationTensor tensor when tensor.Shape.Dims.All(d => d.IsConstant()):
+                var dims = tensor.Shape.Dims.Select(d => d.PinCoefficient()).ToArray();
+                var count = dims.Aggregate(1L, (a, b) => checked(a * b));
+                var slot = new TensorSlot(count, isParameter: false, tensor.ElementType, dims)
+                {
+                    SharesOtherStorage = tensor.Storage.Elements != Dim.Of(count),
+                };
+                constantOrigins[slot] = tensor;
+                return new TensorValue(slot);
+            case ActivationTensor other:
+                return new UnknownValue($"a constructor's tensor of shape {other.Shape}", at);
+            case ListValue list:
+                return new ListValue(list.Items.Select(i => Lower(i, at)).ToList());
+            case TupleValue tuple:
+                return new TupleValue(tuple.Items.Select(i => Lower(i, at)).ToList());
+            default:
+                return value;
+        }
+    }
+
+    /// <summary>
+    /// A functional.* call of a layer's rule: its tensor parameters are the inputs, the rest its arguments, except the
+    /// layer's own parameters given as tensors (<see cref="LayerRule.FunctionalParameters"/>).
+    /// </summary>
     private Value RunFunctionalLayer(LayerRule layerRule, IMethodSymbol method, List<KeyValuePair<string, Value>> args, LocationInfo? at)
     {
         var layer = layerRule.Factory;
         if (FirstLost(args) is { } lostArgument) return lostArgument;
+        var module = new ModuleInstance(layer, null, at);
+        foreach (var (argument, parameter) in layerRule.FunctionalParameters)
+        {
+            var given = args.FirstOrDefault(a => a.Key == argument).Value;
+            if (given is null or NullValue) continue;
+            // Its gradient goes to the tensor's own .grad only where it is a parameter or buffer itself, not a view or a result.
+            if (given is not ActivationTensor { Parameter: { } slot, ViewSource: null, Storage.IsResident: true })
+                return Record(new UnknownValue($"functional.{method.Name} with a {argument} that is not a parameter or buffer itself "
+                    + "(a view of one, or a computed tensor) is not modeled", at));
+            module.AddParameter(parameter, slot);
+        }
         bool IsTensorParameter(KeyValuePair<string, Value> a) =>
             method.Parameters.FirstOrDefault(p => p.Name == a.Key) is { } p && Torch.IsTensor(p.Type);
-        var tensors = args.Where(IsTensorParameter).Select(a => a.Value).ToList();
+        bool IsLayerParameter(KeyValuePair<string, Value> a) => layerRule.FunctionalParameters.Any(f => f.Argument == a.Key);
+        var tensors = args.Where(a => IsTensorParameter(a) && !IsLayerParameter(a)).Select(a => a.Value).ToList();
         var options = args.Where(a => !IsTensorParameter(a)).ToList();
-        var call = new LayerCall(new LayerArgs(layer, options), new ModuleInstance(layer, null, at), tensors, Trace);
+        var call = new LayerCall(new LayerArgs(layer, options), module, tensors, Trace);
         return layerRule.Forward is { } rule ? RunRule(rule, call, at)
             : Record(new UnknownValue($"functional.{method.Name} is not modeled", at));
     }

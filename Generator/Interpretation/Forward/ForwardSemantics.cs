@@ -95,12 +95,11 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
             : base.Unary(kind, operand, at);
 
     public override Value? Arithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation at) =>
-        TensorArithmetic(kind, left, right, at) ?? base.Arithmetic(kind, left, right, at);
+        TensorArithmetic(kind, left, right, LocationInfo.From(at.Syntax)) ?? base.Arithmetic(kind, left, right, at);
 
-    private Value? TensorArithmetic(BinaryOperatorKind kind, Value left, Value right, IOperation at)
+    private Value? TensorArithmetic(BinaryOperatorKind kind, Value left, Value right, LocationInfo? location)
     {
         var op = TensorOps.FindOperator(kind)?.Id;
-        var location = LocationInfo.From(at.Syntax);
         // x + y fails the way x.add(y) does (a TBG003 where shapes do not broadcast), so it is caught the same way.
         try
         {

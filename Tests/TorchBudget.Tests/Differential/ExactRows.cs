@@ -45,7 +45,10 @@ internal static class ExactRows
                 {
                     if (row.Predicted is not null) problems.Add($"{program} {row.Name}: predicted {row.Predicted:N0}, expected unknown");
                 }
-                else if (row.Predicted is null || row.Predicted != row.Measured)
+                else if (row.Predicted is null)
+                    problems.Add($"{program} {row.Name}: unknown, measured {row.Measured:N0} ("
+                        + string.Join(" ", outcome.Notes.Where(n => n.Contains("unknown", StringComparison.Ordinal))) + ")");
+                else if (row.Predicted != row.Measured)
                     problems.Add($"{program} {row.Name}: predicted {row.Predicted:N0}, measured {row.Measured:N0}");
             }
             problems.AddRange(outcome.Mismatches.Select(m => $"{program}: {m}"));

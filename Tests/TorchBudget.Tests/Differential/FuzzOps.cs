@@ -33,6 +33,8 @@ internal static class FuzzOps
         ("view", Contiguous),
         ("view", Expand),
         ("view", RepeatInterleave),
+        ("view", Repeat),
+        ("matmul", Outer),
         ("index", Index),
         ("matmul", Matmul),
         ("matmul", Matmul),
@@ -127,6 +129,37 @@ internal static class FuzzOps
         var repeats = p.Pick(new[] { 1, 2, 3 });
         var dim = p.Chance(0.5) ? axis : axis - x.Rank;
         p.Emit("view", $"{x.Name}.repeat_interleave({repeats}, {dim})", x.Shape.Select((d, i) => i == axis ? d * repeats : d).ToArray());
+        return true;
+    }
+
+    /// <summary>repeat: 1 or 2 along each feature axis, 1 along the batch, and sometimes a new leading dimension.</summary>
+    private static bool Repeat(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.Features > 1024 || x.Rank > 4) return false;
+        var repeats = x.Shape.Select(d => d == Batch ? 1L : p.Pick(new long[] { 1, 2 })).ToList();
+        var shape = x.Shape.Select((d, i) => d == Batch ? d : d * repeats[i]).ToList();
+        if (p.Chance(0.2))
+        {
+            repeats.Insert(0, 2);
+            shape.Insert(0, 2);
+        }
+        p.Emit("view", $"{x.Name}.repeat({string.Join(", ", repeats)})", shape.ToArray());
+        return true;
+    }
+
+    /// <summary>torch.outer of two 1-d tensors made from the current one (a feature row and the batch column).</summary>
+    private static bool Outer(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.FeatureAxes.Count == 0 || x.Rank > 3) return false;
+        var axis = p.Pick(x.FeatureAxes);
+        // Index every other axis at 0 to leave one dimension: the batch's column and a feature axis's row.
+        string Line(int keep) => $"{x.Name}[{string.Join(", ", Enumerable.Range(0, x.Rank).Select(i => i == keep ? ".." : "0"))}]";
+        var outer = p.Chance(0.5)
+            ? $"torch.outer({Line(x.BatchAxis)}, {Line(axis)})"
+            : $"{Line(x.BatchAxis)}.outer({Line(axis)})";
+        p.Emit("matmul", outer, new[] { Batch, x.Shape[axis] });
         return true;
     }
 
@@ -272,8 +305,23 @@ internal static class FuzzOps
         if (x.Shape[^1] == Batch) return false;
         var output = p.Pick(new long[] { 5, 8, 12, 16, 24, 32 });
         var bias = p.Chance(0.8) ? "" : ", hasBias: false";
-        var layer = p.Field("Module<Tensor, Tensor>", $"Linear({x.Shape[^1]}, {output}{bias})");
-        p.Emit("linear", $"{layer}.forward({x.Name})", x.Shape[..^1].Append(output).ToArray());
+        var shape = x.Shape[..^1].Append(output).ToArray();
+        // functional.linear on a layer's own weights, or on a Parameter of the module: what Linear.forward runs.
+        switch (p.Pick(new[] { "module", "module", "module", "weights", "parameter" }))
+        {
+            case "weights":
+                var owner = p.Field("Linear", $"Linear({x.Shape[^1]}, {output}{bias})");
+                p.Emit("linear", $"functional.linear({x.Name}, {owner}.weight, {owner}.bias)", shape);
+                break;
+            case "parameter":
+                var weight = p.Field("Parameter", $"Parameter(torch.randn({output}, {x.Shape[^1]}))");
+                p.Emit("linear", $"functional.linear({x.Name}, {weight})", shape);
+                break;
+            default:
+                var layer = p.Field("Module<Tensor, Tensor>", $"Linear({x.Shape[^1]}, {output}{bias})");
+                p.Emit("linear", $"{layer}.forward({x.Name})", shape);
+                break;
+        }
         return true;
     }
 

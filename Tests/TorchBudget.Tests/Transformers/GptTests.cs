@@ -103,9 +103,17 @@ public sealed class GptTests(ITestOutputHelper output)
             }
             """;
 
+    /// <summary>nanoGPT's tied head: the token embedding's weight is the output projection (one parameter, two gradients).</summary>
+    private static readonly string TiedNanoGpt = NanoGpt
+        .Replace("private readonly Linear lm_head;", "", System.StringComparison.Ordinal)
+        .Replace("lm_head = Linear(c.Embed, c.Vocab, hasBias: false);", "", System.StringComparison.Ordinal)
+        .Replace("return lm_head.forward(ln_f.forward(x));", "return functional.linear(ln_f.forward(x), wte.weight);",
+            System.StringComparison.Ordinal);
+
     private static readonly Case[] Cases =
     {
         new("NanoGpt", NanoGpt, 3),
+        new("NanoGptTied", TiedNanoGpt, 2),
     };
 
     public static IEnumerable<object[]> Names => Cases.Select(c => new object[] { c.Name });

@@ -2209,5 +2209,33 @@ internal static class SoakFinds
                 }
             }
             """),
+        ("Fuzz158_03113", 5, false, "functional.linear on a Linear(hasBias: false)'s weight and bias: its bias read as unknown (now null, "
+                + "as TorchSharp returns), which hid the view TorchSharp rejects later", """
+            [MemoryProfile(5, 8)]
+            public partial class Fuzz158_03113 : Module<Tensor, Tensor>
+            {
+                private readonly Linear f0 = Linear(8, 16, hasBias: false);
+                private readonly Module<Tensor, Tensor> f1 = InstanceNorm2d(5);
+                private readonly Parameter f2 = Parameter(torch.randn(1, 7));
+                private readonly Module<Tensor, Tensor> head = Linear(175, 3);
+
+                public Fuzz158_03113() : base(nameof(Fuzz158_03113)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = functional.linear(x, f0.weight, f0.bias);
+                    var t1 = t0.matmul(t0.transpose(-2, -1));
+                    var t2 = t1 - t1.mean(new long[] { 1 }, keepdim: true);
+                    var t3 = t2.unsqueeze(3);
+                    var t4 = f1.forward(t3);
+                    var t5 = torch.matmul(t4, f2);
+                    var t6 = t5.permute(3, 0, 2, 1);
+                    var t7 = t6.view(7, b, 25);
+                    var t8 = t7.transpose(0, 1);
+                    return head.forward(t8.flatten(1));
+                }
+            }
+            """),
     };
 }
