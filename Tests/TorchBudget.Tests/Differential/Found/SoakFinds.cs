@@ -2237,5 +2237,27 @@ internal static class SoakFinds
                 }
             }
             """),
+        ("Fuzz159_01675", 3, false, "x.sum(1, keepdim).matmul(x): x's gradient back through matmul's views met by sum's expanded one; "
+                + "the peak was 9.7% high with an out-of-place sum: declined", """
+            [MemoryProfile(8, 16)]
+            public partial class Fuzz159_01675 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(16, 8);
+                private readonly Tensor f1 = torch.tensor(new float[] { 0.5f, 1.5f, 2.5f });
+                private readonly Module<Tensor, Tensor> head = Linear(8, 3);
+
+                public Fuzz159_01675() : base(nameof(Fuzz159_01675)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0.sum(new long[] { 1 }, keepdim: true);
+                    var t2 = t1.matmul(t0);
+                    var t3 = torch.outer(t2[.., 0, 0], t2[0, 0, ..]);
+                    return head.forward(t3.flatten(1));
+                }
+            }
+            """),
     };
 }
