@@ -885,9 +885,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak101_08563", 3, false,
+        ("Soak101_08563", 3, true,
             "dropout's noise over an expanded view keeps its stride order (infer_dense_strides), so a later flatten copies "
-            + "(Activations were 28% low, now exact); its Peak is declined: an expand's backward sums a strided gradient", """
+            + "(Activations were 28% low, now exact); expand's backward sums the strided gradient into its result alone", """
             [MemoryProfile(6, 1, 16)]
             public partial class Soak101_08563 : Module<Tensor, Tensor>
             {
@@ -1075,7 +1075,8 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak102_09066", 5, false, "expand's backward over a strided gradient takes a working copy: declined (was 2.6% low)", """
+        ("Soak102_09066", 5, false, "expand's backward summing a new leading dimension of a strided gradient away takes a "
+                + "working copy: declined (was 2.6% low)", """
             [MemoryProfile(8, 16)]
             public partial class Soak102_09066 : Module<Tensor, Tensor>
             {
@@ -1601,9 +1602,9 @@ internal static class SoakFinds
                 }
             }
             """),
-        ("Soak107_04545", 5, false,
+        ("Soak107_04545", 5, true,
             "a reshape's copy hands a permuted gradient back as a view where computeStride allows; "
-            + "expand's backward then sums it: declined (was 5.7% high)", """
+            + "expand's backward then sums it into its result alone (was 5.7% high)", """
             [MemoryProfile(6, 1, 8)]
             public partial class Soak107_04545 : Module<Tensor, Tensor>
             {
