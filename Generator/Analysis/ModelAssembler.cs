@@ -193,6 +193,7 @@ internal static class ModelAssembler
             .Select(m => new LayerSite(namedModules.First(n => n.Value == m.module).Key, m.module.Kind, m.count!.Value, m.module.CreatedAt))
             .ToEquatableArray();
         if (compute?.Unknown is { } noCount) notes.Add($"Multiply-accumulates are unknown: {noCount}.");
+        if ((inference ?? forward) is { } generation) notes.AddRange(CacheNotes.For(generation, namedModules));
         return new ModelSpec(target, settings, layers, total, trainable, bufferElements, memory, notes.ToEquatableArray(),
             diagnostics.ToEquatableArray())
         {

@@ -131,6 +131,15 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>The tensor forward is run on: the profile's input batch.</summary>
     public ActivationTensor? ProfileInput { get; set; }
 
+    /// <summary>
+    /// forward's tensor inputs, with their parameter names (or "input N" where unknown) and the length of their sequence
+    /// dimensions where they mark some (<c>SequenceDimensions</c>).
+    /// </summary>
+    public List<(string Name, ActivationTensor Tensor, long? SequenceLength)> Inputs { get; } = new();
+
+    /// <summary>Where forward extends an input along a dimension with computed tensors (a key/value cache): see <see cref="CacheSite"/>.</summary>
+    public List<CacheSite> CacheSites { get; } = new();
+
     public ActivationTensor Allocate(TensorShape shape, ScalarType elementType, bool requiresGrad, bool isResident = false,
         IReadOnlyList<Dim>? strides = null, TensorSlot? parameter = null, IReadOnlyList<Dim>? exact = null)
     {

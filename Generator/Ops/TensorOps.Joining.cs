@@ -59,12 +59,39 @@ internal static partial class TensorOps
                 : throw op.Mismatch("cat of batch and non-batch sizes"));
             call.Backward(BackwardRules.Concatenation(parts, catAxis));
             var joined = first.With(catAxis, total);
+            NoteCacheSite(f, parts, joined, catAxis, at);
             return Recorded(call, call.Output(joined, strides: CatLayout(f, joined, parts.Select(p => (p.Shape, TensorLayout.ExactStridesOf(p))))));
         }
         catch (ShapeMismatchException mismatch)
         {
             return f.Mismatch(mismatch.Message, at, System.Array.Empty<Value>());
         }
+    }
+
+    /// <summary>
+    /// A cat of (a view of) one of forward's inputs with computed tensors along that input's sequence length (it marks
+    /// <c>SequenceDimensions</c>), the way a step extends a key/value cache: the joined tensor's bytes per unit of the cat
+    /// dimension for one sample (every other size fixed but the batch's).
+    /// </summary>
+    private static void NoteCacheSite(ForwardSemantics f, IReadOnlyList<ActivationTensor> parts, TensorShape joined, int axis, LocationInfo? at)
+    {
+        string? InputOf(ActivationTensor part)
+        {
+            var root = part;
+            while (root.ViewSource is { } source) root = source;
+            var input = f.Trace.Inputs.FirstOrDefault(i => ReferenceEquals(i.Tensor, root));
+            return input.SequenceLength is { } length && part.Shape[axis] is { BatchPower: 0 } size && size.PeekCoefficient == length
+                ? input.Name : null;
+        }
+        var inputs = parts.Select(InputOf).ToList();
+        if (inputs.Count(i => i is not null) != 1 || inputs.Distinct().Count() != 2) return;
+        var others = joined.Dims.Where((_, i) => i != axis).ToList();
+        if (others.Any(d => !d.IsConstant() && d != Dim.Batch) || parts[0].ElementType.SizeOf() is not { } size) return;
+        long perToken;
+        try { perToken = checked(others.Where(d => d.IsConstant()).Aggregate(1L, (a, d) => checked(a * d.PinCoefficient())) * size); }
+        catch (System.OverflowException) { return; }
+        var module = f.Trace.Running.Count > 0 ? f.Trace.Running.Peek() : null;
+        f.Trace.CacheSites.Add(new CacheSite(inputs.First(i => i is not null)!, module, perToken, at));
     }
 
     /// <summary>

@@ -29,7 +29,10 @@ internal sealed class ForwardBinding
 
     /// <summary>The same arguments with every input's sequence dimensions <paramref name="length"/> long, as <paramref name="form"/>.</summary>
     public ForwardBinding WithSequence(Parametric.SizeForm form, long length) =>
-        new(Tensors, Constants, LossOutput) { Sequence = form, SequenceLength = length };
+        new(Tensors, Constants, LossOutput) { Sequence = form, SequenceLength = length, ParameterNames = ParameterNames };
+
+    /// <summary>forward's parameter names by position, where known (the Notes name an input by them).</summary>
+    public IReadOnlyList<string> ParameterNames { get; private init; } = System.Array.Empty<string>();
 
     /// <summary>Which result of a tuple-returning forward the loss takes.</summary>
     public int LossOutput { get; }
@@ -90,7 +93,10 @@ internal sealed class ForwardBinding
                     : $"forward's parameter{Name(position)} (position {position}) has no default: give it in ForwardArguments";
             if (problem is not null) return null;
         }
-        return new ForwardBinding(tensors, constants, settings.LossOutput);
+        return new ForwardBinding(tensors, constants, settings.LossOutput)
+        {
+            ParameterNames = forward?.Parameters.Select(p => p.Name).ToList() ?? (IReadOnlyList<string>)System.Array.Empty<string>(),
+        };
     }
 
     /// <summary>The type arguments of the TorchSharp Module&lt;…&gt; the type derives from.</summary>

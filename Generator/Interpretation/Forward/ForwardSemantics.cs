@@ -38,6 +38,9 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
                 var shape = input.ShapeWith(arguments.Sequence, arguments.SequenceLength);
                 var tensor = Trace.Allocate(shape, input.DType, requiresGrad: false, isResident: true);
                 if (input.Position == 0) Trace.ProfileInput = tensor;
+                var name = position < arguments.ParameterNames.Count ? arguments.ParameterNames[position] : $"input {position}";
+                var length = input.SequenceDimensions.Count > 0 ? shape[input.SequenceDimensions[0] + (input.Batched ? 1 : 0)] : (Dim?)null;
+                Trace.Inputs.Add((name, tensor, length?.PeekCoefficient));
                 values[position] = tensor;
             }
             var output = ApplyModule(root, values, root.CreatedAt);
