@@ -493,7 +493,7 @@ internal sealed class BackwardEngine
         return TensorLayout.Normalized(source.Shape, result, trace.Decide);
     }
 
-    /// <summary>Whether expanding <paramref name="source"/> to <paramref name="expanded"/> grew its first dimension (or added leading ones).</summary>
+    /// <summary>Whether expanding <paramref name="source"/> to <paramref name="expanded"/> grew its first dimension or added some.</summary>
     private static bool SumsOutermost(ActivationTensor source, ActivationTensor expanded) =>
         source.Shape.Rank < expanded.Shape.Rank || (source.Shape.Rank > 0 && source.Shape[0] != expanded.Shape[0]);
 

@@ -187,7 +187,7 @@ internal sealed class ForwardTrace(bool gradEnabled)
         if (!alias && GradEnabled && source.RequiresGrad)
         {
             Tape.Add(new TapeNode("view", new[] { source }, new[] { view }, System.Array.Empty<Storage>(), System.Array.Empty<ParameterGradient>(),
-                plan: Layers.BackwardRules.View(source, view)));
+                plan: Layers.BackwardRules.View(source, view, AtBatchOne)));
         }
         return view;
     }

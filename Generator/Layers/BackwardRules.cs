@@ -170,13 +170,14 @@ internal static class BackwardRules
     /// <summary>
     /// A view op's backward: a slice or select fills zeros of its source's size and copies the gradient in (a full slice
     /// too); an expand (more elements) sums the gradient down to the source's size; a view of as many elements hands the
-    /// incoming gradient back as a view of it (its layout: <see cref="Analysis.BackwardEngine"/>).
+    /// incoming gradient back as a view of it (its layout: <see cref="Analysis.BackwardEngine"/>). In batch 1's pass the
+    /// batch is 1: a view that trades a size of 1 for the batch's (einsum's output at batch 1) keeps its count.
     /// </summary>
-    public static BackwardPlan View(ActivationTensor source, ActivationTensor view)
+    public static BackwardPlan View(ActivationTensor source, ActivationTensor view, bool atBatchOne = false)
     {
         var plan = new BackwardPlanBuilder();
         Dim from = source.Shape.ElementCount, to = view.Shape.ElementCount;
-        if (view.IsSlice || from.BatchPower != to.BatchPower || from.PeekCoefficient != to.PeekCoefficient)
+        if (view.IsSlice || (from.BatchPower != to.BatchPower && !atBatchOne) || from.PeekCoefficient != to.PeekCoefficient)
             plan.Hand(source, plan.Allocate(BackwardPlanBuilder.BytesOf(source)));
         else plan.HandIncoming(source, asView: true);
         return plan.Build();

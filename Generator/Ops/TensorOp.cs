@@ -80,11 +80,12 @@ internal enum TensorOp
     Std,
     Cumsum,
 
-    // Matrix products (TensorOps.Products.cs).
+    // Matrix products (TensorOps.Products.cs, TensorOps.Einsum.cs).
     Matmul,
     Mm,
     Bmm,
     Outer,
+    Einsum,
 
     // New tensors and joins (TensorOps.Creation.cs, TensorOps.Joining.cs).
     NewTensor,

@@ -14,7 +14,8 @@ namespace TorchBudget.Generator.Ops;
 internal static partial class TensorOps
 {
     private static readonly TensorOpRule[] Rules = Views().Concat(Sizes()).Concat(Pointwise()).Concat(ArithmeticOps()).Concat(Comparisons())
-        .Concat(Reductions()).Concat(Products()).Concat(Creation()).Concat(Joining()).Concat(Splitting()).Concat(Indexing()).ToArray();
+        .Concat(Reductions()).Concat(Products()).Concat(Einsum()).Concat(Creation()).Concat(Joining()).Concat(Splitting()).Concat(Indexing())
+        .ToArray();
 
     private static readonly Dictionary<TensorOp, TensorOpRule> ById = Rules.ToDictionary(r => r.Id);
 

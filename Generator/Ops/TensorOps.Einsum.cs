@@ -1,0 +1,136 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Layers;
+using TorchBudget.Generator.Model;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Ops;
+
+/// <summary>
+/// torch.einsum of two operands as ATen 2.10 runs it (Linear.cpp): each operand unsqueezed for the labels it lacks and
+/// permuted to the output's labels then the contracted ones (sorted, capitals first); then sumproduct_pair: permute and
+/// reshape each to [shared, own, contracted], bmm, view and permute back, and a view that drops the contracted labels.
+/// Each step is forward's own rule (views, reshape's copy, bmm), so what einsum keeps and copies follows theirs. An
+/// ellipsis, a repeated label, one operand or three, and a label summed in one operand only are not modeled.
+/// </summary>
+internal static partial class TensorOps
+{
+    private static IEnumerable<TensorOpRule> Einsum()
+    {
+        yield return new(TensorOp.Einsum, "two operands: views, reshapes (copies where no view exists) and bmm, as ATen's sumproduct_pair",
+            EinsumOfTwo)
+        {
+            Names = ["einsum"], Forms = TensorOpForms.TorchFunction,
+        };
+    }
+
+    private static Value? EinsumOfTwo(TensorOpCall c)
+    {
+        if (c.Arg(0) is not StringValue { Text: var equation } || c.Forward.EnumerateList(c.Arg(1)) is not ListValue list) return null;
+        if (list.Items.OfType<UnknownValue>().FirstOrDefault() is { } lost) return lost;
+        if (list.Items.Count != 2 || list.Items.Any(i => i is not ActivationTensor)) return null;
+        var operands = list.Items.Cast<ActivationTensor>().ToList();
+        if (ParseEinsum(equation.Replace(" ", "")) is not var (inputs, output)) return null;
+        for (var i = 0; i < 2; i++)
+        {
+            if (inputs[i].Length != operands[i].Shape.Rank)
+                throw c.Op.Mismatch($"einsum: operand {i} {operands[i].Shape} has {inputs[i].Length} subscripts in \"{equation}\"");
+        }
+        var f = c.Forward;
+        // Output labels first, then the contracted ones by subscript (A–Z before a–z), as label_perm_index orders them.
+        var contracted = inputs.SelectMany(l => l).Distinct().Where(l => !output.Contains(l)).OrderBy(l => char.IsUpper(l) ? 0 : 1)
+            .ThenBy(l => l).ToList();
+        var order = output.Concat(contracted).ToList();
+        var inside = new List<ActivationTensor>();
+        var aligned = new List<ActivationTensor>();
+        var counts = new int[order.Count];
+        for (var i = 0; i < 2; i++)
+        {
+            var op = operands[i];
+            var permutation = order.Select(l => inputs[i].IndexOf(l)).ToArray();
+            var dim = inputs[i].Length;
+            for (var p = 0; p < permutation.Length; p++)
+            {
+                if (permutation[p] >= 0)
+                {
+                    if (!f.Trace.Decide.IsOne(op.Shape[permutation[p]], "einsum's sizes")) counts[p]++;
+                    continue;
+                }
+                op = Inside(Unsqueeze(f, op, dim), inside);
+                permutation[p] = dim++;
+            }
+            aligned.Add(Inside(f.Trace.Permute(op, permutation), inside));
+        }
+        // Sizes agree or broadcast (ATen's "subscript … does not broadcast").
+        for (var p = 0; p < order.Count; p++)
+        {
+            Dim a = aligned[0].Shape[p], b = aligned[1].Shape[p];
+            if (a != b && !f.Trace.Decide.IsOne(a, "einsum's sizes") && !f.Trace.Decide.IsOne(b, "einsum's sizes"))
+                throw c.Op.Mismatch($"einsum: subscript {order[p]} has sizes {a} and {b}, which do not broadcast");
+        }
+        var sums = new List<int>();
+        for (var p = output.Length; p < order.Count; p++)
+        {
+            var inA = !f.Trace.Decide.IsOne(aligned[0].Shape[p], "einsum's sizes");
+            var inB = !f.Trace.Decide.IsOne(aligned[1].Shape[p], "einsum's sizes");
+            if (inA && inB) sums.Add(p);
+            else if (inA || inB) return Declined(f, "einsum with a label summed in one operand only", c.At);
+        }
+        var product = SumProductPair(f, aligned[0], aligned[1], sums, c.Op, c.At, inside);
+        var result = contracted.Count == 0 ? product
+            : Inside(ViewOrThrow(f, product, new TensorShape(product.Shape.Dims.Take(output.Length)), c.Op), inside);
+        foreach (var handle in inside.Where(h => !ReferenceEquals(h, result) && !operands.Contains(h))) f.Trace.Dispose(handle);
+        return result;
+    }
+
+    /// <summary>ATen's sumproduct_pair with keepdim: mul where nothing is summed, else permute, reshape, bmm, view, permute.</summary>
+    private static ActivationTensor SumProductPair(ForwardSemantics f, ActivationTensor left, ActivationTensor right, List<int> sums,
+        LayerCall op, LocationInfo? at, List<ActivationTensor> inside)
+    {
+        if (sums.Count == 0) return Inside((ActivationTensor)Arithmetic(f, TensorOp.Mul, left, right, at), inside);
+        List<int> lro = new(), lo = new(), ro = new();
+        foreach (var i in Enumerable.Range(0, left.Shape.Rank).Where(i => !sums.Contains(i)))
+        {
+            bool sl = !f.Trace.Decide.IsOne(left.Shape[i], "einsum's sizes"), sr = !f.Trace.Decide.IsOne(right.Shape[i], "einsum's sizes");
+            (sl && sr ? lro : sl ? lo : ro).Add(i);
+        }
+        // Where every right-only label comes before the left-only ones, the operands trade places (bmm then yields the output's order).
+        if (lo.Count > 0 && ro.Count > 0 && ro[ro.Count - 1] < lo[0])
+        {
+            (left, right) = (right, left);
+            (lo, ro) = (ro, lo);
+        }
+        Dim Size(ActivationTensor t, IEnumerable<int> axes) => axes.Aggregate(Dim.Of(1), (a, i) => a.Times(t.Shape[i]));
+        // A label of size 1 on both sides goes with ro; at batch 1 the batch's may be one, so the output keeps the batch's size.
+        Dim Kept(Dim own, Dim other) => own.BatchPower == 0 && other.BatchPower > 0 ? other : own;
+        var outSize = lro.Select(i => left.Shape[i]).Concat(lo.Select(i => Kept(left.Shape[i], right.Shape[i])))
+            .Concat(sums.Select(_ => Dim.Of(1))).Concat(ro.Select(i => Kept(right.Shape[i], left.Shape[i]))).ToList();
+        var leftOrder = lro.Concat(lo).Concat(sums).Concat(ro).ToList();
+        var rightOrder = lro.Concat(sums).Concat(ro).Concat(lo).ToList();
+        var back = new int[leftOrder.Count];
+        for (var k = 0; k < leftOrder.Count; k++) back[leftOrder[k]] = k;
+        var leftMatrix = Inside(ReshapeOrCopy(f, Inside(f.Trace.Permute(left, leftOrder), inside),
+            new TensorShape(new[] { Size(left, lro), Size(left, lo), Size(left, sums) }), at), inside);
+        var rightMatrix = Inside(ReshapeOrCopy(f, Inside(f.Trace.Permute(right, rightOrder), inside),
+            new TensorShape(new[] { Size(right, lro), Size(right, sums), Size(right, ro) }), at), inside);
+        var product = Inside((ActivationTensor)MatrixProduct(f, "bmm", leftMatrix, rightMatrix, at, Size(left, sums)), inside);
+        var viewed = Inside(ViewOrThrow(f, product, new TensorShape(outSize), op), inside);
+        return Inside(f.Trace.Permute(viewed, back), inside);
+    }
+
+    /// <summary>"ab,bc->ac": each operand's labels and the output's; null for a form not modeled (no arrow, an ellipsis, repeats).</summary>
+    private static (string[] Inputs, string Output)? ParseEinsum(string equation)
+    {
+        var arrow = equation.IndexOf("->", System.StringComparison.Ordinal);
+        if (arrow < 0) return null;
+        var inputs = equation.Substring(0, arrow).Split(',');
+        var output = equation.Substring(arrow + 2);
+        bool Plain(string labels) => labels.All(l => l is >= 'a' and <= 'z' or >= 'A' and <= 'Z') && labels.Distinct().Count() == labels.Length;
+        if (inputs.Length != 2 || !inputs.All(Plain) || !Plain(output) || output.Any(l => !inputs.Any(i => i.Contains(l)))) return null;
+        return (inputs, output);
+    }
+
+    private static UnknownValue Declined(ForwardSemantics f, string what, LocationInfo? at) =>
+        f.Record(new UnknownValue($"{what} is not modeled", at));
+}

@@ -1,0 +1,57 @@
+using System.Linq;
+using TorchBudget.Tests.Differential;
+using TorchBudget.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace TorchBudget.Tests.Ops;
+
+/// <summary>
+/// torch.einsum of two operands, in the forms attention code writes: scores ("bhid,bhjd->bhij"), the weighted sum
+/// ("bhij,bhjd->bhid"), an outer product ("i,j->ij": mul), a batched matrix product, a projection by a parameter (as it
+/// is, transposed, detached, or a result), and a contraction over two labels; at batch 1 the batch's label has size 1 and
+/// goes with the right operand's, as ATen's sumproduct_pair does. ATen runs views, reshape's copies and bmm, so each step follows forward's own rules.
+/// Compiled and run for real: every row equals the allocation counter at batch 1 and another.
+/// </summary>
+[Collection(HarnessCollection.Name)]
+public sealed class EinsumTests(ITestOutputHelper output)
+{
+    private static readonly string Template = OpModel.Template(width: 12, headFeatures: 72,
+        "private readonly Parameter w = Parameter(torch.randn(12, 12));");
+
+    private const string Heads = "var q = h.view(-1, 6, 3, 4).transpose(1, 2); var k = (h * 2).view(-1, 6, 3, 4).transpose(1, 2); ";
+
+    [Theory]
+    [InlineData("EinsumScores", Heads + "var s = torch.einsum(\"bhid,bhjd->bhij\", q, k).softmax(-1); "
+        + "var y = torch.einsum(\"bhij,bhjd->bhid\", s, k).transpose(1, 2);", 3)]
+    [InlineData("EinsumProjection", "var y = torch.einsum(\"bte,fe->btf\", h, w).relu();", 2)]
+    [InlineData("EinsumBatchedProduct", "var y = torch.einsum(\"bij,bjk->bik\", h, h.transpose(1, 2)).view(-1, 6, 6).narrow(2, 0, 6)"
+        + ".repeat(1, 1, 2);", 3)]
+    [InlineData("EinsumOuter", "var y = torch.einsum(\"b,f->bf\", h[.., 0, 0], w[0]).unsqueeze(1).expand(-1, 6, -1) * h;", 2)]
+    [InlineData("EinsumTwoLabels", "var y = torch.einsum(\"bte,te->b\", h, w[..6]).unsqueeze(1).unsqueeze(2) * h;", 3)]
+    [InlineData("EinsumOfResult", "var y = torch.einsum(\"bte,fe->btf\", h, w * 1.0).relu();", 2)]
+    [InlineData("EinsumProjectionUntransposed", "var y = torch.einsum(\"bte,ef->btf\", h, w).relu();", 2)]
+    [InlineData("EinsumFrozenOperand", "var y = torch.einsum(\"bte,fe->btf\", h, w.detach()).relu();", 2)]
+    [InlineData("EinsumOutputPermuted", "var y = torch.einsum(\"bte,fe->bft\", h, w).transpose(1, 2).tanh();", 2)]
+    public void Every_row_matches_the_counter(string name, string statements, long batch) =>
+        OpModel.AssertExact(output, Template, name, statements, batch, "einsum");
+
+    [Fact]
+    public void A_label_of_two_sizes_is_the_shape_error_TorchSharp_throws()
+    {
+        var source = Template.Replace("{0}", "EinsumMismatch")
+            .Replace("{1}", "var y = torch.einsum(\"bte,fe->btf\", h, w[.., ..8]);", System.StringComparison.Ordinal);
+        var outcome = DifferentialRunner.Run(new[] { new FuzzProgram("EinsumMismatch", source, new[] { "einsum" }, 2) }).Single();
+        Assert.Empty(outcome.Mismatches);
+        Assert.Contains(outcome.Diagnostics, d => d.Id == "TBG003");
+    }
+
+    [Fact]
+    public void An_ellipsis_is_declined()
+    {
+        var problems = ExactRows.ProblemsBut("EinsumEllipsis", Template.Replace("{1}", "var y = torch.einsum(\"...e,fe->...f\", h, w);",
+            System.StringComparison.Ordinal), 2, "einsum", output.WriteLine,
+            new[] { "Activations", "Peak", "Inference Activations", "Inference Peak" }, "TBG004");
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+}
