@@ -54,8 +54,9 @@ internal static partial class TensorOps
             {
                 throw op.Mismatch($"cat along dim {catAxis} needs the other sizes equal, got {string.Join(", ", parts.Select(p => p.Shape))}");
             }
+            // The joined size follows the parts' polynomials (a sequence length: 2T where x is joined with f(x)).
             var total = parts.Select(p => p.Shape[catAxis]).Aggregate((a, b) => a.BatchPower == b.BatchPower
-                ? new Dim(checked(a.PinCoefficient() + b.PinCoefficient()), a.BatchPower)
+                ? a.Plus(b)
                 : throw op.Mismatch("cat of batch and non-batch sizes"));
             call.Backward(BackwardRules.Concatenation(parts, catAxis));
             var joined = first.With(catAxis, total);

@@ -59,6 +59,22 @@ internal readonly struct Dim : IEquatable<Dim>
         }
     }
 
+    /// <summary>The sum of two sizes of one batch power (cat's joined dimension), following their polynomials where either has one.</summary>
+    public Dim Plus(Dim other)
+    {
+        if (BatchPower != other.BatchPower) throw new InvalidOperationException("a sum of sizes of different batch powers");
+        var sum = checked(coefficient + other.coefficient);
+        if ((Form ?? other.Form) is not { Guards: var guards }) return new Dim(sum, BatchPower);
+        try
+        {
+            return new Dim(sum, BatchPower, new SizeForm(Expression.Plus(other.Expression), guards));
+        }
+        catch (OverflowException)
+        {
+            return new Dim(checked(PinCoefficient() + other.PinCoefficient()), BatchPower);
+        }
+    }
+
     /// <summary>Exact division, or null when the result would not be a whole dimension.</summary>
     public Dim? DividedBy(Dim other)
     {

@@ -128,7 +128,10 @@ public sealed class FoundMismatchTests
     [Fact]
     public void Soak_finds_stay_fixed_and_are_known_or_honestly_unknown()
     {
-        var programs = Found.SoakFinds.All.Select(f => new FuzzProgram(f.Name, f.Source, new[] { "soak" }, f.Batch)).ToList();
+        var programs = Found.SoakFinds.All.Select(f => new FuzzProgram(f.Name, f.Source, new[] { "soak" }, f.Batch)
+            {
+                SequenceLength = ProfiledLength(f.Source),
+            }).ToList();
         var outcomes = DifferentialRunner.Run(programs);
         var problems = outcomes.Zip(Found.SoakFinds.All, (o, f) => (o, f))
             .Where(x => x.o.Mismatches.Count > 0 || x.o.FullyKnown != x.f.Known)
@@ -138,6 +141,12 @@ public sealed class FoundMismatchTests
             .ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
+
+    /// <summary>A sequence find's profiled length (its input's first dimension): the runner checks its other lengths too.</summary>
+    private static long? ProfiledLength(string source) =>
+        System.Text.RegularExpressions.Regex.Match(source, @"\[MemoryProfile\((\d+)[^\]]*SequenceDimensions = new\[\] \{ 0 \}") is { Success: true } m
+            ? long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
 
     private static string Source(string name, string input, string field, string forward, long headWidth) => $$"""
         [MemoryProfile({{input}})]

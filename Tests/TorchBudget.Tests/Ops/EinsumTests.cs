@@ -10,8 +10,9 @@ namespace TorchBudget.Tests.Ops;
 /// torch.einsum of two operands, in the forms attention code writes: scores ("bhid,bhjd->bhij"), the weighted sum
 /// ("bhij,bhjd->bhid"), an outer product ("i,j->ij": mul), a batched matrix product, a projection by a parameter (as it
 /// is, transposed, detached, or a result), and a contraction over two labels; at batch 1 the batch's label has size 1 and
-/// goes with the right operand's, as ATen's sumproduct_pair does. ATen runs views, reshape's copies and bmm, so each step follows forward's own rules.
-/// Compiled and run for real: every row equals the allocation counter at batch 1 and another.
+/// goes with the right operand's, as ATen's sumproduct_pair does. ATen runs views, reshape's copies and bmm, so each
+/// step follows forward's own rules. Compiled and run for real: every row equals the allocation counter at batch 1 and
+/// another.
 /// </summary>
 [Collection(HarnessCollection.Name)]
 public sealed class EinsumTests(ITestOutputHelper output)

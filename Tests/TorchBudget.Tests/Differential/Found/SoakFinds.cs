@@ -2260,5 +2260,30 @@ internal static class SoakFinds
                 }
             }
             """),
+        ("Fuzz30_00317", 5, true, "index_select by arange indices along a dimension a cat made 2T long: the report covered T = 1, "
+                + "where they are out of range; cat's size now follows T, and index_select along it is unknown at other lengths", """
+            [MemoryProfile(3, 6, 16, SequenceDimensions = new[] { 0 }, Loss = LossKind.Mse)]
+            public partial class Fuzz30_00317 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(16, 24);
+                private readonly Parameter f1 = Parameter(torch.randn(24, 4));
+                private readonly Module<Tensor, Tensor> head = Linear(4, 4);
+
+                public Fuzz30_00317() : base(nameof(Fuzz30_00317)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = torch.cat(new[] { t0, t0.relu() }, 1);
+                    var t2 = t1[TensorIndex.Colon];
+                    var t3 = t2 + 1.0;
+                    var t4 = t3.index_select(1, torch.arange(0, 6, 2));
+                    var t5 = t4 * torch.arange(0, 48, 2);
+                    var t6 = torch.matmul(t5, f1);
+                    return head.forward(t6);
+                }
+            }
+            """),
     };
 }
