@@ -445,8 +445,9 @@ internal sealed class BackwardEngine
     private bool SameLayout(TensorShape shape, IReadOnlyList<Dim>? strides, IReadOnlyList<Dim> needed)
     {
         var actual = strides ?? TensorLayout.ContiguousStrides(shape);
-        return actual.Count == needed.Count
-            && Enumerable.Range(0, shape.Rank).All(i => trace.Decide.IsOne(shape[i], "a gradient's layout") || actual[i] == needed[i]);
+        // Compared as ATen compares numbers: in batch 1's pass a stride of 96·B is 96 (a permute that moved the batch).
+        return actual.Count == needed.Count && Enumerable.Range(0, shape.Rank)
+            .All(i => trace.Decide.IsOne(shape[i], "a gradient's layout") || trace.Decide.Equal(actual[i], needed[i], "a gradient's layout"));
     }
 
     /// <summary>Marks a gradient a view op cannot hand back as a view (a reshape of a strided gradient).</summary>

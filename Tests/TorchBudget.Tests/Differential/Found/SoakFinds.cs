@@ -2285,5 +2285,54 @@ internal static class SoakFinds
                 }
             }
             """),
+        ("Fuzz161_00351", 1, true, "scaled_dot_product_attention's gradient back through permutes that move the batch: at batch 1 its "
+                + "stride of 96·B is 96, as the kernel needs, and no copy is made (was 3.5% high: strides compared as symbols)", """
+            [MemoryProfile(4, 8, 12)]
+            public partial class Fuzz161_00351 : Module<Tensor, Tensor>
+            {
+                private readonly Linear f0 = Linear(12, 24);
+                private readonly Tensor f1 = torch.ones(10, 10, dtype: ScalarType.Bool).tril();
+                private readonly Module<Tensor, Tensor> head = Linear(768, 2);
+
+                public Fuzz161_00351() : base(nameof(Fuzz161_00351)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = functional.linear(x, f0.weight, f0.bias);
+                    var t1 = t0[TensorIndex.Colon];
+                    var t2 = functional.scaled_dot_product_attention(t1, t1.relu(), t1, attn_mask: f1[..8, ..8]);
+                    var t3 = t2.permute(2, 0, 1, 3);
+                    var t4 = t3.transpose(0, 1);
+                    return head.forward(t4.flatten(1));
+                }
+            }
+            """),
+        ("Fuzz30_00526", 1, true, "the same at batch 1 over sequence lengths 12, 13 and 24 (was 5.4 to 6.4% high)", """
+            [MemoryProfile(12, 2, 12, SequenceDimensions = new[] { 0 }, Loss = LossKind.Mse)]
+            public partial class Fuzz30_00526 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(12, 12);
+                private readonly Parameter f1 = Parameter(torch.randn(12, 7));
+                private readonly Tensor f2 = torch.zeros(2, 2);
+                private readonly Module<Tensor, Tensor> f3 = Dropout(0.5);
+                private readonly Module<Tensor, Tensor> head = Linear(7, 2);
+
+                public Fuzz30_00526() : base(nameof(Fuzz30_00526)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = torch.matmul(t0, f1);
+                    var t2 = functional.scaled_dot_product_attention(t1.tanh(), t1, t1, f2);
+                    var t3 = t2.transpose(2, 0);
+                    var t4 = f3.forward(t3);
+                    var t5 = t4.transpose(0, 1);
+                    var t6 = t5.transpose(0, 2);
+                    return head.forward(t6);
+                }
+            }
+            """),
     };
 }
