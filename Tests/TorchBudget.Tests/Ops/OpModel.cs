@@ -32,6 +32,19 @@ internal static class OpModel
         """;
 
     /// <summary>
+    /// The statements fail in TorchSharp, and the report says so with a shape error (TBG003), nothing else amiss: the
+    /// runner checks that the step throws.
+    /// </summary>
+    public static void AssertShapeError(string template, string name, string statements, string origin)
+    {
+        var source = template.Replace("{0}", name).Replace("{1}", statements, System.StringComparison.Ordinal);
+        var outcome = DifferentialRunner.Run(new[] { new FuzzProgram(name, source, new[] { origin }, 2) })[0];
+        Assert.Empty(outcome.Mismatches);
+        Assert.Null(outcome.Training);
+        Assert.Contains(outcome.Diagnostics, d => d.Id == "TBG003");
+    }
+
+    /// <summary>
     /// Every row of both tables equals the allocation counter at batch 1 and <paramref name="batch"/>, but
     /// <paramref name="unknownRows"/>, which must be unknown.
     /// </summary>
