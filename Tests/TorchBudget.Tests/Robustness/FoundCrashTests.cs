@@ -20,6 +20,28 @@ public class FoundCrashTests
             diagnostics.Select(d => d.GetMessage()).ToArray());
     }
 
+    /// <summary>A constructor's tensor op (forward's rule on fixed shapes) whose result's element count overflows.</summary>
+    [Theory]
+    [InlineData("torch.outer(torch.ones(4000000000L), torch.ones(4000000000L))")]
+    [InlineData("torch.ones(4000000000L).unsqueeze(1) * torch.ones(4000000000L)")]
+    [InlineData("torch.einsum(\"i,j->ij\", torch.ones(4000000000L), torch.ones(4000000000L))")]
+    public void A_constructor_op_whose_element_count_overflows_is_reported_as_not_analyzable(string expression)
+    {
+        var (complete, ids, _) = Run($$"""
+            [MemoryProfile(4)]
+            public partial class M : Module<Tensor, Tensor>
+            {
+                private readonly Tensor table = {{expression}};
+                public M() : base("m") => RegisterComponents();
+                public override Tensor forward(Tensor x) => x;
+            }
+            """);
+        Assert.False(complete);
+        Assert.DoesNotContain("TBG900", ids);
+        Assert.DoesNotContain("AD0001", ids);
+        Assert.Contains("TBG004", ids);
+    }
+
     /// <summary>Found as "handwritten 'huge sizes'": the tensor factory's checked product escaped as an OverflowException.</summary>
     [Fact]
     public void A_parameter_tensor_whose_element_count_overflows_is_reported_as_not_analyzable()
