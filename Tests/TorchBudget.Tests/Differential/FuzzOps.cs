@@ -310,6 +310,15 @@ internal static class FuzzOps
             () => "torch.tensor(3L)",
             () => $"torch.zeros({count}, dtype: ScalarType.Float16)",
             () => $"torch.ones({count}, dtype: ScalarType.Int32)",
+            // Computed in the constructor by forward's op rules (a rotary table's pieces, a view, a part of a chunk).
+            () => $"torch.outer(torch.arange({count}).to(ScalarType.Float32), torch.ones(3))",
+            () => $"torch.cat(new[] {{ torch.ones({count}), torch.zeros({count}) }}, 0)",
+            () => $"torch.ones({count}, 4).cumsum(1)",
+            () => $"(torch.arange({count}) * 2).to(ScalarType.Float64)",
+            () => $"torch.randn(2, {count}).chunk(2, 0)[0].contiguous()",
+            () => $"torch.pow(10000.0, torch.arange(0, {2 * count}, 2).to(ScalarType.Float32) / {2 * count})",
+            () => $"torch.ones({count}, 2).t()",
+            () => $"torch.einsum(\"i,j->ij\", torch.ones({count}), torch.arange(2).to(ScalarType.Float32))",
         })();
         p.Field("Tensor", initializer);
         p.Families.Add("buffer");
