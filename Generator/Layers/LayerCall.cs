@@ -228,22 +228,50 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public void PeakNotModeled(string note) => trace.UnmodeledPeak.Add(note);
 
     /// <summary>
-    /// A BFloat16 matrix product of M·K·N over 4,096 runs oneDNN's gemm, which allocates a transient work buffer
-    /// (measured over 1,331 sizes up to 64: exactly those over 4,096 take one, 9,728 B for K up to 32 and 17,920 B for
-    /// K = 64) whose size rule was not derived: the peaks are unknown there, and wherever M grows with the batch (some
-    /// batch crosses it). Float16 products allocate nothing more (measured over 1,000 sizes up to 256).
+    /// A BFloat16 matrix product of M·K·N over 4,096 runs oneDNN's gemm, which allocates a transient work buffer beside
+    /// its result (measured over 1,331 sizes up to 64: exactly those over 4,096 take one; Float16 products allocate
+    /// nothing more, over 1,000 sizes up to 256). For a 2-d product (mm, a Linear) without autograd it is modeled:
+    /// threads × (128·K′ + 640) + 256 bytes, K′ = K rounded up to 32, for K up to 512, independent of M and N (measured at
+    /// 1, 2 and 4 threads, M 4–2,048, N 8–1,024: bench/RESULTS.md); from the batch where M·K·N passes 4,096 on. Anything
+    /// else leaves the peak unknown (the backward's products contract over the rows). Returns the transient's bytes to
+    /// allocate once the result is made, or null.
     /// </summary>
-    public void MatrixProductOf(ScalarType elementType, Dim m, Dim k, Dim n)
+    public ByteCount? MatrixProductOf(ScalarType elementType, Dim m, Dim k, Dim n, bool batched = false)
     {
-        if (elementType != ScalarType.BFloat16) return;
+        if (elementType != ScalarType.BFloat16) return null;
         var work = m.Times(k).Times(n);
-        if (!work.IsConstant() || !new IntValue(work.PeekCoefficient, work.Form).AtMost(new IntValue(4096)))
+        if (work.IsConstant() && new IntValue(work.PeekCoefficient, work.Form).AtMost(new IntValue(4096))) return null;
+        var threads = trace.Kernels.Threads;
+        var measured = KernelProfile.Measured;
+        if (batched || trace.GradEnabled || !k.IsConstant() || k.PinCoefficient() > 512 || threads is not (1 or 2 or 4)
+            || trace.Kernels.Device != measured.Device || trace.Kernels.InstructionSet != measured.InstructionSet
+            || !n.IsConstant() || m.BatchPower > 1)
+        {
             PeakNotModeled("Peak is unknown: a BFloat16 matrix product over 4,096 multiply-adds runs oneDNN's gemm, whose transient "
-                + "work buffer was not modeled.");
+                + "work buffer was modeled only for a 2-d product without autograd and K up to 512.");
+            return null;
+        }
+        if (!work.IsConstant())
+        {
+            // From the first batch whose product passes 4,096 multiply-adds on.
+            var from = 4096 / work.PinCoefficient() + 1;
+            if (from > 1) RunsOtherKernelsFrom(from);
+            if (from == 2 && !trace.AtBatchOne) RunsOtherKernelsAtBatchOne("A BFloat16 matrix product takes oneDNN's gemm from batch 2.");
+            var runs = trace.AtBatchOne ? from <= 1 : from <= 2 || BatchAtLeast(from);
+            if (!runs) return null;
+        }
+        var blocked = (k.PinCoefficient() + 31) / 32 * 32;
+        return new ByteCount(checked(threads * (128 * blocked + 640) + 256), 0);
+    }
+
+    /// <summary>The gemm's transient (<see cref="MatrixProductOf"/>), beside the result made just before, freed when it returns.</summary>
+    public void GemmTransient(ByteCount? bytes)
+    {
+        if (bytes is { } transient) Release(WorkBuffer(transient, ScalarType.Byte));
     }
 
     /// <summary>A layer's own matrix products (attention's projections) over a batch: unknown peaks in BFloat16, as above.</summary>
-    public void MatrixProductsOverTheBatch(ScalarType elementType) => MatrixProductOf(elementType, Dim.Batch, Dim.Of(1), Dim.Of(1));
+    public void MatrixProductsOverTheBatch(ScalarType elementType) => MatrixProductOf(elementType, Dim.Batch, Dim.Of(1), Dim.Of(1), batched: true);
 
     /// <summary>Whether <paramref name="tensor"/> with its first two dimensions swapped is contiguous
     /// (see <see cref="ForwardTrace.PermutationStaysContiguous"/>).</summary>

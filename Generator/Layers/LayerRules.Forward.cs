@@ -91,10 +91,11 @@ internal static partial class LayerRules
         }
         var shape = input.Shape.With(input.Shape.Rank - 1, Dim.Of(outputSize));
         var rows = input.Shape.Dims.Take(input.Shape.Rank - 1).Aggregate(Dim.Of(1), (a, b) => a.Times(b));
-        c.MatrixProductOf(input.ElementType, rows, expected, shape[shape.Rank - 1]);
+        var transient = c.MatrixProductOf(input.ElementType, rows, expected, shape[shape.Rank - 1]);
         var copy = SaveMatmulInput(c, input);
         c.MultiplyAccumulates(() => shape.ElementCount.Times(expected));
         var result = c.Output(shape);
+        c.GemmTransient(transient);
         if (copy is not null) c.Release(copy);
         return result;
     }
@@ -371,7 +372,8 @@ internal static partial class LayerRules
     private static Value BilinearForward(LayerCall c)
     {
         ActivationTensor first = c.Input, second = c.TensorAt(1);
-        c.MatrixProductOf(first.ElementType, first.Shape[0], Dim.Of(c.Args.Long("in1_features")), Dim.Of(c.Args.Long("out_features")));
+        c.MatrixProductOf(first.ElementType, first.Shape[0], Dim.Of(c.Args.Long("in1_features")), Dim.Of(c.Args.Long("out_features")),
+            batched: true);
         long in1 = c.Args.Long("in1_features"), in2 = c.Args.Long("in2_features");
         if (first.Shape[first.Shape.Rank - 1] != Dim.Of(in1) || second.Shape[second.Shape.Rank - 1] != Dim.Of(in2))
         {

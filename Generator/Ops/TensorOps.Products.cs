@@ -154,8 +154,10 @@ internal static partial class TensorOps
         var call = f.NewOp(kind, new Value[] { left, right }, at);
         var rank = left.Shape.Rank;
         var batches = left.Shape.Dims.Take(rank - 2).Aggregate(Dim.Of(1), (a, b) => a.Times(b));
-        call.MatrixProductOf(left.ElementType, batches.Times(left.Shape[rank - 2]), inner, right.Shape[rank - 1]);
+        var transient = call.MatrixProductOf(left.ElementType, batches.Times(left.Shape[rank - 2]), inner, right.Shape[rank - 1],
+            batched: rank > 2);
         var result = call.Output(new TensorShape(left.Shape.Dims.Take(rank - 1).Append(right.Shape[rank - 1])));
+        call.GemmTransient(transient);
         // Counted at the profiled sizes only: a symbolic run (a sequence length) never reports them, so reading them pins nothing.
         if (inner.IsConstant()) call.MultiplyAccumulates(result.Shape, () => inner.PeekCoefficient);
         else f.Trace.MultiplyAccumulatesUnknown ??= $"a matmul sums over a dimension that grows with the batch ({left.Shape} by {right.Shape})";
