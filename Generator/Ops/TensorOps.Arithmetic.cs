@@ -43,7 +43,11 @@ internal static partial class TensorOps
         if (other is not ActivationTensor tensor)
         {
             op.Backward(name is "add" or "sub" ? BackwardRules.PassThrough(self) : BackwardRules.Pointwise(self, 1, scalarWith: 0));
-            return Recorded(op, op.PointwiseOutput(self.Shape, new[] { self }));
+            var promoted = WithNumber(id, self.ElementType, other);
+            // The integral tensor converted for a floating result: where that costs a temporary was not measured.
+            if (promoted != self.ElementType)
+                op.MemoryNotModeled($"{self.ElementType} {name} a number gives {promoted}, whose conversion was not measured");
+            return Recorded(op, op.PointwiseOutput(self.Shape, new[] { self }, promoted));
         }
         var shape = Broadcast(self.Shape, tensor.Shape, op);
         var type = Promoted(self.ElementType, tensor.ElementType);
@@ -74,6 +78,17 @@ internal static partial class TensorOps
     /// The result type of a tensor-tensor op, as torch.result_type gives it for the pairs measured: one type, a floating
     /// type with an integral or Bool one, Float32 with Float64; null for any other pair.
     /// </summary>
+    /// <summary>
+    /// The type of a tensor (op) a number: true division, or a real number, gives an integral or Bool tensor the default
+    /// Float32 (measured: Int64 · 2.5 and Int64 / 2 are Float32); a Bool tensor with an integer gives Int64; otherwise the
+    /// tensor's own type (a number does not widen it).
+    /// </summary>
+    internal static ScalarType WithNumber(TensorOp id, ScalarType tensor, Value number) =>
+        tensor.IsFloating() ? tensor
+        : id == TensorOp.Div || number is RealValue ? ScalarType.Float32
+        : tensor == ScalarType.Bool && id is not TensorOp.Div ? ScalarType.Int64
+        : tensor;
+
     internal static ScalarType? Promoted(ScalarType left, ScalarType right)
     {
         if (left == right) return left;

@@ -187,9 +187,15 @@ internal partial class TorchSemantics(ISemanticsHost host, TorchSharpSymbols tor
         : kind is BinaryOperatorKind.Add or BinaryOperatorKind.Subtract or BinaryOperatorKind.Multiply or BinaryOperatorKind.Divide
         && (left, right) is (TensorValue, IntValue or RealValue) or (IntValue or RealValue, TensorValue)
         && (left as TensorValue ?? right as TensorValue) is { } tensor
-            // A new tensor of the same size.
-            ? new TensorValue(new TensorSlot(tensor.Tensor.PeekElementCount, isParameter: false, tensor.Tensor.ElementType,
+            // A new tensor of the same size, in the type forward's rule gives it (a real number makes an integral one Float32).
+            ? new TensorValue(new TensorSlot(tensor.Tensor.PeekElementCount, isParameter: false, PromotedByNumber(kind, tensor, left, right),
                 tensor.Tensor.PeekShape) { CountForm = tensor.Tensor.CountForm })
+            : null;
+
+    /// <summary>The type of a constructor's tensor (op) a number, as forward's rule gives it; null: made in the default dtype.</summary>
+    private static ScalarType? PromotedByNumber(BinaryOperatorKind kind, TensorValue tensor, Value left, Value right) =>
+        tensor.Tensor.ElementType is { } own
+            ? Ops.TensorOps.WithNumber(Ops.TensorOps.FindOperator(kind)!.Id, own, ReferenceEquals(left, tensor) ? right : left)
             : null;
 
     /// <summary>
