@@ -243,7 +243,9 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         if (work.IsConstant() && new IntValue(work.PeekCoefficient, work.Form).AtMost(new IntValue(4096))) return null;
         var threads = trace.Kernels.Threads;
         var measured = KernelProfile.Measured;
-        if (batched || trace.GradEnabled || !k.IsConstant() || k.PinCoefficient() > 512 || threads is not (1 or 2 or 4)
+        // A size that follows a sequence length would move the threshold with it: not followed (pinning it would narrow the lengths).
+        if (batched || trace.GradEnabled || new[] { work, k, n }.Any(d => d.Form is not null)
+            || !k.IsConstant() || k.PinCoefficient() > 512 || threads is not (1 or 2 or 4)
             || trace.Kernels.Device != measured.Device || trace.Kernels.InstructionSet != measured.InstructionSet
             || !n.IsConstant() || m.BatchPower > 1)
         {
@@ -271,7 +273,8 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     }
 
     /// <summary>A layer's own matrix products (attention's projections) over a batch: unknown peaks in BFloat16, as above.</summary>
-    public void MatrixProductsOverTheBatch(ScalarType elementType) => MatrixProductOf(elementType, Dim.Batch, Dim.Of(1), Dim.Of(1), batched: true);
+    public void MatrixProductsOverTheBatch(ScalarType elementType) =>
+        MatrixProductOf(elementType, Dim.Batch, Dim.Of(1), Dim.Of(1), batched: true);
 
     /// <summary>Whether <paramref name="tensor"/> with its first two dimensions swapped is contiguous
     /// (see <see cref="ForwardTrace.PermutationStaysContiguous"/>).</summary>

@@ -86,10 +86,12 @@ internal static partial class TensorOps
         }
         var inputs = parts.Select(InputOf).ToList();
         if (inputs.Count(i => i is not null) != 1 || inputs.Distinct().Count() != 2) return;
+        // Read without pinning (a Note must not restrict the lengths the formulas cover): fixed sizes and the batch only.
         var others = joined.Dims.Where((_, i) => i != axis).ToList();
-        if (others.Any(d => !d.IsConstant() && d != Dim.Batch) || parts[0].ElementType.SizeOf() is not { } size) return;
+        if (others.Any(d => d.Form is not null || d.BatchPower > 1 || (d.BatchPower == 1 && d.PeekCoefficient != 1))
+            || parts[0].ElementType.SizeOf() is not { } size) return;
         long perToken;
-        try { perToken = checked(others.Where(d => d.IsConstant()).Aggregate(1L, (a, d) => checked(a * d.PinCoefficient())) * size); }
+        try { perToken = checked(others.Where(d => d.BatchPower == 0).Aggregate(1L, (a, d) => checked(a * d.PeekCoefficient)) * size); }
         catch (System.OverflowException) { return; }
         var module = f.Trace.Running.Count > 0 ? f.Trace.Running.Peek() : null;
         f.Trace.CacheSites.Add(new CacheSite(inputs.First(i => i is not null)!, module, perToken, at));
