@@ -32,6 +32,12 @@ internal sealed class LayerRule(string factory, string summary, Action<LayerArgs
     /// </summary>
     public IReadOnlyList<(string Argument, string Parameter)> FunctionalParameters { get; init; } = Array.Empty<(string, string)>();
 
+    /// <summary>
+    /// Where its kernel does not take a call, the ops ATen composes it of, run by forward's own op rules (the math path of
+    /// scaled_dot_product_attention); it returns null where the kernel's rule (<see cref="Forward"/>) applies.
+    /// </summary>
+    public Func<Interpretation.ForwardSemantics, LayerCall, Model.LocationInfo?, Interpretation.Value?>? Composed { get; init; }
+
     /// <summary>No torch.nn factory makes it: only its <see cref="Functional"/> names reach it (scaled_dot_product_attention).</summary>
     public bool FunctionalOnly { get; init; }
 

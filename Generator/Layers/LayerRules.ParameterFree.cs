@@ -40,7 +40,7 @@ internal static partial class LayerRules
         yield return new LayerRule("ScaledDotProductAttention", "no parameters", (_, _) => { }, ScaledDotProductAttentionForward)
         {
             Functional = ["scaled_dot_product_attention"], Backward = BackwardTrait.TakesExpandedGradient, StridedGradientCopies = 0,
-            FunctionalOnly = true,
+            FunctionalOnly = true, Composed = Ops.TensorOps.ScaledDotProductMath,
         };
 
         yield return Free("Dropout", DropoutForward, KeepsLayout, 0, "dropout");

@@ -7,28 +7,53 @@ namespace TorchBudget.Generator.Layers;
 /// <summary>
 /// functional.scaled_dot_product_attention(query, key, value, attn_mask, p, is_casual) on the CPU. libtorch 2.10 runs its
 /// flash kernel (FlashAttentionKernel.cpp) for 4-d Float32 query, key and value of one head size and batch and head
-/// count, a unit last stride, no dropout, and no mask or a [Lq, Lk] or 4-d one; anything else takes the math path,
-/// a chain of ops this rule does not follow (the peak is then unknown). Measured on 0.107 with the allocation tracker.
+/// count, a unit last stride, no dropout, and no mask or a [Lq, Lk] or 4-d one: this rule. Anything else takes the math
+/// path, a chain of ops (<see cref="Ops.TensorOps.ScaledDotProductMath"/>). Measured on 0.107 with the allocation tracker.
 /// </summary>
 internal static partial class LayerRules
 {
+    /// <summary>scaled_dot_product_attention's arguments: query, key, value, the mask (or NullValue), p and is_casual.</summary>
+    internal sealed record AttentionArguments(ActivationTensor Query, ActivationTensor Key, ActivationTensor Value, Value Mask,
+        double Dropout, bool Causal)
+    {
+        public ActivationTensor[] Tensors => new[] { Query, Key, Value };
+    }
+
+    internal static AttentionArguments ReadAttention(LayerCall c) => new(c.Input, c.TensorAt(1), c.TensorAt(2), InputAt(c, 3),
+        c.Args.Has("p") ? Probability(c.Args, "p") : 0, c.Args.Has("is_casual") && c.Args.Bool("is_casual"));
+
+    /// <summary>
+    /// Whether libtorch's CPU flash kernel takes the call (sdp_utils_cpp's checks): 4-d Float32 query, key and value of
+    /// one batch, head count and head size, dense last dimensions, no dropout, and no mask or one that is not trained, of
+    /// [Lq or 1, Lk or 1] last, 2-d or 4-d with batch and heads of 1 or the query's. Anything else runs the math path.
+    /// </summary>
+    internal static bool FlashTakes(AttentionArguments a)
+    {
+        ActivationTensor q = a.Query, k = a.Key, v = a.Value;
+        if (!a.Tensors.All(t => t.Shape.Rank == 4 && t.ElementType == ScalarType.Float32 && TensorLayout.ExactStridesOf(t)[3] == Dim.Of(1))
+            || a.Dropout != 0)
+            return false;
+        if (q.Shape[0] != k.Shape[0] || q.Shape[0] != v.Shape[0] || q.Shape[1] != k.Shape[1] || q.Shape[1] != v.Shape[1]
+            || k.Shape[3] != q.Shape[3] || v.Shape[3] != q.Shape[3])
+            return false;
+        if (a.Mask is not ActivationTensor mask) return true;
+        var one = Dim.Of(1);
+        var dims = mask.Shape.Dims;
+        bool OneOr(Dim size, Dim full) => size == one || size == full;
+        return !mask.RequiresGrad && mask.Shape.Rank is 2 or 4 && OneOr(dims[mask.Shape.Rank - 2], q.Shape[2])
+            && OneOr(dims[mask.Shape.Rank - 1], k.Shape[2]) && (mask.Shape.Rank == 2 || OneOr(dims[0], q.Shape[0]) && OneOr(dims[1], q.Shape[1]));
+    }
+
     private static Value ScaledDotProductAttentionForward(LayerCall c)
     {
-        ActivationTensor q = c.Input, k = c.TensorAt(1), v = c.TensorAt(2);
-        var mask = InputAt(c, 3);
-        var dropout = c.Args.Has("p") ? Probability(c.Args, "p") : 0;
-        var causal = c.Args.Has("is_casual") && c.Args.Bool("is_casual");
-        if (q.Shape.Rank != 4 || k.Shape.Rank != 4 || v.Shape.Rank != 4)
-            throw NotModeled(c, $"scaled_dot_product_attention over {q.Shape.Rank}-d inputs (the math path)");
-        if (q.Shape[0] != k.Shape[0] || q.Shape[0] != v.Shape[0] || q.Shape[1] != k.Shape[1] || q.Shape[1] != v.Shape[1])
-            throw c.Mismatch($"query {q.Shape}, key {k.Shape} and value {v.Shape} disagree in batch or heads");
-        if (q.Shape[3] != k.Shape[3] || k.Shape[2] != v.Shape[2])
-            throw c.Mismatch($"query {q.Shape}, key {k.Shape} and value {v.Shape} disagree in head size or source length");
-        if (causal && mask is not NullValue) throw c.Mismatch("an attn_mask and is_casual together");
-        if (dropout != 0 || v.Shape[3] != q.Shape[3] || new[] { q, k, v }.Any(t => t.ElementType != ScalarType.Float32)
-            || new[] { q, k, v }.Any(t => TensorLayout.ExactStridesOf(t)[3] != Dim.Of(1)))
-            throw NotModeled(c, "scaled_dot_product_attention off the flash kernel (dropout, another head size for the values, "
-                + "a type other than Float32, or a last dimension that is not dense: the math path)");
+        var a = ReadAttention(c);
+        ActivationTensor q = a.Query, k = a.Key, v = a.Value;
+        var mask = a.Mask;
+        if (a.Causal && mask is not NullValue) throw c.Mismatch("an attn_mask and is_casual together");
+        if (!FlashTakes(a))
+            throw NotModeled(c, "scaled_dot_product_attention's math path in a type other than Float32");
+        if (k.Shape[2] != v.Shape[2])
+            throw c.Mismatch($"query {q.Shape}, key {k.Shape} and value {v.Shape} disagree in source length");
         Dim batch = q.Shape[0], heads = q.Shape[1], target = q.Shape[2], source = k.Shape[2], headSize = q.Shape[3];
         if (!heads.IsConstant() || !target.IsConstant() || !source.IsConstant() || !headSize.IsConstant())
             throw NotModeled(c, "scaled_dot_product_attention whose heads, lengths or head size depend on the batch");
@@ -41,7 +66,7 @@ internal static partial class LayerRules
         {
             case NullValue:
                 break;
-            case ActivationTensor given when MaskFits(given, batch, heads, target, source):
+            case ActivationTensor given:
                 if (given.ElementType == ScalarType.Bool)
                 {
                     var operands = new[] { c.Internal(new TensorShape(System.Array.Empty<Dim>()), ScalarType.Float32, needsGrad: false),
@@ -58,8 +83,6 @@ internal static partial class LayerRules
                     throw NotModeled(c, $"scaled_dot_product_attention with a {given.ElementType} mask");
                 }
                 break;
-            case ActivationTensor other:
-                throw c.Mismatch($"attn_mask {other.Shape} does not fit query {q.Shape} and key {k.Shape}");
             default:
                 throw NotModeled(c, $"scaled_dot_product_attention with attn_mask {mask.Describe()}");
         }
@@ -95,15 +118,6 @@ internal static partial class LayerRules
 
     /// <summary>min(length, cap): the block a kernel takes, a guard deciding which where the length follows T.</summary>
     private static Dim AtMost(Dim length, long cap) => AtLeast(length, cap) ? Dim.Of(cap) : length;
-
-    /// <summary>A mask the flash kernel takes: [Lq, Lk], or 4-d with batch and heads of 1 or the query's.</summary>
-    private static bool MaskFits(ActivationTensor mask, Dim batch, Dim heads, Dim target, Dim source) => mask.Shape.Rank switch
-    {
-        2 => mask.Shape[0] == target && mask.Shape[1] == source,
-        4 => (mask.Shape[0] == Dim.Of(1) || mask.Shape[0] == batch) && (mask.Shape[1] == Dim.Of(1) || mask.Shape[1] == heads)
-            && mask.Shape[2] == target && mask.Shape[3] == source,
-        _ => false,
-    };
 
     /// <summary>
     /// The flash kernel's backward: zeros for the gradients of query, key and value, [B, L, H, D] made contiguous and

@@ -141,9 +141,17 @@ internal sealed partial class ForwardSemantics
         var tensors = args.Where(a => IsTensorParameter(a) && !IsLayerParameter(a)).Select(a => a.Value).ToList();
         var options = args.Where(a => !IsTensorParameter(a)).ToList();
         var call = new LayerCall(new LayerArgs(layer, options), module, tensors, Trace);
+        if (layerRule.Composed is { } composed)
+        {
+            var viaOps = Guarded(method.Name, () => composed(this, call, at) ?? KernelTakesIt, at, tensors);
+            if (!ReferenceEquals(viaOps, KernelTakesIt)) return viaOps;
+        }
         return layerRule.Forward is { } rule ? RunRule(rule, call, at)
             : Record(new UnknownValue($"functional.{method.Name} is not modeled", at));
     }
+
+    /// <summary>What a <see cref="LayerRule.Composed"/> path's null becomes: the kernel's own rule takes the call.</summary>
+    private static readonly UnknownValue KernelTakesIt = new("the kernel's own rule takes the call", null);
 
     /// <summary>x.name(args) or torch.name(x, args): the op's record, or an unknown where there is none.</summary>
     private Value RunMethod(string name, ActivationTensor self, List<KeyValuePair<string, Value>> args, LocationInfo? at)

@@ -101,21 +101,26 @@ internal static class FuzzOps
     }
 
     /// <summary>
-    /// scaled_dot_product_attention over a 4-d tensor as [B, H, T, D] (self-attention): causal, with a Bool tril mask cut
-    /// by C# ranges, or with a float mask.
+    /// scaled_dot_product_attention over a 4-d tensor as [B, H, T, D] or a 3-d one as [B, T, D] (self-attention): causal,
+    /// with a Bool tril mask cut by C# ranges, with a float mask, or with a mask of size 1 along a length; with dropout
+    /// or a key and value of one head (4-d) at times, which (as 3-d inputs do) take the math path, not the flash kernel.
     /// </summary>
     private static bool Attention(ProgramBuilder p)
     {
         var x = p.Current;
-        if (x.Rank != 4 || x.Shape[^1] == Batch || x.Shape[^2] == Batch || x.Features > 4096) return false;
+        if (x.Rank is not (3 or 4) || x.Shape[^1] == Batch || x.Shape[^2] == Batch || x.Features > 4096) return false;
         var t = x.Shape[^2];
-        var call = p.Pick(3) switch
+        var shared = x.Rank == 4 && p.Chance(0.25) ? $"{x.Name}[.., ..1]" : x.Name;
+        var dropout = p.Chance(0.4) ? $", p: {p.Pick(new[] { "0.1", "0.25" })}" : "";
+        var call = p.Pick(4) switch
         {
-            0 => $"functional.scaled_dot_product_attention({x.Name}, {x.Name}, {x.Name}, is_casual: true)",
-            1 => $"functional.scaled_dot_product_attention({x.Name}, {x.Name}.relu(), {x.Name}, attn_mask: "
-                + $"{p.Field("Tensor", $"torch.ones({t + 2}, {t + 2}, dtype: ScalarType.Bool).tril()")}[..{t}, ..{t}])",
-            _ => $"functional.scaled_dot_product_attention({x.Name}.tanh(), {x.Name}, {x.Name}, "
-                + $"{p.Field("Tensor", $"torch.zeros({t}, {t})")})",
+            0 => $"functional.scaled_dot_product_attention({x.Name}, {shared}, {shared}, is_casual: true{dropout})",
+            1 when p.Chance(0.3) => $"functional.scaled_dot_product_attention({x.Name}, {shared}, {shared}, "
+                + $"{p.Field("Tensor", p.Chance(0.5) ? $"torch.zeros(1, {t})" : $"torch.ones({t}, 1, dtype: ScalarType.Bool)")}{dropout})",
+            1 => $"functional.scaled_dot_product_attention({x.Name}, {shared}.relu(), {shared}, attn_mask: "
+                + $"{p.Field("Tensor", $"torch.ones({t + 2}, {t + 2}, dtype: ScalarType.Bool).tril()")}[..{t}, ..{t}]{dropout})",
+            _ => $"functional.scaled_dot_product_attention({x.Name}.tanh(), {shared}, {shared}, "
+                + $"{p.Field("Tensor", $"torch.zeros({t}, {t})")}{dropout})",
         };
         p.Emit("attention", call, x.Shape);
         return true;

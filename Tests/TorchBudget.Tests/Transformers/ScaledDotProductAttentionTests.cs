@@ -63,3 +63,44 @@ public sealed class ScaledDotProductAttentionTests(ITestOutputHelper output)
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 }
+
+/// <summary>
+/// A BERT-style padding mask as a second input, [B, T] of Bool viewed as [B, 1, 1, T]: the flash kernel takes a mask of
+/// size 1 along the query length and broadcasts it (sdp_utils_cpp's mask check), with dropout the math path adds it; a
+/// [1, T] float buffer and a [T, 1] Bool mask, broadcast along one length each.
+/// </summary>
+[Collection(HarnessCollection.Name)]
+public sealed class PaddingMaskAttentionTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("PaddingFlash", "padding.view(b, 1, 1, t)")]
+    [InlineData("PaddingMath", "padding.view(b, 1, 1, t), p: 0.1")]
+    [InlineData("KeyRowFlash", "row")]
+    [InlineData("QueryColumnFlash", "padding[0].view(t, 1)")]
+    public void Every_row_equals_the_real_model(string name, string mask)
+    {
+        var source = $$"""
+            [MemoryProfile(11, 32, Loss = LossKind.Mse)]
+            [MemoryInput(1, 11, DType = ScalarType.Bool)]
+            public partial class {0} : Module<Tensor, Tensor, Tensor>
+            {
+                private readonly Linear qkv = Linear(32, 96);
+                private readonly Linear proj = Linear(32, 32);
+                private readonly Tensor row = torch.zeros(1, 11);
+                public {0}() : base(nameof({0})) => RegisterComponents();
+                public override Tensor forward(Tensor x, Tensor padding)
+                {
+                    var (b, t) = (x.shape[0], x.shape[1]);
+                    var parts = qkv.forward(x).split(32, 2);
+                    var q = parts[0].view(b, t, 4, 8).transpose(1, 2);
+                    var k = parts[1].view(b, t, 4, 8).transpose(1, 2);
+                    var v = parts[2].view(b, t, 4, 8).transpose(1, 2);
+                    var y = functional.scaled_dot_product_attention(q, k, v, attn_mask: {{mask}});
+                    return x + proj.forward(y.transpose(1, 2).contiguous().view(b, t, 32));
+                }
+            }
+            """;
+        var problems = ExactRows.Problems(name, source, 3, "attention", output.WriteLine);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+}

@@ -51,6 +51,7 @@ public sealed class SequenceLengthTests(ITestOutputHelper output)
     /// <summary>
     /// scaled_dot_product_attention's flash kernel blocks the query by 32, 64 or 256 rows as T grows (and the key by 512):
     /// the formulas in T take each block size on its interval. Causal, and with a Bool mask sliced from a buffer of 40.
+    /// With dropout or 3-d inputs, the math path's T × T scores.
     /// </summary>
     [Theory]
     [InlineData("", "functional.scaled_dot_product_attention(q, k, v, is_casual: true)", 1, 1)]
@@ -63,9 +64,16 @@ public sealed class SequenceLengthTests(ITestOutputHelper output)
         "functional.scaled_dot_product_attention(q, k, v, attn_mask: allowed[..(int)t, ..(int)t])", 2, 40)]
     [InlineData("private readonly Tensor allowed = torch.ones(40, 40, dtype: ScalarType.Bool).tril();",
         "functional.scaled_dot_product_attention(q, k, v, attn_mask: allowed[..(int)t, ..(int)t])", 3, 9)]
+    [InlineData("", "functional.scaled_dot_product_attention(q, k, v, is_casual: true, p: 0.1)", 1, 1)]
+    [InlineData("", "functional.scaled_dot_product_attention(q, k, v, is_casual: true, p: 0.1)", 3, 17)]
+    [InlineData("private readonly Tensor allowed = torch.ones(40, 40, dtype: ScalarType.Bool).tril();",
+        "functional.scaled_dot_product_attention(q, k, v, allowed[..(int)t, ..(int)t], 0.1)", 2, 40)]
+    [InlineData("", "functional.scaled_dot_product_attention(q.reshape(b * 4, t, 8), k.reshape(b * 4, t, 8), v.reshape(b * 4, t, 8))"
+        + ".view(b, 4, t, 8)", 2, 37)]
     public void Attention_blocks_follow_the_length(string field, string attend, long batch, long length)
     {
-        var name = "SeqSdpa" + (field.Length == 0 ? "Causal" : "Masked");
+        var name = "SeqSdpa" + (field.Length == 0 ? "Causal" : "Masked") + (attend.Contains("0.1") ? "Dropout" : "")
+            + (attend.Contains("reshape") ? "ThreeD" : "");
         var type = Compile(name, Attention.Replace("{1}", field).Replace("{2}", attend));
         var report = ((MemoryReport)type.GetProperty("MemoryReport")!.GetValue(null)!).ForSequenceLength(length);
         using var model = (nn.Module)Activator.CreateInstance(type)!;
