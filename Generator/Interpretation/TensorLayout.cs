@@ -247,7 +247,7 @@ internal static class TensorLayout
         tensors.All(t => t.Shape.Rank == output.Rank
             && t.Shape.Dims.Zip(output.Dims, (a, b) => a.BatchPower == b.BatchPower && a.PeekCoefficient == b.PeekCoefficient).All(x => x));
 
-    private static bool SameStrides(IReadOnlyList<Dim> a, IReadOnlyList<Dim> b, BatchDecisions decide) =>
+    internal static bool SameStrides(IReadOnlyList<Dim> a, IReadOnlyList<Dim> b, BatchDecisions decide) =>
         a.Count == b.Count && a.Zip(b, (x, y) => decide.Equal(x, y, "a pointwise op's layout")).All(x => x);
 
     private static List<int> SortedByStride(TensorShape shape, IReadOnlyList<Dim> strides, BatchDecisions decide)

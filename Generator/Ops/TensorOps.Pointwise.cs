@@ -85,6 +85,8 @@ internal static partial class TensorOps
             + "backward where(condition, grad, 0) per value, summed down where it broadcast", Where)
         {
             Names = ["where"], StridedGradientCopies = 0,
+            // where(condition, grad, 0) is laid out from the condition first, as the result was (Fuzz171_02347).
+            Backward = KeepsLayout | BackwardTrait.ReadsForwardTensorFirst | BackwardTrait.ReadsResult,
         };
         yield return new(TensorOp.Tril, "a new contiguous tensor (empty_like, the legacy contiguous format); keeps nothing; "
             + "backward grad.tril(k), one tensor", TriangularPart)
@@ -143,6 +145,15 @@ internal static partial class TensorOps
         var shape = Broadcast(Broadcast(condition.Shape, x.Shape, op), other.Shape, op);
         var result = op.PointwiseOutput(shape, new[] { condition, x, other }, x.ElementType);
         if (op.RecordsGraph) op.Save(condition);
+        // Backward lays each gradient out from the condition first, then the incoming gradient: followed here as the result's
+        // layout (the condition decided it too). Where the condition is broadcast over a strided result, or laid out unlike
+        // it, the incoming gradient decides some of it, which was not followed.
+        var broadcastOverStrided = condition.Shape != shape && result.Strides is not null;
+        var laidOutOtherwise = condition.Shape == shape && !TensorLayout.SameStrides(
+            condition.Strides ?? TensorLayout.ContiguousStrides(shape), result.Strides ?? TensorLayout.ContiguousStrides(shape), op.Decide);
+        if ((x.RequiresGrad || other.RequiresGrad) && (broadcastOverStrided || laidOutOtherwise))
+            op.PeakNotModeled("Peak is unknown: where's condition is broadcast over a strided result or laid out otherwise, and the "
+                + "layout of the gradients its backward makes was not followed.");
         op.Backward(BackwardRules.Where(x, other, result));
         return Recorded(op, result);
     }

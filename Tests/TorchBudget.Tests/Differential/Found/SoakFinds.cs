@@ -2260,6 +2260,34 @@ internal static class SoakFinds
                 }
             }
             """),
+        ("Fuzz171_02347", 8, true, "where over permuted values: its backward's gradients were taken as contiguous, so tanh's "
+                + "backward seemed to copy one; they are laid out from the condition first, as the result (7.2% high)", """
+            [MemoryProfile(3, 12, 1)]
+            public partial class Fuzz171_02347 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(1, 5, hasBias: false);
+                private readonly Parameter f1 = Parameter(torch.randn(new long[] { 1 }));
+                private readonly Module<Tensor, Tensor> f2 = Tanhshrink();
+                private readonly Module<Tensor, Tensor> f3 = Sequential(Linear(5, 6), GELU());
+                private readonly Module<Tensor, Tensor> head = Linear(216, 2);
+
+                public Fuzz171_02347() : base(nameof(Fuzz171_02347)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0 + f1;
+                    var t2 = f2.forward(t1);
+                    var t3 = f3.forward(t2);
+                    var t4 = t3.permute(3, 1, 2, 0);
+                    var t5 = functional.silu(t4);
+                    var t6 = torch.where(t5 <= t5.relu(), t5, t5.tanh());
+                    var t7 = t6.transpose(0, 3);
+                    return head.forward(t7.flatten(1));
+                }
+            }
+            """),
         ("Fuzz30_00317", 5, true, "index_select by arange indices along a dimension a cat made 2T long: the report covered T = 1, "
                 + "where they are out of range; cat's size now follows T, and index_select along it is unknown at other lengths", """
             [MemoryProfile(3, 6, 16, SequenceDimensions = new[] { 0 }, Loss = LossKind.Mse)]
