@@ -12,7 +12,8 @@ namespace TorchBudget.Generator.Ops;
 /// permuted to the output's labels then the contracted ones (sorted, capitals first); then sumproduct_pair: permute and
 /// reshape each to [shared, own, contracted], bmm, view and permute back, and a view that drops the contracted labels.
 /// Each step is forward's own rule (views, reshape's copy, bmm), so what einsum keeps and copies follows theirs. An
-/// ellipsis, a repeated label, one operand or three, and a label summed in one operand only are not modeled.
+/// ellipsis is spelled as labels of its own; one the output drops, a repeated label, one operand or three, and a label
+/// summed in one operand only are not modeled.
 /// </summary>
 internal static partial class TensorOps
 {
@@ -31,7 +32,8 @@ internal static partial class TensorOps
         if (list.Items.OfType<UnknownValue>().FirstOrDefault() is { } lost) return lost;
         if (list.Items.Count != 2 || list.Items.Any(i => i is not ActivationTensor)) return null;
         var operands = list.Items.Cast<ActivationTensor>().ToList();
-        if (ParseEinsum(equation.Replace(" ", "")) is not var (inputs, output)) return null;
+        var expanded = WithoutEllipsis(equation.Replace(" ", ""), operands.Select(o => o.Shape.Rank).ToList());
+        if (expanded is null || ParseEinsum(expanded) is not var (inputs, output)) return null;
         for (var i = 0; i < 2; i++)
         {
             if (inputs[i].Length != operands[i].Shape.Rank)
@@ -119,7 +121,28 @@ internal static partial class TensorOps
         return Inside(f.Trace.Permute(viewed, back), inside);
     }
 
-    /// <summary>"ab,bc->ac": each operand's labels and the output's; null for a form not modeled (no arrow, an ellipsis, repeats).</summary>
+    /// <summary>
+    /// The equation with each "..." spelled as labels of its own (capitals the equation does not use), right-aligned
+    /// across the operands as ATen broadcasts them, and in the output where its "..." stands, which is where ATen puts
+    /// those dimensions. Null where the output drops them (ATen sums them: not modeled) or there is no arrow.
+    /// </summary>
+    private static string? WithoutEllipsis(string equation, IReadOnlyList<int> ranks)
+    {
+        if (!equation.Contains("...")) return equation;
+        var arrow = equation.IndexOf("->", System.StringComparison.Ordinal);
+        if (arrow < 0) return null;
+        var inputs = equation.Substring(0, arrow).Split(',');
+        var output = equation.Substring(arrow + 2);
+        if (inputs.Length != ranks.Count) return null;
+        var covered = inputs.Select((labels, i) => labels.Contains("...") ? ranks[i] - (labels.Length - 3) : 0).ToList();
+        var widest = covered.Max();
+        var fresh = Enumerable.Range('A', 26).Select(c => (char)c).Where(c => equation.IndexOf(c) < 0).Take(widest).ToArray();
+        if (covered.Any(n => n < 0) || fresh.Length < widest || (widest > 0 && !output.Contains("..."))) return null;
+        string Spelled(string labels, int count) => labels.Replace("...", new string(fresh, widest - count, count));
+        return string.Join(",", inputs.Select((labels, i) => Spelled(labels, covered[i]))) + "->" + Spelled(output, widest);
+    }
+
+    /// <summary>"ab,bc->ac": each operand's labels and the output's; null for a form not modeled (no arrow, repeats).</summary>
     private static (string[] Inputs, string Output)? ParseEinsum(string equation)
     {
         var arrow = equation.IndexOf("->", System.StringComparison.Ordinal);
