@@ -156,7 +156,7 @@ internal static class FuzzOps
 
     /// <summary>
     /// torch.einsum: a projection of the last dimension by a parameter ("abc,zc->abz"), or the current tensor's gram matrix
-    /// over its last two dimensions ("abc,adc->abd", attention's scores).
+    /// over its last two dimensions ("abc,adc->abd", attention's scores); the leading labels an ellipsis at times.
     /// </summary>
     private static bool Einsum(ProgramBuilder p)
     {
@@ -164,14 +164,17 @@ internal static class FuzzOps
         if (x.Rank < 2 || x.Rank > 4 || x.Shape[^1] == Batch || x.Features > 2048) return false;
         var labels = "abcd"[..x.Rank];
         var last = labels[^1];
+        // The leading labels as an ellipsis at times ("...c,zc->...z"), as attention code writes them.
+        var lead = p.Chance(0.3) ? "..." : null;
         if (p.Chance(0.5) || x.Shape[^2] == Batch || x.Rank < 3)
         {
             var output = p.Pick(new long[] { 4, 8, 12 });
             var weight = p.Field("Parameter", $"Parameter(torch.randn({output}, {x.Shape[^1]}))");
-            p.Emit("matmul", $"torch.einsum(\"{labels},z{last}->{labels[..^1]}z\", {x.Name}, {weight})", x.Shape[..^1].Append(output).ToArray());
+            var kept = lead ?? labels[..^1];
+            p.Emit("matmul", $"torch.einsum(\"{kept}{last},z{last}->{kept}z\", {x.Name}, {weight})", x.Shape[..^1].Append(output).ToArray());
             return true;
         }
-        var prefix = labels[..^2];
+        var prefix = lead ?? labels[..^2];
         p.Emit("matmul", $"torch.einsum(\"{prefix}i{last},{prefix}j{last}->{prefix}ij\", {x.Name}, {x.Name})",
             x.Shape[..^1].Append(x.Shape[^2]).ToArray());
         return true;
