@@ -35,6 +35,10 @@ internal static partial class OneDnnConvolutionWork
         (p.InputNeedsGradient && p.Strided ? OneDnnStridedBackwardData.Unmodeled(p) : null)
         ?? WideKernelUnmodeled(p);
 
+    /// <summary>backward_weights' channel block: 16 for in_channels 1–3 (input kept plain) or ≥ 16 and the 1×1 kernel, else 8.</summary>
+    private static int BackwardWeightsBlock(Problem p) =>
+        (p.InChannels <= 3 && !p.OneByOneKernel) || p.InChannels >= 16 || p.OneByOneKernel ? 16 : 8;
+
     /// <summary>
     /// The work tensors of forward, in allocation order (measured): the per-thread strided-input copy of a
     /// strided 1×1 kernel, a padded bias when out_channels is not a multiple of 16, the input blocked to 16
@@ -90,14 +94,17 @@ internal static partial class OneDnnConvolutionWork
             // fall back to the AVX2 kernel with 8-channel blocks; the 1×1 kernel blocks every input to 16. grad_output, input and
             // grad_weight blocked, then oneDNN's bias gradient; after the blocked inputs are freed, the plain bias and weight gradients.
             var tiny = p.InChannels <= 3 && !p.OneByOneKernel;
-            var block = tiny || p.InChannels >= 16 || p.OneByOneKernel ? 16 : 8;
+            var block = BackwardWeightsBlock(p);
             var gradOutput = PerSample(Pad(p.OutChannels, block) * p.OutSpatial * Float);
             var input = tiny ? ByteCount.Zero : PerSample(Pad(p.InChannels, block) * p.InSpatial * Float);
             var weightBytes = p.OutChannels * p.InChannels * p.KernelElements * Float;
             var blockedWeight = Constant(Pad(p.OutChannels, block) * (tiny ? p.InChannels : Pad(p.InChannels, block)) * p.KernelElements * Float);
             var pointwiseRtus = p.OneByOneKernel && p.Strided ? StridedInputCopy(p) : ByteCount.Zero;
             var biasBytes = p.Bias ? Constant(p.OutChannels * Float) : ByteCount.Zero;
-            moments.Add(gradInput.Plus(gradOutput).Plus(input).Plus(blockedWeight).Plus(pointwiseRtus).Plus(biasBytes));
+            // oneDNN's bias gradient padded to the block where out_channels is not a multiple of it (measured: 24 output
+            // channels in 16-blocks, 256 bytes), as forward pads the bias.
+            var paddedBias = p.Bias && p.OutChannels % block != 0 ? Constant(Pad(p.OutChannels, block) * Float + 128) : ByteCount.Zero;
+            moments.Add(gradInput.Plus(gradOutput).Plus(input).Plus(blockedWeight).Plus(pointwiseRtus).Plus(biasBytes).Plus(paddedBias));
             moments.Add(gradInput.Plus(blockedWeight).Plus(biasBytes).Plus(biasBytes).Plus(Constant(weightBytes)));
         }
         return moments;

@@ -69,6 +69,8 @@ internal static partial class LayerRules
                 (a, b) => Convolution(a, b, rank, transposed: false), c => ConvolutionForward(c, rank, transposed: false))
             {
                 KernelRank = rank,
+                // mkldnn's backward makes a strided gradient contiguous first (measured for Conv2d over five layouts).
+                StridedGradientCopies = rank == 2 ? 1 : null,
             };
             yield return new($"ConvTranspose{rank}d", "weight[in, out/groups, kernel...], bias[out] unless bias: false",
                 (a, b) => Convolution(a, b, rank, transposed: true), c => ConvolutionForward(c, rank, transposed: true))
