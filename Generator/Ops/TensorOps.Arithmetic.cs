@@ -47,7 +47,7 @@ internal static partial class TensorOps
             // The integral tensor converted for a floating result: where that costs a temporary was not measured.
             if (promoted != self.ElementType)
                 op.MemoryNotModeled($"{self.ElementType} {name} a number gives {promoted}, whose conversion was not measured");
-            return Recorded(op, op.PointwiseOutput(self.Shape, new[] { self }, promoted));
+            return Recorded(op, op.PointwiseOutput(self.Shape, new[] { self }, promoted, withNumber: true));
         }
         var shape = Broadcast(self.Shape, tensor.Shape, op);
         var type = Promoted(self.ElementType, tensor.ElementType);

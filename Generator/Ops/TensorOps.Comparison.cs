@@ -42,7 +42,7 @@ internal static partial class TensorOps
             case UnknownValue unknown:
                 return unknown;
             case IntValue or RealValue or BoolValue:
-                return Recorded(op, op.PointwiseOutput(self.Shape, new[] { self }, ScalarType.Bool));
+                return Recorded(op, op.PointwiseOutput(self.Shape, new[] { self }, ScalarType.Bool, withNumber: true));
             case ActivationTensor tensor:
                 if (tensor.ElementType != self.ElementType)
                     op.MemoryNotModeled($"{name} of {self.ElementType} and {tensor.ElementType} converts one side first, which was not measured");

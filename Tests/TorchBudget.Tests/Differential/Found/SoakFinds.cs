@@ -2260,6 +2260,36 @@ internal static class SoakFinds
                 }
             }
             """),
+        ("Fuzz173_01874", 5, true, "relu of a contiguous tensor whose size-1 dimensions had odd strides: TensorIterator's fast "
+                + "setup gives default strides, so cat's result is contiguous; followed as channels-last, flatten seemed to copy "
+                + "(Activations 14.7% high)", """
+            [MemoryProfile(1, 3, 16)]
+            public partial class Fuzz173_01874 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(16, 24);
+                private readonly Module<Tensor, Tensor> f1 = Dropout(0.2);
+                private readonly Module<Tensor, Tensor> f2 = CELU();
+                private readonly Module<Tensor, Tensor> f3 = LogSigmoid();
+                private readonly Module<Tensor, Tensor> head = Linear(96, 4);
+
+                public Fuzz173_01874() : base(nameof(Fuzz173_01874)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0.transpose(3, 1);
+                    var t2 = f1.forward(t1);
+                    var t3 = t2.split(new long[] { 1, 2 }, 2);
+                    var t4 = t3[0] * t3[1].sum(new long[] { 2 }, keepdim: true);
+                    var t5 = f2.forward(t4);
+                    var t6 = torch.cat(new[] { t5, t5.relu() }, 3);
+                    var t7 = t6.transpose(-2, -1).matmul(t6);
+                    var t8 = f3.forward(t7);
+                    return head.forward(t8.flatten(1));
+                }
+            }
+            """),
         ("Fuzz171_02347", 8, true, "where over permuted values: its backward's gradients were taken as contiguous, so tanh's "
                 + "backward seemed to copy one; they are laid out from the condition first, as the result (7.2% high)", """
             [MemoryProfile(3, 12, 1)]
