@@ -8,18 +8,19 @@ using TorchBudget.Generator.Shapes;
 namespace TorchBudget.Generator.Ops;
 
 /// <summary>
-/// torch.einsum of two operands as ATen 2.10 runs it (Linear.cpp): each operand unsqueezed for the labels it lacks and
+/// torch.einsum of one or two operands as ATen 2.10 runs it (Linear.cpp): each operand unsqueezed for the labels it lacks and
 /// permuted to the output's labels then the contracted ones (sorted, capitals first); then sumproduct_pair: permute and
 /// reshape each to [shared, own, contracted], bmm, view and permute back, and a view that drops the contracted labels.
 /// Each step is forward's own rule (views, reshape's copy, bmm), so what einsum keeps and copies follows theirs. An
-/// ellipsis is spelled as labels of its own; one the output drops, a repeated label, one operand or three, and a label
-/// summed in one operand only are not modeled.
+/// ellipsis is spelled as labels of its own (one the output drops is not modeled); one operand is a permute and a sum.
+/// A repeated label, three operands, and a label summed in one operand of two are not modeled.
 /// </summary>
 internal static partial class TensorOps
 {
     private static IEnumerable<TensorOpRule> Einsum()
     {
-        yield return new(TensorOp.Einsum, "two operands: views, reshapes (copies where no view exists) and bmm, as ATen's sumproduct_pair",
+        yield return new(TensorOp.Einsum, "one operand: a permute and a sum; two: views, reshapes (copies where no view exists) and bmm, "
+            + "as ATen's sumproduct_pair",
             EinsumOfTwo)
         {
             Names = ["einsum"], Forms = TensorOpForms.TorchFunction,
@@ -30,10 +31,11 @@ internal static partial class TensorOps
     {
         if (c.Arg(0) is not StringValue { Text: var equation } || c.Forward.EnumerateList(c.Arg(1)) is not ListValue list) return null;
         if (list.Items.OfType<UnknownValue>().FirstOrDefault() is { } lost) return lost;
-        if (list.Items.Count != 2 || list.Items.Any(i => i is not ActivationTensor)) return null;
+        if (list.Items.Count is not (1 or 2) || list.Items.Any(i => i is not ActivationTensor)) return null;
         var operands = list.Items.Cast<ActivationTensor>().ToList();
         var expanded = WithoutEllipsis(equation.Replace(" ", ""), operands.Select(o => o.Shape.Rank).ToList());
-        if (expanded is null || ParseEinsum(expanded) is not var (inputs, output)) return null;
+        if (expanded is null || ParseEinsum(expanded) is not var (inputs, output) || inputs.Length != operands.Count) return null;
+        if (operands.Count == 1) return EinsumOfOne(c, equation, operands[0], inputs[0], output);
         for (var i = 0; i < 2; i++)
         {
             if (inputs[i].Length != operands[i].Shape.Rank)
@@ -83,6 +85,27 @@ internal static partial class TensorOps
         var result = contracted.Count == 0 ? product
             : Inside(ViewOrThrow(f, product, new TensorShape(product.Shape.Dims.Take(output.Length)), c.Op), inside);
         foreach (var handle in inside.Where(h => !ReferenceEquals(h, result) && !operands.Contains(h))) f.Trace.Dispose(handle);
+        return result;
+    }
+
+    /// <summary>
+    /// One operand: permuted to the output's labels then the summed ones (a view), and those summed by sum's own rule, as
+    /// ATen's einsum does for a single operand ("bij->bji" is a view, "bij->bj" a sum).
+    /// </summary>
+    private static Value EinsumOfOne(TensorOpCall c, string equation, ActivationTensor operand, string labels, string output)
+    {
+        if (labels.Length != operand.Shape.Rank)
+            throw c.Op.Mismatch($"einsum: operand {operand.Shape} has {labels.Length} subscripts in \"{equation}\"");
+        var summed = labels.Where(l => !output.Contains(l)).OrderBy(l => char.IsUpper(l) ? 0 : 1).ThenBy(l => l).ToList();
+        var permuted = c.Forward.Trace.Permute(operand, output.Concat(summed).Select(l => labels.IndexOf(l)).ToList());
+        if (summed.Count == 0) return permuted;
+        var dims = new ListValue(Enumerable.Range(output.Length, summed.Count).Select(d => (Value)new IntValue(d)).ToList());
+        var sum = new TensorOpCall(c.Forward, "sum", permuted, c.Forward.NewOp("sum", new Value[] { permuted }, c.At), c.At)
+        {
+            Args = [new("dim", dims), new("keepdim", new BoolValue(false))],
+        };
+        var result = Reduce(sum);
+        c.Forward.Trace.Dispose(permuted);
         return result;
     }
 
@@ -150,7 +173,7 @@ internal static partial class TensorOps
         var inputs = equation.Substring(0, arrow).Split(',');
         var output = equation.Substring(arrow + 2);
         bool Plain(string labels) => labels.All(l => l is >= 'a' and <= 'z' or >= 'A' and <= 'Z') && labels.Distinct().Count() == labels.Length;
-        if (inputs.Length != 2 || !inputs.All(Plain) || !Plain(output) || output.Any(l => !inputs.Any(i => i.Contains(l)))) return null;
+        if (inputs.Length is not (1 or 2) || !inputs.All(Plain) || !Plain(output) || output.Any(l => !inputs.Any(i => i.Contains(l)))) return null;
         return (inputs, output);
     }
 

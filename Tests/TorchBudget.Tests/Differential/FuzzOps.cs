@@ -156,7 +156,8 @@ internal static class FuzzOps
 
     /// <summary>
     /// torch.einsum: a projection of the last dimension by a parameter ("abc,zc->abz"), or the current tensor's gram matrix
-    /// over its last two dimensions ("abc,adc->abd", attention's scores); the leading labels an ellipsis at times.
+    /// over its last two dimensions ("abc,adc->abd", attention's scores), or one operand's last dimension summed ("abc->ab");
+    /// the leading labels an ellipsis at times.
     /// </summary>
     private static bool Einsum(ProgramBuilder p)
     {
@@ -166,6 +167,12 @@ internal static class FuzzOps
         var last = labels[^1];
         // The leading labels as an ellipsis at times ("...c,zc->...z"), as attention code writes them.
         var lead = p.Chance(0.3) ? "..." : null;
+        if (p.Chance(0.2))
+        {
+            // One operand: the last dimension summed away.
+            p.Emit("reduction", $"torch.einsum(\"{lead ?? labels[..^1]}{last}->{lead ?? labels[..^1]}\", {x.Name})", x.Shape[..^1].ToArray());
+            return true;
+        }
         if (p.Chance(0.5) || x.Shape[^2] == Batch || x.Rank < 3)
         {
             var output = p.Pick(new long[] { 4, 8, 12 });
