@@ -8,48 +8,51 @@ using TorchBudget.Generator.Shapes;
 namespace TorchBudget.Generator.Ops;
 
 /// <summary>
-/// torch.einsum of one or two operands as ATen 2.10 runs it (Linear.cpp): each operand unsqueezed for the labels it lacks and
+/// torch.einsum of one to three operands as ATen 2.10 runs it (Linear.cpp): each operand unsqueezed for the labels it lacks and
 /// permuted to the output's labels then the contracted ones (sorted, capitals first); then sumproduct_pair: permute and
 /// reshape each to [shared, own, contracted], bmm, view and permute back, and a view that drops the contracted labels.
 /// Each step is forward's own rule (views, reshape's copy, bmm), so what einsum keeps and copies follows theirs. An
 /// ellipsis is spelled as labels of its own (one the output drops is not modeled); one operand is a permute and a sum.
-/// A repeated label, three operands, and a label summed in one operand of two are not modeled.
+/// Three contract left to right, each pair summing the labels no later operand has (libtorch has no opt_einsum path). A
+/// repeated label, more operands, and a label summed in one operand only are not modeled.
 /// </summary>
 internal static partial class TensorOps
 {
     private static IEnumerable<TensorOpRule> Einsum()
     {
-        yield return new(TensorOp.Einsum, "one operand: a permute and a sum; two: views, reshapes (copies where no view exists) and bmm, "
-            + "as ATen's sumproduct_pair",
-            EinsumOfTwo)
+        yield return new(TensorOp.Einsum, "one operand: a permute and a sum; two or three: views, reshapes (copies where no view "
+            + "exists) and bmm, as ATen's sumproduct_pair, left to right",
+            Einsum)
         {
             Names = ["einsum"], Forms = TensorOpForms.TorchFunction,
         };
     }
 
-    private static Value? EinsumOfTwo(TensorOpCall c)
+    private static Value? Einsum(TensorOpCall c)
     {
         if (c.Arg(0) is not StringValue { Text: var equation } || c.Forward.EnumerateList(c.Arg(1)) is not ListValue list) return null;
         if (list.Items.OfType<UnknownValue>().FirstOrDefault() is { } lost) return lost;
-        if (list.Items.Count is not (1 or 2) || list.Items.Any(i => i is not ActivationTensor)) return null;
+        if (list.Items.Count is < 1 or > 3 || list.Items.Any(i => i is not ActivationTensor)) return null;
         var operands = list.Items.Cast<ActivationTensor>().ToList();
         var expanded = WithoutEllipsis(equation.Replace(" ", ""), operands.Select(o => o.Shape.Rank).ToList());
         if (expanded is null || ParseEinsum(expanded) is not var (inputs, output) || inputs.Length != operands.Count) return null;
         if (operands.Count == 1) return EinsumOfOne(c, equation, operands[0], inputs[0], output);
-        for (var i = 0; i < 2; i++)
+        for (var i = 0; i < operands.Count; i++)
         {
             if (inputs[i].Length != operands[i].Shape.Rank)
                 throw c.Op.Mismatch($"einsum: operand {i} {operands[i].Shape} has {inputs[i].Length} subscripts in \"{equation}\"");
         }
         var f = c.Forward;
+        bool IsOne(Dim size) => f.Trace.Decide.IsOne(size, "einsum's sizes");
         // Output labels first, then the contracted ones by subscript (A–Z before a–z), as label_perm_index orders them.
         var contracted = inputs.SelectMany(l => l).Distinct().Where(l => !output.Contains(l)).OrderBy(l => char.IsUpper(l) ? 0 : 1)
             .ThenBy(l => l).ToList();
         var order = output.Concat(contracted).ToList();
         var inside = new List<ActivationTensor>();
         var aligned = new List<ActivationTensor>();
+        // dim_counts: for each label, the operands where its size is not 1.
         var counts = new int[order.Count];
-        for (var i = 0; i < 2; i++)
+        for (var i = 0; i < operands.Count; i++)
         {
             var op = operands[i];
             var permutation = order.Select(l => inputs[i].IndexOf(l)).ToArray();
@@ -58,7 +61,7 @@ internal static partial class TensorOps
             {
                 if (permutation[p] >= 0)
                 {
-                    if (!f.Trace.Decide.IsOne(op.Shape[permutation[p]], "einsum's sizes")) counts[p]++;
+                    if (!IsOne(op.Shape[permutation[p]])) counts[p]++;
                     continue;
                 }
                 op = Inside(Unsqueeze(f, op, dim), inside);
@@ -69,21 +72,41 @@ internal static partial class TensorOps
         // Sizes agree or broadcast (ATen's "subscript … does not broadcast").
         for (var p = 0; p < order.Count; p++)
         {
-            Dim a = aligned[0].Shape[p], b = aligned[1].Shape[p];
-            if (a != b && !f.Trace.Decide.IsOne(a, "einsum's sizes") && !f.Trace.Decide.IsOne(b, "einsum's sizes"))
-                throw c.Op.Mismatch($"einsum: subscript {order[p]} has sizes {a} and {b}, which do not broadcast");
+            var sizes = aligned.Select(a => a.Shape[p]).Where(size => !IsOne(size)).Distinct().ToList();
+            if (sizes.Count > 1)
+                throw c.Op.Mismatch($"einsum: subscript {order[p]} has sizes {string.Join(" and ", sizes)}, which do not broadcast");
         }
-        var sums = new List<int>();
-        for (var p = output.Length; p < order.Count; p++)
+        // Left to right, as libtorch contracts without opt_einsum: each pair sums the labels no later operand has.
+        var result = aligned[0];
+        for (var i = 1; i < aligned.Count; i++)
         {
-            var inA = !f.Trace.Decide.IsOne(aligned[0].Shape[p], "einsum's sizes");
-            var inB = !f.Trace.Decide.IsOne(aligned[1].Shape[p], "einsum's sizes");
-            if (inA && inB) sums.Add(p);
-            else if (inA || inB) return Declined(f, "einsum with a label summed in one operand only", c.At);
+            var sums = new List<int>();
+            for (var p = output.Length; p < order.Count; p++)
+            {
+                bool inA = !IsOne(result.Shape[p]), inB = !IsOne(aligned[i].Shape[p]);
+                if (inA && inB && --counts[p] == 1)
+                {
+                    sums.Add(p);
+                    counts[p] = 0;
+                }
+                else if (!(inA && inB) && counts[p] == 1 && (inA || inB))
+                {
+                    return Declined(f, "einsum with a label summed in one operand only", c.At);
+                }
+            }
+            var step = new List<ActivationTensor>();
+            var product = SumProductPair(f, result, aligned[i], sums, c.Op, c.At, step);
+            // What the pair made and no longer needs is freed as the loop moves on (ATen's a and b go out of scope).
+            foreach (var handle in step.Where(h => !ReferenceEquals(h, product))) f.Trace.Dispose(handle);
+            if (i > 1) f.Trace.Dispose(result);
+            result = product;
         }
-        var product = SumProductPair(f, aligned[0], aligned[1], sums, c.Op, c.At, inside);
-        var result = contracted.Count == 0 ? product
-            : Inside(ViewOrThrow(f, product, new TensorShape(product.Shape.Dims.Take(output.Length)), c.Op), inside);
+        if (contracted.Count > 0)
+        {
+            var viewed = ViewOrThrow(f, result, new TensorShape(result.Shape.Dims.Take(output.Length)), c.Op);
+            if (operands.Count > 1) f.Trace.Dispose(result);
+            result = viewed;
+        }
         foreach (var handle in inside.Where(h => !ReferenceEquals(h, result) && !operands.Contains(h))) f.Trace.Dispose(handle);
         return result;
     }
@@ -173,7 +196,7 @@ internal static partial class TensorOps
         var inputs = equation.Substring(0, arrow).Split(',');
         var output = equation.Substring(arrow + 2);
         bool Plain(string labels) => labels.All(l => l is >= 'a' and <= 'z' or >= 'A' and <= 'Z') && labels.Distinct().Count() == labels.Length;
-        if (inputs.Length is not (1 or 2) || !inputs.All(Plain) || !Plain(output) || output.Any(l => !inputs.Any(i => i.Contains(l)))) return null;
+        if (inputs.Length is < 1 or > 3 || !inputs.All(Plain) || !Plain(output) || output.Any(l => !inputs.Any(i => i.Contains(l)))) return null;
         return (inputs, output);
     }
 

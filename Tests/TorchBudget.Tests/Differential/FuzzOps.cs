@@ -155,9 +155,9 @@ internal static class FuzzOps
     }
 
     /// <summary>
-    /// torch.einsum: a projection of the last dimension by a parameter ("abc,zc->abz"), or the current tensor's gram matrix
-    /// over its last two dimensions ("abc,adc->abd", attention's scores), or one operand's last dimension summed ("abc->ab");
-    /// the leading labels an ellipsis at times.
+    /// torch.einsum: a projection of the last dimension by a parameter ("abc,zc->abz", or two: "abc,zc,yz->aby"), the
+    /// current tensor's gram matrix over its last two dimensions ("abc,adc->abd", attention's scores), or one operand's
+    /// last dimension summed ("abc->ab"); the leading labels an ellipsis at times.
     /// </summary>
     private static bool Einsum(ProgramBuilder p)
     {
@@ -178,6 +178,15 @@ internal static class FuzzOps
             var output = p.Pick(new long[] { 4, 8, 12 });
             var weight = p.Field("Parameter", $"Parameter(torch.randn({output}, {x.Shape[^1]}))");
             var kept = lead ?? labels[..^1];
+            if (p.Chance(0.25))
+            {
+                // Two projections in one einsum (three operands, contracted left to right).
+                var second = p.Pick(new long[] { 4, 8 });
+                var next = p.Field("Parameter", $"Parameter(torch.randn({second}, {output}))");
+                p.Emit("matmul", $"torch.einsum(\"{kept}{last},z{last},yz->{kept}y\", {x.Name}, {weight}, {next})",
+                    x.Shape[..^1].Append(second).ToArray());
+                return true;
+            }
             p.Emit("matmul", $"torch.einsum(\"{kept}{last},z{last}->{kept}z\", {x.Name}, {weight})", x.Shape[..^1].Append(output).ToArray());
             return true;
         }

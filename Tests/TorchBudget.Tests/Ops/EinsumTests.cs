@@ -7,13 +7,13 @@ using Xunit.Abstractions;
 namespace TorchBudget.Tests.Ops;
 
 /// <summary>
-/// torch.einsum of one or two operands, in the forms attention code writes: one operand transposed or summed; scores
+/// torch.einsum of one to three operands, in the forms attention code writes: one operand transposed or summed; scores
 /// ("bhid,bhjd->bhij"), the weighted sum ("bhij,bhjd->bhid"), an outer product ("i,j->ij": mul), a batched matrix
 /// product, a projection by a parameter (as it is, transposed, detached, or a result), and a contraction over two
 /// labels; at batch 1 the batch's label has size 1 and goes with the right operand's, as ATen's sumproduct_pair does. An
 /// ellipsis stands for dimensions of their own, broadcast between the operands and placed where the output's ellipsis
-/// is. ATen runs views, reshape's copies and bmm, so each step follows forward's own rules. Compiled and run for real:
-/// every row equals the allocation counter at batch 1 and another.
+/// is. Three operands contract left to right. ATen runs views, reshape's copies and bmm, so each step follows forward's
+/// own rules. Compiled and run for real: every row equals the allocation counter at batch 1 and another.
 /// </summary>
 [Collection(HarnessCollection.Name)]
 public sealed class EinsumTests(ITestOutputHelper output)
@@ -45,6 +45,9 @@ public sealed class EinsumTests(ITestOutputHelper output)
     [InlineData("EinsumOneSummed", "var y = torch.einsum(\"bij->bj\", h).unsqueeze(1) * h;", 2)]
     [InlineData("EinsumOneSummedTwice", "var y = torch.einsum(\"...ij->...\", h).view(-1, 1, 1) * h;", 3)]
     [InlineData("EinsumOnePermutedSum", "var y = torch.einsum(\"bij->jb\", h).t().unsqueeze(1).expand(-1, 6, -1) * h;", 2)]
+    [InlineData("EinsumThreeProjections", "var y = torch.einsum(\"bti,ij,jk->btk\", h, w, w.tanh()).relu();", 3)]
+    [InlineData("EinsumThreeAttention", Heads + "var y = torch.einsum(\"bhid,bhjd,bhje->bhie\", q, k, k * 0.5).transpose(1, 2);", 2)]
+    [InlineData("EinsumThreeOuter", "var y = torch.einsum(\"b,f,t->btf\", h[.., 0, 0], w[0], w[1, ..6]) * h;", 3)]
     public void Every_row_matches_the_counter(string name, string statements, long batch) =>
         OpModel.AssertExact(output, Template, name, statements, batch, "einsum");
 

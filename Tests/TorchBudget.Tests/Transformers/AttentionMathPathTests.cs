@@ -40,28 +40,7 @@ public sealed class AttentionMathPathTests(ITestOutputHelper output)
     public void Every_row_equals_the_real_model(string name)
     {
         var c = Cases.Single(k => k.Name == name);
-        var source = $$"""
-            [MemoryProfile({{c.Length}}, 32)]
-            public partial class {0} : Module<Tensor, Tensor>
-            {
-                private readonly Linear qkv = Linear(32, 96);
-                private readonly Linear proj = Linear({{c.Width}}, 32);
-                {{c.Field}}
-                private readonly Linear head = Linear({{c.Length * 32}}, 3);
-                public {0}() : base(nameof({0})) => RegisterComponents();
-                public override Tensor forward(Tensor x)
-                {
-                    var (b, t) = (x.shape[0], x.shape[1]);
-                    var parts = qkv.forward(x).split(32, 2);
-                    var q = parts[0].view(b, t, 4, 8).transpose(1, 2);
-                    var k = parts[1].view(b, t, 4, 8).transpose(1, 2);
-                    var v = parts[2].view(b, t, 4, 8).transpose(1, 2);
-                    var y = {{c.Attend}};
-                    y = y.transpose(1, 2).contiguous().view(b, t, {{c.Width}});
-                    return head.forward((x + proj.forward(y)).flatten(1));
-                }
-            }
-            """;
+        var source = AttentionBlock.Source(c.Length, c.Field, c.Attend, c.Width);
         var problems = ExactRows.Problems(c.Name, source, c.Batch, "attention", output.WriteLine);
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
