@@ -35,10 +35,6 @@ internal static partial class OneDnnConvolutionWork
         (p.InputNeedsGradient && p.Strided ? OneDnnStridedBackwardData.Unmodeled(p) : null)
         ?? WideKernelUnmodeled(p);
 
-    /// <summary>backward_weights' channel block: 16 for in_channels 1–3 (input kept plain) or ≥ 16 and the 1×1 kernel, else 8.</summary>
-    private static int BackwardWeightsBlock(Problem p) =>
-        (p.InChannels <= 3 && !p.OneByOneKernel) || p.InChannels >= 16 || p.OneByOneKernel ? 16 : 8;
-
     /// <summary>
     /// The work tensors of forward, in allocation order (measured): the per-thread strided-input copy of a
     /// strided 1×1 kernel, a padded bias when out_channels is not a multiple of 16, the input blocked to 16
@@ -94,7 +90,7 @@ internal static partial class OneDnnConvolutionWork
             // fall back to the AVX2 kernel with 8-channel blocks; the 1×1 kernel blocks every input to 16. grad_output, input and
             // grad_weight blocked, then oneDNN's bias gradient; after the blocked inputs are freed, the plain bias and weight gradients.
             var tiny = p.InChannels <= 3 && !p.OneByOneKernel;
-            var block = BackwardWeightsBlock(p);
+            var block = tiny || p.InChannels >= 16 || p.OneByOneKernel ? 16 : 8;
             var gradOutput = PerSample(Pad(p.OutChannels, block) * p.OutSpatial * Float);
             var input = tiny ? ByteCount.Zero : PerSample(Pad(p.InChannels, block) * p.InSpatial * Float);
             var weightBytes = p.OutChannels * p.InChannels * p.KernelElements * Float;

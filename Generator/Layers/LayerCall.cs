@@ -101,8 +101,8 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// The result of a pointwise op over these tensors (TensorIterator): the broadcast shape, laid out as
     /// <see cref="TensorLayout.PointwiseResult"/> decides from the inputs' strides. Where every operand is contiguous and
     /// of the result's shape, and no number is one (<paramref name="withNumber"/>), TensorIterator's fast setup gives the
-    /// default strides, dropping odd strides of size-1 dimensions (measured: relu of a [5, 24, 1, 1] of strides
-    /// (24, 1, 24, 24) gives (24, 1, 1, 1), + 1 keeps them; Fuzz173_01874).
+    /// default strides, dropping odd strides of size-1 dimensions (measured on a [5, 24, 1, 1] of strides (24, 1, 24, 24):
+    /// relu, sigmoid, and mul, sub, gt and where of two such give (24, 1, 1, 1); + 1 and > 0 keep them; Fuzz173_01874).
     /// </summary>
     public ActivationTensor PointwiseOutput(TensorShape shape, IEnumerable<ActivationTensor> over, ScalarType? elementType = null,
         bool withNumber = false)

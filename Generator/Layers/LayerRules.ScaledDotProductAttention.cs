@@ -44,6 +44,19 @@ internal static partial class LayerRules
             && OneOr(dims[mask.Shape.Rank - 1], k.Shape[2]) && (mask.Shape.Rank == 2 || OneOr(dims[0], q.Shape[0]) && OneOr(dims[1], q.Shape[1]));
     }
 
+    /// <summary>
+    /// convert_boolean_attn_mask, which runs before either path: where(mask, 0, -inf) over two 0-d Float32 operands, a
+    /// Float32 mask of the Bool one's shape, held until the call returns (measured).
+    /// </summary>
+    internal static ActivationTensor BoolMaskAsFloat(LayerCall c, TensorShape shape)
+    {
+        var scalar = new TensorShape(System.Array.Empty<Dim>());
+        var operands = new[] { c.Internal(scalar, ScalarType.Float32, needsGrad: false), c.Internal(scalar, ScalarType.Float32, needsGrad: false) };
+        var mask = c.Internal(shape, ScalarType.Float32, needsGrad: false);
+        foreach (var operand in operands) c.Release(operand);
+        return mask;
+    }
+
     private static Value ScaledDotProductAttentionForward(LayerCall c)
     {
         var a = ReadAttention(c);
@@ -59,8 +72,7 @@ internal static partial class LayerRules
             throw NotModeled(c, "scaled_dot_product_attention whose heads, lengths or head size depend on the batch");
         // The lengths stay sizes (a sequence length T follows them); the head count and size are read as numbers.
         long d = headSize.PinCoefficient(), h = heads.PinCoefficient();
-        // A Bool mask becomes a float one (where(mask, 0, -inf) with two 0-d operands), which the kernel reads, and
-        // autograd keeps for backward.
+        // A Bool mask becomes a float one (BoolMaskAsFloat), which the kernel reads, and autograd keeps for backward.
         ActivationTensor? floatMask = null;
         switch (mask)
         {
@@ -69,10 +81,7 @@ internal static partial class LayerRules
             case ActivationTensor given:
                 if (given.ElementType == ScalarType.Bool)
                 {
-                    var operands = new[] { c.Internal(new TensorShape(System.Array.Empty<Dim>()), ScalarType.Float32, needsGrad: false),
-                        c.Internal(new TensorShape(System.Array.Empty<Dim>()), ScalarType.Float32, needsGrad: false) };
-                    floatMask = c.Internal(given.Shape, ScalarType.Float32, needsGrad: false);
-                    foreach (var operand in operands) c.Release(operand);
+                    floatMask = BoolMaskAsFloat(c, given.Shape);
                 }
                 else if (given.ElementType == ScalarType.Float32)
                 {

@@ -38,7 +38,7 @@ internal static partial class TensorOps
             NullValue => null,
             ActivationTensor { RequiresGrad: true } => throw new UnknownArgumentException(
                 new UnknownValue("scaled_dot_product_attention with a mask that is trained", at)),
-            ActivationTensor { ElementType: ScalarType.Bool } given => FloatMask(f, given.Shape),
+            ActivationTensor { ElementType: ScalarType.Bool } given => LayerRules.BoolMaskAsFloat(op, given.Shape),
             ActivationTensor { ElementType: ScalarType.Float32 } given => given,
             var other => throw new UnknownArgumentException(new UnknownValue($"scaled_dot_product_attention with attn_mask {other.Describe()}", at)),
         };
@@ -49,11 +49,11 @@ internal static partial class TensorOps
         {
             var lengths = new TensorShape(new[] { q.Shape[q.Shape.Rank - 2], k.Shape[k.Shape.Rank - 2] });
             // ones(L, S, Bool).tril(), then made a float mask as a given Bool one is.
-            var ones = f.Trace.Allocate(lengths, ScalarType.Bool, requiresGrad: false);
-            var lower = f.Trace.Allocate(lengths, ScalarType.Bool, requiresGrad: false);
-            f.Trace.Dispose(ones);
-            made.Add(mask = FloatMask(f, lengths));
-            f.Trace.Dispose(lower);
+            var ones = op.Internal(lengths, ScalarType.Bool, needsGrad: false);
+            var lower = op.Internal(lengths, ScalarType.Bool, needsGrad: false);
+            op.Release(ones);
+            made.Add(mask = LayerRules.BoolMaskAsFloat(op, lengths));
+            op.Release(lower);
         }
         var last = k.Shape.Rank - 1;
         var keyT = f.Trace.Permute(k, Enumerable.Range(0, k.Shape.Rank).Select(i => i == last - 1 ? last : i == last ? last - 1 : i).ToList());
@@ -66,18 +66,22 @@ internal static partial class TensorOps
         // attn.add_(mask): in place, nothing allocated; the mask may broadcast into the scores but not widen them.
         if (mask is not null && Broadcast(attention.Shape, mask.Shape, op) != attention.Shape)
             throw op.Mismatch($"attn_mask {mask.Shape} does not broadcast to the scores {attention.Shape}");
-        foreach (var (layer, args) in new[] { ("Softmax", new (string, Value)[] { ("dim", new IntValue(-1)) }),
-            ("Dropout", new (string, Value)[] { ("p", new RealValue(a.Dropout)), ("training", new BoolValue(true)) }) })
-        {
-            if (layer == "Dropout" && a.Dropout == 0) continue;
-            var next = f.RunRule(LayerRules.Find(layer)!.Forward!, f.NewLayerCall(layer, attention, at, args), at);
-            if (layer == "Softmax" && next is ActivationTensor) SafeSoftmaxRows(f, attention.Shape);
-            f.Trace.Dispose(attention);
-            if (next is not ActivationTensor kept) return Release(f, made, next);
-            attention = kept;
-        }
-        var output = Matmul(f, attention, v, op, at);
+        // _safe_softmax: softmax, then its check for rows all masked beside the scores.
+        var softmax = f.RunRule(LayerRules.Find("Softmax")!.Forward!, f.NewLayerCall("Softmax", attention, at, ("dim", new IntValue(-1))), at);
+        if (softmax is ActivationTensor) SafeSoftmaxRows(op, attention.Shape);
         f.Trace.Dispose(attention);
+        if (softmax is not ActivationTensor weights) return Release(f, made, softmax);
+        if (a.Dropout > 0)
+        {
+            // at::dropout(attn, p, train: true), whatever the module's mode.
+            var dropped = f.RunRule(LayerRules.Find("Dropout")!.Forward!,
+                f.NewLayerCall("Dropout", weights, at, ("p", new RealValue(a.Dropout)), ("training", new BoolValue(true))), at);
+            f.Trace.Dispose(weights);
+            if (dropped is not ActivationTensor kept) return Release(f, made, dropped);
+            weights = kept;
+        }
+        var output = Matmul(f, weights, v, op, at);
+        f.Trace.Dispose(weights);
         return Release(f, made, output);
     }
 
@@ -86,22 +90,12 @@ internal static partial class TensorOps
     /// scores.eq(-inf) and its all(-1, keepdim), freed once the rows are zeroed in place (measured: 3 × 17 × 17 scores
     /// peak at q′ + scores + result + 867 + 51 + 4 B).
     /// </summary>
-    private static void SafeSoftmaxRows(ForwardSemantics f, TensorShape scores)
+    private static void SafeSoftmaxRows(LayerCall op, TensorShape scores)
     {
         var rows = new TensorShape(scores.Dims.Take(scores.Rank - 1).Append(Dim.Of(1)));
-        var made = new[] { f.Trace.Allocate(new TensorShape(Array.Empty<Dim>()), ScalarType.Float32, requiresGrad: false),
-            f.Trace.Allocate(scores, ScalarType.Bool, requiresGrad: false), f.Trace.Allocate(rows, ScalarType.Bool, requiresGrad: false) };
-        foreach (var tensor in made) f.Trace.Dispose(tensor);
-    }
-
-    /// <summary>convert_boolean_attn_mask: where(mask, 0, -inf) over two 0-d operands, a Float32 mask of its shape.</summary>
-    private static ActivationTensor FloatMask(ForwardSemantics f, TensorShape shape)
-    {
-        var scalar = new TensorShape(Array.Empty<Dim>());
-        var operands = new[] { f.Trace.Allocate(scalar, ScalarType.Float32, false), f.Trace.Allocate(scalar, ScalarType.Float32, false) };
-        var mask = f.Trace.Allocate(shape, ScalarType.Float32, requiresGrad: false);
-        foreach (var operand in operands) f.Trace.Dispose(operand);
-        return mask;
+        var made = new[] { op.Internal(new TensorShape(Array.Empty<Dim>()), ScalarType.Float32, needsGrad: false),
+            op.Internal(scores, ScalarType.Bool, needsGrad: false), op.Internal(rows, ScalarType.Bool, needsGrad: false) };
+        foreach (var tensor in made) op.Release(tensor);
     }
 
     private static ActivationTensor Made(Value value, List<ActivationTensor> made)

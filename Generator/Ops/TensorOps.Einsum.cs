@@ -104,7 +104,7 @@ internal static partial class TensorOps
         if (contracted.Count > 0)
         {
             var viewed = ViewOrThrow(f, result, new TensorShape(result.Shape.Dims.Take(output.Length)), c.Op);
-            if (operands.Count > 1) f.Trace.Dispose(result);
+            f.Trace.Dispose(result);
             result = viewed;
         }
         foreach (var handle in inside.Where(h => !ReferenceEquals(h, result) && !operands.Contains(h))) f.Trace.Dispose(handle);
