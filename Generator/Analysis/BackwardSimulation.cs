@@ -68,6 +68,7 @@ internal static class BackwardSimulation
             trace.UnmodeledPeak.Add(note);
             return null;
         }
+        if (loss.ThreadsMeasured) trace.PeakFollowsKernels = true;
         if (trace.ForwardPeaks() is not { } forwardPeaks) return null;
         var terms = new List<ByteCount>(forwardPeaks);
         if (trace.LiveBytes() is not { } live || output.ElementType.SizeOf() is not { } elementSize) return null;

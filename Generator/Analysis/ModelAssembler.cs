@@ -200,8 +200,13 @@ internal static class ModelAssembler
             MultiplyAccumulatesPerSample = compute?.Total,
             LayerSites = sites,
             PeakUnknown = memory?.PeakLines is null ? peakUnknown : null,
+            PeaksFollowKernels = FollowsKernels(forward) || FollowsKernels(inference),
         };
     }
+
+    /// <summary>Whether a pass, or the passes it made for other batches, counted work that depends on the kernel profile.</summary>
+    private static bool FollowsKernels(ForwardTrace? pass) =>
+        pass is not null && (pass.PeakFollowsKernels || FollowsKernels(pass.BatchOnePass) || pass.LargerBatchPasses.Any(FollowsKernels));
 
     /// <summary>What the Notes say about the inference table where it is unknown (or what its known peak assumes).</summary>
     private static IEnumerable<string> InferenceNotes(InferenceMemory rows, ForwardTrace pass, bool trainingActivationsKnown, List<string> notes)

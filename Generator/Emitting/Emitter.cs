@@ -33,6 +33,7 @@ internal static class Emitter
             ["input_dtype"] = spec.Settings.InputDType.ToString(),
             ["optimizer"] = spec.Settings.Optimizer,
             ["kernel_profile"] = Literal(spec.Settings.Kernels.ToString()),
+            ["peaks_follow_kernels"] = spec.PeaksFollowKernels,
             ["loss"] = spec.Settings.LossDeclared ? spec.Settings.Loss.ToString() : null,
             ["trainable_only"] = spec.Settings.OptimizerTrainableOnly,
             ["loss_output"] = spec.Settings.LossOutput == 0 ? null : spec.Settings.LossOutput.ToString(CultureInfo.InvariantCulture),

@@ -111,6 +111,12 @@ internal sealed class ForwardTrace(bool gradEnabled)
     /// <summary>The model's parameter type (DType), for parameters used in forward and gradient temporaries.</summary>
     public ScalarType ParameterElementType { get; set; } = ScalarType.Float32;
 
+    /// <summary>
+    /// Whether a known peak counts work whose size depends on <see cref="Kernels"/> (an instruction set's blocks, a thread
+    /// count's buffers): the harness compares such a peak only in a process that runs that profile.
+    /// </summary>
+    public bool PeakFollowsKernels { get; set; }
+
     /// <summary>The kernels the step runs (their per-thread and per-ISA work buffers).</summary>
     public Model.KernelProfile Kernels { get; init; } = Model.KernelProfile.Measured;
 

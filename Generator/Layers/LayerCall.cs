@@ -273,6 +273,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
             if (!runs) return null;
         }
         var blocked = (k.PinCoefficient() + 31) / 32 * 32;
+        trace.PeakFollowsKernels = true;
         return new ByteCount(checked(threads * (128 * blocked + 640) + 256), 0);
     }
 
@@ -317,6 +318,9 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
         if (batch > 1 && trace.StandsFromBatch is null) trace.KernelsChangeAt.Add(batch);
     }
 
+    /// <summary>The smallest batch this pass stands for: 1 in batch 1's pass, else where its regime starts (2 in the main pass).</summary>
+    public long FirstBatch => trace.AtBatchOne ? 1 : trace.StandsFromBatch ?? 2;
+
     /// <summary>Whether this pass stands for batches of at least <paramref name="batch"/> (see <see cref="RunsOtherKernelsFrom"/>).</summary>
     public bool BatchAtLeast(long batch) => trace.StandsFromBatch is { } from && from >= batch;
 
@@ -349,6 +353,7 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     /// </summary>
     public void MeasuredKernels(string note)
     {
+        trace.PeakFollowsKernels = true;
         if (trace.Kernels == KernelProfile.Measured) PeakNote(note);
         else PeakNotModeled($"Peak is unknown: the work tensors of {Args.Factory} were measured on {KernelProfile.Measured}, "
             + $"not on {trace.Kernels}.");

@@ -29,6 +29,12 @@ internal sealed record ModelSpec(
     /// was given. Not emitted (the Notes say it).</summary>
     public UnknownReason? PeakUnknown { get; init; }
 
+    /// <summary>
+    /// Whether a peak counts work sized by the kernel profile (<see cref="ProfileSettings.Kernels"/>): oneDNN's blocks and
+    /// scratchpads, per-thread buffers. The harness compares such peaks only in a process that runs that profile.
+    /// </summary>
+    public bool PeaksFollowKernels { get; init; }
+
     /// <summary>ParameterCountFor/MemoryReportFor over the constructor's integer parameters; null when not generated.</summary>
     public Parametric.ParametricSpec? Parametric { get; init; }
 

@@ -91,7 +91,7 @@ public static class MemoryHarness
                 new("Activations", ActivationsAt(report, batchSize), step.ActivationBytes, exact ? 0 : peakTolerance, slack,
                     counter + ": live after forward minus live before it"),
                 new("Peak", PeakAt(report, batchSize), trains ? step.Peak : null, peakTolerance, slack,
-                    counter + ": the most live during the step, plus what was resident before it"),
+                    counter + ": the most live during the step, plus what was resident before it", OtherKernels(report, device, notes)),
             };
             notes.Add(exact
                 ? $"Exact rows must match to the byte; Peak may differ by {CpuPeakTolerance * 100:0}%, the table's stated accuracy. " +
@@ -150,7 +150,7 @@ public static class MemoryHarness
                 new("Activations", (inference?.Activations is not null ? inference.ActivationsAt(batchSize) : null), measured.ActivationBytes,
                     exact ? 0 : peakTolerance, slack, counter + ": live after forward minus live before it"),
                 new("Peak", inference?.PeakLines is not null ? inference.PeakAt(batchSize) : null, measured.Peak, peakTolerance, slack,
-                    counter + ": the most live during forward, plus parameters, buffers and input"),
+                    counter + ": the most live during forward, plus parameters, buffers and input", OtherKernels(report, device, notes)),
             };
             if (inference is null)
                 notes.Add("The report has no inference table (it was generated without one, or the model's parameters are not all known).");
@@ -161,6 +161,20 @@ public static class MemoryHarness
                     $"(CPU semantics; NVML counts driver pages). Not yet checked on a GPU.");
             return new VerificationResult(report.ModelName, device.ToString(), batchSize, meter.Method, rows, Array.Empty<LayerShapeCheck>(), notes);
         }
+    }
+
+    /// <summary>
+    /// Whether the report's peaks hold for another kernel profile than this process runs on <paramref name="device"/>; if so,
+    /// the Notes say which and how to match it.
+    /// </summary>
+    private static bool OtherKernels(MemoryReport report, Device device, List<string> notes)
+    {
+        if (device.type != DeviceType.CPU || !report.PeaksFollowKernels || report.KernelProfile is not { } profile) return false;
+        var host = HostKernels.CpuProfile();
+        if (host == profile) return false;
+        notes.Add($"Peak is not compared: the report's peak holds for {profile} (oneDNN's blocks and scratchpads, per-thread buffers), " +
+            $"and this process runs {host}. Run it where the profile holds, with ONEDNN_MAX_CPU_ISA and torch.set_num_threads to match.");
+        return true;
     }
 
     private static long? ActivationsAt(MemoryReport report, long batchSize) =>

@@ -297,6 +297,8 @@ internal static class ReportMeasurement
             MeasuredBatches = measured,
             KernelProfile = measured.Length == 0 ? null
                 : $"{(options.Device ?? torch.CPU).type} as measured on this machine, {torch.get_num_threads()} threads",
+            // Measured here: nothing to hold for another profile.
+            PeaksFollowKernels = false,
         };
     }
 }

@@ -104,6 +104,7 @@ public sealed class VerificationResult
         VerificationOutcome.Passed => "pass",
         VerificationOutcome.Failed => "FAIL",
         VerificationOutcome.NotPredicted => "not predicted",
+        VerificationOutcome.OtherKernels => "not compared: other kernels",
         _ => "not measured",
     };
 }

@@ -13,6 +13,11 @@ public enum VerificationOutcome
     NotPredicted,
     /// <summary>The harness could not measure it (e.g. no training step for a model whose output is not [B, classes]).</summary>
     NotMeasured,
+    /// <summary>
+    /// The report's figure holds for another kernel profile than this process runs (its CPU instruction set or thread
+    /// count, <see cref="MemoryReport.KernelProfile"/>): measured, not compared.
+    /// </summary>
+    OtherKernels,
 }
 
 /// <summary>One row of a memory table (or a count), predicted against measured.</summary>
@@ -20,6 +25,12 @@ public sealed class VerificationRow
 {
     /// <summary>Creates a row and decides its outcome.</summary>
     public VerificationRow(string name, long? predicted, long? measured, double tolerance, long slackBytes, string method)
+        : this(name, predicted, measured, tolerance, slackBytes, method, otherKernels: false)
+    {
+    }
+
+    /// <summary>A row whose prediction holds for another kernel profile than this process runs, where <paramref name="otherKernels"/>.</summary>
+    internal VerificationRow(string name, long? predicted, long? measured, double tolerance, long slackBytes, string method, bool otherKernels)
     {
         Name = name;
         Predicted = predicted;
@@ -29,6 +40,7 @@ public sealed class VerificationRow
         Method = method;
         Outcome = predicted is null ? VerificationOutcome.NotPredicted
             : measured is null ? VerificationOutcome.NotMeasured
+            : otherKernels ? VerificationOutcome.OtherKernels
             : Within(predicted.Value, measured.Value, tolerance, slackBytes) ? VerificationOutcome.Passed
             : VerificationOutcome.Failed;
     }

@@ -20,6 +20,7 @@ public sealed class GeneratedReport
     public torch.ScalarType InputDType { get; init; } = torch.ScalarType.Float32;
     public OptimizerKind Optimizer { get; init; }
     public string? KernelProfile { get; init; }
+    public bool PeaksFollowKernels { get; init; } = true;
     public LossKind? Loss { get; init; }
     public OptimizerParameters OptimizerParameters { get; init; }
     public int LossOutput { get; init; }

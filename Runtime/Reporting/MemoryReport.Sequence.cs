@@ -67,6 +67,7 @@ public sealed partial class MemoryReport
         {
             Loss = Loss,
             KernelProfile = KernelProfile,
+            PeaksFollowKernels = PeaksFollowKernels,
             OptimizerParameters = OptimizerParameters,
             LossOutput = LossOutput,
             FurtherInputs = FurtherInputs.Select(i => i.AtLength(sequenceLength)).ToArray(),

@@ -26,6 +26,7 @@ public sealed partial class MemoryReport
         {
             Loss = values.Loss,
             KernelProfile = values.KernelProfile,
+            PeaksFollowKernels = values.PeaksFollowKernels,
             OptimizerParameters = values.OptimizerParameters,
             LossOutput = values.LossOutput,
             FurtherInputs = values.FurtherInputs,
@@ -109,6 +110,13 @@ public sealed partial class MemoryReport
     /// measured on this profile hold for it; the Notes say which. Null in a report made by code older than this property.
     /// </summary>
     public string? KernelProfile { get; internal init; }
+
+    /// <summary>
+    /// Whether the peaks count work sized by <see cref="KernelProfile"/> (oneDNN's blocked copies and scratchpads, per-thread
+    /// buffers): such peaks hold only for that profile, and the harness compares them only in a process that runs it.
+    /// True when not stated (a report from older generated code).
+    /// </summary>
+    public bool PeaksFollowKernels { get; internal init; } = true;
 
     /// <summary>The optimizer whose state is accounted for.</summary>
     public OptimizerKind Optimizer { get; }

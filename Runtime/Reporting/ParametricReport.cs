@@ -47,6 +47,7 @@ public static class ParametricReport
             // The length is marked, but other lengths are unknown here (ForSequenceLength says so with the Notes).
             Sequence = profiled.Sequence is { } sequence ? sequence.WithoutFormulas() : null,
             KernelProfile = profiled.KernelProfile,
+            PeaksFollowKernels = profiled.PeaksFollowKernels,
             // The step the formulas describe: the profiled one's loss, optimizer scope and inputs.
             Loss = profiled.Loss,
             OptimizerParameters = profiled.OptimizerParameters,

@@ -161,6 +161,8 @@ internal static class DifferentialRunner
         foreach (var row in result.Rows)
         {
             if (row.Predicted is not { } predicted || row.Measured is not { } measured) continue;
+            // A peak for another kernel profile than this process runs is measured, not compared (the harness's Notes say so).
+            if (row.Outcome == VerificationOutcome.OtherKernels) continue;
             var allowed = row.Name == "Peak" ? Math.Max(PeakTolerance * measured, ScalarSlack) : 0;
             if (Math.Abs(predicted - measured) > allowed)
                 yield return $"{pass} {row.Name}: predicted {predicted:N0}, measured {measured:N0} "

@@ -45,6 +45,8 @@ internal static class ExactRows
                 {
                     if (row.Predicted is not null) problems.Add($"{program} {row.Name}: predicted {row.Predicted:N0}, expected unknown");
                 }
+                else if (row.Outcome == TorchBudget.Harness.VerificationOutcome.OtherKernels)
+                    log($"{program} {row.Name}: not compared, this process runs {TorchBudget.Harness.HostKernels.CpuProfile()}");
                 else if (row.Predicted is null)
                     problems.Add($"{program} {row.Name}: unknown, measured {row.Measured:N0} ("
                         + string.Join(" ", outcome.Notes.Where(n => n.Contains("unknown", StringComparison.Ordinal))) + ")");

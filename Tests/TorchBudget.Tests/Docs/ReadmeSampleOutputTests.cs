@@ -32,7 +32,8 @@ public sealed class ReadmeSampleOutputTests
 
     /// <summary>
     /// The same line, except that a row checked within a tolerance (not "exact") may have measured another figure:
-    /// its Measured and Error cells are not compared.
+    /// its Measured and Error cells are not compared; and on a machine that runs other kernels than README's (AVX-512, 2
+    /// threads), its Peak is measured but not compared, which the row's Result says.
     /// </summary>
     private static bool SameVerificationRow(string readme, string printed)
     {
@@ -40,6 +41,7 @@ public sealed class ReadmeSampleOutputTests
         var (a, b) = (readme.Split('|'), printed.Split('|'));
         // "| Row | Predicted | Measured | Error | Tolerance | Result |" splits into 8 parts, the first and last empty.
         if (a.Length != 8 || b.Length != 8 || a[5].Trim() == "exact") return false;
-        return new[] { 1, 2, 5, 6 }.All(i => a[i] == b[i]);
+        var otherKernels = b[6].Trim() == "not compared: other kernels";
+        return new[] { 1, 2, 5 }.All(i => a[i] == b[i]) && (a[6] == b[6] || otherKernels);
     }
 }

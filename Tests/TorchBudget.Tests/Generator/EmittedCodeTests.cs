@@ -62,6 +62,7 @@ public class EmittedCodeTests
                         InputDType = global::TorchSharp.torch.ScalarType.Float32,
                         Optimizer = global::TorchBudget.OptimizerKind.Adam,
                         KernelProfile = "CPU AVX-512, 2 threads",
+                        PeaksFollowKernels = false,
                         BatchSizes = new long[] { 1L, 16L, 64L, 256L },
                         ParameterCount = 101770L,
                         TrainableParameterCount = 101770L,

@@ -26,6 +26,17 @@ public class KernelProfileTests
         }
 
         [MemoryProfile(12)]
+        public partial class Mlp : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> hidden = Linear(12, 8);
+            private readonly Module<Tensor, Tensor> head = Linear(8, 3);
+
+            public Mlp() : base(nameof(Mlp)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => head.forward(hidden.forward(x).relu());
+        }
+
+        [MemoryProfile(12)]
         public partial class NormNet : Module<Tensor, Tensor>
         {
             private readonly Module<Tensor, Tensor> norm = LayerNorm(12);
@@ -47,6 +58,13 @@ public class KernelProfileTests
         Assert.NotNull(spec.Memory?.PeakLines);
         Assert.Equal(KernelProfile.Measured, spec.Settings.Kernels);
     }
+
+    [Theory]
+    [InlineData("ConvNet", true)]
+    [InlineData("NormNet", true)]
+    [InlineData("Mlp", false)]
+    public void The_spec_says_whether_its_peak_follows_the_kernels(string model, bool follows) =>
+        Assert.Equal(follows, Analyze(model, KernelProfile.Measured).PeaksFollowKernels);
 
     [Theory]
     [InlineData("ConvNet", "AVX2", 2)]

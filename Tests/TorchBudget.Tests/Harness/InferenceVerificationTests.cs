@@ -35,6 +35,9 @@ public sealed class InferenceVerificationTests(ITestOutputHelper output)
         // Where the table knows the activations, the harness checked them (and the peak, where known).
         if (report.Memory!.Inference!.Activations is not null)
             Assert.Equal(VerificationOutcome.Passed, result.Rows.Single(r => r.Name == "Activations").Outcome);
+        // A peak sized by kernels this process does not run is measured, not compared.
+        if (!HostProfile.Holds(report) && report.Memory.Inference.PeakLines is not null)
+            Assert.Equal(VerificationOutcome.OtherKernels, result.Rows.Single(r => r.Name == "Peak").Outcome);
     }
 
     [Theory]
@@ -43,7 +46,8 @@ public sealed class InferenceVerificationTests(ITestOutputHelper output)
     [InlineData("Peak")]
     public void An_altered_inference_row_fails_that_row(string row)
     {
-        var truth = SimpleCnn.MemoryReport;
+        // An MLP: its peak follows no kernel profile, so the harness compares it on any CPU.
+        var truth = MnistMlp.MemoryReport;
         var memory = truth.Memory!;
         var inference = memory.Inference!;
         var activations = inference.Activations!;
@@ -61,7 +65,7 @@ public sealed class InferenceVerificationTests(ITestOutputHelper output)
             new MemoryModel(memory.ParameterBytes, memory.BufferBytes, memory.GradientBytes, memory.OptimizerStateBytes, memory.InputBytesPerSample,
                 memory.Activations, memory.PeakLines?.ToArray(), memory.PeakAtBatchOne, memory.LargerBatchPeaks.ToArray(),
                 memory.ActivationsAtBatchOne, altered));
-        using var model = new SimpleCnn();
+        using var model = new MnistMlp();
         Assert.True(MemoryHarness.VerifyInference(model, truth, torch.CPU, 4).Passed);
 
         var result = MemoryHarness.VerifyInference(model, report, torch.CPU, 4);

@@ -52,14 +52,14 @@ public sealed class MeasureTests(ITestOutputHelper output)
                     if (a != b) problems.Add($"batch {batch} {row}: generated {a:N0}, measured {b:N0}");
                 }
                 // The generated Peak's stated accuracy (the harness's CPU tolerance); most agree to the byte.
-                if (Math.Abs(g.Peak - m.Peak) > g.Peak * MemoryHarness.CpuPeakTolerance)
+                if (HostProfile.Holds(generated) && Math.Abs(g.Peak - m.Peak) > g.Peak * MemoryHarness.CpuPeakTolerance)
                     problems.Add($"batch {batch} Peak: generated {g.Peak:N0}, measured {m.Peak:N0}");
             }
             if (generated.TryForInference(batch, out var gi) && measured.TryForInference(batch, out var mi))
             {
                 if ((gi.Input, gi.Activations) != (mi.Input, mi.Activations))
                     problems.Add($"batch {batch} inference: generated {gi.Input:N0}/{gi.Activations:N0}, measured {mi.Input:N0}/{mi.Activations:N0}");
-                if (Math.Abs(gi.Peak - mi.Peak) > gi.Peak * MemoryHarness.CpuPeakTolerance)
+                if (HostProfile.Holds(generated) && Math.Abs(gi.Peak - mi.Peak) > gi.Peak * MemoryHarness.CpuPeakTolerance)
                     problems.Add($"batch {batch} inference Peak: generated {gi.Peak:N0}, measured {mi.Peak:N0}");
             }
         }

