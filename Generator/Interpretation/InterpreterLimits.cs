@@ -19,7 +19,7 @@ internal static class InterpreterLimits
     public const int MaxTensorsPerLayer = 100_000;
 
     /// <summary>Batch sizes from which kernels change that get a forward pass of their own (each pass costs a whole forward).</summary>
-    public const int MaxBatchRegimes = 4;
+    public const int MaxBatchRegimes = 8;
 
     /// <summary>Tensors one symbolic forward pass may create (live bytes are re-summed at each one).</summary>
     public const int MaxForwardTensors = 5_000;

@@ -33,7 +33,14 @@ internal static partial class OneDnnConvolutionWork
     /// </summary>
     public static string? Unmodeled(Problem p) =>
         (p.InputNeedsGradient && p.Strided ? OneDnnStridedBackwardData.Unmodeled(p) : null)
-        ?? WideKernelUnmodeled(p);
+        ?? WideKernelUnmodeled(p)
+        ?? (p.WeightNeedsGradient && TransposesAxes(p) ? "runs oneDNN's backward-weights with its axes transposed (a 14-wide kernel " +
+            "across its whole unpadded input), whose thread split was not modeled" : null);
+
+    /// <summary>oneDNN's direct backward-weights transposes height and width for a 14–19-wide kernel as wide as its input.</summary>
+    private static bool TransposesAxes(Problem p) =>
+        p.Spatial is { InSizes.Length: 2 } g && !p.OneByOneKernel && p.InChannels is < 4 or >= 16
+        && g.Kernel[1] is >= 14 and < 20 && g.Kernel[1] == g.InSizes[1] && g.Stride.All(s => s == 1) && g.Padding.All(x => x == 0);
 
     /// <summary>
     /// The work tensors of forward, in allocation order (measured): the per-thread strided-input copy of a
@@ -100,7 +107,9 @@ internal static partial class OneDnnConvolutionWork
             // oneDNN's bias gradient padded to the block where out_channels is not a multiple of it (measured: 24 output
             // channels in 16-blocks, 256 bytes), as forward pads the bias.
             var paddedBias = p.Bias && p.OutChannels % block != 0 ? Constant(Pad(p.OutChannels, block) * Float + 128) : ByteCount.Zero;
-            moments.Add(gradInput.Plus(gradOutput).Plus(input).Plus(blockedWeight).Plus(pointwiseRtus).Plus(biasBytes).Plus(paddedBias));
+            var reduction = Constant(p.Reduction);
+            moments.Add(gradInput.Plus(gradOutput).Plus(input).Plus(blockedWeight).Plus(pointwiseRtus).Plus(biasBytes).Plus(paddedBias)
+                .Plus(reduction));
             moments.Add(gradInput.Plus(blockedWeight).Plus(biasBytes).Plus(biasBytes).Plus(Constant(weightBytes)));
         }
         return moments;

@@ -13,10 +13,9 @@ internal static partial class LayerRules
 {
     /// <summary>The sentence every report with a modeled Float32 convolution carries.</summary>
     internal const string OneDnnKernelsNote =
-        "The Peak assumes oneDNN's AVX-512 convolution kernels on 2 or more CPU threads (measured on an AVX-512 x86-64 CPU; on other CPUs " +
-        "oneDNN picks other kernels, block sizes and work buffers); the batch-independent reduction scratchpad of oneDNN's direct " +
-        "backward-weights kernels (present when oneDNN divides the weight-gradient reduction between threads; measured 0 to 160 KB per " +
-        "convolution) is not counted.";
+        "The Peak assumes oneDNN's AVX-512 convolution kernels on 2 CPU threads (measured on an AVX-512 x86-64 CPU; on other CPUs " +
+        "oneDNN picks other kernels, block sizes and work buffers, and with more threads it divides the weight-gradient reduction " +
+        "otherwise).";
 
     /// <summary>Allocates the convolution's plain output with oneDNN's forward work around it, and records its backward's moments.</summary>
     private static ActivationTensor OneDnnConvolutionOutput(LayerCall c, int rank, bool transposed, long[] kernel, long[] stride, long[] dilation,
@@ -50,8 +49,19 @@ internal static partial class LayerRules
                 ? null
                 : new OneDnnStridedBackwardData.Geometry(input.Shape.Dims.Skip(2).Select(d => d.PinCoefficient()).ToArray(), kernel, stride, padding),
             AtBatchOne = c.AtBatchOne,
+            Threads = c.Kernels.Threads,
+            Batch = c.FirstBatch,
         };
         why ??= OneDnnConvolutionWork.Unmodeled(problem);
+        if (why is null && problem.WeightNeedsGradient)
+        {
+            BatchPlan? plan;
+            try { plan = OneDnnConvolutionWork.ReductionPlan(problem, InterpreterLimits.MaxBatchRegimes); }
+            catch (System.OverflowException) { plan = null; }
+            why = plan is null ? ReductionUnfollowed : null;
+            if (plan is not null) problem = problem with { Reduction = OneDnnConvolutionWork.PassReduction(problem, plan) };
+            if (plan is not null && !c.AtBatchOne) FollowReductionRegimes(c, problem, plan);
+        }
         if (why is not null)
         {
             c.PeakNotModeled($"Peak is unknown: {c.Args.Factory} on CPU {why}.");
@@ -74,6 +84,26 @@ internal static partial class LayerRules
             c.RunsOtherKernelsAtBatchOne("At batch size 1 ATen runs a convolution with a kernel of at most 3 and at most 20,480 input " +
                 "elements per sample on its own im2col path, not oneDNN: the peak at batch 1 is that path's.");
         return output;
+    }
+
+    private const string ReductionUnfollowed = "runs oneDNN's backward-weights, whose division of threads between the batch and " +
+        "the channels (and so its reduction scratchpad) changes at more batch sizes than the analysis follows, or for sizes past its limits";
+
+    /// <summary>
+    /// Gives each batch from which oneDNN's backward-weights reduction scratchpad changes a pass of its own, and batch 1
+    /// one where it differs there; where it alternates with the batch's parity, the Notes say how much the peak may
+    /// count above it.
+    /// </summary>
+    private static void FollowReductionRegimes(LayerCall c, OneDnnConvolutionWork.Problem problem, BatchPlan plan)
+    {
+        foreach (var batch in plan.ChangesAt) c.RunsOtherKernelsFrom(batch);
+        if (OneDnnConvolutionWork.ReductionBytes(problem, 1) != plan.At(2, (b, costs) => OneDnnConvolutionWork.ReductionBytes(problem, b, costs)))
+            c.RunsOtherKernelsAtBatchOne("At batch size 1 oneDNN's backward-weights divides its threads otherwise (one image), so its " +
+                "reduction scratchpad differs: the peak at batch 1 is that pass's.");
+        if (plan.UpperFrom is { } from && plan.Gap > 0)
+            c.PeakNote($"From batch {from:N0} on, oneDNN's backward-weights of {c.Args.Factory} divides its threads differently at " +
+                $"neighbouring batch sizes (with their parity); the peak counts the larger reduction scratchpad, so at some batches " +
+                $"it may be up to {plan.Gap:N0} bytes above what is allocated.");
     }
 
     /// <summary>ATen's use_mkldnn: at batch 1, a kernel of at most 3 (either side) on at most 20,480 input elements per sample
