@@ -12,4 +12,26 @@ internal sealed record KernelProfile(string Device, string InstructionSet, int T
     public static readonly KernelProfile Measured = new("CPU", "AVX-512", 2);
 
     public override string ToString() => $"{Device} {InstructionSet}, {Threads} threads";
+
+    /// <summary>
+    /// A CPU profile as <c>[MemoryProfile(Kernels = ...)]</c> writes it: "AVX-512" or "AVX2", optionally followed by
+    /// ", N threads" (2 when not given); a leading "CPU" is allowed. Null when it is not one.
+    /// </summary>
+    public static KernelProfile? Parse(string? text)
+    {
+        if (text is null) return null;
+        var parts = text.Trim().Split(',');
+        var isa = parts[0].Trim();
+        if (isa.StartsWith("CPU ", System.StringComparison.Ordinal)) isa = isa.Substring(4).Trim();
+        if (isa is not ("AVX-512" or "AVX2") || parts.Length > 2) return null;
+        var threads = Measured.Threads;
+        if (parts.Length == 2)
+        {
+            var words = parts[1].Trim().Split(' ');
+            if (words.Length != 2 || words[1] is not ("threads" or "thread") || !int.TryParse(words[0], out threads)
+                || threads is < 1 or > 1024)
+                return null;
+        }
+        return new KernelProfile("CPU", isa, threads);
+    }
 }

@@ -128,6 +128,11 @@ internal sealed class ProfileAttribute
                         arguments.AddRange(named.Value.Values.Select(FromTypedConstant));
                     else if (!named.Value.IsNull) Invalid("Arguments must be an object[] of constants", at);
                     break;
+                case "Kernels":
+                    if (KernelProfile.Parse(named.Value.Value as string) is { } requested) kernels ??= requested;
+                    else Invalid($"Kernels must be \"AVX-512\" or \"AVX2\", optionally with \", N threads\" (1 to 1,024), " +
+                        $"got \"{named.Value.Value}\"", at);
+                    break;
                 case "ForwardArguments":
                     if (named.Value.Kind == TypedConstantKind.Array && !named.Value.IsNull)
                     {

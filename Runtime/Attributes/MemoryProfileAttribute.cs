@@ -73,4 +73,12 @@ public sealed class MemoryProfileAttribute : Attribute
     /// after the first are declared with <see cref="MemoryInputAttribute"/>.
     /// </summary>
     public object?[] ForwardArguments { get; set; } = Array.Empty<object?>();
+
+    /// <summary>
+    /// The CPU kernels the peaks are worked out for: "AVX-512" or "AVX2", optionally with a thread count, as
+    /// <c>"AVX2, 8 threads"</c> (default: "AVX-512, 2 threads", where every kernel-dependent rule was measured). Under
+    /// another profile a peak that depends on kernels (oneDNN's convolutions, per-thread buffers) is unknown, with a Note,
+    /// and <c>MemoryHarness.Verify</c> compares a report's peak only in a process that runs its profile.
+    /// </summary>
+    public string? Kernels { get; set; }
 }

@@ -25,6 +25,37 @@ public class KernelProfileTests
             public override Tensor forward(Tensor x) => head.forward(conv.forward(x).flatten(1));
         }
 
+        [MemoryProfile(3, 16, 16, Kernels = "AVX2, 8 threads")]
+        public partial class Avx2ConvNet : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> conv = Conv2d(3, 8, 3, padding: 1);
+            private readonly Module<Tensor, Tensor> head = Linear(8 * 16 * 16, 10);
+
+            public Avx2ConvNet() : base(nameof(Avx2ConvNet)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => head.forward(conv.forward(x).flatten(1));
+        }
+
+        [MemoryProfile(12, Kernels = "CPU AVX2")]
+        public partial class Avx2Mlp : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> hidden = Linear(12, 8);
+
+            public Avx2Mlp() : base(nameof(Avx2Mlp)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => hidden.forward(x);
+        }
+
+        [MemoryProfile(12, Kernels = "AVX2, many threads")]
+        public partial class MisspeltProfile : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> hidden = Linear(12, 8);
+
+            public MisspeltProfile() : base(nameof(MisspeltProfile)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => hidden.forward(x);
+        }
+
         [MemoryProfile(12)]
         public partial class Mlp : Module<Tensor, Tensor>
         {
@@ -80,7 +111,45 @@ public class KernelProfileTests
         Assert.Contains(spec.Notes, n => n.Contains($"measured on {KernelProfile.Measured}, not on {kernels}", System.StringComparison.Ordinal));
     }
 
-    private static ModelSpec Analyze(string model, KernelProfile kernels)
+    [Fact]
+    public void The_attribute_names_the_profile_and_a_convolution_peak_off_it_is_unknown()
+    {
+        var spec = Analyze("Avx2ConvNet", null);
+        Assert.Equal(new KernelProfile("CPU", "AVX2", 8), spec.Settings.Kernels);
+        Assert.Null(spec.Memory?.PeakLines);
+        Assert.NotNull(spec.Memory?.Activations);
+        Assert.Contains(spec.Notes,
+            n => n.Contains($"measured on {KernelProfile.Measured}, not on CPU AVX2, 8 threads", System.StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_peak_that_follows_no_kernels_stays_known_under_any_profile()
+    {
+        var spec = Analyze("Avx2Mlp", null);
+        Assert.Equal(new KernelProfile("CPU", "AVX2", 2), spec.Settings.Kernels);
+        Assert.NotNull(spec.Memory?.PeakLines);
+        Assert.False(spec.PeaksFollowKernels);
+    }
+
+    [Fact]
+    public void A_profile_it_cannot_read_is_TBG005()
+    {
+        var spec = Analyze("MisspeltProfile", null);
+        Assert.Contains(spec.Diagnostics,
+            d => d.Id == "TBG005" && d.MessageArgs.Any(a => a.Contains("Kernels must be", System.StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("AVX-512", "CPU AVX-512, 2 threads")]
+    [InlineData("CPU AVX2, 16 threads", "CPU AVX2, 16 threads")]
+    [InlineData(" AVX2 , 1 thread", "CPU AVX2, 1 threads")]
+    [InlineData("AVX", null)]
+    [InlineData("AVX2, 0 threads", null)]
+    [InlineData("AVX2, 8", null)]
+    public void Profiles_are_read_as_reports_write_them(string text, string? expected) =>
+        Assert.Equal(expected, KernelProfile.Parse(text)?.ToString());
+
+    private static ModelSpec Analyze(string model, KernelProfile? kernels)
     {
         var compilation = TestCompilation.Create(Source);
         var type = compilation.GetTypeByMetadataName("Models." + model)!;
