@@ -24,11 +24,15 @@ public sealed class MemoryProfileGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var cache = Cache;
+        var projectKernels = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => ProjectKernels.From(ProjectKernels.Text(options.GlobalOptions)));
+        // The attribute's context is not equatable, so the step after it runs for every model on every change: the cache
+        // makes that cheap where the model's code did not change.
         var models = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeNames.MemoryProfile,
-                static (node, _) => node is ClassDeclarationSyntax,
-                (ctx, ct) => cache.GetOrParse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], ctx.SemanticModel.Compilation, ct))
+            .ForAttributeWithMetadataName(AttributeNames.MemoryProfile, static (node, _) => node is ClassDeclarationSyntax, static (ctx, _) => ctx)
+            .Combine(projectKernels)
+            .Select((pair, ct) => cache.GetOrParse((INamedTypeSymbol)pair.Left.TargetSymbol, pair.Left.Attributes[0],
+                pair.Left.SemanticModel.Compilation, ct, pair.Right))
             .WithTrackingName(TrackingNames.Models);
 
         // What only the analyzer reads (diagnostics and layer sites carry spans that move with every edit above them) is

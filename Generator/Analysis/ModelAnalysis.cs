@@ -23,10 +23,12 @@ internal static class ModelAnalysis
     /// every tree whose code the interpreter read (see <see cref="ModelCache"/>).</param>
     /// <param name="parametricFormulas">Whether to build ParameterCountFor/MemoryReportFor's paths: the emitter needs
     /// them, the analyzer (whose diagnostics do not depend on them) does not.</param>
-    /// <param name="kernels">The kernels the peaks are for; null: <see cref="KernelProfile.Measured"/>, the only one a
-    /// build can pick today (#18 makes it a setting).</param>
+    /// <param name="kernels">The kernels the peaks are for, over the attribute's (tests); null: the attribute's
+    /// <c>Kernels</c>, else <paramref name="projectKernels"/>, else <see cref="KernelProfile.Measured"/>.</param>
+    /// <param name="projectKernels">The project's profile (MSBuild's TorchBudgetKernels), where the attribute names none.</param>
     public static ModelSpec Analyze(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken,
-        ICollection<SyntaxTree>? dependencies = null, bool parametricFormulas = true, KernelProfile? kernels = null)
+        ICollection<SyntaxTree>? dependencies = null, bool parametricFormulas = true, KernelProfile? kernels = null,
+        KernelProfile? projectKernels = null)
     {
         if (dependencies is not null)
         {
@@ -36,7 +38,7 @@ internal static class ModelAnalysis
         ProfileAttribute? profile = null;
         try
         {
-            profile = ProfileAttribute.Read(attribute, type.Name, kernels);
+            profile = ProfileAttribute.Read(attribute, type.Name, kernels, projectKernels);
             var diagnostics = new List<DiagnosticInfo>(profile.Diagnostics);
             var settings = profile.Settings with { FurtherInputs = InputAttributes.Read(type, diagnostics) };
             if (settings.Inputs.SelectMany(i => i.SequenceDimensions.Select(d => i.Shape[d])).Distinct().Count() > 1)

@@ -39,8 +39,10 @@ public sealed class MemoryProfileAnalyzer : DiagnosticAnalyzer
         var attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, profileAttribute));
         if (attribute is null) return;
 
+        var kernelsText = ProjectKernels.Text(context.Options.AnalyzerConfigOptionsProvider.GlobalOptions);
         var spec = AnalysisHandoff.Take(type, handoff)
-            ?? ModelAnalysis.Analyze(type, attribute, context.Compilation, context.CancellationToken, parametricFormulas: false);
+            ?? ModelAnalysis.Analyze(type, attribute, context.Compilation, context.CancellationToken, parametricFormulas: false,
+                projectKernels: ProjectKernels.From(kernelsText));
         foreach (var info in spec.Diagnostics)
         {
             if (DiagnosticDescriptors.Find(info.Id) is not { } descriptor) continue;
@@ -49,6 +51,11 @@ public sealed class MemoryProfileAnalyzer : DiagnosticAnalyzer
         }
         ReportOversizedLayers(context, type, spec);
         var profileLocation = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? type.Locations[0];
+        if (kernelsText is not null && ProjectKernels.From(kernelsText) is null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidAttributeArguments, profileLocation, ProjectKernels.Property,
+                type.Name, ProjectKernels.Problem(kernelsText)));
+        }
         BudgetCheck.Report(context, type, spec, profileLocation, info => ToLocation(info, context.Compilation));
     }
 

@@ -43,7 +43,10 @@ internal sealed class ProfileAttribute
 
     public LocationInfo? Location { get; }
 
-    public static ProfileAttribute Read(AttributeData attribute, string className, KernelProfile? kernels = null)
+    /// <param name="kernels">A profile that overrides the attribute's (tests).</param>
+    /// <param name="projectKernels">The project's (MSBuild's TorchBudgetKernels), where the attribute names none.</param>
+    public static ProfileAttribute Read(AttributeData attribute, string className, KernelProfile? kernels = null,
+        KernelProfile? projectKernels = null)
     {
         var syntax = attribute.ApplicationSyntaxReference?.GetSyntax() as AttributeSyntax;
         var location = LocationInfo.From(syntax);
@@ -146,7 +149,7 @@ internal sealed class ProfileAttribute
         var settings = new ProfileSettings((inputShape ?? ImmutableArray<long>.Empty).ToEquatableArray(), dtype, inputDType, optimizer,
             batchSizes.ToEquatableArray())
         {
-            Kernels = kernels ?? KernelProfile.Measured, Loss = loss, LossDeclared = attribute.NamedArguments.Any(a => a.Key == "Loss"),
+            Kernels = kernels ?? projectKernels ?? KernelProfile.Measured, Loss = loss, LossDeclared = attribute.NamedArguments.Any(a => a.Key == "Loss"),
             ForwardArgumentTexts = forwardTexts.ToEquatableArray(), OptimizerTrainableOnly = trainableOnly, LossOutput = lossOutput,
             SequenceDimensions = sequenceDimensions.ToEquatableArray(),
         };

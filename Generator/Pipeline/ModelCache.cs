@@ -34,22 +34,26 @@ internal sealed class ModelCache
     /// <summary>How many times a model was analyzed rather than taken from the cache (for tests and bench/).</summary>
     public int Analyses { get; private set; }
 
-    public ModelSpec GetOrParse(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
+    /// <param name="projectKernels">The project's kernel profile (<see cref="ProjectKernels"/>): part of the key, since an
+    /// MSBuild property can change without the compilation's options changing.</param>
+    public ModelSpec GetOrParse(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken,
+        KernelProfile? projectKernels = null)
     {
-        var key = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        var typeKey = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        var key = typeKey + "|" + projectKernels;
         AnalyzedCompilation analyzed;
         lock (gate)
         {
             analyzed = Advance(compilation, cancellationToken);
             if (entries.TryGetValue(key, out var cached))
             {
-                AnalysisHandoff.Publish(type, key, cached.Spec, analyzed);
+                AnalysisHandoff.Publish(type, typeKey, cached.Spec, analyzed);
                 return cached.Spec;
             }
         }
         var dependencies = new List<SyntaxTree>();
-        var spec = ModelAnalysis.Analyze(type, attribute, compilation, cancellationToken, dependencies);
-        AnalysisHandoff.Publish(type, key, spec, analyzed);
+        var spec = ModelAnalysis.Analyze(type, attribute, compilation, cancellationToken, dependencies, projectKernels: projectKernels);
+        AnalysisHandoff.Publish(type, typeKey, spec, analyzed);
         lock (gate)
         {
             Analyses++;

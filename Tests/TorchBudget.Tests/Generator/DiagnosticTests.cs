@@ -170,6 +170,17 @@ public class DiagnosticTests
         [{|TBG001:MemoryProfile(1, 28, 28)|}]
         """ + MnistMlpBody, "is_global = true\nbuild_property.TorchBudgetMemoryBudget = 2MB\nbuild_property.TorchBudgetBatchSize = 256\n");
 
+    /// <summary>A project kernel profile TorchBudget cannot read fails the build at every model, naming the property.</summary>
+    [Fact]
+    public Task TBG005_on_an_unreadable_project_kernel_profile() => AnalyzerTest.VerifyAsync("""
+        [{|TBG005:MemoryProfile(1, 28, 28)|}]
+        """ + MnistMlpBody, "is_global = true\nbuild_property.TorchBudgetKernels = AVX-1024\n");
+
+    [Fact]
+    public Task A_readable_project_kernel_profile_is_no_diagnostic() => AnalyzerTest.VerifyAsync("""
+        [MemoryProfile(1, 28, 28)]
+        """ + MnistMlpBody, "is_global = true\nbuild_property.TorchBudgetKernels = AVX2, 16 threads\n");
+
     [Fact]
     public Task TBG005_on_an_unreadable_budget() => AnalyzerTest.VerifyAsync("""
         [MemoryProfile(1, 28, 28)]

@@ -1,4 +1,5 @@
 using System.Linq;
+using Microsoft.CodeAnalysis;
 using TorchBudget.Generator.Analysis;
 using TorchBudget.Generator.Model;
 using Xunit;
@@ -149,11 +150,48 @@ public class KernelProfileTests
     public void Profiles_are_read_as_reports_write_them(string text, string? expected) =>
         Assert.Equal(expected, KernelProfile.Parse(text)?.ToString());
 
-    private static ModelSpec Analyze(string model, KernelProfile? kernels)
+    [Fact]
+    public void The_project_profile_holds_where_the_attribute_names_none()
+    {
+        var project = new KernelProfile("CPU", "AVX2", 16);
+        var spec = Analyze("ConvNet", null, project);
+        Assert.Equal(project, spec.Settings.Kernels);
+        Assert.Null(spec.Memory?.PeakLines);
+        Assert.Contains(spec.Notes, n => n.Contains($"not on {project}", System.StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_attribute_profile_wins_over_the_project_one()
+    {
+        var spec = Analyze("Avx2ConvNet", null, new KernelProfile("CPU", "AVX-512", 16));
+        Assert.Equal(new KernelProfile("CPU", "AVX2", 8), spec.Settings.Kernels);
+    }
+
+    /// <summary>
+    /// MSBuild's TorchBudgetKernels reaches the generated report: its KernelProfile names the project's profile and its
+    /// convolution peak is unknown; without the property the same model's peak is known, for the measured profile.
+    /// </summary>
+    [Fact]
+    public void The_generator_reads_the_project_profile_from_MSBuild()
+    {
+        var options = new Robustness.DictionaryConfigOptionsProvider(
+            new System.Collections.Generic.Dictionary<string, string> { ["build_property.TorchBudgetKernels"] = "AVX2, 16 threads" });
+        var generator = new TorchBudget.Generator.MemoryProfileGenerator();
+        GeneratorDriver driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
+            new[] { generator.AsSourceGenerator() }, optionsProvider: options);
+        var generated = driver.RunGenerators(TestCompilation.Create(Source)).GetRunResult().GeneratedTrees
+            .Select(t => t.ToString()).Single(t => t.Contains("partial class ConvNet", System.StringComparison.Ordinal));
+        Assert.Contains("\"CPU AVX2, 16 threads\"", generated, System.StringComparison.Ordinal);
+        var plain = TestCompilation.Generate(TestCompilation.Create(Source)).Generated
+            .Single(t => t.Contains("partial class ConvNet", System.StringComparison.Ordinal));
+        Assert.Contains("\"CPU AVX-512, 2 threads\"", plain, System.StringComparison.Ordinal);
+    }
+
+    private static ModelSpec Analyze(string model, KernelProfile? kernels, KernelProfile? projectKernels = null)
     {
         var compilation = TestCompilation.Create(Source);
         var type = compilation.GetTypeByMetadataName("Models." + model)!;
         return ModelAnalysis.Analyze(type, type.GetAttributes().Single(a => a.AttributeClass?.Name == "MemoryProfileAttribute"), compilation,
-            default, parametricFormulas: false, kernels: kernels);
+            default, parametricFormulas: false, kernels: kernels, projectKernels: projectKernels);
     }
 }

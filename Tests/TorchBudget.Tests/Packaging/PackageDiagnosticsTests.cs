@@ -8,7 +8,8 @@ namespace TorchBudget.Tests.Packaging;
 
 /// <summary>
 /// The packed package in a user's build: TBG001 and TBG009 fail it and TBG002 warns, each at its line and column;
-/// <c>dotnet format</c> applies the packed TBG001 code fix, and once the shape is fixed too, the build passes.
+/// <c>dotnet format</c> applies the packed TBG001 code fix, and once the shape is fixed too, the build passes. MSBuild's
+/// TorchBudgetKernels reaches the generator, and an unreadable one fails the build.
 /// </summary>
 [Collection(PackageCollection.Name)]
 public sealed class PackageDiagnosticsTests(PackedPackage package)
@@ -48,6 +49,18 @@ public sealed class PackageDiagnosticsTests(PackedPackage package)
         Assert.True(passing.Succeeded, $"With the budget's batch and the shape fixed, the build should pass.\n{passing}");
         Assert.DoesNotContain("error TBG", passing.Output);
         AssertReported(passing, mismatched, DiagnosticsConsumer.CifarFedMlp("3 * 32 * 32"), "Linear(3 * 32 * 32, 128)", "warning TBG002");
+
+        // The project-wide kernel profile (MSBuild's TorchBudgetKernels) reaches the generator, and one it cannot read fails
+        // the build at each model.
+        var avx2 = await DotnetCli.RunAsync(consumer, PackedPackage.CommandTimeout, "build", "-p:TorchBudgetKernels=AVX2",
+            "-p:EmitCompilerGeneratedFiles=true");
+        Assert.True(avx2.Succeeded, $"The build with TorchBudgetKernels=AVX2 should pass.\n{avx2}");
+        var generated = Directory.GetFiles(Path.Combine(consumer, "obj"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => f.Contains("generated", System.StringComparison.Ordinal)).Select(File.ReadAllText).ToList();
+        Assert.Contains(generated, text => text.Contains("\"CPU AVX2, 2 threads\"", System.StringComparison.Ordinal));
+        var unreadable = await DotnetCli.RunAsync(consumer, PackedPackage.CommandTimeout, "build", "-p:TorchBudgetKernels=AVX-1024");
+        Assert.False(unreadable.Succeeded, $"An unreadable TorchBudgetKernels must fail the build.\n{unreadable}");
+        Assert.Contains("error TBG005: Invalid [TorchBudgetKernels]", unreadable.Output);
 
         Directory.Delete(consumer, recursive: true);
     }
