@@ -348,15 +348,24 @@ internal sealed class LayerCall(LayerArgs args, ModuleInstance module, IReadOnly
     public KernelProfile Kernels => trace.Kernels;
 
     /// <summary>
-    /// The work this rule models was measured on <see cref="KernelProfile.Measured"/>: there the note says what the peak
-    /// assumes; under any other profile the peak is unknown.
+    /// The work this rule models was measured on <see cref="KernelProfile.Measured"/>'s device and instruction set, with
+    /// <paramref name="threads"/> CPU threads (the measured profile's alone where not given): there the note says what
+    /// the peak assumes; under any other profile the peak is unknown.
     /// </summary>
-    public void MeasuredKernels(string note)
+    public void MeasuredKernels(string note, IReadOnlyCollection<int>? threads = null)
     {
         trace.PeakFollowsKernels = true;
-        if (trace.Kernels == KernelProfile.Measured) PeakNote(note);
-        else PeakNotModeled($"Peak is unknown: the work tensors of {Args.Factory} were measured on {KernelProfile.Measured}, "
-            + $"not on {trace.Kernels}.");
+        var measured = KernelProfile.Measured;
+        var held = threads ?? new[] { measured.Threads };
+        if (trace.Kernels.Device == measured.Device && trace.Kernels.InstructionSet == measured.InstructionSet
+            && held.Contains(trace.Kernels.Threads))
+        {
+            PeakNote(note);
+            return;
+        }
+        var on = held.Count == 1 ? measured.ToString()
+            : $"{measured.Device} {measured.InstructionSet} with {string.Join(", ", held.OrderBy(t => t))} threads";
+        PeakNotModeled($"Peak is unknown: the work tensors of {Args.Factory} were measured on {on}, not on {trace.Kernels}.");
     }
 
     /// <summary>Whether this module already ran earlier in the pass (a cell stepped over time, a shared layer).</summary>

@@ -293,7 +293,7 @@ internal static partial class LayerRules
         var rstd = c.Internal(rows, input.ElementType);
         c.InternalOp("layer_norm", new[] { input }, new[] { output }, new[] { input, mean, rstd }, new[] { model * size, model * size },
             scratch: LayerNormWeightGradientBuffer(c, Dim.Of(model), input.ElementType), asModule: "LayerNorm");
-        if (c.RecordsGraph) c.MeasuredKernels(CpuThreads.Note);
+        if (c.RecordsGraph) c.MeasuredKernels(CpuThreads.Note(c.Kernels.Threads), CpuThreads.NormSumsMeasured);
         c.Release(mean);
         c.Release(rstd);
         if (copy is not null) c.Release(copy);

@@ -301,7 +301,7 @@ internal static partial class LayerRules
             var created = input.RequiresGrad && input.Storage.Bytes() is { } gradInput ? gradInput : ByteCount.Zero;
             var parameters = new ByteCount(checked(2 * features * elementSize), 0);
             c.BackwardMoments(new[] { created.Plus(parameters).Plus(new ByteCount(checked(2 * c.Kernels.Threads * features * elementSize), 0)) });
-            c.MeasuredKernels(CpuThreads.Note);
+            c.MeasuredKernels(CpuThreads.Note(c.Kernels.Threads), CpuThreads.NormSumsMeasured);
         }
         return result;
     }
@@ -401,7 +401,7 @@ internal static partial class LayerRules
         if (c.RecordsGraph && c.Module.Parameters.Any(p => p.Value.RequiresGrad))
         {
             c.BackwardScratch(LayerNormWeightGradientBuffer(c, normalized.Aggregate(Dim.Of(1), (a, n) => a.Times(Dim.Of(n))), input.ElementType));
-            c.MeasuredKernels(CpuThreads.Note);
+            c.MeasuredKernels(CpuThreads.Note(c.Kernels.Threads), CpuThreads.NormSumsMeasured);
         }
         return result;
     }

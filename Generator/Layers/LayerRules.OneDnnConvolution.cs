@@ -12,10 +12,17 @@ namespace TorchBudget.Generator.Layers;
 internal static partial class LayerRules
 {
     /// <summary>The sentence every report with a modeled Float32 convolution carries.</summary>
-    internal const string OneDnnKernelsNote =
-        "The Peak assumes oneDNN's AVX-512 convolution kernels on 2 CPU threads (measured on an AVX-512 x86-64 CPU; on other CPUs " +
-        "oneDNN picks other kernels, block sizes and work buffers, and with more threads it divides the weight-gradient reduction " +
-        "otherwise).";
+    internal static string OneDnnKernelsNote(int threads) =>
+        $"The Peak assumes oneDNN's AVX-512 convolution kernels on {threads} CPU threads (measured on an AVX-512 x86-64 CPU; on " +
+        "other CPUs oneDNN picks other kernels, block sizes and work buffers, and with more threads it divides the weight-gradient " +
+        "reduction otherwise).";
+
+    /// <summary>
+    /// The thread counts oneDNN's direct (not 1×1) kernels' work was measured exact with (LeNet-5, 3×3 and 5×5 Conv2d with
+    /// and without padding or stride, Conv1d, batch 1 to 64: bench/RESULTS.md); at 8 and 16 the reduction plan declines most
+    /// shapes, and Conv1d came out 2 % low at 16. The 1×1 kernel was off at 1 and 16 threads: 2 only.
+    /// </summary>
+    private static readonly int[] DirectKernelsMeasured = { 1, 2, 4 };
 
     /// <summary>Allocates the convolution's plain output with oneDNN's forward work around it, and records its backward's moments.</summary>
     private static ActivationTensor OneDnnConvolutionOutput(LayerCall c, int rank, bool transposed, long[] kernel, long[] stride, long[] dilation,
@@ -76,7 +83,7 @@ internal static partial class LayerRules
         c.Release(work[work.Count - 1]);
         if (copy is not null) c.Release(copy);
         if (c.RecordsGraph) c.BackwardMoments(OneDnnConvolutionWork.BackwardMoments(problem));
-        c.MeasuredKernels(OneDnnKernelsNote);
+        c.MeasuredKernels(OneDnnKernelsNote(c.Kernels.Threads), problem.OneByOneKernel ? null : DirectKernelsMeasured);
         if (problem.InputNeedsGradient && problem.Strided) c.MeasuredKernels(OneDnnStridedBackwardData.ThreadsNote);
         foreach (var note in OneDnnConvolutionWork.GemmBackwardWeightsNotes(problem)) c.MeasuredKernels(note);
         // Batch 1 gets its own pass where ATen leaves oneDNN, or where oneDNN's gemm backward-weights runs on one thread.
