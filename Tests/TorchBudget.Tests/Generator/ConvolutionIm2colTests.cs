@@ -54,8 +54,6 @@ public class ConvolutionIm2colTests
     [InlineData("Float64", "Conv2d(3, 8, 3, dilation: 2, dtype: ScalarType.Float64)", "3, 16, 16", "dilated")]
     [InlineData("Float64", "Conv3d(3, 8, 1, dtype: ScalarType.Float64)", "3, 6, 6, 6", "1×1×1 Conv3d")]
     [InlineData("Float64", "ConvTranspose3d(3, 8, 3, dtype: ScalarType.Float64)", "3, 6, 6, 6", "3-d transposed")]
-    [InlineData("Float64", "Conv2d(3, 8, 3, padding: 1, padding_mode: PaddingModes.Reflect, dtype: ScalarType.Float64)", "3, 16, 16",
-        "padding_mode Reflect")]
     [InlineData("Float64", "Conv2d(3, 8, 3, padding: Padding.Same, dtype: ScalarType.Float64)", "3, 16, 16", "padding: Same")]
     [InlineData("Float64", "ConvTranspose2d(3, 8, 3, stride: 2, output_padding: 1, dtype: ScalarType.Float64)", "3, 8, 8", "output_padding")]
     [InlineData("BFloat16", "Conv2d(3, 8, 3, dtype: ScalarType.BFloat16)", "3, 16, 16", "oneDNN")]
