@@ -36,6 +36,8 @@ internal static partial class LayerRules
             }
         }
         yield return Free("ZeroPad2d", c => PadForward(c, 2));
+        yield return Free("PixelShuffle", c => PixelShuffleForward(c, c.Args.Long("upscale_factor"), shuffle: true), "pixel_shuffle");
+        yield return Free("PixelUnshuffle", c => PixelShuffleForward(c, c.Args.Long("downscale_factor"), shuffle: false), "pixel_unshuffle");
 
         yield return new LayerRule("ScaledDotProductAttention", "no parameters", (_, _) => { }, ScaledDotProductAttentionForward)
         {
@@ -119,7 +121,7 @@ internal static partial class LayerRules
     private static string[] NotFollowedInForward => new[]
     {
         "ChannelShuffle", "CosineSimilarity", "Fold", "FractionalMaxPool2d", "FractionalMaxPool3d", "GLU", "Hardshrink", "LPPool1d",
-        "LPPool2d", "LocalResponseNorm", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d", "PairwiseDistance", "PixelShuffle", "PixelUnshuffle",
+        "LPPool2d", "LocalResponseNorm", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d", "PairwiseDistance",
         "RReLU", "Softmax2d", "Softshrink", "Threshold", "Unfold", "Upsample",
         "BCELoss", "BCEWithLogitsLoss", "CTCLoss", "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss", "HingeEmbeddingLoss",
         "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss", "MarginRankingLoss", "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss",

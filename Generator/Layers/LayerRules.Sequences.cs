@@ -282,4 +282,29 @@ internal static partial class LayerRules
         }
         return c.Output(new TensorShape(dims));
     }
+    /// <summary>
+    /// pixel_shuffle: [..., C·r², H, W] to [..., C, H·r, W·r] (pixel_unshuffle the other way), one new tensor, nothing kept;
+    /// backward runs the inverse on the gradient, one tensor of the input's size (measured, batch 1 and 3, factors 2 and 3,
+    /// after a convolution as in ESPCN). A strided input is declined before this (it was not measured).
+    /// </summary>
+    private static Value PixelShuffleForward(LayerCall c, long factor, bool shuffle)
+    {
+        var input = c.Input;
+        var name = shuffle ? "upscale_factor" : "downscale_factor";
+        if (factor <= 0) throw c.Mismatch($"{name} must be positive, got {factor}");
+        if (input.Shape.Rank < 3) throw c.Mismatch($"expects at least 3 dimensions ([..., C, H, W]) but gets {input.Shape}");
+        var rank = input.Shape.Rank;
+        var dims = input.Shape.Dims.ToArray();
+        var channels = dims[rank - 3];
+        var square = checked(factor * factor);
+        if (!channels.IsConstant() || !dims[rank - 2].IsConstant() || !dims[rank - 1].IsConstant())
+            throw c.Mismatch($"expects constant channels, height and width but gets {input.Shape}");
+        var (c0, h, w) = (channels.PinCoefficient(), dims[rank - 2].PinCoefficient(), dims[rank - 1].PinCoefficient());
+        if (shuffle && c0 % square != 0) throw c.Mismatch($"{c0} channels do not divide by {name}² = {square}");
+        if (!shuffle && (h % factor != 0 || w % factor != 0)) throw c.Mismatch($"{h} × {w} does not divide by {name} = {factor}");
+        dims[rank - 3] = Dim.Of(shuffle ? c0 / square : checked(c0 * square));
+        dims[rank - 2] = Dim.Of(shuffle ? checked(h * factor) : h / factor);
+        dims[rank - 1] = Dim.Of(shuffle ? checked(w * factor) : w / factor);
+        return c.Output(new TensorShape(dims));
+    }
 }

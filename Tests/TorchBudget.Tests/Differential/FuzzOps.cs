@@ -45,6 +45,7 @@ internal static class FuzzOps
         ("dropout", FeatureDropout),
         ("norm", Norm),
         ("pool", Pool),
+        ("shuffle", PixelShuffle),
         ("sequential", SequentialBlock),
         ("buffer", Buffer),
         ("split", Split),
@@ -833,6 +834,24 @@ internal static class FuzzOps
         // seed-102 soak, reproduced alone): GroupNorm gets a contiguous tensor, which takes the kernel that works.
         var input = factory.StartsWith("GroupNorm", StringComparison.Ordinal) ? $"{x.Name}.contiguous()" : x.Name;
         p.Emit("norm", $"{norm}.forward({input})", x.Shape);
+        return true;
+    }
+
+    /// <summary>PixelShuffle(2) over [B, 4·C, H, W] or PixelUnshuffle(2) over even H and W, functional and as modules.</summary>
+    private static bool PixelShuffle(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.BatchAxis != 0 || x.Rank != 4 || x.Shape[1..].Contains(Batch)) return false;
+        var (c, h, w) = (x.Shape[1], x.Shape[2], x.Shape[3]);
+        var shuffle = c % 4 == 0 && (h % 2 != 0 || w % 2 != 0 || p.Chance(0.5));
+        if (!shuffle && (h % 2 != 0 || w % 2 != 0)) return false;
+        var shape = shuffle ? new[] { x.Shape[0], c / 4, h * 2, w * 2 } : new[] { x.Shape[0], c * 4, h / 2, w / 2 };
+        var name = shuffle ? "PixelShuffle" : "PixelUnshuffle";
+        var function = shuffle ? "pixel_shuffle" : "pixel_unshuffle";
+        var call = p.Chance(0.5)
+            ? $"functional.{function}({x.Name}, 2)"
+            : $"{p.Field("Module<Tensor, Tensor>", $"{name}(2)")}.forward({x.Name})";
+        p.Emit("shuffle", call, shape);
         return true;
     }
 
