@@ -36,6 +36,7 @@ internal static partial class LayerRules
             }
         }
         yield return Free("ZeroPad2d", c => PadForward(c, 2));
+        yield return Free("Upsample", UpsampleForward);
         yield return Free("PixelShuffle", c => PixelShuffleForward(c, c.Args.Long("upscale_factor"), shuffle: true), "pixel_shuffle");
         yield return Free("PixelUnshuffle", c => PixelShuffleForward(c, c.Args.Long("downscale_factor"), shuffle: false), "pixel_unshuffle");
 
@@ -122,7 +123,7 @@ internal static partial class LayerRules
     {
         "ChannelShuffle", "CosineSimilarity", "Fold", "FractionalMaxPool2d", "FractionalMaxPool3d", "GLU", "Hardshrink", "LPPool1d",
         "LPPool2d", "LocalResponseNorm", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d", "PairwiseDistance",
-        "RReLU", "Softmax2d", "Softshrink", "Threshold", "Unfold", "Upsample",
+        "RReLU", "Softmax2d", "Softshrink", "Threshold", "Unfold",
         "BCELoss", "BCEWithLogitsLoss", "CTCLoss", "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss", "HingeEmbeddingLoss",
         "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss", "MarginRankingLoss", "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss",
         "MultiMarginLoss", "NLLLoss", "PoissonNLLLoss", "SmoothL1Loss", "SoftMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss",

@@ -149,7 +149,8 @@ internal sealed class ProfileAttribute
         var settings = new ProfileSettings((inputShape ?? ImmutableArray<long>.Empty).ToEquatableArray(), dtype, inputDType, optimizer,
             batchSizes.ToEquatableArray())
         {
-            Kernels = kernels ?? projectKernels ?? KernelProfile.Measured, Loss = loss, LossDeclared = attribute.NamedArguments.Any(a => a.Key == "Loss"),
+            Kernels = kernels ?? projectKernels ?? KernelProfile.Measured, Loss = loss,
+            LossDeclared = attribute.NamedArguments.Any(a => a.Key == "Loss"),
             ForwardArgumentTexts = forwardTexts.ToEquatableArray(), OptimizerTrainableOnly = trainableOnly, LossOutput = lossOutput,
             SequenceDimensions = sequenceDimensions.ToEquatableArray(),
         };

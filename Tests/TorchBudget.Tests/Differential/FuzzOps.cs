@@ -46,6 +46,7 @@ internal static class FuzzOps
         ("norm", Norm),
         ("pool", Pool),
         ("shuffle", PixelShuffle),
+        ("upsample", Upsample),
         ("sequential", SequentialBlock),
         ("buffer", Buffer),
         ("split", Split),
@@ -852,6 +853,20 @@ internal static class FuzzOps
             ? $"functional.{function}({x.Name}, 2)"
             : $"{p.Field("Module<Tensor, Tensor>", $"{name}(2)")}.forward({x.Name})";
         p.Emit("shuffle", call, shape);
+        return true;
+    }
+
+    /// <summary>Upsample over [B, C, H, W], nearest or bilinear, by 2 or to a size (its inference table is left unknown).</summary>
+    private static bool Upsample(ProgramBuilder p)
+    {
+        var x = p.Current;
+        // Drawn less often than other ops: its programs' inference tables are unknown, which would thin the fully known ones.
+        if (x.BatchAxis != 0 || x.Rank != 4 || x.Shape[1..].Contains(Batch) || x.Features > 4096 || !p.Chance(0.4)) return false;
+        var mode = p.Pick(new[] { "Nearest", "Bilinear" });
+        var (h, w) = p.Chance(0.5) ? (x.Shape[2] * 2, x.Shape[3] * 2) : (x.Shape[2] + 3, x.Shape[3] + 1);
+        var target = h == x.Shape[2] * 2 && w == x.Shape[3] * 2 ? "scale_factor: new double[] { 2, 2 }" : $"size: new long[] {{ {h}, {w} }}";
+        var module = p.Field("Module<Tensor, Tensor>", $"Upsample({target}, mode: UpsampleMode.{mode})");
+        p.Emit("upsample", $"{module}.forward({x.Name})", new[] { x.Shape[0], x.Shape[1], h, w });
         return true;
     }
 

@@ -23,8 +23,8 @@ public sealed class ThreadCountTests(ITestOutputHelper output)
         private readonly Module<Tensor, Tensor> head = Linear(16 * 4 * 4, 10);
         """;
 
-    private const string LeNetForward =
-        "var t = functional.max_pool2d(c1.forward(x).relu(), 2); t = functional.max_pool2d(c2.forward(t).relu(), 2); return head.forward(t.flatten(1));";
+    private const string LeNetForward = "var t = functional.max_pool2d(c1.forward(x).relu(), 2); "
+        + "t = functional.max_pool2d(c2.forward(t).relu(), 2); return head.forward(t.flatten(1));";
 
     [Theory]
     [InlineData(1)]

@@ -1,0 +1,55 @@
+using System.Linq;
+using TorchBudget.Tests.Differential;
+using TorchBudget.Tests.Harness;
+using Xunit;
+
+namespace TorchBudget.Tests.Ops;
+
+/// <summary>
+/// Upsample over [B, C, H, W], nearest and bilinear, by scale factors (up and down) or to a size: the training table
+/// against the allocation counter at batch 1 and 5, in a U-Net-style up step too; the inference table is left unknown
+/// (without autograd it allocates more than its output, not pinned down), and other modes are declined.
+/// </summary>
+[Collection(HarnessCollection.Name)]
+public sealed class UpsampleTests
+{
+    private const string Up2 = "Upsample(scale_factor: new double[] { 2, 2 }";
+
+    [Theory]
+    [InlineData("NearestBy2", "4, 5, 6", ConvFedModel.Field + Up2 + ");", "var y = g.forward(f.forward(x));", 4 * 10 * 12)]
+    [InlineData("NearestToSize", "3, 5, 6", ConvFedModel.Field + "Upsample(size: new long[] { 12, 9 });", "var y = g.forward(f.forward(x));",
+        3 * 12 * 9)]
+    [InlineData("BilinearAligned", "4, 5, 6",
+        ConvFedModel.Field + "Upsample(scale_factor: new double[] { 2, 3 }, mode: UpsampleMode.Bilinear, align_corners: true);",
+        "var y = g.forward(f.forward(x)).relu();", 4 * 10 * 18)]
+    [InlineData("BilinearDown", "4, 8, 8", ConvFedModel.Field + "Upsample(scale_factor: new double[] { 0.5, 0.5 }, mode: UpsampleMode.Bilinear);",
+        "var y = g.forward(f.forward(x));", 4 * 4 * 4)]
+    [InlineData("UNetUpStep", "8, 6, 6",
+        ConvFedModel.Field + Up2 + ", mode: UpsampleMode.Bilinear); private readonly Module<Tensor, Tensor> c1 = Conv2d(16, 4, 3, padding: 1L);",
+        "var u = g.forward(f.forward(x)); var y = c1.forward(torch.cat(new[] { u, u * 2 }, 1));", 4 * 12 * 12)]
+    public void The_training_table_equals_the_allocation_counter(string name, string input, string fields, string body, int head)
+    {
+        var outcomes = DifferentialRunner.Run(new[] { 1L, 5L }
+            .Select(b => new FuzzProgram($"{name}B{b}", ConvFedModel.Source($"{name}B{b}", input, fields, body, head), new[] { "upsample" }, b))
+            .ToList());
+        Assert.All(outcomes, o =>
+        {
+            Assert.Empty(o.Mismatches);
+            Assert.All(o.Training!.Rows, r => Assert.Equal(r.Measured, r.Predicted));
+            Assert.Null(o.Inference?.Rows.Single(r => r.Name == "Peak").Predicted);
+        });
+    }
+
+    [Fact]
+    public void Bicubic_is_declined_and_a_short_scale_factor_is_a_shape_error()
+    {
+        var fields = ConvFedModel.Field + Up2 + ", mode: UpsampleMode.Bicubic);";
+        var bicubic = DifferentialRunner.Run(new[] { new FuzzProgram("Bicubic", ConvFedModel.Source("Bicubic", "4, 5, 6", fields,
+            "var y = g.forward(f.forward(x));", 4 * 10 * 12), new[] { "upsample" }, 3) }).Single();
+        Assert.Empty(bicubic.Mismatches);
+        Assert.Contains(bicubic.Diagnostics, d => d.GetMessage().Contains("Bicubic mode", System.StringComparison.Ordinal));
+        // TorchSharp wants one factor per spatial dimension; the runner checks that the step throws too.
+        OpModel.AssertShapeError(ConvFedModel.Source("{0}", "4, 5, 6", ConvFedModel.Field + "Upsample(scale_factor: new double[] { 1.5 });",
+            "{1}", 4 * 7 * 9), "ShortScale", "var y = g.forward(f.forward(x));", "upsample");
+    }
+}
