@@ -36,7 +36,8 @@ internal static partial class LayerRules
             }
         }
         yield return Free("ZeroPad2d", c => PadForward(c, 2));
-        yield return Free("Upsample", UpsampleForward);
+        // functional.upsample passes align_corners even in nearest mode, which libtorch rejects: not an alias.
+        yield return Free("Upsample", UpsampleForward, "interpolate");
         yield return Free("PixelShuffle", c => PixelShuffleForward(c, c.Args.Long("upscale_factor"), shuffle: true), "pixel_shuffle");
         yield return Free("PixelUnshuffle", c => PixelShuffleForward(c, c.Args.Long("downscale_factor"), shuffle: false), "pixel_unshuffle");
 

@@ -308,14 +308,16 @@ internal static partial class LayerRules
         return c.Output(new TensorShape(dims));
     }
     /// <summary>
-    /// Upsample over [B, C, H, W] in nearest or bilinear mode, to <c>size</c> or by <c>scale_factor</c> (each size the
-    /// floor of the input's times the factor): one new tensor forward and nothing kept; backward one gradient of the
-    /// input's size (measured, 14 training steps). Other modes and ranks, and the pass without autograd, were not modeled.
+    /// Upsample (and functional.interpolate) over [B, C, H, W] in nearest or bilinear mode, to <c>size</c> or
+    /// by <c>scale_factor</c> (each size the floor of the input's times the factor): one new tensor forward and nothing
+    /// kept; backward one gradient of the input's size (measured, 14 training steps and interpolate's). Other
+    /// modes and ranks, antialias, and the pass without autograd were not modeled.
     /// </summary>
     private static Value UpsampleForward(LayerCall c)
     {
         var input = c.Input;
         var mode = c.Args.Has("mode") ? c.Args.EnumMember("mode") : "Nearest";
+        if (c.Args.Has("antialias") && c.Args.Bool("antialias")) c.MemoryNotModeled("interpolate with antialias was not measured");
         if (input.Shape.Rank != 4 || mode is not ("Nearest" or "Bilinear"))
         {
             c.MemoryNotModeled($"Upsample in {mode} mode over {input.Shape.Rank} dimensions was not measured (nearest and bilinear over 4 are)");

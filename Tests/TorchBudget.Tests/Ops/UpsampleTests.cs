@@ -6,7 +6,8 @@ using Xunit;
 namespace TorchBudget.Tests.Ops;
 
 /// <summary>
-/// Upsample over [B, C, H, W], nearest and bilinear, by scale factors (up and down) or to a size: the training table
+/// Upsample (and functional.interpolate) over [B, C, H, W], nearest and bilinear, by scale factors (up
+/// and down) or to a size: the training table
 /// against the allocation counter at batch 1 and 5, in a U-Net-style up step too; the inference table is left unknown
 /// (without autograd it allocates more than its output, not pinned down), and other modes are declined.
 /// </summary>
@@ -27,6 +28,10 @@ public sealed class UpsampleTests
     [InlineData("UNetUpStep", "8, 6, 6",
         ConvFedModel.Field + Up2 + ", mode: UpsampleMode.Bilinear); private readonly Module<Tensor, Tensor> c1 = Conv2d(16, 4, 3, padding: 1L);",
         "var u = g.forward(f.forward(x)); var y = c1.forward(torch.cat(new[] { u, u * 2 }, 1));", 4 * 12 * 12)]
+    [InlineData("InterpolateBilinear", "3, 5, 6", "",
+        "var y = functional.interpolate(f.forward(x), size: new long[] { 7, 11 }, mode: InterpolationMode.Bilinear);", 3 * 7 * 11)]
+    [InlineData("InterpolateNearest", "3, 5, 6", "", "var y = functional.interpolate(f.forward(x), scale_factor: new double[] { 2, 2 });",
+        3 * 10 * 12)]
     public void The_training_table_equals_the_allocation_counter(string name, string input, string fields, string body, int head)
     {
         var outcomes = DifferentialRunner.Run(new[] { 1L, 5L }
