@@ -856,11 +856,11 @@ internal static class FuzzOps
         return true;
     }
 
-    /// <summary>Upsample over [B, C, H, W], nearest or bilinear, by 2 or to a size (its inference table is left unknown).</summary>
+    /// <summary>Upsample over [B, C, H, W], nearest or bilinear, by 2 or to a size (its peaks are unknown; its rows checked).</summary>
     private static bool Upsample(ProgramBuilder p)
     {
         var x = p.Current;
-        // Drawn less often than other ops: its programs' inference tables are unknown, which would thin the fully known ones.
+        // Drawn less often than other ops: its peaks are unknown, which would thin the fully known programs.
         if (x.BatchAxis != 0 || x.Rank != 4 || x.Shape[1..].Contains(Batch) || x.Features > 4096 || !p.Chance(0.4)) return false;
         var mode = p.Pick(new[] { "Nearest", "Bilinear" });
         var (h, w) = p.Chance(0.5) ? (x.Shape[2] * 2, x.Shape[3] * 2) : (x.Shape[2] + 3, x.Shape[3] + 1);

@@ -6,10 +6,10 @@ using Xunit;
 namespace TorchBudget.Tests.Ops;
 
 /// <summary>
-/// Upsample (and functional.interpolate) over [B, C, H, W], nearest and bilinear, by scale factors (up
-/// and down) or to a size: the training table
-/// against the allocation counter at batch 1 and 5, in a U-Net-style up step too; the inference table is left unknown
-/// (without autograd it allocates more than its output, not pinned down), and other modes are declined.
+/// Upsample (and functional.interpolate) over [B, C, H, W], nearest and bilinear, by scale factors (up and down) or to
+/// a size: every training row but the peak against the allocation counter at batch 1 and 5, in a U-Net-style up step
+/// too; the peaks are unknown, said so (interpolate's input- and output-sized transients appeared in some runs and not
+/// in others); other modes are declined.
 /// </summary>
 [Collection(HarnessCollection.Name)]
 public sealed class UpsampleTests
@@ -32,6 +32,8 @@ public sealed class UpsampleTests
         "var y = functional.interpolate(f.forward(x), size: new long[] { 7, 11 }, mode: InterpolationMode.Bilinear);", 3 * 7 * 11)]
     [InlineData("InterpolateNearest", "3, 5, 6", "", "var y = functional.interpolate(f.forward(x), scale_factor: new double[] { 2, 2 });",
         3 * 10 * 12)]
+    [InlineData("ByFourThenMean", "4, 5, 6", ConvFedModel.Field + "Upsample(scale_factor: new double[] { 4, 4 });",
+        "var y = g.forward(f.forward(x)).mean(new long[] { 2, 3 });", 4)]
     public void The_training_table_equals_the_allocation_counter(string name, string input, string fields, string body, int head)
     {
         var outcomes = DifferentialRunner.Run(new[] { 1L, 5L }
@@ -40,8 +42,10 @@ public sealed class UpsampleTests
         Assert.All(outcomes, o =>
         {
             Assert.Empty(o.Mismatches);
-            Assert.All(o.Training!.Rows, r => Assert.Equal(r.Measured, r.Predicted));
+            Assert.All(o.Training!.Rows.Where(r => r.Name != "Peak"), r => Assert.Equal(r.Measured, r.Predicted));
+            Assert.Null(o.Training.Rows.Single(r => r.Name == "Peak").Predicted);
             Assert.Null(o.Inference?.Rows.Single(r => r.Name == "Peak").Predicted);
+            Assert.Contains(o.Notes, n => n.Contains("Upsample (interpolate) holds", System.StringComparison.Ordinal));
         });
     }
 
