@@ -25,7 +25,7 @@ public sealed class MemoryProfileGenerator : IIncrementalGenerator
     {
         var cache = Cache;
         var projectKernels = context.AnalyzerConfigOptionsProvider
-            .Select(static (options, _) => ProjectKernels.From(ProjectKernels.Text(options.GlobalOptions)));
+            .Select(static (options, _) => KernelProfile.Parse(ProjectKernels.Text(options.GlobalOptions)));
         // The attribute's context is not equatable, so the step after it runs for every model on every change: the cache
         // makes that cheap where the model's code did not change.
         var models = context.SyntaxProvider

@@ -344,10 +344,7 @@ internal sealed class BackwardEngine
         var forwardTensor = BackwardTraits.Has(kind, BackwardTrait.ReadsResult) ? node.Outputs[0] : input;
         var forward = (input.Shape, forwardTensor.Strides);
         var gradient = (input.Shape, arrived.Strides);
-        // grad * a number (mul or div of one) reads the gradient only, as neg's does (measured: over sum's expanded gradient
-        // through a transpose, the forward tensor's order was 20 % low).
-        var readsGradientOnly = BackwardTraits.Has(kind, BackwardTrait.ReadsGradientOnly) || (kind is "mul" or "div" && node.Inputs.Count == 1);
-        var operands = readsGradientOnly ? new[] { gradient }
+        var operands = BackwardTraits.Has(kind, BackwardTrait.ReadsGradientOnly) ? new[] { gradient }
             : BackwardTraits.Has(kind, BackwardTrait.ReadsForwardTensorFirst) ? new[] { forward, gradient } : new[] { gradient, forward };
         var strides = TensorLayout.PointwiseResult(input.Shape, operands, trace.Decide);
         return strides is null ? Gradient.Fresh(bytes)
@@ -524,7 +521,8 @@ internal sealed class BackwardEngine
         var handedOn = old.PassedBy is "add" or "sub" or "clone" or "copy";
         var inPlace = References(old.Buffer) == 1 && !ReferenceEquals(old.Buffer, gradient.Buffer) && !old.Strided && !old.ThroughView
             && (old.Own || handedOn);
-        if (inPlace && gradient.PassedBy != "Hardtanh") return;
+        var handedOnUnchanged = gradient.PassedBy is { } by && BackwardTraits.Has(by, BackwardTrait.TakesDenseGradientAsItIs);
+        if (inPlace && !handedOnUnchanged) return;
         var arriving = References(gradient.Buffer) == 0 ? gradient.Bytes : ByteCount.Zero;
         // old + new is a TensorIterator result: dense, in the order its operands' strides give (a slice's sum is contiguous).
         var sum = new Gradient(old.Bytes, new GradientBuffer(old.Bytes))
@@ -533,9 +531,9 @@ internal sealed class BackwardEngine
         };
         // The node's fresh parameter gradients wait in their AccumulateGrad buffers meanwhile (measured after a 3-d Linear).
         var moment = Live.Plus(Held()).Plus(arriving).Plus(sum.Bytes).Plus(Sum(parameterBuffers.Values)).Plus(alsoAlive);
-        // TorchSharp's Hardtanh hands its gradient on unchanged, and a fresh gradient takes it in place in some measured cases
-        // (its incoming one made by the op before, or a view of one) and out of place in others (the gradient sub handed on
-        // from a later op; Fuzz176_00419): not pinned down, so the sum's moment is uncertain.
+        // A gradient TorchSharp's Hardtanh handed on unchanged (TakesDenseGradientAsItIs) is taken in place by a fresh one in
+        // some measured cases (its incoming one made by the op before, or a view of one) and out of place in others (the
+        // gradient sub handed on from a later op; Fuzz176_00419): not pinned down, so the sum's moment is uncertain.
         if (inPlace)
         {
             Uncertain.Add(moment);

@@ -40,9 +40,10 @@ public sealed class MemoryProfileAnalyzer : DiagnosticAnalyzer
         if (attribute is null) return;
 
         var kernelsText = ProjectKernels.Text(context.Options.AnalyzerConfigOptionsProvider.GlobalOptions);
+        var projectKernels = KernelProfile.Parse(kernelsText);
         var spec = AnalysisHandoff.Take(type, handoff)
             ?? ModelAnalysis.Analyze(type, attribute, context.Compilation, context.CancellationToken, parametricFormulas: false,
-                projectKernels: ProjectKernels.From(kernelsText));
+                projectKernels: projectKernels);
         foreach (var info in spec.Diagnostics)
         {
             if (DiagnosticDescriptors.Find(info.Id) is not { } descriptor) continue;
@@ -51,7 +52,7 @@ public sealed class MemoryProfileAnalyzer : DiagnosticAnalyzer
         }
         ReportOversizedLayers(context, type, spec);
         var profileLocation = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation() ?? type.Locations[0];
-        if (kernelsText is not null && ProjectKernels.From(kernelsText) is null)
+        if (kernelsText is not null && projectKernels is null)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidAttributeArguments, profileLocation, ProjectKernels.Property,
                 type.Name, ProjectKernels.Problem(kernelsText)));

@@ -72,7 +72,8 @@ internal enum BackwardTrait
 
     /// <summary>
     /// TorchSharp's Hardtanh module hands a dense gradient on as it is, in any dimension order (measured: a permuted one,
-    /// no tensor in its backward); a gapped one (a narrow view of cat's gradient) costs it a copy.
+    /// no tensor in its backward); a gapped one (a narrow view of cat's gradient) costs it a copy. A fresh gradient summed
+    /// with the one it handed on was measured both in place and out of place (BackwardEngine: an uncertain moment).
     /// </summary>
     TakesDenseGradientAsItIs = 1 << 10,
 

@@ -43,6 +43,9 @@ internal static partial class TensorOps
         if (other is not ActivationTensor tensor)
         {
             op.Backward(name is "add" or "sub" ? BackwardRules.PassThrough(self) : BackwardRules.Pointwise(self, 1, scalarWith: 0));
+            // grad * (or /) the number, a 0-d tensor: the gradient's layout alone decides the result's (measured: over sum's
+            // expanded gradient through a transpose, taking the forward tensor's order left the peak 20 % low).
+            if (name is "mul" or "div") op.GradientMultipliedBy(new TensorShape(System.Array.Empty<Dim>()), null);
             var promoted = WithNumber(id, self.ElementType, other);
             // The integral tensor converted for a floating result: where that costs a temporary was not measured.
             if (promoted != self.ElementType)

@@ -1,5 +1,4 @@
 using Microsoft.CodeAnalysis.Diagnostics;
-using TorchBudget.Generator.Model;
 
 namespace TorchBudget.Generator.Pipeline;
 
@@ -14,9 +13,6 @@ internal static class ProjectKernels
     /// <summary>The property as written (null where not set, or blank).</summary>
     public static string? Text(AnalyzerConfigOptions globalOptions) =>
         globalOptions.TryGetValue("build_property." + Property, out var text) && !string.IsNullOrWhiteSpace(text) ? text : null;
-
-    /// <summary>The profile the text names; null where it is not set or names none (the analyzer reports that, TBG005, an error).</summary>
-    public static KernelProfile? From(string? text) => KernelProfile.Parse(text);
 
     public static string Problem(string text) =>
         $"TorchBudgetKernels = '{text}' must be \"AVX-512\" or \"AVX2\", optionally with \", N threads\" (1 to 1,024)";
