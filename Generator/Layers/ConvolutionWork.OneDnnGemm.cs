@@ -23,7 +23,7 @@ internal static partial class OneDnnConvolutionWork
     /// 5, 8, 16, 32 in_channels, strides 1 and 4, padding 0 and 3, Conv1d and Conv2d). The 1×1 kernel never does.
     /// </summary>
     public static bool UsesGemmBackwardWeights(Problem p) =>
-        !p.OneByOneKernel && p.KernelWidth > (p.InChannels is >= 4 and < 16 ? 13 : 14);
+        !p.OneByOneKernel && !p.Depthwise && p.KernelWidth > (p.InChannels is >= 4 and < 16 ? 13 : 14);
 
     /// <summary>
     /// Around a kernel wide enough for the gemm backward-weights, only first layers with fewer than 16 input channels

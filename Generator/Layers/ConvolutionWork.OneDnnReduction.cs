@@ -39,6 +39,7 @@ internal static partial class OneDnnConvolutionWork
     public static long ReductionBytes(Problem p, long batch, List<ComparedCost>? costs = null)
     {
         if (!p.WeightNeedsGradient || UsesGemmBackwardWeights(p) || p.Spatial is not { } g) return 0;
+        if (p.Depthwise) return DepthwiseReduction(p, batch);
         var twoD = g.InSizes.Length == 2;
         long inH = twoD ? g.InSizes[0] : 1, inW = g.InSizes[g.InSizes.Length - 1];
         long kH = twoD ? g.Kernel[0] : 1, kW = g.Kernel[g.Kernel.Length - 1];

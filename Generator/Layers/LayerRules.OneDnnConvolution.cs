@@ -24,14 +24,23 @@ internal static partial class LayerRules
     /// </summary>
     private static readonly int[] DirectKernelsMeasured = { 1, 2, 4 };
 
+    /// <summary>
+    /// The thread counts the depthwise kernels' backward-weights split was checked exact at (DepthwiseConvolutionTests); the
+    /// rule follows oneDNN's balance for any count.
+    /// </summary>
+    private static readonly int[] DepthwiseKernelsMeasured = { 1, 2, 4, 8, 16 };
+
     /// <summary>Allocates the convolution's plain output with oneDNN's forward work around it, and records its backward's moments.</summary>
     private static ActivationTensor OneDnnConvolutionOutput(LayerCall c, int rank, bool transposed, long[] kernel, long[] stride, long[] dilation,
         long[]? padding, TensorShape shape)
     {
         var input = c.Input;
+        var groups = c.Args.Long("groups");
+        // oneDNN's depthwise kernels need a channel multiplier of 1.
+        var depthwise = !transposed && groups > 1 && input.Shape[1] == Dim.Of(groups) && shape[1] == Dim.Of(groups);
         var why = transposed ? "runs oneDNN's transposed convolution, whose work tensors were not measured"
             : rank == 3 ? "runs oneDNN's 3-d convolution, whose work tensors were not measured"
-            : c.Args.Long("groups") != 1 ? "runs oneDNN's grouped (or depthwise) convolution, whose work tensors were not measured"
+            : groups != 1 && !depthwise ? "runs oneDNN's grouped convolution, whose work tensors were not measured"
             : dilation.Any(d => d != 1) ? "runs oneDNN's dilated convolution, whose work tensors were not measured"
             : padding is null ? "pads for padding: Same in ATen before oneDNN runs (not measured)"
             : kernel.All(k => k == 1) && padding.Any(p => p != 0)
@@ -58,6 +67,7 @@ internal static partial class LayerRules
             AtBatchOne = c.AtBatchOne,
             Threads = c.Kernels.Threads,
             Batch = c.FirstBatch,
+            Depthwise = depthwise,
         };
         why ??= OneDnnConvolutionWork.Unmodeled(problem);
         if (why is null && problem.WeightNeedsGradient)
@@ -82,9 +92,13 @@ internal static partial class LayerRules
         var output = c.Output(shape);
         c.Release(work[work.Count - 1]);
         if (copy is not null) c.Release(copy);
-        if (c.RecordsGraph) c.BackwardMoments(OneDnnConvolutionWork.BackwardMoments(problem));
-        c.MeasuredKernels(OneDnnKernelsNote(c.Kernels.Threads), problem.OneByOneKernel ? null : DirectKernelsMeasured);
-        if (problem.InputNeedsGradient && problem.Strided) c.MeasuredKernels(OneDnnStridedBackwardData.ThreadsNote);
+        // mkldnn_convolution_backward works on input.contiguous() too: a strided saved input is copied for the whole backward
+        // (measured: Conv1d on a transposed input, an input-sized copy at the peak; soak seed 190).
+        var inputCopy = input.IsContiguous ? ByteCount.Zero : BackwardPlanBuilder.BytesOf(input);
+        if (c.RecordsGraph) c.BackwardMoments(OneDnnConvolutionWork.BackwardMoments(problem).Select(m => m.Plus(inputCopy)).ToList());
+        c.MeasuredKernels(OneDnnKernelsNote(c.Kernels.Threads),
+            problem.Depthwise ? DepthwiseKernelsMeasured : problem.OneByOneKernel ? null : DirectKernelsMeasured);
+        if (problem.InputNeedsGradient && problem.Strided && !depthwise) c.MeasuredKernels(OneDnnStridedBackwardData.ThreadsNote);
         foreach (var note in OneDnnConvolutionWork.GemmBackwardWeightsNotes(problem)) c.MeasuredKernels(note);
         // Batch 1 gets its own pass where ATen leaves oneDNN, or where oneDNN's gemm backward-weights runs on one thread.
         if (!OneDnnRunsAtBatchOne(c, rank, kernel) || OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(problem))
@@ -117,6 +131,7 @@ internal static partial class LayerRules
     /// runs ATen's own im2col path instead.</summary>
     private static bool OneDnnRunsAtBatchOne(LayerCall c, int rank, long[] kernel)
     {
+        if (c.Args.Long("groups") > 1) return true;
         var perSample = c.Input.Shape.Dims.Skip(1).Aggregate(1L, (a, d) => checked(a * d.PinCoefficient()));
         return OneDnnConvolutionWork.MkldnnAtBatchOne(rank == 2 ? kernel[0] : 1, kernel[rank - 1], perSample);
     }

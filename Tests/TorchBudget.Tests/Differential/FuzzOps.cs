@@ -46,6 +46,7 @@ internal static class FuzzOps
         ("norm", Norm),
         ("pool", Pool),
         ("shuffle", PixelShuffle),
+        ("conv", Convolution),
         ("upsample", Upsample),
         ("sequential", SequentialBlock),
         ("buffer", Buffer),
@@ -835,6 +836,42 @@ internal static class FuzzOps
         // seed-102 soak, reproduced alone): GroupNorm gets a contiguous tensor, which takes the kernel that works.
         var input = factory.StartsWith("GroupNorm", StringComparison.Ordinal) ? $"{x.Name}.contiguous()" : x.Name;
         p.Emit("norm", $"{norm}.forward({input})", x.Shape);
+        return true;
+    }
+
+    /// <summary>
+    /// Conv1d over [B, C, L] and Conv2d over [B, C, H, W]: dense (1×1, 3×3, 5×5, 1×3, stride 1 or 2, with or without padding
+    /// and bias) or depthwise (groups = channels, 3×3 or 5×5). Drawn less often than other ops: a wide input makes every
+    /// program's step slower.
+    /// </summary>
+    private static bool Convolution(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.BatchAxis != 0 || x.Rank is not (3 or 4) || x.Shape[1..].Contains(Batch) || x.Features > 8192 || !p.Chance(0.6)) return false;
+        var rank = x.Rank - 2;
+        var channels = x.Shape[1];
+        if (channels > 96) return false;
+        var depthwise = channels > 1 && p.Chance(0.4);
+        var (kh, kw) = p.Pick(new[] { (1L, 1L), (3L, 3L), (3L, 3L), (5L, 5L), (1L, 3L) });
+        if (rank == 1 || depthwise) kh = kw = depthwise ? p.Pick(new[] { 3L, 3L, 5L }) : kw;
+        var stride = p.Chance(0.3) ? 2L : 1L;
+        var (ph, pw) = p.Chance(0.7) ? (kh / 2, kw / 2) : (0L, 0L);
+        var spatial = x.Shape[2..];
+        var pads = rank == 1 ? new[] { pw } : new[] { ph, pw };
+        var kernel = rank == 1 ? new[] { kw } : new[] { kh, kw };
+        var output = spatial.Select((size, i) => (size + 2 * pads[i] - kernel[i]) / stride + 1).ToArray();
+        if (output.Any(o => o < 1)) return false;
+        var outChannels = depthwise ? channels : p.Pick(new long[] { 4, 8, 16, 24, 32 });
+        var bias = p.Chance(0.7) ? "" : ", bias: false";
+        var groups = depthwise ? $", groups: {channels}" : "";
+        // TorchSharp takes a non-square kernel with its stride and padding as tuples.
+        var square = rank == 1 || kh == kw;
+        var kernelText = square ? $"{kw}" : $"({kh}L, {kw}L)";
+        var strideText = square ? $"{stride}L" : $"({stride}L, {stride}L)";
+        var padText = square ? $"{pw}L" : $"({ph}L, {pw}L)";
+        var layer = p.Field("Module<Tensor, Tensor>",
+            $"Conv{rank}d({channels}, {outChannels}, {kernelText}, stride: {strideText}, padding: {padText}{groups}{bias})");
+        p.Emit("conv", $"{layer}.forward({x.Name})", new[] { x.Shape[0], outChannels }.Concat(output).ToArray());
         return true;
     }
 

@@ -2480,5 +2480,132 @@ internal static class SoakFinds
                 }
             }
             """),
+        ("Fuzz190_00144", 8, false, "Conv2d(5→8, 3×3, padding 1) over a 2×6 input: oneDNN's AVX2 kernel on an input smaller than its kernel "
+                + "(Peak 14.7% high; the rule is off by −48 % to +59 % there)", """
+            [MemoryProfile(5, 2, 6)]
+            public partial class Fuzz190_00144 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Conv2d(5, 8, 3, stride: 1L, padding: 1L, bias: false);
+                private readonly Parameter f1 = Parameter(torch.randn(new long[] { 1, 2 }));
+                private readonly Module<Tensor, Tensor> f2 = Dropout1d(0.5);
+                private readonly Module<Tensor, Tensor> head = Linear(32, 5);
+
+                public Fuzz190_00144() : base(nameof(Fuzz190_00144)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0.matmul(t0.transpose(-2, -1));
+                    var t2 = t1.flatten(1, 2);
+                    var t3 = t2 * f1;
+                    var t4 = f2.forward(t3);
+                    var t5 = t4.flatten(1, 2);
+                    return head.forward(t5.flatten(1));
+                }
+            }
+            """),
+        ("Fuzz190_01198", 5, false, "Conv2d(6→16, 5×5, padding 2) over a 4×8 input: oneDNN's AVX2 kernel on an input smaller than its kernel "
+                + "(Peak 12.9% low)", """
+            [MemoryProfile(6, 4, 2)]
+            public partial class Fuzz190_01198 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(2, 8, hasBias: false);
+                private readonly Parameter f1 = Parameter(torch.randn(8, 8));
+                private readonly Module<Tensor, Tensor> f2 = Conv2d(6, 16, 5, stride: 1L, padding: 2L);
+                private readonly Module<Tensor, Tensor> f3 = Hardtanh();
+                private readonly Linear f4 = Linear(8, 32);
+                private readonly Module<Tensor, Tensor> head = Linear(2048, 4);
+
+                public Fuzz190_01198() : base(nameof(Fuzz190_01198)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0.repeat_interleave(1, -3);
+                    var t2 = functional.linear(t1, f1);
+                    var t3 = f2.forward(t2);
+                    var t4 = f3.forward(t3);
+                    var t5 = t4.contiguous();
+                    var t6 = functional.dropout(t5, 0.2);
+                    var t7 = functional.linear(t6, f4.weight, f4.bias);
+                    return head.forward(t7.flatten(1));
+                }
+            }
+            """),
+        ("Fuzz190_01611", 3, true, "Conv1d over a transposed input: its backward copies the input to contiguous too (Peak 1.7% low)", """
+            [MemoryProfile(64)]
+            public partial class Fuzz190_01611 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Conv1d(2, 4, 3, stride: 1L, padding: 1L);
+                private readonly Module<Tensor, Tensor> head = Linear(256, 2);
+
+                public Fuzz190_01611() : base(nameof(Fuzz190_01611)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = x.contiguous();
+                    var t1 = t0.mT;
+                    var t2 = t1.view(32, -1, b);
+                    var t3 = t2.transpose(0, 2);
+                    var t4 = f0.forward(t3);
+                    var t5 = t4.repeat(1, 2, 1);
+                    return head.forward(t5.flatten(1));
+                }
+            }
+            """),
+        ("Fuzz190_01702", 8, true, "Conv1d over the transposed output of a TransformerEncoderLayer: the backward's input copy (Peak 1.5% low)", """
+            [MemoryProfile(6, 3)]
+            public partial class Fuzz190_01702 : Module<Tensor, Tensor>
+            {
+                private readonly Module<Tensor, Tensor> f0 = Linear(3, 16);
+                private readonly Tensor f1 = torch.triu(torch.full(6, 6, -1e9), 1);
+                private readonly TransformerEncoderLayer f2 = TransformerEncoderLayer(6, 2, 12, 0.0);
+                private readonly Module<Tensor, Tensor> f3 = Conv1d(6, 24, 3, stride: 1L, padding: 1L, bias: false);
+                private readonly Module<Tensor, Tensor> head = Linear(144, 3);
+
+                public Fuzz190_01702() : base(nameof(Fuzz190_01702)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = f0.forward(x);
+                    var t1 = t0.matmul(t0.transpose(-2, -1));
+                    var t2 = f2.call(t1.transpose(0, 1), f1, null).transpose(0, 1);
+                    var t3 = f3.forward(t2);
+                    return head.forward(t3.flatten(1));
+                }
+            }
+            """),
+        ("Fuzz191_00275", 5, false, "Conv1d(2→4, 5 wide, padding 2) over a length of 1: an input smaller than its kernel (inference Peak "
+                + "28.7% high)", """
+            [MemoryProfile(5, 5)]
+            public partial class Fuzz191_00275 : Module<Tensor, Tensor>
+            {
+                private readonly Linear f0 = Linear(5, 8);
+                private readonly Module<Tensor, Tensor> f1 = FeatureAlphaDropout(0.5);
+                private readonly Module<Tensor, Tensor> f2 = Conv1d(2, 4, 5, stride: 1L, padding: 2L);
+                private readonly Module<Tensor, Tensor> head = Linear(4, 2);
+
+                public Fuzz191_00275() : base(nameof(Fuzz191_00275)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = functional.linear(x, f0.weight, f0.bias);
+                    var t1 = functional.avg_pool1d(t0, 2);
+                    var t2 = t1.index_select(1, torch.arange(1, 5, 2));
+                    var t3 = functional.log_softmax(t2, -2);
+                    var t4 = f1.forward(t3);
+                    var t5 = t4 * t4.mean(new long[] { 2 }, keepdim: true);
+                    var t6 = t5.split(new long[] { 1, 3 }, 2);
+                    var t7 = t6[0] * t6[1].sum(new long[] { 2 }, keepdim: true);
+                    var t8 = f2.forward(t7);
+                    return head.forward(t8.flatten(1));
+                }
+            }
+            """),
     };
 }
