@@ -34,12 +34,12 @@ internal static partial class LayerRules
     private static ActivationTensor OneDnnConvolutionOutput(LayerCall c, int rank, bool transposed, long[] kernel, long[] stride, long[] dilation,
         long[]? padding, TensorShape shape)
     {
+        if (transposed) return OneDnnTransposedOutput(c, rank, kernel, stride, dilation, padding, shape);
         var input = c.Input;
         var groups = c.Args.Long("groups");
         // oneDNN's depthwise kernels need a channel multiplier of 1.
-        var depthwise = !transposed && groups > 1 && input.Shape[1] == Dim.Of(groups) && shape[1] == Dim.Of(groups);
-        var why = transposed ? "runs oneDNN's transposed convolution, whose work tensors were not measured"
-            : rank == 3 ? "runs oneDNN's 3-d convolution, whose work tensors were not measured"
+        var depthwise = groups > 1 && input.Shape[1] == Dim.Of(groups) && shape[1] == Dim.Of(groups);
+        var why = rank == 3 ? "runs oneDNN's 3-d convolution, whose work tensors were not measured"
             : groups != 1 && !depthwise ? "runs oneDNN's grouped convolution, whose work tensors were not measured"
             : dilation.Any(d => d != 1) ? "runs oneDNN's dilated convolution, whose work tensors were not measured"
             : padding is null ? "pads for padding: Same in ATen before oneDNN runs (not measured)"

@@ -76,6 +76,8 @@ internal static partial class LayerRules
                 (a, b) => Convolution(a, b, rank, transposed: true), c => ConvolutionForward(c, rank, transposed: true))
             {
                 KernelRank = rank,
+                // So does the transposed one's (measured: cat's sliced gradient in a U-Net up step, DeconvolutionTests).
+                StridedGradientCopies = rank == 2 ? 1 : null,
             };
             yield return new($"BatchNorm{rank}d",
                 "weight[C], bias[C] if affine; running_mean[C], running_var[C], num_batches_tracked[] if track_running_stats",

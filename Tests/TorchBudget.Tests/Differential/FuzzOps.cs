@@ -841,7 +841,7 @@ internal static class FuzzOps
 
     /// <summary>
     /// Conv1d over [B, C, L] and Conv2d over [B, C, H, W]: dense (1×1, 3×3, 5×5, 1×3, stride 1 or 2, with or without padding
-    /// and bias) or depthwise (groups = channels, 3×3 or 5×5). Drawn less often than other ops: a wide input makes every
+    /// and bias), depthwise (groups = channels, 3×3 or 5×5) or transposed. Drawn less often than other ops: a wide input makes every
     /// program's step slower.
     /// </summary>
     private static bool Convolution(ProgramBuilder p)
@@ -851,6 +851,7 @@ internal static class FuzzOps
         var rank = x.Rank - 2;
         var channels = x.Shape[1];
         if (channels > 96) return false;
+        if (rank == 2 && p.Chance(0.25)) return TransposedConvolution(p, x);
         var depthwise = channels > 1 && p.Chance(0.4);
         var (kh, kw) = p.Pick(new[] { (1L, 1L), (3L, 3L), (3L, 3L), (5L, 5L), (1L, 3L) });
         if (rank == 1 || depthwise) kh = kw = depthwise ? p.Pick(new[] { 3L, 3L, 5L }) : kw;
@@ -871,6 +872,20 @@ internal static class FuzzOps
         var padText = square ? $"{pw}L" : $"({ph}L, {pw}L)";
         var layer = p.Field("Module<Tensor, Tensor>",
             $"Conv{rank}d({channels}, {outChannels}, {kernelText}, stride: {strideText}, padding: {padText}{groups}{bias})");
+        p.Emit("conv", $"{layer}.forward({x.Name})", new[] { x.Shape[0], outChannels }.Concat(output).ToArray());
+        return true;
+    }
+
+    /// <summary>ConvTranspose2d doubling H and W (2×2 stride 2, or 4×4 stride 2 padding 1), or 3×3 stride 1 (its peak unknown).</summary>
+    private static bool TransposedConvolution(ProgramBuilder p, FuzzTensor x)
+    {
+        var (kernel, stride, padding) = p.Pick(new[] { (2L, 2L, 0L), (4L, 2L, 1L), (4L, 2L, 1L), (3L, 1L, 1L) });
+        var output = x.Shape[2..].Select(size => (size - 1) * stride - 2 * padding + kernel).ToArray();
+        if (output.Aggregate(1L, (a, o) => a * o) > 1024) return false;
+        var outChannels = p.Pick(new long[] { 3, 4, 8, 16, 24 });
+        var bias = p.Chance(0.7) ? "" : ", bias: false";
+        var layer = p.Field("Module<Tensor, Tensor>",
+            $"ConvTranspose2d({x.Shape[1]}, {outChannels}, {kernel}, stride: {stride}L, padding: {padding}L{bias})");
         p.Emit("conv", $"{layer}.forward({x.Name})", new[] { x.Shape[0], outChannels }.Concat(output).ToArray());
         return true;
     }

@@ -6,9 +6,9 @@ namespace TorchBudget.Tests.Zoo;
 
 /// <summary>
 /// A DCGAN-style decoder from a 100-dimensional latent vector to a 3×32×32 image with
-/// ConvTranspose2d layers (one built from a tuple kernel size), Unflatten and Sigmoid.
+/// ConvTranspose2d layers (one built from a tuple kernel size), Unflatten and Sigmoid, trained to reconstruct (MSE).
 /// </summary>
-[MemoryProfile(100, Optimizer = OptimizerKind.Adam)]
+[MemoryProfile(100, Optimizer = OptimizerKind.Adam, Loss = LossKind.Mse)]
 public partial class ConvDecoder : Module<Tensor, Tensor>
 {
     private const int LatentDim = 100;

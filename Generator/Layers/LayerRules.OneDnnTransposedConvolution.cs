@@ -1,0 +1,126 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Generator.Interpretation;
+using TorchBudget.Generator.Shapes;
+
+namespace TorchBudget.Generator.Layers;
+
+/// <summary>
+/// A Float32 strided ConvTranspose2d on CPU runs oneDNN's deconvolution, which is the backward-data of the convolution
+/// it transposes (in_channels = this layer's out_channels over its output's sizes, out_channels = its in_channels over
+/// its input's): forward takes the strided backward-data kernel's operands and scratchpad (OneDnnStridedBackwardData)
+/// and 128 bytes more, then ends with three output-sized tensors at once; backward is that convolution's forward (the
+/// input's gradient) and its backward-weights (the weight's), with this layer's bias gradient (out_channels floats) beside
+/// them, once and then twice. Measured to the byte (k 2 and 4, stride 2, 3–128 channels, batch 1–8, bias or not, input
+/// with and without a gradient; DeconvolutionTests). Stride 1 was not: its work changed with the channel counts in ways
+/// the measurements did not pin down.
+/// </summary>
+internal static partial class LayerRules
+{
+    private static ActivationTensor OneDnnTransposedOutput(LayerCall c, int rank, long[] kernel, long[] stride, long[] dilation,
+        long[]? padding, TensorShape shape)
+    {
+        var input = c.Input;
+        var weight = c.Module.Parameters.FirstOrDefault(p => p.Key == "weight").Value;
+        var bias = c.Module.Parameters.Any(p => p.Key == "bias");
+        var why = rank != 2 ? $"runs oneDNN's {rank}-d transposed convolution, whose work tensors were not measured"
+            : c.Args.Long("groups") != 1 ? "runs oneDNN's grouped transposed convolution, whose work tensors were not measured"
+            : dilation.Any(d => d != 1) ? "runs oneDNN's dilated transposed convolution, whose work tensors were not measured"
+            : padding is null ? "pads for padding: Same in ATen before oneDNN runs (not measured)"
+            : OptionalDims(c.Args, "output_padding", rank, 0).Any(p => p != 0)
+                ? "runs oneDNN's transposed convolution with output_padding, whose work tensors were not measured"
+            : stride.All(s => s == 1) ? "runs oneDNN's transposed convolution with stride 1, whose work tensors changed with the channel " +
+                "counts in ways the measurements did not pin down"
+            : kernel.All(k => k == 1) || kernel.Any(k => k > 5)
+                ? "runs oneDNN's transposed convolution with a kernel side of 1 or above 5, whose work tensors were not measured"
+            : c.Args.Has("padding_mode") && c.Args.Raw("padding_mode") is EnumValue { MemberName: not "Zeros" }
+                ? "pads for its padding mode before oneDNN runs (not measured)"
+            : input.Shape[0] != Dim.Batch ? "gets an input whose first dimension is not the batch (oneDNN's work tensors depend on it)"
+            : !input.IsContiguous ? "gets a strided input, whose copies were not measured for a transposed convolution"
+            : null;
+        if (why is not null)
+        {
+            c.PeakNotModeled($"Peak is unknown: {c.Args.Factory} on CPU {why}.");
+            return c.Output(shape);
+        }
+        long inChannels = input.Shape[1].PinCoefficient(), outChannels = shape[1].PinCoefficient();
+        var inSizes = input.Shape.Dims.Skip(2).Select(d => d.PinCoefficient()).ToArray();
+        var outSizes = shape.Dims.Skip(2).Select(d => d.PinCoefficient()).ToArray();
+        long inSpatial = inSizes.Aggregate(1L, (a, s) => checked(a * s)), outSpatial = outSizes.Aggregate(1L, (a, s) => checked(a * s));
+        // The convolution this one transposes, whose input's gradient forward computes.
+        var transposedOf = new OneDnnConvolutionWork.Problem(outChannels, inChannels, kernel.Aggregate(1L, (a, k) => checked(a * k)),
+            kernel[rank - 1], OneByOneKernel: false, Strided: true, outSpatial, inSpatial, Bias: false, InputNeedsGradient: true,
+            WeightNeedsGradient: weight is { RequiresGrad: true } && c.RecordsGraph)
+        {
+            Spatial = new OneDnnStridedBackwardData.Geometry(outSizes, kernel, stride, padding!),
+            AtBatchOne = c.AtBatchOne,
+            Threads = c.Kernels.Threads,
+            Batch = c.FirstBatch,
+        };
+        why = OneDnnStridedBackwardData.Unmodeled(transposedOf) ?? OneDnnConvolutionWork.Unmodeled(transposedOf with { InputNeedsGradient = false });
+        BatchPlan? plan = null;
+        if (why is null && transposedOf.WeightNeedsGradient)
+        {
+            try { plan = OneDnnConvolutionWork.ReductionPlan(transposedOf, InterpreterLimits.MaxBatchRegimes); }
+            catch (System.OverflowException) { plan = null; }
+            if (plan is null) why = ReductionUnfollowed;
+            else transposedOf = transposedOf with { Reduction = OneDnnConvolutionWork.PassReduction(transposedOf, plan) };
+        }
+        if (why is not null)
+        {
+            c.PeakNotModeled($"Peak is unknown: {c.Args.Factory} on CPU {why}.");
+            return c.Output(shape);
+        }
+        if (plan is not null && !c.AtBatchOne) FollowReductionRegimes(c, transposedOf, plan);
+
+        // Forward: the strided backward-data kernel's operands and scratchpad (and 128 bytes), then its NHWC result,
+        // ideep's public copy and ATen's output at once.
+        var strided = OneDnnStridedBackwardData.Moments(transposedOf);
+        var output = PerSample(checked(outChannels * outSpatial * 4));
+        var gradOutput = PerSample(checked(inChannels * inSpatial * 4));
+        var nhwc = c.WorkBuffer(output, ScalarType.Float32);
+        var reordered = c.WorkBuffer(gradOutput, ScalarType.Float32);
+        // The weight copy and the scratchpad (constant sizes).
+        var constant = c.WorkBuffer(strided[0].Plus(output.Negate()).Plus(gradOutput.Negate()).Plus(new ByteCount(128, 0)), ScalarType.Float32);
+        c.Release(reordered);
+        c.Release(constant);
+        var publicCopy = c.WorkBuffer(output, ScalarType.Float32);
+        var result = c.Output(shape);
+        c.Release(publicCopy);
+        c.Release(nhwc);
+        if (c.RecordsGraph) c.BackwardMoments(TransposedBackwardMoments(transposedOf, input, bias ? outChannels * 4 : 0));
+        c.MeasuredKernels(OneDnnKernelsNote(c.Kernels.Threads), new[] { 2 });
+        c.MeasuredKernels(OneDnnStridedBackwardData.ThreadsNote);
+        if (!OneDnnRunsAtBatchOne(c, rank, kernel) || OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(transposedOf))
+            c.RunsOtherKernelsAtBatchOne("At batch size 1 ATen runs a convolution with a kernel of at most 3 and at most 20,480 input " +
+                "elements per sample on its own im2col path, not oneDNN: the peak at batch 1 is that path's.");
+        return result;
+    }
+
+    /// <summary>
+    /// The input's gradient (the transposed convolution's forward kernel: its work, then its blocked result beside the plain
+    /// gradient), then the weight's (its backward-weights with the input's gradient alive, the bias gradient once and then
+    /// twice).
+    /// </summary>
+    private static List<ByteCount> TransposedBackwardMoments(OneDnnConvolutionWork.Problem transposedOf, ActivationTensor input, long biasBytes)
+    {
+        var moments = new List<ByteCount>();
+        var gradInput = input.RequiresGrad ? BackwardPlanBuilder.BytesOf(input) : ByteCount.Zero;
+        if (input.RequiresGrad)
+        {
+            var work = OneDnnConvolutionWork.ForwardWork(transposedOf);
+            moments.Add(work.Aggregate(ByteCount.Zero, (a, b) => a.Plus(b)));
+            moments.Add(work[work.Count - 1].Plus(gradInput));
+        }
+        if (transposedOf.WeightNeedsGradient)
+        {
+            var weights = OneDnnConvolutionWork.BackwardMoments(transposedOf with { InputNeedsGradient = false });
+            var bias = new ByteCount(biasBytes, 0);
+            moments.Add(weights[0].Plus(gradInput).Plus(bias));
+            moments.Add(weights[1].Plus(gradInput).Plus(bias).Plus(bias));
+        }
+        return moments;
+    }
+
+    private static ByteCount PerSample(long bytes) => new(0, bytes);
+}
