@@ -1,0 +1,157 @@
+using System.Collections.Generic;
+using System.Linq;
+using TorchBudget.Harness;
+using TorchBudget.Tests.Differential;
+using TorchBudget.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace TorchBudget.Tests.Ops;
+
+/// <summary>
+/// Issue #18's vision models, written by hand as users write them: a MobileNet v2 (inverted residuals with depthwise
+/// convolutions), a DCGAN discriminator (strided 4×4 convolutions, BatchNorm, LeakyReLU, a BCE logit) and generator tail
+/// (strided transposed convolutions) and a U-Net with a transposed-convolution up step, skip concatenation and per-pixel
+/// classes. Every row of both tables against the allocation counter at batch 1 to 3, both peaks to the byte.
+/// </summary>
+[Collection(HarnessCollection.Name)]
+public sealed class VisionModelTests(ITestOutputHelper output)
+{
+    private const string MobileNetV2 = """
+        [MemoryProfile(3, 64, 64)]
+        public partial class MobileNetV2Small : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> stem =
+                Sequential(Conv2d(3, 32, 3, stride: 2L, padding: 1L, bias: false), BatchNorm2d(32), ReLU6());
+            private readonly ModuleList<Module<Tensor, Tensor>> blocks = new();
+            private readonly Module<Tensor, Tensor> last = Sequential(Conv2d(64, 256, 1, bias: false), BatchNorm2d(256), ReLU6());
+            private readonly Module<Tensor, Tensor> head = Linear(256, 10);
+
+            public MobileNetV2Small() : base(nameof(MobileNetV2Small))
+            {
+                var settings = new (long Expand, long Out, long Repeats, long Stride)[]
+                {
+                    (1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 2, 2),
+                };
+                long channels = 32;
+                foreach (var (expand, outChannels, repeats, stride) in settings)
+                {
+                    for (var i = 0; i < repeats; i++)
+                    {
+                        blocks.Add(new InvertedResidual(channels, outChannels, i == 0 ? stride : 1, expand));
+                        channels = outChannels;
+                    }
+                }
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x)
+            {
+                var t = stem.forward(x);
+                foreach (var block in blocks) t = block.forward(t);
+                t = functional.adaptive_avg_pool2d(last.forward(t), 1);
+                return head.forward(t.flatten(1));
+            }
+        }
+
+        public class InvertedResidual : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> conv;
+            private readonly bool residual;
+
+            public InvertedResidual(long input, long output, long stride, long expand) : base(nameof(InvertedResidual))
+            {
+                var hidden = input * expand;
+                residual = stride == 1 && input == output;
+                var layers = new List<Module<Tensor, Tensor>>();
+                if (expand != 1)
+                {
+                    layers.Add(Conv2d(input, hidden, 1, bias: false));
+                    layers.Add(BatchNorm2d(hidden));
+                    layers.Add(ReLU6());
+                }
+                layers.Add(Conv2d(hidden, hidden, 3, stride: stride, padding: 1L, groups: hidden, bias: false));
+                layers.Add(BatchNorm2d(hidden));
+                layers.Add(ReLU6());
+                layers.Add(Conv2d(hidden, output, 1, bias: false));
+                layers.Add(BatchNorm2d(output));
+                conv = Sequential(layers.ToArray());
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x) => residual ? x + conv.forward(x) : conv.forward(x);
+        }
+        """;
+
+    private const string Discriminator = """
+        [MemoryProfile(3, 32, 32, Loss = LossKind.BceWithLogits)]
+        public partial class DcganDiscriminator : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> net = Sequential(
+                Conv2d(3, 32, 4, stride: 2L, padding: 1L, bias: false), LeakyReLU(0.2),
+                Conv2d(32, 64, 4, stride: 2L, padding: 1L, bias: false), BatchNorm2d(64), LeakyReLU(0.2),
+                Conv2d(64, 128, 4, stride: 2L, padding: 1L, bias: false), BatchNorm2d(128), LeakyReLU(0.2),
+                Conv2d(128, 1, 4, bias: false));
+
+            public DcganDiscriminator() : base(nameof(DcganDiscriminator)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => net.forward(x).flatten(1);
+        }
+        """;
+
+    private const string GeneratorTail = """
+        [MemoryProfile(128, 4, 4, Loss = LossKind.Mse)]
+        public partial class DcganGeneratorTail : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> net = Sequential(
+                ConvTranspose2d(128, 64, 4, stride: 2L, padding: 1L, bias: false), BatchNorm2d(64), ReLU(),
+                ConvTranspose2d(64, 32, 4, stride: 2L, padding: 1L, bias: false), BatchNorm2d(32), ReLU(),
+                ConvTranspose2d(32, 3, 4, stride: 2L, padding: 1L, bias: false), Tanh());
+
+            public DcganGeneratorTail() : base(nameof(DcganGeneratorTail)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => net.forward(x);
+        }
+        """;
+
+    private const string UNet = """
+        [MemoryProfile(3, 16, 16, Loss = LossKind.CrossEntropy)]
+        public partial class TinyUNet : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> enc1 = Sequential(Conv2d(3, 16, 3, padding: 1L), ReLU(), Conv2d(16, 16, 3, padding: 1L), ReLU());
+            private readonly Module<Tensor, Tensor> enc2 = Sequential(Conv2d(16, 32, 3, padding: 1L), ReLU(), Conv2d(32, 32, 3, padding: 1L), ReLU());
+            private readonly Module<Tensor, Tensor> up = ConvTranspose2d(32, 16, 2, stride: 2L);
+            private readonly Module<Tensor, Tensor> dec = Sequential(Conv2d(32, 16, 3, padding: 1L), ReLU(), Conv2d(16, 16, 3, padding: 1L), ReLU());
+            private readonly Module<Tensor, Tensor> classes = Conv2d(16, 5, 1);
+
+            public TinyUNet() : base(nameof(TinyUNet)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x)
+            {
+                var e1 = enc1.forward(x);
+                var e2 = enc2.forward(functional.max_pool2d(e1, 2));
+                var d = dec.forward(torch.cat(new[] { up.forward(e2), e1 }, 1));
+                return classes.forward(d);
+            }
+        }
+        """;
+
+    [Theory]
+    [InlineData("MobileNetV2Small", MobileNetV2)]
+    [InlineData("DcganDiscriminator", Discriminator)]
+    [InlineData("DcganGeneratorTail", GeneratorTail)]
+    [InlineData("TinyUNet", UNet)]
+    public void Every_row_equals_the_allocation_counter(string name, string source)
+    {
+        foreach (var batch in new long[] { 1, 2, 3 })
+        {
+            var o = DifferentialRunner.Run(new[] { new FuzzProgram(name, source, new[] { "vision" }, batch) }).Single();
+            var peak = o.Training?.Rows.Single(r => r.Name == "Peak");
+            output.WriteLine($"{name} B={batch}: {peak?.Predicted} vs {peak?.Measured}; " + string.Join(" ", o.Notes));
+            Assert.Empty(o.Mismatches);
+            Assert.True(o.FullyKnown, $"{name} at {batch}: " + string.Join(" ", o.Notes));
+            foreach (var row in new[] { o.Training!, o.Inference! }.Select(t => t.Rows.Single(r => r.Name == "Peak")))
+                Assert.True(row.Predicted == row.Measured, $"{name} at {batch}: {row.Predicted} vs {row.Measured}");
+        }
+    }
+}
