@@ -12,8 +12,8 @@ namespace TorchBudget.Generator.Layers;
 /// and 128 bytes more, then ends with three output-sized tensors at once; backward is that convolution's forward (the
 /// input's gradient) and its backward-weights (the weight's), with this layer's bias gradient (out_channels floats) beside
 /// them, once and then twice. Measured to the byte (k 2 and 4, stride 2, 3–128 channels, batch 1–8, bias or not, input
-/// with and without a gradient; DeconvolutionTests). Stride 1 was not: its work changed with the channel counts in ways
-/// the measurements did not pin down.
+/// with and without a gradient; DeconvolutionTests). Stride 1 runs the direct backward-data kernel instead; with a bias
+/// it adds buffers not pinned down, so that case is declined.
 /// </summary>
 internal static partial class LayerRules
 {
@@ -29,8 +29,8 @@ internal static partial class LayerRules
             : padding is null ? "pads for padding: Same in ATen before oneDNN runs (not measured)"
             : OptionalDims(c.Args, "output_padding", rank, 0).Any(p => p != 0)
                 ? "runs oneDNN's transposed convolution with output_padding, whose work tensors were not measured"
-            : stride.All(s => s == 1) ? "runs oneDNN's transposed convolution with stride 1, whose work tensors changed with the channel " +
-                "counts in ways the measurements did not pin down"
+            : stride.All(s => s == 1) && bias ? "runs oneDNN's transposed convolution with stride 1 and a bias, whose bias step adds " +
+                "buffers the measurements did not pin down"
             : kernel.All(k => k == 1) || kernel.Any(k => k > 5)
                 ? "runs oneDNN's transposed convolution with a kernel side of 1 or above 5, whose work tensors were not measured"
             : c.Args.Has("padding_mode") && c.Args.Raw("padding_mode") is EnumValue { MemberName: not "Zeros" }
@@ -49,15 +49,16 @@ internal static partial class LayerRules
         long inSpatial = inSizes.Aggregate(1L, (a, s) => checked(a * s)), outSpatial = outSizes.Aggregate(1L, (a, s) => checked(a * s));
         // The convolution this one transposes, whose input's gradient forward computes.
         var transposedOf = new OneDnnConvolutionWork.Problem(outChannels, inChannels, kernel.Aggregate(1L, (a, k) => checked(a * k)),
-            kernel[rank - 1], OneByOneKernel: false, Strided: true, outSpatial, inSpatial, Bias: false, InputNeedsGradient: true,
-            WeightNeedsGradient: weight is { RequiresGrad: true } && c.RecordsGraph)
+            kernel[rank - 1], OneByOneKernel: false, Strided: stride.Any(s => s != 1), outSpatial, inSpatial, Bias: false,
+            InputNeedsGradient: true, WeightNeedsGradient: weight is { RequiresGrad: true } && c.RecordsGraph)
         {
             Spatial = new OneDnnStridedBackwardData.Geometry(outSizes, kernel, stride, padding!),
             AtBatchOne = c.AtBatchOne,
             Threads = c.Kernels.Threads,
             Batch = c.FirstBatch,
         };
-        why = OneDnnStridedBackwardData.Unmodeled(transposedOf) ?? OneDnnConvolutionWork.Unmodeled(transposedOf with { InputNeedsGradient = false });
+        why = (transposedOf.Strided ? OneDnnStridedBackwardData.Unmodeled(transposedOf) : null)
+            ?? OneDnnConvolutionWork.Unmodeled(transposedOf with { InputNeedsGradient = false });
         BatchPlan? plan = null;
         if (why is null && transposedOf.WeightNeedsGradient)
         {
@@ -73,11 +74,28 @@ internal static partial class LayerRules
         }
         if (plan is not null && !c.AtBatchOne) FollowReductionRegimes(c, transposedOf, plan);
 
-        // Forward: the strided backward-data kernel's operands and scratchpad (and 128 bytes), then its NHWC result,
-        // ideep's public copy and ATen's output at once.
+        var result = transposedOf.Strided
+            ? StridedTransposedForward(c, transposedOf, shape) : UnitStrideTransposedForward(c, transposedOf, shape);
+        if (c.RecordsGraph) c.BackwardMoments(TransposedBackwardMoments(transposedOf, input, bias ? outChannels * 4 : 0));
+        c.MeasuredKernels(OneDnnKernelsNote(c.Kernels.Threads), new[] { 2 });
+        if (transposedOf.Strided) c.MeasuredKernels(OneDnnStridedBackwardData.ThreadsNote);
+        if (!OneDnnRunsAtBatchOne(c, rank, kernel) || OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(transposedOf))
+            c.RunsOtherKernelsAtBatchOne("At batch size 1 ATen runs a convolution with a kernel of at most 3 and at most 20,480 input " +
+                "elements per sample on its own im2col path, not oneDNN: the peak at batch 1 is that path's.");
+        return result;
+    }
+
+    /// <summary>
+    /// The strided backward-data kernel's operands and scratchpad (and 128 bytes), then its NHWC result, ideep's public copy
+    /// and ATen's output at once.
+    /// </summary>
+    private static ActivationTensor StridedTransposedForward(LayerCall c, OneDnnConvolutionWork.Problem transposedOf, TensorShape shape)
+    {
+        long inChannels = transposedOf.OutChannels, inSpatial = transposedOf.OutSpatial;
+        long outChannels = transposedOf.InChannels, outSpatial = transposedOf.InSpatial;
         var strided = OneDnnStridedBackwardData.Moments(transposedOf);
-        var output = PerSample(checked(outChannels * outSpatial * 4));
         var gradOutput = PerSample(checked(inChannels * inSpatial * 4));
+        var output = PerSample(checked(outChannels * outSpatial * 4));
         var nhwc = c.WorkBuffer(output, ScalarType.Float32);
         var reordered = c.WorkBuffer(gradOutput, ScalarType.Float32);
         // The weight copy and the scratchpad (constant sizes).
@@ -88,14 +106,27 @@ internal static partial class LayerRules
         var result = c.Output(shape);
         c.Release(publicCopy);
         c.Release(nhwc);
-        if (c.RecordsGraph) c.BackwardMoments(TransposedBackwardMoments(transposedOf, input, bias ? outChannels * 4 : 0));
-        c.MeasuredKernels(OneDnnKernelsNote(c.Kernels.Threads), new[] { 2 });
-        c.MeasuredKernels(OneDnnStridedBackwardData.ThreadsNote);
-        if (!OneDnnRunsAtBatchOne(c, rank, kernel) || OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(transposedOf))
-            c.RunsOtherKernelsAtBatchOne("At batch size 1 ATen runs a convolution with a kernel of at most 3 and at most 20,480 input " +
-                "elements per sample on its own im2col path, not oneDNN: the peak at batch 1 is that path's.");
         return result;
     }
+
+    /// <summary>
+    /// Stride 1 runs the direct backward-data kernel (ONEDNN_VERBOSE: conv:any+jit:avx512_core, 16-channel blocks): the
+    /// input, the weight and the result blocked, then ATen's output beside the blocked result.
+    /// </summary>
+    private static ActivationTensor UnitStrideTransposedForward(LayerCall c, OneDnnConvolutionWork.Problem transposedOf, TensorShape shape)
+    {
+        long inChannels = Pad16(transposedOf.OutChannels), outChannels = Pad16(transposedOf.InChannels);
+        var blockedInput = c.WorkBuffer(PerSample(checked(inChannels * transposedOf.OutSpatial * 4)), ScalarType.Float32);
+        var weight = c.WorkBuffer(new ByteCount(checked(inChannels * outChannels * transposedOf.KernelElements * 4), 0), ScalarType.Float32);
+        var blockedResult = c.WorkBuffer(PerSample(checked(outChannels * transposedOf.InSpatial * 4)), ScalarType.Float32);
+        c.Release(blockedInput);
+        c.Release(weight);
+        var result = c.Output(shape);
+        c.Release(blockedResult);
+        return result;
+    }
+
+    private static long Pad16(long channels) => checked((channels + 15) / 16 * 16);
 
     /// <summary>
     /// The input's gradient (the transposed convolution's forward kernel: its work, then its blocked result beside the plain

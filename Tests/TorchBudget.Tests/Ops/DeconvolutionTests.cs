@@ -11,8 +11,8 @@ namespace TorchBudget.Tests.Ops;
 /// <summary>
 /// Strided ConvTranspose2d (oneDNN's deconvolution: the strided backward-data kernel of the convolution it transposes):
 /// every row of both tables against the allocation counter, in a U-Net up step with its skip concatenation and a
-/// DCGAN-style generator tail, on inputs with and without a gradient, batch 1 to 5. Stride 1, output_padding and
-/// ConvTranspose1d stay unknown, said so.
+/// DCGAN-style generator (its stride-1 first layer from a 1×1 latent included), stride 1 without a bias, on inputs with and
+/// without a gradient, batch 1 to 5. Stride 1 with a bias, output_padding and ConvTranspose1d stay unknown, said so.
 /// </summary>
 [Collection(HarnessCollection.Name)]
 public sealed class DeconvolutionTests(ITestOutputHelper output)
@@ -36,6 +36,15 @@ public sealed class DeconvolutionTests(ITestOutputHelper output)
             private readonly Module<Tensor, Tensor> skip = Conv2d(32, 16, 1);
             """, "var s = skip.forward(f.forward(x)).relu(); var d = down.forward(s).relu(); "
             + "var u = torch.cat(new[] { up.forward(d), s }, 1); return head.forward(fuse.forward(u).relu().flatten(1));", 16 * 4 * 6),
+        Model("Stride1NoBias", "16, 5, 6", "private readonly Module<Tensor, Tensor> up = ConvTranspose2d(16, 8, 3, padding: 1L, bias: false);",
+            "var t = up.forward(f.forward(x)); return head.forward(t.flatten(1));", 8 * 5 * 6),
+        Model("Stride1Widening", "24, 5, 7", "private readonly Module<Tensor, Tensor> up = ConvTranspose2d(24, 64, 3, bias: false);",
+            "var t = up.forward(f.forward(x)); return head.forward(t.relu().flatten(1));", 64 * 7 * 9),
+        Model("DcganHead", "100, 1, 1", """
+            private readonly Module<Tensor, Tensor> up0 = ConvTranspose2d(100, 64, 4, bias: false);
+            private readonly Module<Tensor, Tensor> bn0 = BatchNorm2d(64);
+            private readonly Module<Tensor, Tensor> up1 = ConvTranspose2d(64, 32, 4, stride: 2L, padding: 1L, bias: false);
+            """, "var t = bn0.forward(up0.forward(x)).relu(); return head.forward(up1.forward(t).tanh().flatten(1));", 32 * 8 * 8),
         Model("OddSizes", "24, 3, 7", "private readonly Module<Tensor, Tensor> up = ConvTranspose2d(24, 12, 4, stride: 2L, padding: 1L);",
             "var t = up.forward(f.forward(x)); return head.forward(t.flatten(1));", 12 * 6 * 14),
     };
@@ -60,7 +69,7 @@ public sealed class DeconvolutionTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData("Stride1", "16, 6, 6", "ConvTranspose2d(16, 8, 3, padding: 1L)", 8 * 36, "with stride 1")]
+    [InlineData("Stride1Bias", "16, 6, 6", "ConvTranspose2d(16, 8, 3, padding: 1L)", 8 * 36, "with stride 1 and a bias")]
     [InlineData("OutputPadding", "16, 5, 5", "ConvTranspose2d(16, 8, 3, stride: 2L, padding: 1L, output_padding: 1L)", 8 * 100,
         "with output_padding")]
     public void What_was_not_measured_is_unknown(string name, string input, string layer, int head, string reason)
