@@ -23,7 +23,8 @@ internal static partial class LayerRules
         var input = c.Input;
         var weight = c.Module.Parameters.FirstOrDefault(p => p.Key == "weight").Value;
         var bias = c.Module.Parameters.Any(p => p.Key == "bias");
-        var why = rank != 2 ? $"runs oneDNN's {rank}-d transposed convolution, whose work tensors were not measured"
+        // A 1-d one runs as 2-d with height 1, as Conv1d does.
+        var why = rank == 3 ? "runs oneDNN's 3-d transposed convolution, whose work tensors were not measured"
             : c.Args.Long("groups") != 1 ? "runs oneDNN's grouped transposed convolution, whose work tensors were not measured"
             : dilation.Any(d => d != 1) ? "runs oneDNN's dilated transposed convolution, whose work tensors were not measured"
             : padding is null ? "pads for padding: Same in ATen before oneDNN runs (not measured)"

@@ -851,7 +851,7 @@ internal static class FuzzOps
         var rank = x.Rank - 2;
         var channels = x.Shape[1];
         if (channels > 96) return false;
-        if (rank == 2 && p.Chance(0.25)) return TransposedConvolution(p, x);
+        if (p.Chance(0.25)) return TransposedConvolution(p, x);
         var depthwise = channels > 1 && p.Chance(0.4);
         var (kh, kw) = p.Pick(new[] { (1L, 1L), (3L, 3L), (3L, 3L), (5L, 5L), (1L, 3L) });
         if (rank == 1 || depthwise) kh = kw = depthwise ? p.Pick(new[] { 3L, 3L, 5L }) : kw;
@@ -876,7 +876,10 @@ internal static class FuzzOps
         return true;
     }
 
-    /// <summary>ConvTranspose2d doubling H and W (2×2 stride 2, or 4×4 stride 2 padding 1), or 3×3 stride 1 (its peak unknown).</summary>
+    /// <summary>
+    /// ConvTranspose1d/2d doubling the sizes (kernel 2 stride 2, or 4 stride 2 padding 1), or kernel 3 stride 1 padding 1
+    /// (its peak unknown with a bias).
+    /// </summary>
     private static bool TransposedConvolution(ProgramBuilder p, FuzzTensor x)
     {
         var (kernel, stride, padding) = p.Pick(new[] { (2L, 2L, 0L), (4L, 2L, 1L), (4L, 2L, 1L), (3L, 1L, 1L) });
@@ -885,7 +888,7 @@ internal static class FuzzOps
         var outChannels = p.Pick(new long[] { 3, 4, 8, 16, 24 });
         var bias = p.Chance(0.7) ? "" : ", bias: false";
         var layer = p.Field("Module<Tensor, Tensor>",
-            $"ConvTranspose2d({x.Shape[1]}, {outChannels}, {kernel}, stride: {stride}L, padding: {padding}L{bias})");
+            $"ConvTranspose{x.Rank - 2}d({x.Shape[1]}, {outChannels}, {kernel}, stride: {stride}L, padding: {padding}L{bias})");
         p.Emit("conv", $"{layer}.forward({x.Name})", new[] { x.Shape[0], outChannels }.Concat(output).ToArray());
         return true;
     }

@@ -11,8 +11,9 @@ namespace TorchBudget.Tests.Ops;
 /// <summary>
 /// Strided ConvTranspose2d (oneDNN's deconvolution: the strided backward-data kernel of the convolution it transposes):
 /// every row of both tables against the allocation counter, in a U-Net up step with its skip concatenation and a
-/// DCGAN-style generator (its stride-1 first layer from a 1×1 latent included), stride 1 without a bias, on inputs with and
-/// without a gradient, batch 1 to 5. Stride 1 with a bias, output_padding and ConvTranspose1d stay unknown, said so.
+/// DCGAN-style generator (its stride-1 first layer from a 1×1 latent included), stride 1 without a bias, ConvTranspose1d
+/// (run as 2-d), on inputs with and without a gradient, batch 1 to 5. Stride 1 with a bias and output_padding stay
+/// unknown, said so.
 /// </summary>
 [Collection(HarnessCollection.Name)]
 public sealed class DeconvolutionTests(ITestOutputHelper output)
@@ -45,6 +46,12 @@ public sealed class DeconvolutionTests(ITestOutputHelper output)
             private readonly Module<Tensor, Tensor> bn0 = BatchNorm2d(64);
             private readonly Module<Tensor, Tensor> up1 = ConvTranspose2d(64, 32, 4, stride: 2L, padding: 1L, bias: false);
             """, "var t = bn0.forward(up0.forward(x)).relu(); return head.forward(up1.forward(t).tanh().flatten(1));", 32 * 8 * 8),
+        Model("Up1d", "16, 11", "private readonly Module<Tensor, Tensor> up = ConvTranspose1d(16, 8, 4, stride: 2L, padding: 1L);",
+            "var t = up.forward(f.forward(x)); return head.forward(t.flatten(1));", 8 * 22),
+        Model("Up1dBy2", "32, 9", "private readonly Module<Tensor, Tensor> up = ConvTranspose1d(32, 16, 2, stride: 2L, bias: false);",
+            "var t = up.forward(f.forward(x)); return head.forward(t.relu().flatten(1));", 16 * 18),
+        Model("Stride1d1", "16, 10", "private readonly Module<Tensor, Tensor> up = ConvTranspose1d(16, 24, 3, bias: false);",
+            "var t = up.forward(f.forward(x)); return head.forward(t.flatten(1));", 24 * 12),
         Model("OddSizes", "24, 3, 7", "private readonly Module<Tensor, Tensor> up = ConvTranspose2d(24, 12, 4, stride: 2L, padding: 1L);",
             "var t = up.forward(f.forward(x)); return head.forward(t.flatten(1));", 12 * 6 * 14),
     };
@@ -85,6 +92,7 @@ public sealed class DeconvolutionTests(ITestOutputHelper output)
     private static IReadOnlyList<ProgramOutcome> Run(string model, string profile, string fields, string forward, int head, long[] batches)
     {
         var channels = profile.Split(',')[0].Trim();
+        var front = profile.Split(',').Length == 2 ? "Conv1d" : "Conv2d";
         return DifferentialRunner.Run(batches.Select(b =>
         {
             var name = $"{model}B{b}";
@@ -92,7 +100,7 @@ public sealed class DeconvolutionTests(ITestOutputHelper output)
                 [MemoryProfile({{profile}})]
                 public partial class {{name}} : Module<Tensor, Tensor>
                 {
-                    private readonly Module<Tensor, Tensor> f = Conv2d({{channels}}, {{channels}}, 1);
+                    private readonly Module<Tensor, Tensor> f = {{front}}({{channels}}, {{channels}}, 1);
                     {{fields}}
                     private readonly Module<Tensor, Tensor> head = Linear({{head}}, 4);
                     public {{name}}() : base(nameof({{name}})) => RegisterComponents();
