@@ -92,16 +92,15 @@ internal static partial class LayerRules
     /// </summary>
     private static ActivationTensor StridedTransposedForward(LayerCall c, OneDnnConvolutionWork.Problem transposedOf, TensorShape shape)
     {
-        long inChannels = transposedOf.OutChannels, inSpatial = transposedOf.OutSpatial;
         long outChannels = transposedOf.InChannels, outSpatial = transposedOf.InSpatial;
         var strided = OneDnnStridedBackwardData.Moments(transposedOf);
-        var gradOutput = PerSample(checked(inChannels * inSpatial * 4));
+        var gradOutput = OneDnnStridedBackwardData.GradOutputCopy(transposedOf);
         var output = PerSample(checked(outChannels * outSpatial * 4));
         var nhwc = c.WorkBuffer(output, ScalarType.Float32);
-        var reordered = c.WorkBuffer(gradOutput, ScalarType.Float32);
+        var reordered = gradOutput.Equals(ByteCount.Zero) ? null : c.WorkBuffer(gradOutput, ScalarType.Float32);
         // The weight copy and the scratchpad (constant sizes).
         var constant = c.WorkBuffer(strided[0].Plus(output.Negate()).Plus(gradOutput.Negate()).Plus(new ByteCount(128, 0)), ScalarType.Float32);
-        c.Release(reordered);
+        if (reordered is not null) c.Release(reordered);
         c.Release(constant);
         var publicCopy = c.WorkBuffer(output, ScalarType.Float32);
         var result = c.Output(shape);

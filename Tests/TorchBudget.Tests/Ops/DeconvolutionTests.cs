@@ -75,6 +75,25 @@ public sealed class DeconvolutionTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// With one channel or one position, grad_output is already NHWC and the strided backward-data kernel copies nothing:
+    /// counted, these were 64–480 bytes high (Conv2d to 1 channel) and 1.1 % high (a transposed convolution of a 1×1 input).
+    /// </summary>
+    [Theory]
+    [InlineData("ToOneChannel", "16, 8, 8", "Conv2d(16, 1, 4, stride: 2L, padding: 1L, bias: false)", 16)]
+    [InlineData("FromOnePosition", "29, 1, 1", "ConvTranspose2d(29, 6, 2, stride: 2L)", 6 * 4)]
+    public void No_copy_where_grad_output_is_already_channels_last(string name, string input, string layer, int head)
+    {
+        foreach (var o in Run(name, input, $"private readonly Module<Tensor, Tensor> up = {layer};",
+            "return head.forward(up.forward(f.forward(x)).relu().flatten(1));", head, new long[] { 1, 4, 8 }))
+        {
+            Assert.Empty(o.Mismatches);
+            Assert.True(o.FullyKnown, $"{o.Program.Name}: " + string.Join(" ", o.Notes));
+            foreach (var peak in new[] { o.Training!, o.Inference! }.Select(t => t.Rows.Single(r => r.Name == "Peak")))
+                Assert.True(peak.Predicted == peak.Measured, $"{o.Program.Name}: {peak.Predicted} vs {peak.Measured}");
+        }
+    }
+
     [Theory]
     [InlineData("Stride1Bias", "16, 6, 6", "ConvTranspose2d(16, 8, 3, padding: 1L)", 8 * 36, "with stride 1 and a bias")]
     [InlineData("OutputPadding", "16, 5, 5", "ConvTranspose2d(16, 8, 3, stride: 2L, padding: 1L, output_padding: 1L)", 8 * 100,
