@@ -11,6 +11,20 @@ namespace TorchBudget.Tests.Differential;
 /// </summary>
 internal static class ExactRows
 {
+    /// <summary>
+    /// Both peaks of an outcome predicted and equal to the counter to the byte, not only within the fuzzer's 1 %: for rules
+    /// that claim exactness (a kernel's work tensors).
+    /// </summary>
+    public static void AssertPeaksExact(ProgramOutcome outcome)
+    {
+        foreach (var table in new[] { outcome.Training, outcome.Inference })
+        {
+            var peak = table?.Rows.Single(r => r.Name == "Peak");
+            Xunit.Assert.True(peak is { Predicted: not null } && peak.Predicted == peak.Measured,
+                $"{outcome.Program.Name}: peak {peak?.Predicted} predicted, {peak?.Measured} measured");
+        }
+    }
+
     /// <summary>What is wrong with the model whose source names its class {0}; empty when every row is exact.</summary>
     public static List<string> Problems(string name, string source, long batch, string origin, Action<string> log,
         params string[] expectedDiagnostics) => ProblemsBut(name, source, batch, origin, log, Array.Empty<string>(), expectedDiagnostics);

@@ -100,10 +100,7 @@ public sealed class DepthwiseConvolutionTests(ITestOutputHelper output)
             Assert.Empty(o.Mismatches);
             Assert.True(o.FullyKnown == known, $"{o.Program.Name}: " + string.Join(" ", o.Notes));
             if (known) Assert.Equal(VerificationOutcome.Passed, o.Training!.Rows.Single(r => r.Name == "Peak").Outcome);
-            // The rule is exact, not only within the fuzzer's 1 %: both peaks to the byte.
-            if (known)
-                foreach (var peak in new[] { o.Training!, o.Inference! }.Select(t => t.Rows.Single(r => r.Name == "Peak")))
-                    Assert.True(peak.Predicted == peak.Measured, $"{o.Program.Name}: {peak.Predicted} vs {peak.Measured}");
+            if (known) ExactRows.AssertPeaksExact(o);
         }
     }
 

@@ -151,8 +151,7 @@ public sealed class VisionModelTests(ITestOutputHelper output)
             output.WriteLine($"{name} B={batch}: {peak?.Predicted} vs {peak?.Measured}; " + string.Join(" ", o.Notes));
             Assert.Empty(o.Mismatches);
             Assert.True(o.FullyKnown, $"{name} at {batch}: " + string.Join(" ", o.Notes));
-            foreach (var row in new[] { o.Training!, o.Inference! }.Select(t => t.Rows.Single(r => r.Name == "Peak")))
-                Assert.True(row.Predicted == row.Measured, $"{name} at {batch}: {row.Predicted} vs {row.Measured}");
+            ExactRows.AssertPeaksExact(o);
         }
     }
 }
