@@ -86,12 +86,12 @@ internal static class LayerTableMarkdown
         Line();
         Line(CodeList(followed));
         Line();
-        Line("Float32 `Conv1d`/`Conv2d` (groups 1, no dilation) run oneDNN on CPU: its blocked copies in forward and backward are");
-        Line("modeled for AVX-512 CPUs (the report's Notes say so), except the strided backward-data and wide-kernel (over 14)");
-        Line("backward-weights kernels, whose scratchpads were not explained; Float32 `Conv3d`, `ConvTranspose*`, groups and");
-        Line("dilation were not measured. Outside Float32, convolutions run ATen's im2col path instead, modeled for Float64 `Conv1d`,");
-        Line("`Conv2d`, `Conv3d`, `ConvTranspose1d` and `ConvTranspose2d` (groups 1, no dilation, zero padding). The cases not");
-        Line("modeled get exact Activations and an unknown Peak, with a note that says why.");
+        Line("Float32 `Conv1d`/`Conv2d` run oneDNN on CPU: its blocked copies, scratchpads and reductions in forward and backward");
+        Line("are modeled for AVX-512 CPUs (the report's Notes say so) with groups 1 or depthwise (3-wide kernels), and so are");
+        Line("strided `ConvTranspose1d`/`ConvTranspose2d` and stride-1 ones without a bias; Float32 `Conv3d`, other groups, dilation,");
+        Line("output_padding and the shapes memory-model.md lists were not measured. Outside Float32, convolutions run ATen's im2col");
+        Line("path instead, modeled for Float64 `Conv1d`, `Conv2d`, `Conv3d`, `ConvTranspose1d` and `ConvTranspose2d` (groups 1, no");
+        Line("dilation, zero padding). The cases not modeled get exact Activations and an unknown Peak, with a note that says why.");
         Line();
         Line("Recurrent layers are modeled only in the configurations measured so far; elsewhere their memory is unknown:");
         Line();
