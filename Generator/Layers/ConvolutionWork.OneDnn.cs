@@ -109,11 +109,8 @@ internal static partial class OneDnnConvolutionWork
         }
         else if (p.InputNeedsGradient)
         {
-            // backward_data (jit:avx512_core, 16-channel blocks): grad_output, weight and grad_input blocked; then
             // grad_input is reordered to plain while its blocked copy is alive.
-            var gradOutput = PerSample(Pad16(p.OutChannels) * p.OutSpatial * Float);
-            var weight = Constant(Pad16(p.OutChannels) * Pad16(p.InChannels) * p.KernelElements * Float);
-            var blockedGradInput = PerSample(Pad16(p.InChannels) * p.InSpatial * Float);
+            var (gradOutput, weight, blockedGradInput) = BackwardDataWork(p);
             moments.Add(gradOutput.Plus(weight).Plus(blockedGradInput));
             moments.Add(blockedGradInput.Plus(gradInput));
         }
@@ -144,6 +141,14 @@ internal static partial class OneDnnConvolutionWork
         }
         return moments;
     }
+
+    /// <summary>
+    /// The unstrided backward-data kernel's operands (jit:avx512_core, 16-channel blocks), in allocation order: grad_output,
+    /// the weight and the blocked grad_input. A stride-1 transposed convolution's forward runs this kernel too.
+    /// </summary>
+    public static (ByteCount GradOutput, ByteCount Weight, ByteCount BlockedGradInput) BackwardDataWork(Problem p) =>
+        (PerSample(Pad16(p.OutChannels) * p.OutSpatial * Float), Constant(Pad16(p.OutChannels) * Pad16(p.InChannels) * p.KernelElements * Float),
+            PerSample(Pad16(p.InChannels) * p.InSpatial * Float));
 
     /// <summary>
     /// A 1×1 convolution without padding runs oneDNN's 1×1 kernel unless it is strided and a spatial size is not a

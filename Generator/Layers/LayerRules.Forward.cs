@@ -236,7 +236,8 @@ internal static partial class LayerRules
         // path. Each rule models its calls or says why not.
         var result = Im2colConvolutionWork.TakesIm2colPath(input.ElementType) || (c.AtBatchOne && !OneDnnRunsAtBatchOne(c, rank, kernel))
             ? Im2colConvolutionWork.Im2colForward(c, geometry, new TensorShape(dims))
-            : OneDnnConvolutionOutput(c, rank, transposed, kernel, stride, dilation, padding, new TensorShape(dims));
+            : transposed ? OneDnnTransposedOutput(c, rank, kernel, stride, dilation, padding, new TensorShape(dims))
+            : OneDnnConvolutionOutput(c, rank, kernel, stride, dilation, padding, new TensorShape(dims));
         c.Save(input);
         return result;
     }

@@ -31,10 +31,9 @@ internal static partial class LayerRules
     private static readonly int[] DepthwiseKernelsMeasured = { 1, 2, 4, 8, 16 };
 
     /// <summary>Allocates the convolution's plain output with oneDNN's forward work around it, and records its backward's moments.</summary>
-    private static ActivationTensor OneDnnConvolutionOutput(LayerCall c, int rank, bool transposed, long[] kernel, long[] stride, long[] dilation,
+    private static ActivationTensor OneDnnConvolutionOutput(LayerCall c, int rank, long[] kernel, long[] stride, long[] dilation,
         long[]? padding, TensorShape shape)
     {
-        if (transposed) return OneDnnTransposedOutput(c, rank, kernel, stride, dilation, padding, shape);
         var input = c.Input;
         var groups = c.Args.Long("groups");
         // oneDNN's depthwise kernels need a channel multiplier of 1.
@@ -69,16 +68,7 @@ internal static partial class LayerRules
             Batch = c.FirstBatch,
             Depthwise = depthwise,
         };
-        why ??= OneDnnConvolutionWork.Unmodeled(problem);
-        if (why is null && problem.WeightNeedsGradient)
-        {
-            BatchPlan? plan;
-            try { plan = OneDnnConvolutionWork.ReductionPlan(problem, InterpreterLimits.MaxBatchRegimes); }
-            catch (System.OverflowException) { plan = null; }
-            why = plan is null ? ReductionUnfollowed : null;
-            if (plan is not null) problem = problem with { Reduction = OneDnnConvolutionWork.PassReduction(problem, plan) };
-            if (plan is not null && !c.AtBatchOne) FollowReductionRegimes(c, problem, plan);
-        }
+        why ??= OneDnnConvolutionWork.Unmodeled(problem) ?? PlanReduction(c, ref problem);
         if (why is not null)
         {
             c.PeakNotModeled($"Peak is unknown: {c.Args.Factory} on CPU {why}.");
@@ -100,11 +90,32 @@ internal static partial class LayerRules
             problem.Depthwise ? DepthwiseKernelsMeasured : problem.OneByOneKernel ? null : DirectKernelsMeasured);
         if (problem.InputNeedsGradient && problem.Strided && !depthwise) c.MeasuredKernels(OneDnnStridedBackwardData.ThreadsNote);
         foreach (var note in OneDnnConvolutionWork.GemmBackwardWeightsNotes(problem)) c.MeasuredKernels(note);
-        // Batch 1 gets its own pass where ATen leaves oneDNN, or where oneDNN's gemm backward-weights runs on one thread.
+        NoteOtherKernelsAtBatchOne(c, rank, kernel, problem);
+        return output;
+    }
+
+    /// <summary>
+    /// Plans backward-weights' reduction scratchpad over the batches (nothing where the weight needs no gradient): the pass's
+    /// own figure on <paramref name="problem"/>, each batch it changes from with a pass of its own; why not where it cannot.
+    /// </summary>
+    private static string? PlanReduction(LayerCall c, ref OneDnnConvolutionWork.Problem problem)
+    {
+        if (!problem.WeightNeedsGradient) return null;
+        BatchPlan? plan;
+        try { plan = OneDnnConvolutionWork.ReductionPlan(problem, InterpreterLimits.MaxBatchRegimes); }
+        catch (System.OverflowException) { plan = null; }
+        if (plan is null) return ReductionUnfollowed;
+        problem = problem with { Reduction = OneDnnConvolutionWork.PassReduction(problem, plan) };
+        if (!c.AtBatchOne) FollowReductionRegimes(c, problem, plan);
+        return null;
+    }
+
+    /// <summary>Batch 1 gets its own pass where ATen leaves oneDNN, or where oneDNN's gemm backward-weights runs on one thread.</summary>
+    private static void NoteOtherKernelsAtBatchOne(LayerCall c, int rank, long[] kernel, OneDnnConvolutionWork.Problem problem)
+    {
         if (!OneDnnRunsAtBatchOne(c, rank, kernel) || OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(problem))
             c.RunsOtherKernelsAtBatchOne("At batch size 1 ATen runs a convolution with a kernel of at most 3 and at most 20,480 input " +
                 "elements per sample on its own im2col path, not oneDNN: the peak at batch 1 is that path's.");
-        return output;
     }
 
     private const string ReductionUnfollowed = "runs oneDNN's backward-weights, whose division of threads between the batch and " +
@@ -127,8 +138,8 @@ internal static partial class LayerRules
                 $"it may be up to {plan.Gap:N0} bytes above what is allocated.");
     }
 
-    /// <summary>ATen's use_mkldnn: at batch 1, a kernel of at most 3 (either side) on at most 20,480 input elements per sample
-    /// runs ATen's own im2col path instead.</summary>
+    /// <summary>ATen's use_mkldnn: at batch 1, a convolution of one group with a kernel of at most 3 (either side) on at most
+    /// 20,480 input elements per sample runs ATen's own im2col path instead.</summary>
     private static bool OneDnnRunsAtBatchOne(LayerCall c, int rank, long[] kernel)
     {
         if (c.Args.Long("groups") > 1) return true;

@@ -60,29 +60,19 @@ internal static partial class LayerRules
         };
         why = (transposedOf.Strided ? OneDnnStridedBackwardData.Unmodeled(transposedOf) : null)
             ?? OneDnnConvolutionWork.Unmodeled(transposedOf with { InputNeedsGradient = false });
-        BatchPlan? plan = null;
-        if (why is null && transposedOf.WeightNeedsGradient)
-        {
-            try { plan = OneDnnConvolutionWork.ReductionPlan(transposedOf, InterpreterLimits.MaxBatchRegimes); }
-            catch (System.OverflowException) { plan = null; }
-            if (plan is null) why = ReductionUnfollowed;
-            else transposedOf = transposedOf with { Reduction = OneDnnConvolutionWork.PassReduction(transposedOf, plan) };
-        }
+        why ??= PlanReduction(c, ref transposedOf);
         if (why is not null)
         {
             c.PeakNotModeled($"Peak is unknown: {c.Args.Factory} on CPU {why}.");
             return c.Output(shape);
         }
-        if (plan is not null && !c.AtBatchOne) FollowReductionRegimes(c, transposedOf, plan);
 
         var result = transposedOf.Strided
             ? StridedTransposedForward(c, transposedOf, shape) : UnitStrideTransposedForward(c, transposedOf, shape);
         if (c.RecordsGraph) c.BackwardMoments(TransposedBackwardMoments(transposedOf, input, bias ? outChannels * 4 : 0));
         c.MeasuredKernels(OneDnnKernelsNote(c.Kernels.Threads), new[] { 2 });
         if (transposedOf.Strided) c.MeasuredKernels(OneDnnStridedBackwardData.ThreadsNote);
-        if (!OneDnnRunsAtBatchOne(c, rank, kernel) || OneDnnConvolutionWork.GemmThreadsDifferAtBatchOne(transposedOf))
-            c.RunsOtherKernelsAtBatchOne("At batch size 1 ATen runs a convolution with a kernel of at most 3 and at most 20,480 input " +
-                "elements per sample on its own im2col path, not oneDNN: the peak at batch 1 is that path's.");
+        NoteOtherKernelsAtBatchOne(c, rank, kernel, transposedOf);
         return result;
     }
 
@@ -95,7 +85,7 @@ internal static partial class LayerRules
         long outChannels = transposedOf.InChannels, outSpatial = transposedOf.InSpatial;
         var strided = OneDnnStridedBackwardData.Moments(transposedOf);
         var gradOutput = OneDnnStridedBackwardData.GradOutputCopy(transposedOf);
-        var output = PerSample(checked(outChannels * outSpatial * 4));
+        var output = new ByteCount(0, checked(outChannels * outSpatial * 4));
         var nhwc = c.WorkBuffer(output, ScalarType.Float32);
         var reordered = gradOutput.Equals(ByteCount.Zero) ? null : c.WorkBuffer(gradOutput, ScalarType.Float32);
         // The weight copy and the scratchpad (constant sizes).
@@ -115,18 +105,16 @@ internal static partial class LayerRules
     /// </summary>
     private static ActivationTensor UnitStrideTransposedForward(LayerCall c, OneDnnConvolutionWork.Problem transposedOf, TensorShape shape)
     {
-        long inChannels = Pad16(transposedOf.OutChannels), outChannels = Pad16(transposedOf.InChannels);
-        var blockedInput = c.WorkBuffer(PerSample(checked(inChannels * transposedOf.OutSpatial * 4)), ScalarType.Float32);
-        var weight = c.WorkBuffer(new ByteCount(checked(inChannels * outChannels * transposedOf.KernelElements * 4), 0), ScalarType.Float32);
-        var blockedResult = c.WorkBuffer(PerSample(checked(outChannels * transposedOf.InSpatial * 4)), ScalarType.Float32);
+        var (input, weight, result) = OneDnnConvolutionWork.BackwardDataWork(transposedOf);
+        var blockedInput = c.WorkBuffer(input, ScalarType.Float32);
+        var weightCopy = c.WorkBuffer(weight, ScalarType.Float32);
+        var blockedResult = c.WorkBuffer(result, ScalarType.Float32);
         c.Release(blockedInput);
-        c.Release(weight);
-        var result = c.Output(shape);
+        c.Release(weightCopy);
+        var output = c.Output(shape);
         c.Release(blockedResult);
-        return result;
+        return output;
     }
-
-    private static long Pad16(long channels) => checked((channels + 15) / 16 * 16);
 
     /// <summary>
     /// The input's gradient (the transposed convolution's forward kernel: its work, then its blocked result beside the plain
@@ -153,5 +141,4 @@ internal static partial class LayerRules
         return moments;
     }
 
-    private static ByteCount PerSample(long bytes) => new(0, bytes);
 }

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using TorchBudget.Harness;
 using TorchBudget.Tests.Differential;
 using TorchBudget.Tests.Harness;
 using Xunit;
@@ -68,7 +67,6 @@ public sealed class DeconvolutionTests(ITestOutputHelper output)
             output.WriteLine($"{o.Program.Name}: {o.Training?.Rows.Single(r => r.Name == "Peak")}");
             Assert.Empty(o.Mismatches);
             Assert.True(o.FullyKnown, $"{o.Program.Name}: " + string.Join(" ", o.Notes));
-            Assert.Equal(VerificationOutcome.Passed, o.Training!.Rows.Single(r => r.Name == "Peak").Outcome);
             ExactRows.AssertPeaksExact(o);
         }
     }
