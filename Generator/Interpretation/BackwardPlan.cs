@@ -35,6 +35,12 @@ internal sealed record InputGradient(ActivationTensor Input, ByteCount Bytes, bo
 
     /// <summary>The strides of a gradient of its own that the backward lays out otherwise than contiguous; null: contiguous.</summary>
     public IReadOnlyList<Dim>? Strides { get; init; }
+
+    /// <summary>
+    /// The tensor the incoming gradient is multiplied by to make this one (mul's other operand, div's divisor): TensorIterator
+    /// lays the product out from the gradient first, then this factor, not from the input itself.
+    /// </summary>
+    public (TensorShape Shape, IReadOnlyList<Dim>? Strides)? Factor { get; init; }
 }
 
 /// <summary>Writes a <see cref="BackwardPlan"/> as the allocations and frees of the backward, in order.</summary>
@@ -60,8 +66,12 @@ internal sealed class BackwardPlanBuilder
     public void Free(ByteCount bytes) => current = current.Plus(bytes.Negate());
 
     /// <summary>Hands an allocated tensor on as <paramref name="input"/>'s gradient (it stays alive after the node).</summary>
-    public void Hand(ActivationTensor input, ByteCount bytes, IReadOnlyList<int>? reducedAxes = null, IReadOnlyList<Dim>? strides = null) =>
-        gradients.Add(new InputGradient(input, bytes, SharesIncoming: false) { ReducedAxes = reducedAxes, Strides = strides });
+    public void Hand(ActivationTensor input, ByteCount bytes, IReadOnlyList<int>? reducedAxes = null, IReadOnlyList<Dim>? strides = null,
+        ActivationTensor? factor = null) =>
+        gradients.Add(new InputGradient(input, bytes, SharesIncoming: false)
+        {
+            ReducedAxes = reducedAxes, Strides = strides, Factor = factor is null ? null : (factor.Shape, factor.Strides)
+        });
 
     /// <summary>
     /// Hands the incoming gradient itself (add, clone) or a view of it (a reshape, cat's narrow slices) on as <paramref name="input"/>'s gradient.

@@ -70,7 +70,7 @@ internal static class BackwardRules
     {
         var plan = new BackwardPlanBuilder();
         var full = BackwardPlanBuilder.BytesOf(result.Shape, result.ElementType);
-        var computed = new List<(ActivationTensor Input, bool Shared)>();
+        var computed = new List<(ActivationTensor Input, bool Shared, ActivationTensor? Factor)>();
         // Measured order: the right operand's gradient first. div's is -grad * ((self / other) / other): three
         // temporaries alive with the product, freed before the left operand's grad / other.
         if (right.RequiresGrad)
@@ -84,25 +84,26 @@ internal static class BackwardRules
             {
                 Product(plan, full, op == "mul" ? left : null, result);
             }
-            computed.Add((right, op == "add"));
+            // (-grad * self / other², div's divisor gradient, is laid out as before: not followed operand by operand.)
+            computed.Add((right, op == "add", op == "mul" ? left : null));
         }
         if (left.RequiresGrad)
         {
             var shared = op is "add" or "sub";
             if (!shared) Product(plan, full, op is "mul" or "div" ? right : null, result);
-            computed.Add((left, shared));
+            computed.Add((left, shared, op is "mul" or "div" ? right : null));
         }
         var hands = new List<System.Action>();
         // The engine reduces a broadcast operand's gradient to its shape (validate_outputs) after the function returns, in
         // output order, the left operand's first: for [B, 1, 24] - [8, 1] the negated gradient is alive while both sums
         // are made (measured; seed 19 of the sequence fuzzer: the peak was 2.7% low).
         if (computed.Count == 2) computed.Reverse();
-        foreach (var (input, shared) in computed)
+        foreach (var (input, shared, factor) in computed)
         {
             var own = BackwardPlanBuilder.BytesOf(input);
             if (input.Shape == result.Shape)
             {
-                hands.Add(shared ? () => plan.HandIncoming(input) : () => plan.Hand(input, full));
+                hands.Add(shared ? () => plan.HandIncoming(input) : () => plan.Hand(input, full, factor: factor));
                 continue;
             }
             plan.Allocate(own);

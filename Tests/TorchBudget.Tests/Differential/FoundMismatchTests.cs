@@ -41,6 +41,17 @@ public sealed class FoundMismatchTests
             "var t = f0.forward(x) - f1.forward(torch.ones(8, 1)); return head.forward(t.flatten(1));", 8 * 24),
         ("BroadcastMultiplyBothReduced", 3, "1, 3", "Module<Tensor, Tensor> f0 = Linear(3, 24), f1 = Linear(1, 1)",
             "var t = f0.forward(x) * f1.forward(torch.ones(8, 1)); return head.forward(t.flatten(1));", 8 * 24),
+        // mul's gradient for one operand is grad * the other, laid out from the gradient and then that other operand, not
+        // from the operand itself: sum's expanded gradient through a transpose times a [8] row comes out permuted, and the
+        // matmul's fold then copies it (seed 201: the peak 5% low at batch 1, 14% at 5).
+        ("ProductByRowOfExpandedGradient", 5, "3, 8, 12", "Parameter p0 = Parameter(torch.randn(8, 12))",
+            "var t = torch.matmul(x, p0.t()) * torch.ones(8); return head.forward(t.sum(2).transpose(1, 2).flatten(1));", 24),
+        ("ProductByRowOfExpandedGradientBatchOne", 1, "3, 8, 12", "Parameter p0 = Parameter(torch.randn(8, 12))",
+            "var t = torch.matmul(x, p0.t()) * torch.ones(8); return head.forward(t.sum(2).transpose(1, 2).flatten(1));", 24),
+        // A 2-d Linear's addmm takes a strided gradient as it is: nothing is copied, so the gradient stays alive through its
+        // backward (seed 198: a narrow between two transposes hands one back; dropped, the peak was 3-6% low at batch 5-8).
+        ("NarrowBetweenTransposes", 6, "2", "Module<Tensor, Tensor> f0 = Linear(2, 32)",
+            "var t = f0.forward(x); return head.forward(t.transpose(1, 0).narrow(-2, 13, 6).transpose(0, 1).relu());", 6),
         // A flatten that is a view passes its gradient back as a view: no tensor of its own (was one of the input's size).
         ("FlattenView", 5, "12, 2, 4", "Module<Tensor, Tensor> f0 = Linear(4, 6)",
             "var t = f0.forward(x); return head.forward(t.flatten(1));", 12 * 2 * 6),

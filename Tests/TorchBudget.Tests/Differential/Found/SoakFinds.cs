@@ -2607,5 +2607,52 @@ internal static class SoakFinds
                 }
             }
             """),
+        ("Fuzz201_01470", 2, true, "mul's gradient laid out from the other operand (an arange row), not its own operand: sum's expanded "
+                + "gradient through a transpose comes back permuted and the fold copies it (was 10% low)", """
+            [MemoryProfile(3, 8, 12)]
+            public partial class Fuzz201_01470 : Module<Tensor, Tensor>
+            {
+                private readonly Parameter f0 = Parameter(torch.randn(8, 12));
+                private readonly Module<Tensor, Tensor> head = Linear(24, 2);
+
+                public Fuzz201_01470() : base(nameof(Fuzz201_01470)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = functional.linear(x, f0);
+                    var t1 = t0 * torch.arange(0.0, 4.0, 0.5);
+                    var t2 = t1.sum(new long[] { 2 }, keepdim: false);
+                    var t3 = t2.transpose(1, 2);
+                    return head.forward(t3.flatten(1));
+                }
+            }
+            """),
+        ("Fuzz198_00680", 5, true, "a 2-d Linear takes the strided gradient of a narrow between two transposes as it is: it stays "
+                + "alive, not replaced by a copy (was 2.8% low)", """
+            [MemoryProfile(2, 32)]
+            public partial class Fuzz198_00680 : Module<Tensor, Tensor>
+            {
+                private readonly Tensor f0 = torch.tensor(new byte[] { 0 });
+                private readonly Module<Tensor, Tensor> f1 = Linear(1, 32);
+                private readonly Module<Tensor, Tensor> head = Linear(6, 2);
+
+                public Fuzz198_00680() : base(nameof(Fuzz198_00680)) => RegisterComponents();
+
+                public override Tensor forward(Tensor x)
+                {
+                    var b = x.shape[0];
+                    var t0 = x.amin(new long[] { 1 }, keepdim: false);
+                    var t1 = t0.contiguous();
+                    var t2 = t1.split(new long[] { 1, 31 }, -1);
+                    var t3 = t2[0] * t2[1].sum(new long[] { 1 }, keepdim: true);
+                    var t4 = f1.forward(t3);
+                    var t5 = t4.transpose(1, 0);
+                    var t6 = t5.narrow(-2, 13, 6);
+                    var t7 = t6.transpose(0, 1);
+                    return head.forward(t7.flatten(1));
+                }
+            }
+            """),
     };
 }
