@@ -89,6 +89,7 @@ internal enum TensorOp
 
     // New tensors and joins (TensorOps.Creation.cs, TensorOps.Joining.cs).
     NewTensor,
+    NewTensorLike,
     Arange,
     Cat,
     Stack,
