@@ -34,9 +34,9 @@ internal static partial class LayerRules
     }
     /// <summary>
     /// Upsample (and functional.interpolate) over [B, C, H, W] in nearest or bilinear mode, to <c>size</c> or
-    /// by <c>scale_factor</c> (each size the floor of the input's times the factor): its result and nothing kept; backward
-    /// one gradient of the input's size (measured: every row but the peaks, which its transients leave unknown). Other
-    /// modes and ranks, and antialias, were not measured.
+    /// by <c>scale_factor</c> (each size the floor of the input's times the factor): its result and nothing kept, beside it
+    /// the kernel's work tensors (<see cref="UpsampleWork"/>); backward one gradient of the input's size (measured). Other
+    /// modes, ranks and dtypes, a strided input, and antialias were not measured.
     /// </summary>
     private static Value UpsampleForward(LayerCall c)
     {
@@ -63,12 +63,51 @@ internal static partial class LayerRules
             if (size <= 0) throw c.Mismatch($"upsamples {input.Shape} to an empty size");
             dims[2 + i] = Dim.Of(size);
         }
-        // interpolate held a tensor of the input's size and one of the output's beside its result until it returned in
-        // some runs (a direct probe, with and without autograd) and not in others (fuzzer seed 185: an inference peak 57 %
-        // high once they were counted): not pinned down, so the peaks are left unknown; every other row was exact.
-        c.PeakNotModeled("Peak is unknown: Upsample (interpolate) holds input- and output-sized transients in some runs and not "
-            + "in others, which was not pinned down.");
-        return c.Output(new TensorShape(dims));
+        var output = new TensorShape(dims);
+        if (input.Shape.Rank != 4 || mode is not ("Nearest" or "Bilinear") || input.ElementType != ScalarType.Float32 || !input.IsContiguous)
+        {
+            c.PeakNotModeled("Peak is unknown: Upsample's work tensors were measured for a contiguous Float32 [B, C, H, W] input "
+                + "in nearest and bilinear mode only.");
+            return c.Output(output);
+        }
+        var work = UpsampleWork(c, input, output, interpolated: mode == "Bilinear" ? 2 : 1);
+        var result = c.Output(output);
+        foreach (var tensor in work) c.Release(tensor);
+        return result;
+    }
+
+    /// <summary>
+    /// The work tensors ATen's 2-d upsampling kernel holds beside its result until it returns (UpSampleKernel.cpp, checked
+    /// with the allocation counter): where the input is channels-last contiguous with more than 3 channels, or the output's
+    /// height plus width is at most 128, it runs the channels-last kernel on a channels-last copy of the input and into a
+    /// channels-last result copied back (a contiguous tensor with one channel is both: no copies); otherwise the generic
+    /// kernel, with an Int64 index and a weight tensor per spatial dimension of the output's size, two each in bilinear mode.
+    /// (Bilinear with 3 channels on one thread takes the channels-last kernel too; the profile's 2 threads do not.)
+    /// </summary>
+    private static System.Collections.Generic.List<ActivationTensor> UpsampleWork(LayerCall c, ActivationTensor input, TensorShape output,
+        int interpolated)
+    {
+        var work = new System.Collections.Generic.List<ActivationTensor>();
+        var decide = c.Decide;
+        var channelsLastInput = TensorLayout.IsChannelsLastContiguous(input.Shape, null, decide);
+        var channels = input.Shape[1];
+        var small = output[2].PinCoefficient() + output[3].PinCoefficient() <= 128;
+        if ((channelsLastInput && decide.Less(Dim.Of(3), channels, "the upsampling kernel")) || small)
+        {
+            if (!channelsLastInput) work.Add(c.Internal(input.Shape, needsGrad: false));
+            if (!TensorLayout.IsChannelsLastContiguous(output, null, decide)) work.Add(c.Internal(output, needsGrad: false));
+            return work;
+        }
+        for (var axis = 2; axis < 4; axis++)
+        {
+            var along = new TensorShape(new[] { output[axis] });
+            for (var i = 0; i < interpolated; i++)
+            {
+                work.Add(c.Internal(along, ScalarType.Int64, needsGrad: false));
+                work.Add(c.Internal(along, ScalarType.Float32, needsGrad: false));
+            }
+        }
+        return work;
     }
 
     /// <summary>The real numbers of a double[] argument (TorchSharp takes one per spatial dimension, no fewer).</summary>

@@ -53,6 +53,7 @@ internal static class FuzzOps
         ("split", Split),
         ("mask", MaskedFill),
         ("arange", Arange),
+        ("like", LikeFactory),
         ("attention", Attention),
         ("native attention", NativeAttention),
     };
@@ -314,6 +315,23 @@ internal static class FuzzOps
             "torch.arange(0.0, " + (n / 2.0).ToString("0.0###", CultureInfo.InvariantCulture) + ", 0.5)",
         });
         p.Emit("arange", $"{x.Name} {p.Pick(new[] { "+", "*" })} {range}", x.Shape);
+        return true;
+    }
+
+    /// <summary>
+    /// A new tensor of x's size, layout and dtype (or a Bool one) from a *_like factory, combined with x: noise as a VAE's
+    /// reparameterisation draws it, a mask, a constant; on the tensor or through torch.
+    /// </summary>
+    private static bool LikeFactory(ProgramBuilder p)
+    {
+        var x = p.Current;
+        var n = x.Name;
+        p.Emit("like", p.Pick(new[]
+        {
+            $"{n} + {n}.sigmoid() * torch.randn_like({n})", $"{n} * {n}.rand_like()", $"{n} * (torch.rand_like({n}) > 0.5)",
+            $"{n} - torch.ones_like({n})", $"{n} + {n}.zeros_like()", $"torch.full_like({n}, 0.5) * {n}",
+            $"{n}.masked_fill(torch.zeros_like({n}, dtype: ScalarType.Bool), 0.0)",
+        }), x.Shape);
         return true;
     }
 
@@ -911,17 +929,21 @@ internal static class FuzzOps
         return true;
     }
 
-    /// <summary>Upsample over [B, C, H, W], nearest or bilinear, by 2 or to a size (its peaks are unknown; its rows checked).</summary>
+    /// <summary>
+    /// Upsample or interpolate over [B, C, H, W], nearest or bilinear, by 2 or to a size, sometimes wide enough (height plus
+    /// width over 128) for ATen's generic kernel rather than the channels-last one.
+    /// </summary>
     private static bool Upsample(ProgramBuilder p)
     {
         var x = p.Current;
-        // Drawn less often than other ops: its peaks are unknown, which would thin the fully known programs.
-        if (x.BatchAxis != 0 || x.Rank != 4 || x.Shape[1..].Contains(Batch) || x.Features > 4096 || !p.Chance(0.4)) return false;
+        if (x.BatchAxis != 0 || x.Rank != 4 || x.Shape[1..].Contains(Batch) || x.Features > 4096) return false;
         var mode = p.Pick(new[] { "Nearest", "Bilinear" });
-        var (h, w) = p.Chance(0.5) ? (x.Shape[2] * 2, x.Shape[3] * 2) : (x.Shape[2] + 3, x.Shape[3] + 1);
+        var (h, w) = p.Pick(new[] { (x.Shape[2] * 2, x.Shape[3] * 2), (x.Shape[2] + 3, x.Shape[3] + 1), (x.Shape[2] + 1, 130L) });
         var target = h == x.Shape[2] * 2 && w == x.Shape[3] * 2 ? "scale_factor: new double[] { 2, 2 }" : $"size: new long[] {{ {h}, {w} }}";
-        var module = p.Field("Module<Tensor, Tensor>", $"Upsample({target}, mode: UpsampleMode.{mode})");
-        p.Emit("upsample", $"{module}.forward({x.Name})", new[] { x.Shape[0], x.Shape[1], h, w });
+        var call = p.Chance(0.5)
+            ? $"{p.Field("Module<Tensor, Tensor>", $"Upsample({target}, mode: UpsampleMode.{mode})")}.forward({x.Name})"
+            : $"functional.interpolate({x.Name}, {target}, mode: InterpolationMode.{mode})";
+        p.Emit("upsample", call, new[] { x.Shape[0], x.Shape[1], h, w });
         return true;
     }
 

@@ -12,7 +12,9 @@ namespace TorchBudget.Tests.Ops;
 /// Issue #18's vision models, written by hand as users write them: a MobileNet v2 (inverted residuals with depthwise
 /// convolutions), a DCGAN discriminator (strided 4×4 convolutions, BatchNorm, LeakyReLU, a BCE logit) and generator (from
 /// a 100×1×1 latent through transposed convolutions) and a U-Net with a transposed-convolution up step, skip concatenation and per-pixel
-/// classes. Every row of both tables against the allocation counter at batch 1 to 3, both peaks to the byte.
+/// classes, a convolutional VAE (reparameterised by randn_like, decoded by transposed convolutions), an ESPCN (PixelShuffle)
+/// and a diffusion decoder's up block (GroupNorm/SiLU ResBlocks, a 1×1 skip, nearest upsampling). Every row of both tables
+/// against the allocation counter at batch 1 to 3, both peaks to the byte.
 /// </summary>
 [Collection(HarnessCollection.Name)]
 public sealed class VisionModelTests(ITestOutputHelper output)
@@ -137,11 +139,91 @@ public sealed class VisionModelTests(ITestOutputHelper output)
         }
         """;
 
+    private const string Vae = """
+        [MemoryProfile(1, 16, 16, Loss = LossKind.Mse)]
+        public partial class ConvVae : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> encoder = Sequential(
+                Conv2d(1, 16, 4, stride: 2L, padding: 1L), ReLU(), Conv2d(16, 32, 4, stride: 2L, padding: 1L), ReLU(), Flatten());
+            private readonly Linear mu = Linear(32 * 4 * 4, 8);
+            private readonly Linear logVariance = Linear(32 * 4 * 4, 8);
+            private readonly Linear expand = Linear(8, 32 * 4 * 4);
+            private readonly Module<Tensor, Tensor> decoder = Sequential(
+                ConvTranspose2d(32, 16, 4, stride: 2L, padding: 1L), ReLU(), ConvTranspose2d(16, 1, 4, stride: 2L, padding: 1L), Sigmoid());
+
+            public ConvVae() : base(nameof(ConvVae)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x)
+            {
+                var h = encoder.forward(x);
+                var m = mu.forward(h);
+                var std = torch.exp(0.5 * logVariance.forward(h));
+                var z = m + std * torch.randn_like(std);
+                return decoder.forward(expand.forward(z).view(-1, 32, 4, 4));
+            }
+        }
+        """;
+
+    private const string Espcn = """
+        [MemoryProfile(1, 17, 15, Loss = LossKind.Mse)]
+        public partial class Espcn : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> features = Sequential(
+                Conv2d(1, 64, 5, padding: 2L), Tanh(), Conv2d(64, 32, 3, padding: 1L), Tanh(), Conv2d(32, 9, 3, padding: 1L));
+            private readonly Module<Tensor, Tensor> shuffle = PixelShuffle(3);
+
+            public Espcn() : base(nameof(Espcn)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => shuffle.forward(features.forward(x)).sigmoid();
+        }
+        """;
+
+    private const string DiffusionUpBlock = """
+        [MemoryProfile(32, 8, 8, Loss = LossKind.Mse)]
+        public partial class DiffusionUpBlock : Module<Tensor, Tensor>
+        {
+            private readonly ResBlock first = new(32, 16);
+            private readonly ResBlock second = new(16, 16);
+            private readonly Module<Tensor, Tensor> up = Upsample(scale_factor: new double[] { 2, 2 });
+            private readonly Module<Tensor, Tensor> conv = Conv2d(16, 16, 3, padding: 1L);
+            private readonly Module<Tensor, Tensor> output = Sequential(GroupNorm(4, 16), SiLU(), Conv2d(16, 3, 3, padding: 1L));
+
+            public DiffusionUpBlock() : base(nameof(DiffusionUpBlock)) => RegisterComponents();
+
+            public override Tensor forward(Tensor x) => output.forward(conv.forward(up.forward(second.forward(first.forward(x)))));
+        }
+
+        public class ResBlock : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> norm1, conv1, norm2, conv2, skip;
+
+            public ResBlock(long input, long output) : base(nameof(ResBlock))
+            {
+                norm1 = GroupNorm(8, input);
+                conv1 = Conv2d(input, output, 3, padding: 1L);
+                norm2 = GroupNorm(8, output);
+                conv2 = Conv2d(output, output, 3, padding: 1L);
+                skip = input == output ? Identity() : Conv2d(input, output, 1);
+                RegisterComponents();
+            }
+
+            public override Tensor forward(Tensor x)
+            {
+                var h = conv1.forward(functional.silu(norm1.forward(x)));
+                h = conv2.forward(functional.silu(norm2.forward(h)));
+                return skip.forward(x) + h;
+            }
+        }
+        """;
+
     [Theory]
     [InlineData("MobileNetV2Small", MobileNetV2)]
     [InlineData("DcganDiscriminator", Discriminator)]
     [InlineData("DcganGenerator", Generator)]
     [InlineData("TinyUNet", UNet)]
+    [InlineData("ConvVae", Vae)]
+    [InlineData("Espcn", Espcn)]
+    [InlineData("DiffusionUpBlock", DiffusionUpBlock)]
     public void Every_row_equals_the_allocation_counter(string name, string source)
     {
         foreach (var batch in new long[] { 1, 2, 3 })
