@@ -30,6 +30,8 @@ internal static partial class LayerRules
         // The cells run linear over a 2-d input: addmm reads a unit-stride row or column without copying.
         "LSTMCell" or "GRUCell" or "RNNCell" => input.Shape.Rank == 2 && TensorLayout.StridesOf(input).Any(s => s == Dim.Of(1)),
         "Identity" or "Flatten" or "Unflatten" or "Softmax" or "LogSoftmax" => true,
+        // layer_norm copies any non-contiguous input contiguous, in forward and again in backward (its rule counts both).
+        "LayerNorm" => true,
         // The flash kernel reads query, key and value through their strides (its rule declines a last stride other than 1).
         "ScaledDotProductAttention" => true,
         "Dropout" or "Dropout1d" or "Dropout2d" or "Dropout3d" or "AlphaDropout" or "FeatureAlphaDropout" => true,
@@ -406,8 +408,16 @@ internal static partial class LayerRules
             throw c.Mismatch(
                 $"normalizes the last dimensions [{string.Join(", ", normalized.Select(n => n.Peek))}] but the incoming tensor is {input.Shape}");
         }
+        // A non-contiguous input (tokens as flatten(2).transpose(1, 2), ConvNeXt's permute to channels-last) is copied
+        // contiguous (expect_contiguous) for the kernel, in forward beside the result and again in backward (measured).
+        var copy = input.IsContiguous ? null : c.Internal(input.Shape, needsGrad: false);
         // mean and rstd, one value per normalized row.
         var result = NormalizedOutput(c, new TensorShape(input.Shape.Dims.Take(lead).Concat(normalized.Select(_ => Dim.Of(1)))));
+        if (copy is not null)
+        {
+            c.Release(copy);
+            if (c.RecordsGraph) c.BackwardScratch(ByteCount.Of(input.Shape.ElementCount, c.ElementSize(input.ElementType)));
+        }
         if (c.RecordsGraph && c.Module.Parameters.Any(p => p.Value.RequiresGrad))
         {
             c.BackwardScratch(LayerNormWeightGradientBuffer(c, normalized.Aggregate(Dim.Of(1), (a, n) => a.Times(Dim.Of(n))), input.ElementType));
