@@ -17,13 +17,15 @@ internal static partial class LayerRules
     {
         foreach (var rank in new[] { 1, 2, 3 })
         {
+            // The 2-d pools' backward copies a sliced gradient contiguous (cpu_max_pool_backward, cpu_avg_pool_backward:
+            // grad_output.contiguous(); YOLO's SPPF cat hands each pool such a slice); measured for 2-d only.
             yield return new($"MaxPool{rank}d", "no parameters", (_, _) => { }, c => PoolForward(c, rank, max: true))
             {
-                Functional = [$"max_pool{rank}d"], Backward = MaxPoolBackward(rank), KernelRank = rank,
+                Functional = [$"max_pool{rank}d"], Backward = MaxPoolBackward(rank), KernelRank = rank, StridedGradientCopies = rank == 2 ? 1 : null,
             };
             yield return new($"AvgPool{rank}d", "no parameters", (_, _) => { }, c => PoolForward(c, rank, max: false))
             {
-                Functional = [$"avg_pool{rank}d"], Backward = AvgPoolBackward(rank), KernelRank = rank,
+                Functional = [$"avg_pool{rank}d"], Backward = AvgPoolBackward(rank), KernelRank = rank, StridedGradientCopies = rank == 2 ? 1 : null,
             };
             yield return Free($"AdaptiveAvgPool{rank}d", c => AdaptivePoolForward(c, rank, max: false), AvgPoolBackward(rank), null,
                 $"adaptive_avg_pool{rank}d");
@@ -37,7 +39,9 @@ internal static partial class LayerRules
         }
         yield return Free("ZeroPad2d", c => PadForward(c, 2));
         // functional.upsample passes align_corners even in nearest mode, which libtorch rejects: not an alias.
-        yield return Free("Upsample", UpsampleForward, "interpolate");
+        // Backward copies a sliced gradient contiguous (grad_output.contiguous(), the generic kernel); a channels-last one
+        // takes the channels-last kernel without a copy, so a permuted gradient is not followed.
+        yield return Free("Upsample", UpsampleForward, BackwardTrait.ReadsGradientStrides, 1, "interpolate");
         yield return Free("PixelShuffle", c => PixelShuffleForward(c, c.Args.Long("upscale_factor"), shuffle: true), "pixel_shuffle");
         yield return Free("PixelUnshuffle", c => PixelShuffleForward(c, c.Args.Long("downscale_factor"), shuffle: false), "pixel_unshuffle");
 

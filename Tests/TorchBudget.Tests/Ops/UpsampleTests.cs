@@ -41,6 +41,12 @@ public sealed class UpsampleTests
         "var y = g.forward(f.forward(x));", 2 * 10 * 128)]
     [InlineData("SixteenChannelsWide", "16, 3, 70", "", "var y = functional.interpolate(f.forward(x), size: new long[] { 5, 131 });",
         16 * 5 * 131)]
+    // A U-Net's or YOLO's up step: the cat hands the upsampled part a slice of its gradient, which backward copies.
+    [InlineData("CatAfterUp", "4, 5, 6", ConvFedModel.Field + Up2 + ");",
+        "var u = g.forward(f.forward(x)); var y = torch.cat(new[] { u, u.relu() * 2 }, 1).tanh();", 8 * 10 * 12)]
+    [InlineData("CatAfterUpWide", "3, 4, 66", "",
+        "var u = functional.interpolate(f.forward(x), scale_factor: new double[] { 2, 2 }); var y = torch.cat(new[] { u.sigmoid(), u }, 1);",
+        6 * 8 * 132)]
     public void The_training_table_equals_the_allocation_counter(string name, string input, string fields, string body, int head)
     {
         var outcomes = DifferentialRunner.Run(new[] { 1L, 5L }
