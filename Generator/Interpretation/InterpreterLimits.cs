@@ -18,8 +18,11 @@ internal static class InterpreterLimits
     /// </summary>
     public const int MaxTensorsPerLayer = 100_000;
 
-    /// <summary>Batch sizes from which kernels change that get a forward pass of their own (each pass costs a whole forward).</summary>
-    public const int MaxBatchRegimes = 8;
+    /// <summary>
+    /// Batch sizes from which kernels change that get a forward pass of their own (each pass costs a whole forward): a
+    /// YOLO-style neck's convolutions change their oneDNN reduction plans at 10.
+    /// </summary>
+    public const int MaxBatchRegimes = 16;
 
     /// <summary>Tensors one symbolic forward pass may create (live bytes are re-summed at each one).</summary>
     public const int MaxForwardTensors = 5_000;

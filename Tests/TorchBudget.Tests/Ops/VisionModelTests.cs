@@ -13,8 +13,9 @@ namespace TorchBudget.Tests.Ops;
 /// convolutions), a DCGAN discriminator (strided 4×4 convolutions, BatchNorm, LeakyReLU, a BCE logit) and generator (from
 /// a 100×1×1 latent through transposed convolutions) and a U-Net with a transposed-convolution up step, skip concatenation and per-pixel
 /// classes, a convolutional VAE (reparameterised by randn_like, decoded by transposed convolutions), an ESPCN (PixelShuffle)
-/// and a diffusion decoder's up block (GroupNorm/SiLU ResBlocks, a 1×1 skip, nearest upsampling). Every row of both tables
-/// against the allocation counter at batch 1 to 3, both peaks to the byte.
+/// a diffusion decoder's up block (GroupNorm/SiLU ResBlocks, a 1×1 skip, nearest upsampling) and a YOLO-style neck
+/// (Conv-BN-SiLU, SPPF's max pools and cat, an upsampled cat). Every row of both tables against the allocation counter at
+/// batch 1 to 3, both peaks to the byte.
 /// </summary>
 [Collection(HarnessCollection.Name)]
 public sealed class VisionModelTests(ITestOutputHelper output)
@@ -216,6 +217,40 @@ public sealed class VisionModelTests(ITestOutputHelper output)
         }
         """;
 
+    private const string Yolo = """
+        [MemoryProfile(3, 32, 32, Loss = LossKind.Mse)]
+        public partial class YoloNeck : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> stem = Cbs(3, 16, 3, 2);
+            private readonly Module<Tensor, Tensor> down1 = Cbs(16, 32, 3, 2);
+            private readonly Module<Tensor, Tensor> down2 = Cbs(32, 64, 3, 2);
+            private readonly Module<Tensor, Tensor> reduce = Cbs(64, 32, 1, 1);
+            private readonly Module<Tensor, Tensor> pool = MaxPool2d(5, stride: 1, padding: 2);
+            private readonly Module<Tensor, Tensor> sppf = Cbs(128, 64, 1, 1);
+            private readonly Module<Tensor, Tensor> up = Upsample(scale_factor: new double[] { 2, 2 }, mode: UpsampleMode.Nearest);
+            private readonly Module<Tensor, Tensor> fuse = Cbs(96, 32, 3, 1);
+            private readonly Module<Tensor, Tensor> detect = Conv2d(32, 18, 1);
+
+            public YoloNeck() : base(nameof(YoloNeck)) => RegisterComponents();
+
+            private static Module<Tensor, Tensor> Cbs(long cin, long cout, long k, long s) =>
+                Sequential(Conv2d(cin, cout, k, stride: s, padding: k / 2, bias: false), BatchNorm2d(cout), SiLU());
+
+            public override Tensor forward(Tensor x)
+            {
+                var p3 = down1.forward(stem.forward(x));
+                var p4 = down2.forward(p3);
+                var r = reduce.forward(p4);
+                var y1 = pool.forward(r);
+                var y2 = pool.forward(y1);
+                var y3 = pool.forward(y2);
+                var s = sppf.forward(torch.cat(new[] { r, y1, y2, y3 }, 1));
+                var f = fuse.forward(torch.cat(new[] { up.forward(s), p3 }, 1));
+                return detect.forward(f);
+            }
+        }
+        """;
+
     [Theory]
     [InlineData("MobileNetV2Small", MobileNetV2)]
     [InlineData("DcganDiscriminator", Discriminator)]
@@ -224,6 +259,7 @@ public sealed class VisionModelTests(ITestOutputHelper output)
     [InlineData("ConvVae", Vae)]
     [InlineData("Espcn", Espcn)]
     [InlineData("DiffusionUpBlock", DiffusionUpBlock)]
+    [InlineData("YoloNeck", Yolo)]
     public void Every_row_equals_the_allocation_counter(string name, string source)
     {
         foreach (var batch in new long[] { 1, 2, 3 })
