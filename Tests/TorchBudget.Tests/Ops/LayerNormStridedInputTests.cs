@@ -30,7 +30,8 @@ public sealed class LayerNormStridedInputTests(ITestOutputHelper output)
         """;
 
     [Theory]
-    [InlineData("PatchTokens", "3, 8, 8", "private readonly Module<Tensor, Tensor> c = Conv2d(3, 16, 2, stride: 2); private readonly LayerNorm n = LayerNorm(16);",
+    [InlineData("PatchTokens", "3, 8, 8",
+        "private readonly Module<Tensor, Tensor> c = Conv2d(3, 16, 2, stride: 2); private readonly LayerNorm n = LayerNorm(16);",
         "var y = n.forward(c.forward(x).flatten(2).transpose(1, 2));", 16 * 16, 5)]
     [InlineData("ConvNextBlock", "16, 10, 10",
         "private readonly Module<Tensor, Tensor> c = Conv2d(16, 16, 3, padding: 1, groups: 16); private readonly LayerNorm n = LayerNorm(16); "
@@ -41,7 +42,8 @@ public sealed class LayerNormStridedInputTests(ITestOutputHelper output)
         "var y = n.forward(a.forward(x).transpose(1, 2)).relu();", 24 * 12, 5)]
     [InlineData("SlicedFeatures", "12, 10", "private readonly Linear a = Linear(10, 24); private readonly LayerNorm n = LayerNorm(8);",
         "var y = n.forward(a.forward(x)[.., .., 4..12]) * 2;", 12 * 8, 2)]
-    [InlineData("WithoutAffine", "12, 10", "private readonly Linear a = Linear(10, 24); private readonly LayerNorm n = LayerNorm(12, elementwise_affine: false);",
+    [InlineData("WithoutAffine", "12, 10",
+        "private readonly Linear a = Linear(10, 24); private readonly LayerNorm n = LayerNorm(12, elementwise_affine: false);",
         "var y = n.forward(a.forward(x).transpose(1, 2));", 24 * 12, 4)]
     public void Every_row_equals_the_allocation_counter(string name, string input, string fields, string body, int head, long batch)
     {
