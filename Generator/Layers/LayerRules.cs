@@ -69,8 +69,9 @@ internal static partial class LayerRules
                 (a, b) => Convolution(a, b, rank, transposed: false), c => ConvolutionForward(c, rank, transposed: false))
             {
                 KernelRank = rank,
-                // mkldnn's backward makes a strided gradient contiguous first (measured for Conv2d over five layouts).
-                StridedGradientCopies = rank == 2 ? 1 : null,
+                // mkldnn's backward makes a strided gradient contiguous first (measured for Conv2d over five layouts, and
+                // for Conv1d, a 2-d convolution of a view, over a transposed gradient as Whisper's encoder hands it back).
+                StridedGradientCopies = rank <= 2 ? 1 : null,
             };
             yield return new($"ConvTranspose{rank}d", "weight[in, out/groups, kernel...], bias[out] unless bias: false",
                 (a, b) => Convolution(a, b, rank, transposed: true), c => ConvolutionForward(c, rank, transposed: true))

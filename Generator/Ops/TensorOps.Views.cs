@@ -154,15 +154,19 @@ internal static partial class TensorOps
         {
             Names = ["detach"],
         };
-        yield return new(TensorOp.To, "to(ScalarType): itself in its own type, else a converted copy in its layout", c =>
+        yield return new(TensorOp.To, "to(ScalarType), to_type, type_as(other): itself in its own type, else a converted copy in its layout", c =>
         {
-            if (c.Arg(0) is not EnumValue { MemberName: var name } || ScalarTypes.Parse(name) is not { } type) return null;
+            // to_type's copy: true copies even to its own type, and disposeAfter frees the input: neither is followed.
+            if (c.Args.Any(a => a.Key is "copy" or "disposeAfter" && a.Value is not BoolValue { Flag: false })) return null;
+            var target = c.Arg(0) is ActivationTensor other ? other.ElementType
+                : c.Arg(0) is EnumValue { MemberName: var name } ? ScalarTypes.Parse(name) : null;
+            if (target is not { } type) return null;
             var self = c.Self;
             return type == self.ElementType ? self
                 : c.Recorded(c.Op.Output(self.Shape, type, TensorLayout.PreservedLike(self.Shape, self.Strides, c.Trace.Decide)));
         })
         {
-            Names = ["to"],
+            Names = ["to", "to_type", "type_as"],
         };
         yield return new(TensorOp.Alias, "at::alias: what indices that view nothing return (AliasBackward hands the gradient on)", null)
         {

@@ -303,7 +303,10 @@ internal static class FuzzOps
         return true;
     }
 
-    /// <summary>Positions from arange added to x over its last dimension: in x's dtype, or Int64 promoted by the add.</summary>
+    /// <summary>
+    /// Positions from arange added to x over its last dimension: in x's dtype (given, or converted by to_type or type_as), or
+    /// Int64 promoted by the add.
+    /// </summary>
     private static bool Arange(ProgramBuilder p)
     {
         var x = p.Current;
@@ -313,6 +316,7 @@ internal static class FuzzOps
         {
             $"torch.arange(0, {n}, dtype: ScalarType.Float32)", $"torch.arange({n})", $"torch.arange(0, {2 * n}, 2)",
             "torch.arange(0.0, " + (n / 2.0).ToString("0.0###", CultureInfo.InvariantCulture) + ", 0.5)",
+            $"torch.arange({n}).to_type(ScalarType.Float32)", $"torch.arange({n}).type_as({x.Name})",
         });
         p.Emit("arange", $"{x.Name} {p.Pick(new[] { "+", "*" })} {range}", x.Shape);
         return true;
