@@ -10,8 +10,9 @@ namespace TorchBudget.Tests.Ops;
 /// Blocks as vision ports write them, each in a model of its own: SAM's LayerNorm2d (a user module over the channel
 /// dimension with <c>TensorIndex.None</c> parameters), a Stable Diffusion VAE attention block (GroupNorm, 1×1 projections,
 /// bmm over the pixels), a squeeze-and-excitation gate, Swin's window partition and attention (view, permute,
-/// contiguous) and a ShuffleNet v2 unit (chunk, depthwise convolution, channel shuffle). Every row of both tables against
-/// the allocation counter at batch 1 and 3, both peaks to the byte.
+/// contiguous), a ShuffleNet v2 unit (chunk, depthwise convolution, channel shuffle) and a diffusion UNet's ResBlock with
+/// a time embedding as a second input. Every row of both tables against the allocation counter at batch 1 and 3, both
+/// peaks to the byte.
 /// </summary>
 [Collection(HarnessCollection.Name)]
 public sealed class VisionBlockTests(ITestOutputHelper output)
@@ -127,12 +128,34 @@ public sealed class VisionBlockTests(ITestOutputHelper output)
         }
         """;
 
+    private const string TimeResBlock = """
+        [MemoryProfile(16, 8, 8, Loss = LossKind.Mse)]
+        [MemoryInput(1, 32)]
+        public partial class TimeResBlock : Module<Tensor, Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> norm1 = GroupNorm(4, 16), norm2 = GroupNorm(4, 32);
+            private readonly Module<Tensor, Tensor> conv1 = Conv2d(16, 32, 3, padding: 1), conv2 = Conv2d(32, 32, 3, padding: 1),
+                skip = Conv2d(16, 32, 1);
+            private readonly Linear time = Linear(32, 32);
+            private readonly Module<Tensor, Tensor> dropout = Dropout(0.1);
+            public TimeResBlock() : base(nameof(TimeResBlock)) => RegisterComponents();
+            public override Tensor forward(Tensor x, Tensor t)
+            {
+                var h = conv1.forward(functional.silu(norm1.forward(x)));
+                h = h + time.forward(functional.silu(t))[.., .., TensorIndex.None, TensorIndex.None];
+                h = conv2.forward(dropout.forward(functional.silu(norm2.forward(h))));
+                return skip.forward(x) + h;
+            }
+        }
+        """;
+
     [Theory]
     [InlineData("SamNeck", SamNeck)]
     [InlineData("VaeAttention", VaeAttention)]
     [InlineData("SqueezeExcite", SqueezeExcite)]
     [InlineData("WindowAttention", WindowPartition)]
     [InlineData("ShuffleUnit", ChannelShuffle)]
+    [InlineData("TimeResBlock", TimeResBlock)]
     public void Every_row_equals_the_allocation_counter(string name, string source)
     {
         foreach (var batch in new long[] { 1, 3 })
