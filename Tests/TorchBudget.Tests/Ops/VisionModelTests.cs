@@ -1,6 +1,3 @@
-using System.Collections.Generic;
-using System.Linq;
-using TorchBudget.Harness;
 using TorchBudget.Tests.Differential;
 using TorchBudget.Tests.Harness;
 using Xunit;
@@ -260,16 +257,6 @@ public sealed class VisionModelTests(ITestOutputHelper output)
     [InlineData("Espcn", Espcn)]
     [InlineData("DiffusionUpBlock", DiffusionUpBlock)]
     [InlineData("YoloNeck", Yolo)]
-    public void Every_row_equals_the_allocation_counter(string name, string source)
-    {
-        foreach (var batch in new long[] { 1, 2, 3 })
-        {
-            var o = DifferentialRunner.Run(new[] { new FuzzProgram(name, source, new[] { "vision" }, batch) }).Single();
-            var peak = o.Training?.Rows.Single(r => r.Name == "Peak");
-            output.WriteLine($"{name} B={batch}: {peak?.Predicted} vs {peak?.Measured}; " + string.Join(" ", o.Notes));
-            Assert.Empty(o.Mismatches);
-            Assert.True(o.FullyKnown, $"{name} at {batch}: " + string.Join(" ", o.Notes));
-            ExactRows.AssertPeaksExact(o);
-        }
-    }
+    public void Every_row_equals_the_allocation_counter(string name, string source) =>
+        ExactRows.AssertModelExact(name, source, new long[] { 1, 2, 3 }, "vision", output.WriteLine);
 }

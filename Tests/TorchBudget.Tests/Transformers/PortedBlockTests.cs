@@ -1,4 +1,3 @@
-using System.Linq;
 using TorchBudget.Tests.Differential;
 using TorchBudget.Tests.Harness;
 using Xunit;
@@ -123,17 +122,6 @@ public sealed class PortedBlockTests(ITestOutputHelper output)
     [InlineData("PhiBlock", PhiBlock)]
     [InlineData("AlibiAttention", Alibi)]
     [InlineData("Conv1dGrads", Conv1dVariants)]
-    public void Every_row_equals_the_allocation_counter(string name, string source)
-    {
-        foreach (var batch in new long[] { 1, 3 })
-        {
-            var o = DifferentialRunner.Run(new[] { new FuzzProgram(name, source, new[] { "ported" }, batch) }).Single();
-            output.WriteLine($"{name} B={batch}: " + string.Join(" ", o.Notes));
-            Assert.Empty(o.Mismatches);
-            Assert.True(o.FullyKnown, $"{name} at {batch}: " + string.Join(" ", o.Notes));
-            // (A process on other CPU kernels measures a convolution's peak but does not compare it.)
-            Assert.All(o.Training!.Rows.Concat(o.Inference!.Rows).Where(r => r.Outcome != TorchBudget.Harness.VerificationOutcome.OtherKernels),
-                r => Assert.Equal(r.Measured, r.Predicted));
-        }
-    }
+    public void Every_row_equals_the_allocation_counter(string name, string source) =>
+        ExactRows.AssertModelExact(name, source, new long[] { 1, 3 }, "ported", output.WriteLine);
 }
