@@ -248,6 +248,65 @@ public sealed class VisionModelTests(ITestOutputHelper output)
         }
         """;
 
+    private const string YoloV5n = """
+        [MemoryProfile(3, 320, 320, Loss = LossKind.Mse)]
+        public partial class YoloV5n : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> b0 = Cbs(3, 16, 6, 2, 2), b1 = Cbs(16, 32, 3, 2, 1), b3 = Cbs(32, 64, 3, 2, 1),
+                b5 = Cbs(64, 128, 3, 2, 1), b7 = Cbs(128, 256, 3, 2, 1);
+            private readonly C3 c2 = new(32, 32, 1), c4 = new(64, 64, 2), c6 = new(128, 128, 3), c8 = new(256, 256, 1);
+            private readonly Module<Tensor, Tensor> sppIn = Cbs(256, 128, 1, 1, 0), sppOut = Cbs(512, 256, 1, 1, 0);
+            private readonly Module<Tensor, Tensor> pool = MaxPool2d(5, stride: 1, padding: 2);
+            private readonly Module<Tensor, Tensor> h10 = Cbs(256, 128, 1, 1, 0), up = Upsample(scale_factor: new double[] { 2, 2 });
+            private readonly C3 c13 = new(256, 128, 1, false), c17 = new(128, 64, 1, false);
+            private readonly Module<Tensor, Tensor> h14 = Cbs(128, 64, 1, 1, 0);
+            private readonly Module<Tensor, Tensor> detect = Conv2d(64, 255, 1);
+
+            public YoloV5n() : base(nameof(YoloV5n)) => RegisterComponents();
+
+            internal static Module<Tensor, Tensor> Cbs(long cin, long cout, long k, long s, long p) =>
+                Sequential(Conv2d(cin, cout, k, stride: s, padding: p, bias: false), BatchNorm2d(cout), SiLU());
+
+            public override Tensor forward(Tensor x)
+            {
+                var p3 = c4.forward(b3.forward(c2.forward(b1.forward(b0.forward(x)))));
+                var p4 = c6.forward(b5.forward(p3));
+                var t = c8.forward(b7.forward(p4));
+                var r = sppIn.forward(t);
+                var y1 = pool.forward(r);
+                var y2 = pool.forward(y1);
+                t = sppOut.forward(torch.cat(new[] { r, y1, y2, pool.forward(y2) }, 1));
+                var h = h10.forward(t);
+                t = c13.forward(torch.cat(new[] { up.forward(h), p4 }, 1));
+                var h2 = h14.forward(t);
+                return detect.forward(c17.forward(torch.cat(new[] { up.forward(h2), p3 }, 1)));
+            }
+        }
+
+        public class C3 : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> cv1, cv2, cv3;
+            private readonly ModuleList<Module<Tensor, Tensor>> blocks = new();
+            private readonly bool shortcut;
+            public C3(long cin, long cout, long n, bool shortcut = true) : base(nameof(C3))
+            {
+                var hidden = cout / 2;
+                this.shortcut = shortcut;
+                cv1 = YoloV5n.Cbs(cin, hidden, 1, 1, 0);
+                cv2 = YoloV5n.Cbs(cin, hidden, 1, 1, 0);
+                cv3 = YoloV5n.Cbs(2 * hidden, cout, 1, 1, 0);
+                for (var i = 0; i < n; i++) blocks.Add(Sequential(YoloV5n.Cbs(hidden, hidden, 1, 1, 0), YoloV5n.Cbs(hidden, hidden, 3, 1, 1)));
+                RegisterComponents();
+            }
+            public override Tensor forward(Tensor x)
+            {
+                var a = cv1.forward(x);
+                foreach (var block in blocks) a = shortcut ? a + block.forward(a) : block.forward(a);
+                return cv3.forward(torch.cat(new[] { a, cv2.forward(x) }, 1));
+            }
+        }
+        """;
+
     [Theory]
     [InlineData("MobileNetV2Small", MobileNetV2)]
     [InlineData("DcganDiscriminator", Discriminator)]
@@ -259,4 +318,9 @@ public sealed class VisionModelTests(ITestOutputHelper output)
     [InlineData("YoloNeck", Yolo)]
     public void Every_row_equals_the_allocation_counter(string name, string source) =>
         ExactRows.AssertModelExact(name, source, new long[] { 1, 2, 3 }, "vision", output.WriteLine);
+
+    /// <summary>A YOLOv5n-style detector (C3 blocks, SPPF, the FPN's upsampled cats) at 320 × 320, as detection ports run it.</summary>
+    [Fact]
+    public void A_yolo_v5n_at_320_equals_the_allocation_counter() =>
+        ExactRows.AssertModelExact("YoloV5n", YoloV5n, new long[] { 1, 2 }, "vision", output.WriteLine);
 }
