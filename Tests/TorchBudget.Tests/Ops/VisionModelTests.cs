@@ -8,11 +8,11 @@ namespace TorchBudget.Tests.Ops;
 /// <summary>
 /// Issue #18's vision models, written by hand as users write them: a MobileNet v2 (inverted residuals with depthwise
 /// convolutions), a DCGAN discriminator (strided 4×4 convolutions, BatchNorm, LeakyReLU, a BCE logit) and generator (from
-/// a 100×1×1 latent through transposed convolutions) and a U-Net with a transposed-convolution up step, skip concatenation and per-pixel
-/// classes, a convolutional VAE (reparameterised by randn_like, decoded by transposed convolutions), an ESPCN (PixelShuffle)
-/// a diffusion decoder's up block (GroupNorm/SiLU ResBlocks, a 1×1 skip, nearest upsampling) and a YOLO-style neck
-/// (Conv-BN-SiLU, SPPF's max pools and cat, an upsampled cat). Every row of both tables against the allocation counter at
-/// batch 1 to 3, both peaks to the byte.
+/// a 100×1×1 latent through transposed convolutions), a small U-Net and a four-level one at 128 × 128 (transposed
+/// convolutions, skip concatenation, in-place ReLU, per-pixel classes), a convolutional VAE (randn_like), an ESPCN
+/// (PixelShuffle), a diffusion decoder's up block (GroupNorm/SiLU ResBlocks, nearest upsampling), a YOLO-style neck
+/// (Conv-BN-SiLU, SPPF, an upsampled cat), an Inception block and ResNet bottlenecks at 112 × 112. Every row of both
+/// tables against the allocation counter at batch 1 to 3, both peaks to the byte; a YOLOv5n at 320 × 320 at batch 1 and 2.
 /// </summary>
 [Collection(HarnessCollection.Name)]
 public sealed class VisionModelTests(ITestOutputHelper output)
@@ -307,6 +307,78 @@ public sealed class VisionModelTests(ITestOutputHelper output)
         }
         """;
 
+    private const string UNet4 = """
+        [MemoryProfile(3, 128, 128, Loss = LossKind.CrossEntropy)]
+        public partial class UNet4 : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> e1 = Block(3, 16), e2 = Block(16, 32), e3 = Block(32, 64), e4 = Block(64, 128);
+            private readonly Module<Tensor, Tensor> u3 = ConvTranspose2d(128, 64, 2, stride: 2), u2 = ConvTranspose2d(64, 32, 2, stride: 2),
+                u1 = ConvTranspose2d(32, 16, 2, stride: 2);
+            private readonly Module<Tensor, Tensor> d3 = Block(128, 64), d2 = Block(64, 32), d1 = Block(32, 16);
+            private readonly Module<Tensor, Tensor> classes = Conv2d(16, 4, 1);
+            public UNet4() : base(nameof(UNet4)) => RegisterComponents();
+            private static Module<Tensor, Tensor> Block(long cin, long cout) => Sequential(Conv2d(cin, cout, 3, padding: 1, bias: false),
+                BatchNorm2d(cout), ReLU(inplace: true), Conv2d(cout, cout, 3, padding: 1, bias: false), BatchNorm2d(cout), ReLU(inplace: true));
+            public override Tensor forward(Tensor x)
+            {
+                var a = e1.forward(x);
+                var b = e2.forward(functional.max_pool2d(a, 2));
+                var c = e3.forward(functional.max_pool2d(b, 2));
+                var d = e4.forward(functional.max_pool2d(c, 2));
+                var y = d3.forward(torch.cat(new[] { u3.forward(d), c }, 1));
+                y = d2.forward(torch.cat(new[] { u2.forward(y), b }, 1));
+                y = d1.forward(torch.cat(new[] { u1.forward(y), a }, 1));
+                return classes.forward(y);
+            }
+        }
+        """;
+
+    private const string Inception = """
+        [MemoryProfile(32, 28, 28)]
+        public partial class InceptionBlock : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> b1 = Conv2d(32, 16, 1);
+            private readonly Module<Tensor, Tensor> b2 = Sequential(Conv2d(32, 24, 1), ReLU(), Conv2d(24, 32, 3, padding: 1));
+            private readonly Module<Tensor, Tensor> b3 = Sequential(Conv2d(32, 8, 1), ReLU(), Conv2d(8, 16, 5, padding: 2));
+            private readonly Module<Tensor, Tensor> b4 = Sequential(MaxPool2d(3, stride: 1, padding: 1), Conv2d(32, 16, 1));
+            private readonly Linear head = Linear(80, 10);
+            public InceptionBlock() : base(nameof(InceptionBlock)) => RegisterComponents();
+            public override Tensor forward(Tensor x)
+            {
+                var y = functional.relu(torch.cat(new[] { b1.forward(x), b2.forward(x), b3.forward(x), b4.forward(x) }, 1));
+                return head.forward(functional.adaptive_avg_pool2d(y, 1).flatten(1));
+            }
+        }
+        """;
+
+    private const string Bottlenecks = """
+        [MemoryProfile(3, 112, 112)]
+        public partial class ResNetBottlenecks : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> stem = Sequential(Conv2d(3, 32, 7, stride: 2, padding: 3, bias: false), BatchNorm2d(32), ReLU(),
+                MaxPool2d(3, stride: 2, padding: 1));
+            private readonly Bottleneck b1 = new(32, 16, 64, 1), b2 = new(64, 32, 128, 2);
+            private readonly Linear fc = Linear(128, 10);
+            public ResNetBottlenecks() : base(nameof(ResNetBottlenecks)) => RegisterComponents();
+            public override Tensor forward(Tensor x) =>
+                fc.forward(functional.adaptive_avg_pool2d(b2.forward(b1.forward(stem.forward(x))), 1).flatten(1));
+        }
+
+        public class Bottleneck : Module<Tensor, Tensor>
+        {
+            private readonly Module<Tensor, Tensor> body, shortcut;
+            public Bottleneck(long cin, long mid, long cout, long stride) : base(nameof(Bottleneck))
+            {
+                body = Sequential(Conv2d(cin, mid, 1, bias: false), BatchNorm2d(mid), ReLU(),
+                    Conv2d(mid, mid, 3, stride: stride, padding: 1, bias: false), BatchNorm2d(mid), ReLU(),
+                    Conv2d(mid, cout, 1, bias: false), BatchNorm2d(cout));
+                shortcut = Sequential(Conv2d(cin, cout, 1, stride: stride, bias: false), BatchNorm2d(cout));
+                RegisterComponents();
+            }
+            public override Tensor forward(Tensor x) => functional.relu(body.forward(x) + shortcut.forward(x));
+        }
+        """;
+
     [Theory]
     [InlineData("MobileNetV2Small", MobileNetV2)]
     [InlineData("DcganDiscriminator", Discriminator)]
@@ -316,6 +388,9 @@ public sealed class VisionModelTests(ITestOutputHelper output)
     [InlineData("Espcn", Espcn)]
     [InlineData("DiffusionUpBlock", DiffusionUpBlock)]
     [InlineData("YoloNeck", Yolo)]
+    [InlineData("UNet4", UNet4)]
+    [InlineData("InceptionBlock", Inception)]
+    [InlineData("ResNetBottlenecks", Bottlenecks)]
     public void Every_row_equals_the_allocation_counter(string name, string source) =>
         ExactRows.AssertModelExact(name, source, new long[] { 1, 2, 3 }, "vision", output.WriteLine);
 
