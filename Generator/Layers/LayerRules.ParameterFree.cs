@@ -38,6 +38,8 @@ internal static partial class LayerRules
             }
         }
         yield return Free("ZeroPad2d", c => PadForward(c, 2));
+        // functional.pad: the pad modules' ops by its mode (constant_pad_nd, reflection_pad, replication_pad).
+        yield return new LayerRule("Pad", "no parameters", (_, _) => { }, FunctionalPadForward) { Functional = ["pad"], FunctionalOnly = true };
         // functional.upsample passes align_corners even in nearest mode, which libtorch rejects: not an alias.
         // Backward copies a sliced gradient contiguous (grad_output.contiguous(), the generic kernel); a channels-last one
         // takes the channels-last kernel without a copy, so a permuted gradient is not followed.

@@ -264,12 +264,47 @@ internal static partial class LayerRules
     /// <summary>ZeroPad/ReflectionPad/ReplicationPad/ConstantPad: the last dimensions grow by the padding; nothing kept.</summary>
     private static Value PadForward(LayerCall c, int rank)
     {
-        var input = c.Input;
         var padding = c.Args.Raw("padding") switch
         {
             IntValue all => Enumerable.Repeat(all.Pin(), 2 * rank).ToArray(),
             _ => c.Args.Shape("padding"),
         };
+        return Padded(c, padding, rank);
+    }
+
+    /// <summary>
+    /// functional.pad(input, pad, mode, value): constant mode pads the last pad.Length / 2 dimensions as ConstantPad does
+    /// (constant_pad_nd); reflect and replicate run the reflection and replication pads over every dimension after the
+    /// first two, as their modules do. Circular padding (several ops), the Zeros mode and a negative pad (a crop) were not
+    /// measured.
+    /// </summary>
+    private static Value FunctionalPadForward(LayerCall c)
+    {
+        var input = c.Input;
+        var pad = c.Args.Shape("pad");
+        var mode = c.Args.Has("mode") ? c.Args.EnumMember("mode") ?? "Constant" : "Constant";
+        if (pad.Length == 0 || pad.Length % 2 != 0 || pad.Length / 2 > input.Shape.Rank)
+            throw c.Mismatch($"pad ({string.Join(", ", pad)}) does not fit {input.Shape}");
+        if (mode is "Reflect" or "Replicate" && pad.Length / 2 != input.Shape.Rank - 2)
+            throw c.Mismatch($"{mode} padding pads every dimension after the first two of {input.Shape}, but pad has {pad.Length / 2}");
+        if (mode is not ("Constant" or "Reflect" or "Replicate")) c.MemoryNotModeled($"functional.pad in {mode} mode was not measured");
+        else if (pad.Any(p => p < 0)) c.MemoryNotModeled("a negative pad (a crop) was not measured");
+        if (mode == "Reflect")
+        {
+            for (var i = 0; i < pad.Length / 2; i++)
+            {
+                var size = SpatialSize(c, input.Shape[input.Shape.Rank - 1 - i]);
+                if (pad[2 * i] >= size || pad[2 * i + 1] >= size)
+                    throw c.Mismatch($"reflect padding must be smaller than the dimension it pads ({size} in {input.Shape})");
+            }
+        }
+        return Padded(c, pad, pad.Length / 2);
+    }
+
+    /// <summary>The input with its last <paramref name="rank"/> dimensions padded: one new tensor, nothing kept.</summary>
+    private static Value Padded(LayerCall c, long[] padding, int rank)
+    {
+        var input = c.Input;
         if (padding.Length != 2 * rank || input.Shape.Rank < rank)
             throw c.Mismatch($"padding ({string.Join(", ", padding)}) does not fit {input.Shape}");
         var dims = input.Shape.Dims.ToArray();

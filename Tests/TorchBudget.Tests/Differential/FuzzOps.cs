@@ -48,6 +48,7 @@ internal static class FuzzOps
         ("shuffle", PixelShuffle),
         ("conv", Convolution),
         ("upsample", Upsample),
+        ("pad", FunctionalPad),
         ("sequential", SequentialBlock),
         ("buffer", Buffer),
         ("split", Split),
@@ -948,6 +949,31 @@ internal static class FuzzOps
             ? $"{p.Field("Module<Tensor, Tensor>", $"Upsample({target}, mode: UpsampleMode.{mode})")}.forward({x.Name})"
             : $"functional.interpolate({x.Name}, {target}, mode: InterpolationMode.{mode})";
         p.Emit("upsample", call, new[] { x.Shape[0], x.Shape[1], h, w });
+        return true;
+    }
+
+    /// <summary>
+    /// functional.pad: constant padding of the last one or two dimensions (a causal pad, a value), or reflect and replicate
+    /// over every dimension after the first two of [B, C, L] and [B, C, H, W] (reflect smaller than the size it pads).
+    /// </summary>
+    private static bool FunctionalPad(ProgramBuilder p)
+    {
+        var x = p.Current;
+        if (x.Rank < 2 || x.Shape[^1] == Batch) return false;
+        var spatial = x.BatchAxis == 0 && x.Rank is 3 or 4 && !x.Shape[2..].Contains(Batch);
+        var mode = spatial ? p.Pick(new[] { "Constant", "Reflect", "Replicate" }) : "Constant";
+        var dims = mode == "Constant" ? (x.Rank >= 3 && x.Shape[^2] != Batch && p.Chance(0.4) ? 2 : 1) : x.Rank - 2;
+        var pads = new long[2 * dims];
+        for (var i = 0; i < pads.Length; i++)
+        {
+            var size = x.Shape[x.Rank - 1 - i / 2];
+            pads[i] = mode == "Reflect" ? Math.Min(p.Pick(new long[] { 0, 1, 2 }), size - 1) : p.Pick(new long[] { 0, 1, 2, 3 });
+        }
+        var shape = x.Shape.ToArray();
+        for (var i = 0; i < dims; i++) shape[x.Rank - 1 - i] += pads[2 * i] + pads[2 * i + 1];
+        var value = mode == "Constant" && p.Chance(0.3) ? ", value: 0.5" : "";
+        var modeArgument = mode == "Constant" ? "" : $", PaddingModes.{mode}";
+        p.Emit("pad", $"functional.pad({x.Name}, new long[] {{ {string.Join(", ", pads)} }}{modeArgument}{value})", shape);
         return true;
     }
 
