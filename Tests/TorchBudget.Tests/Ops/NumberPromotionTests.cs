@@ -1,4 +1,3 @@
-using TorchBudget.Tests.Differential;
 using TorchBudget.Tests.Harness;
 using Xunit;
 using Xunit.Abstractions;
@@ -27,9 +26,6 @@ public sealed class NumberPromotionTests(ITestOutputHelper output)
     [InlineData("IntTimesRealForward", "var y = h * (torch.arange(12) * 2.5);")]
     public void In_forward_the_conversion_is_declined(string name, string statements)
     {
-        var problems = ExactRows.ProblemsBut(name, OpModel.Template(width: 12, headFeatures: 72).Replace("{1}", statements,
-            System.StringComparison.Ordinal), 2, "promotion", output.WriteLine,
-            new[] { "Activations", "Peak", "Inference Activations", "Inference Peak" }, "TBG004");
-        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        OpModel.AssertMemoryDeclined(output, OpModel.Template(width: 12, headFeatures: 72), name, statements, "promotion");
     }
 }

@@ -45,6 +45,17 @@ internal static class OpModel
     }
 
     /// <summary>
+    /// The statements are declined with a TBG004 at batch 1 and 2: the memory rows (Activations and Peak of both tables) are
+    /// unknown, every other row equals the allocation counter.
+    /// </summary>
+    public static void AssertMemoryDeclined(ITestOutputHelper output, string template, string name, string statements, string origin)
+    {
+        var problems = ExactRows.ProblemsBut(name, template.Replace("{1}", statements, System.StringComparison.Ordinal), 2, origin,
+            output.WriteLine, new[] { "Activations", "Peak", "Inference Activations", "Inference Peak" }, "TBG004");
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>
     /// Every row of both tables equals the allocation counter at batch 1 and <paramref name="batch"/>, but
     /// <paramref name="unknownRows"/>, which must be unknown.
     /// </summary>
