@@ -49,6 +49,7 @@ internal enum TensorOp
     Pow,
     Abs,
     Neg,
+    Clamp,
     Square,
     MaskedFill,
     Where,

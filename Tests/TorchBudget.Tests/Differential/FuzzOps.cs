@@ -412,7 +412,7 @@ internal static class FuzzOps
     {
         var x = p.Current;
         var method = p.Pick(new[] { "relu()", "sigmoid()", "tanh()", "exp()", "abs()", "neg()", "square()", "pow(2)", "sqrt()", "log()",
-            "rsqrt()", "silu()", "-" });
+            "rsqrt()", "silu()", "-", "clamp(-0.5, 0.5)", "clamp_min(0.1)", "clamp_max(0.2)" });
         // After native attention an infinity would make the next steps' parameters NaN, which changes its in-projection.
         if (method is "log()" or "rsqrt()" && p.Families.Contains("native attention")) method = "sigmoid()";
         var receiver = method is "sqrt()" or "log()" or "rsqrt()" ? $"{x.Name}.abs()" : x.Name;
