@@ -41,6 +41,12 @@ internal sealed class LayerRule(string factory, string summary, Action<LayerArgs
     /// <summary>No torch.nn factory makes it: only its <see cref="Functional"/> names reach it (scaled_dot_product_attention).</summary>
     public bool FunctionalOnly { get; init; }
 
+    /// <summary>
+    /// Its result is a new contiguous tensor whatever its input's layout (Linear, layer_norm): a layout not followed upstream
+    /// stops here (what such an input costs it is its rule's to judge).
+    /// </summary>
+    public bool ResultContiguous { get; init; }
+
     /// <summary>Its forward rule knows the output shape but not the memory (it calls MemoryNotModeled).</summary>
     public bool ShapeOnly { get; init; }
 

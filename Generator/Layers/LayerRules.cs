@@ -54,6 +54,7 @@ internal static partial class LayerRules
             FunctionalParameters = [("weights", "weight"), ("bias", "bias")],
             Backward = BackwardTrait.ReplacesStridedGradient,
             StridedGradientCopies = 1,
+            ResultContiguous = true,
         };
 
         yield return new("Bilinear", "weight[out, in1, in2], bias[out] unless hasBias: false", forward: BilinearForward, build: (a, b) =>
@@ -104,6 +105,7 @@ internal static partial class LayerRules
         {
             StridedGradientCopies = 1,
             WeightsWithoutProducts = true,
+            ResultContiguous = true,
         };
 
         yield return new("GroupNorm", "weight[C], bias[C] if affine", forward: GroupNormForward, build: (a, b) =>

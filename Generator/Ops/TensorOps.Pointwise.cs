@@ -79,6 +79,8 @@ internal static partial class TensorOps
             + "result", Clamp)
         {
             Names = ["clamp", "clamp_min", "clamp_max"],
+            // where(mask, grad, 0) is laid out from the mask first, which is laid out as the input.
+            Backward = KeepsLayout | BackwardTrait.ReadsForwardTensorFirst,
         };
 
         yield return new(TensorOp.MaskedFill, "a contiguous result of the input and mask broadcast; keeps the mask; backward "

@@ -217,10 +217,8 @@ internal sealed partial class ForwardSemantics(ISemanticsHost host, TorchSharpSy
             }
             var result = forward(call);
             call.Record(result);
-            // Linear's and layer_norm's results are new contiguous tensors whatever their input's layout (the memory such an
-            // input costs them is judged by their rules): only other layers pass a layout not followed on.
             if ((notFollowed || call.Inputs.OfType<ActivationTensor>().Any(t => t.LayoutNotFollowed))
-                && call.Args.Factory is not ("Linear" or "LayerNorm"))
+                && LayerRules.Find(call.Args.Factory) is not { ResultContiguous: true })
                 MarkLayoutNotFollowed(result, call.Inputs);
             return result;
         }
